@@ -1,0 +1,58 @@
+# minxin — two commands matter: `make demo` and `make test` (see README).
+SHELL := /bin/bash
+PYTHON ?= python3
+PORT ?= 8000
+UV_VERSION := 0.13.8
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+PY := $(VENV)/bin/python
+MINXIN := $(VENV)/bin/minxin
+export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
+
+.PHONY: demo test setup assets chromium lint typecheck importlint check serve clean
+
+$(UV):
+	@$(PYTHON) -m venv $(TOOLS) || { echo "python3 -m venv failed: install python3-venv (apt-get install python3-venv)"; exit 1; }
+	@$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+# The environment, pinned by uv.lock.
+setup: $(UV)
+	@$(UV) sync --frozen --python $(PYTHON) --quiet
+	@$(PY) scripts/fetch_assets.py
+
+demo: setup
+	@$(MINXIN) migrate --noinput -v 0
+	@$(MINXIN) createcachetable
+	@$(MINXIN) seed_demo --if-empty --appeals $${APPEALS:-2000} --seed 1
+	@$(MINXIN) collectstatic --noinput -v 0
+	@$(MINXIN) demo_logins
+	@echo "minxin 民心: http://127.0.0.1:$(PORT)  (Ctrl-C stops the server and the worker)"
+	@trap 'kill 0' EXIT INT TERM; \
+	  $(MINXIN) db_worker --interval 2 & \
+	  $(VENV)/bin/gunicorn config.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 \
+	    --access-logfile - --access-logformat '%(t)s "%(m)s %(U)s" %(s)s %(L)ss'
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+# Every test, browser tests included.
+test: setup chromium
+	@$(VENV)/bin/pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS)
+
+lint: setup
+	@$(VENV)/bin/ruff check .
+	@$(VENV)/bin/ruff format --check .
+
+typecheck: setup
+	@$(VENV)/bin/mypy minxin config
+
+importlint: setup
+	@$(VENV)/bin/lint-imports
+
+check: lint typecheck importlint
+
+clean:
+	rm -rf $(VENV) $(TOOLS) var minxin/static/vendor

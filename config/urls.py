@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from minxin.core import views as core_views
+
+admin.site.site_header = "民心 minxin 管理后台"
+admin.site.site_title = "民心 minxin"
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("minxin.accounts.urls")),
+    path("console/", include("minxin.cases.urls")),
+    path("console/intake/", include("minxin.intake.urls")),
+    path("", include("minxin.board.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,1 @@
+"""民心 minxin: the closed loop of citizens' appeals."""

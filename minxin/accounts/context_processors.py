@@ -1,0 +1,25 @@
+from typing import Any
+
+from django.http import HttpRequest
+
+from .roles import Role
+
+
+def staff_nav(request: HttpRequest) -> dict[str, Any]:
+    """The staff navigation depends on the role; citizens' pages get nothing."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    role = getattr(user, "role", "")
+    items: list[tuple[str, str]] = []
+    if role in (Role.CALL_TAKER, Role.DISPATCHER, Role.ADMIN):
+        items.append(("intake:hotline", "热线受理"))
+    if role in (Role.DISPATCHER, Role.ADMIN):
+        items.append(("cases:screening", "甄别派单"))
+    if role in (Role.HANDLER,):
+        items.append(("cases:unit_queue", "本单位工单"))
+    if role in (Role.SUPERVISOR, Role.LEADER, Role.DISPATCHER, Role.ADMIN, Role.CALL_TAKER):
+        items.append(("cases:appeal_list", "全部诉求"))
+    if role in (Role.SUPERVISOR, Role.ADMIN):
+        items.append(("cases:follow_up_queue", "回访重办"))
+    return {"nav_items": items, "role_label": Role(role).label if role else ""}

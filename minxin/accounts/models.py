@@ -1,0 +1,34 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from .roles import Role
+
+STAFF_ROLE_CHOICES = [(r.value, r.label) for r in Role if r not in (Role.CITIZEN, Role.SYSTEM)]
+
+
+class User(AbstractUser):
+    """A member of staff: belongs to one unit and holds one role there."""
+
+    display_name = models.CharField("姓名", max_length=50, blank=True)
+    role = models.CharField("角色", max_length=20, choices=STAFF_ROLE_CHOICES, default=Role.HANDLER)
+    unit = models.ForeignKey(
+        "directory.Unit",
+        verbose_name="所属单位",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+    )
+    is_unit_head = models.BooleanField("单位负责人", default=False)
+    phone = models.CharField("联系电话", max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = "工作人员"
+        verbose_name_plural = "工作人员"
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    @property
+    def role_enum(self) -> Role:
+        return Role(self.role)

@@ -1,0 +1,35 @@
+"""On PostgreSQL the database itself refuses UPDATE and DELETE on the appeal history."""
+
+from django.db import migrations
+
+CREATE = """
+CREATE OR REPLACE FUNCTION minxin_append_only() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION 'table % is append-only: % refused', TG_TABLE_NAME, TG_OP
+        USING ERRCODE = 'insufficient_privilege';
+END;
+$$ LANGUAGE plpgsql;
+DROP TRIGGER IF EXISTS cases_appealevent_append_only ON cases_appealevent;
+CREATE TRIGGER cases_appealevent_append_only
+    BEFORE UPDATE OR DELETE ON cases_appealevent
+    FOR EACH ROW EXECUTE FUNCTION minxin_append_only();
+"""
+DROP = """
+DROP TRIGGER IF EXISTS cases_appealevent_append_only ON cases_appealevent;
+DROP FUNCTION IF EXISTS minxin_append_only();
+"""
+
+
+def forwards(apps, schema_editor):  # type: ignore[no-untyped-def]
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(CREATE)
+
+
+def backwards(apps, schema_editor):  # type: ignore[no-untyped-def]
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(DROP)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("cases", "0001_initial")]
+    operations = [migrations.RunPython(forwards, backwards)]

@@ -1,0 +1,245 @@
+"""Every read of appeals, taking the viewer: out-of-scope and missing are the same 404."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
+
+from minxin.accounts.roles import Role
+from minxin.core.errors import NotFound
+from minxin.deadlines import calendar
+
+from .models import Appeal, AppealEvent, Assignment, AssignmentRole, Extension, ExtensionStatus
+from .permissions import Actor, refusal, sees_whole_district
+from .workflow import OPEN_STATUSES, TRANSITIONS, Action, AppealStatus
+
+if TYPE_CHECKING:
+    from minxin.accounts.models import User
+
+LIST_RELATED = ("category", "region", "lead_unit")
+
+
+def appeal_scope_for(*, user: "User") -> QuerySet[Appeal]:
+    """The appeals a member of staff may see at all."""
+    appeals = Appeal.objects.all()
+    if sees_whole_district(user.role):
+        return appeals
+    if user.role == Role.HANDLER and user.unit_id is not None:
+        mine = Assignment.objects.filter(
+            appeal_id=OuterRef("pk"), unit_id=user.unit_id, is_active=True
+        )
+        return appeals.filter(Exists(mine))
+    return appeals.none()
+
+
+def appeal_get_for(*, user: "User", appeal_id: int) -> Appeal:
+    appeal = (
+        appeal_scope_for(user=user)
+        .select_related(*LIST_RELATED, "merged_into")
+        .filter(pk=appeal_id)
+        .first()
+    )
+    if appeal is None:
+        raise NotFound
+    return appeal
+
+
+def appeal_get_for_citizen(*, tracking_number: str, query_code: str) -> Appeal:
+    """The citizen sees only the appeal whose number and code they hold; one error for both."""
+    appeal = (
+        Appeal.objects.select_related("lead_unit")
+        .filter(tracking_number=tracking_number.strip())
+        .first()
+    )
+    if appeal is None or not constant_time_compare(appeal.query_code, query_code.strip().upper()):
+        raise NotFound("受理编号或查询码不正确，请核对后重试")
+    return appeal
+
+
+@dataclass
+class AppealFilters:
+    status: str = ""
+    unit_id: int | None = None
+    category_id: int | None = None
+    region_id: int | None = None
+    channel: str = ""
+    overdue: bool = False
+    received_from: date | None = None
+    received_to: date | None = None
+    q: str = ""  # tracking number or words of the title
+    statuses: list[str] = field(default_factory=list)
+
+
+def appeal_list_for(*, user: "User", filters: AppealFilters) -> QuerySet[Appeal]:
+    """Filtered in the database, newest first; callers paginate."""
+    appeals = appeal_scope_for(user=user).select_related(*LIST_RELATED)
+    if filters.status:
+        appeals = appeals.filter(status=filters.status)
+    if filters.statuses:
+        appeals = appeals.filter(status__in=filters.statuses)
+    if filters.unit_id:
+        appeals = appeals.filter(lead_unit_id=filters.unit_id)
+    if filters.category_id:
+        appeals = appeals.filter(
+            Q(category_id=filters.category_id)
+            | Q(category__parent_id=filters.category_id)
+            | Q(category__parent__parent_id=filters.category_id)
+        )
+    if filters.region_id:
+        appeals = appeals.filter(
+            Q(region_id=filters.region_id)
+            | Q(region__parent_id=filters.region_id)
+            | Q(region__parent__parent_id=filters.region_id)
+        )
+    if filters.channel:
+        appeals = appeals.filter(channel=filters.channel)
+    if filters.overdue:
+        appeals = appeals.filter(overdue_q(timezone.now()))
+    tz = timezone.get_current_timezone()
+    if filters.received_from:
+        appeals = appeals.filter(
+            received_at__gte=datetime.combine(filters.received_from, time.min, tzinfo=tz)
+        )
+    if filters.received_to:
+        appeals = appeals.filter(
+            received_at__lt=datetime.combine(
+                filters.received_to + timedelta(days=1), time.min, tzinfo=tz
+            )
+        )
+    if filters.q:
+        q = filters.q.strip()
+        appeals = appeals.filter(Q(tracking_number=q) if q.isdigit() else Q(title__icontains=q))
+    return appeals.order_by("-received_at", "-id")
+
+
+def overdue_q(now: datetime) -> Q:
+    """Open appeals past a deadline: first contact not made in time, or not resolved in time."""
+    return Q(status__in=OPEN_STATUSES) & (
+        Q(resolve_due__lt=now) | Q(first_contacted_at__isnull=True, first_contact_due__lt=now)
+    )
+
+
+def screening_queue(*, returned: bool = False) -> QuerySet[Appeal]:
+    status = AppealStatus.RETURNED if returned else AppealStatus.RECEIVED
+    return (
+        Appeal.objects.filter(status=status)
+        .select_related(*LIST_RELATED)
+        .order_by("received_at", "id")
+    )
+
+
+def screened_queue() -> QuerySet[Appeal]:
+    return (
+        Appeal.objects.filter(status=AppealStatus.SCREENED)
+        .select_related(*LIST_RELATED)
+        .order_by("received_at", "id")
+    )
+
+
+def extension_requests() -> QuerySet[Extension]:
+    return (
+        Extension.objects.filter(status=ExtensionStatus.PENDING)
+        .select_related("appeal", "unit", "requested_by")
+        .order_by("created_at")
+    )
+
+
+def follow_up_queue() -> QuerySet[Appeal]:
+    return (
+        Appeal.objects.filter(status=AppealStatus.FOLLOW_UP)
+        .select_related(*LIST_RELATED)
+        .order_by("resolved_at", "id")
+    )
+
+
+def unit_queue(*, unit_id: int, include_done: bool = False) -> QuerySet[Appeal]:
+    """A unit's appeals, the nearest deadline first (overdue ones lead)."""
+    mine = Assignment.objects.filter(appeal_id=OuterRef("pk"), unit_id=unit_id, is_active=True)
+    appeals = Appeal.objects.filter(Exists(mine)).select_related(*LIST_RELATED)
+    if not include_done:
+        appeals = appeals.filter(
+            status__in=[*OPEN_STATUSES, AppealStatus.SUSPENDED, AppealStatus.DISPATCHED]
+        )
+    return appeals.order_by(F("resolve_due").asc(nulls_last=True), "received_at")
+
+
+@dataclass(frozen=True)
+class DeadlineFlag:
+    level: str  # "overdue", "near", "ok", "" (no clock running)
+    label: str
+
+
+def deadline_flag(appeal: Appeal, now: datetime | None = None) -> DeadlineFlag:
+    """Red when a running clock is past due, yellow when most of it is used."""
+    now = now or timezone.now()
+    if appeal.status not in OPEN_STATUSES:
+        return DeadlineFlag("", "")
+    near = settings.MINXIN["NEAR_DEADLINE_SHARE"]
+    clocks = []
+    if appeal.first_contacted_at is None and appeal.first_contact_due and appeal.dispatched_at:
+        clocks.append(("先行联系", appeal.dispatched_at, appeal.first_contact_due))
+    if appeal.resolve_due and appeal.dispatched_at:
+        clocks.append(("办结", appeal.dispatched_at, appeal.resolve_due))
+    worst = DeadlineFlag("ok", "正常")
+    for name, start, due in clocks:
+        if now > due:
+            return DeadlineFlag("overdue", f"{name}超期")
+        if calendar.share_used(start, due, now) >= near:
+            worst = DeadlineFlag("near", f"{name}临期")
+    return worst
+
+
+def appeal_timeline(*, appeal: Appeal, public: bool = False) -> list[AppealEvent]:
+    events = AppealEvent.objects.filter(appeal=appeal).select_related("actor", "actor_unit")
+    rows = list(events.order_by("created_at", "id"))
+    if public:
+        hidden = {a.value for a, t in TRANSITIONS.items() if not t.public}
+        rows = [e for e in rows if e.action not in hidden]
+    return rows
+
+
+def appeal_assignments(*, appeal: Appeal) -> list[Assignment]:
+    return list(
+        Assignment.objects.filter(appeal=appeal).select_related("unit").order_by("assigned_at")
+    )
+
+
+def appeals_by_phone(*, phone: str, limit: int = 10) -> QuerySet[Appeal]:
+    """The caller's earlier appeals, for the call-taker (exact number match, newest first)."""
+    phone = phone.strip().replace(" ", "")
+    if not phone:
+        return Appeal.objects.none()
+    return (
+        Appeal.objects.filter(appellant_phone=phone)
+        .select_related(*LIST_RELATED)
+        .order_by("-received_at")[:limit]
+    )
+
+
+def actions_available(*, user: "User", appeal: Appeal) -> list[Action]:
+    """The buttons to show: the transition table filtered by this user's role and unit."""
+    actor = Actor.of(user)
+    assignments = Assignment.objects.filter(appeal=appeal, is_active=True)
+    assisting = frozenset(a.unit_id for a in assignments if a.role == AssignmentRole.ASSIST)
+    status = AppealStatus(appeal.status)
+    return [
+        action
+        for action in TRANSITIONS
+        if action != Action.RECEIVE
+        and refusal(
+            actor=actor,
+            action=action,
+            status=status,
+            lead_unit_id=appeal.lead_unit_id,
+            assisting_unit_ids=assisting,
+        )
+        is None
+    ]
+
+
+def pending_extension(*, appeal: Appeal) -> Extension | None:
+    return Extension.objects.filter(appeal=appeal, status=ExtensionStatus.PENDING).first()

@@ -1,0 +1,79 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class RoutingRule(models.Model):
+    """Category × region → responsible unit (FixMyStreet's contacts): data, not code.
+
+    Every change needs a note and leaves a RoutingRuleHistory row (written by the service).
+    """
+
+    category = models.ForeignKey(
+        "directory.Category", verbose_name="分类", on_delete=models.PROTECT, related_name="+"
+    )
+    region = models.ForeignKey(
+        "directory.Region",
+        verbose_name="区域",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="留空表示全区",
+    )
+    unit = models.ForeignKey(
+        "directory.Unit", verbose_name="承办单位", on_delete=models.PROTECT, related_name="+"
+    )
+    is_active = models.BooleanField("启用", default=True)
+    note = models.CharField("修改说明", max_length=300)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="修改人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField("修改时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "派单路由规则"
+        verbose_name_plural = "派单路由规则"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "region"],
+                name="routing_rule_unique",
+                condition=models.Q(region__isnull=False),
+            ),
+            models.UniqueConstraint(
+                fields=["category"],
+                name="routing_rule_unique_district",
+                condition=models.Q(region__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category} × {self.region or '全区'} → {self.unit}"
+
+
+class RoutingRuleHistory(models.Model):
+    """What a rule said after each change, who changed it and why. Append-only."""
+
+    rule = models.ForeignKey(RoutingRule, on_delete=models.PROTECT, related_name="history")
+    category_name = models.CharField("分类", max_length=300)
+    region_name = models.CharField("区域", max_length=100)
+    unit_name = models.CharField("承办单位", max_length=100)
+    is_active = models.BooleanField("启用")
+    note = models.CharField("修改说明", max_length=300)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField("修改时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "路由规则修改记录"
+        verbose_name_plural = "路由规则修改记录"
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.rule_id} @ {self.changed_at:%Y-%m-%d %H:%M}"

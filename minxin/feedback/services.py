@@ -1,0 +1,46 @@
+from django.db import IntegrityError, transaction
+
+from minxin.accounts.roles import Role
+from minxin.cases.models import Reply
+from minxin.cases.permissions import Actor
+from minxin.cases.services import appeal_rate
+from minxin.core.errors import ValidationFailed
+
+from .models import Rating
+
+COMMENT_MAX = 1000
+
+
+@transaction.atomic(durable=True)
+def rating_submit(
+    *,
+    appeal_id: int,
+    actor: Actor,
+    expected_version: int | None,
+    satisfaction: str,
+    comment: str = "",
+) -> Rating:
+    """Rate the latest reply; dissatisfied sends the appeal to follow-up (via the loop)."""
+    comment = (comment or "").strip()
+    if len(comment) > COMMENT_MAX:
+        raise ValidationFailed(f"评价意见不能超过{COMMENT_MAX}字")
+    result = appeal_rate(
+        appeal_id=appeal_id,
+        actor=actor,
+        expected_version=expected_version,
+        satisfaction=satisfaction,
+        comment=comment,
+    )
+    reply = Reply.objects.filter(appeal_id=appeal_id).order_by("-created_at", "-id").first()
+    try:
+        with transaction.atomic():
+            return Rating.objects.create(
+                appeal_id=appeal_id,
+                reply=reply,
+                satisfaction=satisfaction,
+                comment=comment,
+                by_staff=actor.role != Role.CITIZEN,
+                created_at=result.event.created_at,
+            )
+    except IntegrityError as exc:
+        raise ValidationFailed("该答复已经评价过了") from exc

@@ -1,0 +1,217 @@
+"""Builders for tests: a small district, staff of every role, and appeals driven through the
+real services into any status (so every test's history is one the loop could produce)."""
+
+from dataclasses import dataclass, field
+
+from minxin.accounts.models import User
+from minxin.accounts.roles import Role
+from minxin.cases import services
+from minxin.cases.models import Appeal, AppealKind, Channel
+from minxin.cases.permissions import Actor
+from minxin.cases.workflow import Action, AppealStatus, Satisfaction
+from minxin.deadlines.models import Urgency
+from minxin.directory.models import Category, Region, RegionLevel, Unit, UnitKind
+from minxin.feedback.services import rating_submit
+
+
+@dataclass
+class District:
+    district: Region
+    streets: list[Region]
+    communities: list[Region]
+    hotline: Unit
+    supervision: Unit
+    street_units: list[Unit]
+    departments: list[Unit]
+    category: Category  # a leaf: 城乡建设/城市建设和市政管理/环境卫生
+    category_top: Category
+    users: dict[str, User] = field(default_factory=dict)
+
+    def user(self, key: str) -> User:
+        return self.users[key]
+
+
+def district_build() -> District:
+    district = Region.objects.create(name="A3区", level=RegionLevel.DISTRICT, code="A3")
+    streets = [
+        Region.objects.create(name=n, level=RegionLevel.SUBDISTRICT, code=c, parent=district)
+        for n, c in (("桂花坪街道", "A3-01"), ("望月湖街道", "A3-02"))
+    ]
+    communities = [
+        Region.objects.create(name=n, level=RegionLevel.COMMUNITY, code=c, parent=p)
+        for n, c, p in (("景蓉社区", "A3-01-01", streets[0]), ("银杉社区", "A3-02-01", streets[1]))
+    ]
+    hotline = Unit.objects.create(name="A3区12345热线中心", kind=UnitKind.HOTLINE)
+    supervision = Unit.objects.create(name="A3区督查室", kind=UnitKind.SUPERVISION)
+    street_units = [
+        Unit.objects.create(name=f"{s.name}办事处", kind=UnitKind.SUBDISTRICT, region=s)
+        for s in streets
+    ]
+    departments = [
+        Unit.objects.create(name=n, kind=UnitKind.DEPARTMENT)
+        for n in ("A3区城市管理局", "A3区住房和城乡建设局")
+    ]
+    top = Category.objects.create(name="城乡建设", responsible_unit_kind=UnitKind.SUBDISTRICT)
+    mid = Category.objects.create(name="城市建设和市政管理", parent=top)
+    leaf = Category.objects.create(name="环境卫生", parent=mid)
+    d = District(
+        district=district,
+        streets=streets,
+        communities=communities,
+        hotline=hotline,
+        supervision=supervision,
+        street_units=street_units,
+        departments=departments,
+        category=leaf,
+        category_top=top,
+    )
+    for key, role, unit in (
+        ("call_taker", Role.CALL_TAKER, hotline),
+        ("dispatcher", Role.DISPATCHER, hotline),
+        ("handler", Role.HANDLER, street_units[0]),
+        ("handler_other", Role.HANDLER, street_units[1]),
+        ("handler_dept", Role.HANDLER, departments[0]),
+        ("supervisor", Role.SUPERVISOR, supervision),
+        ("leader", Role.LEADER, supervision),
+        ("admin", Role.ADMIN, hotline),
+    ):
+        d.users[key] = User.objects.create_user(
+            username=key,
+            password="pw-" + key,
+            role=role,
+            unit=unit,
+            display_name=key,
+            is_staff=role == Role.ADMIN,
+            is_superuser=role == Role.ADMIN,
+        )
+    return d
+
+
+def appeal_new(d: District, **overrides: object) -> Appeal:
+    values: dict[str, object] = {
+        "channel": Channel.WEB,
+        "kind": AppealKind.COMPLAINT,
+        "title": "小区垃圾无人清运",
+        "content": "景蓉华苑小区门口垃圾堆放三天无人清运，气味很大。",
+        "place_text": "景蓉华苑",
+        "appellant_name": "张三",
+        "appellant_phone": "13812345678",
+    }
+    values.update(overrides)
+    return services.appeal_create(
+        actor=Actor.citizen(),
+        draft=services.AppealDraft(**values),  # type: ignore[arg-type]
+    ).appeal
+
+
+# The path each status is reached by, as (action, actor key) steps after intake.
+_PATH: dict[AppealStatus, list[str]] = {
+    AppealStatus.RECEIVED: [],
+    AppealStatus.SCREENED: ["screen"],
+    AppealStatus.INVALID: ["invalid"],
+    AppealStatus.MERGED: ["merge"],
+    AppealStatus.DISPATCHED: ["screen", "dispatch"],
+    AppealStatus.RETURNED: ["screen", "dispatch", "return"],
+    AppealStatus.ACCEPTED: ["screen", "dispatch", "accept"],
+    AppealStatus.IN_PROGRESS: ["screen", "dispatch", "accept", "contact"],
+    AppealStatus.SUSPENDED: ["screen", "dispatch", "accept", "contact", "suspend"],
+    AppealStatus.RESOLVED: ["screen", "dispatch", "accept", "contact", "resolve"],
+    AppealStatus.RATED: ["screen", "dispatch", "accept", "contact", "resolve", "rate"],
+    AppealStatus.FOLLOW_UP: ["screen", "dispatch", "accept", "contact", "resolve", "rate_bad"],
+    AppealStatus.ARCHIVED: [
+        "screen",
+        "dispatch",
+        "accept",
+        "contact",
+        "resolve",
+        "rate",
+        "archive",
+    ],
+}
+
+
+def appeal_in(d: District, status: AppealStatus, *, assist: bool = True) -> Appeal:
+    """A fresh appeal brought to `status` through the services; street 0 leads, dept 0 assists."""
+    appeal = appeal_new(d)
+    dispatcher = Actor.of(d.user("dispatcher"))
+    handler = Actor.of(d.user("handler"))
+    for step in _PATH[status]:
+        v = Appeal.objects.get(pk=appeal.pk).version
+        if step == "screen":
+            services.appeal_screen(
+                appeal_id=appeal.pk,
+                actor=dispatcher,
+                expected_version=v,
+                category_id=d.category.pk,
+                region_id=d.communities[0].pk,
+                urgency=Urgency.NORMAL,
+            )
+        elif step == "invalid":
+            services.appeal_act(
+                appeal_id=appeal.pk,
+                action=Action.MARK_INVALID,
+                actor=dispatcher,
+                expected_version=v,
+                reason="广告信息",
+            )
+        elif step == "merge":
+            original = appeal_new(d, title="同一件事")
+            services.appeal_merge(
+                appeal_id=appeal.pk,
+                actor=dispatcher,
+                expected_version=v,
+                into_tracking_number=original.tracking_number,
+            )
+        elif step == "dispatch":
+            services.appeal_dispatch(
+                appeal_id=appeal.pk,
+                actor=dispatcher,
+                expected_version=v,
+                lead_unit_id=d.street_units[0].pk,
+                assist_unit_ids=[d.departments[0].pk] if assist else [],
+            )
+        elif step == "return":
+            services.assignment_return(
+                appeal_id=appeal.pk, actor=handler, expected_version=v, reason="不属于本街道"
+            )
+        elif step == "accept":
+            services.appeal_act(
+                appeal_id=appeal.pk, action=Action.ACCEPT, actor=handler, expected_version=v
+            )
+        elif step == "contact":
+            services.appeal_first_contact(
+                appeal_id=appeal.pk, actor=handler, expected_version=v, reason="已电话联系诉求人"
+            )
+        elif step == "suspend":
+            services.appeal_suspend(
+                appeal_id=appeal.pk,
+                actor=handler,
+                expected_version=v,
+                reason="请诉求人补充具体楼栋",
+            )
+        elif step == "resolve":
+            services.reply_submit(
+                appeal_id=appeal.pk,
+                actor=handler,
+                expected_version=v,
+                content="已安排环卫清运，并加密清运频次。",
+            )
+        elif step in ("rate", "rate_bad"):
+            rating_submit(
+                appeal_id=appeal.pk,
+                actor=Actor.citizen(),
+                expected_version=v,
+                satisfaction=Satisfaction.SATISFIED
+                if step == "rate"
+                else Satisfaction.DISSATISFIED,
+            )
+        elif step == "archive":
+            services.appeal_act(
+                appeal_id=appeal.pk,
+                action=Action.ARCHIVE,
+                actor=Actor.of(d.user("supervisor")),
+                expected_version=v,
+            )
+    appeal = Appeal.objects.get(pk=appeal.pk)
+    assert appeal.status == status, (appeal.status, status)
+    return appeal
