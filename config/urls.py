@@ -13,6 +13,8 @@ urlpatterns = [
     path("accounts/", include("minxin.accounts.urls")),
     path("console/", include("minxin.cases.urls")),
     path("console/intake/", include("minxin.intake.urls")),
+    path("console/dispatch/", include("minxin.dispatch.urls")),
+    path("console/feedback/", include("minxin.feedback.urls")),
     path("", include("minxin.board.urls")),
 ]
 

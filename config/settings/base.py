@@ -2,6 +2,7 @@
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -113,6 +114,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "minxin" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
@@ -147,7 +149,7 @@ RATELIMIT_VIEW = "minxin.core.views.ratelimited"
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
 
 # The loop's tunables (all overridable from the environment).
-MINXIN = {
+MINXIN: dict[str, Any] = {
     # Unrated appeals are archived this many days after the reply.
     "ARCHIVE_UNRATED_AFTER_DAYS": int(os.environ.get("MINXIN_ARCHIVE_UNRATED_AFTER_DAYS", "7")),
     # Working hours of a working day, as (start, end) in local time.

@@ -5,7 +5,7 @@ from .models import User
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(BaseUserAdmin[User]):
     list_display = ("username", "display_name", "role", "unit", "is_unit_head", "is_active")
     list_filter = ("role", "is_active", "unit__kind")
     search_fields = ("username", "display_name")

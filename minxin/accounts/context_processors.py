@@ -15,7 +15,7 @@ def staff_nav(request: HttpRequest) -> dict[str, Any]:
     if role in (Role.CALL_TAKER, Role.DISPATCHER, Role.ADMIN):
         items.append(("intake:hotline", "热线受理"))
     if role in (Role.DISPATCHER, Role.ADMIN):
-        items.append(("cases:screening", "甄别派单"))
+        items.append(("dispatch:screening", "甄别派单"))
     if role in (Role.HANDLER,):
         items.append(("cases:unit_queue", "本单位工单"))
     if role in (Role.SUPERVISOR, Role.LEADER, Role.DISPATCHER, Role.ADMIN, Role.CALL_TAKER):

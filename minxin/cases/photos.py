@@ -14,7 +14,7 @@ ALLOWED_FORMATS = {
 }
 
 
-def photo_validate(photo: UploadedFile) -> tuple[UploadedFile, str]:
+def photo_validate(photo: UploadedFile[bytes]) -> tuple[UploadedFile[bytes], str]:
     """Return the photo and its real content type, or refuse it with a Chinese message."""
     limit = settings.MINXIN_PHOTO_MAX_BYTES
     if (photo.size or 0) > limit:

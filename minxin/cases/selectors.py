@@ -178,7 +178,7 @@ def deadline_flag(appeal: Appeal, now: datetime | None = None) -> DeadlineFlag:
     now = now or timezone.now()
     if appeal.status not in OPEN_STATUSES:
         return DeadlineFlag("", "")
-    near = settings.MINXIN["NEAR_DEADLINE_SHARE"]
+    near = float(settings.MINXIN["NEAR_DEADLINE_SHARE"])
     clocks = []
     if appeal.first_contacted_at is None and appeal.first_contact_due and appeal.dispatched_at:
         clocks.append(("先行联系", appeal.dispatched_at, appeal.first_contact_due))
@@ -243,3 +243,12 @@ def actions_available(*, user: "User", appeal: Appeal) -> list[Action]:
 
 def pending_extension(*, appeal: Appeal) -> Extension | None:
     return Extension.objects.filter(appeal=appeal, status=ExtensionStatus.PENDING).first()
+
+
+def appeal_last_event(*, appeal_id: int, action: Action) -> AppealEvent | None:
+    return (
+        AppealEvent.objects.filter(appeal_id=appeal_id, action=action)
+        .select_related("actor_unit")
+        .order_by("-created_at", "-id")
+        .first()
+    )

@@ -229,7 +229,7 @@ def appeal_create(
     *,
     actor: Actor,
     draft: AppealDraft,
-    photos: Sequence[UploadedFile] = (),
+    photos: Sequence[UploadedFile[bytes]] = (),
     submission_key: str | None = None,
 ) -> CreatedAppeal:
     """Receive an appeal from any channel; a resubmitted form returns the appeal it created."""
@@ -742,7 +742,7 @@ def appeal_reopen(
 def archive_unrated_appeals(*, now: datetime | None = None, limit: int = 500) -> int:
     """Archive appeals left unrated longer than the configured number of days (system action)."""
     now = now or timezone.now()
-    cutoff = now - timedelta(days=settings.MINXIN["ARCHIVE_UNRATED_AFTER_DAYS"])
+    cutoff = now - timedelta(days=int(settings.MINXIN["ARCHIVE_UNRATED_AFTER_DAYS"]))
     ids = list(
         Appeal.objects.filter(status=AppealStatus.RESOLVED, resolved_at__lt=cutoff)
         .order_by("resolved_at")

@@ -15,9 +15,10 @@ class NoCountPaginator(Paginator):  # type: ignore[type-arg]
     count_cap = 10_000
 
     @property
-    def count(self) -> int:  # type: ignore[override]
+    def count(self) -> int:
         if not hasattr(self, "_capped_count"):
-            self._capped_count = self.object_list[: self.count_cap + 1].count()
+            rows = self.object_list[: self.count_cap + 1]
+            self._capped_count = rows.count()  # type: ignore[attr-defined]
         return int(self._capped_count)
 
 

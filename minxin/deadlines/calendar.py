@@ -163,7 +163,7 @@ def _working_us_between(start: datetime, end: datetime) -> int:
         return 0
     start_day, start_of_day = _local_split(start)
     end_day, end_of_day = _local_split(end)
-    _working_periods()
+    _working_periods()  # (re)parses the setting, so _day_total_us is current
     if start_day == end_day:
         if not is_working_day(start_day):
             return 0

@@ -1,5 +1,10 @@
 from django.urls import path
 
+from . import views
+
 app_name = "intake"
 
-urlpatterns: list[path] = []  # type: ignore[valid-type]
+urlpatterns = [
+    path("hotline/", views.hotline, name="hotline"),
+    path("hotline/caller-history/", views.caller_history, name="caller_history"),
+]

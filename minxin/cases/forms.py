@@ -1,0 +1,50 @@
+"""Forms only parse and type the input; the rules live in the services."""
+
+from django import forms
+
+from minxin.cases.models import Channel
+from minxin.cases.workflow import AppealStatus
+from minxin.directory.models import Category, Region, Unit
+
+
+class AppealFilterForm(forms.Form):
+    q = forms.CharField(label="编号/标题", required=False, max_length=100)
+    status = forms.ChoiceField(
+        label="状态", required=False, choices=[("", "全部状态"), *AppealStatus.choices]
+    )
+    unit = forms.ModelChoiceField(
+        label="主办单位",
+        required=False,
+        queryset=Unit.objects.filter(is_active=True),
+        empty_label="全部单位",
+    )
+    category = forms.ModelChoiceField(
+        label="分类",
+        required=False,
+        queryset=Category.objects.filter(level__lte=2),
+        empty_label="全部分类",
+    )
+    region = forms.ModelChoiceField(
+        label="区域",
+        required=False,
+        queryset=Region.objects.filter(level__in=["district", "subdistrict"]),
+        empty_label="全部区域",
+    )
+    channel = forms.ChoiceField(
+        label="渠道", required=False, choices=[("", "全部渠道"), *Channel.choices]
+    )
+    overdue = forms.BooleanField(label="仅看超期", required=False)
+    received_from = forms.DateField(
+        label="受理起", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    received_to = forms.DateField(
+        label="受理止", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class ActionForm(forms.Form):
+    version = forms.IntegerField(min_value=1)
+    reason = forms.CharField(required=False, max_length=20000, strip=True)
+    days = forms.IntegerField(required=False, min_value=1, max_value=60)
+    approve = forms.ChoiceField(required=False, choices=[("yes", "yes"), ("no", "no")])
+    into_tracking_number = forms.CharField(required=False, max_length=30)

@@ -1,0 +1,269 @@
+"""Staff screens of the loop: queues, the appeal list with filters, one appeal and its actions.
+
+Thin: parse, one selector or service, render. Domain errors re-render the page with the
+Chinese message and the error's 4xx status, keeping what the user typed."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from minxin.accounts.models import User
+from minxin.accounts.roles import Role
+from minxin.core.errors import MinxinError, NotFound, PermissionDenied, ValidationFailed
+from minxin.core.pagination import paginate
+
+from . import selectors, services
+from .forms import ActionForm, AppealFilterForm
+from .models import Appeal, Attachment
+from .permissions import Actor
+from .workflow import TRANSITIONS, Action
+
+HOME_BY_ROLE = {
+    Role.CALL_TAKER: "intake:hotline",
+    Role.DISPATCHER: "dispatch:screening",
+    Role.HANDLER: "cases:unit_queue",
+    Role.SUPERVISOR: "cases:appeal_list",
+    Role.LEADER: "cases:appeal_list",
+    Role.ADMIN: "cases:appeal_list",
+}
+
+
+def _staff(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return redirect(HOME_BY_ROLE.get(Role(_staff(request).role), "cases:appeal_list"))
+
+
+@login_required
+def appeal_list(request: HttpRequest) -> HttpResponse:
+    user = _staff(request)
+    if user.role == Role.HANDLER:
+        return redirect("cases:unit_queue")
+    form = AppealFilterForm(request.GET or None)
+    filters = selectors.AppealFilters()
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.AppealFilters(
+            q=data["q"] or "",
+            status=data["status"] or "",
+            unit_id=data["unit"].pk if data["unit"] else None,
+            category_id=data["category"].pk if data["category"] else None,
+            region_id=data["region"].pk if data["region"] else None,
+            channel=data["channel"] or "",
+            overdue=bool(data["overdue"]),
+            received_from=data["received_from"],
+            received_to=data["received_to"],
+        )
+    page = paginate(request, selectors.appeal_list_for(user=user, filters=filters))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "cases/appeal_list.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": _rows(page.object_list),
+            "query": query.urlencode(),
+        },
+    )
+
+
+@login_required
+def unit_queue(request: HttpRequest) -> HttpResponse:
+    user = _staff(request)
+    if user.role != Role.HANDLER or user.unit_id is None:
+        raise NotFound("本页面仅供承办单位使用")
+    tab = request.GET.get("tab", "open")
+    appeals = selectors.unit_queue(unit_id=user.unit_id, include_done=tab == "all")
+    page = paginate(request, appeals)
+    return render(
+        request,
+        "cases/unit_queue.html",
+        {
+            "page": page,
+            "rows": _rows(page.object_list),
+            "tab": tab,
+            "query": f"tab={tab}",
+        },
+    )
+
+
+@login_required
+def follow_up_queue(request: HttpRequest) -> HttpResponse:
+    user = _staff(request)
+    if user.role not in (Role.SUPERVISOR, Role.ADMIN, Role.CALL_TAKER, Role.LEADER):
+        raise NotFound
+    page = paginate(request, selectors.follow_up_queue())
+    return render(
+        request,
+        "cases/follow_up_queue.html",
+        {
+            "page": page,
+            "rows": _rows(page.object_list),
+            "query": "",
+        },
+    )
+
+
+def _rows(appeals: Any) -> list[dict[str, Any]]:
+    """Each appeal with its deadline flag, computed once per row in Python (no extra queries)."""
+    return [{"appeal": a, "flag": selectors.deadline_flag(a)} for a in appeals]
+
+
+@login_required
+def appeal_detail(request: HttpRequest, appeal_id: int) -> HttpResponse:
+    user = _staff(request)
+    appeal = selectors.appeal_get_for(user=user, appeal_id=appeal_id)
+    return _detail_render(request, user=user, appeal=appeal)
+
+
+def _detail_render(
+    request: HttpRequest,
+    *,
+    user: User,
+    appeal: Appeal,
+    error: MinxinError | None = None,
+    posted: dict[str, Any] | None = None,
+    open_action: str = "",
+) -> HttpResponse:
+    available = selectors.actions_available(user=user, appeal=appeal)
+    context = {
+        "appeal": appeal,
+        "flag": selectors.deadline_flag(appeal),
+        "timeline": selectors.appeal_timeline(appeal=appeal),
+        "assignments": selectors.appeal_assignments(appeal=appeal),
+        "replies": list(appeal.replies.select_related("unit").all()),
+        "attachments": list(appeal.attachments.all()),
+        "pending_extension": selectors.pending_extension(appeal=appeal),
+        "forms": [_action_spec(a) for a in available if a not in PANEL_ACTIONS],
+        "dispatch_panel": bool({Action.SCREEN, Action.DISPATCH} & set(available)),
+        "rate_panel": bool({Action.RATE} & set(available)),
+        "error": error,
+        "posted": posted or {},
+        "open_action": open_action,
+        "show_contact": user.role != Role.LEADER,
+    }
+    status = error.status_code if error else 200
+    return render(request, "cases/appeal_detail.html", context, status=status)
+
+
+# Actions whose forms come from another app's panel (dispatch: screening; feedback: rating).
+PANEL_ACTIONS = frozenset({Action.SCREEN, Action.DISPATCH, Action.RATE, Action.RATE_DISSATISFIED})
+
+# Extra fields some actions' forms ask for.
+_EXTRA = {
+    Action.REQUEST_EXTENSION: "days",
+    Action.REOPEN: "days",
+    Action.MERGE: "into_tracking_number",
+}
+_STYLE = {
+    Action.RETURN: "danger",
+    Action.MARK_INVALID: "danger",
+    Action.REFUSE_EXTENSION: "danger",
+    Action.RESOLVE: "primary",
+    Action.ACCEPT: "primary",
+    Action.FIRST_CONTACT: "primary",
+    Action.REOPEN: "primary",
+    Action.APPROVE_EXTENSION: "primary",
+}
+
+
+def _action_spec(action: Action) -> dict[str, Any]:
+    t = TRANSITIONS[action]
+    return {
+        "action": action.value,
+        "label": t.label,
+        "needs_reason": t.needs_reason,
+        "reason_label": t.reason_label,
+        "extra": _EXTRA.get(action, ""),
+        "style": _STYLE.get(action, ""),
+        "textarea": action in (Action.RESOLVE, Action.NOTE, Action.FIRST_CONTACT),
+    }
+
+
+@login_required
+@require_POST
+def appeal_act(request: HttpRequest, appeal_id: int, action: str) -> HttpResponse:
+    user = _staff(request)
+    appeal = selectors.appeal_get_for(user=user, appeal_id=appeal_id)
+    try:
+        act = Action(action)
+    except ValueError as exc:
+        raise NotFound("未知的操作") from exc
+    form = ActionForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationFailed(_form_error(form))
+        _act(act, appeal=appeal, actor=Actor.of(user), data=form.cleaned_data)
+    except MinxinError as error:
+        appeal.refresh_from_db()
+        return _detail_render(
+            request,
+            user=user,
+            appeal=appeal,
+            error=error,
+            posted=request.POST.dict(),
+            open_action=act.value,
+        )
+    messages.success(request, f"已{TRANSITIONS[act].label}")
+    return redirect(reverse("cases:appeal_detail", args=[appeal.pk]))
+
+
+def _form_error(form: ActionForm) -> str:
+    if "version" in form.errors:
+        return "页面已过期，请刷新后重试"
+    if "days" in form.errors:
+        return "天数应为1至60之间的整数"
+    return "提交的内容有误"
+
+
+def _act(action: Action, *, appeal: Appeal, actor: Actor, data: dict[str, Any]) -> None:
+    common = {"appeal_id": appeal.pk, "actor": actor, "expected_version": data["version"]}
+    reason: str = data.get("reason") or ""
+    if action in services.SIMPLE_ACTIONS:
+        services.appeal_act(action=action, reason=reason, **common)
+    elif action == Action.MERGE:
+        services.appeal_merge(
+            into_tracking_number=data.get("into_tracking_number") or "", reason=reason, **common
+        )
+    elif action == Action.RETURN:
+        services.assignment_return(reason=reason, **common)
+    elif action == Action.FIRST_CONTACT:
+        services.appeal_first_contact(reason=reason, **common)
+    elif action == Action.SUSPEND:
+        services.appeal_suspend(reason=reason, **common)
+    elif action == Action.RESUME:
+        services.appeal_resume(reason=reason, **common)
+    elif action == Action.REQUEST_EXTENSION:
+        if not data.get("days"):
+            raise ValidationFailed("请填写延期天数")
+        services.extension_request(days=data["days"], reason=reason, **common)
+    elif action in (Action.APPROVE_EXTENSION, Action.REFUSE_EXTENSION):
+        services.extension_decide(
+            approve=action == Action.APPROVE_EXTENSION, reason=reason, **common
+        )
+    elif action == Action.RESOLVE:
+        services.reply_submit(content=reason, **common)
+    elif action == Action.REOPEN:
+        services.appeal_reopen(reason=reason, days=data.get("days"), **common)
+    else:
+        raise PermissionDenied("该操作请在对应的面板中进行")
+
+
+@login_required
+def attachment(request: HttpRequest, appeal_id: int, attachment_id: int) -> FileResponse:
+    """Photos are personal data: served only to staff who may see the appeal."""
+    appeal = selectors.appeal_get_for(user=_staff(request), appeal_id=appeal_id)
+    photo = get_object_or_404(Attachment, pk=attachment_id, appeal=appeal)
+    return FileResponse(photo.file.open("rb"), content_type=photo.content_type)

@@ -1,0 +1,187 @@
+"""The dispatcher's screens: the screening queue and the screen/dispatch panel of an appeal."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from minxin.accounts.models import User
+from minxin.accounts.roles import Role
+from minxin.cases import selectors as case_selectors
+from minxin.cases import services as case_services
+from minxin.cases.models import AppealKind
+from minxin.cases.permissions import Actor
+from minxin.cases.workflow import Action, AppealStatus
+from minxin.core.errors import NotFound, ValidationFailed
+from minxin.core.pagination import paginate
+from minxin.deadlines.models import Urgency
+from minxin.directory.models import Category, Region, Unit
+
+from .selectors import units_suggested_for
+
+TABS = {
+    "received": "待甄别",
+    "screened": "待派单",
+    "returned": "退单待处理",
+    "extensions": "延期审批",
+}
+
+
+def _dispatcher(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    if user.role not in (Role.DISPATCHER, Role.ADMIN):
+        raise NotFound("本页面仅供派单员使用")
+    return user
+
+
+@login_required
+def screening(request: HttpRequest) -> HttpResponse:
+    _dispatcher(request)
+    tab = request.GET.get("tab", "received")
+    if tab not in TABS:
+        tab = "received"
+    if tab == "extensions":
+        page = paginate(request, case_selectors.extension_requests())
+        rows = []
+    else:
+        queue = {
+            "received": case_selectors.screening_queue(),
+            "screened": case_selectors.screened_queue(),
+            "returned": case_selectors.screening_queue(returned=True),
+        }[tab]
+        page = paginate(request, queue)
+        rows = [{"appeal": a, "flag": case_selectors.deadline_flag(a)} for a in page.object_list]
+    counts = {
+        "received": case_selectors.screening_queue().count(),
+        "screened": case_selectors.screened_queue().count(),
+        "returned": case_selectors.screening_queue(returned=True).count(),
+        "extensions": case_selectors.extension_requests().count(),
+    }
+    return render(
+        request,
+        "dispatch/screening.html",
+        {
+            "tab": tab,
+            "tabs": TABS,
+            "counts": counts,
+            "page": page,
+            "rows": rows,
+            "query": f"tab={tab}",
+        },
+    )
+
+
+@login_required
+def panel(request: HttpRequest, appeal_id: int) -> HttpResponse:
+    """The screen/dispatch form with suggestions, loaded into the appeal page by HTMX."""
+    user = _dispatcher(request)
+    appeal = case_selectors.appeal_get_for(user=user, appeal_id=appeal_id)
+    region = appeal.region
+    suggested = units_suggested_for(category=appeal.category, region=region)
+    return render(
+        request,
+        "dispatch/panel.html",
+        {
+            "appeal": appeal,
+            "screening": appeal.status == AppealStatus.RECEIVED,
+            "dispatching": appeal.status in (AppealStatus.SCREENED, AppealStatus.RETURNED),
+            "categories": _category_groups(),
+            "regions": Region.objects.filter(level__in=["subdistrict", "community"]).order_by(
+                "code"
+            ),
+            "urgencies": Urgency.choices,
+            "kinds": AppealKind.choices,
+            "units": Unit.objects.filter(
+                is_active=True, kind__in=["subdistrict", "department", "enterprise"]
+            ),
+            "suggested": suggested,
+            "returned_by": _last_return(appeal.pk)
+            if appeal.status == AppealStatus.RETURNED
+            else None,
+        },
+    )
+
+
+def _category_groups() -> list[tuple[str, list[Category]]]:
+    """Leaf categories grouped under their top level, for one <select> with optgroups."""
+    groups: dict[str, list[Category]] = {}
+    for c in Category.objects.filter(is_active=True, level=3).order_by("path_name"):
+        groups.setdefault(c.path_name.split("/")[0], []).append(c)
+    return list(groups.items())
+
+
+def _last_return(appeal_id: int) -> str:
+    event = case_selectors.appeal_last_event(appeal_id=appeal_id, action=Action.RETURN)
+    if event is None:
+        return ""
+    return f"{event.actor_unit.name if event.actor_unit else ''}：{event.reason}"
+
+
+class ScreenForm(forms.Form):
+    version = forms.IntegerField(min_value=1)
+    category = forms.ModelChoiceField(queryset=Category.objects.filter(is_active=True))
+    region = forms.ModelChoiceField(queryset=Region.objects.all(), required=False)
+    urgency = forms.ChoiceField(choices=Urgency.choices)
+    kind = forms.ChoiceField(choices=AppealKind.choices, required=False)
+
+
+class DispatchForm(forms.Form):
+    version = forms.IntegerField(min_value=1)
+    lead_unit = forms.ModelChoiceField(queryset=Unit.objects.filter(is_active=True))
+    assist_units = forms.ModelMultipleChoiceField(
+        queryset=Unit.objects.filter(is_active=True), required=False
+    )
+    reason = forms.CharField(required=False, max_length=2000)
+
+
+@login_required
+@require_POST
+def screen(request: HttpRequest, appeal_id: int) -> HttpResponse:
+    user = _dispatcher(request)
+    appeal = case_selectors.appeal_get_for(user=user, appeal_id=appeal_id)
+    form = ScreenForm(request.POST)
+    if not form.is_valid():
+        raise ValidationFailed(
+            "页面已过期，请刷新后重试" if "version" in form.errors else "请选择分类和紧急程度"
+        )
+    data = form.cleaned_data
+    case_services.appeal_screen(
+        appeal_id=appeal.pk,
+        actor=Actor.of(user),
+        expected_version=data["version"],
+        category_id=data["category"].pk,
+        region_id=data["region"].pk if data["region"] else None,
+        urgency=data["urgency"],
+        kind=data["kind"] or None,
+    )
+    messages.success(request, "已甄别，请派单")
+    return redirect("cases:appeal_detail", appeal.pk)
+
+
+@login_required
+@require_POST
+def dispatch(request: HttpRequest, appeal_id: int) -> HttpResponse:
+    user = _dispatcher(request)
+    appeal = case_selectors.appeal_get_for(user=user, appeal_id=appeal_id)
+    form = DispatchForm(request.POST)
+    if not form.is_valid():
+        raise ValidationFailed(
+            "页面已过期，请刷新后重试" if "version" in form.errors else "请选择主办单位"
+        )
+    data = form.cleaned_data
+    case_services.appeal_dispatch(
+        appeal_id=appeal.pk,
+        actor=Actor.of(user),
+        expected_version=data["version"],
+        lead_unit_id=data["lead_unit"].pk,
+        assist_unit_ids=[u.pk for u in data["assist_units"]],
+        reason=data["reason"] or "",
+    )
+    messages.success(request, f"已派单至{data['lead_unit'].name}")
+    next_appeal = case_selectors.screened_queue().exclude(pk=appeal.pk).first()
+    if next_appeal is not None and request.POST.get("next") == "1":
+        return redirect("cases:appeal_detail", next_appeal.pk)
+    return redirect("dispatch:screening")

@@ -1,0 +1,54 @@
+"""Staff side of feedback: recording a rating taken by phone (电话回访代为评价)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from minxin.accounts.models import User
+from minxin.cases import selectors as case_selectors
+from minxin.cases.permissions import Actor
+from minxin.cases.workflow import Satisfaction
+from minxin.core.errors import ValidationFailed
+
+from .services import rating_submit
+
+
+def _staff(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+@login_required
+def panel(request: HttpRequest, appeal_id: int) -> HttpResponse:
+    appeal = case_selectors.appeal_get_for(user=_staff(request), appeal_id=appeal_id)
+    return render(
+        request,
+        "feedback/panel.html",
+        {
+            "appeal": appeal,
+            "choices": Satisfaction.choices,
+        },
+    )
+
+
+@login_required
+@require_POST
+def rate(request: HttpRequest, appeal_id: int) -> HttpResponse:
+    user = _staff(request)
+    appeal = case_selectors.appeal_get_for(user=user, appeal_id=appeal_id)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError as exc:
+        raise ValidationFailed("页面已过期，请刷新后重试") from exc
+    rating_submit(
+        appeal_id=appeal.pk,
+        actor=Actor.of(user),
+        expected_version=version,
+        satisfaction=request.POST.get("satisfaction", ""),
+        comment=request.POST.get("comment", ""),
+    )
+    messages.success(request, "已记录回访评价")
+    return redirect("cases:appeal_detail", appeal.pk)

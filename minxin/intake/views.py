@@ -1,0 +1,87 @@
+"""The call-taker's console: enter a phone appeal fast, see the caller's earlier appeals."""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from minxin.accounts.models import User
+from minxin.accounts.roles import Role
+from minxin.cases import selectors as case_selectors
+from minxin.cases.models import AppealKind, Channel
+from minxin.cases.permissions import Actor
+from minxin.cases.services import AppealDraft, appeal_create
+from minxin.core.errors import NotFound, ValidationFailed
+from minxin.deadlines.models import Urgency
+from minxin.directory.models import Region
+
+INTAKE_ROLES = (Role.CALL_TAKER, Role.DISPATCHER, Role.ADMIN)
+
+
+def _call_taker(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    if user.role not in INTAKE_ROLES:
+        raise NotFound("本页面仅供热线接线员使用")
+    return user
+
+
+def _context(posted: dict[str, str] | None = None) -> dict[str, object]:
+    return {
+        "kinds": AppealKind.choices,
+        "urgencies": Urgency.choices,
+        "regions": Region.objects.filter(level__in=["subdistrict", "community"]).order_by("code"),
+        "posted": posted or {"kind": AppealKind.COMPLAINT, "urgency": Urgency.NORMAL},
+        "submission_key": uuid.uuid4().hex,
+    }
+
+
+@login_required
+def hotline(request: HttpRequest) -> HttpResponse:
+    user = _call_taker(request)
+    if request.method != "POST":
+        return render(request, "intake/hotline.html", _context())
+    post = request.POST
+    region_id = post.get("region") or None
+    try:
+        created = appeal_create(
+            actor=Actor.of(user),
+            draft=AppealDraft(
+                channel=Channel.HOTLINE,
+                kind=post.get("kind", ""),
+                title=post.get("title", ""),
+                content=post.get("content", ""),
+                place_text=post.get("place_text", ""),
+                region_id=int(region_id) if region_id and region_id.isdigit() else None,
+                urgency=post.get("urgency", Urgency.NORMAL),
+                appellant_name=post.get("appellant_name", ""),
+                appellant_phone=post.get("appellant_phone", ""),
+                is_anonymous=post.get("is_anonymous") == "on",
+            ),
+            submission_key=post.get("submission_key") or None,
+        )
+    except ValidationFailed as error:
+        context = _context(post.dict())
+        context["submission_key"] = post.get("submission_key") or context["submission_key"]
+        context["error"] = error.message
+        return render(request, "intake/hotline.html", context, status=400)
+    appeal = created.appeal
+    # Shown once so the call-taker can read both back to the caller; not put in any URL.
+    messages.success(
+        request,
+        f"已受理：受理编号 {appeal.tracking_number}，查询码 {appeal.query_code}（请告知来电人）",
+    )
+    return redirect("intake:hotline")
+
+
+@login_required
+@require_POST
+def caller_history(request: HttpRequest) -> HttpResponse:
+    """The caller's earlier appeals (HTMX, POST so the number stays out of URLs and logs)."""
+    _call_taker(request)
+    phone = request.POST.get("appellant_phone", "")
+    appeals = list(case_selectors.appeals_by_phone(phone=phone)) if len(phone) >= 7 else []
+    return render(request, "intake/_caller_history.html", {"appeals": appeals, "phone": phone})
