@@ -26,6 +26,7 @@ demo: setup
 	@$(MINXIN) createcachetable
 	@$(MINXIN) seed_demo --if-empty --appeals $${APPEALS:-2000} --seed 1
 	@$(MINXIN) collectstatic --noinput -v 0
+	@$(MINXIN) schedule_tasks
 	@$(MINXIN) demo_logins
 	@echo "minxin 民心: http://127.0.0.1:$(PORT)  (Ctrl-C stops the server and the worker)"
 	@trap 'kill 0' EXIT INT TERM; \
@@ -33,10 +34,12 @@ demo: setup
 	  $(VENV)/bin/gunicorn config.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 \
 	    --access-logfile - --access-logformat '%(t)s "%(m)s %(U)s" %(s)s %(L)ss'
 
+# The browser for the e2e tests, and a CJK font so its screenshots show Chinese, not boxes.
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@{ command -v chromium >/dev/null 2>&1 && fc-list :lang=zh 2>/dev/null | grep -q .; } || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; }
 
 # Every test, browser tests included.
 test: setup chromium

@@ -1,0 +1,124 @@
+"""Browser tests: Playwright driving Debian's headless Chromium against a live server."""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls of the test itself
+# are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 900}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/e2e/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(browser: Browser, live_server):  # type: ignore[no-untyped-def]
+    """Open pages as separate people: each call is a fresh context (own cookies)."""
+    contexts = []
+
+    def make(*, phone: bool = False) -> Page:
+        context = browser.new_context(
+            viewport=PHONE if phone else DESKTOP,
+            device_scale_factor=2 if phone else 1,
+            is_mobile=phone,
+            has_touch=phone,
+            locale="zh-CN",
+            base_url=live_server.url,
+        )
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def shot(page: Page, name: str) -> None:
+    """Save a full-page screenshot of a main screen to docs/screenshots/."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def login(page: Page, username: str, password: str) -> None:
+    page.goto("/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
+
+
+@pytest.fixture(autouse=True)
+def _e2e_settings(settings, tmp_path):  # type: ignore[no-untyped-def]
+    """Uploads go to a temporary directory; rate-limit counters start from zero for each test
+    (the live server runs in this process, so both changes reach it)."""
+    from django.core.cache import cache
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def live_district(transactional_db):  # type: ignore[no-untyped-def]
+    """The builders' district for tests against the live server (committed, not rolled back)."""
+    from tests.builders import district_build
+
+    return district_build()
+
+
+@pytest.fixture
+def photo_png(tmp_path: Path) -> Path:
+    """A small real PNG, as a phone camera would attach it."""
+    from PIL import Image, ImageDraw
+
+    path = tmp_path / "garbage.png"
+    image = Image.new("RGB", (320, 240), (120, 160, 90))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((80, 90, 240, 200), fill=(90, 70, 50))
+    image.save(path, format="PNG")
+    return path
+
+
+def action_open(page: Page, action: str) -> Locator:
+    """The <details data-action=...> form of an action on the appeal page, opened."""
+    details = page.locator(f"details[data-action={action}]")
+    expect(details).to_be_visible()
+    if details.get_attribute("open") is None:
+        details.locator("summary").click()
+    expect(details.locator("form")).to_be_visible()
+    return details
