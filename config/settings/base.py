@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "minxin.intake",
     "minxin.feedback",
     "minxin.board",
+    "minxin.demo",
 ]
 
 MIDDLEWARE = [
@@ -56,6 +57,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Turns a blocked @ratelimit into settings.RATELIMIT_VIEW (a 429 page).
+    "django_ratelimit.middleware.RatelimitMiddleware",
     "minxin.core.middleware.MinxinErrorMiddleware",
 ]
 
@@ -119,11 +122,15 @@ STATICFILES_DIRS = [BASE_DIR / "minxin" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 
+# Rate limits count in the cache: Redis in production (REDIS_URL), the database otherwise
+# (shared by every process of the demo, though its increments are not atomic).
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "minxin_cache",
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ["REDIS_URL"],
     }
+    if os.environ.get("REDIS_URL")
+    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "minxin_cache"}
 }
 
 SESSION_COOKIE_HTTPONLY = True
@@ -147,6 +154,10 @@ TASKS = {
 
 RATELIMIT_VIEW = "minxin.core.views.ratelimited"
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
+# Behind a reverse proxy, the client address comes from a header the proxy sets.
+RATELIMIT_IP_META_KEY = os.environ.get("RATELIMIT_IP_META_KEY") or None
+# django-ratelimit warns that the database cache is not atomic; accepted for the embedded demo.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001", "django_ratelimit.E003"]
 
 # The loop's tunables (all overridable from the environment).
 MINXIN: dict[str, Any] = {

@@ -70,9 +70,10 @@ def attachment_get_for_grant(
 
 def _entry(event: AppealEvent) -> TimelineEntry:
     text = ""
-    if event.action == Action.RESOLVE:
+    if event.action in (Action.RESOLVE, Action.SUSPEND):
+        # The reply, or what the citizen is asked to add while the clock is stopped.
         text = event.reason
-    elif event.action in (Action.RATE, Action.RATE_DISSATISFIED):
+    elif event.action == Action.RATE:  # "评价不满意" says it already
         value = event.payload.get("satisfaction", "")
         text = Satisfaction(value).label if value in Satisfaction.values else ""
     return TimelineEntry(

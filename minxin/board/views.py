@@ -8,7 +8,6 @@ render; a domain error re-renders the page with its Chinese message and 4xx stat
 import re
 import uuid
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.conf import settings
@@ -16,11 +15,9 @@ from django.contrib import messages
 from django.contrib.sessions.backends.base import SessionBase
 from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.utils.module_loading import import_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
-from django_ratelimit.exceptions import Ratelimited
 
 from minxin.cases.models import CONTENT_MAX, TITLE_MAX, AppealKind, Channel
 from minxin.cases.permissions import Actor
@@ -39,25 +36,6 @@ SUBMIT_FIELDS = ("kind", "title", "content", "place_text", "appellant_name", "ap
 _KEY_RE = re.compile(r"^[0-9a-f]{32}$")
 
 View = Callable[..., HttpResponse]
-
-
-def _rate_limited(rate: str) -> Callable[[View], View]:
-    """django-ratelimit per IP on POST; a blocked request gets settings.RATELIMIT_VIEW (429),
-    whether or not RatelimitMiddleware is installed."""
-
-    def decorate(view: View) -> View:
-        limited = ratelimit(key="ip", rate=rate, method="POST", block=True)(view)
-
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            try:
-                return limited(request, *args, **kwargs)
-            except Ratelimited as exc:
-                return import_string(settings.RATELIMIT_VIEW)(request, exc)
-
-        return wrapped
-
-    return decorate
 
 
 # --- grants held by the session ----------------------------------------------------------
@@ -82,7 +60,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@_rate_limited("10/h")
+@ratelimit(key="ip", rate="10/h", method="POST", block=True)
 def submit(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _submit_page(request, values={}, submission_key=uuid.uuid4().hex)
@@ -157,7 +135,7 @@ def receipt(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@_rate_limited("30/m")
+@ratelimit(key="ip", rate="30/m", method="POST", block=True)
 def track(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return render(request, "board/track.html", {"tracking_number": ""})

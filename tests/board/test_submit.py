@@ -1,4 +1,6 @@
+import pytest
 from django.core.cache import cache
+from django.test import Client
 from django.urls import reverse
 
 from minxin.cases.models import Appeal, AppealEvent, Attachment
@@ -10,8 +12,8 @@ SUBMIT = reverse("board:submit")
 PHONE = "13812345678"
 
 
-def form(**overrides):
-    values = {
+def form(**overrides: object) -> dict[str, object]:
+    values: dict[str, object] = {
         "kind": "complaint",
         "title": "小区垃圾无人清运",
         "content": "景蓉华苑小区门口垃圾堆放三天无人清运。",
@@ -23,7 +25,7 @@ def form(**overrides):
     return values
 
 
-def fresh_key(client):
+def fresh_key(client: Client) -> str:
     return client.get(SUBMIT).context["submission_key"]
 
 
@@ -37,9 +39,7 @@ def test_form_renders_with_a_one_time_key(client, db):
 
 
 def test_submit_creates_one_appeal_and_shows_the_receipt(client, db):
-    response = client.post(
-        SUBMIT, form(submission_key=fresh_key(client), photos=[png_upload()])
-    )
+    response = client.post(SUBMIT, form(submission_key=fresh_key(client), photos=[png_upload()]))
 
     assert response.status_code == 302
     location = response["Location"]
@@ -76,11 +76,125 @@ def test_submitter_can_open_the_tracking_page_without_the_code(client, db):
 def test_anonymous_appeal_needs_no_phone(client, db):
     response = client.post(
         SUBMIT,
-        form(appellant_phone="", appellant_name="", is_anonymous="on", submission_key=fresh_key(client)),
+        form(
+            appellant_phone="",
+            appellant_name="",
+            is_anonymous="on",
+            submission_key=fresh_key(client),
+        ),
     )
     assert response.status_code == 302
     appeal = Appeal.objects.get()
     assert appeal.is_anonymous and appeal.appellant_phone == ""
 
 
-@pytest_params := None  # placeholder replaced below
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"title": ""}, "请填写诉求标题"),
+        ({"content": "  \n\t  "}, "请填写诉求内容"),
+        ({"content": "字" * 5001}, "诉求内容不能超过5000字"),
+        ({"appellant_phone": "1381234"}, "联系电话格式不正确"),
+        ({"appellant_phone": ""}, "请填写联系电话，或选择匿名反映"),
+        ({"kind": ""}, "请选择诉求类型"),
+    ],
+    ids=["empty-title", "blank-content", "content-5001", "bad-phone", "no-phone", "no-kind"],
+)
+def test_invalid_form_is_refused_and_kept(client, db, overrides, message):
+    key = fresh_key(client)
+    values = form(submission_key=key, place_text="望月湖路12号", **overrides)
+
+    response = client.post(SUBMIT, values)
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert message in page
+    assert "请重新选择" in page  # photos are not kept
+    assert "望月湖路12号" in page  # what was typed is kept
+    assert f'value="{key}"' in page  # the same key: nothing was written under it
+    assert Appeal.objects.count() == 0
+    assert AppealEvent.objects.count() == 0
+
+
+def test_anonymous_choice_is_kept_on_error(client, db):
+    response = client.post(
+        SUBMIT, form(title="", is_anonymous="on", submission_key=fresh_key(client))
+    )
+    assert response.status_code == 400
+    assert 'value="on" checked' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("upload", "message"),
+    [(fake_jpg_upload, "只能上传"), (big_png_upload, "照片不能超过5MB")],
+    ids=["text-named-jpg", "over-5mb"],
+)
+def test_bad_photo_is_refused_and_nothing_written(client, db, upload, message):
+    response = client.post(
+        SUBMIT, form(submission_key=fresh_key(client), photos=[png_upload(), upload()])
+    )
+
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert Appeal.objects.count() == 0
+    assert Attachment.objects.count() == 0
+
+
+def test_same_submission_key_twice_gives_one_appeal_and_the_same_receipt(client, db):
+    values = form(submission_key=fresh_key(client))
+
+    first = client.post(SUBMIT, values)
+    receipt_first = client.get(reverse("board:receipt")).context["receipt"]
+    second = client.post(SUBMIT, values)
+    receipt_second = client.get(reverse("board:receipt")).context["receipt"]
+
+    assert first.status_code == second.status_code == 302
+    assert Appeal.objects.count() == 1
+    assert AppealEvent.objects.count() == 1
+    appeal = Appeal.objects.get()
+    assert receipt_first == receipt_second
+    assert receipt_first == {
+        "tracking_number": appeal.tracking_number,
+        "query_code": appeal.query_code,
+    }
+
+
+def test_resubmitted_form_from_another_session_gets_its_receipt(client, db):
+    # e.g. the network dropped the first answer and the browser lost its cookie
+    values = form(submission_key=fresh_key(client))
+    client.post(SUBMIT, values)
+    client.cookies.clear()
+    client.post(SUBMIT, values)
+    appeal = Appeal.objects.get()
+    assert appeal.tracking_number in client.get(reverse("board:receipt")).content.decode()
+
+
+def test_receipt_without_a_submission_goes_to_the_form(client, db):
+    response = client.get(reverse("board:receipt"))
+    assert response.status_code == 302
+    assert response["Location"] == SUBMIT
+
+
+def test_title_is_escaped_on_the_tracking_page(client, db):
+    client.post(SUBMIT, form(title="<script>alert(1)</script>", submission_key=fresh_key(client)))
+    appeal = Appeal.objects.get()
+
+    page = client.get(reverse("board:track_detail", args=[appeal.tracking_number]))
+
+    text = page.content.decode()
+    assert "<script>alert(1)</script>" not in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+
+
+def test_the_eleventh_submit_in_an_hour_is_refused(client, db, settings):
+    settings.RATELIMIT_ENABLE = True
+    cache.clear()
+    for n in range(10):
+        response = client.post(SUBMIT, form(title=f"第{n}件", submission_key=fresh_key(client)))
+        assert response.status_code == 302
+
+    response = client.post(SUBMIT, form(title="第11件", submission_key=fresh_key(client)))
+
+    assert response.status_code == 429
+    assert "提交过于频繁" in response.content.decode()
+    assert Appeal.objects.count() == 10

@@ -24,4 +24,6 @@ def big_png_upload() -> SimpleUploadedFile:
 
 
 def fake_jpg_upload() -> SimpleUploadedFile:
-    return SimpleUploadedFile("photo.jpg", b"just some text, not an image\n", content_type="image/jpeg")
+    return SimpleUploadedFile(
+        "photo.jpg", b"just some text, not an image\n", content_type="image/jpeg"
+    )
