@@ -226,10 +226,18 @@ def actions_available(*, user: "User", appeal: Appeal) -> list[Action]:
     assignments = Assignment.objects.filter(appeal=appeal, is_active=True)
     assisting = frozenset(a.unit_id for a in assignments if a.role == AssignmentRole.ASSIST)
     status = AppealStatus(appeal.status)
+    # Extension buttons only make sense with (or without) a request waiting.
+    has_pending = pending_extension(appeal=appeal) is not None
+    hidden = {Action.RECEIVE}
+    hidden |= (
+        {Action.REQUEST_EXTENSION}
+        if has_pending
+        else {Action.APPROVE_EXTENSION, Action.REFUSE_EXTENSION}
+    )
     return [
         action
         for action in TRANSITIONS
-        if action != Action.RECEIVE
+        if action not in hidden
         and refusal(
             actor=actor,
             action=action,

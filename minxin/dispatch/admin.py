@@ -40,11 +40,22 @@ class RoutingRuleHistoryInline(admin.TabularInline):  # type: ignore[type-arg]
 @admin.register(RoutingRule)
 class RoutingRuleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     form = RoutingRuleForm
-    list_display = ("category", "region", "unit", "is_active", "updated_by", "updated_at")
+    list_display = (
+        "category",
+        "region_or_district",
+        "unit",
+        "is_active",
+        "updated_by",
+        "updated_at",
+    )
     list_filter = ("is_active", "unit__kind")
     search_fields = ("category__path_name", "unit__name", "region__name")
     autocomplete_fields = ("category", "region", "unit")
     inlines = [RoutingRuleHistoryInline]
+
+    @admin.display(description="区域", ordering="region__name")
+    def region_or_district(self, obj: RoutingRule) -> str:
+        return obj.region.name if obj.region else "全区"
 
     def save_model(self, request: HttpRequest, obj: RoutingRule, form: Any, change: bool) -> None:
         routing_rule_save(rule=obj, actor=request.user, note=form.cleaned_data["note"])  # type: ignore[arg-type]

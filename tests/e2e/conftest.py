@@ -1,11 +1,16 @@
 """Browser tests: Playwright driving Debian's headless Chromium against a live server."""
 
 import os
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
+from PIL import Image, ImageDraw
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+
+from tests.builders import District, district_build
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls of the test itself
 # are still synchronous and safe.
@@ -38,6 +43,7 @@ def browser() -> Iterator[Browser]:
                 "--disable-component-update",
                 "--disable-sync",
                 "--disable-dev-shm-usage",
+                "--lang=zh-CN",
             ],
         )
         yield browser
@@ -85,8 +91,6 @@ def login(page: Page, username: str, password: str) -> None:
 def _e2e_settings(settings, tmp_path):  # type: ignore[no-untyped-def]
     """Uploads go to a temporary directory; rate-limit counters start from zero for each test
     (the live server runs in this process, so both changes reach it)."""
-    from django.core.cache import cache
-
     settings.MEDIA_ROOT = tmp_path / "media"
     cache.clear()
     yield
@@ -94,18 +98,14 @@ def _e2e_settings(settings, tmp_path):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def live_district(transactional_db):  # type: ignore[no-untyped-def]
+def live_district(transactional_db: None) -> District:
     """The builders' district for tests against the live server (committed, not rolled back)."""
-    from tests.builders import district_build
-
     return district_build()
 
 
 @pytest.fixture
 def photo_png(tmp_path: Path) -> Path:
     """A small real PNG, as a phone camera would attach it."""
-    from PIL import Image, ImageDraw
-
     path = tmp_path / "garbage.png"
     image = Image.new("RGB", (320, 240), (120, 160, 90))
     draw = ImageDraw.Draw(image)
@@ -122,3 +122,38 @@ def action_open(page: Page, action: str) -> Locator:
         details.locator("summary").click()
     expect(details.locator("form")).to_be_visible()
     return details
+
+
+_SETTLE = (
+    "() => document.fonts.ready.then(() => new Promise("
+    "r => requestAnimationFrame(() => requestAnimationFrame(r))))"
+)
+
+
+def snap(page: Page, name: str) -> None:
+    """`shot` once the page has settled, checked against the page's height.
+
+    Chromium's full-page capture now and then measures the page before its last layout and
+    cuts off the bottom (seen on the appeal page right after a redirect). The PNG is compared
+    with the document height and taken again; the last try sizes the viewport to the whole
+    page first, which cannot be cut."""
+    path = SCREENSHOTS / f"{name}.png"
+    scale = page.evaluate("window.devicePixelRatio")
+    for attempt in range(3):
+        page.evaluate(_SETTLE)
+        expected = page.evaluate("document.documentElement.scrollHeight")
+        viewport = page.viewport_size
+        if attempt == 2 and viewport and expected > viewport["height"]:
+            page.set_viewport_size({"width": viewport["width"], "height": expected})
+            page.evaluate(_SETTLE)
+            shot(page, name)
+            page.set_viewport_size(viewport)
+        else:
+            shot(page, name)
+        with Image.open(path) as image:
+            height = image.height / scale
+        if abs(height - expected) <= 1:
+            if attempt:
+                warnings.warn(f"screenshot {name} retaken {attempt} time(s)", stacklevel=2)
+            return
+    raise AssertionError(f"screenshot {name}: {height:.0f}px high, the page is {expected}px")
