@@ -75,26 +75,10 @@ def appeal_transition(
     in between, and the actor must look again rather than overwrite it.
     """
     transition = TRANSITIONS[action]
-    appeal = Appeal.objects.select_for_update().filter(pk=appeal_id).first()
-    if appeal is None:
-        raise NotFound
-    if expected_version is not None and appeal.version != expected_version:
-        raise ConcurrentEdit
+    appeal = _locked_and_allowed(
+        appeal_id=appeal_id, action=action, actor=actor, expected_version=expected_version
+    )
     status = AppealStatus(appeal.status)
-    assisting = frozenset(
-        Assignment.objects.filter(
-            appeal_id=appeal.pk, is_active=True, role=AssignmentRole.ASSIST
-        ).values_list("unit_id", flat=True)
-    )
-    why_not = refusal(
-        actor=actor,
-        action=action,
-        status=status,
-        lead_unit_id=appeal.lead_unit_id,
-        assisting_unit_ids=assisting,
-    )
-    if why_not is not None:
-        raise (IllegalTransition if status not in transition.source else PermissionDenied)(why_not)
     reason = (reason or "").strip()
     if transition.needs_reason and not reason:
         raise ValidationFailed(f"请填写{transition.reason_label}")
@@ -119,6 +103,37 @@ def appeal_transition(
         at=now,
     )
     return TransitionResult(appeal=appeal, event=event)
+
+
+def _locked_and_allowed(
+    *, appeal_id: int, action: Action, actor: Actor, expected_version: int | None
+) -> Appeal:
+    """Lock the appeal and refuse the action unless the table, role and unit allow it now.
+
+    Services with preconditions of their own call this first, so a refused actor learns that
+    it may not act before learning anything about the appeal's details."""
+    appeal = Appeal.objects.select_for_update().filter(pk=appeal_id).first()
+    if appeal is None:
+        raise NotFound
+    if expected_version is not None and appeal.version != expected_version:
+        raise ConcurrentEdit
+    status = AppealStatus(appeal.status)
+    assisting = frozenset(
+        Assignment.objects.filter(
+            appeal_id=appeal.pk, is_active=True, role=AssignmentRole.ASSIST
+        ).values_list("unit_id", flat=True)
+    )
+    why_not = refusal(
+        actor=actor,
+        action=action,
+        status=status,
+        lead_unit_id=appeal.lead_unit_id,
+        assisting_unit_ids=assisting,
+    )
+    if why_not is not None:
+        wrong_status = status not in TRANSITIONS[action].source
+        raise (IllegalTransition if wrong_status else PermissionDenied)(why_not)
+    return appeal
 
 
 def _event_write(
@@ -327,6 +342,9 @@ def appeal_screen(
     kind: str | None = None,
     reason: str = "",
 ) -> Appeal:
+    _locked_and_allowed(
+        appeal_id=appeal_id, action=Action.SCREEN, actor=actor, expected_version=expected_version
+    )
     category = Category.objects.filter(pk=category_id, is_active=True).first()
     if category is None:
         raise ValidationFailed("请选择有效的分类")
@@ -359,6 +377,9 @@ def appeal_merge(
     into_tracking_number: str,
     reason: str = "",
 ) -> Appeal:
+    _locked_and_allowed(
+        appeal_id=appeal_id, action=Action.MERGE, actor=actor, expected_version=expected_version
+    )
     original = Appeal.objects.filter(tracking_number=into_tracking_number.strip()).first()
     if original is None:
         raise ValidationFailed("找不到要合并到的诉求，请核对受理编号")
@@ -388,25 +409,9 @@ def appeal_dispatch(
     reason: str = "",
 ) -> Appeal:
     """Give the appeal to one lead unit and any assisting units, with deadlines from policy."""
-    return _dispatch(
-        appeal_id=appeal_id,
-        actor=actor,
-        expected_version=expected_version,
-        lead_unit_id=lead_unit_id,
-        assist_unit_ids=assist_unit_ids,
-        reason=reason,
+    appeal = _locked_and_allowed(
+        appeal_id=appeal_id, action=Action.DISPATCH, actor=actor, expected_version=expected_version
     )
-
-
-def _dispatch(
-    *,
-    appeal_id: int,
-    actor: Actor,
-    expected_version: int | None,
-    lead_unit_id: int,
-    assist_unit_ids: Sequence[int],
-    reason: str,
-) -> Appeal:
     assist_ids = sorted({int(u) for u in assist_unit_ids} - {lead_unit_id})
     units = {
         u.pk: u for u in Unit.objects.filter(pk__in=[lead_unit_id, *assist_ids], is_active=True)
@@ -415,9 +420,6 @@ def _dispatch(
         raise ValidationFailed("请选择有效的主办单位")
     if len(units) != len(assist_ids) + 1:
         raise ValidationFailed("协办单位中有无效单位")
-    appeal = Appeal.objects.select_for_update().filter(pk=appeal_id).first()
-    if appeal is None:
-        raise NotFound
     now = timezone.now()
     due = deadlines_for(category=appeal.category, urgency=appeal.urgency, start=now)
     result = appeal_transition(
@@ -563,9 +565,9 @@ def appeal_resume(
     *, appeal_id: int, actor: Actor, expected_version: int | None, reason: str = ""
 ) -> Appeal:
     """The citizen answered: the clock runs again, and the deadlines move by the paused time."""
-    appeal = Appeal.objects.select_for_update().filter(pk=appeal_id).first()
-    if appeal is None:
-        raise NotFound
+    appeal = _locked_and_allowed(
+        appeal_id=appeal_id, action=Action.RESUME, actor=actor, expected_version=expected_version
+    )
     now = timezone.now()
     changes: dict[str, Any] = {"paused_at": None}
     paused = calendar.working_seconds_between(appeal.paused_at, now) if appeal.paused_at else 0
@@ -586,6 +588,12 @@ def appeal_resume(
 def extension_request(
     *, appeal_id: int, actor: Actor, expected_version: int | None, days: int, reason: str
 ) -> Extension:
+    _locked_and_allowed(
+        appeal_id=appeal_id,
+        action=Action.REQUEST_EXTENSION,
+        actor=actor,
+        expected_version=expected_version,
+    )
     if not 1 <= days <= 30:
         raise ValidationFailed("延期天数应为1至30个工作日")
     if Extension.objects.filter(appeal_id=appeal_id, status=ExtensionStatus.PENDING).exists():
@@ -617,6 +625,10 @@ def extension_decide(
     approve: bool,
     reason: str = "",
 ) -> Appeal:
+    action = Action.APPROVE_EXTENSION if approve else Action.REFUSE_EXTENSION
+    appeal = _locked_and_allowed(
+        appeal_id=appeal_id, action=action, actor=actor, expected_version=expected_version
+    )
     pending = (
         Extension.objects.select_for_update()
         .filter(appeal_id=appeal_id, status=ExtensionStatus.PENDING)
@@ -624,9 +636,6 @@ def extension_decide(
     )
     if pending is None:
         raise ValidationFailed("没有待审批的延期申请")
-    appeal = Appeal.objects.filter(pk=appeal_id).only("resolve_due").first()
-    if appeal is None:
-        raise NotFound
     changes: dict[str, Any] = {}
     payload: dict[str, Any] = {"days": pending.days}
     if approve and appeal.resolve_due is not None:
@@ -634,7 +643,7 @@ def extension_decide(
         payload["resolve_due"] = changes["resolve_due"].isoformat()
     result = appeal_transition(
         appeal_id=appeal_id,
-        action=Action.APPROVE_EXTENSION if approve else Action.REFUSE_EXTENSION,
+        action=action,
         actor=actor,
         reason=reason,
         expected_version=expected_version,
@@ -710,9 +719,9 @@ def appeal_reopen(
     days: int | None = None,
 ) -> Appeal:
     """Back to the lead unit after a dissatisfied rating, with a new completion deadline."""
-    appeal = Appeal.objects.select_for_update().filter(pk=appeal_id).first()
-    if appeal is None:
-        raise NotFound
+    appeal = _locked_and_allowed(
+        appeal_id=appeal_id, action=Action.REOPEN, actor=actor, expected_version=expected_version
+    )
     if appeal.lead_unit_id is None:
         raise ValidationFailed("该诉求没有主办单位，无法重办")
     now = timezone.now()

@@ -207,7 +207,7 @@ def appeal_act(request: HttpRequest, appeal_id: int, action: str) -> HttpRespons
             raise ValidationFailed(_form_error(form))
         _act(act, appeal=appeal, actor=Actor.of(user), data=form.cleaned_data)
     except MinxinError as error:
-        appeal.refresh_from_db()
+        appeal = selectors.appeal_get_for(user=user, appeal_id=appeal_id)
         return _detail_render(
             request,
             user=user,
