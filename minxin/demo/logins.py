@@ -1,0 +1,68 @@
+"""The demo's logins, one per role, as a table for the terminal (`minxin demo_logins`)."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from minxin.accounts.models import User
+from minxin.accounts.roles import Role
+
+from . import district as d
+from .seed import demo_password
+
+ROLE_ORDER = (
+    Role.CALL_TAKER,
+    Role.DISPATCHER,
+    Role.HANDLER,
+    Role.SUPERVISOR,
+    Role.LEADER,
+    Role.ADMIN,
+)
+
+
+def _main_username(role: Role) -> str:
+    if role == Role.HANDLER:
+        return d.MAIN_HANDLER
+    return next(username for username, _, r, _, _ in d.STAFF if r == role)
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+def demo_logins_table() -> str:
+    """The table, or a hint when the demo has not been seeded."""
+    wanted = {role: _main_username(role) for role in ROLE_ORDER}
+    users = {
+        u.username: u
+        for u in User.objects.filter(username__in=wanted.values()).select_related("unit")
+    }
+    if not users:
+        return "还没有演示账号：请先运行 minxin seed_demo"
+    password = demo_password()
+    rows = [("角色", "role", "用户名", "密码", "单位")]
+    for role, username in wanted.items():
+        user = users.get(username)
+        if user is None:
+            continue
+        unit = user.unit.name if user.unit else ""
+        if role == Role.HANDLER:
+            others = (
+                User.objects.filter(role=Role.HANDLER, username__startswith="h_")
+                .exclude(pk=user.pk)
+                .count()
+            )
+            if others:
+                unit += f"（另有 {others} 个承办人账号 h_<单位>，如 h_tianding、h_cgzf）"
+        rows.append((role.label, role.value, username, password, unit))
+    widths = [max(_width(row[i]) for row in rows) for i in range(4)]
+    lines = [
+        "  ".join(_pad(cell, widths[i]) for i, cell in enumerate(row[:4])) + "  " + row[4]
+        for row in rows
+    ]
+    lines.insert(1, "-" * (sum(widths) + 8 + max(_width(r[4]) for r in rows)))
+    return "\n".join(lines)
