@@ -20,6 +20,6 @@ def staff_nav(request: HttpRequest) -> dict[str, Any]:
         items.append(("cases:unit_queue", "本单位工单"))
     if role in (Role.SUPERVISOR, Role.LEADER, Role.DISPATCHER, Role.ADMIN, Role.CALL_TAKER):
         items.append(("cases:appeal_list", "全部诉求"))
-    if role in (Role.SUPERVISOR, Role.ADMIN):
+    if role in (Role.SUPERVISOR, Role.CALL_TAKER, Role.ADMIN):
         items.append(("cases:follow_up_queue", "回访重办"))
     return {"nav_items": items, "role_label": Role(role).label if role else ""}

@@ -260,3 +260,16 @@ def appeal_last_event(*, appeal_id: int, action: Action) -> AppealEvent | None:
         .order_by("-created_at", "-id")
         .first()
     )
+
+
+def last_events_by_appeal(*, appeal_ids: list[int], action: Action) -> dict[int, AppealEvent]:
+    """The latest event of one kind for each of a page of appeals, in one query."""
+    latest: dict[int, AppealEvent] = {}
+    events = (
+        AppealEvent.objects.filter(appeal_id__in=appeal_ids, action=action)
+        .select_related("actor_unit")
+        .order_by("appeal_id", "created_at", "id")
+    )
+    for event in events:
+        latest[event.appeal_id] = event
+    return latest

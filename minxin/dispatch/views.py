@@ -11,7 +11,7 @@ from minxin.accounts.models import User
 from minxin.accounts.roles import Role
 from minxin.cases import selectors as case_selectors
 from minxin.cases import services as case_services
-from minxin.cases.models import AppealKind
+from minxin.cases.models import AppealEvent, AppealKind
 from minxin.cases.permissions import Actor
 from minxin.cases.workflow import Action, AppealStatus
 from minxin.core.errors import NotFound, ValidationFailed
@@ -53,7 +53,21 @@ def screening(request: HttpRequest) -> HttpResponse:
             "returned": case_selectors.screening_queue(returned=True),
         }[tab]
         page = paginate(request, queue)
-        rows = [{"appeal": a, "flag": case_selectors.deadline_flag(a)} for a in page.object_list]
+        returns = (
+            case_selectors.last_events_by_appeal(
+                appeal_ids=[a.pk for a in page.object_list], action=Action.RETURN
+            )
+            if tab == "returned"
+            else {}
+        )
+        rows = [
+            {
+                "appeal": a,
+                "flag": case_selectors.deadline_flag(a),
+                "note": _return_note(returns[a.pk]) if a.pk in returns else "",
+            }
+            for a in page.object_list
+        ]
     counts = {
         "received": case_selectors.screening_queue().count(),
         "screened": case_selectors.screened_queue().count(),
@@ -115,9 +129,11 @@ def _category_groups() -> list[tuple[str, list[Category]]]:
 
 def _last_return(appeal_id: int) -> str:
     event = case_selectors.appeal_last_event(appeal_id=appeal_id, action=Action.RETURN)
-    if event is None:
-        return ""
-    return f"{event.actor_unit.name if event.actor_unit else ''}：{event.reason}"
+    return _return_note(event) if event else ""
+
+
+def _return_note(event: AppealEvent) -> str:
+    return f"{event.actor_unit.name if event.actor_unit else ''}退单：{event.reason}"
 
 
 class ScreenForm(forms.Form):
