@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "minxin.deadlines",
     "minxin.cases",
     "minxin.dispatch",
+    "minxin.triage",
     "minxin.intake",
     "minxin.feedback",
     "minxin.board",

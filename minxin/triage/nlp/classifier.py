@@ -1,0 +1,306 @@
+"""The top-level category classifier: a stack of small linear models over hashed character
+n-grams and the weak-label rule file, trained on the labelled messages plus unlabelled text.
+
+Recipe (fixed; see docs/triage.md for how it was chosen and measured):
+1. Features: character 1–3-grams of "title 。 content", hashed into 2**19 buckets, sublinear TF
+   × IDF (the IDF fitted on every text available for training, labelled or not), L2-normalised.
+2. Rule features: the weak-label rule file scored on title and on content (14 numbers).
+3. Weak model: a linear SVM trained only on unlabelled messages that the rule file labels with a
+   clear margin (no human label involved).
+4. Supervised models: a linear SVM and a complement naive Bayes on the labelled messages (and the
+   dispatchers' corrections).
+5. A logistic regression over [rule features, weak model, supervised models], the supervised
+   inputs taken out-of-fold so it learns how far to trust each.
+Every base model is linear, so at prediction time the whole stack is one sparse × dense product
+and a 35-input logistic regression.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+
+from .lexicon import Lexicon, default_lexicon
+from .normalize import normalize_text
+from .tokenize import N_FEATURES_DEFAULT, ngram_buckets
+
+FloatArray = npt.NDArray[np.float64]
+
+MAX_CONTENT_CHARS: Final = 3000
+WEAK_MARGIN: Final = 6.0
+SVM_C: Final = 1.0
+WEAK_SVM_C: Final = 0.5
+NB_ALPHA: Final = 0.03
+META_C: Final = 0.03
+FORMAT_VERSION: Final = 1
+
+
+@dataclass(frozen=True)
+class Example:
+    title: str
+    content: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Doc:
+    """A normalised title and content: what every model reads."""
+
+    title: str
+    content: str
+
+    @classmethod
+    def of(cls, title: str | None, content: str | None) -> Doc:
+        return cls(normalize_text(title), normalize_text(content)[:MAX_CONTENT_CHARS])
+
+    @property
+    def text(self) -> str:
+        return f"{self.title} 。 {self.content}"
+
+
+def text_key(title: str | None, content: str | None) -> str:
+    """A hash of the letters of a message, to find the same message in two files."""
+    doc = Doc.of(title, content)
+    letters = "".join(ch for ch in doc.title + doc.content if ch.isalnum())
+    return hashlib.blake2b(letters.encode("utf-8"), digest_size=12).hexdigest()
+
+
+def count_matrix(docs: Sequence[Doc], n_features: int) -> sp.csr_matrix:
+    indptr = [0]
+    indices: list[npt.NDArray[np.int64]] = []
+    data: list[FloatArray] = []
+    for doc in docs:
+        ids, counts = ngram_buckets(doc.text, n_features)
+        indices.append(ids)
+        data.append(counts)
+        indptr.append(indptr[-1] + len(ids))
+    return sp.csr_matrix(
+        (
+            np.concatenate(data) if data else np.zeros(0),
+            np.concatenate(indices) if indices else np.zeros(0, dtype=np.int64),
+            np.asarray(indptr),
+        ),
+        shape=(len(docs), n_features),
+    )
+
+
+def fit_idf(counts: sp.csr_matrix) -> FloatArray:
+    n = counts.shape[0]
+    df = np.bincount(counts.indices, minlength=counts.shape[1]).astype(np.float64)
+    return np.log((1.0 + n) / (1.0 + df)) + 1.0
+
+
+def tfidf(counts: sp.csr_matrix, idf: FloatArray) -> sp.csr_matrix:
+    x = counts.copy().astype(np.float64)
+    x.data = (1.0 + np.log(x.data)) * idf[x.indices]
+    norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sp.csr_matrix(sp.diags(1.0 / norms) @ x)
+
+
+def rule_features(lexicon: Lexicon, docs: Sequence[Doc]) -> FloatArray:
+    if not docs:
+        return np.zeros((0, 2 * len(lexicon.classes)))
+    return np.log1p(np.array([lexicon.scores(d.title, d.content) for d in docs]))
+
+
+def weak_labels(lexicon: Lexicon, rules: FloatArray) -> npt.NDArray[np.int64]:
+    """Rule-file labels (index into lexicon.classes) where the best class leads by WEAK_MARGIN;
+    -1 elsewhere. `rules` are the log1p features; the margin is on title×2 + content."""
+    k = len(lexicon.classes)
+    raw = np.expm1(rules)
+    total = 2 * raw[:, :k] + raw[:, k:]
+    if len(total) == 0:
+        return np.zeros(0, dtype=np.int64)
+    top = np.sort(total, axis=1)
+    out = total.argmax(axis=1).astype(np.int64)
+    out[(top[:, -1] - top[:, -2]) < WEAK_MARGIN] = -1
+    return out
+
+
+@dataclass
+class CategoryModel:
+    classes: tuple[str, ...]
+    n_features: int
+    idf: npt.NDArray[np.float32]
+    weights: npt.NDArray[np.float32]  # (n_features, n_base)
+    bias: FloatArray  # (n_base,)
+    meta_mean: FloatArray
+    meta_scale: FloatArray
+    meta_coef: FloatArray  # (n_classes, n_meta)
+    meta_intercept: FloatArray
+    lexicon_classes: tuple[str, ...]
+    trained_on: str = ""
+
+    # --- prediction -------------------------------------------------------------------------
+    def predict_docs(self, docs: Sequence[Doc], lexicon: Lexicon | None = None) -> FloatArray:
+        lexicon = lexicon or default_lexicon()
+        if not docs:
+            return np.zeros((0, len(self.classes)))
+        x = tfidf(count_matrix(docs, self.n_features), self.idf)  # type: ignore[arg-type]
+        # float32 × float32: no upcast copy of the (n_features × 21) weights per call
+        base = np.asarray(x.astype(np.float32) @ self.weights, dtype=np.float64) + self.bias
+        z = np.hstack([rule_features(lexicon, docs), base])
+        z = (z - self.meta_mean) / self.meta_scale
+        logits = z @ self.meta_coef.T + self.meta_intercept
+        logits -= logits.max(axis=1, keepdims=True)
+        p = np.exp(logits)
+        return np.asarray(p / p.sum(axis=1, keepdims=True))
+
+    def predict_proba(self, pairs: Sequence[tuple[str | None, str | None]]) -> FloatArray:
+        return self.predict_docs([Doc.of(t, c) for t, c in pairs])
+
+    # --- persistence ------------------------------------------------------------------------
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp.npz")
+        np.savez(
+            tmp,
+            format_version=np.array(FORMAT_VERSION),
+            classes=np.array(self.classes),
+            lexicon_classes=np.array(self.lexicon_classes),
+            n_features=np.array(self.n_features),
+            idf=self.idf,
+            weights=self.weights,
+            bias=self.bias,
+            meta_mean=self.meta_mean,
+            meta_scale=self.meta_scale,
+            meta_coef=self.meta_coef,
+            meta_intercept=self.meta_intercept,
+            trained_on=np.array(self.trained_on),
+        )
+        tmp.replace(path)
+
+    @classmethod
+    def load(cls, path: Path) -> CategoryModel:
+        with np.load(path, allow_pickle=False) as z:
+            if int(z["format_version"]) != FORMAT_VERSION:
+                raise ValueError(
+                    f"{path}: model format {int(z['format_version'])} is not supported"
+                )
+            return cls(
+                classes=tuple(str(c) for c in z["classes"]),
+                lexicon_classes=tuple(str(c) for c in z["lexicon_classes"]),
+                n_features=int(z["n_features"]),
+                idf=z["idf"],
+                weights=z["weights"],
+                bias=z["bias"],
+                meta_mean=z["meta_mean"],
+                meta_scale=z["meta_scale"],
+                meta_coef=z["meta_coef"],
+                meta_intercept=z["meta_intercept"],
+                trained_on=str(z["trained_on"]),
+            )
+
+
+def _linear_bases(
+    x: sp.csr_matrix, y: npt.NDArray[np.int64], n_classes: int, seed: int
+) -> tuple[FloatArray, FloatArray]:
+    """Weights (n_features, 2k) and bias of the supervised SVM and complement NB (centred)."""
+    from sklearn.naive_bayes import ComplementNB
+    from sklearn.svm import LinearSVC
+
+    k = n_classes
+    w = np.zeros((x.shape[1], 2 * k))
+    b = np.zeros(2 * k)
+    present = np.unique(y)
+    svm = LinearSVC(C=SVM_C, class_weight="balanced", random_state=seed).fit(x, y)
+    if len(present) == 2:  # binary LinearSVC has one row; expand to one column per class
+        w[:, present[1]] = svm.coef_[0]
+        b[present[1]] = svm.intercept_[0]
+        w[:, present[0]] = -svm.coef_[0]
+        b[present[0]] = -svm.intercept_[0]
+    else:
+        w[:, present] = svm.coef_.T
+        b[present] = svm.intercept_
+    nb = ComplementNB(alpha=NB_ALPHA).fit(x, y)
+    flp = nb.feature_log_prob_
+    flp = flp - flp.mean(axis=0, keepdims=True)
+    w[:, k + present] = flp.T
+    return w, b
+
+
+def fit_category_model(
+    labelled: Sequence[Example],
+    unlabelled: Sequence[tuple[str, str]],
+    *,
+    lexicon: Lexicon | None = None,
+    n_features: int = N_FEATURES_DEFAULT,
+    seed: int = 0,
+    trained_on: str = "",
+) -> CategoryModel:
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold
+    from sklearn.svm import LinearSVC
+
+    lexicon = lexicon or default_lexicon()
+    classes = tuple(sorted({e.label for e in labelled}))
+    if len(classes) < 2:
+        raise ValueError("training needs labelled messages of at least two classes")
+    y = np.array([classes.index(e.label) for e in labelled], dtype=np.int64)
+    ldocs = [Doc.of(e.title, e.content) for e in labelled]
+    udocs = [Doc.of(t, c) for t, c in unlabelled]
+    counts = count_matrix(ldocs + udocs, n_features)
+    idf = fit_idf(counts)
+    x_all = tfidf(counts, idf)
+    xl, xu = x_all[: len(ldocs)], x_all[len(ldocs) :]
+    rules_l = rule_features(lexicon, ldocs)
+    rules_u = rule_features(lexicon, udocs)
+
+    kl = len(lexicon.classes)
+    weak_w = np.zeros((n_features, kl))
+    weak_b = np.zeros(kl)
+    wl = weak_labels(lexicon, rules_u)
+    mask = wl >= 0
+    if mask.sum() and len(np.unique(wl[mask])) > 1:
+        weak = LinearSVC(C=WEAK_SVM_C, class_weight="balanced", random_state=seed)
+        weak.fit(xu[mask], wl[mask])
+        weak_w[:, weak.classes_] = weak.coef_.T
+        weak_b[weak.classes_] = weak.intercept_
+    weak_l = np.asarray(xl @ weak_w) + weak_b
+
+    k = len(classes)
+    n_splits = int(min(5, np.bincount(y).min()))
+    oof = np.zeros((len(y), 2 * k))
+    if n_splits >= 2:
+        skf = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed)
+        for tr, te in skf.split(np.zeros(len(y)), y):
+            w, b = _linear_bases(xl[tr], y[tr], k, seed)
+            oof[te] = np.asarray(xl[te] @ w) + b
+    w_sup, b_sup = _linear_bases(xl, y, k, seed)
+    if n_splits < 2:
+        oof = np.asarray(xl @ w_sup) + b_sup
+
+    z = np.hstack([rules_l, weak_l, oof])
+    mean = z.mean(axis=0)
+    scale = z.std(axis=0)
+    scale[scale == 0] = 1.0
+    meta = LogisticRegression(C=META_C, max_iter=5000, class_weight="balanced")
+    meta.fit((z - mean) / scale, y)
+    coef = np.zeros((k, z.shape[1]))
+    intercept = np.zeros(k)
+    if k == 2:
+        coef[1], intercept[1] = meta.coef_[0], meta.intercept_[0]
+    else:
+        coef[meta.classes_] = meta.coef_
+        intercept[meta.classes_] = meta.intercept_
+    return CategoryModel(
+        classes=classes,
+        n_features=n_features,
+        idf=idf.astype(np.float32),
+        weights=np.hstack([weak_w, w_sup]).astype(np.float32),
+        bias=np.concatenate([weak_b, b_sup]),
+        meta_mean=mean,
+        meta_scale=scale,
+        meta_coef=coef,
+        meta_intercept=intercept,
+        lexicon_classes=lexicon.classes,
+        trained_on=trained_on,
+    )

@@ -1,0 +1,177 @@
+"""Personal data in free text: phone numbers, ID-card numbers, plate numbers, e-mail addresses
+and names after a cue (我叫…, 姓…, …先生/女士). Spans are offsets into the text given, so a
+view can mask them; run it on the normalised text the view shows."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Final
+
+# Surnames: the ~150 most common single-character ones and the usual compound ones.
+_SURNAMES: Final = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕"
+    "丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严"
+    "覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚"
+    "符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆"
+    "农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋"
+    "商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝"
+)
+_COMPOUND: Final = (
+    "欧阳",
+    "司马",
+    "上官",
+    "诸葛",
+    "东方",
+    "皇甫",
+    "尉迟",
+    "公孙",
+    "慕容",
+    "长孙",
+    "宇文",
+    "司徒",
+    "夏侯",
+)
+_SURNAME_RE: Final = "(?:" + "|".join(_COMPOUND) + "|[" + _SURNAMES + "])"
+_GIVEN: Final = r"[\u4e00-\u9fa5]{1,2}"
+# Words that follow a cue but are not names.
+_NOT_NAMES: Final = frozenset(
+    [
+        "我们",
+        "一名",
+        "一个",
+        "一位",
+        "本人",
+        "业主",
+        "居民",
+        "市民",
+        "家长",
+        "学生",
+        "老师",
+        "网友",
+        "群众",
+        "村民",
+        "员工",
+        "职工",
+        "患者",
+        "女儿",
+        "儿子",
+        "老人",
+        "小区",
+        "这里",
+        "那里",
+        "什么",
+        "怎么",
+        "不是",
+        "没有",
+        "因为",
+        "所以",
+        "已经",
+        "现在",
+        "目前",
+        "今天",
+        "以前",
+    ]
+)
+
+PHONE_RE: Final = re.compile(
+    r"(?<![\dA-Za-z])(?:\+?86[- ]?)?1[3-9]\d(?:[- ]?\d{4}){2}(?![\dA-Za-z])"
+)
+LANDLINE_RE: Final = re.compile(r"(?<![\dA-Za-z])0\d{2,3}-\d{7,8}(?![\dA-Za-z])")
+ID_CARD_RE: Final = re.compile(
+    r"(?<![\dA-Za-z])\d{17}[\dXx](?![\dA-Za-z])|(?<![\dA-Za-z])\d{15}(?![\dA-Za-z])"
+)
+PLATE_RE: Final = re.compile(
+    r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼西]"
+    r"[A-HJ-NP-Z][·• ]?"
+    r"(?:[A-HJ-NP-Z0-9]{5}[DF]?|[DF][A-HJ-NP-Z0-9]{5}|[A-HJ-NP-Z0-9]{4}[挂学警港澳])"
+    r"(?![A-Za-z0-9])"
+)
+EMAIL_RE: Final = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+NAME_CUE_RE: Final = re.compile(
+    rf"(?:我叫|本人叫|名叫|我的名字是|姓名[:：是]?|联系人[:：]?|诉求人[:：]?|署名[:：]?)\s*(?P<a>{_SURNAME_RE}{_GIVEN})"
+    rf"|(?:我姓|本人姓)(?P<b>{_SURNAME_RE})"
+    rf"|(?P<c>{_SURNAME_RE})(?:先生|女士|小姐|师傅|阿姨)"
+)
+
+_ID_WEIGHTS: Final = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK: Final = "10X98765432"
+
+
+@dataclass(frozen=True)
+class PersonalSpan:
+    kind: str  # phone | id_card | plate | email | name
+    start: int
+    end: int
+    text: str
+
+
+def id_card_is_valid(number: str) -> bool:
+    """GB 11643: 18 digits with a plausible birth date and the ISO 7064 MOD 11-2 check digit
+    (15-digit numbers from before 1999: a plausible birth date only)."""
+    number = number.upper()
+    if len(number) == 18:
+        if not number[:17].isdigit():
+            return False
+        birth = number[6:14]
+        total = sum(int(d) * w for d, w in zip(number[:17], _ID_WEIGHTS, strict=True))
+        if _ID_CHECK[total % 11] != number[17]:
+            return False
+    elif len(number) == 15 and number.isdigit():
+        birth = "19" + number[6:12]
+    else:
+        return False
+    try:
+        born = date(int(birth[:4]), int(birth[4:6]), int(birth[6:8]))
+    except ValueError:
+        return False
+    return 1900 <= born.year <= 2100
+
+
+def find_personal_data(text: str) -> list[PersonalSpan]:
+    """All personal-data spans in `text`, sorted, without overlaps (the longer span wins)."""
+    spans: list[PersonalSpan] = []
+    for m in ID_CARD_RE.finditer(text):
+        if id_card_is_valid(m.group()):
+            spans.append(PersonalSpan("id_card", m.start(), m.end(), m.group()))
+    for kind, regex in (
+        ("phone", PHONE_RE),
+        ("phone", LANDLINE_RE),
+        ("plate", PLATE_RE),
+        ("email", EMAIL_RE),
+    ):
+        spans.extend(
+            PersonalSpan(kind, m.start(), m.end(), m.group()) for m in regex.finditer(text)
+        )
+    for m in NAME_CUE_RE.finditer(text):
+        for group in ("a", "b", "c"):
+            value = m.group(group)
+            if value and value not in _NOT_NAMES and value[:2] not in _NOT_NAMES:
+                spans.append(PersonalSpan("name", m.start(group), m.end(group), value))
+    spans.sort(key=lambda s: (s.start, -(s.end - s.start)))
+    kept: list[PersonalSpan] = []
+    for s in spans:
+        if kept and s.start < kept[-1].end:
+            continue
+        kept.append(s)
+    return kept
+
+
+def mask_personal_data(text: str, spans: list[PersonalSpan] | None = None) -> str:
+    """Replace each span: names keep their first character, numbers their first 3 and last 2."""
+    spans = find_personal_data(text) if spans is None else spans
+    out: list[str] = []
+    pos = 0
+    for s in sorted(spans, key=lambda s: s.start):
+        out.append(text[pos : s.start])
+        value = s.text
+        if s.kind == "name":
+            out.append(value[0] + "*" * (len(value) - 1) if len(value) > 1 else "*")
+        elif len(value) > 6:
+            out.append(value[:3] + "*" * (len(value) - 5) + value[-2:])
+        else:
+            out.append("*" * len(value))
+        pos = s.end
+    out.append(text[pos:])
+    return "".join(out)
