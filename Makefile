@@ -20,6 +20,8 @@ $(UV):
 setup: $(UV)
 	@$(UV) sync --frozen --python $(PYTHON) --quiet
 	@$(PY) scripts/fetch_assets.py
+	@# The triage model is trained at setup (about 15 s on 2 cores) unless already there.
+	@[ -f "$${MINXIN_VAR_DIR:-var}/triage/category_model.npz" ] || $(MINXIN) triage train
 
 demo: setup
 	@$(MINXIN) migrate --noinput -v 0

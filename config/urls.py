@@ -14,6 +14,7 @@ urlpatterns = [
     path("console/", include("minxin.cases.urls")),
     path("console/intake/", include("minxin.intake.urls")),
     path("console/dispatch/", include("minxin.dispatch.urls")),
+    path("console/triage/", include("minxin.triage.urls")),
     path("console/feedback/", include("minxin.feedback.urls")),
     path("", include("minxin.board.urls")),
 ]

@@ -2,6 +2,7 @@ import pytest
 
 from minxin.deadlines.calendar import calendar_cache_clear
 from minxin.deadlines.services import policy_cache_clear
+from minxin.triage.services import region_tree_cache_clear
 from tests.builders import District, district_build
 
 
@@ -10,9 +11,11 @@ def _deadline_caches_clear():
     # A rolled-back test sends no signals: clear the in-process calendar and policy caches.
     calendar_cache_clear()
     policy_cache_clear()
+    region_tree_cache_clear()
     yield
     calendar_cache_clear()
     policy_cache_clear()
+    region_tree_cache_clear()
 
 
 @pytest.fixture

@@ -22,10 +22,11 @@ from django_ratelimit.decorators import ratelimit
 from minxin.cases.models import CONTENT_MAX, TITLE_MAX, AppealKind, Channel
 from minxin.cases.permissions import Actor
 from minxin.cases.selectors import appeal_get_for_citizen
-from minxin.cases.services import AppealDraft, appeal_create
+from minxin.cases.services import AppealDraft
 from minxin.cases.workflow import OPEN_STATUSES, AppealStatus, Satisfaction
 from minxin.core.errors import MinxinError, NotFound
 from minxin.feedback.services import COMMENT_MAX, rating_submit
+from minxin.intake.services import appeal_receive
 
 from .selectors import CitizenAppeal, attachment_get_for_grant, citizen_appeal_view
 
@@ -67,7 +68,7 @@ def submit(request: HttpRequest) -> HttpResponse:
     key = request.POST.get("submission_key", "")
     submission_key = key if _KEY_RE.match(key) else None
     try:
-        result = appeal_create(
+        result = appeal_receive(
             actor=Actor.citizen(),
             draft=_draft(request.POST),
             photos=request.FILES.getlist("photos"),

@@ -147,7 +147,8 @@ def _detail_render(
         "attachments": list(appeal.attachments.all()),
         "pending_extension": selectors.pending_extension(appeal=appeal),
         "forms": [_action_spec(a) for a in available if a not in PANEL_ACTIONS],
-        "dispatch_panel": bool({Action.SCREEN, Action.DISPATCH} & set(available)),
+        "screen_panel": Action.SCREEN in available,
+        "dispatch_panel": Action.DISPATCH in available,
         "rate_panel": bool({Action.RATE} & set(available)),
         "error": error,
         "posted": posted or {},
@@ -158,7 +159,8 @@ def _detail_render(
     return render(request, "cases/appeal_detail.html", context, status=status)
 
 
-# Actions whose forms come from another app's panel (dispatch: screening; feedback: rating).
+# Actions whose forms come from another app's panel (triage: screening; dispatch: dispatching;
+# feedback: rating).
 PANEL_ACTIONS = frozenset({Action.SCREEN, Action.DISPATCH, Action.RATE, Action.RATE_DISSATISFIED})
 
 # Extra fields some actions' forms ask for.

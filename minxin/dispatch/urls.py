@@ -7,6 +7,5 @@ app_name = "dispatch"
 urlpatterns = [
     path("screening/", views.screening, name="screening"),
     path("appeals/<int:appeal_id>/panel/", views.panel, name="panel"),
-    path("appeals/<int:appeal_id>/screen/", views.screen, name="screen"),
     path("appeals/<int:appeal_id>/dispatch/", views.dispatch, name="dispatch"),
 ]

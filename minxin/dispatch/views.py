@@ -1,4 +1,5 @@
-"""The dispatcher's screens: the screening queue and the screen/dispatch panel of an appeal."""
+"""The dispatcher's screens: the screening queue and the dispatch panel of an appeal (the
+screening form, with triage's suggestions, is `triage:panel`)."""
 
 from django import forms
 from django.contrib import messages
@@ -11,13 +12,12 @@ from minxin.accounts.models import User
 from minxin.accounts.roles import Role
 from minxin.cases import selectors as case_selectors
 from minxin.cases import services as case_services
-from minxin.cases.models import AppealEvent, AppealKind
+from minxin.cases.models import AppealEvent
 from minxin.cases.permissions import Actor
 from minxin.cases.workflow import Action, AppealStatus
 from minxin.core.errors import NotFound, ValidationFailed
 from minxin.core.pagination import paginate
-from minxin.deadlines.models import Urgency
-from minxin.directory.models import Category, Region, Unit
+from minxin.directory.models import Unit
 
 from .selectors import units_suggested_for
 
@@ -90,7 +90,7 @@ def screening(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def panel(request: HttpRequest, appeal_id: int) -> HttpResponse:
-    """The screen/dispatch form with suggestions, loaded into the appeal page by HTMX."""
+    """The dispatch form with suggested units, loaded into the appeal page by HTMX."""
     user = _dispatcher(request)
     appeal = case_selectors.appeal_get_for(user=user, appeal_id=appeal_id)
     region = appeal.region
@@ -100,14 +100,7 @@ def panel(request: HttpRequest, appeal_id: int) -> HttpResponse:
         "dispatch/panel.html",
         {
             "appeal": appeal,
-            "screening": appeal.status == AppealStatus.RECEIVED,
             "dispatching": appeal.status in (AppealStatus.SCREENED, AppealStatus.RETURNED),
-            "categories": _category_groups(),
-            "regions": Region.objects.filter(level__in=["subdistrict", "community"]).order_by(
-                "code"
-            ),
-            "urgencies": Urgency.choices,
-            "kinds": AppealKind.choices,
             "units": Unit.objects.filter(
                 is_active=True, kind__in=["subdistrict", "department", "enterprise"]
             ),
@@ -119,14 +112,6 @@ def panel(request: HttpRequest, appeal_id: int) -> HttpResponse:
     )
 
 
-def _category_groups() -> list[tuple[str, list[Category]]]:
-    """Leaf categories grouped under their top level, for one <select> with optgroups."""
-    groups: dict[str, list[Category]] = {}
-    for c in Category.objects.filter(is_active=True, level=3).order_by("path_name"):
-        groups.setdefault(c.path_name.split("/")[0], []).append(c)
-    return list(groups.items())
-
-
 def _last_return(appeal_id: int) -> str:
     event = case_selectors.appeal_last_event(appeal_id=appeal_id, action=Action.RETURN)
     return _return_note(event) if event else ""
@@ -136,14 +121,6 @@ def _return_note(event: AppealEvent) -> str:
     return f"{event.actor_unit.name if event.actor_unit else ''}退单：{event.reason}"
 
 
-class ScreenForm(forms.Form):
-    version = forms.IntegerField(min_value=1)
-    category = forms.ModelChoiceField(queryset=Category.objects.filter(is_active=True))
-    region = forms.ModelChoiceField(queryset=Region.objects.all(), required=False)
-    urgency = forms.ChoiceField(choices=Urgency.choices)
-    kind = forms.ChoiceField(choices=AppealKind.choices, required=False)
-
-
 class DispatchForm(forms.Form):
     version = forms.IntegerField(min_value=1)
     lead_unit = forms.ModelChoiceField(queryset=Unit.objects.filter(is_active=True))
@@ -151,30 +128,6 @@ class DispatchForm(forms.Form):
         queryset=Unit.objects.filter(is_active=True), required=False
     )
     reason = forms.CharField(required=False, max_length=2000)
-
-
-@login_required
-@require_POST
-def screen(request: HttpRequest, appeal_id: int) -> HttpResponse:
-    user = _dispatcher(request)
-    appeal = case_selectors.appeal_get_for(user=user, appeal_id=appeal_id)
-    form = ScreenForm(request.POST)
-    if not form.is_valid():
-        raise ValidationFailed(
-            "页面已过期，请刷新后重试" if "version" in form.errors else "请选择分类和紧急程度"
-        )
-    data = form.cleaned_data
-    case_services.appeal_screen(
-        appeal_id=appeal.pk,
-        actor=Actor.of(user),
-        expected_version=data["version"],
-        category_id=data["category"].pk,
-        region_id=data["region"].pk if data["region"] else None,
-        urgency=data["urgency"],
-        kind=data["kind"] or None,
-    )
-    messages.success(request, "已甄别，请派单")
-    return redirect("cases:appeal_detail", appeal.pk)
 
 
 @login_required

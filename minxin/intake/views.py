@@ -13,10 +13,11 @@ from minxin.accounts.roles import Role
 from minxin.cases import selectors as case_selectors
 from minxin.cases.models import AppealKind, Channel
 from minxin.cases.permissions import Actor
-from minxin.cases.services import AppealDraft, appeal_create
+from minxin.cases.services import AppealDraft
 from minxin.core.errors import NotFound, ValidationFailed
 from minxin.deadlines.models import Urgency
 from minxin.directory.models import Region
+from minxin.intake.services import appeal_receive
 
 INTAKE_ROLES = (Role.CALL_TAKER, Role.DISPATCHER, Role.ADMIN)
 
@@ -47,7 +48,7 @@ def hotline(request: HttpRequest) -> HttpResponse:
     post = request.POST
     region_id = post.get("region") or None
     try:
-        created = appeal_create(
+        created = appeal_receive(
             actor=Actor.of(user),
             draft=AppealDraft(
                 channel=Channel.HOTLINE,

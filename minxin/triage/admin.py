@@ -3,7 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import TriageCorrection
+from .models import AutoDispatchRule, TriageCorrection, TriageSuggestion
 
 
 @admin.register(TriageCorrection)
@@ -18,4 +18,24 @@ class TriageCorrectionAdmin(admin.ModelAdmin[TriageCorrection]):
         return False
 
     def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(AutoDispatchRule)
+class AutoDispatchRuleAdmin(admin.ModelAdmin[AutoDispatchRule]):
+    list_display = ["category", "min_confidence", "is_active", "updated_at"]
+    list_filter = ["is_active"]
+    autocomplete_fields = ["category"]
+
+
+@admin.register(TriageSuggestion)
+class TriageSuggestionAdmin(admin.ModelAdmin[TriageSuggestion]):
+    list_display = ["appeal", "category_path", "confidence", "urgency", "is_valid", "created_at"]
+    list_filter = ["urgency", "is_valid"]
+    readonly_fields = [f.name for f in TriageSuggestion._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

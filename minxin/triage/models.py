@@ -1,5 +1,10 @@
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+
+from minxin.deadlines.models import Urgency
 
 
 class CorrectionField(models.TextChoices):
@@ -40,3 +45,109 @@ class TriageCorrection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.appeal_id} {self.field}: {self.suggested_value} → {self.chosen_value}"
+
+
+class TriageSuggestion(models.Model):
+    """What triage suggested for one appeal at intake, kept so the screening screen shows it
+    instantly and a dispatcher's override can be compared with it. One per appeal; recomputed
+    (updated in place) when triage runs again."""
+
+    appeal = models.OneToOneField(
+        "cases.Appeal",
+        verbose_name="诉求",
+        on_delete=models.PROTECT,
+        related_name="triage_suggestion",
+    )
+    category = models.ForeignKey(
+        "directory.Category",
+        verbose_name="建议分类",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="建议路径在分类目录中能对上的最深一级",
+    )
+    category_path = models.CharField("建议分类路径", max_length=300, blank=True)
+    top_category_name = models.CharField("建议大类", max_length=100, blank=True)
+    confidence = models.DecimalField("分类置信度", max_digits=5, decimal_places=4, default=0)
+    urgency = models.CharField("建议紧急程度", max_length=10, choices=Urgency.choices)
+    urgency_reason = models.CharField("紧急原因", max_length=500, blank=True)
+    is_valid = models.BooleanField("建议有效", default=True)
+    validity_reason = models.CharField("有效性说明", max_length=500, blank=True)
+    place_text = models.CharField("识别地点", max_length=200, blank=True)
+    region = models.ForeignKey(
+        "directory.Region",
+        verbose_name="建议区域",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    personal_data = models.JSONField(
+        "个人信息", default=dict, blank=True, help_text="种类 → 个数（不存原文）"
+    )
+    duplicates = models.JSONField(
+        "疑似重复件",
+        default=list,
+        blank=True,
+        help_text="[{appeal_id, tracking_number, similarity, same_person, same_place}]",
+    )
+    suggested_unit = models.ForeignKey(
+        "directory.Unit",
+        verbose_name="建议承办单位",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("生成时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "甄别建议"
+        verbose_name_plural = "甄别建议"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(confidence__gte=0, confidence__lte=1),
+                name="triage_suggestion_confidence_0_1",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.appeal_id}: {self.category_path} ({self.confidence})"
+
+
+class AutoDispatchRule(models.Model):
+    """快速交办: appeals of this category (or a deeper one) whose suggestion is at least this
+    confident are screened and dispatched by the system without waiting for a dispatcher.
+    No rule, no automatic dispatch."""
+
+    category = models.OneToOneField(
+        "directory.Category",
+        verbose_name="分类",
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="对该分类及其下级分类生效",
+    )
+    min_confidence = models.DecimalField(
+        "最低置信度",
+        max_digits=3,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1))],
+        help_text="0–1，建议分类置信度不低于此值才自动派单",
+    )
+    is_active = models.BooleanField("启用", default=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "快速交办规则"
+        verbose_name_plural = "快速交办规则"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(min_confidence__gte=0, min_confidence__lte=1),
+                name="auto_dispatch_min_confidence_0_1",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category} ≥ {self.min_confidence}"

@@ -25,11 +25,11 @@ from minxin.feedback.models import Rating
 from tests.builders import appeal_in, appeal_new
 
 STATUSES = list(AppealStatus)
-STAFF_NAMESPACES = ("cases", "intake", "dispatch", "feedback")
+STAFF_NAMESPACES = ("cases", "intake", "dispatch", "triage", "feedback")
 # Views that accept POST only: a GET answers 405 whatever the appeal (nothing to probe).
 POST_ONLY = {
     "cases:appeal_act",
-    "dispatch:screen",
+    "triage:screen",
     "dispatch:dispatch",
     "feedback:rate",
     "intake:caller_history",
@@ -93,7 +93,8 @@ def _appeal_urls(appeal_id: int, attachment_id: int) -> Iterator[tuple[str, str]
     yield "cases:attachment", reverse("cases:attachment", args=[appeal_id, attachment_id])
     for name in (
         "dispatch:panel",
-        "dispatch:screen",
+        "triage:panel",
+        "triage:screen",
         "dispatch:dispatch",
         "feedback:panel",
         "feedback:rate",
@@ -232,7 +233,8 @@ def test_the_staff_url_list_is_complete(district):
         "intake:caller_history",
         "dispatch:screening",
         "dispatch:panel",
-        "dispatch:screen",
+        "triage:panel",
+        "triage:screen",
         "dispatch:dispatch",
         "feedback:panel",
         "feedback:rate",
@@ -278,7 +280,7 @@ def test_a_handler_gets_404_on_the_dispatch_and_intake_screens(client, district,
     assert client.get(reverse("cases:follow_up_queue")).status_code == 404
     data = _post_data(district, appeal, appeal)
     assert client.post(reverse("dispatch:dispatch", args=[appeal.pk]), data).status_code == 404
-    assert client.post(reverse("dispatch:screen", args=[appeal.pk]), data).status_code == 404
+    assert client.post(reverse("triage:screen", args=[appeal.pk]), data).status_code == 404
     assert Appeal.objects.count() == 1  # nothing was taken in through the hotline
     assert _state(appeal.pk) == before
 
@@ -338,7 +340,7 @@ def test_a_leader_sees_but_every_action_is_refused(client, district, status):
             expected = 403  # "该操作请在对应的面板中进行", whatever the status
         if code != expected:
             failures.append(f"{action}: {code} != {expected} ({message})")
-    for name in ("dispatch:screen", "dispatch:dispatch"):
+    for name in ("triage:screen", "dispatch:dispatch"):
         code = client.post(reverse(name, args=[appeal.pk]), data).status_code
         if code != 404:
             failures.append(f"{name}: {code}")

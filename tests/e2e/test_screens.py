@@ -209,3 +209,50 @@ def test_admin_routing_rules(new_page, live_district: District):
     expect(page.locator("#result_list")).to_contain_text("A3区住房和城乡建设局")
     expect(page.locator("#site-name")).to_contain_text("民心 minxin 管理后台")
     snap(page, "admin_routing")
+
+
+def test_dispatcher_sees_triage_suggestions(new_page, live_district: District):
+    """Triage runs at intake; the screening panel shows its suggestions and takes them in one
+    click (the appeal is then screened with the suggested values)."""
+    from minxin.cases.services import AppealDraft
+    from minxin.intake.services import appeal_receive
+    from minxin.triage.models import TriageSuggestion
+
+    d = live_district
+    RoutingRule.objects.create(category=d.category_top, unit=d.street_units[0], note="演示")
+    text = {
+        "title": "景蓉华苑小区停水两天",
+        "content": "桂花坪街道景蓉华苑小区从前天起停水，家里有八十岁老人，"
+        "物业说不清原因，请尽快恢复供水。联系电话13912345678。",
+    }
+    actor = Actor.of(d.user("call_taker"))
+    earlier = appeal_receive(
+        actor=actor,
+        draft=AppealDraft(
+            channel="hotline", kind="complaint", appellant_phone=BUILDER_PHONE, **text
+        ),
+    ).appeal
+    appeal = appeal_receive(
+        actor=actor,
+        draft=AppealDraft(
+            channel="hotline", kind="complaint", appellant_phone=BUILDER_PHONE, **text
+        ),
+    ).appeal
+    suggestion = TriageSuggestion.objects.get(appeal=appeal)  # the task ran on commit
+    page = new_page()
+    login(page, "dispatcher", "pw-dispatcher")
+    page.goto(f"/console/appeals/{appeal.pk}/")
+    panel = page.locator("#screen-panel")
+    facts = panel.locator(".triage-suggestions")
+    expect(facts).to_contain_text(suggestion.category_path.split("/")[0])
+    expect(facts).to_contain_text("紧急")
+    expect(facts).to_contain_text("停水")
+    expect(facts).to_contain_text("电话号码×1")
+    expect(facts).to_contain_text(d.street_units[0].name)
+    expect(facts.get_by_role("link", name=earlier.tracking_number)).to_be_visible()
+    snap(page, "dispatcher_triage_suggestions")
+    panel.get_by_role("button", name="采纳建议并甄别").click()
+    expect(page.get_by_role("status")).to_contain_text("已甄别")
+    screened = Appeal.objects.get(pk=appeal.pk)
+    assert screened.status == AppealStatus.SCREENED
+    assert (screened.category, screened.urgency) == (suggestion.category, suggestion.urgency)

@@ -1,0 +1,11 @@
+"""Background work of triage, on django-tasks (run by `minxin db_worker`)."""
+
+from django_tasks import task
+
+from .services import appeal_triage
+
+
+@task()
+def triage_appeal_task(appeal_id: int) -> int:
+    """Suggest (and, where a 快速交办 rule allows, screen and dispatch) a new appeal."""
+    return appeal_triage(appeal_id=appeal_id).pk

@@ -1,0 +1,146 @@
+"""The screening panel: triage's suggestions beside the screening form, prefilled with them."""
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from minxin.accounts.models import User
+from minxin.accounts.roles import Role
+from minxin.cases import selectors as case_selectors
+from minxin.cases import services as case_services
+from minxin.cases.models import Appeal, AppealKind
+from minxin.cases.permissions import Actor
+from minxin.cases.workflow import AppealStatus
+from minxin.core.errors import NotFound, ValidationFailed
+from minxin.deadlines.models import Urgency
+from minxin.directory.models import Category, Region
+
+from .models import CorrectionField, TriageSuggestion
+from .selectors import triage_suggestion_get
+from .services import appeal_triage, triage_correction_record
+
+PERSONAL_LABELS = {
+    "phone": "电话号码",
+    "id_card": "身份证号",
+    "plate": "车牌号",
+    "email": "电子邮箱",
+    "name": "姓名",
+}
+_URGENCY_RANK = {Urgency.NORMAL: 0, Urgency.URGENT: 1, Urgency.CRITICAL: 2}
+
+
+def _dispatcher(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    if user.role not in (Role.DISPATCHER, Role.ADMIN):
+        raise NotFound("本页面仅供派单员使用")
+    return user
+
+
+@login_required
+def panel(request: HttpRequest, appeal_id: int) -> HttpResponse:
+    """Loaded into the appeal page by HTMX while the appeal awaits screening."""
+    user = _dispatcher(request)
+    appeal = case_selectors.appeal_get_for(user=user, appeal_id=appeal_id)
+    context: dict[str, Any] = {"appeal": appeal, "screening": False}
+    if appeal.status == AppealStatus.RECEIVED:
+        suggestion = triage_suggestion_get(appeal_id=appeal.pk)
+        if suggestion is None:  # the intake task has not run (yet): compute it now
+            appeal_triage(appeal_id=appeal.pk, auto_dispatch=False)
+            suggestion = triage_suggestion_get(appeal_id=appeal.pk)
+        assert suggestion is not None
+        context.update(_screen_context(appeal, suggestion))
+    return render(request, "triage/panel.html", context)
+
+
+def _screen_context(appeal: Appeal, s: TriageSuggestion) -> dict[str, Any]:
+    # The call-taker may have marked it more urgent than the text shows: keep the higher.
+    urgency = max(s.urgency, appeal.urgency, key=lambda u: _URGENCY_RANK.get(Urgency(u), 0))
+    categories = _category_groups()
+    leaf_ids = {c.pk for _, cats in categories for c in cats}
+    return {
+        "screening": True,
+        "suggestion": s,
+        "personal": [
+            (PERSONAL_LABELS.get(kind, kind), n) for kind, n in sorted(s.personal_data.items())
+        ],
+        "chosen": {
+            "category": s.category or appeal.category,
+            "region_id": s.region_id or appeal.region_id,
+            "urgency": urgency,
+            "kind": appeal.kind,
+        },
+        "extra_category": s.category if s.category and s.category.pk not in leaf_ids else None,
+        "categories": categories,
+        "regions": Region.objects.filter(level__in=["subdistrict", "community"]).order_by("code"),
+        "urgencies": Urgency.choices,
+        "kinds": AppealKind.choices,
+    }
+
+
+def _category_groups() -> list[tuple[str, list[Category]]]:
+    """Leaf categories grouped under their top level, for one <select> with optgroups."""
+    groups: dict[str, list[Category]] = {}
+    for c in Category.objects.filter(is_active=True, level=3).order_by("path_name"):
+        groups.setdefault(c.path_name.split("/")[0], []).append(c)
+    return list(groups.items())
+
+
+class ScreenForm(forms.Form):
+    version = forms.IntegerField(min_value=1)
+    category = forms.ModelChoiceField(queryset=Category.objects.filter(is_active=True))
+    region = forms.ModelChoiceField(queryset=Region.objects.all(), required=False)
+    urgency = forms.ChoiceField(choices=Urgency.choices)
+    kind = forms.ChoiceField(choices=AppealKind.choices, required=False)
+
+
+@login_required
+@require_POST
+def screen(request: HttpRequest, appeal_id: int) -> HttpResponse:
+    """Screen with the chosen values; each one that differs from the suggestion is recorded
+    as a correction (a training example for the next `minxin triage train`)."""
+    user = _dispatcher(request)
+    appeal = case_selectors.appeal_get_for(user=user, appeal_id=appeal_id)
+    form = ScreenForm(request.POST)
+    if not form.is_valid():
+        raise ValidationFailed(
+            "页面已过期，请刷新后重试" if "version" in form.errors else "请选择分类和紧急程度"
+        )
+    data = form.cleaned_data
+    category: Category = data["category"]
+    region: Region | None = data["region"]
+    case_services.appeal_screen(
+        appeal_id=appeal.pk,
+        actor=Actor.of(user),
+        expected_version=data["version"],
+        category_id=category.pk,
+        region_id=region.pk if region else None,
+        urgency=data["urgency"],
+        kind=data["kind"] or None,
+    )
+    suggestion = triage_suggestion_get(appeal_id=appeal.pk)
+    if suggestion is not None:
+        suggested_region = suggestion.region.code if suggestion.region else ""
+        for field, suggested, chosen in (
+            (
+                CorrectionField.CATEGORY,
+                suggestion.category.path_name if suggestion.category else suggestion.category_path,
+                category.path_name,
+            ),
+            (CorrectionField.URGENCY, suggestion.urgency, data["urgency"]),
+            (CorrectionField.REGION, suggested_region, region.code if region else ""),
+        ):
+            triage_correction_record(
+                appeal_id=appeal.pk,
+                field=field,
+                suggested_value=suggested,
+                chosen_value=chosen,
+                actor=user,
+            )
+    messages.success(request, "已甄别，请派单")
+    return redirect("cases:appeal_detail", appeal.pk)

@@ -1,0 +1,226 @@
+"""Triage in the loop: every new appeal gets a stored suggestion at intake; 快速交办 rules
+screen and dispatch as the system; the screening panel shows and applies the suggestion."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from minxin.accounts.roles import Role
+from minxin.cases.models import Appeal, AppealEvent, Channel
+from minxin.cases.permissions import Actor
+from minxin.cases.services import AppealDraft
+from minxin.cases.workflow import Action, AppealStatus
+from minxin.dispatch.models import RoutingRule
+from minxin.intake.services import appeal_receive
+from minxin.triage.models import AutoDispatchRule, TriageCorrection, TriageSuggestion
+from minxin.triage.services import appeal_triage
+from tests.builders import appeal_new
+
+pytestmark = pytest.mark.django_db
+
+GARBAGE = {
+    "title": "景蓉华苑小区垃圾无人清运",
+    "content": "桂花坪街道景蓉华苑小区门口生活垃圾堆放三天无人清运，气味很大，环卫工人一直没来。",
+}
+ADVERT = {"title": "加微信 abc12345 低息贷款", "content": "快速放款，日结工资，联系微信"}
+
+
+@pytest.fixture
+def routed(district):
+    """A routing rule: 城乡建设 anywhere → street 0's office."""
+    RoutingRule.objects.create(
+        category=district.category_top, unit=district.street_units[0], note="测试"
+    )
+    return district
+
+
+def _receive(d, django_capture_on_commit_callbacks, **text: str) -> Appeal:
+    with django_capture_on_commit_callbacks(execute=True):
+        created = appeal_receive(
+            actor=Actor.of(d.user("call_taker")),
+            draft=AppealDraft(
+                channel=Channel.HOTLINE,
+                kind="complaint",
+                appellant_phone="13812345678",
+                **(text or GARBAGE),  # type: ignore[arg-type]
+            ),
+        )
+    return Appeal.objects.get(pk=created.appeal.pk)
+
+
+def _events(appeal: Appeal) -> list[tuple[str, str]]:
+    return [
+        (e.action, e.actor.role if e.actor else Role.SYSTEM)
+        for e in AppealEvent.objects.filter(appeal=appeal).select_related("actor").order_by("pk")
+    ]
+
+
+def test_intake_stores_a_suggestion(routed, installed_model, django_capture_on_commit_callbacks):
+    appeal = _receive(routed, django_capture_on_commit_callbacks)
+    s = TriageSuggestion.objects.get(appeal=appeal)
+    assert s.top_category_name == "城乡建设"
+    assert s.category is not None and s.category.path_name.startswith("城乡建设")
+    assert Decimal(0) < s.confidence <= Decimal(1)
+    assert s.is_valid and s.duplicates == []
+    assert s.suggested_unit == routed.street_units[0]
+    # no rule: nothing automatic
+    assert appeal.status == AppealStatus.RECEIVED
+
+
+def test_triage_is_idempotent_and_finds_the_duplicate(
+    routed, installed_model, django_capture_on_commit_callbacks
+):
+    first = _receive(routed, django_capture_on_commit_callbacks)
+    second = _receive(routed, django_capture_on_commit_callbacks)
+    appeal_triage(appeal_id=second.pk)
+    s = TriageSuggestion.objects.get(appeal=second)
+    assert [d["appeal_id"] for d in s.duplicates] == [first.pk]
+    assert s.duplicates[0]["tracking_number"] == first.tracking_number
+    assert s.duplicates[0]["same_person"] is True
+    assert TriageSuggestion.objects.count() == 2
+
+
+def test_auto_dispatch_rule_dispatches_as_the_system(
+    routed, installed_model, django_capture_on_commit_callbacks
+):
+    AutoDispatchRule.objects.create(category=routed.category_top, min_confidence=Decimal("0.10"))
+    appeal = _receive(routed, django_capture_on_commit_callbacks)
+    assert appeal.status == AppealStatus.DISPATCHED
+    assert appeal.lead_unit == routed.street_units[0]
+    assert _events(appeal) == [
+        (Action.RECEIVE, Role.CALL_TAKER),
+        (Action.SCREEN, Role.SYSTEM),
+        (Action.DISPATCH, Role.SYSTEM),
+    ]
+
+
+def test_rule_below_confidence_or_inactive_does_nothing(
+    routed, installed_model, django_capture_on_commit_callbacks
+):
+    rule = AutoDispatchRule.objects.create(
+        category=routed.category_top, min_confidence=Decimal("1.00")
+    )
+    assert _receive(routed, django_capture_on_commit_callbacks).status == AppealStatus.RECEIVED
+    rule.min_confidence, rule.is_active = Decimal("0.10"), False
+    rule.save()
+    assert _receive(routed, django_capture_on_commit_callbacks).status == AppealStatus.RECEIVED
+
+
+def test_advertising_is_never_auto_dispatched(
+    routed, installed_model, django_capture_on_commit_callbacks
+):
+    for top in ("城乡建设", "商贸旅游", "劳动和社会保障", "经济管理"):
+        cat = routed.category_top if top == "城乡建设" else None
+        if cat is None:
+            from minxin.directory.models import Category
+
+            cat = Category.objects.create(name=top)
+            RoutingRule.objects.create(category=cat, unit=routed.departments[0], note="测试")
+        AutoDispatchRule.objects.create(category=cat, min_confidence=Decimal("0.00"))
+    appeal = _receive(routed, django_capture_on_commit_callbacks, **ADVERT)
+    s = TriageSuggestion.objects.get(appeal=appeal)
+    assert not s.is_valid and s.validity_reason
+    assert appeal.status == AppealStatus.RECEIVED
+    assert _events(appeal) == [(Action.RECEIVE, Role.CALL_TAKER)]
+
+
+def test_a_resubmitted_form_is_not_triaged_again(
+    routed, installed_model, django_capture_on_commit_callbacks
+):
+    draft = AppealDraft(channel=Channel.WEB, kind="complaint", is_anonymous=True, **GARBAGE)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        appeal_receive(actor=Actor.citizen(), draft=draft, submission_key="k" * 32)
+        again = appeal_receive(actor=Actor.citizen(), draft=draft, submission_key="k" * 32)
+    assert not again.created and len(callbacks) == 1
+
+
+# --- the screening panel -------------------------------------------------------------------
+
+
+def _accept_data(client, appeal: Appeal) -> dict[str, str]:
+    """The hidden fields of the one-click form, as the panel renders them."""
+    import re
+
+    html = client.get(reverse("triage:panel", args=[appeal.pk])).content.decode()
+    form = html[html.index('class="accept-form"') : html.index("采纳建议并甄别")]
+    return dict(re.findall(r'name="(\w+)" value="([^"]*)"', form))
+
+
+def test_panel_shows_the_suggestion_to_a_dispatcher_and_404s_for_a_handler(
+    client, routed, installed_model, django_capture_on_commit_callbacks
+):
+    first = _receive(routed, django_capture_on_commit_callbacks)
+    appeal = _receive(routed, django_capture_on_commit_callbacks)
+    client.force_login(routed.user("dispatcher"))
+    html = client.get(reverse("triage:panel", args=[appeal.pk])).content.decode()
+    s = TriageSuggestion.objects.get(appeal=appeal)
+    assert "智能甄别建议" in html and s.category.path_name in html
+    assert "置信度" in html and "电话号码" not in html
+    assert routed.street_units[0].name in html
+    assert reverse("cases:appeal_detail", args=[first.pk]) in html  # the duplicate, linked
+    assert "采纳建议并甄别" in html and "确认甄别" in html
+    client.force_login(routed.user("handler"))
+    assert client.get(reverse("triage:panel", args=[appeal.pk])).status_code == 404
+    assert client.post(reverse("triage:screen", args=[appeal.pk])).status_code == 404
+
+
+def test_panel_computes_a_missing_suggestion_without_dispatching(client, routed, installed_model):
+    AutoDispatchRule.objects.create(category=routed.category_top, min_confidence=Decimal("0"))
+    appeal = appeal_new(routed, **GARBAGE)  # straight through cases: no task ran
+    assert not TriageSuggestion.objects.filter(appeal=appeal).exists()
+    client.force_login(routed.user("dispatcher"))
+    assert "智能甄别建议" in client.get(reverse("triage:panel", args=[appeal.pk])).content.decode()
+    assert TriageSuggestion.objects.filter(appeal=appeal).exists()
+    assert Appeal.objects.get(pk=appeal.pk).status == AppealStatus.RECEIVED
+
+
+def test_one_click_accept_screens_with_the_suggestion_and_records_nothing(
+    client, routed, installed_model, django_capture_on_commit_callbacks
+):
+    appeal = _receive(routed, django_capture_on_commit_callbacks)
+    s = TriageSuggestion.objects.get(appeal=appeal)
+    client.force_login(routed.user("dispatcher"))
+    response = client.post(reverse("triage:screen", args=[appeal.pk]), _accept_data(client, appeal))
+    assert response.status_code == 302
+    appeal.refresh_from_db()
+    assert appeal.status == AppealStatus.SCREENED
+    assert (appeal.category, appeal.urgency) == (s.category, s.urgency)
+    assert appeal.region == s.region
+    assert not TriageCorrection.objects.exists()
+
+
+def test_an_override_is_recorded_as_a_correction(
+    client, routed, installed_model, django_capture_on_commit_callbacks
+):
+    appeal = _receive(routed, django_capture_on_commit_callbacks)
+    s = TriageSuggestion.objects.get(appeal=appeal)
+    client.force_login(routed.user("dispatcher"))
+    data = _accept_data(client, appeal)
+    other = routed.category if s.category != routed.category else routed.category_top
+    data.update(category=str(other.pk), urgency="critical")
+    client.post(reverse("triage:screen", args=[appeal.pk]), data)
+    got = {
+        c.field: (c.suggested_value, c.chosen_value, c.actor)
+        for c in TriageCorrection.objects.filter(appeal=appeal)
+    }
+    dispatcher = routed.user("dispatcher")
+    assert got == {
+        "category": (s.category.path_name, other.path_name, dispatcher),
+        "urgency": (s.urgency, "critical", dispatcher),
+    }
+
+
+def test_the_appeal_page_loads_the_screen_panel_then_the_dispatch_panel(client, routed):
+    appeal = appeal_new(routed)
+    client.force_login(routed.user("dispatcher"))
+    page = client.get(reverse("cases:appeal_detail", args=[appeal.pk])).content.decode()
+    assert reverse("triage:panel", args=[appeal.pk]) in page
+    assert reverse("dispatch:panel", args=[appeal.pk]) not in page
+    client.post(
+        reverse("triage:screen", args=[appeal.pk]),
+        {"version": appeal.version, "category": routed.category.pk, "urgency": "normal"},
+    )
+    page = client.get(reverse("cases:appeal_detail", args=[appeal.pk])).content.decode()
+    assert reverse("triage:panel", args=[appeal.pk]) not in page
+    assert reverse("dispatch:panel", args=[appeal.pk]) in page
