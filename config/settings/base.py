@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "minxin.cases",
     "minxin.dispatch",
     "minxin.triage",
+    "minxin.notify",
+    "minxin.supervision",
     "minxin.intake",
     "minxin.feedback",
     "minxin.board",
