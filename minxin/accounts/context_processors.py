@@ -22,4 +22,8 @@ def staff_nav(request: HttpRequest) -> dict[str, Any]:
         items.append(("cases:appeal_list", "全部诉求"))
     if role in (Role.SUPERVISOR, Role.CALL_TAKER, Role.ADMIN):
         items.append(("cases:follow_up_queue", "回访重办"))
-    return {"nav_items": items, "role_label": Role(role).label if role else ""}
+    # The unread count in the nav: one indexed COUNT (recipient, read_at). accounts sits below
+    # notify, so it goes through the reverse relation rather than importing notify.
+    unread = user.notifications.filter(read_at__isnull=True).count()
+    items.append(("notify:inbox", f"消息（{unread}）" if unread else "消息"))
+    return {"nav_items": items, "notify_unread": unread, "role_label": Role(role).label if role else ""}

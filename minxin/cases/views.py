@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from minxin.accounts.access import staff_user
 from minxin.accounts.models import User
 from minxin.accounts.roles import Role
 from minxin.core.errors import MinxinError, NotFound, PermissionDenied, ValidationFailed
@@ -33,20 +34,14 @@ HOME_BY_ROLE = {
 }
 
 
-def _staff(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return redirect(HOME_BY_ROLE.get(Role(_staff(request).role), "cases:appeal_list"))
+    return redirect(HOME_BY_ROLE.get(Role(staff_user(request).role), "cases:appeal_list"))
 
 
 @login_required
 def appeal_list(request: HttpRequest) -> HttpResponse:
-    user = _staff(request)
+    user = staff_user(request)
     if user.role == Role.HANDLER:
         return redirect("cases:unit_queue")
     form = AppealFilterForm(request.GET or None)
@@ -81,7 +76,7 @@ def appeal_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def unit_queue(request: HttpRequest) -> HttpResponse:
-    user = _staff(request)
+    user = staff_user(request)
     if user.role != Role.HANDLER or user.unit_id is None:
         raise NotFound("本页面仅供承办单位使用")
     tab = request.GET.get("tab", "open")
@@ -101,7 +96,7 @@ def unit_queue(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def follow_up_queue(request: HttpRequest) -> HttpResponse:
-    user = _staff(request)
+    user = staff_user(request)
     if user.role not in (Role.SUPERVISOR, Role.ADMIN, Role.CALL_TAKER, Role.LEADER):
         raise NotFound
     page = paginate(request, selectors.follow_up_queue())
@@ -123,7 +118,7 @@ def _rows(appeals: Any) -> list[dict[str, Any]]:
 
 @login_required
 def appeal_detail(request: HttpRequest, appeal_id: int) -> HttpResponse:
-    user = _staff(request)
+    user = staff_user(request)
     appeal = selectors.appeal_get_for(user=user, appeal_id=appeal_id)
     return _detail_render(request, user=user, appeal=appeal)
 
@@ -197,7 +192,7 @@ def _action_spec(action: Action) -> dict[str, Any]:
 @login_required
 @require_POST
 def appeal_act(request: HttpRequest, appeal_id: int, action: str) -> HttpResponse:
-    user = _staff(request)
+    user = staff_user(request)
     appeal = selectors.appeal_get_for(user=user, appeal_id=appeal_id)
     try:
         act = Action(action)
@@ -266,6 +261,6 @@ def _act(action: Action, *, appeal: Appeal, actor: Actor, data: dict[str, Any]) 
 @login_required
 def attachment(request: HttpRequest, appeal_id: int, attachment_id: int) -> FileResponse:
     """Photos are personal data: served only to staff who may see the appeal."""
-    appeal = selectors.appeal_get_for(user=_staff(request), appeal_id=appeal_id)
+    appeal = selectors.appeal_get_for(user=staff_user(request), appeal_id=appeal_id)
     photo = get_object_or_404(Attachment, pk=attachment_id, appeal=appeal)
     return FileResponse(photo.file.open("rb"), content_type=photo.content_type)

@@ -8,14 +8,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from minxin.accounts.models import User
-from minxin.accounts.roles import Role
+from minxin.accounts.access import staff_user
+from minxin.accounts.roles import DISPATCH_ROLES
 from minxin.cases import selectors as case_selectors
 from minxin.cases import services as case_services
 from minxin.cases.models import AppealEvent
 from minxin.cases.permissions import Actor
 from minxin.cases.workflow import Action, AppealStatus
-from minxin.core.errors import NotFound, ValidationFailed
+from minxin.core.errors import ValidationFailed
 from minxin.core.pagination import paginate
 from minxin.directory.models import Unit
 
@@ -29,17 +29,9 @@ TABS = {
 }
 
 
-def _dispatcher(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    if user.role not in (Role.DISPATCHER, Role.ADMIN):
-        raise NotFound("本页面仅供派单员使用")
-    return user
-
-
 @login_required
 def screening(request: HttpRequest) -> HttpResponse:
-    _dispatcher(request)
+    staff_user(request, DISPATCH_ROLES, "派单员")
     tab = request.GET.get("tab", "received")
     if tab not in TABS:
         tab = "received"
@@ -91,7 +83,7 @@ def screening(request: HttpRequest) -> HttpResponse:
 @login_required
 def panel(request: HttpRequest, appeal_id: int) -> HttpResponse:
     """The dispatch form with suggested units, loaded into the appeal page by HTMX."""
-    user = _dispatcher(request)
+    user = staff_user(request, DISPATCH_ROLES, "派单员")
     appeal = case_selectors.appeal_get_for(user=user, appeal_id=appeal_id)
     region = appeal.region
     suggested = units_suggested_for(category=appeal.category, region=region)
@@ -133,7 +125,7 @@ class DispatchForm(forms.Form):
 @login_required
 @require_POST
 def dispatch(request: HttpRequest, appeal_id: int) -> HttpResponse:
-    user = _dispatcher(request)
+    user = staff_user(request, DISPATCH_ROLES, "派单员")
     appeal = case_selectors.appeal_get_for(user=user, appeal_id=appeal_id)
     form = DispatchForm(request.POST)
     if not form.is_valid():

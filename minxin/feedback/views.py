@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from minxin.accounts.models import User
+from minxin.accounts.access import staff_user
 from minxin.cases import selectors as case_selectors
 from minxin.cases.permissions import Actor
 from minxin.cases.workflow import Satisfaction
@@ -15,15 +15,9 @@ from minxin.core.errors import ValidationFailed
 from .services import rating_submit
 
 
-def _staff(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 @login_required
 def panel(request: HttpRequest, appeal_id: int) -> HttpResponse:
-    appeal = case_selectors.appeal_get_for(user=_staff(request), appeal_id=appeal_id)
+    appeal = case_selectors.appeal_get_for(user=staff_user(request), appeal_id=appeal_id)
     return render(
         request,
         "feedback/panel.html",
@@ -37,7 +31,7 @@ def panel(request: HttpRequest, appeal_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def rate(request: HttpRequest, appeal_id: int) -> HttpResponse:
-    user = _staff(request)
+    user = staff_user(request)
     appeal = case_selectors.appeal_get_for(user=user, appeal_id=appeal_id)
     try:
         version = int(request.POST.get("version", ""))

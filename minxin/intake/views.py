@@ -8,26 +8,18 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from minxin.accounts.models import User
+from minxin.accounts.access import staff_user
 from minxin.accounts.roles import Role
 from minxin.cases import selectors as case_selectors
 from minxin.cases.models import AppealKind, Channel
 from minxin.cases.permissions import Actor
 from minxin.cases.services import AppealDraft
-from minxin.core.errors import NotFound, ValidationFailed
+from minxin.core.errors import ValidationFailed
 from minxin.deadlines.models import Urgency
 from minxin.directory.models import Region
 from minxin.intake.services import appeal_receive
 
 INTAKE_ROLES = (Role.CALL_TAKER, Role.DISPATCHER, Role.ADMIN)
-
-
-def _call_taker(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    if user.role not in INTAKE_ROLES:
-        raise NotFound("本页面仅供热线接线员使用")
-    return user
 
 
 def _context(posted: dict[str, str] | None = None) -> dict[str, object]:
@@ -42,7 +34,7 @@ def _context(posted: dict[str, str] | None = None) -> dict[str, object]:
 
 @login_required
 def hotline(request: HttpRequest) -> HttpResponse:
-    user = _call_taker(request)
+    user = staff_user(request, INTAKE_ROLES, "热线接线员")
     if request.method != "POST":
         return render(request, "intake/hotline.html", _context())
     post = request.POST
@@ -82,7 +74,7 @@ def hotline(request: HttpRequest) -> HttpResponse:
 @require_POST
 def caller_history(request: HttpRequest) -> HttpResponse:
     """The caller's earlier appeals (HTMX, POST so the number stays out of URLs and logs)."""
-    _call_taker(request)
+    staff_user(request, INTAKE_ROLES, "热线接线员")
     phone = request.POST.get("appellant_phone", "")
     appeals = list(case_selectors.appeals_by_phone(phone=phone)) if len(phone) >= 7 else []
     return render(request, "intake/_caller_history.html", {"appeals": appeals, "phone": phone})

@@ -9,14 +9,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from minxin.accounts.models import User
-from minxin.accounts.roles import Role
+from minxin.accounts.access import staff_user
+from minxin.accounts.roles import DISPATCH_ROLES
 from minxin.cases import selectors as case_selectors
 from minxin.cases import services as case_services
 from minxin.cases.models import Appeal, AppealKind
 from minxin.cases.permissions import Actor
 from minxin.cases.workflow import AppealStatus
-from minxin.core.errors import NotFound, ValidationFailed
+from minxin.core.errors import ValidationFailed
 from minxin.deadlines.models import Urgency
 from minxin.directory.models import Category, Region
 
@@ -34,18 +34,10 @@ PERSONAL_LABELS = {
 _URGENCY_RANK = {Urgency.NORMAL: 0, Urgency.URGENT: 1, Urgency.CRITICAL: 2}
 
 
-def _dispatcher(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    if user.role not in (Role.DISPATCHER, Role.ADMIN):
-        raise NotFound("本页面仅供派单员使用")
-    return user
-
-
 @login_required
 def panel(request: HttpRequest, appeal_id: int) -> HttpResponse:
     """Loaded into the appeal page by HTMX while the appeal awaits screening."""
-    user = _dispatcher(request)
+    user = staff_user(request, DISPATCH_ROLES, "派单员")
     appeal = case_selectors.appeal_get_for(user=user, appeal_id=appeal_id)
     context: dict[str, Any] = {"appeal": appeal, "screening": False}
     if appeal.status == AppealStatus.RECEIVED:
@@ -104,7 +96,7 @@ class ScreenForm(forms.Form):
 def screen(request: HttpRequest, appeal_id: int) -> HttpResponse:
     """Screen with the chosen values; each one that differs from the suggestion is recorded
     as a correction (a training example for the next `minxin triage train`)."""
-    user = _dispatcher(request)
+    user = staff_user(request, DISPATCH_ROLES, "派单员")
     appeal = case_selectors.appeal_get_for(user=user, appeal_id=appeal_id)
     form = ScreenForm(request.POST)
     if not form.is_valid():
