@@ -16,6 +16,8 @@ urlpatterns = [
     path("console/dispatch/", include("minxin.dispatch.urls")),
     path("console/triage/", include("minxin.triage.urls")),
     path("console/feedback/", include("minxin.feedback.urls")),
+    path("console/notify/", include("minxin.notify.urls")),
+    path("console/supervision/", include("minxin.supervision.urls")),
     path("", include("minxin.board.urls")),
 ]
 

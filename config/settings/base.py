@@ -155,6 +155,14 @@ TASKS = {
     }
 }
 
+# Periodic tasks: each run books the next (django-tasks has no scheduler); `minxin
+# schedule_tasks` books the first run of each, once.
+MINXIN_PERIODIC_TASKS = [
+    "minxin.cases.tasks.archive_unrated_appeals_task",
+    "minxin.supervision.tasks.raise_deadline_warnings_task",
+    "minxin.supervision.tasks.escalate_supervision_orders_task",
+]
+
 RATELIMIT_VIEW = "minxin.core.views.ratelimited"
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
 # Behind a reverse proxy, the client address comes from a header the proxy sets.

@@ -26,4 +26,8 @@ def staff_nav(request: HttpRequest) -> dict[str, Any]:
     # notify, so it goes through the reverse relation rather than importing notify.
     unread = user.notifications.filter(read_at__isnull=True).count()
     items.append(("notify:inbox", f"消息（{unread}）" if unread else "消息"))
-    return {"nav_items": items, "notify_unread": unread, "role_label": Role(role).label if role else ""}
+    return {
+        "nav_items": items,
+        "notify_unread": unread,
+        "role_label": Role(role).label if role else "",
+    }

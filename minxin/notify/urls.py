@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "notify"
+
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("read/", views.inbox_mark_read, name="mark_read"),
+]

@@ -1,0 +1,151 @@
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class Clock(models.TextChoices):
+    FIRST_CONTACT = "first_contact", "先行联系"
+    RESOLVE = "resolve", "办结"
+
+
+class WarningLevel(models.TextChoices):
+    YELLOW = "yellow", "黄色预警（临期）"
+    RED = "red", "红色预警（超期）"
+
+
+class DeadlineWarning(models.Model):
+    """A deadline warning raised once per (appeal, clock, level, deadline): a new deadline after
+    an extension or a reopen can be warned about again. Append-only, like the event log."""
+
+    appeal = models.ForeignKey(
+        "cases.Appeal",
+        verbose_name="诉求",
+        on_delete=models.PROTECT,
+        related_name="deadline_warnings",
+    )
+    clock = models.CharField("时限", max_length=20, choices=Clock.choices)
+    level = models.CharField("级别", max_length=10, choices=WarningLevel.choices)
+    due = models.DateTimeField("预警所依据的时限")
+    share_used = models.FloatField("已用时比例")
+    # The run of `deadline_warnings_raise` that inserted the row: only those are notified.
+    run = models.UUIDField("批次", editable=False)
+    created_at = models.DateTimeField("预警时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "时限预警"
+        verbose_name_plural = "时限预警"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["appeal", "clock", "level", "due"], name="deadline_warning_once"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["run"], name="deadline_warning_run"),
+            models.Index(fields=["created_at"], name="deadline_warning_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.appeal_id} {self.clock} {self.level}"
+
+
+class OrderStatus(models.TextChoices):
+    OPEN = "open", "待答复"
+    ANSWERED = "answered", "已答复"
+
+
+class Escalation(models.IntegerChoices):
+    NONE = 0, "未升级"
+    UNIT_HEAD = 1, "已提醒单位负责人"
+    LEADER = 2, "已报领导"
+
+
+class SupervisionOrder(models.Model):
+    """督办单: what a unit must do about one appeal (or in general) and by when; the unit
+    answers it. Its history is SupervisionOrderEvent, not the appeal's transition log."""
+
+    appeal = models.ForeignKey(
+        "cases.Appeal",
+        verbose_name="诉求",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="supervision_orders",
+    )
+    unit = models.ForeignKey(
+        "directory.Unit", verbose_name="督办单位", on_delete=models.PROTECT, related_name="+"
+    )
+    content = models.TextField("督办事项")
+    due_at = models.DateTimeField("答复期限")
+    issued_by = models.ForeignKey(
+        "accounts.User", verbose_name="督办人", on_delete=models.PROTECT, related_name="+"
+    )
+    issued_at = models.DateTimeField("督办时间", default=timezone.now)
+    status = models.CharField(
+        "状态", max_length=10, choices=OrderStatus.choices, default=OrderStatus.OPEN
+    )
+    answer = models.TextField("答复", blank=True)
+    answered_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name="答复人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField("答复时间", null=True, blank=True)
+    escalation = models.PositiveSmallIntegerField(
+        "升级", choices=Escalation.choices, default=Escalation.NONE
+    )
+
+    class Meta:
+        verbose_name = "督办单"
+        verbose_name_plural = "督办单"
+        indexes = [
+            models.Index(fields=["status", "due_at"], name="order_status_due"),
+            models.Index(fields=["unit", "status"], name="order_unit_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(status="answered") & Q(answered_at__isnull=False))
+                | (Q(status="open") & Q(answered_at__isnull=True)),
+                name="order_answered_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"督办单 {self.pk} → {self.unit_id}"
+
+
+class OrderAction(models.TextChoices):
+    ISSUE = "issue", "下发督办"
+    ANSWER = "answer", "答复督办"
+    ESCALATE_UNIT_HEAD = "escalate_unit_head", "逾期提醒单位负责人"
+    ESCALATE_LEADER = "escalate_leader", "逾期报领导"
+
+
+class SupervisionOrderEvent(models.Model):
+    """Append-only history of a supervision order (issue, answer, escalations)."""
+
+    order = models.ForeignKey(
+        SupervisionOrder, verbose_name="督办单", on_delete=models.PROTECT, related_name="events"
+    )
+    action = models.CharField("动作", max_length=30, choices=OrderAction.choices)
+    actor = models.ForeignKey(
+        "accounts.User",
+        verbose_name="操作人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    note = models.TextField("说明", blank=True)
+    created_at = models.DateTimeField("时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "督办记录"
+        verbose_name_plural = "督办记录"
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["order", "created_at"], name="order_event_time")]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.action}"

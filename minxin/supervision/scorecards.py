@@ -1,0 +1,121 @@
+"""Units' composite scores and ranking for a period, with the change against the period before.
+
+score = 100 × Σ wᵢ·vᵢ / Σ wᵢ over the rates that are defined for the unit (denominator > 0),
+where vᵢ is the rate, or 1 − rate for the rates where less is better (repeat, return, reopen).
+Weights come from settings.MINXIN["SCORE_WEIGHTS"] or DEFAULT_SCORE_WEIGHTS (docs/metrics.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Final
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from minxin.directory.models import Unit, UnitKind
+
+from .metrics import RATES, RateCounts, RateRow, rates_for
+
+DEFAULT_SCORE_WEIGHTS: Final[Mapping[str, float]] = {
+    "first_contact_rate": 15,
+    "on_time_rate": 25,
+    "reply_rate": 10,
+    "resolution_rate": 10,
+    "satisfaction_rate": 25,
+    "repeat_rate": 5,
+    "return_rate": 5,
+    "reopen_rate": 5,
+}
+# The units that handle appeals and are therefore measured.
+MEASURED_UNIT_KINDS: Final = (UnitKind.SUBDISTRICT, UnitKind.DEPARTMENT, UnitKind.ENTERPRISE)
+
+
+@dataclass(frozen=True)
+class ScoreRow:
+    unit_id: int
+    label: str
+    rates: RateRow
+    score: float | None
+    rank: int | None  # None: nothing to measure in the period
+    previous_score: float | None
+    previous_rank: int | None
+    score_delta: float | None  # score − previous score
+    rank_delta: int | None  # previous rank − rank: positive = moved up
+
+
+def score_weights() -> Mapping[str, float]:
+    weights = settings.MINXIN.get("SCORE_WEIGHTS") or DEFAULT_SCORE_WEIGHTS
+    unknown = set(weights) - set(RATES)
+    if unknown or any(w < 0 for w in weights.values()):
+        raise ImproperlyConfigured(
+            f"MINXIN['SCORE_WEIGHTS'] takes non-negative weights of {sorted(RATES)}"
+        )
+    return weights
+
+
+def score_of(row: RateRow, weights: Mapping[str, float] | None = None) -> float | None:
+    """The composite score (0-100, two decimals); None when no weighted rate is defined."""
+    weights = score_weights() if weights is None else weights
+    total = weighted = 0.0
+    for name, weight in weights.items():
+        value = row.rate(name)
+        if value is None or weight == 0:
+            continue
+        weighted += weight * (value if RATES[name].higher_is_better else 1 - value)
+        total += weight
+    if total == 0:
+        return None
+    return round(100 * weighted / total, 2)
+
+
+def _ranks(scores: Mapping[int, float | None]) -> dict[int, int]:
+    """Competition ranking (1, 2, 2, 4) of the units that have a score."""
+    ordered = sorted((s for s in scores.values() if s is not None), reverse=True)
+    first_at: dict[float, int] = {}
+    for position, s in enumerate(ordered, start=1):
+        first_at.setdefault(s, position)
+    return {unit: first_at[s] for unit, s in scores.items() if s is not None}
+
+
+def _by_unit(start: date, end: date) -> dict[int, RateRow]:
+    return {r.key: r for r in rates_for(start=start, end=end, group_by="unit") if r.key}
+
+
+def scorecard_for(*, start: date, end: date) -> list[ScoreRow]:
+    """Every measured unit's rates, score and rank for [start, end], and the change against
+    the period of the same length just before it. Ranked units first, then the rest by name."""
+    weights = score_weights()
+    length = end - start + timedelta(days=1)
+    current = _by_unit(start, end)
+    previous = _by_unit(start - length, start - timedelta(days=1))
+    units = dict(
+        Unit.objects.filter(is_active=True, kind__in=MEASURED_UNIT_KINDS).values_list("pk", "name")
+    )
+    units.update(Unit.objects.filter(pk__in=set(current) - set(units)).values_list("pk", "name"))
+    scores = {u: score_of(current[u], weights) if u in current else None for u in units}
+    before = {u: score_of(r, weights) for u, r in previous.items()}
+    ranks, previous_ranks = _ranks(scores), _ranks(before)
+    rows = []
+    for unit_id, name in units.items():
+        score, rank = scores[unit_id], ranks.get(unit_id)
+        prev_score, prev_rank = before.get(unit_id), previous_ranks.get(unit_id)
+        rows.append(
+            ScoreRow(
+                unit_id=unit_id,
+                label=name,
+                rates=current.get(unit_id) or RateRow(key=unit_id, label=name, counts=RateCounts()),
+                score=score,
+                rank=rank,
+                previous_score=prev_score,
+                previous_rank=prev_rank,
+                score_delta=None
+                if score is None or prev_score is None
+                else round(score - prev_score, 2),
+                rank_delta=None if rank is None or prev_rank is None else prev_rank - rank,
+            )
+        )
+    rows.sort(key=lambda r: (r.rank is None, r.rank or 0, r.label))
+    return rows

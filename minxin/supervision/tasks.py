@@ -1,0 +1,33 @@
+"""Periodic supervision jobs, on django-tasks (run by `minxin db_worker`)."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+from django_tasks import task, task_backends
+
+from .services import supervision_orders_escalate
+from .warnings import deadline_warnings_raise
+
+WARN_EVERY = timedelta(minutes=10)
+
+
+@task()
+def raise_deadline_warnings_task(reschedule: bool = True) -> int:
+    """Raise due deadline warnings, then book the next run (booked first by
+    `minxin schedule_tasks`; a backend that cannot defer runs it once)."""
+    raised = deadline_warnings_raise()
+    if reschedule and task_backends[raise_deadline_warnings_task.backend].supports_defer:
+        raise_deadline_warnings_task.using(run_after=timezone.now() + WARN_EVERY).enqueue()
+    return raised
+
+
+ESCALATE_EVERY = timedelta(minutes=30)
+
+
+@task()
+def escalate_supervision_orders_task(reschedule: bool = True) -> int:
+    """Escalate overdue unanswered supervision orders, then book the next run."""
+    done = supervision_orders_escalate()
+    if reschedule and task_backends[escalate_supervision_orders_task.backend].supports_defer:
+        escalate_supervision_orders_task.using(run_after=timezone.now() + ESCALATE_EVERY).enqueue()
+    return done
