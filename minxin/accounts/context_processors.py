@@ -22,6 +22,10 @@ def staff_nav(request: HttpRequest) -> dict[str, Any]:
         items.append(("cases:appeal_list", "全部诉求"))
     if role in (Role.SUPERVISOR, Role.CALL_TAKER, Role.ADMIN):
         items.append(("cases:follow_up_queue", "回访重办"))
+    if role in (Role.SUPERVISOR, Role.LEADER, Role.ADMIN):
+        items += [("supervision:dashboard", "总览"), ("supervision:scorecards", "考核排名")]
+    if role in (Role.HANDLER,):
+        items.append(("supervision:scorecards", "本单位考核"))
     # The unread count in the nav: one indexed COUNT (recipient, read_at). accounts sits below
     # notify, so it goes through the reverse relation rather than importing notify.
     unread = user.notifications.filter(read_at__isnull=True).count()

@@ -1,0 +1,132 @@
+"""Supervision screens: the dashboard and the units' scorecards. Thin: period, selector, render."""
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from minxin.accounts.access import staff_user
+from minxin.accounts.roles import Role
+
+from . import selectors
+from .metrics import RATES
+from .scorecards import scorecard_for
+
+DASHBOARD_ROLES = (Role.SUPERVISOR, Role.LEADER, Role.ADMIN)
+SCORECARD_ROLES = (*DASHBOARD_ROLES, Role.HANDLER)
+TILE_RATES = ("reply_rate", "on_time_rate", "satisfaction_rate")
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+def _list_url(**params: Any) -> str:
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    return reverse("cases:appeal_list") + (f"?{query}" if query else "")
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    staff_user(request, DASHBOARD_ROLES, "督查员和领导")
+    period = selectors.period_from(request.GET)
+    board = selectors.dashboard_for(period=period)
+    in_period = {"received_from": period.start.isoformat(), "received_to": period.end.isoformat()}
+    counts = board.district.counts
+    tiles = [
+        {"label": "受理量", "value": counts.received, "url": _list_url(**in_period)},
+        {"label": "在办", "value": board.sla.open, "url": _list_url()},
+        {"label": "临期", "value": board.sla.near, "url": _list_url(), "tone": "amber"},
+        {
+            "label": "超期",
+            "value": board.sla.overdue,
+            "url": _list_url(overdue="on"),
+            "tone": "red",
+        },
+    ]
+    rates = []
+    for name in TILE_RATES:
+        definition = RATES[name]
+        value = board.district.rate(name)
+        rates.append(
+            {
+                "label": definition.label,
+                "pct": _pct(value),
+                "numerator": getattr(counts, definition.numerator),
+                "denominator": getattr(counts, definition.denominator),
+            }
+        )
+    data = {
+        "days": board.days,
+        "channels": [{"name": k, "data": v} for k, v in board.by_channel.items()],
+        "categories": [
+            {"name": name, "value": n, "url": _list_url(category=pk, **in_period)}
+            for pk, name, n in board.categories
+        ],
+        "regions": [
+            {
+                "name": name,
+                "received": received,
+                "overdue": overdue,
+                "receivedUrl": _list_url(region=pk, **in_period),
+                "overdueUrl": _list_url(region=pk, overdue="on"),
+            }
+            for pk, name, received, overdue in board.regions
+        ],
+        "sla": {
+            "open": board.sla.open,
+            "near": board.sla.near,
+            "overdue": board.sla.overdue,
+            "urls": {"open": _list_url(), "near": _list_url(), "overdue": _list_url(overdue="on")},
+        },
+    }
+    return render(
+        request,
+        "supervision/dashboard.html",
+        {"period": period, "tiles": tiles, "rates": rates, "data": data},
+    )
+
+
+@login_required
+def scorecards(request: HttpRequest) -> HttpResponse:
+    user = staff_user(request, SCORECARD_ROLES, "督查员、领导和承办单位")
+    period = selectors.period_from(request.GET)
+    rows = scorecard_for(start=period.start, end=period.end)
+    own_only = user.role == Role.HANDLER
+    if own_only:
+        rows = [r for r in rows if r.unit_id == user.unit_id]
+    order = request.GET.get("sort", "")
+    if order in ("score", "-score"):
+        scored = [r for r in rows if r.score is not None]
+        unscored = [r for r in rows if r.score is None]
+        scored.sort(key=lambda r: (r.score or 0, r.label), reverse=order == "-score")
+        rows = scored + unscored
+    table = [
+        {
+            "row": r,
+            "rates": [
+                {
+                    "pct": _pct(r.rates.rate(name)),
+                    "numerator": getattr(r.rates.counts, d.numerator),
+                    "denominator": getattr(r.rates.counts, d.denominator),
+                }
+                for name, d in RATES.items()
+            ],
+        }
+        for r in rows
+    ]
+    return render(
+        request,
+        "supervision/scorecards.html",
+        {
+            "period": period,
+            "rate_labels": [d.label for d in RATES.values()],
+            "table": table,
+            "own_only": own_only,
+            "sort": order,
+            "next_sort": "score" if order == "-score" else "-score",
+        },
+    )

@@ -1,0 +1,67 @@
+"""The supervisor's dashboard and scorecards in a browser, with ECharts drawn from static files."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from minxin.cases.models import Channel
+from minxin.cases.workflow import AppealStatus
+from minxin.supervision.warnings import deadline_warnings_raise
+from tests.builders import District, appeal_in, appeal_new
+
+from .conftest import login, snap
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+STATUSES = (
+    AppealStatus.RECEIVED,
+    AppealStatus.SCREENED,
+    AppealStatus.INVALID,
+    AppealStatus.DISPATCHED,
+    AppealStatus.ACCEPTED,
+    AppealStatus.IN_PROGRESS,
+    AppealStatus.IN_PROGRESS,
+    AppealStatus.SUSPENDED,
+    AppealStatus.RESOLVED,
+    AppealStatus.RESOLVED,
+    AppealStatus.RATED,
+    AppealStatus.RATED,
+    AppealStatus.FOLLOW_UP,
+    AppealStatus.ARCHIVED,
+)
+CHARTS_DRAWN = (
+    "() => { const c = [...document.querySelectorAll('[data-chart]')];"
+    " return c.length === 5 && c.every(e => e.querySelector('canvas, svg')); }"
+)
+
+
+def test_supervisor_dashboard_and_scorecards(new_page, live_district: District):
+    now = timezone.now()
+    # Spread over the last four weeks: the older open ones are overdue, some near the limit.
+    for i, status in enumerate(STATUSES):
+        with time_machine.travel(now - timedelta(days=(i * 2) % 27, hours=i), tick=False):
+            appeal_in(live_district, status)
+            appeal_new(live_district, channel=Channel.HOTLINE if i % 2 else Channel.BOARD)
+    deadline_warnings_raise()
+    page = new_page()
+    login(page, "supervisor", "pw-supervisor")
+    page.get_by_role("link", name="总览").click()
+    expect(page.get_by_role("heading", name="总览")).to_be_visible()
+    page.wait_for_function(CHARTS_DRAWN)
+    tiles = page.locator(".sv-tiles")
+    expect(tiles).to_contain_text("受理量")
+    expect(tiles).to_contain_text("满意率")
+    expect(page.locator("a.sv-tile", has_text="超期")).to_have_attribute(
+        "href", "/console/appeals/?overdue=on"
+    )
+    snap(page, "supervisor_dashboard")
+
+    page.get_by_role("link", name="考核排名").click()
+    expect(page.get_by_role("heading", name="考核排名")).to_be_visible()
+    rows = page.locator("table.sv-scores tbody tr")
+    expect(rows.first).to_contain_text(live_district.street_units[0].name)
+    expect(rows.first.locator("td").first).to_have_text("1")
+    snap(page, "supervisor_scorecards")
