@@ -12,6 +12,7 @@ from minxin.cases.models import Appeal, AppealEvent, Assignment, Reply
 from minxin.cases.workflow import TRANSITIONS, Action, AppealStatus
 from minxin.deadlines.services import deadlines_for
 from minxin.demo import district
+from minxin.demo.seed import seed_demo
 from minxin.directory.models import Category, Region, RegionLevel, Unit, UnitKind
 from minxin.dispatch.selectors import units_suggested_for
 from minxin.feedback.models import Rating
@@ -178,3 +179,20 @@ def test_demo_logins_lists_every_role():
         assert username in table
     assert "minxin-demo-2026" in table
     assert User.objects.get(username="handler").check_password("minxin-demo-2026")
+
+
+def test_the_same_seed_gives_the_same_appeals():
+    now = timezone.now()
+
+    def seeded_once() -> list[tuple[object, ...]]:
+        with transaction.atomic():
+            seed_demo(appeals=60, seed=7, now=now)
+            rows: list[tuple[object, ...]] = [
+                (a.title, a.status, a.category_id, a.region_id, a.received_at, a.appellant_phone)
+                for a in Appeal.objects.order_by("received_at", "id")
+            ]
+            rows += list(AppealEvent.objects.order_by("id").values_list("action", "created_at"))
+            transaction.set_rollback(True)
+        return rows
+
+    assert seeded_once() == seeded_once()
