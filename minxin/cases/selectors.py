@@ -253,15 +253,6 @@ def pending_extension(*, appeal: Appeal) -> Extension | None:
     return Extension.objects.filter(appeal=appeal, status=ExtensionStatus.PENDING).first()
 
 
-def appeal_last_event(*, appeal_id: int, action: Action) -> AppealEvent | None:
-    return (
-        AppealEvent.objects.filter(appeal_id=appeal_id, action=action)
-        .select_related("actor_unit")
-        .order_by("-created_at", "-id")
-        .first()
-    )
-
-
 def last_events_by_appeal(*, appeal_ids: list[int], action: Action) -> dict[int, AppealEvent]:
     """The latest event of one kind for each of a page of appeals, in one query."""
     latest: dict[int, AppealEvent] = {}

@@ -105,8 +105,8 @@ def panel(request: HttpRequest, appeal_id: int) -> HttpResponse:
 
 
 def _last_return(appeal_id: int) -> str:
-    event = case_selectors.appeal_last_event(appeal_id=appeal_id, action=Action.RETURN)
-    return _return_note(event) if event else ""
+    latest = case_selectors.last_events_by_appeal(appeal_ids=[appeal_id], action=Action.RETURN)
+    return _return_note(latest[appeal_id]) if appeal_id in latest else ""
 
 
 def _return_note(event: AppealEvent) -> str:
