@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -20,8 +19,5 @@ urlpatterns = [
     path("console/supervision/", include("minxin.supervision.urls")),
     path("", include("minxin.board.urls")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Media (citizens' photos, exports) is never served as files: only through views that
+# check who is asking.

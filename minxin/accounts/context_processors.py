@@ -23,7 +23,13 @@ def staff_nav(request: HttpRequest) -> dict[str, Any]:
     if role in (Role.SUPERVISOR, Role.CALL_TAKER, Role.ADMIN):
         items.append(("cases:follow_up_queue", "回访重办"))
     if role in (Role.SUPERVISOR, Role.LEADER, Role.ADMIN):
-        items += [("supervision:dashboard", "总览"), ("supervision:scorecards", "考核排名")]
+        items += [
+            ("supervision:dashboard", "总览"),
+            ("supervision:scorecards", "考核排名"),
+            ("supervision:bulletin", "通报"),
+        ]
+    if role in (Role.SUPERVISOR, Role.LEADER, Role.DISPATCHER, Role.ADMIN, Role.CALL_TAKER):
+        items.append(("supervision:exports", "我的导出"))
     if role in (Role.HANDLER,):
         items.append(("supervision:scorecards", "本单位考核"))
     # The unread count in the nav: one indexed COUNT (recipient, read_at). accounts sits below

@@ -1,3 +1,5 @@
+import uuid
+
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -149,3 +151,48 @@ class SupervisionOrderEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id} {self.action}"
+
+
+class ExportKind(models.TextChoices):
+    LEDGER = "ledger", "诉求台账"
+    BULLETIN_XLSX = "bulletin_xlsx", "通报（Excel）"
+    BULLETIN_PDF = "bulletin_pdf", "通报（PDF）"
+
+
+class ExportStatus(models.TextChoices):
+    PENDING = "pending", "排队中"
+    RUNNING = "running", "生成中"
+    DONE = "done", "已完成"
+    FAILED = "failed", "失败"
+
+
+def export_upload_to(instance: "Export", filename: str) -> str:
+    # An unguessable name: the file is only ever handed out by `supervision:export_download`.
+    return f"exports/{uuid.uuid4().hex}/{filename}"
+
+
+class Export(models.Model):
+    """A file built in the background (ledger or bulletin) for the user who asked for it."""
+
+    kind = models.CharField("类型", max_length=20, choices=ExportKind.choices)
+    requested_by = models.ForeignKey(
+        "accounts.User", verbose_name="申请人", on_delete=models.PROTECT, related_name="+"
+    )
+    params = models.JSONField("参数", default=dict, blank=True)
+    status = models.CharField(
+        "状态", max_length=10, choices=ExportStatus.choices, default=ExportStatus.PENDING
+    )
+    file = models.FileField("文件", upload_to=export_upload_to, blank=True, max_length=255)
+    row_count = models.PositiveIntegerField("行数", default=0)
+    error = models.TextField("错误", blank=True)
+    created_at = models.DateTimeField("申请时间", default=timezone.now)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "导出"
+        verbose_name_plural = "导出"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["requested_by", "-created_at"], name="export_user_time")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.pk}"

@@ -31,3 +31,11 @@ def escalate_supervision_orders_task(reschedule: bool = True) -> int:
     if reschedule and task_backends[escalate_supervision_orders_task.backend].supports_defer:
         escalate_supervision_orders_task.using(run_after=timezone.now() + ESCALATE_EVERY).enqueue()
     return done
+
+
+@task()
+def export_build_task(export_id: int) -> int:
+    """Build one ledger or bulletin file and notify the requester; the number of rows."""
+    from .exports import export_build
+
+    return export_build(export_id).row_count

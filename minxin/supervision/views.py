@@ -1,18 +1,27 @@
-"""Supervision screens: the dashboard and the units' scorecards. Thin: period, selector, render."""
+"""Supervision screens: the dashboard, the units' scorecards, the bulletin and the exports.
+
+Thin: period, selector or service, render."""
 
 from typing import Any
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
 
 from minxin.accounts.access import staff_user
 from minxin.accounts.roles import Role
+from minxin.cases.forms import AppealFilterForm
+from minxin.core.errors import ValidationFailed
+from minxin.core.pagination import paginate
 
+from . import exports as export_files
 from . import selectors
 from .metrics import RATES
+from .models import Export, ExportKind, ExportStatus
 from .scorecards import scorecard_for
 
 DASHBOARD_ROLES = (Role.SUPERVISOR, Role.LEADER, Role.ADMIN)
@@ -130,3 +139,84 @@ def scorecards(request: HttpRequest) -> HttpResponse:
             "next_sort": "score" if order == "-score" else "-score",
         },
     )
+
+
+@login_required
+def bulletin(request: HttpRequest) -> HttpResponse:
+    staff_user(request, DASHBOARD_ROLES, "督查员和领导")
+    period = selectors.period_from(request.GET)
+    report = export_files.bulletin_for(start=period.start, end=period.end)
+    return render(
+        request,
+        "supervision/bulletin.html",
+        {
+            "period": period,
+            "bulletin": report,
+            "district_rates": report.district_rates(),
+            "header": export_files.UNIT_HEADER,
+            "best": [export_files.unit_figures(r) for r in report.best],
+            "worst": [export_files.unit_figures(r) for r in report.worst],
+            "ranked": [export_files.unit_figures(r) for r in report.ranked],
+        },
+    )
+
+
+BULLETIN_FORMATS = {"xlsx": ExportKind.BULLETIN_XLSX, "pdf": ExportKind.BULLETIN_PDF}
+
+
+@login_required
+@require_POST
+def bulletin_export(request: HttpRequest) -> HttpResponse:
+    user = staff_user(request, DASHBOARD_ROLES, "督查员和领导")
+    kind = BULLETIN_FORMATS.get(request.POST.get("format", ""))
+    if kind is None:
+        raise ValidationFailed("请选择导出格式")
+    period = selectors.period_from(request.POST)
+    params = {"start": period.start.isoformat(), "end": period.end.isoformat()}
+    export_files.export_request(user=user, kind=kind, params=params)
+    messages.success(request, "通报正在后台生成，完成后会通知您。")
+    return redirect("supervision:exports")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ledger_export(request: HttpRequest) -> HttpResponse:
+    """The appeal list's filters arrive in the query string; GET asks to confirm, POST queues."""
+    user = staff_user(request)
+    form = AppealFilterForm(request.GET)
+    if not form.is_valid():
+        raise ValidationFailed("筛选条件有误，请返回诉求列表重新筛选")
+    params = export_files.ledger_params(form.cleaned_data)
+    if request.method == "POST":
+        export_files.export_request(user=user, kind=ExportKind.LEDGER, params=params)
+        messages.success(request, "台账正在后台生成，完成后会通知您。")
+        return redirect("supervision:exports")
+    shown = [
+        (form.fields[name].label, form.cleaned_data[name])
+        for name in export_files.FILTER_KEYS
+        if name in params
+    ]
+    return render(
+        request,
+        "supervision/ledger_export.html",
+        {"filters": shown, "query": request.GET.urlencode()},
+    )
+
+
+@login_required
+def exports(request: HttpRequest) -> HttpResponse:
+    user = staff_user(request)
+    page = paginate(
+        request, Export.objects.filter(requested_by=user).order_by("-created_at", "-id")
+    )
+    return render(request, "supervision/exports.html", {"page": page, "done": ExportStatus.DONE})
+
+
+@login_required
+def export_download(request: HttpRequest, export_id: int) -> FileResponse:
+    """Only the requester gets the file; for anyone else it does not exist."""
+    export = get_object_or_404(
+        Export, pk=export_id, requested_by=staff_user(request), status=ExportStatus.DONE
+    )
+    name = (export.file.name or "").rsplit("/", 1)[-1]
+    return FileResponse(export.file.open("rb"), as_attachment=True, filename=name)

@@ -1,0 +1,371 @@
+"""Files built in the background: the appeal ledger (台账) and the bulletin (通报).
+
+A view records an Export and enqueues `export_build_task` once its transaction commits; the
+task writes the file under MEDIA_ROOT/exports/ (served only by `supervision:export_download`,
+to the requester) and notifies the requester with the link.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import IO, Any, Final
+
+from django.core.files import File
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from minxin.accounts.models import User
+from minxin.cases.models import Appeal
+from minxin.cases.selectors import AppealFilters, appeal_list_for
+from minxin.core.masking import mask_name, mask_phone
+from minxin.notify.services import notify
+
+from .metrics import RATES, RateRow, rates_for
+from .models import Export, ExportKind, ExportStatus
+from .scorecards import ScoreRow, scorecard_for
+
+logger = logging.getLogger(__name__)
+
+LEDGER_COLUMNS: Final = (
+    "受理编号",
+    "受理时间",
+    "渠道",
+    "类型",
+    "标题",
+    "分类",
+    "区域",
+    "主办单位",
+    "状态",
+    "办结时限",
+    "办结时间",
+    "满意度",
+    "诉求人",
+    "联系电话",
+)
+CHUNK_SIZE: Final = 2000
+BULLETIN_TOP: Final = 3
+PDF_FONT: Final = "STSong-Light"
+
+# ---------------------------------------------------------------------------------------------
+# Parameters: the ledger's filters and the bulletin's period, kept as JSON on the Export.
+# ---------------------------------------------------------------------------------------------
+
+FILTER_KEYS: Final = (
+    "q",
+    "status",
+    "unit",
+    "category",
+    "region",
+    "channel",
+    "overdue",
+    "received_from",
+    "received_to",
+)
+
+
+def ledger_params(cleaned_data: Mapping[str, Any]) -> dict[str, Any]:
+    """AppealFilterForm's cleaned data as JSON: model choices by pk, dates as ISO strings."""
+    params: dict[str, Any] = {}
+    for key in FILTER_KEYS:
+        value = cleaned_data.get(key)
+        if value in (None, "", False):
+            continue
+        if hasattr(value, "pk"):
+            value = value.pk
+        elif isinstance(value, date):
+            value = value.isoformat()
+        params[key] = value
+    return params
+
+
+def _date(value: Any) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def ledger_filters(params: Mapping[str, Any]) -> AppealFilters:
+    return AppealFilters(
+        q=str(params.get("q") or ""),
+        status=str(params.get("status") or ""),
+        unit_id=params.get("unit") or None,
+        category_id=params.get("category") or None,
+        region_id=params.get("region") or None,
+        channel=str(params.get("channel") or ""),
+        overdue=bool(params.get("overdue")),
+        received_from=_date(params.get("received_from")),
+        received_to=_date(params.get("received_to")),
+    )
+
+
+def _period(params: Mapping[str, Any]) -> tuple[date, date]:
+    return date.fromisoformat(params["start"]), date.fromisoformat(params["end"])
+
+
+# ---------------------------------------------------------------------------------------------
+# Request and build
+# ---------------------------------------------------------------------------------------------
+
+
+def export_request(*, user: User, kind: ExportKind, params: Mapping[str, Any]) -> Export:
+    """Record the export and build it in the background once the caller's transaction commits."""
+    export = Export.objects.create(kind=kind, requested_by=user, params=dict(params))
+
+    def enqueue() -> None:
+        from .tasks import export_build_task
+
+        export_build_task.enqueue(export.pk)
+
+    transaction.on_commit(enqueue)
+    return export
+
+
+def export_build(export_id: int) -> Export:
+    """Build the file of a pending export, then tell the requester (done or failed)."""
+    export = Export.objects.select_related("requested_by").get(pk=export_id)
+    if export.status not in (ExportStatus.PENDING, ExportStatus.FAILED):
+        return export  # already built or being built: a re-run of the task does nothing
+    Export.objects.filter(pk=export.pk).update(status=ExportStatus.RUNNING)
+    try:
+        with tempfile.TemporaryFile() as out:
+            name, rows = _BUILDERS[ExportKind(export.kind)](export, out)
+            out.seek(0)
+            with transaction.atomic():
+                export.file.save(name, File(out), save=False)
+                export.row_count = rows
+                export.status = ExportStatus.DONE
+                export.error = ""
+                export.finished_at = timezone.now()
+                export.save()
+                notify(
+                    recipients=[export.requested_by],
+                    title=f"{export.get_kind_display()}已生成",
+                    body=f"共 {rows} 行，点击下载。",
+                    link=reverse("supervision:export_download", args=[export.pk]),
+                    kind="export_ready",
+                )
+    except Exception as exc:
+        logger.exception("export %s failed", export.pk)
+        with transaction.atomic():
+            export.status = ExportStatus.FAILED
+            export.error = f"{type(exc).__name__}: {exc}"[:2000]
+            export.finished_at = timezone.now()
+            export.save(update_fields=["status", "error", "finished_at"])
+            notify(
+                recipients=[export.requested_by],
+                title=f"{export.get_kind_display()}生成失败",
+                body="请稍后重试，或联系管理员。",
+                link=reverse("supervision:exports"),
+                kind="export_failed",
+            )
+    return export
+
+
+# ---------------------------------------------------------------------------------------------
+# Ledger
+# ---------------------------------------------------------------------------------------------
+
+
+def _when(value: datetime | None) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def ledger_row(appeal: Appeal) -> list[str]:
+    return [
+        appeal.tracking_number,
+        _when(appeal.received_at),
+        appeal.get_channel_display(),
+        appeal.get_kind_display(),
+        appeal.title,
+        appeal.category.name if appeal.category else "",
+        appeal.region.name if appeal.region else "",
+        appeal.lead_unit.name if appeal.lead_unit else "",
+        appeal.get_status_display(),
+        _when(appeal.resolve_due),
+        _when(appeal.resolved_at),
+        appeal.get_satisfaction_display() if appeal.satisfaction else "",
+        "匿名" if appeal.is_anonymous else mask_name(appeal.appellant_name),
+        mask_phone(appeal.appellant_phone),
+    ]
+
+
+def _ledger_rows(export: Export) -> Iterator[list[str]]:
+    appeals = appeal_list_for(user=export.requested_by, filters=ledger_filters(export.params))
+    for appeal in appeals.iterator(chunk_size=CHUNK_SIZE):
+        yield ledger_row(appeal)
+
+
+def _build_ledger(export: Export, out: IO[bytes]) -> tuple[str, int]:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("诉求台账")
+    sheet.append(list(LEDGER_COLUMNS))
+    rows = 0
+    for row in _ledger_rows(export):
+        sheet.append(row)
+        rows += 1
+    book.save(out)
+    stamp = timezone.localtime(export.created_at).strftime("%Y%m%d-%H%M")
+    return f"ledger-{stamp}.xlsx", rows
+
+
+# ---------------------------------------------------------------------------------------------
+# Bulletin
+# ---------------------------------------------------------------------------------------------
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+@dataclass(frozen=True)
+class Bulletin:
+    start: date
+    end: date
+    district: RateRow
+    ranked: list[ScoreRow]  # every unit with a score, best first
+    best: list[ScoreRow]
+    worst: list[ScoreRow]  # worst first; never one of `best`
+
+    @property
+    def title(self) -> str:
+        return f"民心 诉求办理通报 {self.start.isoformat()}至{self.end.isoformat()}"
+
+    def district_rates(self) -> list[tuple[str, str, int, int]]:
+        counts = self.district.counts
+        return [
+            (
+                d.label,
+                _pct(self.district.rate(name)),
+                getattr(counts, d.numerator),
+                getattr(counts, d.denominator),
+            )
+            for name, d in RATES.items()
+        ]
+
+
+def bulletin_for(*, start: date, end: date) -> Bulletin:
+    ranked = [r for r in scorecard_for(start=start, end=end) if r.rank is not None]
+    best = ranked[:BULLETIN_TOP]
+    worst = list(reversed(ranked[max(BULLETIN_TOP, len(ranked) - BULLETIN_TOP) :]))
+    district = rates_for(start=start, end=end, group_by=None)[0]
+    return Bulletin(start=start, end=end, district=district, ranked=ranked, best=best, worst=worst)
+
+
+def unit_figures(row: ScoreRow) -> list[str]:
+    """Rank, unit, score, change, then each rate."""
+    delta = "" if row.score_delta is None else f"{row.score_delta:+.2f}"
+    return [
+        str(row.rank or ""),
+        row.label,
+        "" if row.score is None else f"{row.score:.2f}",
+        delta,
+        *(_pct(row.rates.rate(name)) for name in RATES),
+    ]
+
+
+UNIT_HEADER: Final = ("排名", "单位", "综合得分", "较上期", *(d.label for d in RATES.values()))
+
+
+def _build_bulletin_xlsx(export: Export, out: IO[bytes]) -> tuple[str, int]:
+    from openpyxl import Workbook
+
+    start, end = _period(export.params)
+    bulletin = bulletin_for(start=start, end=end)
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("通报")
+    sheet.append([bulletin.title])
+    sheet.append([])
+    sheet.append(["全区指标", "比率", "分子", "分母"])
+    for label, pct, num, den in bulletin.district_rates():
+        sheet.append([label, pct, num, den])
+    for heading, rows in (("表现最好的单位", bulletin.best), ("表现最差的单位", bulletin.worst)):
+        sheet.append([])
+        sheet.append([heading])
+        sheet.append(list(UNIT_HEADER))
+        for r in rows:
+            sheet.append(unit_figures(r))
+    ranking = book.create_sheet("单位排名")
+    ranking.append(list(UNIT_HEADER))
+    for r in bulletin.ranked:
+        ranking.append(unit_figures(r))
+    book.save(out)
+    return f"bulletin-{start.isoformat()}-{end.isoformat()}.xlsx", len(bulletin.ranked)
+
+
+def _build_bulletin_pdf(export: Export, out: IO[bytes]) -> tuple[str, int]:
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    pdfmetrics.registerFont(UnicodeCIDFont(PDF_FONT))
+    start, end = _period(export.params)
+    bulletin = bulletin_for(start=start, end=end)
+    title = ParagraphStyle("title", fontName=PDF_FONT, fontSize=18, leading=24, spaceAfter=6)
+    heading = ParagraphStyle("heading", fontName=PDF_FONT, fontSize=13, leading=18, spaceBefore=8)
+    body = ParagraphStyle("body", fontName=PDF_FONT, fontSize=10, leading=15)
+    style = TableStyle(
+        [
+            ("FONTNAME", (0, 0), (-1, -1), PDF_FONT),
+            ("FONTSIZE", (0, 0), (-1, -1), 8),
+            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef6")),
+            ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#9aa5b1")),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ]
+    )
+
+    def names(rows: list[ScoreRow]) -> str:
+        return "、".join(f"{r.label}（{r.score:.2f}分）" for r in rows) or "无"
+
+    story: list[Any] = [
+        Paragraph(bulletin.title, title),
+        Paragraph(f"生成时间：{_when(timezone.now())}", body),
+        Paragraph("一、全区指标", heading),
+        Table(
+            [["指标", "比率", "分子", "分母"], *bulletin.district_rates()],
+            style=style,
+            hAlign="LEFT",
+        ),
+        Paragraph("二、表现最好与最差的单位", heading),
+        Paragraph(f"表现最好：{names(bulletin.best)}", body),
+        Paragraph(f"表现最差：{names(bulletin.worst)}", body),
+        Paragraph("三、单位排名", heading),
+        Spacer(1, 2 * mm),
+    ]
+    if bulletin.ranked:
+        story.append(
+            Table(
+                [list(UNIT_HEADER), *(unit_figures(r) for r in bulletin.ranked)],
+                style=style,
+                repeatRows=1,
+                hAlign="LEFT",
+            )
+        )
+    else:
+        story.append(Paragraph("本期没有可考核的单位。", body))
+    doc = SimpleDocTemplate(
+        out,
+        pagesize=landscape(A4),
+        title=bulletin.title,
+        leftMargin=12 * mm,
+        rightMargin=12 * mm,
+        topMargin=12 * mm,
+        bottomMargin=12 * mm,
+    )
+    doc.build(story)
+    return f"bulletin-{start.isoformat()}-{end.isoformat()}.pdf", len(bulletin.ranked)
+
+
+_BUILDERS: Final = {
+    ExportKind.LEDGER: _build_ledger,
+    ExportKind.BULLETIN_XLSX: _build_bulletin_xlsx,
+    ExportKind.BULLETIN_PDF: _build_bulletin_pdf,
+}

@@ -1,0 +1,180 @@
+"""Ledger and bulletin exports: built in the background, scoped to the requester, masked."""
+
+import io
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from minxin.cases.workflow import AppealStatus
+from minxin.notify.models import Notification
+from minxin.supervision.exports import LEDGER_COLUMNS, bulletin_for
+from minxin.supervision.models import Export, ExportKind, ExportStatus
+from tests.builders import District, appeal_in, appeal_new
+
+LEDGER = reverse("supervision:ledger_export")
+BULLETIN = reverse("supervision:bulletin")
+BULLETIN_EXPORT = reverse("supervision:bulletin_export")
+
+
+@pytest.fixture(autouse=True)
+def _media(settings: Any, tmp_path: Path) -> None:
+    settings.MEDIA_ROOT = tmp_path
+
+
+def client_for(d: District, key: str) -> Client:
+    client = Client()
+    client.force_login(d.user(key))
+    return client
+
+
+def sheet_rows(export: Export, sheet: int = 0) -> list[tuple[Any, ...]]:
+    with export.file.open("rb") as f:
+        book = load_workbook(io.BytesIO(f.read()), read_only=True)
+    return [tuple(r) for r in book.worksheets[sheet].iter_rows(values_only=True)]
+
+
+def ledger_for(client: Client, query: str, django_capture_on_commit_callbacks: Any) -> Export:
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"{LEDGER}?{query}" if query else LEDGER)
+    assert response.status_code == 302
+    export = Export.objects.latest("pk")
+    assert export.status == ExportStatus.DONE, export.error
+    return export
+
+
+def test_the_ledger_holds_exactly_the_filtered_rows_masked(
+    district: District, django_capture_on_commit_callbacks: Any
+):
+    dispatched = [appeal_in(district, AppealStatus.DISPATCHED) for _ in range(2)]
+    appeal_in(district, AppealStatus.RESOLVED)
+    appeal_new(district, title="另一件事")
+    client = client_for(district, "supervisor")
+    export = ledger_for(client, "status=dispatched", django_capture_on_commit_callbacks)
+
+    rows = sheet_rows(export)
+    assert rows[0] == LEDGER_COLUMNS
+    assert sorted(r[0] for r in rows[1:]) == sorted(a.tracking_number for a in dispatched)
+    assert export.row_count == 2
+    header = list(LEDGER_COLUMNS)
+    for row in rows[1:]:
+        assert row[header.index("联系电话")] == "138****5678"
+        assert row[header.index("诉求人")] == "张*"
+        assert row[header.index("状态")] == "待接单"
+        assert "13812345678" not in row
+
+    link = reverse("supervision:export_download", args=[export.pk])
+    note = Notification.objects.get(recipient=district.user("supervisor"), link=link)
+    assert "台账" in note.title
+    response = client.get(link)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content)[:2] == b"PK"  # type: ignore[attr-defined]
+
+
+def test_the_confirm_page_carries_the_filters(district: District):
+    response = client_for(district, "supervisor").get(f"{LEDGER}?status=dispatched&overdue=on")
+    assert response.status_code == 200
+    assert "status=dispatched&amp;overdue=on" in response.content.decode()
+
+
+def test_a_handlers_ledger_holds_only_its_units_appeals(
+    district: District, django_capture_on_commit_callbacks: Any
+):
+    mine = appeal_in(district, AppealStatus.DISPATCHED, assist=False)
+    appeal_new(district, title="未派单的诉求")
+    export = ledger_for(
+        client_for(district, "handler_other"), "", django_capture_on_commit_callbacks
+    )
+    assert export.row_count == 0
+    assert len(sheet_rows(export)) == 1
+    export = ledger_for(client_for(district, "handler"), "", django_capture_on_commit_callbacks)
+    assert [r[0] for r in sheet_rows(export)[1:]] == [mine.tracking_number]
+
+
+def test_only_the_requester_may_download(
+    district: District, django_capture_on_commit_callbacks: Any
+):
+    appeal_in(district, AppealStatus.DISPATCHED)
+    export = ledger_for(client_for(district, "supervisor"), "", django_capture_on_commit_callbacks)
+    link = reverse("supervision:export_download", args=[export.pk])
+    assert client_for(district, "leader").get(link).status_code == 404
+    assert client_for(district, "handler").get(link).status_code == 404
+    assert client_for(district, "supervisor").get(link).status_code == 200
+
+
+def test_the_exports_page_lists_only_ones_own(
+    district: District, django_capture_on_commit_callbacks: Any
+):
+    ledger_for(client_for(district, "supervisor"), "", django_capture_on_commit_callbacks)
+    exports = reverse("supervision:exports")
+    assert "下载" in client_for(district, "supervisor").get(exports).content.decode()
+    assert "下载" not in client_for(district, "leader").get(exports).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("key", "status"), [("supervisor", 200), ("leader", 200), ("handler", 404)]
+)
+def test_the_bulletin_is_for_supervisors_and_leaders(district: District, key: str, status: int):
+    assert client_for(district, key).get(BULLETIN).status_code == status
+
+
+def test_handlers_cannot_export_the_bulletin(district: District):
+    response = client_for(district, "handler").post(BULLETIN_EXPORT, {"format": "pdf"})
+    assert response.status_code == 404
+    assert not Export.objects.exists()
+
+
+def _scored_history(d: District) -> None:
+    for status in (AppealStatus.RATED, AppealStatus.FOLLOW_UP, AppealStatus.RESOLVED):
+        appeal_in(d, status)
+
+
+def bulletin_export(d: District, fmt: str, django_capture_on_commit_callbacks: Any) -> Export:
+    end = timezone.localdate()
+    start = end - timedelta(days=29)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(d, "supervisor").post(
+            BULLETIN_EXPORT, {"format": fmt, "start": start.isoformat(), "end": end.isoformat()}
+        )
+    assert response.status_code == 302
+    export = Export.objects.latest("pk")
+    assert export.status == ExportStatus.DONE, export.error
+    assert export.params == {"start": start.isoformat(), "end": end.isoformat()}
+    return export
+
+
+def test_the_bulletin_xlsx_names_the_best_unit(
+    district: District, django_capture_on_commit_callbacks: Any
+):
+    _scored_history(district)
+    export = bulletin_export(district, "xlsx", django_capture_on_commit_callbacks)
+    assert export.kind == ExportKind.BULLETIN_XLSX
+    end = timezone.localdate()
+    best = bulletin_for(start=end - timedelta(days=29), end=end).best
+    assert best and best[0].label == district.street_units[0].name
+    cells = {c for row in sheet_rows(export) for c in row if c}
+    assert best[0].label in cells
+    assert any(str(c).startswith("民心 诉求办理通报") for c in cells)
+
+
+def test_the_bulletin_pdf_is_a_pdf(district: District, django_capture_on_commit_callbacks: Any):
+    _scored_history(district)
+    export = bulletin_export(district, "pdf", django_capture_on_commit_callbacks)
+    assert export.kind == ExportKind.BULLETIN_PDF
+    with export.file.open("rb") as f:
+        assert f.read(4) == b"%PDF"
+    assert Notification.objects.filter(
+        recipient=district.user("supervisor"), kind="export_ready"
+    ).exists()
+
+
+def test_the_bulletin_page_shows_the_ranked_units(district: District):
+    _scored_history(district)
+    content = client_for(district, "supervisor").get(BULLETIN).content.decode()
+    assert district.street_units[0].name in content
+    assert "全区指标" in content
