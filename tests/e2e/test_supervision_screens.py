@@ -65,3 +65,12 @@ def test_supervisor_dashboard_and_scorecards(new_page, live_district: District):
     expect(rows.first).to_contain_text(live_district.street_units[0].name)
     expect(rows.first.locator("td").first).to_have_text("1")
     snap(page, "supervisor_scorecards")
+
+    # The bulletin: best and worst units for the period, and its PDF built in the background.
+    page.get_by_role("link", name="通报").click()
+    expect(page.get_by_role("heading", name="诉求办理通报")).to_be_visible()
+    expect(page.locator("main")).to_contain_text(live_district.street_units[0].name)
+    snap(page, "supervisor_bulletin")
+    page.get_by_role("button", name="导出 PDF").click()
+    expect(page.locator("main")).to_contain_text("PDF")
+    snap(page, "supervisor_exports")
