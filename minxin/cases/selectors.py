@@ -186,9 +186,10 @@ def deadline_flag(appeal: Appeal, now: datetime | None = None) -> DeadlineFlag:
         clocks.append(("办结", appeal.dispatched_at, appeal.resolve_due))
     worst = DeadlineFlag("ok", "正常")
     for name, start, due in clocks:
-        if now > due:
+        state = calendar.deadline_state(start, due, now, near)
+        if state == "overdue":
             return DeadlineFlag("overdue", f"{name}超期")
-        if calendar.share_used(start, due, now) >= near:
+        if state == "near":
             worst = DeadlineFlag("near", f"{name}临期")
     return worst
 

@@ -220,6 +220,14 @@ def working_seconds_between(start: datetime, end: datetime) -> int:
     return _working_us_between(start, end) // _US_PER_SECOND
 
 
+def deadline_state(start: datetime, due: datetime, now: datetime, near_share: float) -> str:
+    """ "overdue" past the deadline, "near" once `near_share` of the working time is used, else
+    "ok". The one rule behind the queues' flags and the supervision warnings."""
+    if now > due:
+        return "overdue"
+    return "near" if share_used(start, due, now) >= near_share else "ok"
+
+
 def share_used(start: datetime, due: datetime, now: datetime) -> float:
     """Working time used / working time allowed; above 1.0 when overdue, 1.0 if due <= start."""
     if due <= start:

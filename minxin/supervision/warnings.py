@@ -90,13 +90,11 @@ def deadline_warnings_raise(*, now: datetime | None = None) -> int:
     return raised
 
 
-def _level(start: datetime, due: datetime, now: datetime, near: float) -> tuple[str, float]:
-    share = calendar.share_used(start, due, now)
-    if now > due:
-        return WarningLevel.RED, share
-    if share >= near:
-        return WarningLevel.YELLOW, share
-    return "", share
+_LEVELS = {"overdue": WarningLevel.RED, "near": WarningLevel.YELLOW}
+
+
+def _level(start: datetime, due: datetime, now: datetime, near: float) -> str:
+    return _LEVELS.get(calendar.deadline_state(start, due, now, near), "")
 
 
 @transaction.atomic(durable=True)
@@ -106,8 +104,9 @@ def _raise_batch(
     run = uuid.uuid4()
     warnings = []
     for appeal_id, start, due in rows:
-        level, share = _level(start, due, now, near)
+        level = _level(start, due, now, near)
         if level:
+            share = calendar.share_used(start, due, now)
             warnings.append(
                 DeadlineWarning(
                     appeal_id=appeal_id,

@@ -238,3 +238,15 @@ def test_overrides_are_read_once(django_assert_num_queries):
             is_working_day(date(2026, 1, 1) + timedelta(days=offset))
         add_working_days(at(2026, 2, 13, 16), 10)
         add_working_hours(at(2026, 2, 13, 16), 80)
+
+
+def test_deadline_state_is_overdue_past_due_near_after_the_share_and_ok_before():
+    deadline_state = calendar.deadline_state
+    tz = ZoneInfo("Asia/Shanghai")
+    # Monday 2026-03-02 09:00 → due 13:30 the same day: 3 working hours (09–12, lunch, 13:30).
+    start = datetime(2026, 3, 2, 9, 0, tzinfo=tz)
+    due = datetime(2026, 3, 2, 13, 30, tzinfo=tz)
+    assert deadline_state(start, due, datetime(2026, 3, 2, 10, 0, tzinfo=tz), 0.75) == "ok"
+    # 11:15 is 2¼ of 3 working hours: exactly 75 % used.
+    assert deadline_state(start, due, datetime(2026, 3, 2, 11, 15, tzinfo=tz), 0.75) == "near"
+    assert deadline_state(start, due, datetime(2026, 3, 2, 13, 31, tzinfo=tz), 0.75) == "overdue"
