@@ -17,6 +17,10 @@ urlpatterns = [
     path("console/feedback/", include("minxin.feedback.urls")),
     path("console/notify/", include("minxin.notify.urls")),
     path("console/supervision/", include("minxin.supervision.urls")),
+    path("suggestions/", include("minxin.suggestions.urls")),
+    path("console/visits/", include("minxin.visits.urls")),
+    path("console/imports/", include("minxin.imports.urls")),
+    path("open311/v2/", include("minxin.open311.urls")),
     path("", include("minxin.board.urls")),
 ]
 # Media (citizens' photos, exports) is never served as files: only through views that

@@ -45,6 +45,10 @@ INSTALLED_APPS = [
     "minxin.supervision",
     "minxin.intake",
     "minxin.feedback",
+    "minxin.open311",
+    "minxin.suggestions",
+    "minxin.visits",
+    "minxin.imports",
     "minxin.board",
     "minxin.demo",
 ]
