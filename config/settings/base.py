@@ -165,6 +165,7 @@ MINXIN_PERIODIC_TASKS = [
     "minxin.cases.tasks.archive_unrated_appeals_task",
     "minxin.supervision.tasks.raise_deadline_warnings_task",
     "minxin.supervision.tasks.escalate_supervision_orders_task",
+    "minxin.supervision.tasks.apply_metric_changes_task",
 ]
 
 RATELIMIT_VIEW = "minxin.core.views.ratelimited"

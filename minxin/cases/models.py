@@ -127,6 +127,9 @@ class Appeal(models.Model):
             models.Index(fields=["region", "received_at"], name="appeal_region_recv"),
             models.Index(fields=["category", "received_at"], name="appeal_cat_recv"),
             models.Index(fields=["appellant_phone", "received_at"], name="appeal_phone_recv"),
+            # The supervision figures look up the appeals whose deadline is still ahead.
+            models.Index(fields=["first_contact_due"], name="appeal_fc_due"),
+            models.Index(fields=["resolve_due"], name="appeal_resolve_due"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(version__gte=1), name="appeal_version_positive"),
@@ -343,3 +346,20 @@ class AppealSupport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.appeal_id} 附议"
+
+
+class ChangedAppeal(models.Model):
+    """Outbox of appeals changed since the figures derived from them (supervision's
+    pre-aggregated metrics) were last brought up to date. A row is added in the transaction of
+    every event; the consumer deletes the rows it has applied. Append-only and without a unique
+    key, so a change committed while the consumer works leaves a row for its next run."""
+
+    appeal_id = models.BigIntegerField("诉求")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "待统计诉求"
+        verbose_name_plural = "待统计诉求"
+
+    def __str__(self) -> str:
+        return str(self.appeal_id)

@@ -20,8 +20,6 @@ from typing import Any, Final, Literal
 from django.conf import settings
 from django.db.models import (
     Case,
-    Count,
-    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -35,10 +33,13 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
-from minxin.cases.models import Appeal, AppealEvent, Assignment, AssignmentRole, Reply
-from minxin.cases.workflow import OPEN_STATUSES, Action, AppealStatus
+from minxin.cases.models import Appeal, AppealEvent
+from minxin.cases.workflow import OPEN_STATUSES, Action
 from minxin.deadlines.calendar import working_seconds_between
 from minxin.directory.models import Category, Region, RegionLevel, Unit
+
+from .facts import ALL, CATEGORY, COUNTERS, GROUP_DIMS, REGION, UNIT, metric_facts_apply
+from .models import AppealFact, MetricCell
 
 GroupBy = Literal["unit", "category", "region"]
 
@@ -208,111 +209,8 @@ def _appeal_key(group_by: GroupBy, path: str = "") -> Any:
     )
 
 
-def _grouped(qs: Any, group_by: GroupBy | None, key: Any, aggs: dict[str, Any]) -> dict[Any, Any]:
-    """{group key: {count name: n}}. The aliases are prefixed in SQL so that a count named
-    like a field (first_contact_due) does not shadow the field in the other counts' filters."""
-    aliased = {f"n_{name}": agg for name, agg in aggs.items()}
-    if group_by is None:
-        rows = [{"key": None, **qs.aggregate(**aliased)}]
-    else:
-        rows = list(qs.annotate(key=key).values("key").annotate(**aliased).order_by())
-    return {row.pop("key"): {name[2:]: n for name, n in row.items()} for row in rows}
-
-
 def _in(field: str, lo: datetime, hi: datetime) -> Q:
     return Q(**{f"{field}__gte": lo, f"{field}__lt": hi})
-
-
-def _appeal_counts(
-    group_by: GroupBy | None, lo: datetime, hi: datetime, now: datetime
-) -> dict[Any, Any]:
-    resolve_events_in_period = AppealEvent.objects.filter(
-        appeal=OuterRef("pk"), action=Action.RESOLVE, created_at__gte=lo, created_at__lt=hi
-    )
-    qs = (
-        Appeal.objects.filter(
-            _in("received_at", lo, hi)
-            | _in("dispatched_at", lo, hi)
-            | _in("resolved_at", lo, hi)
-            | _in("resolve_due", lo, hi)
-            | Q(Exists(resolve_events_in_period))
-        )
-        .annotate(
-            replied=Exists(Reply.objects.filter(appeal=OuterRef("pk"))),
-            first_resolve=Subquery(
-                resolve_events_in_period.order_by("created_at", "id").values("created_at")[:1]
-            ),
-        )
-        .annotate(
-            reopened_after=Exists(
-                AppealEvent.objects.filter(
-                    appeal=OuterRef("pk"),
-                    action=Action.REOPEN,
-                    created_at__gt=OuterRef("first_resolve"),
-                )
-            )
-        )
-    )
-    received = _in("received_at", lo, hi) & ~Q(status=AppealStatus.INVALID)
-    valid = received & ~Q(status=AppealStatus.MERGED)
-    dispatched = _in("dispatched_at", lo, hi) & Q(first_contact_due__isnull=False)
-    resolved = _in("resolved_at", lo, hi) & Q(resolve_due__isnull=False)
-    overdue = _in("resolve_due", lo, hi) & Q(
-        resolved_at__isnull=True, status__in=OPEN_STATUSES, resolve_due__lt=now
-    )
-    first_resolved = Q(first_resolve__isnull=False)
-    aggs = {
-        "received": Count("pk", filter=received),
-        "repeats": Count("pk", filter=received & Q(status=AppealStatus.MERGED)),
-        "received_valid": Count("pk", filter=valid),
-        "replied": Count("pk", filter=valid & Q(replied=True)),
-        "resolved": Count("pk", filter=valid & Q(resolved_at__isnull=False)),
-        "first_contact_due": Count(
-            "pk",
-            filter=dispatched
-            & (Q(first_contacted_at__isnull=False) | Q(first_contact_due__lt=now)),
-        ),
-        "first_contact_on_time": Count(
-            "pk", filter=dispatched & Q(first_contacted_at__lte=F("first_contact_due"))
-        ),
-        "resolved_or_overdue": Count("pk", filter=resolved | overdue),
-        "resolved_on_time": Count("pk", filter=resolved & Q(resolved_at__lte=F("resolve_due"))),
-        "resolved_in_period": Count("pk", filter=first_resolved),
-        "reopened": Count("pk", filter=first_resolved & Q(reopened_after=True)),
-    }
-    return _grouped(qs, group_by, _appeal_key(group_by) if group_by else None, aggs)
-
-
-def _rating_counts(group_by: GroupBy | None, lo: datetime, hi: datetime) -> dict[Any, Any]:
-    qs = AppealEvent.objects.filter(
-        _in("created_at", lo, hi), action__in=[Action.RATE, Action.RATE_DISSATISFIED]
-    )
-    aggs = {"rated": Count("pk"), "satisfied": Count("pk", filter=Q(action=Action.RATE))}
-    key = _appeal_key(group_by, "appeal__") if group_by else None
-    return _grouped(qs, group_by, key, aggs)
-
-
-def _dispatch_counts(group_by: GroupBy | None, lo: datetime, hi: datetime) -> dict[Any, Any]:
-    """Each lead assignment made in the period is one dispatch to its unit; it was returned
-    when that unit later recorded a return on the appeal. (A lead assignment ends only by a
-    return: the table allows no re-dispatch of a dispatched appeal, so any return by the unit
-    after the assignment began is the one that ended it.)"""
-    qs = Assignment.objects.filter(_in("assigned_at", lo, hi), role=AssignmentRole.LEAD).annotate(
-        returned=Exists(
-            AppealEvent.objects.filter(
-                appeal=OuterRef("appeal"),
-                action=Action.RETURN,
-                actor_unit=OuterRef("unit"),
-                created_at__gte=OuterRef("assigned_at"),
-            )
-        )
-    )
-    aggs = {"dispatches": Count("pk"), "returns": Count("pk", filter=Q(returned=True))}
-    if group_by == "unit":
-        key: Any = F("unit")
-    else:
-        key = _appeal_key(group_by, "appeal__") if group_by else None
-    return _grouped(qs, group_by, key, aggs)
 
 
 @dataclass(frozen=True)
@@ -387,39 +285,121 @@ def _labels(group_by: GroupBy | None, keys: set[Any]) -> dict[Any, str]:
     return labels
 
 
+def _cell_sums(dim: str, start: date, end: date) -> dict[str, dict[str, int]]:
+    """The counters of every key of `dim` summed over [start, end]: one GROUP BY over at most
+    (days × keys) cells, whatever the number of appeals."""
+    rows = (
+        MetricCell.objects.filter(dim=dim, day__gte=start, day__lte=end)
+        .values("key")
+        .annotate(**{f"n_{c}": Sum(c) for c in COUNTERS})
+        .order_by()
+    )
+    out: dict[str, dict[str, int]] = {}
+    for row in rows:
+        values: dict[str, Any] = dict(row)
+        key = values.pop("key")
+        out[key] = {name[2:]: int(n or 0) for name, n in values.items()}
+    return out
+
+
+def _ahead(dim: str, lo: datetime, hi: datetime, now: datetime) -> dict[str, tuple[int, int]]:
+    """Per key, the appeals the cells count as due whose deadline is still ahead of `now`:
+    (dispatched in the period, not contacted, first-contact deadline ≥ now), and (open,
+    unresolved, resolution deadline in the period and ≥ now). Both are index ranges over
+    future deadlines, so they stay small however long the history."""
+    not_contacted = Appeal.objects.filter(
+        _in("dispatched_at", lo, hi), first_contacted_at__isnull=True, first_contact_due__gte=now
+    ).values_list("pk", flat=True)
+    not_due = Appeal.objects.filter(
+        _in("resolve_due", lo, hi),
+        resolve_due__gte=now,
+        resolved_at__isnull=True,
+        status__in=OPEN_STATUSES,
+    ).values_list("pk", flat=True)
+    fc_ids, open_ids = set(not_contacted), set(not_due)
+    if not fc_ids and not open_ids:
+        return {}
+    position = {ALL: None, UNIT: 0, CATEGORY: 1, REGION: 2}[dim]
+    keys = {
+        pk: ("" if position is None else data["k"][position])
+        for pk, data in AppealFact.objects.filter(appeal_id__in=fc_ids | open_ids).values_list(
+            "appeal_id", "data"
+        )
+    }
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for pk in fc_ids:
+        counts[keys.get(pk, "")][0] += 1
+    for pk in open_ids:
+        counts[keys.get(pk, "")][1] += 1
+    return {key: (fc, op) for key, (fc, op) in counts.items()}
+
+
 def rates_for(
-    *, start: date, end: date, group_by: GroupBy | None, now: datetime | None = None
+    *,
+    start: date,
+    end: date,
+    group_by: GroupBy | None,
+    now: datetime | None = None,
+    with_p90: bool = False,
 ) -> list[RateRow]:
     """Every rate of docs/metrics.md for the period [start, end] (local dates, both included),
     one row per group (the lead unit, the top-level category, the subdistrict) or one row for
     the whole district when `group_by` is None. Groups with nothing in the period have no row
-    (except the district row, which is always there). `now` decides what is overdue."""
+    (except the district row, which is always there). `now` decides what is overdue.
+
+    Read from the pre-aggregated cells (supervision/facts.py) after applying pending changes;
+    the p90 handling time is not additive, so it is computed from the appeals, and only when
+    asked (`with_p90`) and bounded (HANDLING_TIME_MAX_ROWS)."""
     now = now or timezone.now()
+    metric_facts_apply()
     lo, hi = period_bounds(start, end)
-    parts: list[dict[Any, Any]] = [
-        _appeal_counts(group_by, lo, hi, now),
-        _rating_counts(group_by, lo, hi),
-        _dispatch_counts(group_by, lo, hi),
-    ]
-    handling, capped = _handling_times(group_by, lo, hi)
-    keys: set[Any] = set(handling)
-    for part in parts:
-        keys.update(k for k, counts in part.items() if any(counts.values()))
-    if group_by is None:
-        keys = {None}
-    labels = _labels(group_by, keys)
-    rows = []
-    for key in keys:
-        values: dict[str, int] = {}
-        for part in parts:
-            values.update({name: int(n or 0) for name, n in part.get(key, {}).items()})
-        h = handling.get(key)
+    dim = GROUP_DIMS[group_by]
+    sums = _cell_sums(dim, start, end)
+    ahead = _ahead(dim, lo, hi, now)
+    handling: dict[Any, _Handling] = {}
+    capped = False
+    if with_p90:
+        handling, capped = _handling_times(group_by, lo, hi)
+    day_seconds = working_day_seconds()
+    rows: list[RateRow] = []
+    counted: dict[Any, tuple[RateCounts, float | None]] = {}
+    for key in sums.keys() | ahead.keys() | ({""} if group_by is None else set()):
+        c = sums.get(key, {})
+        fc_ahead, open_ahead = ahead.get(key, (0, 0))
+        counts = RateCounts(
+            first_contact_on_time=c.get("fc_on_time", 0),
+            first_contact_due=c.get("fc_contacted", 0) + c.get("fc_pending", 0) - fc_ahead,
+            resolved_on_time=c.get("resolved_on_time", 0),
+            resolved_or_overdue=c.get("resolved_due", 0) + c.get("open_due", 0) - open_ahead,
+            replied=c.get("replied", 0),
+            resolved=c.get("resolved", 0),
+            received_valid=c.get("received_valid", 0),
+            satisfied=c.get("satisfied", 0),
+            rated=c.get("rated", 0),
+            repeats=c.get("repeats", 0),
+            received=c.get("received", 0),
+            returns=c.get("returns", 0),
+            dispatches=c.get("dispatches", 0),
+            reopened=c.get("reopened", 0),
+            resolved_in_period=c.get("resolutions", 0),
+            handled=c.get("handled", 0),
+        )
+        group = None if key == "" else int(key)
+        if group_by is not None and not any(vars(counts).values()):
+            continue
+        avg = (
+            c.get("handling_seconds", 0) / counts.handled / day_seconds if counts.handled else None
+        )
+        counted[group] = (counts, avg)
+    labels = _labels(group_by, set(counted))
+    for group, (counts, avg) in counted.items():
+        h = handling.get(group)
         rows.append(
             RateRow(
-                key=key,
-                label=labels.get(key, str(key)),
-                counts=RateCounts(**values, handled=h.count if h else 0),
-                avg_handling_days=h.avg if h else None,
+                key=group,
+                label=labels.get(group, str(group)),
+                counts=counts,
+                avg_handling_days=avg,
                 p90_handling_days=h.p90 if h else None,
                 handling_time_capped=capped,
             )

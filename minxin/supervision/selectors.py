@@ -1,30 +1,38 @@
 """Reads of the supervision screens: the dashboard's aggregates and the period they cover.
 
-Everything is counted by the database (GROUP BY day, channel, top-level category,
-subdistrict), so the number of queries is fixed whatever the number of appeals."""
+The period's figures are sums over the pre-aggregated cells (supervision/facts.py: one row per
+day and key, so the cost follows the period's length, not the number of appeals); what depends
+on the open appeals now (overdue, near the deadline) is counted live over that bounded set."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Final
 
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Value, When
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.utils import timezone
 
-from minxin.cases.models import Appeal, Channel
+from minxin.cases.models import Appeal, AppealSupport, Channel
 from minxin.cases.selectors import overdue_q
-from minxin.cases.workflow import OPEN_STATUSES
+from minxin.cases.workflow import OPEN_STATUSES, AppealStatus
 from minxin.directory.models import Category, Region, RegionLevel
 
+from .facts import CATEGORY, CHANNEL, REGION
 from .metrics import RateRow, period_bounds, rates_for
-from .models import Clock, DeadlineWarning, WarningLevel
+from .models import AppealFact, Clock, DeadlineWarning, MetricCell, WarningLevel
 
 DEFAULT_PERIOD_DAYS: Final = 30
 MAX_PERIOD_DAYS: Final = 3660
 TOP_CATEGORIES: Final = 10
+PANEL_ROWS: Final = 8
+# Hotspots and repeats are about what is happening now: the panels look at the period's last
+# 90 days (and at most MATTER_SCAN matters), which also bounds their cost on a long history.
+MATTER_WINDOW_DAYS: Final = 90
+MATTER_SCAN: Final = 500
+LOW_SATISFACTION_MIN_RATED: Final = 5
 
 
 @dataclass(frozen=True)
@@ -70,30 +78,35 @@ def near_deadline_q() -> Q:
     )
 
 
-def _top_category() -> Any:
-    return Coalesce(
-        F("category__parent__parent"),
-        F("category__parent"),
-        F("category"),
-        output_field=IntegerField(),
-    )
-
-
-def _subdistrict() -> Any:
-    return Case(
-        When(region__level=RegionLevel.SUBDISTRICT, then=F("region")),
-        When(region__level=RegionLevel.COMMUNITY, then=F("region__parent")),
-        When(region__level=RegionLevel.GRID, then=F("region__parent__parent")),
-        default=Value(None),
-        output_field=IntegerField(),
-    )
-
-
 @dataclass(frozen=True)
 class Sla:
     open: int
     near: int
     overdue: int
+
+
+@dataclass(frozen=True)
+class Matter:
+    """One matter behind several appeals: the appeal the others were merged into."""
+
+    appeal_id: int
+    tracking_number: str
+    title: str
+    appeals: int  # the appeal and its merged duplicates in the window
+    people: int  # distinct callers among them
+    supports: int  # readers' 附议 on the appeal
+
+
+@dataclass(frozen=True)
+class LowSatisfaction:
+    category_id: int
+    name: str
+    satisfied: int
+    rated: int
+
+    @property
+    def rate(self) -> float:
+        return self.satisfied / self.rated
 
 
 @dataclass(frozen=True)
@@ -105,11 +118,94 @@ class Dashboard:
     by_channel: dict[str, list[int]]  # channel label -> count per day
     categories: list[tuple[int, str, int]]  # (id, name, appeals), most first
     regions: list[tuple[int, str, int, int]]  # (id, name, received, overdue now)
+    matters_since: date  # the hotspot and repeat panels look at the period's last days
+    hotspots: list[Matter]  # many people, one matter
+    repeats: list[Matter]  # the same person again and again
+    low_satisfaction: list[LowSatisfaction]
+
+
+def _cells(dim: str, period: Period) -> Any:
+    return MetricCell.objects.filter(dim=dim, day__gte=period.start, day__lte=period.end)
+
+
+def _matters(since: datetime, hi: datetime) -> tuple[list[Matter], list[Matter]]:
+    """Appeals merged as duplicates in [since, hi), grouped by the appeal they were merged
+    into: several callers → a hotspot (集中投诉), one caller again → a repeat (反复诉求).
+    Bounded by MATTER_WINDOW_DAYS, over the (status, received_at) index."""
+    groups = list(
+        Appeal.objects.filter(
+            status=AppealStatus.MERGED, received_at__gte=since, received_at__lt=hi
+        )
+        .values("merged_into")
+        .annotate(
+            n=Count("pk"),
+            people=Count("appellant_phone", distinct=True, filter=~Q(appellant_phone="")),
+            same=Count("pk", filter=Q(appellant_phone=F("merged_into__appellant_phone"))),
+        )
+        .order_by("-n")[:MATTER_SCAN]
+    )
+    ids: list[int] = [g["merged_into"] or 0 for g in groups]  # never None: merged rows have one
+    targets = {
+        pk: (number, title, phone)
+        for pk, number, title, phone in Appeal.objects.filter(pk__in=ids).values_list(
+            "pk", "tracking_number", "title", "appellant_phone"
+        )
+    }
+    supports = dict(
+        AppealSupport.objects.filter(appeal_id__in=ids)
+        .values("appeal")
+        .annotate(n=Count("pk"))
+        .values_list("appeal", "n")
+    )
+    hot: list[Matter] = []
+    again: list[Matter] = []
+    for g, target in zip(groups, ids, strict=True):
+        number, title, phone = targets[target]
+        people = g["people"] + (1 if phone else 0) - (1 if g["same"] and phone else 0)
+        matter = Matter(
+            appeal_id=target,
+            tracking_number=number,
+            title=title,
+            appeals=g["n"] + 1,
+            people=people,
+            supports=supports.get(target, 0),
+        )
+        if people >= 2 or matter.supports:
+            hot.append(matter)
+        if g["same"]:
+            again.append(matter)
+    hot.sort(key=lambda m: (-(m.people + m.supports), -m.appeals, m.appeal_id))
+    again.sort(key=lambda m: (-m.appeals, m.appeal_id))
+    return hot[:PANEL_ROWS], again[:PANEL_ROWS]
+
+
+def _low_satisfaction(period: Period) -> list[LowSatisfaction]:
+    rows = (
+        _cells(CATEGORY, period)
+        .exclude(key="")
+        .values("key")
+        .annotate(rated=Sum("rated"), satisfied=Sum("satisfied"))
+        .filter(rated__gte=LOW_SATISFACTION_MIN_RATED)
+        .order_by()
+    )
+    ranked = sorted(rows, key=lambda r: (r["satisfied"] / r["rated"], -r["rated"]))[:PANEL_ROWS]
+    names = dict(
+        Category.objects.filter(pk__in=[int(r["key"]) for r in ranked]).values_list("pk", "name")
+    )
+    return [
+        LowSatisfaction(
+            int(r["key"]), names.get(int(r["key"]), r["key"]), r["satisfied"], r["rated"]
+        )
+        for r in ranked
+        if r["satisfied"] < r["rated"]
+    ]
 
 
 def dashboard_for(*, period: Period, now: datetime | None = None) -> Dashboard:
     """The dashboard's figures: the district's rates for the period, the SLA picture now,
-    volume per day and channel, the top categories and each subdistrict's volume and overdue."""
+    volume per day and channel, the top categories, each subdistrict's volume and overdue,
+    hotspots, repeats and low satisfaction. The period's figures come from the pre-aggregated
+    cells; only what depends on open appeals (a bounded set) is counted live."""
     now = now or timezone.now()
     lo, hi = period_bounds(period.start, period.end)
     district = rates_for(start=period.start, end=period.end, group_by=None, now=now)[0]
@@ -119,53 +215,50 @@ def dashboard_for(*, period: Period, now: datetime | None = None) -> Dashboard:
         overdue=Count("pk", filter=overdue),
         near=Count("pk", filter=near_deadline_q() & ~overdue),
     )
-    received = Appeal.objects.filter(received_at__gte=lo, received_at__lt=hi)
-    tz = timezone.get_default_timezone()
-    per_day = (
-        received.annotate(day=TruncDate("received_at", tzinfo=tz))
-        .values("day", "channel")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
     days = [period.start + timedelta(days=i) for i in range(period.days)]
     index = {d: i for i, d in enumerate(days)}
     labels = dict(Channel.choices)
     by_channel: dict[str, list[int]] = {}
-    for row in per_day:
-        label = labels.get(row["channel"], row["channel"])
-        series = by_channel.setdefault(label, [0] * len(days))
-        if row["day"] in index:
-            series[index[row["day"]]] += row["n"]
+    for day, channel, n in _cells(CHANNEL, period).values_list("day", "key", "arrived"):
+        if not n:
+            continue
+        series = by_channel.setdefault(labels.get(channel, channel), [0] * len(days))
+        series[index[day]] += n
     top = list(
-        received.annotate(key=_top_category())
-        .filter(key__isnull=False)
+        _cells(CATEGORY, period)
+        .exclude(key="")
         .values("key")
-        .annotate(n=Count("pk"))
+        .annotate(n=Sum("arrived"))
+        .filter(n__gt=0)
         .order_by("-n", "key")[:TOP_CATEGORIES]
     )
-    names = dict(Category.objects.filter(pk__in=[r["key"] for r in top]).values_list("pk", "name"))
-    per_region: dict[int, tuple[int, int]] = {
-        row["key"]: (row["received"], row["overdue"])
-        for row in Appeal.objects.filter(Q(received_at__gte=lo, received_at__lt=hi) | overdue)
-        .annotate(key=_subdistrict())
-        .filter(key__isnull=False)
-        .values("key")
-        .annotate(
-            received=Count("pk", filter=Q(received_at__gte=lo, received_at__lt=hi)),
-            overdue=Count("pk", filter=overdue),
-        )
-        .order_by()
-    }
+    names = dict(
+        Category.objects.filter(pk__in=[int(r["key"]) for r in top]).values_list("pk", "name")
+    )
+    received_in: dict[str, int] = dict(
+        _cells(REGION, period).values("key").annotate(n=Sum("arrived")).values_list("key", "n")
+    )
+    overdue_in: dict[str, int] = defaultdict(int)
+    overdue_ids = Appeal.objects.filter(overdue).values_list("pk", flat=True)
+    for data in AppealFact.objects.filter(appeal_id__in=overdue_ids).values_list("data", flat=True):
+        overdue_in[data["k"][2]] += 1
     streets = Region.objects.filter(level=RegionLevel.SUBDISTRICT).order_by("code", "pk")
     regions = [
-        (pk, name, *per_region.get(pk, (0, 0))) for pk, name in streets.values_list("pk", "name")
+        (pk, name, received_in.get(str(pk), 0), overdue_in.get(str(pk), 0))
+        for pk, name in streets.values_list("pk", "name")
     ]
+    since = max(lo, hi - timedelta(days=MATTER_WINDOW_DAYS))
+    hotspots, repeats = _matters(since, hi)
     return Dashboard(
         period=period,
         district=district,
         sla=Sla(open=sla["open"], near=sla["near"], overdue=sla["overdue"]),
         days=[d.isoformat() for d in days],
         by_channel=by_channel,
-        categories=[(r["key"], names.get(r["key"], str(r["key"])), r["n"]) for r in top],
+        categories=[(int(r["key"]), names.get(int(r["key"]), r["key"]), r["n"]) for r in top],
         regions=regions,
+        matters_since=timezone.localtime(since).date(),
+        hotspots=hotspots,
+        repeats=repeats,
+        low_satisfaction=_low_satisfaction(period),
     )

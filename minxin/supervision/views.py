@@ -92,10 +92,23 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "urls": {"open": _list_url(), "near": _list_url(), "overdue": _list_url(overdue="on")},
         },
     }
+    panels = {
+        "since": board.matters_since,
+        "hotspots": board.hotspots,
+        "repeats": board.repeats,
+        "low_satisfaction": [
+            {
+                "row": row,
+                "pct": _pct(row.rate),
+                "url": _list_url(category=row.category_id, **in_period),
+            }
+            for row in board.low_satisfaction
+        ],
+    }
     return render(
         request,
         "supervision/dashboard.html",
-        {"period": period, "tiles": tiles, "rates": rates, "data": data},
+        {"period": period, "tiles": tiles, "rates": rates, "data": data, "panels": panels},
     )
 
 

@@ -1,0 +1,421 @@
+"""Pre-aggregated supervision figures, kept exact as appeals change.
+
+Every appeal event adds a `cases.ChangedAppeal` row in its own transaction. `metric_facts_apply`
+takes those rows, recomputes each changed appeal's AppealFact (the days, keys and flags that
+decide what it adds to the counters) and applies the difference between its old and new
+contribution to MetricCell, all in one transaction: the cells are always the sum of the facts,
+and applying an appeal twice changes nothing. Readers apply what is pending before they read
+(`rates_for`, the dashboard) and a periodic task keeps the queue short, so a page never shows
+figures older than the last committed change.
+
+A cell holds one day's counters for one key of one dimension (DIMS). Only two figures depend on
+the clock as well as on the appeals ("due but not contacted", "due and not resolved"); the cells
+count them on the day they belong to, and the reader subtracts the few appeals whose deadline
+is still ahead (an index range on the deadline), so those are exact too. See docs/metrics.md.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from typing import Any, Final
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from minxin.cases.models import (
+    Appeal,
+    AppealEvent,
+    Assignment,
+    AssignmentRole,
+    ChangedAppeal,
+    Reply,
+)
+from minxin.cases.workflow import OPEN_STATUSES, Action, AppealStatus
+from minxin.deadlines.calendar import working_seconds_between
+from minxin.directory.models import Category, Region, RegionLevel
+
+from .models import AppealFact, MetricCell, MetricsLock
+
+# Dimensions of the cells: the whole district, the (lead) unit, the top-level category, the
+# subdistrict, the channel.
+ALL, UNIT, CATEGORY, REGION, CHANNEL = "a", "u", "c", "r", "h"
+DIMS: Final = (ALL, UNIT, CATEGORY, REGION, CHANNEL)
+GROUP_DIMS: Final[Mapping[str | None, str]] = {
+    None: ALL,
+    "unit": UNIT,
+    "category": CATEGORY,
+    "region": REGION,
+}
+
+COUNTERS: Final = (
+    "arrived",
+    "received",
+    "repeats",
+    "received_valid",
+    "replied",
+    "resolved",
+    "fc_contacted",
+    "fc_pending",
+    "fc_on_time",
+    "resolved_due",
+    "resolved_on_time",
+    "open_due",
+    "rated",
+    "satisfied",
+    "dispatches",
+    "returns",
+    "resolutions",
+    "reopened",
+    "handled",
+    "handling_seconds",
+)
+BATCH: Final = 2000
+_FACT_EVENTS: Final = (
+    Action.RESOLVE,
+    Action.REOPEN,
+    Action.RATE,
+    Action.RATE_DISSATISFIED,
+    Action.RETURN,
+    Action.RESUME,
+)
+
+Cell = tuple[str, str, str]  # (dim, day ISO, key)
+Contribution = dict[Cell, dict[str, int]]
+
+
+def _day(moment: datetime) -> str:
+    return timezone.localtime(moment).date().isoformat()
+
+
+def _k(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+# --- one appeal's fact and contribution --------------------------------------------------
+
+
+class _Directory:
+    """Top-level category and subdistrict of every category and region (small tables)."""
+
+    def __init__(self) -> None:
+        parents: dict[int, int | None] = dict(Category.objects.values_list("pk", "parent_id"))
+        self.top: dict[int, int] = {}
+        for pk in parents:
+            node = pk
+            while (parent := parents.get(node)) is not None:
+                node = parent
+            self.top[pk] = node
+        regions: dict[int, tuple[str, int | None]] = {
+            pk: (level, parent)
+            for pk, level, parent in Region.objects.values_list("pk", "level", "parent_id")
+        }
+        self.subdistrict: dict[int, int | None] = {
+            pk: self._subdistrict(regions, pk) for pk in regions
+        }
+
+    @staticmethod
+    def _subdistrict(regions: Mapping[int, tuple[str, int | None]], pk: int) -> int | None:
+        """The subdistrict a region lies in; None above a subdistrict (the district itself)."""
+        current: int | None = pk
+        while current is not None:
+            level, parent = regions[current]
+            if level == RegionLevel.SUBDISTRICT:
+                return current
+            if level not in (RegionLevel.COMMUNITY, RegionLevel.GRID):
+                return None
+            current = parent
+        return None
+
+    def keys(self, unit: int | None, category: int | None, region: int | None) -> list[Any]:
+        return [
+            unit,
+            self.top.get(category) if category is not None else None,
+            self.subdistrict.get(region) if region is not None else None,
+        ]
+
+
+_APPEAL_FIELDS: Final = (
+    "pk",
+    "status",
+    "channel",
+    "lead_unit_id",
+    "category_id",
+    "region_id",
+    "merged_into_id",
+    "received_at",
+    "dispatched_at",
+    "first_contact_due",
+    "first_contacted_at",
+    "resolve_due",
+    "resolved_at",
+)
+
+
+def _facts_compute(appeal_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """The current fact of each appeal: a fixed number of queries for the whole batch."""
+    ids = list(appeal_ids)
+    rows = {r["pk"]: r for r in Appeal.objects.filter(pk__in=ids).values(*_APPEAL_FIELDS)}
+    targets = {r["merged_into_id"] for r in rows.values() if r["merged_into_id"]}
+    target_rows = {
+        pk: (unit, category, region)
+        for pk, unit, category, region in Appeal.objects.filter(pk__in=targets).values_list(
+            "pk", "lead_unit_id", "category_id", "region_id"
+        )
+    }
+    events: dict[int, list[tuple[str, datetime, int | None, Any]]] = defaultdict(list)
+    for appeal_id, action, at, unit, payload in (
+        AppealEvent.objects.filter(appeal_id__in=ids, action__in=_FACT_EVENTS)
+        .order_by("created_at", "pk")
+        .values_list("appeal_id", "action", "created_at", "actor_unit_id", "payload")
+    ):
+        events[appeal_id].append((action, at, unit, payload))
+    replied = set(Reply.objects.filter(appeal_id__in=ids).values_list("appeal_id", flat=True))
+    leads: dict[int, list[tuple[int, datetime]]] = defaultdict(list)
+    for appeal_id, unit, at in Assignment.objects.filter(
+        appeal_id__in=ids, role=AssignmentRole.LEAD
+    ).values_list("appeal_id", "unit_id", "assigned_at"):
+        leads[appeal_id].append((unit, at))
+    directory = _Directory()
+    return {
+        pk: _fact(row, target_rows, events[pk], pk in replied, leads[pk], directory)
+        for pk, row in rows.items()
+    }
+
+
+def _fact(
+    a: dict[str, Any],
+    targets: Mapping[int, tuple[int | None, int | None, int | None]],
+    events: list[tuple[str, datetime, int | None, Any]],
+    has_reply: bool,
+    leads: list[tuple[int, datetime]],
+    directory: _Directory,
+) -> dict[str, Any]:
+    own = directory.keys(a["lead_unit_id"], a["category_id"], a["region_id"])
+    # A merged duplicate belongs to the groups of the appeal it was merged into.
+    target = targets.get(a["merged_into_id"] or 0)
+    via = directory.keys(*target) if target else [None, None, None]
+    keys = [o if o is not None else v for o, v in zip(own, via, strict=True)]
+    status = a["status"]
+    fact: dict[str, Any] = {
+        "k": [_k(keys[0]), _k(keys[1]), _k(keys[2]), a["channel"]],
+        "r": _day(a["received_at"]),
+        "inv": status == AppealStatus.INVALID,
+        "mrg": status == AppealStatus.MERGED,
+        "rep": has_reply,
+        "res": a["resolved_at"] is not None,
+    }
+    dispatched, resolved = a["dispatched_at"], a["resolved_at"]
+    fc_due, contacted = a["first_contact_due"], a["first_contacted_at"]
+    if dispatched is not None and fc_due is not None:
+        fact["d"] = [
+            _day(dispatched),
+            contacted is not None,
+            bool(contacted and contacted <= fc_due),
+        ]
+    due = a["resolve_due"]
+    if resolved is not None:
+        seconds = None
+        if dispatched is not None:
+            paused = sum(
+                int((payload or {}).get("paused_working_seconds") or 0)
+                for action, at, _, payload in events
+                if action == Action.RESUME and dispatched < at <= resolved
+            )
+            seconds = max(working_seconds_between(dispatched, resolved) - paused, 0)
+        fact["s"] = [_day(resolved), due is not None, bool(due and resolved <= due), seconds]
+    elif due is not None and status in OPEN_STATUSES:
+        fact["o"] = _day(due)
+    fact["rt"] = [
+        [_day(at), action == Action.RATE]
+        for action, at, _, _ in events
+        if action in (Action.RATE, Action.RATE_DISSATISFIED)
+    ]
+    # A lead assignment ends only by a return (no re-dispatch of a dispatched appeal), so any
+    # return by its unit after it began is the one that ended it.
+    fact["as"] = [
+        [
+            _day(assigned_at),
+            _k(unit),
+            any(
+                action == Action.RETURN and by == unit and at >= assigned_at
+                for action, at, by, _ in events
+            ),
+        ]
+        for unit, assigned_at in leads
+    ]
+    reopens = [at for action, at, _, _ in events if action == Action.REOPEN]
+    fact["rs"] = [
+        [_day(at), any(r > at for r in reopens)]
+        for action, at, _, _ in events
+        if action == Action.RESOLVE
+    ]
+    return fact
+
+
+def contribution(fact: Mapping[str, Any] | None) -> Contribution:
+    """What the fact adds to each cell (one entry per dimension for each counted thing)."""
+    out: Contribution = {}
+    if not fact:
+        return out
+    unit, category, region, channel = fact["k"]
+    keys = {ALL: "", UNIT: unit, CATEGORY: category, REGION: region, CHANNEL: channel}
+
+    def add(day: str, counters: Mapping[str, int], unit_key: str | None = None) -> None:
+        for dim in DIMS:
+            key = unit_key if dim == UNIT and unit_key is not None else keys[dim]
+            cell = out.setdefault((dim, day, key), {})
+            for name, n in counters.items():
+                if n:
+                    cell[name] = cell.get(name, 0) + n
+
+    counted = {"arrived": 1}
+    if not fact["inv"]:
+        counted["received"] = 1
+        if fact["mrg"]:
+            counted["repeats"] = 1
+        else:
+            counted |= {
+                "received_valid": 1,
+                "replied": int(fact["rep"]),
+                "resolved": int(fact["res"]),
+            }
+    add(fact["r"], counted)
+    if "d" in fact:
+        day, contacted, on_time = fact["d"]
+        add(
+            day,
+            {
+                "fc_contacted": int(contacted),
+                "fc_pending": int(not contacted),
+                "fc_on_time": int(on_time),
+            },
+        )
+    if "s" in fact:
+        day, has_due, on_time, seconds = fact["s"]
+        add(
+            day,
+            {
+                "resolved_due": int(has_due),
+                "resolved_on_time": int(has_due and on_time),
+                "handled": int(seconds is not None),
+                "handling_seconds": seconds or 0,
+            },
+        )
+    if "o" in fact:
+        add(fact["o"], {"open_due": 1})
+    for day, satisfied in fact["rt"]:
+        add(day, {"rated": 1, "satisfied": int(satisfied)})
+    for day, lead_unit, returned in fact["as"]:
+        add(day, {"dispatches": 1, "returns": int(returned)}, unit_key=lead_unit)
+    for day, reopened in fact["rs"]:
+        add(day, {"resolutions": 1, "reopened": int(reopened)})
+    return {cell: counters for cell, counters in out.items() if counters}
+
+
+def _difference(old: Contribution, new: Contribution) -> Contribution:
+    delta: Contribution = {}
+    for cell in old.keys() | new.keys():
+        before, after = old.get(cell, {}), new.get(cell, {})
+        changed = {
+            name: after.get(name, 0) - before.get(name, 0)
+            for name in before.keys() | after.keys()
+            if after.get(name, 0) != before.get(name, 0)
+        }
+        if changed:
+            delta[cell] = changed
+    return delta
+
+
+# --- applying changes -----------------------------------------------------------------------
+
+
+def _cells_add(delta: Contribution) -> None:
+    """Add the deltas to the cells: one INSERT ... ON CONFLICT DO UPDATE per 400 cells (both
+    SQLite and PostgreSQL), in a fixed order so concurrent appliers cannot deadlock."""
+    table = MetricCell._meta.db_table
+    columns = ", ".join(COUNTERS)
+    updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in COUNTERS)
+    cells = sorted(delta.items())
+    width = 3 + len(COUNTERS)
+    for start in range(0, len(cells), 400):
+        chunk = cells[start : start + 400]
+        placeholders = ", ".join(["(" + ", ".join(["%s"] * width) + ")"] * len(chunk))
+        params: list[Any] = []
+        for (dim, day, key), counters in chunk:
+            params += [dim, date.fromisoformat(day), key]
+            params += [counters.get(c, 0) for c in COUNTERS]
+        sql = (
+            f"INSERT INTO {table} (dim, day, key, {columns}) VALUES {placeholders} "  # noqa: S608 - names are ours
+            f"ON CONFLICT (dim, day, key) DO UPDATE SET {updates}"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+
+
+def _lock() -> None:
+    now = timezone.now()
+    if not MetricsLock.objects.filter(pk=1).update(applied_at=now):
+        MetricsLock.objects.bulk_create([MetricsLock(pk=1, applied_at=now)], ignore_conflicts=True)
+        MetricsLock.objects.filter(pk=1).update(applied_at=now)
+
+
+@transaction.atomic
+def _apply_batch(size: int) -> int:
+    _lock()  # a write first: appliers take turns, on SQLite as on PostgreSQL
+    marks = list(ChangedAppeal.objects.order_by("pk").values_list("pk", "appeal_id")[:size])
+    if not marks:
+        return 0
+    ids = {appeal_id for _, appeal_id in marks}
+    # Appeals merged into a changed one take their groups from it.
+    ids |= set(Appeal.objects.filter(merged_into_id__in=ids).values_list("pk", flat=True))
+    new = _facts_compute(ids)
+    old = dict(AppealFact.objects.filter(appeal_id__in=ids).values_list("appeal_id", "data"))
+    delta: Contribution = {}
+    for appeal_id, fact in new.items():
+        if old.get(appeal_id) == fact:
+            continue
+        for cell, counters in _difference(
+            contribution(old.get(appeal_id)), contribution(fact)
+        ).items():
+            into = delta.setdefault(cell, {})
+            for name, n in counters.items():
+                into[name] = into.get(name, 0) + n
+    _cells_add(delta)
+    AppealFact.objects.bulk_create(
+        [AppealFact(appeal_id=pk, data=fact) for pk, fact in new.items() if old.get(pk) != fact],
+        update_conflicts=True,
+        unique_fields=["appeal"],
+        update_fields=["data"],
+    )
+    ChangedAppeal.objects.filter(pk__in=[pk for pk, _ in marks]).delete()
+    return len(marks)
+
+
+def metric_facts_apply(*, batch: int = BATCH) -> int:
+    """Apply every pending appeal change to the cells; the number of change rows applied."""
+    if not ChangedAppeal.objects.exists():  # the common case for a reader: nothing to do
+        return 0
+    done = 0
+    while n := _apply_batch(batch):
+        done += n
+    return done
+
+
+def metrics_rebuild(*, batch: int = BATCH) -> int:
+    """Recount every cell from the appeals (after a bulk load that wrote no change rows, or to
+    check the cells): the number of appeals counted."""
+    with transaction.atomic():
+        _lock()
+        MetricCell.objects.all().delete()
+        AppealFact.objects.all().delete()
+        ChangedAppeal.objects.all().delete()
+        table = ChangedAppeal._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (appeal_id, created_at) "  # noqa: S608 - names are ours
+                f"SELECT id, %s FROM {Appeal._meta.db_table}",
+                [timezone.now()],
+            )
+    return metric_facts_apply(batch=batch)
