@@ -184,6 +184,13 @@ MINXIN: dict[str, Any] = {
     # Share of a deadline used before a queue flags it as near (the yellow flag).
     "NEAR_DEADLINE_SHARE": float(os.environ.get("MINXIN_NEAR_DEADLINE_SHARE", "0.75")),
     "DISTRICT_NAME": os.environ.get("MINXIN_DISTRICT_NAME", "A市A3区"),
+    # Open311 (docs/open311.md): the jurisdiction_id clients send (the district's domain in
+    # production), the channels whose appeals GET requests publishes, the rate limits.
+    "OPEN311_JURISDICTION_ID": os.environ.get("MINXIN_OPEN311_JURISDICTION_ID", ""),
+    "OPEN311_PUBLISHED_CHANNELS": ["api"],
+    "OPEN311_KEY_RATE": "60/m",
+    "OPEN311_IP_RATE": "300/m",
+    "OPEN311_BAD_KEY_RATE": "20/m",
 }
 
 LOGGING = {

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from .roles import Role
+from .roles import STAFF_ROLES, Role
 
 
 def staff_nav(request: HttpRequest) -> dict[str, Any]:
@@ -16,6 +16,8 @@ def staff_nav(request: HttpRequest) -> dict[str, Any]:
         items.append(("intake:hotline", "热线受理"))
     if role in (Role.DISPATCHER, Role.ADMIN):
         items.append(("dispatch:screening", "甄别派单"))
+    if role in (Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN):
+        items.append(("board:moderation_queue", "留言审核"))
     if role in (Role.HANDLER,):
         items.append(("cases:unit_queue", "本单位工单"))
     if role in (Role.SUPERVISOR, Role.LEADER, Role.DISPATCHER, Role.ADMIN, Role.CALL_TAKER):
@@ -32,6 +34,12 @@ def staff_nav(request: HttpRequest) -> dict[str, Any]:
         items.append(("supervision:exports", "我的导出"))
     if role in (Role.HANDLER,):
         items.append(("supervision:scorecards", "本单位考核"))
+    if role in (Role.SUPERVISOR, Role.LEADER, Role.ADMIN, Role.HANDLER):
+        items.append(("supervision:order_list", "督办单"))
+    if role in (Role.SUPERVISOR, Role.LEADER, Role.ADMIN):
+        items.append(("suggestions:review_list", "建议征集"))
+    if role in STAFF_ROLES:
+        items.append(("visits:list", "走访记录"))
     # The unread count in the nav: one indexed COUNT (recipient, read_at). accounts sits below
     # notify, so it goes through the reverse relation rather than importing notify.
     unread = user.notifications.filter(read_at__isnull=True).count()

@@ -4,13 +4,21 @@ Missing and not granted are the same NotFound, so numbers cannot be probed."""
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
+
+from django.core.cache import cache
+from django.db.models import Count, QuerySet
 
 from minxin.accounts.roles import Role
-from minxin.cases.models import Appeal, AppealEvent, Attachment, Reply
+from minxin.cases.models import Appeal, AppealEvent, AppealSupport, Attachment, Reply
 from minxin.cases.selectors import appeal_timeline
-from minxin.cases.workflow import Action, Satisfaction, action_label
+from minxin.cases.workflow import Action, AppealStatus, Satisfaction, action_label
 from minxin.core.errors import NotFound
+from minxin.directory.models import Unit
+from minxin.supervision.metrics import RateRow, rates_for
+from minxin.triage.nlp.personal import PersonalSpan, find_personal_data
+
+from .models import HIDDEN_STATUSES, BoardPost, ModerationEntry, ModerationState
 
 HOTLINE_LABEL = "12345热线中心"
 SYSTEM_LABEL = "系统"
@@ -89,3 +97,253 @@ def _unit_label(event: AppealEvent) -> str:
     if event.actor_role == Role.CITIZEN and event.action != Action.RECEIVE:
         return CITIZEN_LABEL
     return HOTLINE_LABEL
+
+
+# --- the public message board ---------------------------------------------------------------
+# Published posts only: a pending or private post, or one whose appeal was found invalid, is
+# the same NotFound as a missing one.
+
+
+@dataclass(frozen=True)
+class PublicStatus:
+    key: str
+    label: str
+    statuses: frozenset[AppealStatus]
+
+
+# What the public sees of the loop: four plain stages instead of the thirteen statuses.
+PUBLIC_STATUSES: tuple[PublicStatus, ...] = (
+    PublicStatus(
+        "waiting",
+        "待交办",
+        frozenset({AppealStatus.RECEIVED, AppealStatus.SCREENED, AppealStatus.RETURNED}),
+    ),
+    PublicStatus(
+        "handling",
+        "办理中",
+        frozenset(
+            {
+                AppealStatus.DISPATCHED,
+                AppealStatus.ACCEPTED,
+                AppealStatus.IN_PROGRESS,
+                AppealStatus.SUSPENDED,
+                AppealStatus.FOLLOW_UP,
+            }
+        ),
+    ),
+    PublicStatus(
+        "replied",
+        "已答复",
+        frozenset({AppealStatus.RESOLVED, AppealStatus.RATED, AppealStatus.ARCHIVED}),
+    ),
+    PublicStatus("merged", "已合并办理", frozenset({AppealStatus.MERGED})),
+)
+PUBLIC_STATUS_BY_KEY = {s.key: s for s in PUBLIC_STATUSES}
+BOARD_ORDERS = {"new": "最新", "support": "附议最多"}
+
+
+def public_status(status: str) -> PublicStatus:
+    for s in PUBLIC_STATUSES:
+        if status in s.statuses:
+            return s
+    return PUBLIC_STATUSES[0]
+
+
+def _published() -> QuerySet[BoardPost]:
+    return BoardPost.objects.filter(state=ModerationState.PUBLISHED).exclude(
+        appeal__status__in=HIDDEN_STATUSES
+    )
+
+
+def post_list_public(
+    *, order: str = "new", status_key: str = "", unit_id: int | None = None
+) -> QuerySet[BoardPost]:
+    """Published posts with their 附议 count, newest first or most supported first."""
+    posts = _published().select_related("appeal", "appeal__lead_unit")
+    group = PUBLIC_STATUS_BY_KEY.get(status_key)
+    if group is not None:
+        posts = posts.filter(appeal__status__in=group.statuses)
+    if unit_id is not None:
+        posts = posts.filter(appeal__lead_unit_id=unit_id)
+    posts = posts.annotate(support_count=Count("appeal__supports"))
+    if order == "support":
+        return posts.order_by("-support_count", "-published_at", "-id")
+    return posts.order_by("-published_at", "-id")
+
+
+def board_units() -> QuerySet[Unit]:
+    """The units that lead at least one published post: the unit filter's choices."""
+    led = _published().filter(appeal__lead_unit__isnull=False).values("appeal__lead_unit_id")
+    return Unit.objects.filter(pk__in=led).order_by("kind", "name")
+
+
+@dataclass(frozen=True)
+class PublicPost:
+    post: BoardPost
+    status: PublicStatus
+    replies: list[Reply]
+    support_count: int
+
+
+def post_get_public(*, post_id: int) -> PublicPost:
+    post = _published().select_related("appeal", "appeal__lead_unit").filter(pk=post_id).first()
+    if post is None:
+        raise NotFound("未找到该留言，或留言尚未公开")
+    appeal = post.appeal
+    # A merged post is answered on the original appeal: show that reply.
+    answered = appeal.merged_into_id or appeal.pk
+    return PublicPost(
+        post=post,
+        status=public_status(appeal.status),
+        replies=list(
+            Reply.objects.filter(appeal_id=answered).select_related("unit").order_by("created_at")
+        ),
+        support_count=AppealSupport.objects.filter(appeal_id=appeal.pk).count(),
+    )
+
+
+def support_counts(*, appeal_ids: Collection[int]) -> dict[int, int]:
+    """附议 per appeal (appeals without any are absent): the `likes` of the hotspot figures."""
+    rows = (
+        AppealSupport.objects.filter(appeal_id__in=list(appeal_ids))
+        .values("appeal_id")
+        .annotate(n=Count("id"))
+    )
+    return {row["appeal_id"]: row["n"] for row in rows}
+
+
+def has_supported(*, appeal_id: int, supporter: str) -> bool:
+    return AppealSupport.objects.filter(appeal_id=appeal_id, supporter=supporter).exists()
+
+
+# --- moderation (staff) ---------------------------------------------------------------------
+
+
+def moderation_queue(*, state: str = ModerationState.PENDING) -> QuerySet[BoardPost]:
+    """Posts in one moderation state, oldest first (the queue is worked from its head)."""
+    return (
+        BoardPost.objects.filter(state=state)
+        .select_related("appeal", "appeal__lead_unit")
+        .order_by("created_at", "id")
+    )
+
+
+def moderation_count() -> int:
+    return BoardPost.objects.filter(state=ModerationState.PENDING).count()
+
+
+@dataclass(frozen=True)
+class ModerationView:
+    post: BoardPost
+    history: list[ModerationEntry]
+    personal: list[PersonalSpan]  # found in the appeal's own text, for the moderator's eye
+
+
+def post_get_for_moderation(*, post_id: int) -> ModerationView:
+    post = (
+        BoardPost.objects.select_related("appeal", "appeal__lead_unit", "moderated_by")
+        .filter(pk=post_id)
+        .first()
+    )
+    if post is None:
+        raise NotFound("未找到该留言")
+    text = f"{post.appeal.title}\n{post.appeal.content}"
+    return ModerationView(
+        post=post,
+        history=list(post.history.select_related("actor").order_by("created_at", "id")),
+        personal=find_personal_data(text),
+    )
+
+
+# --- the transparency page --------------------------------------------------------------------
+
+TRANSPARENCY_MONTHS = 12
+TRANSPARENCY_CACHE_SECONDS = 300
+UNDISPATCHED_LABEL = "尚未交办"  # the appeals without a lead unit, in words the public reads
+
+
+@dataclass(frozen=True)
+class Figures:
+    """One row of the transparency page: the four public figures of `rates_for`'s row."""
+
+    label: str
+    received: int
+    reply_rate: float | None
+    on_time_rate: float | None
+    satisfaction_rate: float | None
+    replied: int
+    received_valid: int
+    resolved_on_time: int
+    resolved_or_overdue: int
+    satisfied: int
+    rated: int
+
+    @classmethod
+    def of(cls, row: RateRow, label: str | None = None) -> "Figures":
+        c = row.counts
+        return cls(
+            label=label or row.label,
+            received=c.received,
+            reply_rate=row.reply_rate,
+            on_time_rate=row.on_time_rate,
+            satisfaction_rate=row.satisfaction_rate,
+            replied=c.replied,
+            received_valid=c.received_valid,
+            resolved_on_time=c.resolved_on_time,
+            resolved_or_overdue=c.resolved_or_overdue,
+            satisfied=c.satisfied,
+            rated=c.rated,
+        )
+
+
+@dataclass(frozen=True)
+class Month:
+    key: str  # 2026-05
+    label: str  # 2026年5月
+    start: date
+    end: date  # the month's last day, or today for the current month
+
+
+def transparency_months(*, today: date, count: int = TRANSPARENCY_MONTHS) -> list[Month]:
+    """The last `count` months, oldest first, the current one ending today."""
+    months = []
+    year, month = today.year, today.month
+    for _ in range(count):
+        start = date(year, month, 1)
+        last = date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+        months.append(
+            Month(f"{year:04d}-{month:02d}", f"{year}年{month}月", start, min(last, today))
+        )
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return months[::-1]
+
+
+@dataclass(frozen=True)
+class Transparency:
+    months: list[Month]
+    by_month: list[Figures]  # one per month, district-wide
+    month: Month  # the month of the unit table
+    by_unit: list[Figures]
+
+
+def transparency_figures(*, today: date, month_key: str = "") -> Transparency:
+    """The district's figures per month (last 12) and per lead unit for one of those months,
+    straight from `supervision.metrics.rates_for` (the scorecards' numbers). Cached for a few
+    minutes: the page is public and each month is a handful of aggregate queries."""
+    months = transparency_months(today=today)
+    month = next((m for m in months if m.key == month_key), months[-1])
+    cache_key = f"board:transparency:{today.isoformat()}:{month.key}"
+    cached = cache.get(cache_key)
+    if isinstance(cached, Transparency):
+        return cached
+    by_month = [
+        Figures.of(rates_for(start=m.start, end=m.end, group_by=None)[0], label=m.label)
+        for m in months
+    ]
+    by_unit = [
+        Figures.of(row, label=UNDISPATCHED_LABEL if row.key is None else row.label)
+        for row in rates_for(start=month.start, end=month.end, group_by="unit")
+    ]
+    result = Transparency(months=months, by_month=by_month, month=month, by_unit=by_unit)
+    cache.set(cache_key, result, TRANSPARENCY_CACHE_SECONDS)
+    return result

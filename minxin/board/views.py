@@ -9,12 +9,14 @@ import re
 import uuid
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.sessions.backends.base import SessionBase
 from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
@@ -25,10 +27,26 @@ from minxin.cases.selectors import appeal_get_for_citizen
 from minxin.cases.services import AppealDraft
 from minxin.cases.workflow import OPEN_STATUSES, AppealStatus, Satisfaction
 from minxin.core.errors import MinxinError, NotFound
+from minxin.core.pagination import paginate
 from minxin.feedback.services import COMMENT_MAX, rating_submit
 from minxin.intake.services import appeal_receive
 
-from .selectors import CitizenAppeal, attachment_get_for_grant, citizen_appeal_view
+from .models import NICKNAME_MAX
+from .selectors import (
+    BOARD_ORDERS,
+    PUBLIC_STATUS_BY_KEY,
+    PUBLIC_STATUSES,
+    CitizenAppeal,
+    attachment_get_for_grant,
+    board_units,
+    citizen_appeal_view,
+    has_supported,
+    post_get_public,
+    post_list_public,
+    public_status,
+    transparency_figures,
+)
+from .services import appeal_support, post_create, supporter_hash
 
 GRANTS_KEY = "track_grants"
 GRANTS_MAX = 20
@@ -225,3 +243,173 @@ def photo(request: HttpRequest, tracking_number: str, attachment_id: int) -> Fil
     response = FileResponse(handle, content_type=attachment.content_type)
     response["Cache-Control"] = "private, max-age=3600"
     return response
+
+
+# --- the public message board (留言板) -------------------------------------------------------
+# Published posts only, text masked at publication and again at render (`public_text`);
+# photos are never shown here (see board/models.py). The poster's phone and query code appear
+# only on the poster's own receipt, like the submit form's.
+
+BOARD_PAGE_SIZE = 10
+READER_KEY = "board_reader"
+POST_FIELDS = ("nickname", "kind", "title", "content", "phone")
+
+
+def _supporter(session: SessionBase, *, create: bool) -> str:
+    """This reader's salted 附议 identity; a random id kept in the session, never the IP."""
+    reader = session.get(READER_KEY)
+    if not isinstance(reader, str) or not _KEY_RE.match(reader):
+        if not create:
+            return ""
+        reader = uuid.uuid4().hex
+        session[READER_KEY] = reader
+    return supporter_hash(reader_id=reader)
+
+
+def board_list(request: HttpRequest) -> HttpResponse:
+    order = request.GET.get("order", "new")
+    order = order if order in BOARD_ORDERS else "new"
+    status_key = request.GET.get("status", "")
+    status_key = status_key if status_key in PUBLIC_STATUS_BY_KEY else ""
+    unit = request.GET.get("unit", "")
+    unit_id = int(unit) if unit.isdigit() and len(unit) < 10 else None
+    posts = post_list_public(order=order, status_key=status_key, unit_id=unit_id)
+    page = paginate(request, posts, per_page=BOARD_PAGE_SIZE)
+    filters = {k: v for k, v in (("order", order), ("status", status_key), ("unit", unit_id)) if v}
+    rows = [{"post": p, "status": public_status(p.appeal.status)} for p in page.object_list]
+    return render(
+        request,
+        "board/board_list.html",
+        {
+            "page": page,
+            "rows": rows,
+            "query": urlencode(filters),
+            "order": order,
+            "orders": BOARD_ORDERS,
+            "status_key": status_key,
+            "statuses": PUBLIC_STATUSES,
+            "unit_id": unit_id,
+            "units": board_units(),
+        },
+    )
+
+
+def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
+    view = post_get_public(post_id=post_id)  # or 404
+    supporter = _supporter(request.session, create=False)
+    supported = bool(supporter) and has_supported(
+        appeal_id=view.post.appeal_id, supporter=supporter
+    )
+    return render(request, "board/post_detail.html", {"view": view, "supported": supported})
+
+
+@require_POST
+@ratelimit(key="ip", rate="30/m", method="POST", block=True)
+def post_support(request: HttpRequest, post_id: int) -> HttpResponse:
+    view = post_get_public(post_id=post_id)  # or 404
+    result = appeal_support(
+        appeal_id=view.post.appeal_id, supporter=_supporter(request.session, create=True)
+    )
+    context = {"view": view, "support_count": result.count, "supported": True}
+    if request.headers.get("HX-Request") == "true":
+        return render(request, "board/_support.html", context)
+    if result.created:
+        messages.success(request, "感谢您的附议")
+    else:
+        messages.info(request, "您已附议过这条留言")
+    return redirect("board:post_detail", post_id=post_id)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@ratelimit(key="ip", rate="10/h", method="POST", block=True)
+def post_new(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return _post_page(request, values={}, submission_key=uuid.uuid4().hex)
+    key = request.POST.get("submission_key", "")
+    submission_key = key if _KEY_RE.match(key) else None
+    try:
+        result = post_create(
+            nickname=request.POST.get("nickname", ""),
+            kind=request.POST.get("kind", ""),
+            title=request.POST.get("title", ""),
+            content=request.POST.get("content", ""),
+            phone=request.POST.get("phone", ""),
+            photos=request.FILES.getlist("photos"),
+            submission_key=submission_key,
+        )
+    except MinxinError as exc:
+        return _post_page(
+            request,
+            values=request.POST,
+            submission_key=submission_key or uuid.uuid4().hex,
+            error=exc.message,
+            status=exc.status_code,
+        )
+    appeal = result.post.appeal
+    _grant(request.session, appeal.pk)
+    request.session[RECEIPT_KEY] = {
+        "tracking_number": appeal.tracking_number,
+        "query_code": appeal.query_code,
+    }
+    return redirect("board:post_receipt")
+
+
+def _post_page(
+    request: HttpRequest,
+    *,
+    values: QueryDict | dict[str, str],
+    submission_key: str,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    context = {
+        "values": {f: values.get(f, "") for f in POST_FIELDS},
+        "submission_key": submission_key,
+        "kinds": AppealKind.choices,
+        "nickname_max": NICKNAME_MAX,
+        "title_max": TITLE_MAX,
+        "content_max": CONTENT_MAX,
+        "photo_max_count": settings.MINXIN_PHOTO_MAX_COUNT,
+        "photo_max_mb": settings.MINXIN_PHOTO_MAX_BYTES // (1024 * 1024),
+        "error": error,
+    }
+    return render(request, "board/post_new.html", context, status=status)
+
+
+@never_cache
+def post_receipt(request: HttpRequest) -> HttpResponse:
+    data = request.session.get(RECEIPT_KEY)
+    if not isinstance(data, dict):
+        return redirect("board:post_new")
+    return render(request, "board/post_receipt.html", {"receipt": data})
+
+
+# --- the transparency page ----------------------------------------------------------------------
+
+
+def transparency(request: HttpRequest) -> HttpResponse:
+    figures = transparency_figures(
+        today=timezone.localdate(), month_key=request.GET.get("month", "")[:7]
+    )
+
+    def rate(value: float | None) -> float | None:
+        return None if value is None else round(value * 100, 1)
+
+    chart = {
+        "months": [m.label for m in figures.months],
+        "received": [f.received for f in figures.by_month],
+        "reply": [rate(f.reply_rate) for f in figures.by_month],
+        "onTime": [rate(f.on_time_rate) for f in figures.by_month],
+        "satisfaction": [rate(f.satisfaction_rate) for f in figures.by_month],
+    }
+    return render(
+        request,
+        "board/transparency.html",
+        {
+            "figures": figures,
+            "months_desc": list(zip(figures.months, figures.by_month, strict=True))[::-1],
+            "chart": chart,
+            "district_name": settings.MINXIN["DISTRICT_NAME"],
+        },
+    )

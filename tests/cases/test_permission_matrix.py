@@ -326,7 +326,7 @@ def test_a_leader_sees_but_every_action_is_refused(client, district, status):
     assert detail.status_code == 200
     html = detail.content.decode()
     assert TITLE in html
-    assert "当前没有您可以执行的操作" in html
+    assert "当前没有您可以执行的办理操作" in html
     assert 'name="version"' not in html  # not one action form
     assert PHONE not in html and MASKED_PHONE not in html  # leaders get no contact details
 

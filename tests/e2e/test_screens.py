@@ -124,7 +124,7 @@ def test_leader_reads_the_full_timeline(new_page, live_district: District):
     expect(page.locator("ol.timeline")).to_contain_text("请增设垃圾桶并再次答复")
     expect(page.locator("dl.facts")).to_contain_text("重办次数")
     # A leader reads the record but acts on nothing, and is not shown the phone number.
-    expect(page.locator(".action-forms")).to_contain_text("当前没有您可以执行的操作")
+    expect(page.locator("aside.action-forms")).to_contain_text("当前没有您可以执行的办理操作")
     expect(page.locator("dl.facts")).not_to_contain_text("5678")
     snap(page, "leader_appeal_timeline")
 

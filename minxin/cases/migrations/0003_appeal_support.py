@@ -6,24 +6,43 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0002_event_append_only'),
+        ("cases", "0002_event_append_only"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AppealSupport',
+            name="AppealSupport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('supporter', models.CharField(max_length=64, verbose_name='附议人标识')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='附议时间')),
-                ('appeal', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='supports', to='cases.appeal', verbose_name='诉求')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("supporter", models.CharField(max_length=64, verbose_name="附议人标识")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="附议时间"
+                    ),
+                ),
+                (
+                    "appeal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="supports",
+                        to="cases.appeal",
+                        verbose_name="诉求",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '附议',
-                'verbose_name_plural': '附议',
-                'constraints': [models.UniqueConstraint(fields=('appeal', 'supporter'), name='support_once')],
+                "verbose_name": "附议",
+                "verbose_name_plural": "附议",
+                "constraints": [
+                    models.UniqueConstraint(fields=("appeal", "supporter"), name="support_once")
+                ],
             },
         ),
     ]

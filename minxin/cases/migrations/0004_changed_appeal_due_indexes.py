@@ -6,32 +6,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0003_appeal_support'),
-        ('directory', '0001_initial'),
+        ("cases", "0003_appeal_support"),
+        ("directory", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ChangedAppeal',
+            name="ChangedAppeal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('appeal_id', models.BigIntegerField(verbose_name='诉求')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("appeal_id", models.BigIntegerField(verbose_name="诉求")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'verbose_name': '待统计诉求',
-                'verbose_name_plural': '待统计诉求',
+                "verbose_name": "待统计诉求",
+                "verbose_name_plural": "待统计诉求",
             },
         ),
         migrations.AddIndex(
-            model_name='appeal',
-            index=models.Index(fields=['first_contact_due'], name='appeal_fc_due'),
+            model_name="appeal",
+            index=models.Index(fields=["first_contact_due"], name="appeal_fc_due"),
         ),
         migrations.AddIndex(
-            model_name='appeal',
-            index=models.Index(fields=['resolve_due'], name='appeal_resolve_due'),
+            model_name="appeal",
+            index=models.Index(fields=["resolve_due"], name="appeal_resolve_due"),
         ),
     ]

@@ -1,0 +1,103 @@
+"""The moderation screens (留言审核) for staff: the queue and one post's decision page.
+
+Moderators are the dispatcher, the supervisor and the admin (`services.MODERATOR_ROLES`);
+for anyone else the pages are 404, like missing ones."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from minxin.accounts.access import staff_user
+from minxin.core.errors import MinxinError
+from minxin.core.pagination import paginate
+from minxin.triage.nlp.personal import mask_personal_data
+
+from .models import ModerationAction, ModerationState
+from .selectors import moderation_queue, post_get_for_moderation, public_status
+from .services import MODERATOR_ROLES, post_moderate
+
+PAGE_NAME = "派单员、督查员和管理员"
+PERSONAL_LABELS = {
+    "phone": "电话",
+    "id_card": "身份证号",
+    "plate": "车牌",
+    "email": "邮箱",
+    "name": "姓名",
+}
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    staff_user(request, MODERATOR_ROLES, PAGE_NAME)
+    state = request.GET.get("state", ModerationState.PENDING)
+    if state not in ModerationState.values:
+        state = ModerationState.PENDING
+    page = paginate(request, moderation_queue(state=state))
+    return render(
+        request,
+        "board/console/queue.html",
+        {
+            "page": page,
+            "query": f"state={state}",
+            "state": state,
+            "states": ModerationState.choices,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def detail(request: HttpRequest, post_id: int) -> HttpResponse:
+    user = staff_user(request, MODERATOR_ROLES, PAGE_NAME)
+    if request.method == "POST":
+        version = request.POST.get("version", "")
+        try:
+            post = post_moderate(
+                actor=user,
+                post_id=post_id,
+                action=request.POST.get("action", ""),
+                # A missing or garbled version can match nothing: the moderator must reload.
+                expected_version=int(version) if version.isdigit() else 0,
+                title=request.POST.get("title", ""),
+                content=request.POST.get("content", ""),
+                reason=request.POST.get("reason", ""),
+            )
+        except MinxinError as exc:
+            return _detail_page(request, post_id=post_id, error=exc.message, status=exc.status_code)
+        messages.success(request, f"已{ModerationState(post.state).label}：{post.appeal.title}")
+        return redirect("board:moderation_queue")
+    return _detail_page(request, post_id=post_id)
+
+
+def _detail_page(
+    request: HttpRequest, *, post_id: int, error: str = "", status: int = 200
+) -> HttpResponse:
+    view = post_get_for_moderation(post_id=post_id)  # or 404
+    post, appeal = view.post, view.post.appeal
+    has_copy = bool(post.public_title)
+    # The edit form starts from the current public copy, else from the citizen's own text
+    # with personal data already masked (the moderator can still see the original beside it).
+    draft_title = post.public_title if has_copy else mask_personal_data(appeal.title)
+    draft_content = post.public_content if has_copy else mask_personal_data(appeal.content)
+    if error and request.method == "POST":
+        draft_title = request.POST.get("title", draft_title)
+        draft_content = request.POST.get("content", draft_content)
+    return render(
+        request,
+        "board/console/detail.html",
+        {
+            "view": view,
+            "post": post,
+            "appeal": appeal,
+            "public_status": public_status(appeal.status),
+            "personal_kinds": sorted({PERSONAL_LABELS.get(s.kind, s.kind) for s in view.personal}),
+            "draft_title": draft_title,
+            "draft_content": draft_content,
+            "reason": request.POST.get("reason", "") if error else "",
+            "actions": ModerationAction,
+            "error": error,
+        },
+        status=status,
+    )

@@ -1,0 +1,109 @@
+"""The public message board (留言板). A post IS an appeal with channel `board` (it runs the
+whole loop whatever happens to its publication); `BoardPost` adds what only the board needs:
+the nickname, the moderation state and the public copy of the text.
+
+The appeal's own title and content are never changed: what the public reads is the moderator's
+copy, stored masked (personal data replaced) when it is published. Photos stay on the appeal
+and are never shown on public pages: a photo cannot be masked automatically (faces, plates,
+house numbers), so only staff and the poster (through the tracking grant) see them."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from minxin.cases.models import TITLE_MAX
+from minxin.cases.workflow import AppealStatus
+
+NICKNAME_MAX = 20
+# An appeal the hotline found invalid (spam, not an appeal) is never shown, published or not.
+HIDDEN_STATUSES = frozenset({AppealStatus.INVALID})
+
+
+class ModerationState(models.TextChoices):
+    PENDING = "pending", "待审核"
+    PUBLISHED = "published", "已公开"
+    PRIVATE = "private", "不公开"
+
+
+class ModerationAction(models.TextChoices):
+    PUBLISH = "publish", "直接公开"
+    PUBLISH_EDITED = "publish_edited", "修改后公开"
+    KEEP_PRIVATE = "keep_private", "不公开"
+
+
+class BoardPost(models.Model):
+    appeal = models.OneToOneField(
+        "cases.Appeal", verbose_name="诉求", on_delete=models.PROTECT, related_name="board_post"
+    )
+    nickname = models.CharField("昵称", max_length=NICKNAME_MAX)
+    state = models.CharField(
+        "审核状态", max_length=20, choices=ModerationState.choices, default=ModerationState.PENDING
+    )
+    # The public copy, masked; empty until the first publication.
+    public_title = models.CharField("公开标题", max_length=TITLE_MAX, blank=True)
+    public_content = models.TextField("公开内容", blank=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="审核人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    moderated_at = models.DateTimeField("审核时间", null=True, blank=True)
+    moderation_reason = models.TextField("审核说明", blank=True)
+    published_at = models.DateTimeField("公开时间", null=True, blank=True)
+    # Optimistic concurrency: two moderators on the same post, the second must look again.
+    version = models.PositiveIntegerField("版本", default=1)
+    created_at = models.DateTimeField("留言时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "留言"
+        verbose_name_plural = "留言"
+        indexes = [
+            models.Index(fields=["state", "created_at"], name="boardpost_state_created"),
+            models.Index(fields=["state", "published_at"], name="boardpost_state_published"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(state="published") | Q(published_at__isnull=False),
+                name="boardpost_published_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.nickname}: {self.appeal_id}"
+
+
+class ModerationEntry(models.Model):
+    """One moderation decision, never changed or deleted: who, when, what, the public text
+    before and after, and why."""
+
+    post = models.ForeignKey(
+        BoardPost, verbose_name="留言", on_delete=models.PROTECT, related_name="history"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="审核人", on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField("操作", max_length=20, choices=ModerationAction.choices)
+    from_state = models.CharField("原状态", max_length=20, choices=ModerationState.choices)
+    to_state = models.CharField("新状态", max_length=20, choices=ModerationState.choices)
+    title_before = models.CharField("修改前标题", max_length=TITLE_MAX, blank=True)
+    title_after = models.CharField("修改后标题", max_length=TITLE_MAX, blank=True)
+    content_before = models.TextField("修改前内容", blank=True)
+    content_after = models.TextField("修改后内容", blank=True)
+    reason = models.TextField("说明", blank=True)
+    created_at = models.DateTimeField("时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "审核记录"
+        verbose_name_plural = "审核记录"
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.post_id} {self.action}"
+
+    @property
+    def edited(self) -> bool:
+        return (self.title_before, self.content_before) != (self.title_after, self.content_after)

@@ -1,0 +1,270 @@
+"""Writes of the message board: post (an appeal through intake + its board record), moderate,
+and 附议 (support).
+
+Moderation has its own small table (`MODERATION`), like the appeal's transitions: lock the
+post, check the table and the role, change, write one immutable `ModerationEntry`. Moderators
+are the dispatcher (who screens the same appeal), the supervisor and the admin
+(`MODERATOR_ROLES`)."""
+
+import hashlib
+import hmac
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from minxin.accounts.models import User
+from minxin.accounts.roles import Role
+from minxin.cases.models import CONTENT_MAX, TITLE_MAX, AppealSupport, Channel
+from minxin.cases.permissions import Actor
+from minxin.cases.services import AppealDraft
+from minxin.core.errors import (
+    ConcurrentEdit,
+    IllegalTransition,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
+from minxin.intake.services import appeal_receive
+from minxin.triage.nlp.personal import mask_personal_data
+
+from .models import (
+    HIDDEN_STATUSES,
+    NICKNAME_MAX,
+    BoardPost,
+    ModerationAction,
+    ModerationEntry,
+    ModerationState,
+)
+
+MODERATOR_ROLES: Final = frozenset({Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN})
+REASON_MAX: Final = 1000
+
+
+@dataclass(frozen=True)
+class ModerationRule:
+    source: frozenset[ModerationState]
+    target: ModerationState
+    needs_reason: bool
+
+
+# Publish from the queue or after keeping private; a published post can be corrected (edited
+# again) or withdrawn (kept private, e.g. personal data found later). Anything else is refused.
+MODERATION: Final[dict[ModerationAction, ModerationRule]] = {
+    ModerationAction.PUBLISH: ModerationRule(
+        frozenset({ModerationState.PENDING, ModerationState.PRIVATE}),
+        ModerationState.PUBLISHED,
+        needs_reason=False,
+    ),
+    ModerationAction.PUBLISH_EDITED: ModerationRule(
+        frozenset({ModerationState.PENDING, ModerationState.PRIVATE, ModerationState.PUBLISHED}),
+        ModerationState.PUBLISHED,
+        needs_reason=False,
+    ),
+    ModerationAction.KEEP_PRIVATE: ModerationRule(
+        frozenset({ModerationState.PENDING, ModerationState.PUBLISHED}),
+        ModerationState.PRIVATE,
+        needs_reason=True,
+    ),
+}
+
+
+# --- posting ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CreatedPost:
+    post: BoardPost
+    created: bool  # False when a resubmitted form found the post it had already created
+
+
+def nickname_clean(nickname: str) -> str:
+    nickname = " ".join((nickname or "").split())
+    if not nickname:
+        raise ValidationFailed("请填写昵称")
+    if len(nickname) > NICKNAME_MAX:
+        raise ValidationFailed(f"昵称不能超过{NICKNAME_MAX}字")
+    return nickname
+
+
+def post_create(
+    *,
+    nickname: str,
+    kind: str,
+    title: str,
+    content: str,
+    phone: str = "",
+    photos: Sequence[UploadedFile[bytes]] = (),
+    submission_key: str | None = None,
+) -> CreatedPost:
+    """A citizen's post: an appeal of channel `board` through intake (so it is screened and
+    dispatched like any other, published or not), then its board record, pending moderation.
+
+    `appeal_create` is a durable transaction of its own; the board record follows it. Should
+    the second step fail, the same form (same one-time key) finds the appeal and adds the
+    record, so a retry completes the post instead of making a second appeal."""
+    nickname = nickname_clean(nickname)
+    phone = (phone or "").strip()
+    result = appeal_receive(
+        actor=Actor.citizen(),
+        draft=AppealDraft(
+            channel=Channel.BOARD,
+            kind=kind,
+            title=title,
+            content=content,
+            appellant_name=nickname,
+            appellant_phone=phone,
+            # No phone: the handler cannot call first; the poster follows it by query code.
+            is_anonymous=not phone,
+        ),
+        photos=photos,
+        submission_key=submission_key,
+    )
+    appeal = result.appeal
+    if appeal.channel != Channel.BOARD:  # a key reused from another form
+        raise ValidationFailed("表单已失效，请刷新页面后重新提交")
+    post, created = BoardPost.objects.get_or_create(
+        appeal=appeal, defaults={"nickname": nickname, "created_at": appeal.received_at}
+    )
+    return CreatedPost(post=post, created=created)
+
+
+# --- moderation --------------------------------------------------------------------------------
+
+
+def _text_clean(title: str, content: str) -> tuple[str, str]:
+    title = " ".join((title or "").split())
+    content = (content or "").strip()
+    if not title:
+        raise ValidationFailed("请填写公开标题")
+    if len(title) > TITLE_MAX:
+        raise ValidationFailed(f"公开标题不能超过{TITLE_MAX}字")
+    if not content:
+        raise ValidationFailed("请填写公开内容")
+    if len(content) > CONTENT_MAX:
+        raise ValidationFailed(f"公开内容不能超过{CONTENT_MAX}字")
+    return title, content
+
+
+@transaction.atomic(durable=True)
+def post_moderate(
+    *,
+    actor: User,
+    post_id: int,
+    action: str,
+    expected_version: int | None,
+    title: str = "",
+    content: str = "",
+    reason: str = "",
+) -> BoardPost:
+    """Publish the post as written, publish an edited copy, or keep it private (reason
+    required). What is published is masked here (names, phones, ID and plate numbers), the
+    moderator's edits too; the appeal itself is never changed."""
+    if actor.role not in MODERATOR_ROLES:
+        raise PermissionDenied("只有派单员、督查员和管理员可以审核留言")
+    try:
+        verb = ModerationAction(action)
+    except ValueError:
+        raise ValidationFailed("未知的审核操作") from None
+    rule = MODERATION[verb]
+    post = BoardPost.objects.select_for_update().select_related("appeal").filter(pk=post_id).first()
+    if post is None:
+        raise NotFound("未找到该留言")
+    if expected_version is not None and post.version != expected_version:
+        raise ConcurrentEdit("该留言已被他人审核，请刷新后重试")
+    state = ModerationState(post.state)
+    if state not in rule.source:
+        raise IllegalTransition(f"留言当前为「{state.label}」，不能{verb.label}")
+    reason = (reason or "").strip()
+    if rule.needs_reason and not reason:
+        raise ValidationFailed("请填写不公开的原因")
+    if len(reason) > REASON_MAX:
+        raise ValidationFailed(f"说明不能超过{REASON_MAX}字")
+
+    appeal = post.appeal
+    before = (post.public_title, post.public_content)
+    if rule.target == ModerationState.PUBLISHED and appeal.status in HIDDEN_STATUSES:
+        raise IllegalTransition("该诉求已被标记为无效件，不能公开")
+    if verb == ModerationAction.PUBLISH:
+        after = (mask_personal_data(appeal.title), mask_personal_data(appeal.content))
+    elif verb == ModerationAction.PUBLISH_EDITED:
+        edited = _text_clean(title, content)
+        # Compared with what would be published without edits (the form starts from that
+        # masked copy): an unchanged copy is a plain publish, not an edit.
+        current = (
+            before
+            if state == ModerationState.PUBLISHED
+            else (mask_personal_data(appeal.title), mask_personal_data(appeal.content))
+        )
+        if edited in (current, (appeal.title, appeal.content)):
+            raise ValidationFailed("内容未作修改；不需修改请选择「直接公开」")
+        after = (mask_personal_data(edited[0]), mask_personal_data(edited[1]))
+    else:
+        after = before  # keeping private leaves the last public copy for the record
+
+    now = timezone.now()
+    post.state = rule.target
+    post.public_title, post.public_content = after
+    post.moderated_by = actor
+    post.moderated_at = now
+    post.moderation_reason = reason
+    post.version += 1
+    if rule.target == ModerationState.PUBLISHED and post.published_at is None:
+        post.published_at = now
+    post.save()
+    ModerationEntry.objects.create(
+        post=post,
+        actor=actor,
+        action=verb,
+        from_state=state,
+        to_state=rule.target,
+        # Before the first publication the "before" is the citizen's own text.
+        title_before=before[0] if any(before) else appeal.title,
+        content_before=before[1] if any(before) else appeal.content,
+        title_after=after[0],
+        content_after=after[1],
+        reason=reason,
+        created_at=now,
+    )
+    return post
+
+
+# --- 附议 ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SupportResult:
+    count: int
+    created: bool  # False when this reader had already supported the post
+
+
+def supporter_hash(*, reader_id: str) -> str:
+    """The stored identity of a reader: an HMAC of a random id the reader's session holds,
+    keyed by the site's secret. Never an address, never reversible to the session."""
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, f"board-support:{reader_id}".encode(), hashlib.sha256).hexdigest()
+
+
+@transaction.atomic(durable=True)
+def appeal_support(*, appeal_id: int, supporter: str) -> SupportResult:
+    """One reader's 附议 on a published post: once per reader; a second is no error, it
+    simply does not count again."""
+    if not supporter or len(supporter) > 64:
+        raise ValidationFailed("无法识别附议人，请刷新页面后重试")
+    published = BoardPost.objects.filter(
+        appeal_id=appeal_id, state=ModerationState.PUBLISHED
+    ).exclude(appeal__status__in=HIDDEN_STATUSES)
+    if not published.exists():
+        raise NotFound("未找到该留言")
+    try:
+        with transaction.atomic():
+            AppealSupport.objects.create(appeal_id=appeal_id, supporter=supporter)
+        created = True
+    except IntegrityError:
+        created = False
+    count = AppealSupport.objects.filter(appeal_id=appeal_id).count()
+    return SupportResult(count=count, created=created)

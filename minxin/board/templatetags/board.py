@@ -1,0 +1,33 @@
+"""Filters of the public board pages."""
+
+from django import template
+
+from minxin.triage.nlp.personal import mask_personal_data
+
+register = template.Library()
+
+
+@register.filter
+def public_text(value: object) -> str:
+    """Personal data masked (names after a cue, phones, ID-card and plate numbers, e-mail): for
+    any citizen-written or handler-written text rendered on a public page."""
+    return mask_personal_data(str(value or ""))
+
+
+@register.filter
+def pct(value: float | None) -> str:
+    """0.8571 → 85.7%; no denominator → —."""
+    if value is None:
+        return "—"
+    return f"{value * 100:.1f}%"
+
+
+_NAME_CUE = "姓名："
+
+
+@register.filter
+def public_nickname(value: object) -> str:
+    """A nickname that is in fact a person's name (王小明) is masked like one (王**): the
+    detection is asked about the nickname as if it followed a 姓名 cue."""
+    masked = mask_personal_data(_NAME_CUE + str(value or ""))
+    return masked[len(_NAME_CUE) :]

@@ -1,0 +1,65 @@
+"""Keys are created here or with `minxin open311_key create`; the secret is shown once."""
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.http import HttpRequest
+from django.utils import timezone
+
+from .models import ApiKey, Open311Request
+from .services import api_key_create
+
+
+class ApiKeyForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = ApiKey
+        fields = ("name", "is_active")
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    form = ApiKeyForm
+    list_display = ("name", "prefix", "is_active", "created_at", "last_used_at", "revoked_at")
+    list_filter = ("is_active",)
+    search_fields = ("name", "prefix")
+    readonly_fields = ("prefix", "created_at", "last_used_at", "revoked_at")
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return ["name"] if obj is None else ["name", "is_active", *self.readonly_fields]
+
+    def save_model(self, request: HttpRequest, obj: ApiKey, form: Any, change: bool) -> None:
+        if change:
+            if not obj.is_active and obj.revoked_at is None:
+                obj.revoked_at = timezone.now()
+            super().save_model(request, obj, form, change)
+            return
+        created, secret = api_key_create(name=obj.name)
+        obj.pk = created.pk
+        obj.prefix, obj.key_hash = created.prefix, created.key_hash
+        obj.created_at = created.created_at
+        messages.warning(
+            request,
+            f"新密钥（只显示这一次，请立即复制交给对接方）：{secret}",
+        )
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Appeals keep pointing at the key that created them: revoke, never delete.
+        return False
+
+
+@admin.register(Open311Request)
+class Open311RequestAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("token", "appeal", "api_key", "created_at")
+    list_filter = ("api_key",)
+    search_fields = ("token", "appeal__tracking_number")
+    list_select_related = ("appeal", "api_key")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

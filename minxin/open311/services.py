@@ -1,0 +1,223 @@
+"""Writes of the Open311 server: API keys, and service requests received as appeals."""
+
+import hashlib
+import logging
+import re
+import secrets
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from urllib.parse import urlsplit
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from minxin.cases.models import CONTENT_MAX, TITLE_MAX, AppealKind, Channel
+from minxin.cases.permissions import Actor
+from minxin.cases.services import AppealDraft
+from minxin.core.errors import NotFound, ValidationFailed
+from minxin.core.masking import is_valid_phone
+from minxin.directory.models import Region
+from minxin.intake.services import appeal_receive
+
+from .models import KEY_PREFIX_LENGTH, ApiKey, Open311Request
+from .selectors import service_get
+
+logger = logging.getLogger(__name__)
+
+KEY_NAME_MAX = 100
+# Letters and digits only: a key never starts with "-" on a command line, nor needs quoting.
+_KEY_ALPHABET = string.ascii_letters + string.digits
+KEY_LENGTH = 43  # about 256 bits
+DEFAULT_KIND = AppealKind.COMPLAINT
+MEDIA_URL_MAX = 500
+# Control characters other than tab and newlines: invisible, and PostgreSQL refuses NUL.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+# --- API keys ---------------------------------------------------------------------------
+
+
+def api_key_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_key_create(*, name: str) -> tuple[ApiKey, str]:
+    """A new key; the secret is returned once and only its hash is stored."""
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationFailed("请填写密钥名称")
+    if len(name) > KEY_NAME_MAX:
+        raise ValidationFailed(f"密钥名称不能超过{KEY_NAME_MAX}字")
+    if ApiKey.objects.filter(name=name).exists():
+        raise ValidationFailed(f"已有名为「{name}」的密钥")
+    for _ in range(5):  # a prefix collision is astronomically rare; try again rather than fail
+        secret = "".join(secrets.choice(_KEY_ALPHABET) for _ in range(KEY_LENGTH))
+        if ApiKey.objects.filter(prefix=secret[:KEY_PREFIX_LENGTH]).exists():
+            continue
+        key = ApiKey.objects.create(
+            name=name, prefix=secret[:KEY_PREFIX_LENGTH], key_hash=api_key_hash(secret)
+        )
+        return key, secret
+    raise ValidationFailed("生成密钥失败，请重试")
+
+
+@transaction.atomic
+def api_key_revoke(*, prefix: str) -> ApiKey:
+    key = ApiKey.objects.select_for_update().filter(prefix=prefix.strip()).first()
+    if key is None:
+        raise NotFound("没有该前缀的密钥")
+    if key.is_active:
+        key.is_active = False
+        key.revoked_at = timezone.now()
+        key.save(update_fields=["is_active", "revoked_at"])
+    return key
+
+
+def api_key_authenticate(raw: str) -> ApiKey | None:
+    """The active key whose secret this is, or None (one answer for unknown and revoked)."""
+    raw = (raw or "").strip()
+    if not raw or len(raw) > 200:
+        return None
+    return ApiKey.objects.filter(key_hash=api_key_hash(raw), is_active=True).first()
+
+
+# --- service requests -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ServiceRequestCreated:
+    record: Open311Request
+    created: bool
+
+
+def clean_text(value: str) -> str:
+    return _CONTROL.sub("", value or "").strip()
+
+
+def _coordinate(raw: str, *, field: str, low: int, high: int) -> Decimal:
+    try:
+        value = Decimal(raw.strip())
+    except InvalidOperation:
+        raise ValidationFailed(f"{field} 必须是数字（十进制度数）") from None
+    if not value.is_finite() or not low <= value <= high:
+        raise ValidationFailed(f"{field} 超出范围（{low} 到 {high}）")
+    return value.quantize(Decimal("0.000001"))
+
+
+def _location(
+    params: Mapping[str, str],
+) -> tuple[Decimal | None, Decimal | None, str, Region | None]:
+    lat_raw, long_raw = params.get("lat", "").strip(), params.get("long", "").strip()
+    address = clean_text(params.get("address_string", ""))
+    address_id = clean_text(params.get("address_id", ""))
+    lat = long = None
+    if lat_raw or long_raw:
+        if not (lat_raw and long_raw):
+            raise ValidationFailed("lat 和 long 须同时提供")
+        lat = _coordinate(lat_raw, field="lat", low=-90, high=90)
+        long = _coordinate(long_raw, field="long", low=-180, high=180)
+    region = None
+    if address_id:
+        region = Region.objects.filter(code=address_id).first()
+        if region is None:
+            raise ValidationFailed(f"address_id 不存在：{address_id[:30]}")
+    if lat is None and not address and region is None:
+        raise ValidationFailed("请提供位置：lat 和 long，或 address_string，或 address_id")
+    if len(address) > 200:
+        raise ValidationFailed("address_string 不能超过200字")
+    return lat, long, address or (region.name if region else ""), region
+
+
+def _media_url(raw: str) -> str:
+    url = clean_text(raw)
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    if len(url) > MEDIA_URL_MAX or parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValidationFailed("media_url 须是 http(s) 链接，且不超过500字符")
+    return url
+
+
+def _kind(attributes: Mapping[str, str]) -> str:
+    kind = clean_text(attributes.get("kind", ""))
+    if not kind:
+        return DEFAULT_KIND
+    if kind not in AppealKind.values:
+        raise ValidationFailed("attribute[kind] 取值无效，可选：" + "、".join(AppealKind.values))
+    return kind
+
+
+def service_request_draft(
+    *, params: Mapping[str, str], attributes: Mapping[str, str]
+) -> AppealDraft:
+    """The appeal an Open311 POST describes; every problem is a message naming the field."""
+    code = clean_text(params.get("service_code", ""))
+    if not code:
+        raise ValidationFailed("缺少 service_code")
+    try:
+        category = service_get(code=code)
+    except NotFound:
+        raise ValidationFailed(f"service_code 不存在：{code[:30]}") from None
+    # Optional in the standard; an appeal needs content, so the service name stands in.
+    description = clean_text(params.get("description", "")) or f"{category.name}（未填写描述）"
+    media_url = _media_url(params.get("media_url", ""))
+    if media_url:
+        description = f"{description}\n\n图片链接：{media_url}"
+    if len(description) > CONTENT_MAX:
+        raise ValidationFailed(f"description 不能超过{CONTENT_MAX}字")
+    lat, long, place, region = _location(params)
+    phone = clean_text(params.get("phone", "")).replace(" ", "").replace("-", "")
+    if phone.startswith("+86"):
+        phone = phone[3:]
+    if phone and not is_valid_phone(phone):
+        raise ValidationFailed("phone 格式不正确，请填写11位手机号或带区号的固定电话")
+    # Chinese order: family name first.
+    name = clean_text(params.get("last_name", "")) + clean_text(params.get("first_name", ""))
+    if len(name) > 50:
+        raise ValidationFailed("first_name 与 last_name 合计不能超过50字")
+    title = f"{category.name}：{place}" if place else f"{category.name}（接口上报）"
+    if len(title) > TITLE_MAX:
+        title = title[: TITLE_MAX - 1] + "…"
+    return AppealDraft(
+        channel=Channel.API,
+        kind=_kind(attributes),
+        title=title,
+        content=description,
+        place_text=place,
+        region_id=region.pk if region else None,
+        category_id=category.pk,
+        appellant_name=name,
+        appellant_phone=phone,
+        # Open311 clients often send no phone: such a report is taken as anonymous.
+        is_anonymous=not phone,
+        latitude=float(lat) if lat is not None else None,
+        longitude=float(long) if long is not None else None,
+    )
+
+
+def service_request_create(
+    *, api_key: ApiKey, params: Mapping[str, str], attributes: Mapping[str, str]
+) -> ServiceRequestCreated:
+    """Receive an appeal on the `api` channel through intake, attributed to `api_key`.
+
+    The appeal's `submission_key` carries the key's prefix and the token, so the appeal row
+    itself says which key created it even before the Open311Request link is written."""
+    draft = service_request_draft(params=params, attributes=attributes)
+    token = secrets.token_hex(16)
+    result = appeal_receive(
+        actor=Actor.system(),
+        draft=draft,
+        submission_key=f"open311:{api_key.prefix}:{token}",
+    )
+    appeal = result.appeal
+    try:
+        with transaction.atomic():
+            record = Open311Request.objects.create(appeal=appeal, api_key=api_key, token=token)
+    except IntegrityError:  # the same appeal linked already: answer with the first link
+        record = Open311Request.objects.get(appeal=appeal)
+    ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=timezone.now())
+    logger.info("open311 request created: key=%s appeal=%s", api_key.prefix, appeal.tracking_number)
+    return ServiceRequestCreated(record=record, created=result.created)

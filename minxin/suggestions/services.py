@@ -1,0 +1,333 @@
+"""Every write to a suggestion. `suggestion_transition` is the one place its status changes,
+and it always writes exactly one SuggestionEvent; the proposer is told by SMS after commit."""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from minxin.accounts.roles import Role
+from minxin.cases.models import AppealKind, Channel
+from minxin.cases.permissions import Actor
+from minxin.cases.services import AppealDraft, query_code_new
+from minxin.core.errors import (
+    ConcurrentEdit,
+    IllegalTransition,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
+from minxin.core.masking import is_valid_phone
+from minxin.directory.models import Unit, UnitKind
+from minxin.intake.services import appeal_receive
+
+from .models import CONTENT_MAX, TITLE_MAX, Suggestion, SuggestionEvent, SuggestionField
+from .workflow import TRANSITIONS, SuggestionAction, SuggestionStatus, refusal
+
+REASON_MAX = 2000
+# Who can act on a forwarded suggestion: the bodies that handle appeals.
+FORWARD_UNIT_KINDS = (UnitKind.DEPARTMENT, UnitKind.SUBDISTRICT, UnitKind.ENTERPRISE)
+STALE = "该建议已被他人处理，请刷新后重试"
+
+
+# --- the one applier ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SuggestionResult:
+    suggestion: Suggestion
+    event: SuggestionEvent
+
+
+def _locked_and_allowed(
+    *,
+    suggestion_id: int,
+    action: SuggestionAction,
+    actor: Actor,
+    expected_version: int | None,
+) -> Suggestion:
+    """Lock the suggestion and refuse the action unless the table and the role allow it now."""
+    suggestion = Suggestion.objects.select_for_update().filter(pk=suggestion_id).first()
+    if suggestion is None:
+        raise NotFound("未找到该建议")
+    if expected_version is not None and suggestion.version != expected_version:
+        raise ConcurrentEdit(STALE)
+    why_not = refusal(role=actor.role, action=action, status=suggestion.status)
+    if why_not is not None:
+        wrong_status = suggestion.status not in TRANSITIONS[action].source
+        raise (IllegalTransition if wrong_status else PermissionDenied)(why_not)
+    return suggestion
+
+
+@transaction.atomic
+def suggestion_transition(
+    *,
+    suggestion_id: int,
+    action: SuggestionAction,
+    actor: Actor,
+    reason: str = "",
+    expected_version: int | None = None,
+    changes: dict[str, Any] | None = None,
+    payload: dict[str, Any] | None = None,
+) -> SuggestionResult:
+    """Lock, check the table and the role, change, log one event; SMS the proposer on commit
+    when the change is an outcome (adopted or declined)."""
+    transition = TRANSITIONS[action]
+    suggestion = _locked_and_allowed(
+        suggestion_id=suggestion_id, action=action, actor=actor, expected_version=expected_version
+    )
+    reason = (reason or "").strip()
+    if transition.needs_reason and not reason:
+        raise ValidationFailed(f"请填写{transition.reason_label}")
+    if len(reason) > REASON_MAX:
+        raise ValidationFailed(f"{transition.reason_label}不能超过{REASON_MAX}字")
+    source = suggestion.status
+    now = timezone.now()
+    fields: dict[str, Any] = {
+        "status": transition.target,
+        "version": F("version") + 1,
+        "updated_at": now,
+        **(changes or {}),
+    }
+    if transition.target in (SuggestionStatus.ADOPTED, SuggestionStatus.DECLINED):
+        fields.update(adoption_level=transition.level or "", decision=reason, decided_at=now)
+    rows = Suggestion.objects.filter(pk=suggestion.pk, version=suggestion.version).update(**fields)
+    if rows != 1:  # cannot happen under the row lock; refuse rather than overwrite
+        raise ConcurrentEdit(STALE)
+    suggestion.refresh_from_db()
+    event = SuggestionEvent.objects.create(
+        suggestion=suggestion,
+        actor=actor.user,
+        actor_role=actor.role,
+        action=action,
+        from_status=source,
+        to_status=transition.target,
+        reason=reason,
+        payload=payload or {},
+        created_at=now,
+    )
+    if transition.target != SuggestionStatus.UNDER_REVIEW and suggestion.proposer_phone:
+        event_id = event.pk
+
+        def enqueue() -> None:
+            from .tasks import suggestion_outcome_sms_task
+
+            suggestion_outcome_sms_task.enqueue(event_id)
+
+        transaction.on_commit(enqueue)
+    return SuggestionResult(suggestion=suggestion, event=event)
+
+
+# --- submit ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SuggestionDraft:
+    field: str
+    title: str
+    content: str
+    proposer_name: str = ""
+    proposer_phone: str = ""
+
+
+@dataclass(frozen=True)
+class CreatedSuggestion:
+    suggestion: Suggestion
+    created: bool  # False when a resubmitted form found the suggestion it had already made
+
+
+def suggestion_draft_clean(draft: SuggestionDraft) -> SuggestionDraft:
+    """Validate a draft; every problem is a Chinese message naming the field."""
+    title = " ".join(draft.title.split())
+    content = draft.content.strip()
+    if draft.field not in SuggestionField.values:
+        raise ValidationFailed("请选择建议所属领域")
+    if not title:
+        raise ValidationFailed("请填写建议标题")
+    if len(title) > TITLE_MAX:
+        raise ValidationFailed(f"标题不能超过{TITLE_MAX}字")
+    if not content:
+        raise ValidationFailed("请填写建议内容")
+    if len(content) < 10:
+        raise ValidationFailed("建议内容请至少写10个字，说明问题和您的建议")
+    if len(content) > CONTENT_MAX:
+        raise ValidationFailed(f"建议内容不能超过{CONTENT_MAX}字")
+    name = draft.proposer_name.strip()
+    if len(name) > 50:
+        raise ValidationFailed("姓名或昵称不能超过50字")
+    phone = draft.proposer_phone.strip().replace(" ", "").replace("-", "")
+    if phone and not is_valid_phone(phone):
+        raise ValidationFailed("联系电话格式不正确，请填写11位手机号或带区号的固定电话")
+    return SuggestionDraft(
+        field=draft.field, title=title, content=content, proposer_name=name, proposer_phone=phone
+    )
+
+
+@transaction.atomic(durable=True)
+def suggestion_submit(
+    *, actor: Actor, draft: SuggestionDraft, submission_key: str | None = None
+) -> CreatedSuggestion:
+    """A citizen's suggestion; a resubmitted form returns the one it created."""
+    if actor.role != Role.CITIZEN:
+        raise PermissionDenied("建议由市民在建议征集页面提交")
+    if submission_key:
+        existing = Suggestion.objects.filter(submission_key=submission_key).first()
+        if existing is not None:
+            return CreatedSuggestion(suggestion=existing, created=False)
+    draft = suggestion_draft_clean(draft)
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            suggestion = Suggestion.objects.create(
+                tracking_number=_number_allocate(day=timezone.localdate(now)),
+                query_code=query_code_new(),
+                submission_key=submission_key or None,
+                field=draft.field,
+                title=draft.title,
+                content=draft.content,
+                proposer_name=draft.proposer_name,
+                proposer_phone=draft.proposer_phone,
+                created_at=now,
+            )
+    except IntegrityError:
+        # The same form raced itself (a double click reaching two workers): one row won.
+        existing = Suggestion.objects.filter(submission_key=submission_key).first()
+        if submission_key and existing is not None:
+            return CreatedSuggestion(suggestion=existing, created=False)
+        raise
+    SuggestionEvent.objects.create(
+        suggestion=suggestion,
+        actor=None,
+        actor_role=actor.role,
+        action=SuggestionAction.SUBMIT,
+        from_status="",
+        to_status=SuggestionStatus.SUBMITTED,
+        payload={"field": draft.field},
+        created_at=now,
+    )
+    return CreatedSuggestion(suggestion=suggestion, created=True)
+
+
+def _number_allocate(*, day: date) -> str:
+    """The next number of the day, atomic on SQLite and PostgreSQL (as the appeals' numbers)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO suggestions_suggestionsequence (day, last_value) VALUES (%s, 1) "
+            "ON CONFLICT (day) DO UPDATE SET last_value = "
+            "suggestions_suggestionsequence.last_value + 1 RETURNING last_value",
+            [day],
+        )
+        last = int(cursor.fetchone()[0])
+    return f"JY{day:%Y%m%d}{last:05d}"
+
+
+# --- review ------------------------------------------------------------------------------
+
+
+@transaction.atomic(durable=True)
+def suggestion_review_start(
+    *, suggestion_id: int, actor: Actor, expected_version: int | None
+) -> Suggestion:
+    return suggestion_transition(
+        suggestion_id=suggestion_id,
+        action=SuggestionAction.REVIEW,
+        actor=actor,
+        expected_version=expected_version,
+    ).suggestion
+
+
+@transaction.atomic(durable=True)
+def suggestion_adopt(
+    *,
+    suggestion_id: int,
+    action: SuggestionAction,
+    actor: Actor,
+    expected_version: int | None,
+    reason: str,
+) -> Suggestion:
+    """Adopt by reporting it to the city or by a leader's endorsement (forwarding to a
+    department makes an appeal: `suggestion_forward`)."""
+    if action not in (SuggestionAction.REPORT, SuggestionAction.ENDORSE):
+        raise IllegalTransition("该操作需要专门的表单")
+    return suggestion_transition(
+        suggestion_id=suggestion_id,
+        action=action,
+        actor=actor,
+        reason=reason,
+        expected_version=expected_version,
+    ).suggestion
+
+
+@transaction.atomic(durable=True)
+def suggestion_decline(
+    *, suggestion_id: int, actor: Actor, expected_version: int | None, reason: str
+) -> Suggestion:
+    return suggestion_transition(
+        suggestion_id=suggestion_id,
+        action=SuggestionAction.DECLINE,
+        actor=actor,
+        reason=reason,
+        expected_version=expected_version,
+    ).suggestion
+
+
+def suggestion_forward(
+    *,
+    suggestion_id: int,
+    actor: Actor,
+    expected_version: int | None,
+    unit_id: int | None,
+    reason: str = "",
+) -> Suggestion:
+    """Adopt by forwarding to a department: an appeal with channel `suggestion` enters the loop
+    (the dispatcher's queue, with the chosen unit named in it) and is linked to the suggestion.
+
+    `appeal_receive` is a durable transaction of its own, so this runs in three steps: check
+    (nothing written), create the appeal with a key derived from the suggestion (so a retry
+    finds the same appeal, never a second one), then adopt and link in one transaction."""
+    with transaction.atomic(durable=True):
+        suggestion = _locked_and_allowed(
+            suggestion_id=suggestion_id,
+            action=SuggestionAction.FORWARD,
+            actor=actor,
+            expected_version=expected_version,
+        )
+        unit = Unit.objects.filter(
+            pk=unit_id or 0, is_active=True, kind__in=FORWARD_UNIT_KINDS
+        ).first()
+        if unit is None:
+            raise ValidationFailed("请选择承办的职能部门或街道")
+        reason = (reason or "").strip()
+        if len(reason) > REASON_MAX:
+            raise ValidationFailed(f"交办意见不能超过{REASON_MAX}字")
+    provenance = f"（人民建议征集 {suggestion.tracking_number} 采纳，建议交由{unit.name}办理"
+    provenance += f"；交办意见：{reason[:500]}）" if reason else "）"
+    created = appeal_receive(
+        actor=actor,
+        draft=AppealDraft(
+            channel=Channel.SUGGESTION,
+            kind=AppealKind.SUGGESTION,
+            title=suggestion.title,
+            content=f"{suggestion.content}\n\n{provenance}"[:5000],
+            appellant_name=suggestion.proposer_name,
+            appellant_phone=suggestion.proposer_phone,
+            is_anonymous=not suggestion.proposer_phone,
+        ),
+        submission_key=f"suggestion-{suggestion.pk}",
+    )
+    with transaction.atomic(durable=True):
+        return suggestion_transition(
+            suggestion_id=suggestion_id,
+            action=SuggestionAction.FORWARD,
+            actor=actor,
+            reason=reason,
+            expected_version=expected_version,
+            changes={"forward_unit_id": unit.pk, "appeal_id": created.appeal.pk},
+            payload={
+                "unit": unit.name,
+                "appeal": created.appeal.tracking_number,
+            },
+        ).suggestion

@@ -1,0 +1,371 @@
+"""人民建议征集: the citizen's pages (submit, receipt, track, the public list of adopted
+suggestions) and the staff's (review queue, one suggestion with its actions, the dashboard
+fragment).
+
+No account for the proposer: what a browser may see is the list of suggestion ids in its
+session, added when it submits one or proves one with number and query code. Neither the code
+nor the phone ever appears in a URL. Views are thin: parse, one selector or service, render."""
+
+import re
+import uuid
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.sessions.backends.base import SessionBase
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.decorators import ratelimit
+
+from minxin.accounts.access import staff_user
+from minxin.accounts.models import User
+from minxin.accounts.roles import Role
+from minxin.cases.permissions import Actor
+from minxin.core.errors import MinxinError, NotFound, ValidationFailed
+from minxin.core.pagination import paginate
+from minxin.directory.models import Unit
+from minxin.supervision.selectors import period_from
+
+from . import selectors, services
+from .forms import SuggestionActionForm, SuggestionFilterForm
+from .models import CONTENT_MAX, TITLE_MAX, Suggestion, SuggestionField
+from .workflow import (
+    REVIEW_PAGE_ROLES,
+    TRANSITIONS,
+    AdoptionLevel,
+    SuggestionAction,
+    SuggestionStatus,
+    refusal,
+)
+
+GRANTS_KEY = "suggestion_grants"
+GRANTS_MAX = 20
+RECEIPT_KEY = "suggestion_receipt"
+# The board's key for the appeals a browser may follow (minxin.board.views.GRANTS_KEY; board
+# sits above this app, so it is named, not imported): a proposer whose suggestion became an
+# appeal may follow and rate that appeal on the board's pages.
+BOARD_GRANTS_KEY = "track_grants"
+SUBMIT_FIELDS = ("field", "title", "content", "proposer_name", "proposer_phone")
+DASHBOARD_ROLES = (Role.SUPERVISOR, Role.LEADER, Role.ADMIN)
+_KEY_RE = re.compile(r"^[0-9a-f]{32}$")
+
+
+# --- grants held by the session ----------------------------------------------------------
+
+
+def _grants(session: SessionBase, key: str = GRANTS_KEY) -> list[int]:
+    raw = session.get(key, [])
+    return [g for g in raw if isinstance(g, int)] if isinstance(raw, list) else []
+
+
+def _grant(session: SessionBase, item_id: int, key: str = GRANTS_KEY) -> None:
+    grants = [g for g in _grants(session, key) if g != item_id] + [item_id]
+    session[key] = grants[-GRANTS_MAX:]
+
+
+# --- the citizen's pages ------------------------------------------------------------------
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@ratelimit(key="ip", rate="10/h", method="POST", block=True)
+def submit(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return _submit_page(request, values={}, submission_key=uuid.uuid4().hex)
+    key = request.POST.get("submission_key", "")
+    submission_key = key if _KEY_RE.match(key) else None
+    post = request.POST
+    try:
+        result = services.suggestion_submit(
+            actor=Actor.citizen(),
+            draft=services.SuggestionDraft(
+                field=post.get("field", ""),
+                title=post.get("title", ""),
+                content=post.get("content", ""),
+                proposer_name=post.get("proposer_name", ""),
+                proposer_phone=post.get("proposer_phone", ""),
+            ),
+            submission_key=submission_key,
+        )
+    except MinxinError as exc:
+        return _submit_page(
+            request,
+            values=post,
+            submission_key=submission_key or uuid.uuid4().hex,
+            error=exc.message,
+            status=exc.status_code,
+        )
+    suggestion = result.suggestion
+    _grant(request.session, suggestion.pk)
+    request.session[RECEIPT_KEY] = {
+        "tracking_number": suggestion.tracking_number,
+        "query_code": suggestion.query_code,
+        "sms": bool(suggestion.proposer_phone),
+    }
+    return redirect("suggestions:receipt")
+
+
+def _submit_page(
+    request: HttpRequest,
+    *,
+    values: QueryDict | dict[str, str],
+    submission_key: str,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    context = {
+        "values": {f: values.get(f, "") for f in SUBMIT_FIELDS},
+        "fields": SuggestionField.choices,
+        "submission_key": submission_key,
+        "title_max": TITLE_MAX,
+        "content_max": CONTENT_MAX,
+        "error": error,
+    }
+    return render(request, "suggestions/submit.html", context, status=status)
+
+
+@never_cache
+def receipt(request: HttpRequest) -> HttpResponse:
+    data = request.session.get(RECEIPT_KEY)
+    if not isinstance(data, dict):
+        return redirect("suggestions:submit")
+    return render(request, "suggestions/receipt.html", {"receipt": data})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@ratelimit(key="ip", rate="30/m", method="POST", block=True)
+def track(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return render(request, "suggestions/track.html", {"tracking_number": ""})
+    tracking_number = request.POST.get("tracking_number", "").strip().upper()[:20]
+    try:
+        suggestion = selectors.suggestion_get_for_citizen(
+            tracking_number=tracking_number,
+            query_code=request.POST.get("query_code", "")[:12],
+        )
+    except NotFound as exc:
+        return render(
+            request,
+            "suggestions/track.html",
+            {"tracking_number": tracking_number, "error": exc.message},
+            status=exc.status_code,
+        )
+    _grant(request.session, suggestion.pk)
+    return redirect("suggestions:track_detail", tracking_number=suggestion.tracking_number)
+
+
+@never_cache
+def track_detail(request: HttpRequest, tracking_number: str) -> HttpResponse:
+    try:
+        view = selectors.citizen_suggestion_view(
+            tracking_number=tracking_number, granted_ids=_grants(request.session)
+        )
+    except NotFound:
+        return redirect("suggestions:track")  # the same answer whether it exists or not
+    if view.appeal is not None:
+        _grant(request.session, view.appeal.pk, key=BOARD_GRANTS_KEY)
+    return render(request, "suggestions/detail.html", {"view": view, "s": view.suggestion})
+
+
+@require_GET
+def adopted(request: HttpRequest) -> HttpResponse:
+    page = paginate(request, selectors.adopted_public(), per_page=10)
+    return render(
+        request,
+        "suggestions/adopted.html",
+        {"page": page, "rows": selectors.public_rows(list(page.object_list)), "query": ""},
+    )
+
+
+# --- staff: review ------------------------------------------------------------------------
+
+
+def _reviewer(request: HttpRequest) -> User:
+    return staff_user(request, REVIEW_PAGE_ROLES, "督查员、领导和管理员")
+
+
+@login_required
+@require_GET
+def review_list(request: HttpRequest) -> HttpResponse:
+    _reviewer(request)
+    params = request.GET if request.GET else QueryDict(f"status={selectors.OPEN}")
+    form = SuggestionFilterForm(params)
+    filters = selectors.SuggestionFilters()
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.SuggestionFilters(
+            q=data["q"] or "",
+            status=data["status"] or "",
+            level=data["level"] or "",
+            field=data["field"] or "",
+            submitted_from=data["start"],
+            submitted_to=data["end"],
+        )
+    page = paginate(request, selectors.suggestion_list(filters=filters))
+    query = params.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "suggestions/review_list.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+@login_required
+@require_GET
+def review_detail(request: HttpRequest, suggestion_id: int) -> HttpResponse:
+    user = _reviewer(request)
+    suggestion = selectors.suggestion_get(suggestion_id=suggestion_id)
+    return _detail_render(request, user=user, suggestion=suggestion)
+
+
+# Extra fields some actions' forms ask for, and the buttons' look.
+_STYLE = {
+    SuggestionAction.REVIEW: "primary",
+    SuggestionAction.FORWARD: "primary",
+    SuggestionAction.REPORT: "primary",
+    SuggestionAction.ENDORSE: "primary",
+    SuggestionAction.DECLINE: "danger",
+}
+
+
+def _detail_render(
+    request: HttpRequest,
+    *,
+    user: User,
+    suggestion: Suggestion,
+    error: MinxinError | None = None,
+    posted: dict[str, Any] | None = None,
+    open_action: str = "",
+) -> HttpResponse:
+    actions = [
+        {
+            "action": action.value,
+            "label": t.label,
+            "needs_reason": t.needs_reason,
+            "reason_label": t.reason_label,
+            "style": _STYLE.get(action, ""),
+            "unit": action == SuggestionAction.FORWARD,
+        }
+        for action, t in TRANSITIONS.items()
+        if action != SuggestionAction.SUBMIT
+        and refusal(role=user.role, action=action, status=suggestion.status) is None
+    ]
+    units = (
+        Unit.objects.filter(is_active=True, kind__in=services.FORWARD_UNIT_KINDS).order_by(
+            "kind", "name"
+        )
+        if any(a["unit"] for a in actions)
+        else []
+    )
+    context = {
+        "s": suggestion,
+        "events": selectors.suggestion_timeline(suggestion=suggestion),
+        "actions": actions,
+        "units": units,
+        "error": error,
+        "posted": posted or {},
+        "open_action": open_action,
+    }
+    return render(
+        request,
+        "suggestions/review_detail.html",
+        context,
+        status=error.status_code if error else 200,
+    )
+
+
+@login_required
+@require_POST
+def review_act(request: HttpRequest, suggestion_id: int, action: str) -> HttpResponse:
+    user = _reviewer(request)
+    suggestion = selectors.suggestion_get(suggestion_id=suggestion_id)
+    try:
+        act = SuggestionAction(action)
+    except ValueError as exc:
+        raise NotFound("未知的操作") from exc
+    if act == SuggestionAction.SUBMIT:
+        raise NotFound("未知的操作")
+    form = SuggestionActionForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationFailed(
+                "页面已过期，请刷新后重试" if "version" in form.errors else "提交的内容有误"
+            )
+        _act(act, suggestion=suggestion, actor=Actor.of(user), data=form.cleaned_data)
+    except MinxinError as error:
+        return _detail_render(
+            request,
+            user=user,
+            suggestion=selectors.suggestion_get(suggestion_id=suggestion_id),
+            error=error,
+            posted=request.POST.dict(),
+            open_action=act.value,
+        )
+    messages.success(request, f"已{TRANSITIONS[act].label}")
+    return redirect("suggestions:review_detail", suggestion_id=suggestion.pk)
+
+
+def _act(
+    action: SuggestionAction, *, suggestion: Suggestion, actor: Actor, data: dict[str, Any]
+) -> None:
+    common = {"suggestion_id": suggestion.pk, "actor": actor, "expected_version": data["version"]}
+    reason: str = data.get("reason") or ""
+    if action == SuggestionAction.REVIEW:
+        services.suggestion_review_start(**common)
+    elif action == SuggestionAction.FORWARD:
+        services.suggestion_forward(unit_id=data.get("unit"), reason=reason, **common)
+    elif action == SuggestionAction.DECLINE:
+        services.suggestion_decline(reason=reason, **common)
+    else:
+        services.suggestion_adopt(action=action, reason=reason, **common)
+
+
+# --- staff: the dashboard's fragment -------------------------------------------------------
+
+
+@login_required
+@require_GET
+def dashboard_panel(request: HttpRequest) -> HttpResponse:
+    """Counts by outcome for the dashboard's period (`start`/`end`), each linking to the review
+    list filtered the same way. An HTMX fragment: the dashboard includes it with hx-get."""
+    staff_user(request, DASHBOARD_ROLES, "督查员和领导")
+    period = period_from(request.GET)
+    counts = selectors.outcome_counts(start=period.start, end=period.end)
+    dates = {"start": period.start.isoformat(), "end": period.end.isoformat()}
+
+    def url(**params: str) -> str:
+        return reverse("suggestions:review_list") + "?" + urlencode({**params, **dates})
+
+    tiles = [
+        {"label": "收到建议", "value": counts.submitted, "url": url()},
+        {"label": "待处理", "value": counts.waiting, "url": url(status=selectors.OPEN)},
+        {
+            "label": "已采纳",
+            "value": counts.adopted_total,
+            "url": url(status=SuggestionStatus.ADOPTED),
+        },
+        *(
+            {
+                "label": f"　其中{level.label}",
+                "value": counts.adopted[level.value],
+                "url": url(status=SuggestionStatus.ADOPTED, level=level.value),
+            }
+            for level in AdoptionLevel
+        ),
+        {
+            "label": "未采纳",
+            "value": counts.declined,
+            "url": url(status=SuggestionStatus.DECLINED),
+        },
+    ]
+    return render(
+        request,
+        "suggestions/_dashboard_panel.html",
+        {"tiles": tiles, "counts": counts},
+    )

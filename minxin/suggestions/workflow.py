@@ -1,0 +1,116 @@
+"""The suggestion lifecycle as data: one small transition table, no queries.
+
+submitted → under_review → adopted (at a level) | declined. Every change is one row of
+TRANSITIONS, applied by `services.suggestion_transition`, which locks the row, checks the row
+and the role, and writes one SuggestionEvent (the same discipline as the appeals' table)."""
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Final
+
+from django.db import models
+
+from minxin.accounts.roles import Role
+
+
+class SuggestionStatus(models.TextChoices):
+    SUBMITTED = "submitted", "待审核"
+    UNDER_REVIEW = "under_review", "审核中"
+    ADOPTED = "adopted", "已采纳"
+    DECLINED = "declined", "未采纳"
+
+
+class AdoptionLevel(models.TextChoices):
+    FORWARDED = "forwarded", "转部门办理"
+    REPORTED = "reported", "报送市级"
+    ENDORSED = "endorsed", "领导批示"
+
+
+class SuggestionAction(StrEnum):
+    SUBMIT = "submit"
+    REVIEW = "review"
+    FORWARD = "forward"
+    REPORT = "report"
+    ENDORSE = "endorse"
+    DECLINE = "decline"
+
+
+@dataclass(frozen=True)
+class SuggestionTransition:
+    label: str
+    source: frozenset[SuggestionStatus]
+    target: SuggestionStatus
+    roles: frozenset[Role]
+    level: AdoptionLevel | None = None
+    needs_reason: bool = False
+    reason_label: str = "说明"
+
+
+S = SuggestionStatus
+R = Role
+_REVIEWERS = frozenset({R.SUPERVISOR, R.ADMIN})
+
+TRANSITIONS: Final[dict[SuggestionAction, SuggestionTransition]] = {
+    SuggestionAction.SUBMIT: SuggestionTransition(
+        "提交建议", frozenset(), S.SUBMITTED, frozenset({R.CITIZEN})
+    ),
+    SuggestionAction.REVIEW: SuggestionTransition(
+        "开始审核", frozenset({S.SUBMITTED}), S.UNDER_REVIEW, _REVIEWERS
+    ),
+    SuggestionAction.FORWARD: SuggestionTransition(
+        "采纳并转部门办理",
+        frozenset({S.UNDER_REVIEW}),
+        S.ADOPTED,
+        _REVIEWERS,
+        level=AdoptionLevel.FORWARDED,
+        reason_label="交办意见",
+    ),
+    SuggestionAction.REPORT: SuggestionTransition(
+        "采纳并报送市级",
+        frozenset({S.UNDER_REVIEW}),
+        S.ADOPTED,
+        _REVIEWERS,
+        level=AdoptionLevel.REPORTED,
+        needs_reason=True,
+        reason_label="报送说明",
+    ),
+    # A leader's endorsement (领导批示) is the leader's own act; the admin may record it.
+    SuggestionAction.ENDORSE: SuggestionTransition(
+        "领导批示采纳",
+        frozenset({S.UNDER_REVIEW}),
+        S.ADOPTED,
+        frozenset({R.LEADER, R.ADMIN}),
+        level=AdoptionLevel.ENDORSED,
+        needs_reason=True,
+        reason_label="批示内容",
+    ),
+    SuggestionAction.DECLINE: SuggestionTransition(
+        "不予采纳",
+        frozenset({S.UNDER_REVIEW}),
+        S.DECLINED,
+        _REVIEWERS,
+        needs_reason=True,
+        reason_label="不予采纳的理由",
+    ),
+}
+
+# The staff pages: who may open the review queue at all (leaders come to endorse).
+REVIEW_PAGE_ROLES: Final = frozenset({R.SUPERVISOR, R.LEADER, R.ADMIN})
+
+
+def refusal(*, role: str, action: SuggestionAction, status: str) -> str | None:
+    """Why `role` may not do `action` to a suggestion in `status`, in Chinese; None if allowed."""
+    transition = TRANSITIONS[action]
+    if status not in transition.source:
+        return f"建议当前状态为「{SuggestionStatus(status).label}」，不能{transition.label}"
+    if role not in transition.roles:
+        label = Role(role).label if role in Role.values else role
+        return f"{label}不能{transition.label}"
+    return None
+
+
+def action_label(action: str) -> str:
+    try:
+        return TRANSITIONS[SuggestionAction(action)].label
+    except ValueError:
+        return action

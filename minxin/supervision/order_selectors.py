@@ -1,0 +1,162 @@
+"""Reads of supervision orders and of an appeal's supervision history, taking the viewer.
+
+Supervisors, leaders and admins see every order; a handler sees only the orders addressed to
+their own unit. Missing and out-of-scope orders are the same 404."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from minxin.accounts.models import User
+from minxin.accounts.roles import Role
+from minxin.cases import selectors as case_selectors
+from minxin.cases.models import Appeal
+from minxin.core.errors import NotFound
+from minxin.directory.models import Unit, UnitKind
+
+from .models import (
+    DeadlineWarning,
+    Escalation,
+    OrderAction,
+    OrderStatus,
+    SupervisionOrder,
+    SupervisionOrderEvent,
+)
+
+ORDER_WIDE_ROLES = frozenset({Role.SUPERVISOR, Role.LEADER, Role.ADMIN})
+ORDER_VIEWER_ROLES = ORDER_WIDE_ROLES | {Role.HANDLER}
+HANDLING_KINDS = (UnitKind.SUBDISTRICT, UnitKind.DEPARTMENT, UnitKind.ENTERPRISE)
+
+# The list's state filter: the stored status plus the two states derived from it.
+ORDER_STATES = (
+    ("open", "待答复"),
+    ("overdue", "已逾期未答复"),
+    ("escalated", "已升级"),
+    ("answered", "已答复"),
+)
+
+
+def order_scope_for(*, user: User) -> QuerySet[SupervisionOrder]:
+    orders = SupervisionOrder.objects.all()
+    if user.role in ORDER_WIDE_ROLES:
+        return orders
+    if user.role == Role.HANDLER and user.unit_id is not None:
+        return orders.filter(unit_id=user.unit_id)
+    return orders.none()
+
+
+def _state_q(state: str, now: datetime) -> Q:
+    open_ = Q(status=OrderStatus.OPEN)
+    return {
+        "open": open_,
+        "answered": Q(status=OrderStatus.ANSWERED),
+        "escalated": open_ & Q(escalation__gt=Escalation.NONE),
+        "overdue": open_ & Q(due_at__lt=now),
+    }.get(state, Q())
+
+
+def order_list_for(
+    *, user: User, state: str = "", unit_id: int | None = None
+) -> QuerySet[SupervisionOrder]:
+    """Newest first; callers paginate."""
+    orders = order_scope_for(user=user).select_related("unit", "appeal", "issued_by", "answered_by")
+    orders = orders.filter(_state_q(state, timezone.now()))
+    if unit_id:
+        orders = orders.filter(unit_id=unit_id)
+    return orders.order_by("-issued_at", "-id")
+
+
+def order_get_for(*, user: User, order_id: int) -> SupervisionOrder:
+    order = (
+        order_scope_for(user=user)
+        .select_related("unit", "appeal", "issued_by", "answered_by")
+        .filter(pk=order_id)
+        .first()
+    )
+    if order is None:
+        raise NotFound("未找到该督办单或无权查看")
+    return order
+
+
+def order_history(*, order: SupervisionOrder) -> list[SupervisionOrderEvent]:
+    return list(order.events.select_related("actor").order_by("created_at", "id"))
+
+
+@dataclass(frozen=True)
+class OrderState:
+    code: str  # answered | escalated | overdue | open: a test handle
+    label: str
+    tone: str  # the badge colour, borrowed from the appeal statuses' badges
+
+
+def order_state(order: SupervisionOrder, now: datetime | None = None) -> OrderState:
+    """What a reader needs to know first: answered, escalated to whom, late, or waiting."""
+    now = now or timezone.now()
+    if order.status == OrderStatus.ANSWERED:
+        return OrderState("answered", "已答复", "s-resolved")
+    if order.escalation == Escalation.LEADER:
+        return OrderState("escalated", "逾期未答复·已报领导", "s-follow_up")
+    if order.escalation == Escalation.UNIT_HEAD:
+        return OrderState("escalated", "逾期未答复·已提醒单位负责人", "s-follow_up")
+    if order.due_at < now:
+        return OrderState("overdue", "已逾期未答复", "s-follow_up")
+    return OrderState("open", "待答复", "s-received")
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One line of the appeal's merged timeline: its own event, an order step or a warning."""
+
+    kind: str  # "event" | "order" | "warning"
+    at: datetime
+    item: Any
+    state: OrderState | None = None  # an order's current state, on its "issue" step
+
+
+# Same instant: the appeal's own event first, then the order step, then the warning.
+_KIND_ORDER = {"event": 0, "order": 1, "warning": 2}
+
+
+def appeal_supervision_timeline(*, user: User, appeal: Appeal) -> list[TimelineEntry]:
+    """The appeal's events merged by time with the order steps the viewer may see (a handler:
+    their unit's orders) and the deadline warnings. Three queries, whatever the length."""
+    entries = [
+        TimelineEntry("event", e.created_at, e)
+        for e in case_selectors.appeal_timeline(appeal=appeal)
+    ]
+    orders = order_scope_for(user=user).filter(appeal=appeal)
+    steps = SupervisionOrderEvent.objects.filter(order__in=orders).select_related(
+        "order", "order__unit", "actor"
+    )
+    now = timezone.now()
+    entries += [
+        TimelineEntry(
+            "order",
+            s.created_at,
+            s,
+            order_state(s.order, now) if s.action == OrderAction.ISSUE else None,
+        )
+        for s in steps
+    ]
+    warnings = DeadlineWarning.objects.filter(appeal=appeal)
+    entries += [TimelineEntry("warning", w.created_at, w) for w in warnings]
+    entries.sort(key=lambda e: (e.at, _KIND_ORDER[e.kind], e.item.pk))
+    return entries
+
+
+def appeal_order_summary(*, user: User, appeal: Appeal) -> list[SupervisionOrder]:
+    """The appeal's orders the viewer may see, newest first (for the panel's short list)."""
+    return list(
+        order_scope_for(user=user)
+        .filter(appeal=appeal)
+        .select_related("unit")
+        .order_by("-issued_at", "-id")
+    )
+
+
+def order_target_units() -> QuerySet[Unit]:
+    """The units an order can be addressed to: those that handle appeals."""
+    return Unit.objects.filter(is_active=True, kind__in=HANDLING_KINDS).order_by("kind", "name")

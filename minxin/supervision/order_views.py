@@ -1,0 +1,254 @@
+"""Supervision order screens: issue (on an appeal or a unit), list, detail and answer, and the
+appeal page's supervision fragment (its timeline merged with orders and deadline warnings).
+
+Thin: parse, one selector or service, render. A refused write re-renders the form with the
+Chinese message, what the user typed, and the error's 4xx status."""
+
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from minxin.accounts.access import staff_user
+from minxin.accounts.models import User
+from minxin.accounts.roles import Role
+from minxin.cases import selectors as case_selectors
+from minxin.cases.models import Appeal
+from minxin.core.errors import MinxinError, ValidationFailed
+from minxin.core.pagination import paginate
+from minxin.directory.models import Unit
+
+from . import order_selectors as selectors
+from .models import OrderStatus, SupervisionOrder
+from .services import ISSUERS, supervision_order_answer, supervision_order_issue
+
+VIEWERS_PAGE = "督查员、领导和承办单位"
+ISSUERS_PAGE = "督查员和领导"
+MAX_TEXT = 2000
+# A typo in the year (2205 for 2025) would make an order that never escalates.
+MAX_DUE_AHEAD = timedelta(days=366)
+DUE_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+
+
+class OrderIssueForm(forms.Form):
+    content = forms.CharField(
+        max_length=MAX_TEXT,
+        error_messages={"required": "请填写督办事项", "max_length": "督办事项不能超过2000字"},
+    )
+    due_at = forms.DateTimeField(
+        input_formats=DUE_FORMATS,
+        error_messages={
+            "required": "请填写答复期限",
+            "invalid": "答复期限格式有误，请选择日期和时间",
+        },
+    )
+    unit = forms.ModelChoiceField(
+        queryset=Unit.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": "所选督办单位不存在，请重新选择"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = selectors.order_target_units()  # type: ignore[attr-defined]
+
+    def clean_due_at(self) -> datetime:
+        due_at: datetime = self.cleaned_data["due_at"]
+        if due_at > timezone.now() + MAX_DUE_AHEAD:
+            raise forms.ValidationError("答复期限不能晚于一年以后，请核对年份")
+        return due_at
+
+
+class OrderAnswerForm(forms.Form):
+    answer = forms.CharField(
+        max_length=MAX_TEXT,
+        error_messages={"required": "请填写答复内容", "max_length": "答复内容不能超过2000字"},
+    )
+
+
+class OrderFilterForm(forms.Form):
+    state = forms.ChoiceField(
+        label="状态", required=False, choices=[("", "全部状态"), *selectors.ORDER_STATES]
+    )
+    unit = forms.ModelChoiceField(
+        label="督办单位", required=False, queryset=Unit.objects.none(), empty_label="全部单位"
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = selectors.order_target_units()  # type: ignore[attr-defined]
+
+
+def _first_error(form: forms.Form) -> str:
+    for errors in form.errors.values():
+        return str(errors[0])
+    return "提交的内容有误"
+
+
+def _can_answer(user: User, order: SupervisionOrder) -> bool:
+    # Only shows or hides the form; the service decides.
+    return (
+        user.role == Role.HANDLER
+        and user.unit_id == order.unit_id
+        and order.status == OrderStatus.OPEN
+    )
+
+
+def _default_due() -> str:
+    """Three days from now at 17:00 local time, in the datetime-local input's format."""
+    day = timezone.localdate() + timedelta(days=3)
+    return datetime.combine(day, time(17, 0)).strftime("%Y-%m-%dT%H:%M")
+
+
+def _issue_context(*, appeal: Appeal | None, posted: dict[str, Any] | None) -> dict[str, Any]:
+    return {
+        "appeal": appeal,
+        "units": selectors.order_target_units(),
+        "posted": posted or {"due_at": _default_due()},
+    }
+
+
+@login_required
+def order_list(request: HttpRequest) -> HttpResponse:
+    user = staff_user(request, selectors.ORDER_VIEWER_ROLES, VIEWERS_PAGE)
+    form = OrderFilterForm(request.GET or None)
+    state, unit_id = "", None
+    if form.is_valid():
+        state = form.cleaned_data["state"] or ""
+        unit = form.cleaned_data["unit"]
+        unit_id = unit.pk if unit else None
+    orders = selectors.order_list_for(user=user, state=state, unit_id=unit_id)
+    page = paginate(request, orders)
+    now = timezone.now()
+    rows = [
+        {"order": o, "state": selectors.order_state(o, now), "can_answer": _can_answer(user, o)}
+        for o in page.object_list
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "supervision/order_list.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "query": query.urlencode(),
+            "own_unit": user.unit if user.role == Role.HANDLER else None,
+            "can_issue": user.role in ISSUERS,
+            "answerable": any(r["can_answer"] for r in rows),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def order_issue(request: HttpRequest, appeal_id: int | None = None) -> HttpResponse:
+    """On a unit (`orders/new/`) or on one appeal (`appeals/<id>/orders/new/`, posted from the
+    appeal page's supervision panel; a refused post lands here with the message)."""
+    user = staff_user(request, ISSUERS, ISSUERS_PAGE)
+    appeal = (
+        case_selectors.appeal_get_for(user=user, appeal_id=appeal_id)
+        if appeal_id is not None
+        else None
+    )
+    if request.method == "GET":
+        return render(
+            request, "supervision/order_issue.html", _issue_context(appeal=appeal, posted=None)
+        )
+    form = OrderIssueForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationFailed(_first_error(form))
+        data = form.cleaned_data
+        order = supervision_order_issue(
+            actor=user,
+            content=data["content"],
+            due_at=data["due_at"],
+            appeal_id=appeal.pk if appeal else None,
+            unit_id=data["unit"].pk if data["unit"] else None,
+        )
+    except MinxinError as error:
+        context = _issue_context(appeal=appeal, posted=request.POST.dict())
+        context["error"] = error
+        return render(request, "supervision/order_issue.html", context, status=error.status_code)
+    messages.success(request, f"已向{order.unit.name}下发督办单")
+    if appeal is not None:
+        return redirect("cases:appeal_detail", appeal.pk)
+    return redirect("supervision:order_detail", order.pk)
+
+
+def _detail_render(
+    request: HttpRequest,
+    *,
+    user: User,
+    order: SupervisionOrder,
+    error: MinxinError | None = None,
+    posted_answer: str = "",
+) -> HttpResponse:
+    context = {
+        "order": order,
+        "state": selectors.order_state(order),
+        "history": selectors.order_history(order=order),
+        "can_answer": _can_answer(user, order),
+        "error": error,
+        "posted_answer": posted_answer,
+    }
+    return render(
+        request,
+        "supervision/order_detail.html",
+        context,
+        status=error.status_code if error else 200,
+    )
+
+
+@login_required
+def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
+    user = staff_user(request, selectors.ORDER_VIEWER_ROLES, VIEWERS_PAGE)
+    order = selectors.order_get_for(user=user, order_id=order_id)
+    return _detail_render(request, user=user, order=order)
+
+
+@login_required
+@require_POST
+def order_answer(request: HttpRequest, order_id: int) -> HttpResponse:
+    user = staff_user(request, selectors.ORDER_VIEWER_ROLES, VIEWERS_PAGE)
+    order = selectors.order_get_for(user=user, order_id=order_id)
+    form = OrderAnswerForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationFailed(_first_error(form))
+        supervision_order_answer(actor=user, order_id=order.pk, answer=form.cleaned_data["answer"])
+    except MinxinError as error:
+        order = selectors.order_get_for(user=user, order_id=order_id)
+        return _detail_render(
+            request,
+            user=user,
+            order=order,
+            error=error,
+            posted_answer=request.POST.get("answer", ""),
+        )
+    messages.success(request, f"已答复督办单 {order.pk}")
+    if request.POST.get("back") == "list":
+        return redirect("supervision:order_list")
+    return redirect("supervision:order_detail", order.pk)
+
+
+@login_required
+def appeal_panel(request: HttpRequest, appeal_id: int) -> HttpResponse:
+    """The appeal page's timeline, merged with its supervision orders and deadline warnings,
+    and the issue form for supervisors: scoped exactly like the appeal page."""
+    user = staff_user(request)
+    appeal = case_selectors.appeal_get_for(user=user, appeal_id=appeal_id)
+    context = {
+        **_issue_context(appeal=appeal, posted=None),
+        "entries": selectors.appeal_supervision_timeline(user=user, appeal=appeal),
+        "can_issue": user.role in ISSUERS,
+    }
+    return render(request, "supervision/order_appeal_panel.html", context)

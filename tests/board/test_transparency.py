@@ -1,0 +1,87 @@
+"""The transparency page: its figures are `rates_for`'s, month by month and unit by unit."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from minxin.board.selectors import transparency_figures, transparency_months
+from minxin.cases.workflow import AppealStatus
+from minxin.supervision.metrics import rates_for
+from tests.builders import appeal_in
+
+URL = reverse("board:transparency")
+
+
+def test_months_are_the_last_twelve_ending_today():
+    months = transparency_months(today=date(2026, 2, 10))
+    assert [m.key for m in months][:2] == ["2025-03", "2025-04"]
+    assert months[-1].key == "2026-02" and months[-1].end == date(2026, 2, 10)
+    assert months[-2].start == date(2026, 1, 1) and months[-2].end == date(2026, 1, 31)
+    assert months[0].label == "2025年3月" and len(months) == 12
+    dec = transparency_months(today=date(2025, 12, 31))[-1]
+    assert (dec.start, dec.end) == (date(2025, 12, 1), date(2025, 12, 31))
+
+
+def test_figures_equal_rates_for(district):
+    for status in (AppealStatus.RATED, AppealStatus.RESOLVED, AppealStatus.IN_PROGRESS):
+        appeal_in(district, status)
+    today = timezone.localdate()
+
+    figures = transparency_figures(today=today)
+
+    month = figures.months[-1]
+    district_row = rates_for(start=month.start, end=month.end, group_by=None)[0]
+    latest = figures.by_month[-1]
+    assert latest.received == district_row.counts.received == 3
+    assert latest.reply_rate == district_row.reply_rate
+    assert latest.on_time_rate == district_row.on_time_rate
+    assert latest.satisfaction_rate == district_row.satisfaction_rate
+    units = {
+        "尚未交办" if r.key is None else r.label: r
+        for r in rates_for(start=month.start, end=month.end, group_by="unit")
+    }
+    assert {f.label for f in figures.by_unit} == set(units)
+    for f in figures.by_unit:
+        row = units[f.label]
+        assert (f.received, f.reply_rate, f.on_time_rate, f.satisfaction_rate) == (
+            row.counts.received,
+            row.reply_rate,
+            row.on_time_rate,
+            row.satisfaction_rate,
+        )
+    # An empty month: no denominators.
+    assert figures.by_month[0].received == 0 and figures.by_month[0].reply_rate is None
+
+
+def test_figures_are_cached(district, django_assert_num_queries):
+    today = timezone.localdate()
+    transparency_figures(today=today)
+    with django_assert_num_queries(0):
+        transparency_figures(today=today)
+
+
+def test_page_shows_the_figures_and_dashes(client, district):
+    appeal_in(district, AppealStatus.RATED)
+    response = client.get(URL)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "100.0%" in page  # replied 1/1, satisfied 1/1
+    assert "—" in page  # the empty months
+    assert district.street_units[0].name in page
+    assert "transparency-data" in page and "vendor/echarts/echarts.min.js" in page
+    assert "https://" not in page.split("<body")[0]  # no CDN
+
+
+@pytest.mark.parametrize("month", ["", "garbage", "1999-01", "<script>"])
+def test_any_month_parameter_is_safe(client, district, month):
+    response = client.get(URL, {"month": month})
+    assert response.status_code == 200
+    assert (
+        "<script>"
+        not in response.content.decode()
+        .split("</head>")[1]
+        .replace('<script id="transparency-data" type="application/json">', "")
+        .split("</script>")[0]
+    )
