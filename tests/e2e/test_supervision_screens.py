@@ -7,7 +7,9 @@ import time_machine
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from minxin.cases.models import Channel
+from minxin.cases import services
+from minxin.cases.models import Appeal, Channel
+from minxin.cases.permissions import Actor
 from minxin.cases.workflow import AppealStatus
 from minxin.supervision.warnings import deadline_warnings_raise
 from tests.builders import District, appeal_in, appeal_new
@@ -45,14 +47,28 @@ def test_supervisor_dashboard_and_scorecards(new_page, live_district: District):
         with time_machine.travel(now - timedelta(days=(i * 2) % 27, hours=i), tick=False):
             appeal_in(live_district, status)
             appeal_new(live_district, channel=Channel.HOTLINE if i % 2 else Channel.BOARD)
+    # Two more people about one matter, merged into it: a hotspot (集中投诉).
+    matter = appeal_new(live_district, title="夜间施工噪音扰民", appellant_phone="13800000001")
+    for phone in ("13800000002", "13800000003"):
+        duplicate = appeal_new(live_district, title="夜间施工噪音", appellant_phone=phone)
+        services.appeal_merge(
+            appeal_id=duplicate.pk,
+            actor=Actor.of(live_district.user("dispatcher")),
+            expected_version=Appeal.objects.get(pk=duplicate.pk).version,
+            into_tracking_number=matter.tracking_number,
+        )
     deadline_warnings_raise()
     page = new_page()
     login(page, "supervisor", "pw-supervisor")
     page.get_by_role("link", name="总览").click()
     expect(page.get_by_role("heading", name="总览")).to_be_visible()
     page.wait_for_function(CHARTS_DRAWN)
-    tiles = page.locator(".sv-tiles")
+    tiles = page.locator("section.sv-tiles")
     expect(tiles).to_contain_text("受理量")
+    hotspots = page.locator("section", has=page.get_by_role("heading", name="集中投诉"))
+    expect(hotspots).to_contain_text("夜间施工噪音扰民")
+    expect(hotspots).to_contain_text("3 人")
+    expect(page.locator("main")).to_contain_text("收到建议")  # the suggestions panel (HTMX)
     expect(tiles).to_contain_text("满意率")
     expect(page.locator("a.sv-tile", has_text="超期")).to_have_attribute(
         "href", "/console/appeals/?overdue=on"
