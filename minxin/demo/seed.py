@@ -34,6 +34,7 @@ from minxin.feedback.models import Rating
 from minxin.supervision.facts import metrics_rebuild
 
 from . import district as d
+from .channels import channels_seed
 from .lifecycle import AppealPlan, Lifecycle, World
 from .texts import messages_load, taxonomy_load
 
@@ -62,6 +63,9 @@ class SeedReport:
     events: int = 0
     seconds: float = 0.0
     status_counts: dict[str, int] = field(default_factory=dict)
+    posts: int = 0
+    suggestions: int = 0
+    visits: int = 0
 
 
 def seed_demo(
@@ -72,6 +76,7 @@ def seed_demo(
     chunk_size: int = CHUNK_SIZE,
     now: datetime | None = None,
     progress: Progress | None = None,
+    channels: bool = True,
 ) -> SeedReport:
     """Build the district (idempotent) and add `appeals` appeals received in the last 90 days."""
     started = time.perf_counter()
@@ -96,6 +101,16 @@ def seed_demo(
             report=report,
             progress=progress,
         )
+    if appeals > 0 and channels:
+        # The other doors in, through their services (a few dozen records, each service in its
+        # own durable transaction, so not inside a caller's atomic block).
+        added = channels_seed(messages=world.messages, rng=random.Random(seed))  # noqa: S311
+        report.posts, report.suggestions, report.visits = (
+            added.posts,
+            added.suggestions,
+            added.visits,
+        )
+    if appeals > 0:
         # The bulk writes above bypass the services' change rows: count the figures afresh.
         metrics_rebuild()
     report.seconds = time.perf_counter() - started

@@ -22,6 +22,11 @@ class Command(BaseCommand):
             help="do nothing if the directory already has units or appeals exist",
         )
         # For benchmarks: appeals written per transaction.
+        parser.add_argument(
+            "--no-channels",
+            action="store_true",
+            help="skip the board posts, suggestions and visits made through their services",
+        )
         parser.add_argument("--chunk-size", type=int, default=CHUNK_SIZE, help=argparse.SUPPRESS)
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -39,6 +44,7 @@ class Command(BaseCommand):
             if_empty=options["if_empty"],
             chunk_size=max(1, options["chunk_size"]),
             progress=progress,
+            channels=not options["no_channels"],
         )
         if report.skipped:
             self.stdout.write(f"seed_demo: {report.reason}; kept the data as it is (--if-empty)")
@@ -47,5 +53,6 @@ class Command(BaseCommand):
             f"seed_demo: created {report.regions} regions, {report.units} units, "
             f"{report.categories} categories, {report.users} users, {report.rules} routing rules, "
             f"{report.policies} time limits; added {report.appeals} appeals with "
-            f"{report.events} events in {report.seconds:.1f} s"
+            f"{report.events} events, {report.posts} board posts, {report.suggestions} "
+            f"suggestions and {report.visits} visits in {report.seconds:.1f} s"
         )
