@@ -16,6 +16,7 @@ def staff_nav(request: HttpRequest) -> dict[str, Any]:
         items.append(("intake:hotline", "热线受理"))
     if role in (Role.DISPATCHER, Role.ADMIN):
         items.append(("dispatch:screening", "甄别派单"))
+        items.append(("imports:index", "批量导入"))
     if role in (Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN):
         items.append(("board:moderation_queue", "留言审核"))
     if role in (Role.HANDLER,):
