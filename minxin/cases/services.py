@@ -137,7 +137,7 @@ def _locked_and_allowed(
     return appeal
 
 
-def _event_write(
+def _event_new(
     *,
     appeal: Appeal,
     actor: Actor,
@@ -148,8 +148,8 @@ def _event_write(
     payload: dict[str, Any],
     at: datetime,
 ) -> AppealEvent:
-    ChangedAppeal.objects.create(appeal_id=appeal.pk)
-    return AppealEvent.objects.create(
+    """An unsaved event row: `_event_write` saves one, bulk intake saves many at once."""
+    return AppealEvent(
         appeal=appeal,
         actor=actor.user,
         actor_unit_id=actor.unit_id,
@@ -161,6 +161,33 @@ def _event_write(
         payload=payload,
         created_at=at,
     )
+
+
+def _event_write(
+    *,
+    appeal: Appeal,
+    actor: Actor,
+    action: Action,
+    from_status: str,
+    to_status: str,
+    reason: str,
+    payload: dict[str, Any],
+    at: datetime,
+) -> AppealEvent:
+    """The event, and the change row that tells derived figures (supervision's) to recount."""
+    ChangedAppeal.objects.create(appeal_id=appeal.pk)
+    event = _event_new(
+        appeal=appeal,
+        actor=actor,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        reason=reason,
+        payload=payload,
+        at=at,
+    )
+    event.save(force_insert=True)
+    return event
 
 
 # --- intake ----------------------------------------------------------------------------
@@ -241,6 +268,40 @@ def appeal_draft_clean(draft: AppealDraft) -> AppealDraft:
     )
 
 
+def _appeal_new(
+    *,
+    draft: AppealDraft,
+    actor: Actor,
+    tracking_number: str,
+    submission_key: str | None,
+    received_at: datetime,
+) -> Appeal:
+    """An unsaved appeal at `received` from a cleaned draft: one place for every intake path."""
+    return Appeal(
+        tracking_number=tracking_number,
+        query_code=query_code_new(),
+        submission_key=submission_key,
+        channel=draft.channel,
+        kind=draft.kind,
+        title=draft.title,
+        content=draft.content,
+        place_text=draft.place_text,
+        region_id=draft.region_id,
+        category_id=draft.category_id,
+        urgency=draft.urgency,
+        appellant_name=""
+        if draft.is_anonymous and not draft.appellant_name
+        else draft.appellant_name,
+        appellant_phone=draft.appellant_phone,
+        is_anonymous=draft.is_anonymous,
+        latitude=draft.latitude,
+        longitude=draft.longitude,
+        status=AppealStatus.RECEIVED,
+        received_at=received_at,
+        created_by=actor.user,
+    )
+
+
 @transaction.atomic(durable=True)
 def appeal_create(
     *,
@@ -266,29 +327,14 @@ def appeal_create(
     now = timezone.now()
     try:
         with transaction.atomic():
-            appeal = Appeal.objects.create(
+            appeal = _appeal_new(
+                draft=draft,
+                actor=actor,
                 tracking_number=tracking_numbers_allocate(day=timezone.localdate(now), count=1)[0],
-                query_code=query_code_new(),
                 submission_key=submission_key or None,
-                channel=draft.channel,
-                kind=draft.kind,
-                title=draft.title,
-                content=draft.content,
-                place_text=draft.place_text,
-                region_id=draft.region_id,
-                category_id=draft.category_id,
-                urgency=draft.urgency,
-                appellant_name=""
-                if draft.is_anonymous and not draft.appellant_name
-                else draft.appellant_name,
-                appellant_phone=draft.appellant_phone,
-                is_anonymous=draft.is_anonymous,
-                latitude=draft.latitude,
-                longitude=draft.longitude,
-                status=AppealStatus.RECEIVED,
                 received_at=now,
-                created_by=actor.user,
             )
+            appeal.save(force_insert=True)
     except IntegrityError:
         # The same form raced itself (a double click reaching two workers): one row won.
         existing = Appeal.objects.filter(submission_key=submission_key).first()
@@ -403,45 +449,27 @@ def _appeals_insert(
     numbers = tracking_numbers_allocate(day=timezone.localdate(now), count=len(fresh))
     appeals = Appeal.objects.bulk_create(
         [
-            Appeal(
+            _appeal_new(
+                draft=b.draft,
+                actor=actor,
                 tracking_number=number,
-                query_code=query_code_new(),
                 submission_key=b.submission_key,
-                channel=b.draft.channel,
-                kind=b.draft.kind,
-                title=b.draft.title,
-                content=b.draft.content,
-                place_text=b.draft.place_text,
-                region_id=b.draft.region_id,
-                category_id=b.draft.category_id,
-                urgency=b.draft.urgency,
-                appellant_name=""
-                if b.draft.is_anonymous and not b.draft.appellant_name
-                else b.draft.appellant_name,
-                appellant_phone=b.draft.appellant_phone,
-                is_anonymous=b.draft.is_anonymous,
-                latitude=b.draft.latitude,
-                longitude=b.draft.longitude,
-                status=AppealStatus.RECEIVED,
                 received_at=b.received_at or now,
-                created_by=actor.user,
             )
             for number, b in zip(numbers, fresh, strict=True)
         ]
     )
     AppealEvent.objects.bulk_create(
         [
-            AppealEvent(
+            _event_new(
                 appeal=appeal,
-                actor=actor.user,
-                actor_unit_id=actor.unit_id,
-                actor_role=actor.role,
+                actor=actor,
                 action=Action.RECEIVE,
                 from_status="",
                 to_status=AppealStatus.RECEIVED,
                 reason="",
                 payload={"channel": appeal.channel, "photos": 0, **payload},
-                created_at=now,
+                at=now,
             )
             for appeal in appeals
         ]
