@@ -376,9 +376,14 @@ def _apply_batch(size: int) -> int:
     for appeal_id, fact in new.items():
         if old.get(appeal_id) == fact:
             continue
-        for cell, counters in _difference(
-            contribution(old.get(appeal_id)), contribution(fact)
-        ).items():
+        before = old.get(appeal_id)
+        # A first count (a rebuild, a new appeal) adds the contribution as it is.
+        change = (
+            contribution(fact)
+            if before is None
+            else _difference(contribution(before), contribution(fact))
+        )
+        for cell, counters in change.items():
             into = delta.setdefault(cell, {})
             for name, n in counters.items():
                 into[name] = into.get(name, 0) + n
