@@ -4,9 +4,9 @@ Every appeal event adds a `cases.ChangedAppeal` row in its own transaction. `met
 takes those rows, recomputes each changed appeal's AppealFact (the days, keys and flags that
 decide what it adds to the counters) and applies the difference between its old and new
 contribution to MetricCell, all in one transaction: the cells are always the sum of the facts,
-and applying an appeal twice changes nothing. Readers apply what is pending before they read
-(`rates_for`, the dashboard) and a periodic task keeps the queue short, so a page never shows
-figures older than the last committed change.
+and applying an appeal twice changes nothing. Readers apply one batch of what is pending before
+they read (`rates_for`), and a periodic task applies the rest every minute, so a page shows the
+last committed change unless a bulk load left more than one batch, and then says so.
 
 A cell holds one day's counters for one key of one dimension (DIMS). Only two figures depend on
 the clock as well as on the appeals ("due but not contacted", "due and not resolved"); the cells
@@ -398,14 +398,23 @@ def _apply_batch(size: int) -> int:
     return len(marks)
 
 
-def metric_facts_apply(*, batch: int = BATCH) -> int:
-    """Apply every pending appeal change to the cells; the number of change rows applied."""
+def metric_facts_apply(*, batch: int | None = None, max_batches: int | None = None) -> int:
+    """Apply pending appeal changes to the cells (all of them, or at most `max_batches`
+    batches of `batch`, BATCH by default); the number of change rows applied."""
     if not ChangedAppeal.objects.exists():  # the common case for a reader: nothing to do
         return 0
-    done = 0
-    while n := _apply_batch(batch):
+    batch = batch or BATCH
+    done = batches = 0
+    while (max_batches is None or batches < max_batches) and (n := _apply_batch(batch)):
         done += n
+        batches += 1
     return done
+
+
+def metric_changes_pending() -> int:
+    """Change rows not yet applied (a screen says its figures are still being brought up to
+    date when a bulk import left more than a reader applies in one go)."""
+    return ChangedAppeal.objects.count()
 
 
 def metrics_rebuild(*, batch: int = BATCH) -> int:

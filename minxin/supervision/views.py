@@ -20,6 +20,7 @@ from minxin.core.pagination import paginate
 
 from . import exports as export_files
 from . import selectors
+from .facts import metric_changes_pending
 from .metrics import RATES
 from .models import Export, ExportKind, ExportStatus
 from .scorecards import scorecard_for
@@ -108,7 +109,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "supervision/dashboard.html",
-        {"period": period, "tiles": tiles, "rates": rates, "data": data, "panels": panels},
+        {
+            "period": period,
+            "tiles": tiles,
+            "rates": rates,
+            "data": data,
+            "panels": panels,
+            "pending": metric_changes_pending(),
+        },
     )
 
 
@@ -150,6 +158,7 @@ def scorecards(request: HttpRequest) -> HttpResponse:
             "own_only": own_only,
             "sort": order,
             "next_sort": "score" if order == "-score" else "-score",
+            "pending": metric_changes_pending(),
         },
     )
 

@@ -146,3 +146,27 @@ def test_dashboard_panels_hotspots_repeats_and_low_satisfaction(district: Distri
     while top.parent is not None:
         top = top.parent
     assert (low.category_id, low.name) == (top.pk, top.name)
+
+
+def test_a_page_applies_one_batch_and_says_the_rest_is_being_counted(
+    district: District, client, monkeypatch
+) -> None:
+    """A backlog larger than a batch (a bulk import) is the periodic task's: the page applies
+    one batch, shows its figures and tells how many changes are still being counted."""
+    from minxin.supervision import facts
+
+    for _ in range(3):
+        appeal_new(district)
+    metric_facts_apply()
+    for _ in range(5):
+        appeal_new(district)
+    monkeypatch.setattr(facts, "BATCH", 2)
+    client.force_login(district.user("supervisor"))
+    response = client.get("/console/supervision/")
+    assert response.status_code == 200
+    assert ChangedAppeal.objects.count() == 3  # 5 pending, one batch of 2 applied
+    assert "另有 3 件诉求的最新办理情况正在计入统计" in response.content.decode()
+    metric_facts_apply()  # the periodic task
+    [row] = rates_for(start=timezone.localdate(), end=timezone.localdate(), group_by=None)
+    assert row.counts.received == 8
+    assert "正在计入统计" not in client.get("/console/supervision/").content.decode()
