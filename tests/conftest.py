@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 
 from minxin.deadlines.calendar import calendar_cache_clear
 from minxin.deadlines.services import policy_cache_clear
@@ -12,6 +13,7 @@ def _deadline_caches_clear():
     calendar_cache_clear()
     policy_cache_clear()
     region_tree_cache_clear()
+    cache.clear()  # the dashboard's live figures and rate-limit counters are cached
     yield
     calendar_cache_clear()
     policy_cache_clear()

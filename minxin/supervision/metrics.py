@@ -20,6 +20,7 @@ from typing import Any, Final, Literal
 from django.conf import settings
 from django.db.models import (
     Case,
+    Count,
     F,
     IntegerField,
     OuterRef,
@@ -175,7 +176,7 @@ def working_day_seconds() -> int:
     return total
 
 
-def _key(group_by: GroupBy, path: str) -> Any:
+def group_key(group_by: GroupBy, path: str = "") -> Any:
     """The group key of the appeal reached through `path` ("" or "appeal__")."""
     if group_by == "unit":
         return F(f"{path}lead_unit")
@@ -203,8 +204,8 @@ def _appeal_key(group_by: GroupBy, path: str = "") -> Any:
     """A merged duplicate, which has no unit (and maybe no category or place) of its own,
     belongs to the group of the appeal it was merged into."""
     return Coalesce(
-        _key(group_by, path),
-        _key(group_by, f"{path}merged_into__"),
+        group_key(group_by, path),
+        group_key(group_by, f"{path}merged_into__"),
         output_field=IntegerField(),
     )
 
@@ -316,22 +317,21 @@ def _ahead(dim: str, lo: datetime, hi: datetime, now: datetime) -> dict[str, tup
         resolved_at__isnull=True,
         status__in=OPEN_STATUSES,
     ).values_list("pk", flat=True)
-    fc_ids, open_ids = set(not_contacted), set(not_due)
-    if not fc_ids and not open_ids:
-        return {}
     position = {ALL: None, UNIT: 0, CATEGORY: 1, REGION: 2}[dim]
-    keys = {
-        pk: ("" if position is None else data["k"][position])
-        for pk, data in AppealFact.objects.filter(appeal_id__in=fc_ids | open_ids).values_list(
-            "appeal_id", "data"
-        )
-    }
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for pk in fc_ids:
-        counts[keys.get(pk, "")][0] += 1
-    for pk in open_ids:
-        counts[keys.get(pk, "")][1] += 1
-    return {key: (fc, op) for key, (fc, op) in counts.items()}
+    for index, ids in enumerate((not_contacted, not_due)):
+        if position is None:
+            counts[""][index] += ids.count()
+            continue
+        # The key each appeal is counted under is in its fact: grouped by the database.
+        for key, n in (
+            AppealFact.objects.filter(appeal_id__in=ids)
+            .values(key=KT(f"data__k__{position}"))
+            .annotate(n=Count("pk"))
+            .values_list("key", "n")
+        ):
+            counts[key or ""][index] += n
+    return {key: (fc, op) for key, (fc, op) in counts.items() if fc or op}
 
 
 def rates_for(

@@ -6,12 +6,12 @@ on the open appeals now (overdue, near the deadline) is counted live over that b
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Final
 
+from django.core.cache import cache
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.utils import timezone
 
@@ -21,16 +21,18 @@ from minxin.cases.workflow import OPEN_STATUSES, AppealStatus
 from minxin.directory.models import Category, Region, RegionLevel
 
 from .facts import CATEGORY, CHANNEL, REGION
-from .metrics import RateRow, period_bounds, rates_for
-from .models import AppealFact, Clock, DeadlineWarning, MetricCell, WarningLevel
+from .metrics import RateRow, group_key, period_bounds, rates_for
+from .models import Clock, DeadlineWarning, MetricCell, WarningLevel
 
 DEFAULT_PERIOD_DAYS: Final = 30
 MAX_PERIOD_DAYS: Final = 3660
 TOP_CATEGORIES: Final = 10
 PANEL_ROWS: Final = 8
 # Hotspots and repeats are about what is happening now: the panels look at the period's last
-# 90 days (and at most MATTER_SCAN matters), which also bounds their cost on a long history.
-MATTER_WINDOW_DAYS: Final = 90
+# 30 days (and at most MATTER_SCAN matters), which also bounds their cost on a long history.
+MATTER_WINDOW_DAYS: Final = 30
+# The open-appeal figures (SLA, overdue per subdistrict, hotspots) are at most this old.
+LIVE_SECONDS: Final = 30
 MATTER_SCAN: Final = 500
 LOW_SATISFACTION_MIN_RATED: Final = 5
 
@@ -201,20 +203,64 @@ def _low_satisfaction(period: Period) -> list[LowSatisfaction]:
     ]
 
 
+@dataclass(frozen=True)
+class _Live:
+    sla: Sla
+    overdue_in: dict[str, int]  # subdistrict id (str) -> open appeals overdue now
+    matters_since: date
+    hotspots: list[Matter]
+    repeats: list[Matter]
+
+
+def _live(period: Period, lo: datetime, hi: datetime, now: datetime, *, cached: bool) -> _Live:
+    """What depends on the open and the latest appeals rather than on the cells: scanned over
+    those (bounded by the open appeals, not by the history), and kept LIVE_SECONDS in the cache
+    so that a busy dashboard scans them at most that often."""
+    key = f"supervision:live:{period.start}:{period.end}"
+    hit = cache.get(key) if cached else None
+    if isinstance(hit, _Live):
+        return hit
+    overdue = overdue_q(now)
+    # All three are open appeals: the status index keeps this to the open ones, however long
+    # the history.
+    sla = Appeal.objects.filter(status__in=OPEN_STATUSES).aggregate(
+        open=Count("pk"),
+        overdue=Count("pk", filter=overdue),
+        near=Count("pk", filter=near_deadline_q() & ~overdue),
+    )
+    # Overdue now, per subdistrict (of the appeal's place: open appeals are never merged).
+    overdue_in: dict[str, int] = {
+        str(key): n
+        for key, n in Appeal.objects.filter(overdue)
+        .annotate(key=group_key("region"))
+        .values("key")
+        .annotate(n=Count("pk"))
+        .values_list("key", "n")
+    }
+    since = max(lo, hi - timedelta(days=MATTER_WINDOW_DAYS))
+    hotspots, repeats = _matters(since, hi)
+    live = _Live(
+        sla=Sla(open=sla["open"], near=sla["near"], overdue=sla["overdue"]),
+        overdue_in=overdue_in,
+        matters_since=timezone.localtime(since).date(),
+        hotspots=hotspots,
+        repeats=repeats,
+    )
+    if cached:
+        cache.set(key, live, LIVE_SECONDS)
+    return live
+
+
 def dashboard_for(*, period: Period, now: datetime | None = None) -> Dashboard:
     """The dashboard's figures: the district's rates for the period, the SLA picture now,
     volume per day and channel, the top categories, each subdistrict's volume and overdue,
     hotspots, repeats and low satisfaction. The period's figures come from the pre-aggregated
     cells; only what depends on open appeals (a bounded set) is counted live."""
+    cached = now is None  # an explicit `now` (a test, a report) is computed afresh
     now = now or timezone.now()
     lo, hi = period_bounds(period.start, period.end)
     district = rates_for(start=period.start, end=period.end, group_by=None, now=now)[0]
-    overdue = overdue_q(now)
-    sla = Appeal.objects.aggregate(
-        open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
-        overdue=Count("pk", filter=overdue),
-        near=Count("pk", filter=near_deadline_q() & ~overdue),
-    )
+    live = _live(period, lo, hi, now, cached=cached)
     days = [period.start + timedelta(days=i) for i in range(period.days)]
     index = {d: i for i, d in enumerate(days)}
     labels = dict(Channel.choices)
@@ -238,27 +284,21 @@ def dashboard_for(*, period: Period, now: datetime | None = None) -> Dashboard:
     received_in: dict[str, int] = dict(
         _cells(REGION, period).values("key").annotate(n=Sum("arrived")).values_list("key", "n")
     )
-    overdue_in: dict[str, int] = defaultdict(int)
-    overdue_ids = Appeal.objects.filter(overdue).values_list("pk", flat=True)
-    for data in AppealFact.objects.filter(appeal_id__in=overdue_ids).values_list("data", flat=True):
-        overdue_in[data["k"][2]] += 1
     streets = Region.objects.filter(level=RegionLevel.SUBDISTRICT).order_by("code", "pk")
     regions = [
-        (pk, name, received_in.get(str(pk), 0), overdue_in.get(str(pk), 0))
+        (pk, name, received_in.get(str(pk), 0), live.overdue_in.get(str(pk), 0))
         for pk, name in streets.values_list("pk", "name")
     ]
-    since = max(lo, hi - timedelta(days=MATTER_WINDOW_DAYS))
-    hotspots, repeats = _matters(since, hi)
     return Dashboard(
         period=period,
         district=district,
-        sla=Sla(open=sla["open"], near=sla["near"], overdue=sla["overdue"]),
+        sla=live.sla,
         days=[d.isoformat() for d in days],
         by_channel=by_channel,
         categories=[(int(r["key"]), names.get(int(r["key"]), r["key"]), r["n"]) for r in top],
         regions=regions,
-        matters_since=timezone.localtime(since).date(),
-        hotspots=hotspots,
-        repeats=repeats,
+        matters_since=live.matters_since,
+        hotspots=live.hotspots,
+        repeats=live.repeats,
         low_satisfaction=_low_satisfaction(period),
     )

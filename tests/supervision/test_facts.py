@@ -170,3 +170,16 @@ def test_a_page_applies_one_batch_and_says_the_rest_is_being_counted(
     [row] = rates_for(start=timezone.localdate(), end=timezone.localdate(), group_by=None)
     assert row.counts.received == 8
     assert "正在计入统计" not in client.get("/console/supervision/").content.decode()
+
+
+def test_the_open_appeal_figures_are_cached_for_half_a_minute(district: District) -> None:
+    from django.core.cache import cache
+
+    today = timezone.localdate()
+    period = Period(today - timedelta(days=6), today)
+    before = dashboard_for(period=period).sla.open
+    appeal_in(district, AppealStatus.IN_PROGRESS)
+    assert dashboard_for(period=period).sla.open == before  # within LIVE_SECONDS
+    assert dashboard_for(period=period, now=timezone.now()).sla.open == before + 1
+    cache.clear()
+    assert dashboard_for(period=period).sla.open == before + 1
