@@ -3,6 +3,7 @@
 from django import forms
 
 from minxin.cases.models import Channel
+from minxin.cases.selectors import OPEN_FILTER
 from minxin.cases.workflow import AppealStatus
 from minxin.directory.models import Category, Region, Unit
 
@@ -10,7 +11,9 @@ from minxin.directory.models import Category, Region, Unit
 class AppealFilterForm(forms.Form):
     q = forms.CharField(label="编号/标题", required=False, max_length=100)
     status = forms.ChoiceField(
-        label="状态", required=False, choices=[("", "全部状态"), *AppealStatus.choices]
+        label="状态",
+        required=False,
+        choices=[("", "全部状态"), (OPEN_FILTER, "在办（全部）"), *AppealStatus.choices],
     )
     unit = forms.ModelChoiceField(
         label="主办单位",

@@ -60,6 +60,10 @@ def appeal_get_for_citizen(*, tracking_number: str, query_code: str) -> Appeal:
     return appeal
 
 
+# The list's pseudo-status "在办（全部）": every open status (dispatched, accepted, in progress).
+OPEN_FILTER = "open"
+
+
 @dataclass
 class AppealFilters:
     status: str = ""
@@ -77,7 +81,9 @@ class AppealFilters:
 def appeal_list_for(*, user: "User", filters: AppealFilters) -> QuerySet[Appeal]:
     """Filtered in the database, newest first; callers paginate."""
     appeals = appeal_scope_for(user=user).select_related(*LIST_RELATED)
-    if filters.status:
+    if filters.status == OPEN_FILTER:
+        appeals = appeals.filter(status__in=OPEN_STATUSES)
+    elif filters.status:
         appeals = appeals.filter(status=filters.status)
     if filters.statuses:
         appeals = appeals.filter(status__in=filters.statuses)

@@ -48,8 +48,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     counts = board.district.counts
     tiles = [
         {"label": "受理量", "value": counts.received, "url": _list_url(**in_period)},
-        {"label": "在办", "value": board.sla.open, "url": _list_url()},
-        {"label": "临期", "value": board.sla.near, "url": _list_url(), "tone": "amber"},
+        {"label": "在办", "value": board.sla.open, "url": _list_url(status="open")},
+        # Near appeals are open ones; the list flags them (yellow) in its deadline column.
+        {
+            "label": "临期",
+            "value": board.sla.near,
+            "url": _list_url(status="open"),
+            "tone": "amber",
+        },
         {
             "label": "超期",
             "value": board.sla.overdue,
@@ -90,7 +96,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "open": board.sla.open,
             "near": board.sla.near,
             "overdue": board.sla.overdue,
-            "urls": {"open": _list_url(), "near": _list_url(), "overdue": _list_url(overdue="on")},
+            "urls": {
+                "open": _list_url(status="open"),
+                "near": _list_url(status="open"),
+                "overdue": _list_url(overdue="on"),
+            },
         },
     }
     panels = {

@@ -159,3 +159,16 @@ def test_the_query_count_does_not_grow_with_the_appeals(
     # Equal up to the lookups that run only when there is something to look up (the keys of
     # appeals not yet due, the appeals duplicates were merged into, their 附议).
     assert len(many.captured_queries) <= len(few.captured_queries) + 3
+
+
+def test_the_open_tile_leads_to_the_open_appeals(district: District) -> None:
+    client = client_for(district, "supervisor")
+    open_ones = {
+        appeal_in(district, s).pk for s in (AppealStatus.IN_PROGRESS, AppealStatus.ACCEPTED)
+    }
+    appeal_in(district, AppealStatus.RATED)
+    appeal_new(district)
+    page = client.get(DASHBOARD).content.decode()
+    assert 'href="/console/appeals/?status=open"' in page
+    listed = client.get("/console/appeals/", {"status": "open"})
+    assert {a.pk for a in listed.context["page"].object_list} == open_ones
