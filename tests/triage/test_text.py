@@ -75,7 +75,11 @@ def test_id_card_checksum():
         ("暖气不热，室温只有12度", "urgent", "停暖"),
         ("家里有独居老人无人照顾", "urgent", "涉及老人"),
         ("楼顶广告牌松动，随时可能砸到行人，存在安全隐患", "urgent", "安全隐患"),
+        ("楼上住着一位八十岁老人，楼道灯坏了", "urgent", "涉及老人"),
+        ("我母亲九十多岁，电梯停了下不了楼", "urgent", "涉及老人"),
+        ("家中75岁的老人腿脚不便", "urgent", "涉及老人"),
         ("建议增加公交线路", "normal", None),
+        ("八十年代的老小区", "normal", None),
     ],
 )
 def test_urgency_rules_with_reason(text, level, reason):
@@ -160,3 +164,8 @@ def test_the_library_does_not_need_django():
         "import sys, minxin.triage.nlp; assert not any(m.startswith('django') for m in sys.modules)"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0  # noqa: S603
+
+
+def test_the_reason_names_the_words_only_when_they_say_more():
+    assert suggest_urgency("小区停水三天了").reason == "停水"
+    assert suggest_urgency("小区断水三天了").reason == "停水（“断水”）"

@@ -62,7 +62,9 @@ RULES: Final[tuple[UrgencyRule, ...]] = (
     _rule(
         URGENT,
         "涉及老人",
-        r"独居老人|孤寡老人|空巢老人|高龄老人|八十多岁|九十多岁|[89]\d岁(?:的)?老人|老人(?:无人照顾|走失|摔倒)",
+        r"独居老人|孤寡老人|空巢老人|高龄老人|[八九]十(?:多|几)?岁|[89]\d(?:多)?岁|"
+        r"(?:7\d|七十)(?:多|几)?岁(?:的)?(?:老人|老太|老大爷|奶奶|爷爷|母亲|父亲)|"
+        r"老人(?:无人照顾|走失|摔倒)",
     ),
     _rule(
         URGENT,
@@ -86,7 +88,11 @@ class UrgencySuggestion:
 
     @property
     def reason(self) -> str:
-        return "；".join(f"{r}（“{e}”）" for r, e in zip(self.reasons, self.evidence, strict=True))
+        """The reasons with the words that triggered them, unless the words are the reason."""
+        return "；".join(
+            r if e == r else f"{r}（“{e}”）"
+            for r, e in zip(self.reasons, self.evidence, strict=True)
+        )
 
 
 def suggest_urgency(text: str) -> UrgencySuggestion:
