@@ -166,6 +166,7 @@ MINXIN_PERIODIC_TASKS = [
     "minxin.supervision.tasks.raise_deadline_warnings_task",
     "minxin.supervision.tasks.escalate_supervision_orders_task",
     "minxin.supervision.tasks.apply_metric_changes_task",
+    "minxin.supervision.tasks.expire_exports_task",
 ]
 
 RATELIMIT_VIEW = "minxin.core.views.ratelimited"

@@ -11,7 +11,7 @@ import logging
 import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import IO, Any, Final
 
 from django.core.files import File
@@ -22,6 +22,7 @@ from django.utils import timezone
 from minxin.accounts.models import User
 from minxin.cases.models import Appeal
 from minxin.cases.selectors import AppealFilters, appeal_list_for
+from minxin.core.errors import ValidationFailed
 from minxin.core.masking import mask_name, mask_phone
 from minxin.notify.services import notify
 
@@ -48,6 +49,12 @@ LEDGER_COLUMNS: Final = (
     "联系电话",
 )
 CHUNK_SIZE: Final = 2000
+# Quotas: exports a user may have waiting or being built at once, the rows of one ledger (an
+# Excel sheet holds 1,048,576; a ledger is for reading, a bulk copy is another tool's job), and
+# how long a built file is kept before it is deleted (the row stays, marked expired).
+MAX_EXPORTS_IN_PROGRESS: Final = 3
+LEDGER_MAX_ROWS: Final = 200_000
+EXPORT_KEEP_DAYS: Final = 7
 BULLETIN_TOP: Final = 3
 PDF_FONT: Final = "STSong-Light"
 
@@ -111,7 +118,20 @@ def _period(params: Mapping[str, Any]) -> tuple[date, date]:
 
 
 def export_request(*, user: User, kind: ExportKind, params: Mapping[str, Any]) -> Export:
-    """Record the export and build it in the background once the caller's transaction commits."""
+    """Record the export and build it in the background once the caller's transaction commits;
+    refused while the user already has MAX_EXPORTS_IN_PROGRESS waiting or being built, and for a
+    ledger longer than LEDGER_MAX_ROWS."""
+    busy = Export.objects.filter(
+        requested_by=user, status__in=[ExportStatus.PENDING, ExportStatus.RUNNING]
+    ).count()
+    if busy >= MAX_EXPORTS_IN_PROGRESS:
+        raise ValidationFailed(f"您已有{busy}个导出正在生成，请等它们完成后再申请")
+    if kind == ExportKind.LEDGER:
+        rows = appeal_list_for(user=user, filters=ledger_filters(params)).count()
+        if rows > LEDGER_MAX_ROWS:
+            raise ValidationFailed(
+                f"筛选结果共{rows:,}条，台账最多导出{LEDGER_MAX_ROWS:,}条，请缩小筛选范围（如受理日期）"
+            )
     export = Export.objects.create(kind=kind, requested_by=user, params=dict(params))
 
     def enqueue() -> None:
@@ -369,3 +389,17 @@ _BUILDERS: Final = {
     ExportKind.BULLETIN_XLSX: _build_bulletin_xlsx,
     ExportKind.BULLETIN_PDF: _build_bulletin_pdf,
 }
+
+
+def exports_expire(*, now: datetime | None = None) -> int:
+    """Delete the files of exports built more than EXPORT_KEEP_DAYS ago and mark them expired
+    (the request stays listed); the number expired."""
+    cutoff = (now or timezone.now()) - timedelta(days=EXPORT_KEEP_DAYS)
+    expired = 0
+    for export in Export.objects.filter(status=ExportStatus.DONE, finished_at__lt=cutoff)[:500]:
+        if export.file:
+            export.file.delete(save=False)
+        export.status = ExportStatus.EXPIRED
+        export.save(update_fields=["file", "status"])
+        expired += 1
+    return expired

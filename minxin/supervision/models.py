@@ -164,6 +164,7 @@ class ExportStatus(models.TextChoices):
     RUNNING = "running", "生成中"
     DONE = "done", "已完成"
     FAILED = "failed", "失败"
+    EXPIRED = "expired", "已过期（文件已删除）"
 
 
 def export_upload_to(instance: "Export", filename: str) -> str:

@@ -53,3 +53,17 @@ def apply_metric_changes_task(reschedule: bool = True) -> int:
     if reschedule and task_backends[apply_metric_changes_task.backend].supports_defer:
         apply_metric_changes_task.using(run_after=timezone.now() + APPLY_EVERY).enqueue()
     return applied
+
+
+EXPIRE_EVERY = timedelta(hours=6)
+
+
+@task()
+def expire_exports_task(reschedule: bool = True) -> int:
+    """Delete export files past their keeping time, then book the next run."""
+    from .exports import exports_expire
+
+    expired = exports_expire()
+    if reschedule and task_backends[expire_exports_task.backend].supports_defer:
+        expire_exports_task.using(run_after=timezone.now() + EXPIRE_EVERY).enqueue()
+    return expired

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from minxin.accounts.access import staff_user
+from minxin.accounts.models import User
 from minxin.accounts.roles import Role
 from minxin.cases.forms import AppealFilterForm
 from minxin.core.errors import ValidationFailed
@@ -193,6 +194,20 @@ def bulletin(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _export_queued(
+    request: HttpRequest, user: User, kind: ExportKind, params: dict[str, Any], done: str
+) -> HttpResponse:
+    """Queue the export and go to the exports page, saying what happened (a quota refusal
+    included: the page lists what is still being built)."""
+    try:
+        export_files.export_request(user=user, kind=kind, params=params)
+    except ValidationFailed as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, done)
+    return redirect("supervision:exports")
+
+
 BULLETIN_FORMATS = {"xlsx": ExportKind.BULLETIN_XLSX, "pdf": ExportKind.BULLETIN_PDF}
 
 
@@ -205,9 +220,7 @@ def bulletin_export(request: HttpRequest) -> HttpResponse:
         raise ValidationFailed("请选择导出格式")
     period = selectors.period_from(request.POST)
     params = {"start": period.start.isoformat(), "end": period.end.isoformat()}
-    export_files.export_request(user=user, kind=kind, params=params)
-    messages.success(request, "通报正在后台生成，完成后会通知您。")
-    return redirect("supervision:exports")
+    return _export_queued(request, user, kind, params, "通报正在后台生成，完成后会通知您。")
 
 
 @login_required
@@ -220,9 +233,9 @@ def ledger_export(request: HttpRequest) -> HttpResponse:
         raise ValidationFailed("筛选条件有误，请返回诉求列表重新筛选")
     params = export_files.ledger_params(form.cleaned_data)
     if request.method == "POST":
-        export_files.export_request(user=user, kind=ExportKind.LEDGER, params=params)
-        messages.success(request, "台账正在后台生成，完成后会通知您。")
-        return redirect("supervision:exports")
+        return _export_queued(
+            request, user, ExportKind.LEDGER, params, "台账正在后台生成，完成后会通知您。"
+        )
     shown = [
         (form.fields[name].label, form.cleaned_data[name])
         for name in export_files.FILTER_KEYS

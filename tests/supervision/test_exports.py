@@ -178,3 +178,45 @@ def test_the_bulletin_page_shows_the_ranked_units(district: District):
     content = client_for(district, "supervisor").get(BULLETIN).content.decode()
     assert district.street_units[0].name in content
     assert "全区指标" in content
+
+
+def test_a_user_has_at_most_three_exports_in_progress(district: District):
+    """Without the worker (the tasks are never enqueued here) they stay pending."""
+    client = client_for(district, "supervisor")
+    for _ in range(3):
+        assert client.post(LEDGER).status_code == 302
+    response = client.post(LEDGER, follow=True)
+    assert "您已有3个导出正在生成" in response.content.decode()
+    assert Export.objects.filter(requested_by=district.user("supervisor")).count() == 3
+    # Another user's quota is their own.
+    assert client_for(district, "leader").post(LEDGER).status_code == 302
+    assert Export.objects.count() == 4
+
+
+def test_a_ledger_longer_than_the_cap_is_refused(district: District, monkeypatch):
+    from minxin.supervision import exports
+
+    monkeypatch.setattr(exports, "LEDGER_MAX_ROWS", 1)
+    appeal_new(district)
+    appeal_new(district)
+    response = client_for(district, "supervisor").post(LEDGER, follow=True)
+    assert "台账最多导出1条" in response.content.decode()
+    assert not Export.objects.exists()
+
+
+def test_old_export_files_are_deleted_and_the_request_stays_listed(
+    district: District, django_capture_on_commit_callbacks: Any
+):
+    from minxin.supervision.exports import exports_expire
+
+    client = client_for(district, "supervisor")
+    export = ledger_for(client, "", django_capture_on_commit_callbacks)
+    path = Path(export.file.path)
+    assert path.exists()
+    assert exports_expire(now=timezone.now() + timedelta(days=6)) == 0
+    assert exports_expire(now=timezone.now() + timedelta(days=8)) == 1
+    export.refresh_from_db()
+    assert export.status == ExportStatus.EXPIRED and not export.file and not path.exists()
+    link = reverse("supervision:export_download", args=[export.pk])
+    assert client.get(link).status_code == 404
+    assert "已过期" in client.get(reverse("supervision:exports")).content.decode()
