@@ -32,6 +32,7 @@ from minxin.dispatch.models import RoutingRule
 from minxin.dispatch.services import routing_rule_save
 from minxin.feedback.models import Rating
 from minxin.supervision.facts import metrics_rebuild
+from minxin.triage.duplicates import signatures_backfill
 
 from . import district as d
 from .channels import channels_seed
@@ -111,8 +112,10 @@ def seed_demo(
             added.visits,
         )
     if appeals > 0:
-        # The bulk writes above bypass the services' change rows: count the figures afresh.
+        # The bulk writes above bypass the services' change rows and triage: count the figures
+        # afresh, and store the duplicate-lookup signatures.
         metrics_rebuild()
+        signatures_backfill()
     report.seconds = time.perf_counter() - started
     return report
 

@@ -151,3 +151,37 @@ class AutoDispatchRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category} ≥ {self.min_confidence}"
+
+
+class AppealSignature(models.Model):
+    """An appeal's MinHash signature and its 8 LSH band hashes, stored when it is triaged: the
+    duplicate lookup asks the database for the appeals sharing a band (8 indexed equality
+    lookups within the time window) instead of building an index per call, so it covers every
+    stored appeal. Band hashes are unsigned 32-bit values stored shifted into a signed int."""
+
+    appeal = models.OneToOneField(
+        "cases.Appeal", primary_key=True, on_delete=models.PROTECT, related_name="+"
+    )
+    received_at = models.DateTimeField()
+    signature = models.BinaryField(max_length=128)
+    place_key = models.CharField(max_length=100, blank=True)
+    person = models.BigIntegerField(default=-1)  # a hash of the phone (-1: none)
+    b0 = models.IntegerField()
+    b1 = models.IntegerField()
+    b2 = models.IntegerField()
+    b3 = models.IntegerField()
+    b4 = models.IntegerField()
+    b5 = models.IntegerField()
+    b6 = models.IntegerField()
+    b7 = models.IntegerField()
+
+    class Meta:
+        verbose_name = "诉求文本指纹"
+        verbose_name_plural = "诉求文本指纹"
+        indexes = [
+            models.Index(fields=[f"b{i}", "received_at"], name=f"signature_band{i}")
+            for i in range(8)
+        ]
+
+    def __str__(self) -> str:
+        return str(self.appeal_id)

@@ -1,10 +1,5 @@
 """Reads of the triage app."""
 
-from datetime import datetime, timedelta
-from typing import Final
-
-from minxin.cases.models import Appeal
-from minxin.cases.workflow import AppealStatus
 from minxin.directory.models import Category
 from minxin.triage.models import (
     AutoDispatchRule,
@@ -12,11 +7,7 @@ from minxin.triage.models import (
     TriageCorrection,
     TriageSuggestion,
 )
-from minxin.triage.nlp import DuplicateIndex, Example
-from minxin.triage.nlp.places import place_key
-
-DUPLICATE_WINDOW_DAYS: Final = 90.0
-DUPLICATE_INDEX_MAX: Final = 5000
+from minxin.triage.nlp import Example
 
 
 def triage_training_examples() -> list[Example]:
@@ -33,34 +24,6 @@ def triage_training_examples() -> list[Example]:
         if top:
             latest[c.appeal_id] = Example(c.appeal.title, c.appeal.content, top)
     return list(latest.values())
-
-
-def duplicate_index_recent(
-    *, around: datetime, exclude_id: int, window_days: float = DUPLICATE_WINDOW_DAYS
-) -> DuplicateIndex:
-    """A MinHash index over the appeals received within `window_days` before `around` (at
-    most DUPLICATE_INDEX_MAX, the most recent), built per call: the screening window is short,
-    so this stays small; a district-wide persistent index is the library's `DuplicateIndex`."""
-    index = DuplicateIndex()
-    rows = (
-        Appeal.objects.filter(
-            received_at__gte=around - timedelta(days=window_days), received_at__lte=around
-        )
-        .exclude(pk=exclude_id)
-        .exclude(status__in=[AppealStatus.INVALID, AppealStatus.MERGED])
-        .order_by("-received_at")
-        .values_list("pk", "title", "content", "received_at", "place_text", "appellant_phone")
-    )[:DUPLICATE_INDEX_MAX]
-    for pk, title, content, received_at, place_text, phone in rows:
-        index.add(
-            pk,
-            title,
-            content,
-            time=received_at.timestamp(),
-            place=place_key(place_text) if place_text else None,
-            person=phone or None,
-        )
-    return index
 
 
 def category_for_path(path: str) -> Category | None:

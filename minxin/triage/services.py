@@ -20,12 +20,12 @@ from minxin.cases.workflow import AppealStatus
 from minxin.core.errors import ConcurrentEdit, IllegalTransition
 from minxin.directory.models import Region
 from minxin.dispatch.selectors import units_suggested_for
+from minxin.triage.duplicates import duplicate_index_for, signatures_store
 from minxin.triage.models import CorrectionField, TriageCorrection, TriageSuggestion
 from minxin.triage.nlp import DuplicateIndex, RegionNode, RegionTree, Suggestion, suggest
 from minxin.triage.selectors import (
     auto_dispatch_rule_for,
     category_for_path,
-    duplicate_index_recent,
 )
 
 logger = logging.getLogger(__name__)
@@ -119,9 +119,16 @@ def appeal_triage(*, appeal_id: int, auto_dispatch: bool = True) -> TriageSugges
         title=appeal.title,
         content=appeal.content,
         received_at=appeal.received_at,
-        duplicate_index=duplicate_index_recent(around=appeal.received_at, exclude_id=appeal.pk),
+        duplicate_index=duplicate_index_for(
+            title=appeal.title,
+            content=appeal.content,
+            around=appeal.received_at,
+            exclude_id=appeal.pk,
+        ),
         person=appeal.appellant_phone or None,
     )
+    # Its own signature, so later appeals find this one (the lookup above left it out).
+    signatures_store([appeal.pk])
     category = category_for_path(found.category.path)
     region = appeal.region
     if region is None and found.region is not None and found.region.region_code:

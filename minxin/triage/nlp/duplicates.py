@@ -85,7 +85,9 @@ class DuplicateIndex:
         return self._place_ids.setdefault(place, len(self._place_ids))
 
     @staticmethod
-    def _person_id(person: str | None) -> int:
+    def person_id(person: str | None) -> int:
+        """A stable 63-bit hash of who raised it (a phone), -1 for nobody: kept instead of the
+        phone itself."""
         if not person:
             return -1
         return (
@@ -111,7 +113,7 @@ class DuplicateIndex:
                 sig,
                 np.nan if time is None else time,
                 self._place_id(place),
-                self._person_id(person),
+                self.person_id(person),
             )
         )
         for b, bk in enumerate(band_keys(sig)):
@@ -125,9 +127,10 @@ class DuplicateIndex:
         sigs: npt.NDArray[np.uint32],
         times: npt.NDArray[np.float64],
         places: Sequence[str | None],
-        persons: Sequence[str | None],
+        persons: Sequence[str | None] | npt.NDArray[np.int64],
     ) -> None:
-        """Bulk load (index rebuilds, benchmarks): signatures computed by the caller."""
+        """Bulk load (index rebuilds, benchmarks, the database's candidates): signatures
+        computed by the caller; `persons` as given to `add`, or already as `person_id`s."""
         self.compact()
         self.keys = np.concatenate([self.keys, keys.astype(np.int64)])
         self.sigs = np.vstack([self.sigs, sigs.astype(np.uint32)])
@@ -135,9 +138,12 @@ class DuplicateIndex:
         self.places = np.concatenate(
             [self.places, np.array([self._place_id(p) for p in places], dtype=np.int32)]
         )
-        self.persons = np.concatenate(
-            [self.persons, np.array([self._person_id(p) for p in persons], dtype=np.int64)]
+        ids = (
+            persons.astype(np.int64)
+            if isinstance(persons, np.ndarray)
+            else np.array([self.person_id(p) for p in persons], dtype=np.int64)
         )
+        self.persons = np.concatenate([self.persons, ids])
         self._rebuild_bands()
 
     def compact(self) -> None:
@@ -211,7 +217,7 @@ class DuplicateIndex:
             keep &= self.keys[rows] != exclude_key
         rows, sims = rows[keep], sims[keep]
         order = np.argsort(-sims, kind="stable")[:limit]
-        me = self._person_id(person)
+        me = self.person_id(person)
         out: list[DuplicateCandidate] = []
         for i in order:
             r = rows[i]

@@ -74,6 +74,9 @@ class Command(BaseCommand):
         e.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
         e.add_argument("--folds", type=int, default=5)
         e.add_argument("--seed", type=int, default=0)
+        sub.add_parser(
+            "signatures", help="store the duplicate-lookup signatures of appeals that have none"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
@@ -86,6 +89,10 @@ class Command(BaseCommand):
                 self._hotspots(options["input"], options["output"], options["window_days"])
             elif action == "evaluate":
                 self._evaluate(options)
+            elif action == "signatures":
+                from minxin.triage.duplicates import signatures_backfill
+
+                self.stdout.write(f"stored {signatures_backfill()} signatures")
         except InputError as e:
             raise CommandError(str(e), returncode=2) from None
 

@@ -1,0 +1,128 @@
+"""The duplicate lookup over every stored appeal.
+
+Each triaged appeal's MinHash signature and its LSH band hashes are stored (AppealSignature).
+A lookup asks the database for the appeals of the time window that share at least one band
+with the new text — eight indexed equality lookups, whatever the number of stored appeals —
+then scores those few candidates with the library's DuplicateIndex (similarity, place, person),
+so the app and the `minxin.triage` library answer alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from functools import reduce
+from operator import or_
+from typing import Final
+
+import numpy as np
+from django.db.models import Q
+
+from minxin.cases.models import Appeal
+from minxin.cases.workflow import AppealStatus
+from minxin.triage.nlp.duplicates import (
+    BANDS,
+    MAX_PER_BAND,
+    NUM_PERM,
+    DuplicateIndex,
+    band_keys,
+    signature,
+)
+from minxin.triage.nlp.places import place_key
+
+from .models import AppealSignature
+
+DUPLICATE_WINDOW_DAYS: Final = 90.0
+MAX_CANDIDATES: Final = BANDS * MAX_PER_BAND
+BATCH: Final = 2000
+_SHIFT: Final = 2**31  # band hashes are unsigned 32-bit; the columns are signed
+_NOT_DUPLICATES: Final = (AppealStatus.INVALID, AppealStatus.MERGED)
+
+
+def _band_values(sig: np.ndarray) -> dict[str, int]:
+    return {f"b{i}": int(b) - _SHIFT for i, b in enumerate(band_keys(sig))}
+
+
+def signatures_store(appeal_ids: Iterable[int]) -> int:
+    """Compute and store (or refresh) the signatures of these appeals; the number stored."""
+    rows = []
+    for pk, title, content, received_at, place_text, phone in Appeal.objects.filter(
+        pk__in=list(appeal_ids)
+    ).values_list("pk", "title", "content", "received_at", "place_text", "appellant_phone"):
+        sig = signature(title, content)
+        rows.append(
+            AppealSignature(
+                appeal_id=pk,
+                received_at=received_at,
+                signature=sig.astype(np.uint32).tobytes(),
+                place_key=place_key(place_text)[:100] if place_text else "",
+                person=DuplicateIndex.person_id(phone or None),
+                **_band_values(sig),
+            )
+        )
+    AppealSignature.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["appeal"],
+        update_fields=["received_at", "signature", "place_key", "person"]
+        + [f"b{i}" for i in range(BANDS)],
+    )
+    return len(rows)
+
+
+def signatures_backfill(*, batch: int = BATCH) -> int:
+    """Store the signatures of the appeals that have none (after an upgrade or a bulk load);
+    the number stored. Walks the appeals by id, one batch at a time."""
+    done, last = 0, 0
+    while True:
+        ids = list(
+            Appeal.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:batch]
+        )
+        if not ids:
+            return done
+        last = ids[-1]
+        have = set(
+            AppealSignature.objects.filter(appeal_id__in=ids).values_list("appeal_id", flat=True)
+        )
+        done += signatures_store(pk for pk in ids if pk not in have)
+
+
+def duplicate_index_for(
+    *,
+    title: str,
+    content: str,
+    around: datetime,
+    exclude_id: int | None = None,
+    window_days: float = DUPLICATE_WINDOW_DAYS,
+) -> DuplicateIndex:
+    """A small DuplicateIndex of the stored appeals received within `window_days` before
+    `around` that share an LSH band with this text (the newest MAX_CANDIDATES), ready for
+    `query`; invalid and merged appeals are left out."""
+    bands = _band_values(signature(title, content))
+    candidates = AppealSignature.objects.filter(
+        reduce(or_, (Q(**{name: value}) for name, value in bands.items())),
+        received_at__gte=around - timedelta(days=window_days),
+        received_at__lte=around,
+    )
+    if exclude_id is not None:
+        candidates = candidates.exclude(appeal_id=exclude_id)
+    rows = (
+        candidates.exclude(appeal__status__in=_NOT_DUPLICATES)
+        .order_by("-received_at")
+        .values_list("appeal_id", "signature", "received_at", "place_key", "person")[
+            :MAX_CANDIDATES
+        ]
+    )
+    index = DuplicateIndex()
+    found = list(rows)
+    if not found:
+        return index
+    keys, sigs, times, places, persons = zip(*found, strict=True)
+    index.add_signatures(
+        np.array(keys, dtype=np.int64),
+        np.frombuffer(b"".join(bytes(s) for s in sigs), dtype=np.uint32).reshape(-1, NUM_PERM),
+        np.array([t.timestamp() for t in times], dtype=np.float64),
+        [p or None for p in places],
+        np.array(persons, dtype=np.int64),
+    )
+    return index
