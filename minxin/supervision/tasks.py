@@ -6,6 +6,7 @@ from django.utils import timezone
 from django_tasks import task, task_backends
 
 from .facts import metric_facts_apply
+from .selectors import dashboard_live_refresh
 from .services import supervision_orders_escalate
 from .warnings import deadline_warnings_raise
 
@@ -48,8 +49,10 @@ APPLY_EVERY = timedelta(minutes=1)
 @task()
 def apply_metric_changes_task(reschedule: bool = True) -> int:
     """Bring the pre-aggregated figures up to date with the appeals changed since the last run
-    (readers do it too; this keeps what they find to do small), then book the next run."""
+    (readers do it too; this keeps what they find to do small) and refresh the dashboard's
+    open-appeal figures, then book the next run."""
     applied = metric_facts_apply()
+    dashboard_live_refresh()
     if reschedule and task_backends[apply_metric_changes_task.backend].supports_defer:
         apply_metric_changes_task.using(run_after=timezone.now() + APPLY_EVERY).enqueue()
     return applied

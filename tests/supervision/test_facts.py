@@ -17,6 +17,7 @@ from minxin.supervision.facts import COUNTERS, metric_facts_apply, metrics_rebui
 from minxin.supervision.metrics import rates_for
 from minxin.supervision.models import MetricCell
 from minxin.supervision.selectors import Period, dashboard_for
+from minxin.supervision.tasks import apply_metric_changes_task
 from tests.builders import District, appeal_in, appeal_new
 
 
@@ -172,7 +173,7 @@ def test_a_page_applies_one_batch_and_says_the_rest_is_being_counted(
     assert "正在计入统计" not in client.get("/console/supervision/").content.decode()
 
 
-def test_the_open_appeal_figures_are_cached_for_half_a_minute(district: District) -> None:
+def test_the_open_appeal_figures_are_cached_and_refreshed_by_the_task(district: District) -> None:
     from django.core.cache import cache
 
     today = timezone.localdate()
@@ -183,3 +184,10 @@ def test_the_open_appeal_figures_are_cached_for_half_a_minute(district: District
     assert dashboard_for(period=period, now=timezone.now()).sla.open == before + 1
     cache.clear()
     assert dashboard_for(period=period).sla.open == before + 1
+    # The periodic task refreshes the default period's (the last 30 days).
+    default = Period(today - timedelta(days=29), today)
+    assert dashboard_for(period=default).sla.open == before + 1
+    appeal_in(district, AppealStatus.IN_PROGRESS)
+    assert dashboard_for(period=default).sla.open == before + 1
+    apply_metric_changes_task.enqueue(reschedule=False)
+    assert dashboard_for(period=default).sla.open == before + 2
