@@ -16,9 +16,10 @@ is still ahead (an index range on the deadline), so those are exact too. See doc
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from typing import Any, Final
 
 from django.db import connection, transaction
@@ -85,8 +86,14 @@ Cell = tuple[str, str, str]  # (dim, day ISO, key)
 Contribution = dict[Cell, dict[str, int]]
 
 
+@functools.cache
+def _district_tz() -> tzinfo:
+    return timezone.get_default_timezone()
+
+
 def _day(moment: datetime) -> str:
-    return timezone.localtime(moment).date().isoformat()
+    """The district's local day (settings.TIME_ZONE), as the periods are."""
+    return moment.astimezone(_district_tz()).date().isoformat()
 
 
 def _k(value: Any) -> str:
