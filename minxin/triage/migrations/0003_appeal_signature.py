@@ -5,34 +5,51 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0004_changed_appeal_due_indexes'),
-        ('triage', '0002_suggestion_autodispatch'),
+        ("cases", "0004_changed_appeal_due_indexes"),
+        ("triage", "0002_suggestion_autodispatch"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AppealSignature',
+            name="AppealSignature",
             fields=[
-                ('appeal', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, primary_key=True, related_name='+', serialize=False, to='cases.appeal')),
-                ('received_at', models.DateTimeField()),
-                ('signature', models.BinaryField(max_length=128)),
-                ('place_key', models.CharField(blank=True, max_length=100)),
-                ('person', models.BigIntegerField(default=-1)),
-                ('b0', models.IntegerField()),
-                ('b1', models.IntegerField()),
-                ('b2', models.IntegerField()),
-                ('b3', models.IntegerField()),
-                ('b4', models.IntegerField()),
-                ('b5', models.IntegerField()),
-                ('b6', models.IntegerField()),
-                ('b7', models.IntegerField()),
+                (
+                    "appeal",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        primary_key=True,
+                        related_name="+",
+                        serialize=False,
+                        to="cases.appeal",
+                    ),
+                ),
+                ("received_at", models.DateTimeField()),
+                ("signature", models.BinaryField(max_length=128)),
+                ("place_key", models.CharField(blank=True, max_length=100)),
+                ("person", models.BigIntegerField(default=-1)),
+                ("b0", models.IntegerField()),
+                ("b1", models.IntegerField()),
+                ("b2", models.IntegerField()),
+                ("b3", models.IntegerField()),
+                ("b4", models.IntegerField()),
+                ("b5", models.IntegerField()),
+                ("b6", models.IntegerField()),
+                ("b7", models.IntegerField()),
             ],
             options={
-                'verbose_name': '诉求文本指纹',
-                'verbose_name_plural': '诉求文本指纹',
-                'indexes': [models.Index(fields=['b0', 'received_at'], name='signature_band0'), models.Index(fields=['b1', 'received_at'], name='signature_band1'), models.Index(fields=['b2', 'received_at'], name='signature_band2'), models.Index(fields=['b3', 'received_at'], name='signature_band3'), models.Index(fields=['b4', 'received_at'], name='signature_band4'), models.Index(fields=['b5', 'received_at'], name='signature_band5'), models.Index(fields=['b6', 'received_at'], name='signature_band6'), models.Index(fields=['b7', 'received_at'], name='signature_band7')],
+                "verbose_name": "诉求文本指纹",
+                "verbose_name_plural": "诉求文本指纹",
+                "indexes": [
+                    models.Index(fields=["b0", "received_at"], name="signature_band0"),
+                    models.Index(fields=["b1", "received_at"], name="signature_band1"),
+                    models.Index(fields=["b2", "received_at"], name="signature_band2"),
+                    models.Index(fields=["b3", "received_at"], name="signature_band3"),
+                    models.Index(fields=["b4", "received_at"], name="signature_band4"),
+                    models.Index(fields=["b5", "received_at"], name="signature_band5"),
+                    models.Index(fields=["b6", "received_at"], name="signature_band6"),
+                    models.Index(fields=["b7", "received_at"], name="signature_band7"),
+                ],
             },
         ),
     ]
