@@ -14,9 +14,19 @@ CREATE TRIGGER cases_appealevent_append_only
     BEFORE UPDATE OR DELETE ON cases_appealevent
     FOR EACH ROW EXECUTE FUNCTION minxin_append_only();
 """
+# The function is shared by other apps' append-only tables (board, suggestions): it goes only
+# when no trigger uses it any more.
 DROP = """
 DROP TRIGGER IF EXISTS cases_appealevent_append_only ON cases_appealevent;
-DROP FUNCTION IF EXISTS minxin_append_only();
+DO $$
+BEGIN
+    IF NOT EXISTS (
+        SELECT 1 FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid
+        WHERE p.proname = 'minxin_append_only'
+    ) THEN
+        DROP FUNCTION IF EXISTS minxin_append_only();
+    END IF;
+END $$;
 """
 
 
