@@ -23,6 +23,7 @@ from datetime import date, datetime, tzinfo
 from typing import Any, Final
 
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from minxin.cases.models import (
@@ -361,22 +362,37 @@ def _cells_add(delta: Contribution) -> None:
             cursor.execute(sql, params)
 
 
-def _lock() -> None:
+def _lock(pk: int = 1) -> None:
     now = timezone.now()
-    if not MetricsLock.objects.filter(pk=1).update(applied_at=now):
-        MetricsLock.objects.bulk_create([MetricsLock(pk=1, applied_at=now)], ignore_conflicts=True)
-        MetricsLock.objects.filter(pk=1).update(applied_at=now)
+    if not MetricsLock.objects.filter(pk=pk).update(applied_at=now):
+        MetricsLock.objects.bulk_create([MetricsLock(pk=pk, applied_at=now)], ignore_conflicts=True)
+        MetricsLock.objects.filter(pk=pk).update(applied_at=now)
+
+
+Part = tuple[int, int]  # (i, n): the changes of the appeals whose id % n == i
 
 
 @transaction.atomic
-def _apply_batch(size: int) -> int:
-    _lock()  # a write first: appliers take turns, on SQLite as on PostgreSQL
-    marks = list(ChangedAppeal.objects.order_by("pk").values_list("pk", "appeal_id")[:size])
+def _apply_batch(size: int, part: Part | None = None) -> int:
+    # A write first: appliers take turns, on SQLite as on PostgreSQL (one lock per part).
+    _lock(1 if part is None else 100 + part[1] * 10 + part[0])
+    pending = ChangedAppeal.objects.order_by("pk")
+    if part is not None:
+        pending = pending.alias(rest=F("appeal_id") % part[1]).filter(rest=part[0])
+    marks = list(pending.values_list("pk", "appeal_id")[:size])
     if not marks:
         return 0
     ids = {appeal_id for _, appeal_id in marks}
-    # Appeals merged into a changed one take their groups from it.
-    ids |= set(Appeal.objects.filter(merged_into_id__in=ids).values_list("pk", flat=True))
+    # Appeals merged into a changed one take their groups from it. A part hands them to the
+    # part they belong to (a change row each), so no appeal is ever counted by two appliers.
+    dependents = set(Appeal.objects.filter(merged_into_id__in=ids).values_list("pk", flat=True))
+    if part is None:
+        ids |= dependents
+    else:
+        ChangedAppeal.objects.bulk_create(
+            [ChangedAppeal(appeal_id=pk) for pk in dependents if pk % part[1] != part[0]]
+        )
+        ids |= {pk for pk in dependents if pk % part[1] == part[0]}
     new = _facts_compute(ids)
     old = dict(AppealFact.objects.filter(appeal_id__in=ids).values_list("appeal_id", "data"))
     delta: Contribution = {}
@@ -405,14 +421,20 @@ def _apply_batch(size: int) -> int:
     return len(marks)
 
 
-def metric_facts_apply(*, batch: int | None = None, max_batches: int | None = None) -> int:
+def metric_facts_apply(
+    *, batch: int | None = None, max_batches: int | None = None, part: Part | None = None
+) -> int:
     """Apply pending appeal changes to the cells (all of them, or at most `max_batches`
-    batches of `batch`, BATCH by default); the number of change rows applied."""
+    batches of `batch`, BATCH by default); the number of change rows applied.
+
+    `part=(i, n)` applies only the changes of appeals whose id % n == i, so that n processes
+    can recount a bulk load side by side (`minxin metrics_rebuild --workers n`); run them alone,
+    not beside the unpartitioned appliers."""
     if not ChangedAppeal.objects.exists():  # the common case for a reader: nothing to do
         return 0
     batch = batch or BATCH
     done = batches = 0
-    while (max_batches is None or batches < max_batches) and (n := _apply_batch(batch)):
+    while (max_batches is None or batches < max_batches) and (n := _apply_batch(batch, part)):
         done += n
         batches += 1
     return done
@@ -424,9 +446,10 @@ def metric_changes_pending() -> int:
     return ChangedAppeal.objects.count()
 
 
-def metrics_rebuild(*, batch: int = BATCH) -> int:
+def metrics_rebuild(*, batch: int = BATCH, apply: bool = True) -> int:
     """Recount every cell from the appeals (after a bulk load that wrote no change rows, or to
-    check the cells): the number of appeals counted."""
+    check the cells): the number of appeals counted. With `apply=False` it only empties the
+    cells and queues every appeal, for partitioned appliers to count."""
     with transaction.atomic():
         _lock()
         MetricCell.objects.all().delete()
@@ -439,4 +462,4 @@ def metrics_rebuild(*, batch: int = BATCH) -> int:
                 f"SELECT id, %s FROM {Appeal._meta.db_table}",
                 [timezone.now()],
             )
-    return metric_facts_apply(batch=batch)
+    return metric_facts_apply(batch=batch) if apply else 0

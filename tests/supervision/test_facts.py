@@ -47,6 +47,13 @@ def test_applied_changes_equal_a_recount_after_every_kind_of_history(district: D
     assert incremental, "the histories must have been counted"
     metrics_rebuild()
     assert cells() == incremental
+    # Counted in two parts (as two processes would), merged duplicates handed over: the same.
+    metrics_rebuild(apply=False)
+    assert not cells()
+    metric_facts_apply(part=(0, 2))
+    metric_facts_apply(part=(1, 2))
+    metric_facts_apply()  # nothing left: the parts counted every appeal once
+    assert cells() == incremental
     # Applying an appeal again (a spurious change row) changes nothing.
     ChangedAppeal.objects.bulk_create([ChangedAppeal(appeal_id=follow_up.pk)])
     metric_facts_apply()
@@ -191,3 +198,14 @@ def test_the_open_appeal_figures_are_cached_and_refreshed_by_the_task(district: 
     assert dashboard_for(period=default).sla.open == before + 1
     apply_metric_changes_task.enqueue(reschedule=False)
     assert dashboard_for(period=default).sla.open == before + 2
+
+
+def test_parallel_recounts_need_postgresql(district: District) -> None:
+    import pytest
+    from django.core.management import CommandError, call_command
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        pytest.skip("the refusal is SQLite's; PostgreSQL runs the workers")
+    with pytest.raises(CommandError, match="需要 PostgreSQL"):
+        call_command("metrics_rebuild", workers=2)
