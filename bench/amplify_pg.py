@@ -3,6 +3,9 @@ time, for the 10,000,000-appeal dashboard benchmark.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/minxin_bench_10m \\
         .venv/bin/python bench/amplify_pg.py --copies 9 --shift-days 91
+    # one more copy of the seed only (ids up to 1,000,000), the tenth, 910 days back:
+    ... bench/amplify_pg.py --copies 1 --start 10 --source-max-id 1000000
+    minxin metrics_rebuild --pending-only --workers 2
 
 `seed_demo` writes about 900 appeals/s with their whole history (3 hours for 10 million on this
 machine), so the 10M database is made from a 1M seed: copy k (1..N) of every closed appeal
@@ -36,6 +39,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--copies", type=int, default=9)
     parser.add_argument("--shift-days", type=int, default=91)
+    parser.add_argument("--start", type=int, default=1, help="number of the first copy")
+    parser.add_argument(
+        "--source-max-id", type=int, default=0, help="copy only appeals up to this id (the seed)"
+    )
     args = parser.parse_args()
 
     import django
@@ -64,7 +71,9 @@ def main() -> None:
         cursor.execute("DROP TABLE IF EXISTS bench_copy_ids")
         cursor.execute(
             "CREATE UNLOGGED TABLE bench_copy_ids AS SELECT a.id FROM cases_appeal a "
-            f"WHERE a.status NOT IN ({open_list}) AND (a.merged_into_id IS NULL OR EXISTS "
+            f"WHERE a.status NOT IN ({open_list}) "
+            + (f"AND a.id <= {args.source_max_id} " if args.source_max_id else "")
+            + "AND (a.merged_into_id IS NULL OR EXISTS "
             "(SELECT 1 FROM cases_appeal t WHERE t.id = a.merged_into_id "
             f"AND t.status NOT IN ({open_list})))"
         )
@@ -95,7 +104,7 @@ def main() -> None:
                     out.append(name)
             return ", ".join(out)
 
-        for k in range(1, args.copies + 1):
+        for k in range(args.start, args.start + args.copies):
             started = time.perf_counter()
             with transaction.atomic():
                 for table in tables:
