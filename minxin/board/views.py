@@ -5,8 +5,6 @@ added when it submits an appeal or proves one with tracking number and query cod
 query code nor the phone ever appears in a URL. Views are thin: parse, one selector or service,
 render; a domain error re-renders the page with its Chinese message and 4xx status."""
 
-import re
-import uuid
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
@@ -28,6 +26,7 @@ from minxin.cases.services import AppealDraft
 from minxin.cases.workflow import OPEN_STATUSES, AppealStatus, Satisfaction
 from minxin.core.errors import MinxinError, NotFound
 from minxin.core.pagination import paginate
+from minxin.core.session import APPEAL_GRANTS_KEY, grant, grants, is_one_time_key, one_time_key_new
 from minxin.feedback.services import COMMENT_MAX, rating_submit
 from minxin.intake.services import appeal_receive
 
@@ -48,26 +47,10 @@ from .selectors import (
 )
 from .services import appeal_support, post_create, supporter_hash
 
-GRANTS_KEY = "track_grants"
-GRANTS_MAX = 20
 RECEIPT_KEY = "board_receipt"
 SUBMIT_FIELDS = ("kind", "title", "content", "place_text", "appellant_name", "appellant_phone")
-_KEY_RE = re.compile(r"^[0-9a-f]{32}$")
 
 View = Callable[..., HttpResponse]
-
-
-# --- grants held by the session ----------------------------------------------------------
-
-
-def _grants(session: SessionBase) -> list[int]:
-    raw = session.get(GRANTS_KEY, [])
-    return [g for g in raw if isinstance(g, int)] if isinstance(raw, list) else []
-
-
-def _grant(session: SessionBase, appeal_id: int) -> None:
-    grants = [g for g in _grants(session) if g != appeal_id] + [appeal_id]
-    session[GRANTS_KEY] = grants[-GRANTS_MAX:]
 
 
 # --- pages -------------------------------------------------------------------------------
@@ -82,9 +65,9 @@ def home(request: HttpRequest) -> HttpResponse:
 @ratelimit(key="ip", rate="10/h", method="POST", block=True)
 def submit(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
-        return _submit_page(request, values={}, submission_key=uuid.uuid4().hex)
+        return _submit_page(request, values={}, submission_key=one_time_key_new())
     key = request.POST.get("submission_key", "")
-    submission_key = key if _KEY_RE.match(key) else None
+    submission_key = key if is_one_time_key(key) else None
     try:
         result = appeal_receive(
             actor=Actor.citizen(),
@@ -96,12 +79,12 @@ def submit(request: HttpRequest) -> HttpResponse:
         return _submit_page(
             request,
             values=request.POST,
-            submission_key=submission_key or uuid.uuid4().hex,
+            submission_key=submission_key or one_time_key_new(),
             error=exc.message,
             status=exc.status_code,
         )
     appeal = result.appeal
-    _grant(request.session, appeal.pk)
+    grant(request.session, APPEAL_GRANTS_KEY, appeal.pk)
     request.session[RECEIPT_KEY] = {
         "tracking_number": appeal.tracking_number,
         "query_code": appeal.query_code,
@@ -171,7 +154,7 @@ def track(request: HttpRequest) -> HttpResponse:
             {"tracking_number": tracking_number, "error": exc.message},
             status=exc.status_code,
         )
-    _grant(request.session, appeal.pk)
+    grant(request.session, APPEAL_GRANTS_KEY, appeal.pk)
     return redirect("board:track_detail", tracking_number=appeal.tracking_number)
 
 
@@ -179,7 +162,7 @@ def track(request: HttpRequest) -> HttpResponse:
 def track_detail(request: HttpRequest, tracking_number: str) -> HttpResponse:
     try:
         view = citizen_appeal_view(
-            tracking_number=tracking_number, granted_ids=_grants(request.session)
+            tracking_number=tracking_number, granted_ids=grants(request.session, APPEAL_GRANTS_KEY)
         )
     except NotFound:
         return redirect("board:track")  # the same answer whether the number exists or not
@@ -189,7 +172,7 @@ def track_detail(request: HttpRequest, tracking_number: str) -> HttpResponse:
 @never_cache
 @require_POST
 def rate(request: HttpRequest, tracking_number: str) -> HttpResponse:
-    granted = _grants(request.session)
+    granted = grants(request.session, APPEAL_GRANTS_KEY)
     view = citizen_appeal_view(tracking_number=tracking_number, granted_ids=granted)  # or 404
     satisfaction = request.POST.get("satisfaction", "")
     comment = request.POST.get("comment", "")
@@ -234,7 +217,7 @@ def photo(request: HttpRequest, tracking_number: str, attachment_id: int) -> Fil
     attachment = attachment_get_for_grant(
         tracking_number=tracking_number,
         attachment_id=attachment_id,
-        granted_ids=_grants(request.session),
+        granted_ids=grants(request.session, APPEAL_GRANTS_KEY),
     )
     try:
         handle = attachment.file.open("rb")
@@ -258,10 +241,10 @@ POST_FIELDS = ("nickname", "kind", "title", "content", "phone")
 def _supporter(session: SessionBase, *, create: bool) -> str:
     """This reader's salted 附议 identity; a random id kept in the session, never the IP."""
     reader = session.get(READER_KEY)
-    if not isinstance(reader, str) or not _KEY_RE.match(reader):
+    if not is_one_time_key(reader):
         if not create:
             return ""
-        reader = uuid.uuid4().hex
+        reader = one_time_key_new()
         session[READER_KEY] = reader
     return supporter_hash(reader_id=reader)
 
@@ -325,9 +308,9 @@ def post_support(request: HttpRequest, post_id: int) -> HttpResponse:
 @ratelimit(key="ip", rate="10/h", method="POST", block=True)
 def post_new(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
-        return _post_page(request, values={}, submission_key=uuid.uuid4().hex)
+        return _post_page(request, values={}, submission_key=one_time_key_new())
     key = request.POST.get("submission_key", "")
-    submission_key = key if _KEY_RE.match(key) else None
+    submission_key = key if is_one_time_key(key) else None
     try:
         result = post_create(
             nickname=request.POST.get("nickname", ""),
@@ -342,12 +325,12 @@ def post_new(request: HttpRequest) -> HttpResponse:
         return _post_page(
             request,
             values=request.POST,
-            submission_key=submission_key or uuid.uuid4().hex,
+            submission_key=submission_key or one_time_key_new(),
             error=exc.message,
             status=exc.status_code,
         )
     appeal = result.post.appeal
-    _grant(request.session, appeal.pk)
+    grant(request.session, APPEAL_GRANTS_KEY, appeal.pk)
     request.session[RECEIPT_KEY] = {
         "tracking_number": appeal.tracking_number,
         "query_code": appeal.query_code,

@@ -6,14 +6,11 @@ No account for the proposer: what a browser may see is the list of suggestion id
 session, added when it submits one or proves one with number and query code. Neither the code
 nor the phone ever appears in a URL. Views are thin: parse, one selector or service, render."""
 
-import re
-import uuid
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,6 +24,7 @@ from minxin.accounts.roles import Role
 from minxin.cases.permissions import Actor
 from minxin.core.errors import MinxinError, NotFound, ValidationFailed
 from minxin.core.pagination import paginate
+from minxin.core.session import APPEAL_GRANTS_KEY, grant, grants, is_one_time_key, one_time_key_new
 from minxin.directory.models import Unit
 from minxin.supervision.selectors import period_from
 
@@ -43,28 +41,9 @@ from .workflow import (
 )
 
 GRANTS_KEY = "suggestion_grants"
-GRANTS_MAX = 20
 RECEIPT_KEY = "suggestion_receipt"
-# The board's key for the appeals a browser may follow (minxin.board.views.GRANTS_KEY; board
-# sits above this app, so it is named, not imported): a proposer whose suggestion became an
-# appeal may follow and rate that appeal on the board's pages.
-BOARD_GRANTS_KEY = "track_grants"
 SUBMIT_FIELDS = ("field", "title", "content", "proposer_name", "proposer_phone")
 DASHBOARD_ROLES = (Role.SUPERVISOR, Role.LEADER, Role.ADMIN)
-_KEY_RE = re.compile(r"^[0-9a-f]{32}$")
-
-
-# --- grants held by the session ----------------------------------------------------------
-
-
-def _grants(session: SessionBase, key: str = GRANTS_KEY) -> list[int]:
-    raw = session.get(key, [])
-    return [g for g in raw if isinstance(g, int)] if isinstance(raw, list) else []
-
-
-def _grant(session: SessionBase, item_id: int, key: str = GRANTS_KEY) -> None:
-    grants = [g for g in _grants(session, key) if g != item_id] + [item_id]
-    session[key] = grants[-GRANTS_MAX:]
 
 
 # --- the citizen's pages ------------------------------------------------------------------
@@ -75,9 +54,9 @@ def _grant(session: SessionBase, item_id: int, key: str = GRANTS_KEY) -> None:
 @ratelimit(key="ip", rate="10/h", method="POST", block=True)
 def submit(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
-        return _submit_page(request, values={}, submission_key=uuid.uuid4().hex)
+        return _submit_page(request, values={}, submission_key=one_time_key_new())
     key = request.POST.get("submission_key", "")
-    submission_key = key if _KEY_RE.match(key) else None
+    submission_key = key if is_one_time_key(key) else None
     post = request.POST
     try:
         result = services.suggestion_submit(
@@ -95,12 +74,12 @@ def submit(request: HttpRequest) -> HttpResponse:
         return _submit_page(
             request,
             values=post,
-            submission_key=submission_key or uuid.uuid4().hex,
+            submission_key=submission_key or one_time_key_new(),
             error=exc.message,
             status=exc.status_code,
         )
     suggestion = result.suggestion
-    _grant(request.session, suggestion.pk)
+    grant(request.session, GRANTS_KEY, suggestion.pk)
     request.session[RECEIPT_KEY] = {
         "tracking_number": suggestion.tracking_number,
         "query_code": suggestion.query_code,
@@ -155,7 +134,7 @@ def track(request: HttpRequest) -> HttpResponse:
             {"tracking_number": tracking_number, "error": exc.message},
             status=exc.status_code,
         )
-    _grant(request.session, suggestion.pk)
+    grant(request.session, GRANTS_KEY, suggestion.pk)
     return redirect("suggestions:track_detail", tracking_number=suggestion.tracking_number)
 
 
@@ -163,12 +142,13 @@ def track(request: HttpRequest) -> HttpResponse:
 def track_detail(request: HttpRequest, tracking_number: str) -> HttpResponse:
     try:
         view = selectors.citizen_suggestion_view(
-            tracking_number=tracking_number, granted_ids=_grants(request.session)
+            tracking_number=tracking_number, granted_ids=grants(request.session, GRANTS_KEY)
         )
     except NotFound:
         return redirect("suggestions:track")  # the same answer whether it exists or not
     if view.appeal is not None:
-        _grant(request.session, view.appeal.pk, key=BOARD_GRANTS_KEY)
+        # A proposer whose suggestion became an appeal may follow and rate it on the board.
+        grant(request.session, APPEAL_GRANTS_KEY, view.appeal.pk)
     return render(request, "suggestions/detail.html", {"view": view, "s": view.suggestion})
 
 

@@ -4,8 +4,6 @@ matters, HTMX "add a matter"), and one visit with each matter's appeal and its s
 Thin: parse, one selector or service, render; a domain error re-renders the form with its
 Chinese message and 4xx status, keeping what was typed and the same one-time key."""
 
-import re
-import uuid
 from datetime import date, datetime
 from typing import Any
 
@@ -23,12 +21,12 @@ from minxin.cases.models import AppealKind
 from minxin.cases.permissions import Actor
 from minxin.core.errors import MinxinError, ValidationFailed
 from minxin.core.pagination import paginate
+from minxin.core.session import is_one_time_key, one_time_key_new
 from minxin.directory.models import Region, Unit
 
 from . import selectors, services
 from .models import NOTES_MAX, PLACE_MAX, TEXT_MAX
 
-_KEY_RE = re.compile(r"^[0-9a-f]{32}$")
 MATTER_FIELDS = ("kind", "title", "content", "name", "phone")
 
 
@@ -88,10 +86,10 @@ def visit_list(request: HttpRequest) -> HttpResponse:
 def visit_new(request: HttpRequest) -> HttpResponse:
     user = _recorder(request)
     if request.method != "POST":
-        return _form_page(request, user=user, posted=None, submission_key=uuid.uuid4().hex)
+        return _form_page(request, user=user, posted=None, submission_key=one_time_key_new())
     post = request.POST
     key = post.get("submission_key", "")
-    submission_key = key if _KEY_RE.match(key) else None
+    submission_key = key if is_one_time_key(key) else None
     try:
         draft, matters = _parse(post)
         recorded = services.visit_record(
@@ -102,7 +100,7 @@ def visit_new(request: HttpRequest) -> HttpResponse:
             request,
             user=user,
             posted=post,
-            submission_key=submission_key or uuid.uuid4().hex,
+            submission_key=submission_key or one_time_key_new(),
             error=error.message,
             status=error.status_code,
         )

@@ -1,0 +1,34 @@
+"""What a citizen's browser session holds for the public pages: the records it may follow (a
+grant, given by the receipt or by the tracking number + query code, never by the URL), and the
+one-time keys that make a resubmitted form find what it already created."""
+
+import re
+import uuid
+from typing import Final, TypeGuard
+
+from django.contrib.sessions.backends.base import SessionBase
+
+# The appeals a browser may follow on the board's pages; other apps grant them too (a
+# suggestion that became an appeal), so the key is shared here.
+APPEAL_GRANTS_KEY: Final = "track_grants"
+GRANTS_MAX: Final = 20  # the most recent ones; older grants are forgotten
+_ONE_TIME_KEY: Final = re.compile(r"^[0-9a-f]{32}$")
+
+
+def grants(session: SessionBase, key: str) -> list[int]:
+    raw = session.get(key, [])
+    return [g for g in raw if isinstance(g, int)] if isinstance(raw, list) else []
+
+
+def grant(session: SessionBase, key: str, item_id: int) -> None:
+    held = [g for g in grants(session, key) if g != item_id] + [item_id]
+    session[key] = held[-GRANTS_MAX:]
+
+
+def one_time_key_new() -> str:
+    return uuid.uuid4().hex
+
+
+def is_one_time_key(value: object) -> TypeGuard[str]:
+    """A key this module could have made (anything else is ignored, not trusted)."""
+    return isinstance(value, str) and bool(_ONE_TIME_KEY.match(value))
