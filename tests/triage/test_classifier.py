@@ -66,3 +66,20 @@ def test_full_suggestion(installed_model):
     assert s.validity.valid
     assert s.region is not None and s.region.region_code == "A3-01-01"
     assert {p.kind for p in s.personal_data["content"]} == {"name", "phone"}
+
+
+def test_a_model_of_an_older_recipe_is_retrained(small_model, tmp_path, monkeypatch):
+    from minxin.triage.nlp import engine
+
+    path = tmp_path / "m.npz"
+    small_model.save(path)
+    with np.load(path) as z:
+        fields = dict(z)
+    fields["format_version"] = np.array(1)
+    np.savez(path, **fields)
+    with pytest.raises(ValueError, match="not supported"):
+        CategoryModel.load(path)
+    trained = []
+    monkeypatch.setattr(engine, "train", lambda **kw: trained.append(kw) or small_model)
+    assert engine.get_model(path) is small_model
+    assert trained and trained[0]["out"] == path

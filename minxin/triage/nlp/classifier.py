@@ -2,17 +2,17 @@
 n-grams and the weak-label rule file, trained on the labelled messages plus unlabelled text.
 
 Recipe (fixed; see docs/triage.md for how it was chosen and measured):
-1. Features: character 1–3-grams of "title 。 content", hashed into 2**19 buckets, sublinear TF
-   × IDF (the IDF fitted on every text available for training, labelled or not), L2-normalised.
+1. Features, two blocks side by side: character 1–3-grams of "title 。 content" and of the title
+   alone, each hashed into 2**19 buckets, sublinear TF × IDF (each IDF fitted on every text
+   available for training, labelled or not), L2-normalised. The title block lets the models
+   weigh the title's words apart from the same words deep in the content.
 2. Rule features: the weak-label rule file scored on title and on content (14 numbers).
-3. Weak model: a linear SVM trained only on unlabelled messages that the rule file labels with a
-   clear margin (no human label involved).
-4. Supervised models: a linear SVM and a complement naive Bayes on the labelled messages (and the
+3. Supervised models: a linear SVM and a complement naive Bayes on the labelled messages (and the
    dispatchers' corrections).
-5. A logistic regression over [rule features, weak model, supervised models], the supervised
-   inputs taken out-of-fold so it learns how far to trust each.
+4. A logistic regression over [rule features, supervised models], the supervised inputs taken
+   out-of-fold so it learns how far to trust each.
 Every base model is linear, so at prediction time the whole stack is one sparse × dense product
-and a 35-input logistic regression.
+and a 28-input logistic regression.
 """
 
 from __future__ import annotations
@@ -34,12 +34,14 @@ from .tokenize import N_FEATURES_DEFAULT, ngram_buckets
 FloatArray = npt.NDArray[np.float64]
 
 MAX_CONTENT_CHARS: Final = 3000
-WEAK_MARGIN: Final = 6.0
 SVM_C: Final = 1.0
-WEAK_SVM_C: Final = 0.5
 NB_ALPHA: Final = 0.03
 META_C: Final = 0.03
-FORMAT_VERSION: Final = 1
+FORMAT_VERSION: Final = 2
+
+
+class OutdatedModel(ValueError):
+    """A saved model of another format version."""
 
 
 @dataclass(frozen=True)
@@ -72,12 +74,12 @@ def text_key(title: str | None, content: str | None) -> str:
     return hashlib.blake2b(letters.encode("utf-8"), digest_size=12).hexdigest()
 
 
-def count_matrix(docs: Sequence[Doc], n_features: int) -> sp.csr_matrix:
+def count_matrix(texts: Sequence[str], n_features: int) -> sp.csr_matrix:
     indptr = [0]
     indices: list[npt.NDArray[np.int64]] = []
     data: list[FloatArray] = []
-    for doc in docs:
-        ids, counts = ngram_buckets(doc.text, n_features)
+    for text in texts:
+        ids, counts = ngram_buckets(text, n_features)
         indices.append(ids)
         data.append(counts)
         indptr.append(indptr[-1] + len(ids))
@@ -87,7 +89,14 @@ def count_matrix(docs: Sequence[Doc], n_features: int) -> sp.csr_matrix:
             np.concatenate(indices) if indices else np.zeros(0, dtype=np.int64),
             np.asarray(indptr),
         ),
-        shape=(len(docs), n_features),
+        shape=(len(texts), n_features),
+    )
+
+
+def block_counts(docs: Sequence[Doc], n_features: int) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+    """Counts of the two feature blocks: the whole text, the title alone."""
+    return count_matrix([d.text for d in docs], n_features), count_matrix(
+        [d.title for d in docs], n_features
     )
 
 
@@ -105,32 +114,24 @@ def tfidf(counts: sp.csr_matrix, idf: FloatArray) -> sp.csr_matrix:
     return sp.csr_matrix(sp.diags(1.0 / norms) @ x)
 
 
+def _features(blocks: tuple[sp.csr_matrix, sp.csr_matrix], idf: FloatArray) -> sp.csr_matrix:
+    """The two blocks' TF-IDF side by side; `idf` holds both blocks' IDFs one after the other."""
+    n = blocks[0].shape[1]
+    return sp.hstack([tfidf(blocks[0], idf[:n]), tfidf(blocks[1], idf[n:])], format="csr")
+
+
 def rule_features(lexicon: Lexicon, docs: Sequence[Doc]) -> FloatArray:
     if not docs:
         return np.zeros((0, 2 * len(lexicon.classes)))
     return np.log1p(np.array([lexicon.scores(d.title, d.content) for d in docs]))
 
 
-def weak_labels(lexicon: Lexicon, rules: FloatArray) -> npt.NDArray[np.int64]:
-    """Rule-file labels (index into lexicon.classes) where the best class leads by WEAK_MARGIN;
-    -1 elsewhere. `rules` are the log1p features; the margin is on title×2 + content."""
-    k = len(lexicon.classes)
-    raw = np.expm1(rules)
-    total = 2 * raw[:, :k] + raw[:, k:]
-    if len(total) == 0:
-        return np.zeros(0, dtype=np.int64)
-    top = np.sort(total, axis=1)
-    out = total.argmax(axis=1).astype(np.int64)
-    out[(top[:, -1] - top[:, -2]) < WEAK_MARGIN] = -1
-    return out
-
-
 @dataclass
 class CategoryModel:
     classes: tuple[str, ...]
     n_features: int
-    idf: npt.NDArray[np.float32]
-    weights: npt.NDArray[np.float32]  # (n_features, n_base)
+    idf: npt.NDArray[np.float32]  # (2 * n_features,): text block, title block
+    weights: npt.NDArray[np.float32]  # (2 * n_features, n_base)
     bias: FloatArray  # (n_base,)
     meta_mean: FloatArray
     meta_scale: FloatArray
@@ -144,7 +145,7 @@ class CategoryModel:
         lexicon = lexicon or default_lexicon()
         if not docs:
             return np.zeros((0, len(self.classes)))
-        x = tfidf(count_matrix(docs, self.n_features), self.idf)  # type: ignore[arg-type]
+        x = _features(block_counts(docs, self.n_features), self.idf)  # type: ignore[arg-type]
         # float32 × float32: no upcast copy of the (n_features × 21) weights per call
         base = np.asarray(x.astype(np.float32) @ self.weights, dtype=np.float64) + self.bias
         z = np.hstack([rule_features(lexicon, docs), base])
@@ -182,7 +183,7 @@ class CategoryModel:
     def load(cls, path: Path) -> CategoryModel:
         with np.load(path, allow_pickle=False) as z:
             if int(z["format_version"]) != FORMAT_VERSION:
-                raise ValueError(
+                raise OutdatedModel(
                     f"{path}: model format {int(z['format_version'])} is not supported"
                 )
             return cls(
@@ -236,9 +237,10 @@ def fit_category_model(
     seed: int = 0,
     trained_on: str = "",
 ) -> CategoryModel:
+    """Train the stack. The unlabelled messages give the IDF of both blocks (which n-grams are
+    common on this board); only the labelled ones give weights."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold
-    from sklearn.svm import LinearSVC
 
     lexicon = lexicon or default_lexicon()
     classes = tuple(sorted({e.label for e in labelled}))
@@ -247,24 +249,10 @@ def fit_category_model(
     y = np.array([classes.index(e.label) for e in labelled], dtype=np.int64)
     ldocs = [Doc.of(e.title, e.content) for e in labelled]
     udocs = [Doc.of(t, c) for t, c in unlabelled]
-    counts = count_matrix(ldocs + udocs, n_features)
-    idf = fit_idf(counts)
-    x_all = tfidf(counts, idf)
-    xl, xu = x_all[: len(ldocs)], x_all[len(ldocs) :]
+    blocks = block_counts(ldocs + udocs, n_features)
+    idf = np.concatenate([fit_idf(b) for b in blocks])
+    xl = _features(blocks, idf)[: len(ldocs)]
     rules_l = rule_features(lexicon, ldocs)
-    rules_u = rule_features(lexicon, udocs)
-
-    kl = len(lexicon.classes)
-    weak_w = np.zeros((n_features, kl))
-    weak_b = np.zeros(kl)
-    wl = weak_labels(lexicon, rules_u)
-    mask = wl >= 0
-    if mask.sum() and len(np.unique(wl[mask])) > 1:
-        weak = LinearSVC(C=WEAK_SVM_C, class_weight="balanced", random_state=seed)
-        weak.fit(xu[mask], wl[mask])
-        weak_w[:, weak.classes_] = weak.coef_.T
-        weak_b[weak.classes_] = weak.intercept_
-    weak_l = np.asarray(xl @ weak_w) + weak_b
 
     k = len(classes)
     n_splits = int(min(5, np.bincount(y).min()))
@@ -278,7 +266,7 @@ def fit_category_model(
     if n_splits < 2:
         oof = np.asarray(xl @ w_sup) + b_sup
 
-    z = np.hstack([rules_l, weak_l, oof])
+    z = np.hstack([rules_l, oof])
     mean = z.mean(axis=0)
     scale = z.std(axis=0)
     scale[scale == 0] = 1.0
@@ -295,8 +283,8 @@ def fit_category_model(
         classes=classes,
         n_features=n_features,
         idf=idf.astype(np.float32),
-        weights=np.hstack([weak_w, w_sup]).astype(np.float32),
-        bias=np.concatenate([weak_b, b_sup]),
+        weights=w_sup.astype(np.float32),
+        bias=b_sup,
         meta_mean=mean,
         meta_scale=scale,
         meta_coef=coef,

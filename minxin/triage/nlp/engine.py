@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time as _time
 from collections.abc import Sequence
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .classifier import CategoryModel, Doc, Example, fit_category_model
+from .classifier import CategoryModel, Doc, Example, OutdatedModel, fit_category_model
 from .dataset import DEFAULT_DATA_DIR, DEFAULT_MODEL_PATH, TAXONOMY, load_labelled, load_unlabelled
 from .duplicates import DuplicateCandidate, DuplicateIndex
 from .lexicon import default_lexicon
@@ -21,6 +22,7 @@ from .taxonomy import Taxonomy, cached_taxonomy
 from .urgency import UrgencySuggestion, suggest_urgency
 from .validity import ValiditySuggestion, suggest_validity
 
+logger = logging.getLogger(__name__)
 _lock = threading.Lock()
 _models: dict[Path, CategoryModel] = {}
 
@@ -81,11 +83,23 @@ def get_model(
         model = _models.get(path)
         if model is not None:
             return model
-        model = CategoryModel.load(path) if path.exists() else None
+        model = _load_current(path)
         if model is not None:
             _models[path] = model
             return model
     return train(data_dir=data_dir, out=path)
+
+
+def _load_current(path: Path) -> CategoryModel | None:
+    """The saved model, or None when there is none or it was saved by an older recipe (it is
+    then retrained: the artifact is derived data)."""
+    if not path.exists():
+        return None
+    try:
+        return CategoryModel.load(path)
+    except OutdatedModel:
+        logger.warning("%s was saved by an older recipe; retraining", path)
+        return None
 
 
 def forget_models() -> None:
@@ -191,7 +205,7 @@ def cross_validate(
     """Stratified k-fold CV of the fixed recipe on the labelled file. For each fold the model
     is trained from scratch on the other folds' labels plus the unlabelled files; the test
     fold's messages are removed from the unlabelled text (by text hash) and their labels are
-    never seen — the IDF, the weak-label model and every weight come from training data only."""
+    never seen — the IDF and every weight come from training data only."""
     from sklearn.metrics import f1_score, precision_recall_fscore_support
     from sklearn.model_selection import StratifiedKFold
 
