@@ -107,11 +107,15 @@ def fit_idf(counts: sp.csr_matrix) -> FloatArray:
 
 
 def tfidf(counts: sp.csr_matrix, idf: FloatArray) -> sp.csr_matrix:
-    x = counts.copy().astype(np.float64)
-    x.data = (1.0 + np.log(x.data)) * idf[x.indices]
-    norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+    # On the arrays: scipy's sparse products allocate a row as wide as the 2**19 buckets, which
+    # made one appeal's features cost 0.7 ms.
+    data = (1.0 + np.log(counts.data)) * idf[counts.indices]
+    rows = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))
+    norms = np.sqrt(np.bincount(rows, weights=data * data, minlength=counts.shape[0]))
     norms[norms == 0] = 1.0
-    return sp.csr_matrix(sp.diags(1.0 / norms) @ x)
+    return sp.csr_matrix(
+        (data / norms[rows], counts.indices.copy(), counts.indptr.copy()), shape=counts.shape
+    )
 
 
 def _features(blocks: tuple[sp.csr_matrix, sp.csr_matrix], idf: FloatArray) -> sp.csr_matrix:
