@@ -4,12 +4,14 @@ Each triaged appeal's MinHash signature and its LSH band hashes are stored (Appe
 A lookup asks the database for the appeals of the time window that share at least one band
 with the new text — eight indexed equality lookups, whatever the number of stored appeals —
 then scores those few candidates with the library's DuplicateIndex (similarity, place, person),
-so the app and the `minxin.triage` library answer alike.
+so the app and the `minxin.triage` library answer alike; `duplicates_current` says what became
+of the hits (merged ones stand for their target, invalid ones drop out).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import reduce
 from operator import or_
@@ -24,6 +26,7 @@ from minxin.triage.nlp.duplicates import (
     BANDS,
     MAX_PER_BAND,
     NUM_PERM,
+    DuplicateCandidate,
     DuplicateIndex,
     band_keys,
     signature,
@@ -34,9 +37,9 @@ from .models import AppealSignature
 
 DUPLICATE_WINDOW_DAYS: Final = 90.0
 MAX_CANDIDATES: Final = BANDS * MAX_PER_BAND
+MAX_SCORED: Final = 100  # candidates handed to the index; a query returns at most 10
 BATCH: Final = 2000
 _SHIFT: Final = 2**31  # band hashes are unsigned 32-bit; the columns are signed
-_NOT_DUPLICATES: Final = (AppealStatus.INVALID, AppealStatus.MERGED)
 
 
 def _band_values(sig: np.ndarray) -> dict[str, int]:
@@ -96,33 +99,76 @@ def duplicate_index_for(
     window_days: float = DUPLICATE_WINDOW_DAYS,
 ) -> DuplicateIndex:
     """A small DuplicateIndex of the stored appeals received within `window_days` before
-    `around` that share an LSH band with this text (the newest MAX_CANDIDATES), ready for
-    `query`; invalid and merged appeals are left out."""
-    bands = _band_values(signature(title, content))
+    `around` that share an LSH band with this text, ready for `query`: of the newest
+    MAX_CANDIDATES, the MAX_SCORED most similar. One query, on the signatures alone (joining
+    each candidate to its appeal for the status cost more than the lookup itself): what became
+    of the hits is asked by `duplicates_current`."""
+    sig = signature(title, content)
     candidates = AppealSignature.objects.filter(
-        reduce(or_, (Q(**{name: value}) for name, value in bands.items())),
+        reduce(or_, (Q(**{name: value}) for name, value in _band_values(sig).items())),
         received_at__gte=around - timedelta(days=window_days),
         received_at__lte=around,
     )
     if exclude_id is not None:
         candidates = candidates.exclude(appeal_id=exclude_id)
-    rows = (
-        candidates.exclude(appeal__status__in=_NOT_DUPLICATES)
-        .order_by("-received_at")
-        .values_list("appeal_id", "signature", "received_at", "place_key", "person")[
-            :MAX_CANDIDATES
-        ]
+    found = list(
+        candidates.order_by("-received_at").values_list(
+            "appeal_id", "signature", "received_at", "place_key", "person"
+        )[:MAX_CANDIDATES]
     )
     index = DuplicateIndex()
-    found = list(rows)
     if not found:
         return index
-    keys, sigs, times, places, persons = zip(*found, strict=True)
+    sigs = np.frombuffer(b"".join(bytes(row[1]) for row in found), dtype=np.uint32).reshape(
+        -1, NUM_PERM
+    )
+    best = np.argsort(-(sigs == sig).mean(axis=1), kind="stable")[:MAX_SCORED]
     index.add_signatures(
-        np.array(keys, dtype=np.int64),
-        np.frombuffer(b"".join(bytes(s) for s in sigs), dtype=np.uint32).reshape(-1, NUM_PERM),
-        np.array([t.timestamp() for t in times], dtype=np.float64),
-        [p or None for p in places],
-        np.array(persons, dtype=np.int64),
+        np.array([found[i][0] for i in best], dtype=np.int64),
+        sigs[best],
+        np.array([found[i][2].timestamp() for i in best], dtype=np.float64),
+        [found[i][3] or None for i in best],
+        np.array([found[i][4] for i in best], dtype=np.int64),
     )
     return index
+
+
+@dataclass(frozen=True)
+class CurrentDuplicate:
+    appeal_id: int
+    tracking_number: str
+    candidate: DuplicateCandidate  # the hit this comes from (a merged hit's target has its score)
+
+
+def duplicates_current(hits: Sequence[DuplicateCandidate]) -> list[CurrentDuplicate]:
+    """The hits as they stand now, in one query: an invalid appeal is not a duplicate; a merged
+    one stands for the appeal it was merged into (once, the first time it comes)."""
+    rows = {
+        pk: (number, status, target, target_number)
+        for pk, number, status, target, target_number in Appeal.objects.filter(
+            pk__in=[h.key for h in hits]
+        ).values_list(
+            "pk",
+            "tracking_number",
+            "status",
+            "merged_into_id",
+            "merged_into__tracking_number",
+        )
+    }
+    out: list[CurrentDuplicate] = []
+    seen: set[int] = set()
+    for hit in hits:
+        if hit.key not in rows:
+            continue
+        number, status, target, target_number = rows[hit.key]
+        if status == AppealStatus.INVALID:
+            continue
+        pk = hit.key
+        if status == AppealStatus.MERGED:
+            if target is None:
+                continue
+            pk, number = target, target_number
+        if pk not in seen:
+            seen.add(pk)
+            out.append(CurrentDuplicate(pk, number, hit))
+    return out

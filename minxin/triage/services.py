@@ -20,7 +20,7 @@ from minxin.cases.workflow import AppealStatus
 from minxin.core.errors import ConcurrentEdit, IllegalTransition
 from minxin.directory.models import Region
 from minxin.dispatch.selectors import units_suggested_for
-from minxin.triage.duplicates import duplicate_index_for, signatures_store
+from minxin.triage.duplicates import duplicate_index_for, duplicates_current, signatures_store
 from minxin.triage.models import CorrectionField, TriageCorrection, TriageSuggestion
 from minxin.triage.nlp import DuplicateIndex, RegionNode, RegionTree, Suggestion, suggest
 from minxin.triage.selectors import (
@@ -135,8 +135,7 @@ def appeal_triage(*, appeal_id: int, auto_dispatch: bool = True) -> TriageSugges
         region = Region.objects.filter(code=found.region.region_code).first()
     units = units_suggested_for(category=category, region=region, limit=1)
     place = found.region or next(iter(found.places), None)
-    duplicate_ids = [d.key for d in found.duplicates]
-    numbers = dict(Appeal.objects.filter(pk__in=duplicate_ids).values_list("pk", "tracking_number"))
+    duplicates = duplicates_current(found.duplicates)
     kinds = Counter(span.kind for spans in found.personal_data.values() for span in spans)
     with transaction.atomic(durable=True):
         suggestion, _ = TriageSuggestion.objects.update_or_create(
@@ -155,14 +154,13 @@ def appeal_triage(*, appeal_id: int, auto_dispatch: bool = True) -> TriageSugges
                 "personal_data": dict(kinds),
                 "duplicates": [
                     {
-                        "appeal_id": d.key,
-                        "tracking_number": numbers.get(d.key, ""),
-                        "similarity": d.similarity,
-                        "same_person": d.same_person,
-                        "same_place": d.same_place,
+                        "appeal_id": d.appeal_id,
+                        "tracking_number": d.tracking_number,
+                        "similarity": d.candidate.similarity,
+                        "same_person": d.candidate.same_person,
+                        "same_place": d.candidate.same_place,
                     }
-                    for d in found.duplicates
-                    if d.key in numbers
+                    for d in duplicates
                 ],
                 "suggested_unit": units[0] if units else None,
             },

@@ -9,7 +9,12 @@ from django.utils import timezone
 
 from minxin.cases.models import Appeal
 from minxin.cases.workflow import AppealStatus
-from minxin.triage.duplicates import duplicate_index_for, signatures_backfill, signatures_store
+from minxin.triage.duplicates import (
+    duplicate_index_for,
+    duplicates_current,
+    signatures_backfill,
+    signatures_store,
+)
 from minxin.triage.models import AppealSignature
 from tests.builders import District, appeal_in, appeal_new
 
@@ -43,16 +48,28 @@ def test_an_earlier_appeal_about_the_same_matter_is_found_among_many(district: D
     assert found[0].same_person and found[0].similarity > 0.5
 
 
-def test_outside_the_window_or_merged_or_invalid_is_not_a_duplicate(district: District):
+def test_outside_the_window_or_invalid_is_not_a_duplicate_and_merged_stands_for_its_target(
+    district: District,
+):
     old = appeal_new(district, content=TEXT)
     Appeal.objects.filter(pk=old.pk).update(received_at=timezone.now() - timedelta(days=120))
     invalid = appeal_in(district, AppealStatus.INVALID)
-    merged = appeal_in(district, AppealStatus.MERGED)
+    merged = appeal_in(district, AppealStatus.MERGED)  # into a new appeal of the same text
+    target = Appeal.objects.get(pk=merged.pk).merged_into
+    assert target is not None
     signatures_backfill()
     assert AppealSignature.objects.count() == Appeal.objects.count()
     new = appeal_new(district, content=TEXT)
-    keys = {c.key for c in lookup(new)}
-    assert old.pk not in keys and invalid.pk not in keys and merged.pk not in keys
+    hits = lookup(new)
+    assert old.pk not in {c.key for c in hits}
+    assert {invalid.pk, merged.pk, target.pk} <= {c.key for c in hits}
+    with CaptureQueriesContext(connection) as queries:
+        current = duplicates_current(hits)
+    assert len(queries.captured_queries) == 1
+    ids = [d.appeal_id for d in current]
+    assert target.pk in ids and len(ids) == len(set(ids))
+    assert invalid.pk not in ids and merged.pk not in ids
+    assert {d.appeal_id: d.tracking_number for d in current}[target.pk] == (target.tracking_number)
 
 
 def test_backfill_stores_each_appeal_once(district: District):
