@@ -59,6 +59,23 @@ def test_personal_data_spans_and_masking():
     assert "13812345678" not in masked.replace("-", "") and "张三" not in masked
 
 
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("请联系王建国", ["王建国"]),
+        ("有事请联系王建国，电话13812345678", ["王建国"]),
+        ("找李明。", ["李明"]),
+        ("联系方式：13812345678", []),
+        ("请联系物业", []),
+        ("联系社区工作人员处理", []),
+        ("联系张经理处理", []),
+        ("联系了他们", []),
+    ],
+)
+def test_a_name_after_contact_words_only_when_it_ends_there(text, names):
+    assert [s.text for s in find_personal_data(text) if s.kind == "name"] == names
+
+
 def test_id_card_checksum():
     assert id_card_is_valid("11010519491231002X")
     assert not id_card_is_valid("110105194912310021")  # wrong check digit

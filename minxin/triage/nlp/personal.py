@@ -72,6 +72,9 @@ _NOT_NAMES: Final = frozenset(
         "目前",
         "今天",
         "以前",
+        "方式",
+        "他们",
+        "一下",
     ]
 )
 
@@ -93,6 +96,9 @@ NAME_CUE_RE: Final = re.compile(
     rf"(?:我叫|本人叫|名叫|我的名字是|姓名[:：是]?|联系人[:：]?|诉求人[:：]?|署名[:：]?)\s*(?P<a>{_SURNAME_RE}{_GIVEN})"
     rf"|(?:我姓|本人姓)(?P<b>{_SURNAME_RE})"
     rf"|(?P<c>{_SURNAME_RE})(?:先生|女士|小姐|师傅|阿姨)"
+    # "请联系王建国。": only when the name ends there, so 联系物业 / 联系社区工作人员 stay.
+    rf"|(?:请联系|联系|找|致电|打给)\s*(?P<d>{_SURNAME_RE}{_GIVEN})"
+    r"(?=[\s，。,.;；!！?？、）)]|电话|手机|$)"
 )
 
 _ID_WEIGHTS: Final = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -145,7 +151,7 @@ def find_personal_data(text: str) -> list[PersonalSpan]:
             PersonalSpan(kind, m.start(), m.end(), m.group()) for m in regex.finditer(text)
         )
     for m in NAME_CUE_RE.finditer(text):
-        for group in ("a", "b", "c"):
+        for group in ("a", "b", "c", "d"):
             value = m.group(group)
             if value and value not in _NOT_NAMES and value[:2] not in _NOT_NAMES:
                 spans.append(PersonalSpan("name", m.start(group), m.end(group), value))
