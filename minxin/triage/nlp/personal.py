@@ -73,8 +73,6 @@ _NOT_NAMES: Final = frozenset(
         "今天",
         "以前",
         "方式",
-        "他们",
-        "一下",
     ]
 )
 
