@@ -47,9 +47,10 @@ def test_train_uses_the_corrections(district, monkeypatch, tmp_path):
     )
     seen = {}
 
-    def fake_train(*, data_dir, extra, out):
+    def fake_train(*, data_dir, extra, out, annotations):
         seen["extra"] = list(extra)
         seen["out"] = out
+        seen["annotations"] = annotations
 
         class Model:
             trained_on = "stub"
@@ -59,6 +60,9 @@ def test_train_uses_the_corrections(district, monkeypatch, tmp_path):
     monkeypatch.setattr(triage_command, "train", fake_train)
     call_command("triage", "train", "--model", str(tmp_path / "m.npz"))
     assert [(e.title, e.label) for e in seen["extra"]] == [(appeal.title, "环境保护")]
+    assert seen["annotations"] is True
+    call_command("triage", "train", "--model", str(tmp_path / "m.npz"), "--no-annotations")
+    assert seen["annotations"] is False
 
 
 def test_triage_suggest_uses_the_directory_regions(district, installed_model):

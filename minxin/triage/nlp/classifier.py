@@ -8,11 +8,12 @@ Recipe (fixed; see docs/triage.md for how it was chosen and measured):
    weigh the title's words apart from the same words deep in the content.
 2. Rule features: the weak-label rule file scored on title and on content (14 numbers).
 3. Supervised models: a linear SVM and a complement naive Bayes on the labelled messages (and the
-   dispatchers' corrections).
-4. A logistic regression over [rule features, supervised models], the supervised inputs taken
-   out-of-fold so it learns how far to trust each.
+   dispatchers' corrections); another SVM and NB on the annotated messages (labelled by our
+   annotators from the catalogue alone, whose conventions differ from the board's).
+4. A logistic regression over [rule features, supervised models, annotated models], the
+   supervised inputs taken out-of-fold, so it learns how far to trust each.
 Every base model is linear, so at prediction time the whole stack is one sparse × dense product
-and a 28-input logistic regression.
+and a logistic regression over 42 inputs (28 without annotations).
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ MAX_CONTENT_CHARS: Final = 3000
 SVM_C: Final = 1.0
 NB_ALPHA: Final = 0.03
 META_C: Final = 0.03
-FORMAT_VERSION: Final = 2
+FORMAT_VERSION: Final = 3
 
 
 class OutdatedModel(ValueError):
@@ -150,7 +151,7 @@ class CategoryModel:
         if not docs:
             return np.zeros((0, len(self.classes)))
         x = _features(block_counts(docs, self.n_features), self.idf)  # type: ignore[arg-type]
-        # float32 × float32: no upcast copy of the (2 · n_features × 14) weights per call
+        # float32 × float32: no upcast copy of the (2 · n_features × n_base) weights per call
         base = np.asarray(x.astype(np.float32) @ self.weights, dtype=np.float64) + self.bias
         z = np.hstack([rule_features(lexicon, docs), base])
         z = (z - self.meta_mean) / self.meta_scale
@@ -236,13 +237,17 @@ def fit_category_model(
     labelled: Sequence[Example],
     unlabelled: Sequence[tuple[str, str]],
     *,
+    annotated: Sequence[Example] = (),
     lexicon: Lexicon | None = None,
     n_features: int = N_FEATURES_DEFAULT,
     seed: int = 0,
     trained_on: str = "",
 ) -> CategoryModel:
     """Train the stack. The unlabelled messages give the IDF of both blocks (which n-grams are
-    common on this board); only the labelled ones give weights."""
+    common on this board); the labelled ones give the supervised weights and the meta-model.
+    `annotated` (messages our annotators labelled from the catalogue) train a second SVM and NB
+    of their own, which the meta-model weighs against the board's labels: their conventions
+    differ from the board's, so they inform the stack rather than join its training labels."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold
 
@@ -251,11 +256,16 @@ def fit_category_model(
     if len(classes) < 2:
         raise ValueError("training needs labelled messages of at least two classes")
     y = np.array([classes.index(e.label) for e in labelled], dtype=np.int64)
+    annotated = [e for e in annotated if e.label in classes]
+    if len({e.label for e in annotated}) < 2:
+        annotated = []
     ldocs = [Doc.of(e.title, e.content) for e in labelled]
+    adocs = [Doc.of(e.title, e.content) for e in annotated]
     udocs = [Doc.of(t, c) for t, c in unlabelled]
-    blocks = block_counts(ldocs + udocs, n_features)
+    blocks = block_counts(ldocs + adocs + udocs, n_features)
     idf = np.concatenate([fit_idf(b) for b in blocks])
-    xl = _features(blocks, idf)[: len(ldocs)]
+    x = _features(blocks, idf)
+    xl = x[: len(ldocs)]
     rules_l = rule_features(lexicon, ldocs)
 
     k = len(classes)
@@ -269,6 +279,14 @@ def fit_category_model(
     w_sup, b_sup = _linear_bases(xl, y, k, seed)
     if n_splits < 2:
         oof = np.asarray(xl @ w_sup) + b_sup
+
+    if annotated:  # fixed inputs for the meta-model: they never saw the board's labels
+        xa = x[len(ldocs) : len(ldocs) + len(adocs)]
+        ya = np.array([classes.index(e.label) for e in annotated], dtype=np.int64)
+        w_ann, b_ann = _linear_bases(xa, ya, k, seed)
+        w_sup = np.hstack([w_sup, w_ann])
+        b_sup = np.concatenate([b_sup, b_ann])
+        oof = np.hstack([oof, np.asarray(xl @ w_ann) + b_ann])
 
     z = np.hstack([rules_l, oof])
     mean = z.mean(axis=0)

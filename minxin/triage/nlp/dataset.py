@@ -21,6 +21,8 @@ DEFAULT_MODEL_PATH: Final = (
 LABELLED: Final = "labelled_sample.csv"
 UNLABELLED: Final = ("unlabelled.csv", "board_with_likes.csv", "board_with_replies.csv")
 TAXONOMY: Final = "taxonomy.csv"
+# Labels our annotators gave messages of the unlabelled files (who, how: docs/triage.md).
+ANNOTATIONS: Final = Path(__file__).resolve().parent / "data" / "annotations.tsv"
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -54,4 +56,31 @@ def load_unlabelled(
             seen_ids.add(r["id"])
             seen_keys.add(key)
             out.append((r["title"], r["content"]))
+    return out
+
+
+def load_annotated(
+    data_dir: Path = DEFAULT_DATA_DIR,
+    *,
+    exclude: Sequence[Example] = (),
+    path: Path = ANNOTATIONS,
+) -> list[Example]:
+    """The annotated messages (file, id → label), their texts read from the data files; those
+    whose file or id is missing, or whose text is one of `exclude`, are left out."""
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as f:
+        wanted = [r for r in csv.DictReader(f, delimiter="\t") if r["label"]]
+    texts: dict[tuple[str, str], tuple[str, str]] = {}
+    for name in {r["file"] for r in wanted}:
+        if (data_dir / name).exists():
+            texts.update(
+                ((name, r["id"]), (r["title"], r["content"])) for r in _rows(data_dir / name)
+            )
+    excluded = {text_key(e.title, e.content) for e in exclude}
+    out = []
+    for r in wanted:
+        found = texts.get((r["file"], r["id"]))
+        if found is not None and text_key(*found) not in excluded:
+            out.append(Example(found[0], found[1], r["label"]))
     return out

@@ -13,7 +13,14 @@ from pathlib import Path
 import numpy as np
 
 from .classifier import CategoryModel, Doc, Example, OutdatedModel, fit_category_model
-from .dataset import DEFAULT_DATA_DIR, DEFAULT_MODEL_PATH, TAXONOMY, load_labelled, load_unlabelled
+from .dataset import (
+    DEFAULT_DATA_DIR,
+    DEFAULT_MODEL_PATH,
+    TAXONOMY,
+    load_annotated,
+    load_labelled,
+    load_unlabelled,
+)
 from .duplicates import DuplicateCandidate, DuplicateIndex
 from .lexicon import default_lexicon
 from .personal import PersonalSpan, find_personal_data
@@ -55,17 +62,21 @@ def train(
     extra: Sequence[Example] = (),
     out: Path | None = DEFAULT_MODEL_PATH,
     seed: int = 0,
+    annotations: bool = True,
 ) -> CategoryModel:
-    """Train on the labelled file plus `extra` (dispatchers' corrections) and the unlabelled
-    files; save to `out` (atomic) and make it the model in use."""
+    """Train on the labelled file plus `extra` (dispatchers' corrections), the annotated and
+    the unlabelled messages; save to `out` (atomic) and make it the model in use."""
     labelled = load_labelled(data_dir) + list(extra)
-    unlabelled = load_unlabelled(data_dir, exclude=labelled)
+    annotated = _annotated(data_dir, labelled) if annotations else []
+    unlabelled = load_unlabelled(data_dir, exclude=labelled + annotated)
     model = fit_category_model(
         labelled,
         unlabelled,
+        annotated=annotated,
         seed=seed,
         trained_on=(
-            f"{len(labelled)} labelled ({len(extra)} corrections), {len(unlabelled)} unlabelled"
+            f"{len(labelled)} labelled ({len(extra)} corrections), {len(annotated)} annotated, "
+            f"{len(unlabelled)} unlabelled"
         ),
     )
     if out is not None:
@@ -73,6 +84,13 @@ def train(
         with _lock:
             _models[out] = model
     return model
+
+
+def _annotated(data_dir: Path, labelled: Sequence[Example]) -> list[Example]:
+    """The annotated messages of the labelled messages' classes (the annotators also named
+    classes the board's labelled file never uses), none of them a labelled message's text."""
+    classes = {e.label for e in labelled}
+    return [e for e in load_annotated(data_dir, exclude=labelled) if e.label in classes]
 
 
 def get_model(
@@ -197,21 +215,28 @@ class CrossValidation:
     accuracy: float
     per_class: dict[str, tuple[float, float, float, int]]  # precision, recall, f1, support
     seconds: float
+    annotated: int = 0  # annotated messages added to every fold's training
 
 
 def cross_validate(
-    *, data_dir: Path = DEFAULT_DATA_DIR, folds: int = 5, seed: int = 0, limit: int | None = None
+    *,
+    data_dir: Path = DEFAULT_DATA_DIR,
+    folds: int = 5,
+    seed: int = 0,
+    limit: int | None = None,
+    annotations: bool = True,
 ) -> CrossValidation:
     """Stratified k-fold CV of the fixed recipe on the labelled file. For each fold the model
-    is trained from scratch on the other folds' labels plus the unlabelled files; the test
-    fold's messages are removed from the unlabelled text (by text hash) and their labels are
-    never seen — the IDF and every weight come from training data only."""
+    is trained from scratch on the other folds' labels plus the annotated and unlabelled
+    messages; the test fold's messages are removed from those (by text hash) and their labels
+    are never seen — the IDF and every weight come from training data only."""
     from sklearn.metrics import f1_score, precision_recall_fscore_support
     from sklearn.model_selection import StratifiedKFold
 
     start = _time.perf_counter()
     labelled = load_labelled(data_dir)
-    unlabelled = load_unlabelled(data_dir, exclude=labelled)
+    annotated = _annotated(data_dir, labelled) if annotations else []
+    unlabelled = load_unlabelled(data_dir, exclude=labelled + annotated)
     if limit:
         unlabelled = unlabelled[:limit]
     classes = sorted({e.label for e in labelled})
@@ -221,7 +246,9 @@ def cross_validate(
     for tr, te in StratifiedKFold(folds, shuffle=True, random_state=seed).split(
         np.zeros(len(y)), y
     ):
-        model = fit_category_model([labelled[i] for i in tr], unlabelled, seed=seed)
+        model = fit_category_model(
+            [labelled[i] for i in tr], unlabelled, annotated=annotated, seed=seed
+        )
         proba = model.predict_proba([(labelled[i].title, labelled[i].content) for i in te])
         pred[te] = [classes.index(model.classes[j]) for j in proba.argmax(axis=1)]
         fold_scores.append(float(f1_score(y[te], pred[te], average="macro")))
@@ -239,6 +266,7 @@ def cross_validate(
             c: (float(p[i]), float(r[i]), float(f[i]), int(s[i])) for i, c in enumerate(classes)
         },
         seconds=time_since(start),
+        annotated=len(annotated),
     )
 
 

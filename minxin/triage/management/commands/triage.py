@@ -61,6 +61,9 @@ class Command(BaseCommand):
         t.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
         t.add_argument("--model", type=Path, default=DEFAULT_MODEL_PATH)
         t.add_argument("--no-corrections", action="store_true", help="ignore the database")
+        t.add_argument(
+            "--no-annotations", action="store_true", help="leave out the annotated messages"
+        )
         c = sub.add_parser("classify", help="add category, category_confidence, category_path")
         c.add_argument("--input", type=Path, required=True)
         c.add_argument("--output", type=Path, required=True)
@@ -74,6 +77,9 @@ class Command(BaseCommand):
         e.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
         e.add_argument("--folds", type=int, default=5)
         e.add_argument("--seed", type=int, default=0)
+        e.add_argument(
+            "--no-annotations", action="store_true", help="leave out the annotated messages"
+        )
         sub.add_parser(
             "signatures", help="store the duplicate-lookup signatures of appeals that have none"
         )
@@ -109,7 +115,12 @@ class Command(BaseCommand):
                 self.stderr.write(f"corrections not read ({e}); training on the data files only")
             else:
                 self.stdout.write(f"{len(extra)} corrections from the database")
-        model = train(data_dir=options["data_dir"], extra=extra, out=options["model"])
+        model = train(
+            data_dir=options["data_dir"],
+            extra=extra,
+            out=options["model"],
+            annotations=not options["no_annotations"],
+        )
         self.stdout.write(f"trained on {model.trained_on}; saved {options['model']}")
 
     def _classify(self, src: Path, dst: Path) -> None:
@@ -152,7 +163,10 @@ class Command(BaseCommand):
 
     def _evaluate(self, options: dict[str, Any]) -> None:
         r = cross_validate(
-            data_dir=options["data_dir"], folds=options["folds"], seed=options["seed"]
+            data_dir=options["data_dir"],
+            folds=options["folds"],
+            seed=options["seed"],
+            annotations=not options["no_annotations"],
         )
         w = self.stdout.write
         w(f"Stratified {r.folds}-fold cross-validation (seed {r.seed}) on {r.n} labelled messages")
@@ -160,6 +174,8 @@ class Command(BaseCommand):
             "recipe fixed in advance; each fold trained from scratch "
             "without the test fold's labels or texts"
         )
+        if r.annotated:
+            w(f"plus {r.annotated} annotated messages in every fold's training")
         w(f"macro-F1 (pooled out-of-fold): {r.macro_f1:.4f}")
         folds = ", ".join(f"{f:.4f}" for f in r.fold_macro_f1)
         mean = sum(r.fold_macro_f1) / len(r.fold_macro_f1)
