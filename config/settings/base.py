@@ -167,6 +167,7 @@ MINXIN_PERIODIC_TASKS = [
     "minxin.supervision.tasks.escalate_supervision_orders_task",
     "minxin.supervision.tasks.apply_metric_changes_task",
     "minxin.supervision.tasks.expire_exports_task",
+    "minxin.imports.tasks.fail_stalled_imports_task",
 ]
 
 RATELIMIT_VIEW = "minxin.core.views.ratelimited"

@@ -76,6 +76,9 @@ class ImportJob(models.Model):
     checked_at = models.DateTimeField("预检时间", null=True, blank=True)
     started_at = models.DateTimeField("开始导入", null=True, blank=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    # Set when a worker claims the import and after each batch: a running import that has not
+    # moved for a long time lost its worker (`import_jobs_fail_stalled`).
+    progressed_at = models.DateTimeField("最近进展", null=True, blank=True)
 
     class Meta:
         verbose_name = "批量导入"

@@ -15,6 +15,7 @@ import logging
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import partial
 from typing import IO, Any, Final
 
@@ -312,11 +313,16 @@ def _check_batches(job: ImportJob, *, keep: Callable[[int, list[str]], object]) 
             )
 
 
-def _fail(job: ImportJob, message: str) -> ImportJob:
-    ImportJob.objects.filter(pk=job.pk).update(
+def _fail(job: ImportJob, message: str, *, stalled_before: datetime | None = None) -> ImportJob:
+    jobs = ImportJob.objects.filter(pk=job.pk)
+    if stalled_before is not None:  # the stalled-import sweep: a worker that moved on wins
+        jobs = jobs.filter(status=ImportStatus.RUNNING, progressed_at__lt=stalled_before)
+    failed = jobs.update(
         status=ImportStatus.FAILED, error=message[:2000], finished_at=timezone.now()
     )
     job.refresh_from_db()
+    if not failed:
+        return job
     if job.phase == ImportPhase.IMPORT:
         notify(
             recipients=[job.created_by],
@@ -357,7 +363,7 @@ def import_job_run(job_id: int) -> ImportJob:
     events and the job's counts together). A retried job resumes after its last stored batch;
     rows imported meanwhile by someone else count as 已存在, never twice."""
     claimed = ImportJob.objects.filter(pk=job_id, status=ImportStatus.QUEUED).update(
-        status=ImportStatus.RUNNING
+        status=ImportStatus.RUNNING, progressed_at=timezone.now()
     )
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
     if not claimed:
@@ -374,6 +380,7 @@ def import_job_run(job_id: int) -> ImportJob:
                     created=F("created") + len(result.created),
                     existing=F("existing") + result.existing,
                     rejected=F("rejected") + len(batch) - len(good),
+                    progressed_at=timezone.now(),
                 )
                 ids = [a.pk for a in result.created]
                 if ids:
@@ -396,6 +403,25 @@ def import_job_run(job_id: int) -> ImportJob:
             kind="import_done",
         )
     return job
+
+
+STALLED_AFTER = timedelta(minutes=30)  # a batch takes seconds; the queue wait is not counted
+
+
+def import_jobs_fail_stalled(*, now: datetime | None = None) -> int:
+    """Mark failed the imports whose worker died (a running import with no batch stored for
+    STALLED_AFTER), so their owner can resume them with 继续导入; the number marked."""
+    cutoff = (now or timezone.now()) - STALLED_AFTER
+    stalled = ImportJob.objects.filter(status=ImportStatus.RUNNING, progressed_at__lt=cutoff)
+    done = 0
+    for job in stalled.select_related("created_by"):
+        job = _fail(
+            job,
+            "导入中断：处理进程已停止。已导入的部分会保留，可点击“继续导入”从中断处继续",
+            stalled_before=cutoff,
+        )
+        done += job.status == ImportStatus.FAILED
+    return done
 
 
 def _triage_enqueue(appeal_ids: list[int]) -> None:

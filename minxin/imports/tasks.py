@@ -1,8 +1,10 @@
 """Background work of bulk imports, on django-tasks (run by `minxin db_worker`)."""
 
 import logging
+from datetime import timedelta
 
-from django_tasks import task
+from django.utils import timezone
+from django_tasks import task, task_backends
 
 from minxin.triage.services import appeal_triage
 
@@ -40,3 +42,18 @@ def triage_imported_appeals_task(appeal_ids: list[int]) -> int:
             continue
         done += 1
     return done
+
+
+SWEEP_EVERY = timedelta(minutes=10)
+
+
+@task()
+def fail_stalled_imports_task(reschedule: bool = True) -> int:
+    """Mark failed the imports whose worker died, so they can be resumed; then book the next
+    run (booked first by `minxin schedule_tasks`)."""
+    from .services import import_jobs_fail_stalled
+
+    failed = import_jobs_fail_stalled()
+    if reschedule and task_backends[fail_stalled_imports_task.backend].supports_defer:
+        fail_stalled_imports_task.using(run_after=timezone.now() + SWEEP_EVERY).enqueue()
+    return failed

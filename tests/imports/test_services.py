@@ -1,7 +1,8 @@
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from minxin.cases import services as cases
 from minxin.cases.models import Appeal, AppealEvent, Channel, Reply
@@ -13,6 +14,7 @@ from minxin.deadlines.models import Urgency
 from minxin.imports import services
 from minxin.imports.mapping import mapping_guess
 from minxin.imports.models import ImportJob, ImportRejection, ImportStatus
+from minxin.imports.tasks import fail_stalled_imports_task
 from minxin.notify.models import Notification
 from minxin.triage.models import TriageSuggestion
 from tests.builders import District
@@ -227,6 +229,32 @@ def test_a_failed_import_resumes_after_its_last_stored_batch(
     assert job.status == ImportStatus.DONE
     assert (job.processed, job.created, job.existing) == (5, 5, 0)
     assert Appeal.objects.filter(channel=Channel.IMPORT).count() == 5
+
+
+def test_an_import_whose_worker_died_is_marked_failed_and_resumes(
+    district, django_capture_on_commit_callbacks
+):
+    job = run_job(district, rows_csv(GOOD), django_capture_on_commit_callbacks, confirm=False)
+    dispatcher = district.user("dispatcher")
+    services.import_job_start(actor=dispatcher, job_id=job.pk)  # queued; its task never runs
+    now = timezone.now()
+    queued_long_ago = ImportJob.objects.filter(pk=job.pk)
+    queued_long_ago.update(progressed_at=now - timedelta(hours=5))
+    assert services.import_jobs_fail_stalled(now=now) == 0  # waiting in the queue is not stalled
+    # a worker claimed it, stored nothing for 29 minutes: still working
+    queued_long_ago.update(status=ImportStatus.RUNNING, progressed_at=now - timedelta(minutes=29))
+    assert services.import_jobs_fail_stalled(now=now) == 0
+    # 31 minutes: its worker died
+    queued_long_ago.update(progressed_at=now - timedelta(minutes=31))
+    assert fail_stalled_imports_task.call(reschedule=False) == 1
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED and "继续导入" in job.error
+    assert Notification.objects.filter(recipient=dispatcher, kind="import_failed").exists()
+    assert services.import_jobs_fail_stalled(now=now) == 0  # once
+    with django_capture_on_commit_callbacks(execute=True):
+        services.import_job_start(actor=dispatcher, job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == ImportStatus.DONE and job.created == 3 and job.progressed_at is not None
 
 
 def test_an_imported_appeal_completes_the_loop(district, django_capture_on_commit_callbacks):
