@@ -284,7 +284,8 @@ def fit_category_model(
         xa = x[len(ldocs) : len(ldocs) + len(adocs)]
         ya = np.array([classes.index(e.label) for e in annotated], dtype=np.int64)
         w_ann, b_ann = _linear_bases(xa, ya, k, seed)
-        w_sup = np.hstack([w_sup, w_ann])
+        # float32 at once: the two (2 · n_features × 14) float64 matrices are 117 MB each
+        w_sup = np.hstack([w_sup.astype(np.float32), w_ann.astype(np.float32)])
         b_sup = np.concatenate([b_sup, b_ann])
         oof = np.hstack([oof, np.asarray(xl @ w_ann) + b_ann])
 
@@ -305,7 +306,7 @@ def fit_category_model(
         classes=classes,
         n_features=n_features,
         idf=idf.astype(np.float32),
-        weights=w_sup.astype(np.float32),
+        weights=w_sup.astype(np.float32, copy=False),
         bias=b_sup,
         meta_mean=mean,
         meta_scale=scale,
