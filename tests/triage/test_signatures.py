@@ -16,6 +16,7 @@ from minxin.triage.duplicates import (
     signatures_store,
 )
 from minxin.triage.models import AppealSignature
+from minxin.triage.nlp.duplicates import signature
 from tests.builders import District, appeal_in, appeal_new
 
 TEXT = "景蓉华苑小区门口垃圾堆放三天无人清运，气味很大，希望尽快处理。"
@@ -41,9 +42,11 @@ def test_an_earlier_appeal_about_the_same_matter_is_found_among_many(district: D
     ]
     signatures_store([first.pk, *(a.pk for a in others)])
     again = appeal_new(district, content=TEXT + "还是没人管。", appellant_phone="13900000001")
+    signature.cache_clear()
     with CaptureQueriesContext(connection) as queries:
         found = lookup(again)
     assert len(queries.captured_queries) == 1  # one indexed query, however many are stored
+    assert signature.cache_info().misses == 1  # the new text is signed once, not per step
     assert [c.key for c in found][:1] == [first.pk]
     assert found[0].same_person and found[0].similarity > 0.5
 

@@ -10,6 +10,7 @@ per appeal (1,000,000 appeals ≈ 210 MB of numpy arrays).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -34,16 +35,20 @@ _S32: Final = np.uint64(32)
 U32 = npt.NDArray[np.uint32]
 
 
+@functools.lru_cache(maxsize=16)
 def signature(title: str, content: str) -> U32:
-    """MinHash of the character bigrams of the normalised title and content (first 1,000)."""
+    """MinHash of the character bigrams of the normalised title and content (first 1,000).
+    Remembered for the last few texts (read-only): the app's lookup signs the new text for the
+    database query, then the library's `query` signs it again."""
     text = normalize_text(title) + " " + normalize_text(content)[:1000]
     text = "".join(ch for ch in text if ch.isalnum())
     h = ngram_hashes(text, (2, 2))
     if len(h) == 0:
         h = ngram_hashes(text or "∅", (1, 1))
     h = np.unique(h >> _S32)
-    sig = ((h[:, None] * _A[None, :] + _B[None, :]) >> _S32).min(axis=0)
-    return sig.astype(np.uint32)
+    sig = ((h[:, None] * _A[None, :] + _B[None, :]) >> _S32).min(axis=0).astype(np.uint32)
+    sig.flags.writeable = False
+    return sig
 
 
 def band_keys(sig: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint32]:
