@@ -2,8 +2,9 @@
 
 from datetime import timedelta
 
-from django.utils import timezone
-from django_tasks import task, task_backends
+from django_tasks import task
+
+from minxin.core.tasks import book_next_run
 
 from .services import archive_unrated_appeals
 
@@ -13,18 +14,13 @@ ARCHIVE_EVERY = timedelta(hours=1)
 
 @task()
 def archive_unrated_appeals_task(reschedule: bool = True) -> int:
-    """Archive unrated appeals past the rating period, then book the next run.
-
-    django-tasks has no scheduler: a periodic job is a task that enqueues its own next run
-    (`run_after`), started once by `minxin schedule_tasks`.
-    """
+    """Archive unrated appeals past the rating period, then book the next run."""
     done = 0
     while True:
         batch = archive_unrated_appeals()
         done += batch
         if batch == 0:
             break
-    # A backend that cannot defer (the immediate one of the tests) runs it once.
-    if reschedule and task_backends[archive_unrated_appeals_task.backend].supports_defer:
-        archive_unrated_appeals_task.using(run_after=timezone.now() + ARCHIVE_EVERY).enqueue()
+    if reschedule:
+        book_next_run(archive_unrated_appeals_task, ARCHIVE_EVERY)
     return done

@@ -3,9 +3,9 @@
 import logging
 from datetime import timedelta
 
-from django.utils import timezone
-from django_tasks import task, task_backends
+from django_tasks import task
 
+from minxin.core.tasks import book_next_run
 from minxin.triage.services import appeal_triage
 
 logger = logging.getLogger(__name__)
@@ -54,6 +54,6 @@ def fail_stalled_imports_task(reschedule: bool = True) -> int:
     from .services import import_jobs_fail_stalled
 
     failed = import_jobs_fail_stalled()
-    if reschedule and task_backends[fail_stalled_imports_task.backend].supports_defer:
-        fail_stalled_imports_task.using(run_after=timezone.now() + SWEEP_EVERY).enqueue()
+    if reschedule:
+        book_next_run(fail_stalled_imports_task, SWEEP_EVERY)
     return failed

@@ -2,8 +2,9 @@
 
 from datetime import timedelta
 
-from django.utils import timezone
-from django_tasks import task, task_backends
+from django_tasks import task
+
+from minxin.core.tasks import book_next_run
 
 from .facts import metric_facts_apply
 from .selectors import dashboard_live_refresh
@@ -18,8 +19,8 @@ def raise_deadline_warnings_task(reschedule: bool = True) -> int:
     """Raise due deadline warnings, then book the next run (booked first by
     `minxin schedule_tasks`; a backend that cannot defer runs it once)."""
     raised = deadline_warnings_raise()
-    if reschedule and task_backends[raise_deadline_warnings_task.backend].supports_defer:
-        raise_deadline_warnings_task.using(run_after=timezone.now() + WARN_EVERY).enqueue()
+    if reschedule:
+        book_next_run(raise_deadline_warnings_task, WARN_EVERY)
     return raised
 
 
@@ -30,8 +31,8 @@ ESCALATE_EVERY = timedelta(minutes=30)
 def escalate_supervision_orders_task(reschedule: bool = True) -> int:
     """Escalate overdue unanswered supervision orders, then book the next run."""
     done = supervision_orders_escalate()
-    if reschedule and task_backends[escalate_supervision_orders_task.backend].supports_defer:
-        escalate_supervision_orders_task.using(run_after=timezone.now() + ESCALATE_EVERY).enqueue()
+    if reschedule:
+        book_next_run(escalate_supervision_orders_task, ESCALATE_EVERY)
     return done
 
 
@@ -53,8 +54,8 @@ def apply_metric_changes_task(reschedule: bool = True) -> int:
     open-appeal figures, then book the next run."""
     applied = metric_facts_apply()
     dashboard_live_refresh()
-    if reschedule and task_backends[apply_metric_changes_task.backend].supports_defer:
-        apply_metric_changes_task.using(run_after=timezone.now() + APPLY_EVERY).enqueue()
+    if reschedule:
+        book_next_run(apply_metric_changes_task, APPLY_EVERY)
     return applied
 
 
@@ -67,6 +68,6 @@ def expire_exports_task(reschedule: bool = True) -> int:
     from .exports import exports_expire
 
     expired = exports_expire()
-    if reschedule and task_backends[expire_exports_task.backend].supports_defer:
-        expire_exports_task.using(run_after=timezone.now() + EXPIRE_EVERY).enqueue()
+    if reschedule:
+        book_next_run(expire_exports_task, EXPIRE_EVERY)
     return expired
