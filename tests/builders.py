@@ -3,11 +3,11 @@ real services into any status (so every test's history is one the loop could pro
 
 from dataclasses import dataclass, field
 
+from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
 from minxin.accounts.roles import Role
 from minxin.cases import services
 from minxin.cases.models import Appeal, AppealKind, Channel
-from minxin.cases.permissions import Actor
 from minxin.cases.workflow import Action, AppealStatus, Satisfaction
 from minxin.deadlines.models import Urgency
 from minxin.directory.models import Category, Region, RegionLevel, Unit, UnitKind
@@ -194,7 +194,7 @@ def appeal_in(d: District, status: AppealStatus, *, assist: bool = True) -> Appe
                 appeal_id=appeal.pk,
                 actor=handler,
                 expected_version=v,
-                content="已安排环卫清运，并加密清运频次。",
+                reason="已安排环卫清运，并加密清运频次。",
             )
         elif step in ("rate", "rate_bad"):
             rating_submit(

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "minxin.accounts",
     "minxin.directory",
     "minxin.deadlines",
+    "minxin.machine",
     "minxin.cases",
     "minxin.dispatch",
     "minxin.triage",

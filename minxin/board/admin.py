@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from minxin.cases.admin import ReadOnlyAdmin
+from minxin.machine.admin import ReadOnlyAdmin
 
 from .models import BoardPost, ModerationEntry
 

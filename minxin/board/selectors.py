@@ -10,9 +10,10 @@ from django.core.cache import cache
 from django.db.models import Count, QuerySet
 
 from minxin.accounts.roles import Role
+from minxin.cases.machine import APPEALS
 from minxin.cases.models import Appeal, AppealEvent, AppealSupport, Attachment, Reply
 from minxin.cases.selectors import appeal_timeline
-from minxin.cases.workflow import Action, AppealStatus, Satisfaction, action_label
+from minxin.cases.workflow import Action, AppealStatus, Satisfaction
 from minxin.core.errors import NotFound
 from minxin.directory.models import Unit
 from minxin.supervision.metrics import RateRow, rates_for
@@ -85,7 +86,7 @@ def _entry(event: AppealEvent) -> TimelineEntry:
         value = event.payload.get("satisfaction", "")
         text = Satisfaction(value).label if value in Satisfaction.values else ""
     return TimelineEntry(
-        at=event.created_at, label=action_label(event.action), unit=_unit_label(event), text=text
+        at=event.created_at, label=APPEALS.label(event.action), unit=_unit_label(event), text=text
     )
 
 

@@ -17,10 +17,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
 from minxin.accounts.roles import Role
 from minxin.cases.models import CONTENT_MAX, TITLE_MAX, AppealSupport, Channel
-from minxin.cases.permissions import Actor
 from minxin.cases.services import AppealDraft
 from minxin.core.errors import (
     ConcurrentEdit,

@@ -19,8 +19,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
+from minxin.accounts.actor import Actor
 from minxin.cases.models import CONTENT_MAX, TITLE_MAX, AppealKind, Channel
-from minxin.cases.permissions import Actor
 from minxin.cases.selectors import appeal_get_for_citizen
 from minxin.cases.services import AppealDraft
 from minxin.cases.workflow import OPEN_STATUSES, AppealStatus, Satisfaction

@@ -1,24 +1,9 @@
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
 from minxin.core.masking import mask_name, mask_phone
+from minxin.machine.admin import EventAdmin, ReadOnlyAdmin
 
 from .models import Appeal, AppealEvent, Assignment, Extension, Reply
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    """History is written by the services only: the admin can look, never change or delete."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Appeal)
@@ -45,11 +30,9 @@ class AppealAdmin(ReadOnlyAdmin):
 
 
 @admin.register(AppealEvent)
-class AppealEventAdmin(ReadOnlyAdmin):
-    list_display = ("appeal", "action", "from_status", "to_status", "actor", "created_at")
-    list_filter = ("action",)
+class AppealEventAdmin(EventAdmin):
+    list_display = ("appeal", *EventAdmin.list_display)
     list_select_related = ("appeal", "actor")
-    show_full_result_count = False
     raw_id_fields = ("appeal",)
 
 

@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from minxin.deadlines.models import Urgency
+from minxin.machine.models import Event, VersionedModel
 
 from .workflow import AppealStatus, Satisfaction
 
@@ -30,9 +31,9 @@ class AppealKind(models.TextChoices):
     PRAISE = "praise", "表扬"
 
 
-class Appeal(models.Model):
+class Appeal(VersionedModel):
     """One citizen's appeal, from intake to archive. Never deleted; `status` is written only by
-    `cases.services.appeal_transition` (and set to RECEIVED at creation)."""
+    the appeals' machine (`cases.machine.APPEALS`); a new appeal starts at its default."""
 
     tracking_number = models.CharField("受理编号", max_length=20, unique=True)
     query_code = models.CharField("查询码", max_length=12)
@@ -74,7 +75,6 @@ class Appeal(models.Model):
     status = models.CharField(
         "状态", max_length=20, choices=AppealStatus.choices, default=AppealStatus.RECEIVED
     )
-    version = models.PositiveIntegerField("版本", default=1)
     lead_unit = models.ForeignKey(
         "directory.Unit",
         verbose_name="主办单位",
@@ -117,7 +117,7 @@ class Appeal(models.Model):
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
-    class Meta:
+    class Meta(VersionedModel.Meta):
         verbose_name = "诉求"
         verbose_name_plural = "诉求"
         indexes = [
@@ -132,7 +132,7 @@ class Appeal(models.Model):
             models.Index(fields=["resolve_due"], name="appeal_resolve_due"),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(version__gte=1), name="appeal_version_positive"),
+            *VersionedModel.Meta.constraints,
             models.CheckConstraint(
                 condition=~Q(status=AppealStatus.MERGED) | Q(merged_into__isnull=False),
                 name="appeal_merged_has_target",
@@ -141,10 +141,6 @@ class Appeal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tracking_number} {self.title}"
-
-    @property
-    def status_enum(self) -> AppealStatus:
-        return AppealStatus(self.status)
 
 
 class AssignmentRole(models.TextChoices):
@@ -188,19 +184,11 @@ class Assignment(models.Model):
         return f"{self.appeal_id} → {self.unit_id} ({self.role})"
 
 
-class AppealEvent(models.Model):
+class AppealEvent(Event):
     """The append-only history of an appeal: who did what, when, from which status to which."""
 
     appeal = models.ForeignKey(
         Appeal, verbose_name="诉求", on_delete=models.PROTECT, related_name="events"
-    )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="操作人",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
     )
     actor_unit = models.ForeignKey(
         "directory.Unit",
@@ -210,18 +198,10 @@ class AppealEvent(models.Model):
         blank=True,
         related_name="+",
     )
-    actor_role = models.CharField("操作角色", max_length=20)
-    action = models.CharField("动作", max_length=30)
-    from_status = models.CharField("原状态", max_length=20, blank=True)
-    to_status = models.CharField("新状态", max_length=20)
-    reason = models.TextField("说明", blank=True)
-    payload = models.JSONField("附加数据", default=dict, blank=True)
-    created_at = models.DateTimeField("时间", default=timezone.now)
 
-    class Meta:
+    class Meta(Event.Meta):
         verbose_name = "诉求事件"
         verbose_name_plural = "诉求事件"
-        ordering = ["created_at", "id"]
         indexes = [
             models.Index(fields=["appeal", "created_at"], name="event_appeal_time"),
             models.Index(fields=["action", "created_at"], name="event_action_time"),

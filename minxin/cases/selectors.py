@@ -9,12 +9,14 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
+from minxin.accounts.actor import Actor
 from minxin.accounts.roles import Role
 from minxin.core.errors import NotFound
 from minxin.deadlines import calendar
 
+from .machine import APPEALS
 from .models import Appeal, AppealEvent, Assignment, AssignmentRole, Extension, ExtensionStatus
-from .permissions import Actor, refusal, sees_whole_district
+from .permissions import sees_whole_district
 from .workflow import OPEN_STATUSES, TRANSITIONS, Action, AppealStatus
 
 if TYPE_CHECKING:
@@ -232,23 +234,22 @@ def actions_available(*, user: "User", appeal: Appeal) -> list[Action]:
     actor = Actor.of(user)
     assignments = Assignment.objects.filter(appeal=appeal, is_active=True)
     assisting = frozenset(a.unit_id for a in assignments if a.role == AssignmentRole.ASSIST)
-    status = AppealStatus(appeal.status)
     # Extension buttons only make sense with (or without) a request waiting.
     has_pending = pending_extension(appeal=appeal) is not None
-    hidden = {Action.RECEIVE}
-    hidden |= (
+    hidden = (
         {Action.REQUEST_EXTENSION}
         if has_pending
         else {Action.APPROVE_EXTENSION, Action.REFUSE_EXTENSION}
     )
     return [
         action
-        for action in TRANSITIONS
+        for action, transition in TRANSITIONS.items()
         if action not in hidden
-        and refusal(
+        and not transition.creates
+        and APPEALS.refusal(
             actor=actor,
             action=action,
-            status=status,
+            status=appeal.status,
             lead_unit_id=appeal.lead_unit_id,
             assisting_unit_ids=assisting,
         )

@@ -13,15 +13,15 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from minxin.accounts.access import staff_user
+from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
 from minxin.accounts.roles import Role
-from minxin.core.errors import MinxinError, NotFound, PermissionDenied, ValidationFailed
+from minxin.core.errors import MinxinError, NotFound, ValidationFailed
 from minxin.core.pagination import paginate
 
 from . import selectors, services
 from .forms import ActionForm, AppealFilterForm
 from .models import Appeal, Attachment
-from .permissions import Actor
 from .workflow import TRANSITIONS, Action
 
 HOME_BY_ROLE = {
@@ -141,10 +141,10 @@ def _detail_render(
         "replies": list(appeal.replies.select_related("unit").all()),
         "attachments": list(appeal.attachments.all()),
         "pending_extension": selectors.pending_extension(appeal=appeal),
-        "forms": [_action_spec(a) for a in available if a not in PANEL_ACTIONS],
+        "forms": [_action_spec(a) for a in available if not TRANSITIONS[a].panel],
         "screen_panel": Action.SCREEN in available,
         "dispatch_panel": Action.DISPATCH in available,
-        "rate_panel": bool({Action.RATE} & set(available)),
+        "rate_panel": Action.RATE in available,
         "error": error,
         "posted": posted or {},
         "open_action": open_action,
@@ -154,38 +154,17 @@ def _detail_render(
     return render(request, "cases/appeal_detail.html", context, status=status)
 
 
-# Actions whose forms come from another app's panel (triage: screening; dispatch: dispatching;
-# feedback: rating).
-PANEL_ACTIONS = frozenset({Action.SCREEN, Action.DISPATCH, Action.RATE, Action.RATE_DISSATISFIED})
-
-# Extra fields some actions' forms ask for.
-_EXTRA = {
-    Action.REQUEST_EXTENSION: "days",
-    Action.REOPEN: "days",
-    Action.MERGE: "into_tracking_number",
-}
-_STYLE = {
-    Action.RETURN: "danger",
-    Action.MARK_INVALID: "danger",
-    Action.REFUSE_EXTENSION: "danger",
-    Action.RESOLVE: "primary",
-    Action.ACCEPT: "primary",
-    Action.FIRST_CONTACT: "primary",
-    Action.REOPEN: "primary",
-    Action.APPROVE_EXTENSION: "primary",
-}
-
-
-def _action_spec(action: Action) -> dict[str, Any]:
-    t = TRANSITIONS[action]
+def _action_spec(action: str) -> dict[str, Any]:
+    """What the action's form needs, from its row of the table."""
+    t = TRANSITIONS[action]  # type: ignore[index]
     return {
-        "action": action.value,
+        "action": action,
         "label": t.label,
         "needs_reason": t.needs_reason,
         "reason_label": t.reason_label,
-        "extra": _EXTRA.get(action, ""),
-        "style": _STYLE.get(action, ""),
-        "textarea": action in (Action.RESOLVE, Action.NOTE, Action.FIRST_CONTACT),
+        "extra": t.inputs[0] if t.inputs else "",
+        "style": t.style,
+        "textarea": t.long_reason,
     }
 
 
@@ -194,15 +173,22 @@ def _action_spec(action: Action) -> dict[str, Any]:
 def appeal_act(request: HttpRequest, appeal_id: int, action: str) -> HttpResponse:
     user = staff_user(request)
     appeal = selectors.appeal_get_for(user=user, appeal_id=appeal_id)
-    try:
-        act = Action(action)
-    except ValueError as exc:
-        raise NotFound("未知的操作") from exc
+    transition = TRANSITIONS.get(action)  # type: ignore[call-overload]
+    if transition is None:
+        raise NotFound("未知的操作")
     form = ActionForm(request.POST)
     try:
         if not form.is_valid():
             raise ValidationFailed(_form_error(form))
-        _act(act, appeal=appeal, actor=Actor.of(user), data=form.cleaned_data)
+        data = form.cleaned_data
+        services.appeal_act(
+            appeal_id=appeal.pk,
+            action=action,
+            actor=Actor.of(user),
+            expected_version=data["version"],
+            reason=data.get("reason") or "",
+            **{name: data.get(name) for name in transition.inputs},
+        )
     except MinxinError as error:
         appeal = selectors.appeal_get_for(user=user, appeal_id=appeal_id)
         return _detail_render(
@@ -211,9 +197,9 @@ def appeal_act(request: HttpRequest, appeal_id: int, action: str) -> HttpRespons
             appeal=appeal,
             error=error,
             posted=request.POST.dict(),
-            open_action=act.value,
+            open_action=action,
         )
-    messages.success(request, f"已{TRANSITIONS[act].label}")
+    messages.success(request, f"已{transition.label}")
     return redirect(reverse("cases:appeal_detail", args=[appeal.pk]))
 
 
@@ -223,39 +209,6 @@ def _form_error(form: ActionForm) -> str:
     if "days" in form.errors:
         return "天数应为1至60之间的整数"
     return "提交的内容有误"
-
-
-def _act(action: Action, *, appeal: Appeal, actor: Actor, data: dict[str, Any]) -> None:
-    common = {"appeal_id": appeal.pk, "actor": actor, "expected_version": data["version"]}
-    reason: str = data.get("reason") or ""
-    if action in services.SIMPLE_ACTIONS:
-        services.appeal_act(action=action, reason=reason, **common)
-    elif action == Action.MERGE:
-        services.appeal_merge(
-            into_tracking_number=data.get("into_tracking_number") or "", reason=reason, **common
-        )
-    elif action == Action.RETURN:
-        services.assignment_return(reason=reason, **common)
-    elif action == Action.FIRST_CONTACT:
-        services.appeal_first_contact(reason=reason, **common)
-    elif action == Action.SUSPEND:
-        services.appeal_suspend(reason=reason, **common)
-    elif action == Action.RESUME:
-        services.appeal_resume(reason=reason, **common)
-    elif action == Action.REQUEST_EXTENSION:
-        if not data.get("days"):
-            raise ValidationFailed("请填写延期天数")
-        services.extension_request(days=data["days"], reason=reason, **common)
-    elif action in (Action.APPROVE_EXTENSION, Action.REFUSE_EXTENSION):
-        services.extension_decide(
-            approve=action == Action.APPROVE_EXTENSION, reason=reason, **common
-        )
-    elif action == Action.RESOLVE:
-        services.reply_submit(content=reason, **common)
-    elif action == Action.REOPEN:
-        services.appeal_reopen(reason=reason, days=data.get("days"), **common)
-    else:
-        raise PermissionDenied("该操作请在对应的面板中进行")
 
 
 @login_required

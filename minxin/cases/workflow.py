@@ -1,18 +1,19 @@
 """The appeal lifecycle as data: one transition table, no queries.
 
-Every status change of an appeal is one row of TRANSITIONS, applied by
-`cases.services.appeal_transition`, which checks the row, the role and the unit, and writes one
-AppealEvent. A row whose target is None records an action without changing the status
-(a progress note, an extension request, a follow-up call).
+Every status change of an appeal is one row of TRANSITIONS, applied by the appeals' machine
+(`cases.machine.APPEALS`, the shared applier of `minxin.machine`), which checks the row, the
+role and the unit, and writes one AppealEvent. A row whose target is None records an action
+without changing the status (a progress note, an extension request, a follow-up call). A row
+also says what its form needs (inputs, style, a long text, or another app's panel).
 """
 
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
 from django.db import models
 
 from minxin.accounts.roles import Role
+from minxin.machine.table import Transition, UnitScope
 
 
 class AppealStatus(models.TextChoices):
@@ -72,44 +73,21 @@ class Action(StrEnum):
     ARCHIVE = "archive"
 
 
-class UnitScope(StrEnum):
-    """Which unit a handler must belong to for an action."""
-
-    ANY = "any"  # no unit condition (district-wide roles, citizen, system)
-    LEAD = "lead"  # the active lead unit only
-    ASSIGNED = "assigned"  # the lead or any active assisting unit
-
-
-@dataclass(frozen=True)
-class Transition:
-    label: str
-    source: frozenset[AppealStatus]
-    target: AppealStatus | None
-    roles: frozenset[Role]
-    needs_reason: bool = False
-    reason_label: str = "说明"
-    handler_scope: UnitScope = UnitScope.LEAD
-    # Shown on the citizen's timeline (internal notes and extensions are not).
-    public: bool = True
-
-
 S = AppealStatus
 R = Role
 _SCREENING_SOURCES = frozenset({S.RECEIVED, S.SCREENED, S.RETURNED})
 
-TRANSITIONS: Final[dict[Action, Transition]] = {
-    Action.RECEIVE: Transition(
-        "受理",
-        frozenset(),
-        S.RECEIVED,
-        frozenset({R.CITIZEN, R.CALL_TAKER, R.DISPATCHER, R.SYSTEM}),
-    ),
+TRANSITIONS: Final[dict[Action, Transition[AppealStatus]]] = {
+    # Every channel brings appeals in: the citizen's pages, the hotline, imports, the API,
+    # a forwarded suggestion, and any member of staff's visit (走访), a leader's included.
+    Action.RECEIVE: Transition("受理", frozenset(), S.RECEIVED, frozenset(Role)),
     Action.SCREEN: Transition(
         "甄别",
         frozenset({S.RECEIVED}),
         S.SCREENED,
         frozenset({R.DISPATCHER, R.SYSTEM}),
         public=False,
+        panel=True,
     ),
     Action.MARK_INVALID: Transition(
         "标记无效",
@@ -118,12 +96,14 @@ TRANSITIONS: Final[dict[Action, Transition]] = {
         frozenset({R.DISPATCHER}),
         needs_reason=True,
         reason_label="无效原因",
+        style="danger",
     ),
     Action.MERGE: Transition(
         "合并重复件",
         _SCREENING_SOURCES,
         S.MERGED,
         frozenset({R.DISPATCHER, R.SYSTEM}),
+        inputs=("into_tracking_number",),
     ),
     Action.RESTORE: Transition(
         "恢复为有效",
@@ -138,6 +118,7 @@ TRANSITIONS: Final[dict[Action, Transition]] = {
         frozenset({S.SCREENED, S.RETURNED}),
         S.DISPATCHED,
         frozenset({R.DISPATCHER, R.SYSTEM}),
+        panel=True,
     ),
     Action.RETURN: Transition(
         "退单",
@@ -147,12 +128,14 @@ TRANSITIONS: Final[dict[Action, Transition]] = {
         needs_reason=True,
         reason_label="退单理由",
         public=False,
+        style="danger",
     ),
     Action.ACCEPT: Transition(
         "接单",
         frozenset({S.DISPATCHED}),
         S.ACCEPTED,
         frozenset({R.HANDLER}),
+        style="primary",
     ),
     Action.FIRST_CONTACT: Transition(
         "先行联系",
@@ -161,6 +144,8 @@ TRANSITIONS: Final[dict[Action, Transition]] = {
         frozenset({R.HANDLER}),
         needs_reason=True,
         reason_label="联系情况",
+        style="primary",
+        long_reason=True,
     ),
     Action.NOTE: Transition(
         "记录进展",
@@ -171,6 +156,7 @@ TRANSITIONS: Final[dict[Action, Transition]] = {
         reason_label="办理进展",
         handler_scope=UnitScope.ASSIGNED,
         public=False,
+        long_reason=True,
     ),
     Action.REQUEST_EXTENSION: Transition(
         "申请延期",
@@ -180,12 +166,14 @@ TRANSITIONS: Final[dict[Action, Transition]] = {
         needs_reason=True,
         reason_label="延期理由",
         public=False,
+        inputs=("days",),
     ),
     Action.APPROVE_EXTENSION: Transition(
         "同意延期",
         frozenset({S.IN_PROGRESS, S.SUSPENDED}),
         None,
         frozenset({R.DISPATCHER, R.SUPERVISOR}),
+        style="primary",
     ),
     Action.REFUSE_EXTENSION: Transition(
         "驳回延期",
@@ -195,6 +183,7 @@ TRANSITIONS: Final[dict[Action, Transition]] = {
         needs_reason=True,
         reason_label="驳回理由",
         public=False,
+        style="danger",
     ),
     Action.SUSPEND: Transition(
         "挂起（待诉求人补充）",
@@ -217,18 +206,22 @@ TRANSITIONS: Final[dict[Action, Transition]] = {
         frozenset({R.HANDLER}),
         needs_reason=True,
         reason_label="答复内容",
+        style="primary",
+        long_reason=True,
     ),
     Action.RATE: Transition(
         "评价",
         frozenset({S.RESOLVED}),
         S.RATED,
         frozenset({R.CITIZEN, R.CALL_TAKER, R.SUPERVISOR}),
+        panel=True,
     ),
     Action.RATE_DISSATISFIED: Transition(
         "评价不满意",
         frozenset({S.RESOLVED}),
         S.FOLLOW_UP,
         frozenset({R.CITIZEN, R.CALL_TAKER, R.SUPERVISOR}),
+        panel=True,
     ),
     Action.FOLLOW_UP: Transition(
         "回访",
@@ -245,6 +238,8 @@ TRANSITIONS: Final[dict[Action, Transition]] = {
         frozenset({R.SUPERVISOR}),
         needs_reason=True,
         reason_label="重办要求",
+        inputs=("days",),
+        style="primary",
     ),
     Action.CLOSE: Transition(
         "审核办结",
@@ -261,10 +256,3 @@ TRANSITIONS: Final[dict[Action, Transition]] = {
         frozenset({R.SYSTEM, R.SUPERVISOR}),
     ),
 }
-
-
-def action_label(action: str) -> str:
-    try:
-        return TRANSITIONS[Action(action)].label
-    except ValueError:
-        return action

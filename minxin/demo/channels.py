@@ -11,13 +11,13 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
 from minxin.accounts.roles import Role
 from minxin.board.models import BoardPost
 from minxin.board.services import appeal_support, post_create, post_moderate, supporter_hash
 from minxin.cases import services as cases
 from minxin.cases.models import Appeal, AppealKind
-from minxin.cases.permissions import Actor
 from minxin.cases.workflow import Action
 from minxin.deadlines.models import Urgency
 from minxin.directory.models import Category, Region, RegionLevel, Unit, UnitKind
@@ -198,7 +198,7 @@ def _answer(
         appeal_id=appeal_id, actor=handling, expected_version=version(), reason="已联系网友了解情况"
     )
     cases.reply_submit(
-        appeal_id=appeal_id, actor=handling, expected_version=version(), content=reply[:4000]
+        appeal_id=appeal_id, actor=handling, expected_version=version(), reason=reply[:4000]
     )
 
 

@@ -23,8 +23,10 @@ from typing import Any, Final
 from django.conf import settings
 from django.utils import timezone
 
+from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
 from minxin.accounts.roles import Role
+from minxin.cases.machine import APPEALS
 from minxin.cases.models import (
     Appeal,
     AppealEvent,
@@ -36,7 +38,6 @@ from minxin.cases.models import (
     ExtensionStatus,
     Reply,
 )
-from minxin.cases.permissions import Actor, refusal
 from minxin.cases.services import query_code_new, tracking_numbers_allocate
 from minxin.cases.workflow import TRANSITIONS, Action, AppealStatus, Satisfaction
 from minxin.deadlines import calendar
@@ -802,7 +803,7 @@ class _Apply:
         if action == A.RECEIVE:
             assert from_status == "" and who.role in transition.roles
         else:
-            why_not = refusal(
+            why_not = APPEALS.refusal(
                 actor=Actor(role=who.role, unit_id=who.unit_id),
                 action=action,
                 status=AppealStatus(from_status),

@@ -9,11 +9,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from minxin.accounts.access import staff_user
+from minxin.accounts.actor import Actor
 from minxin.accounts.roles import DISPATCH_ROLES
 from minxin.cases import selectors as case_selectors
 from minxin.cases import services as case_services
 from minxin.cases.models import AppealEvent
-from minxin.cases.permissions import Actor
 from minxin.cases.workflow import Action, AppealStatus
 from minxin.core.errors import ValidationFailed
 from minxin.core.pagination import paginate

@@ -1,8 +1,8 @@
 from django.db import IntegrityError, transaction
 
+from minxin.accounts.actor import Actor
 from minxin.accounts.roles import Role
 from minxin.cases.models import Reply
-from minxin.cases.permissions import Actor
 from minxin.cases.services import appeal_rate
 from minxin.core.errors import ValidationFailed
 

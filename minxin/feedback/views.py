@@ -7,8 +7,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from minxin.accounts.access import staff_user
+from minxin.accounts.actor import Actor
 from minxin.cases import selectors as case_selectors
-from minxin.cases.permissions import Actor
 from minxin.cases.workflow import Satisfaction
 from minxin.core.errors import ValidationFailed
 

@@ -27,9 +27,9 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
 from minxin.cases.models import Appeal, AppealKind
-from minxin.cases.permissions import Actor
 from minxin.cases.services import BulkAppeal, appeals_create_bulk
 from minxin.core.errors import IllegalTransition, ValidationFailed
 from minxin.notify.services import notify

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
-from minxin.cases.permissions import Actor
+from minxin.accounts.actor import Actor
 from minxin.cases.services import AppealDraft, CreatedAppeal, appeal_create
 from minxin.triage.tasks import triage_appeal_task
 

@@ -9,10 +9,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from minxin.accounts.access import staff_user
+from minxin.accounts.actor import Actor
 from minxin.accounts.roles import Role
 from minxin.cases import selectors as case_selectors
 from minxin.cases.models import AppealKind, Channel
-from minxin.cases.permissions import Actor
 from minxin.cases.services import AppealDraft
 from minxin.core.errors import ValidationFailed
 from minxin.deadlines.models import Urgency

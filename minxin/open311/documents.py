@@ -6,8 +6,9 @@ from typing import Any
 
 from django.utils import timezone
 
+from minxin.cases.machine import APPEALS
 from minxin.cases.models import Appeal, AppealEvent, AppealKind
-from minxin.cases.workflow import Action, AppealStatus, action_label
+from minxin.cases.workflow import Action, AppealStatus
 from minxin.core.masking import mask_name, mask_phone
 from minxin.directory.models import Category
 from minxin.triage.nlp.personal import mask_personal_data
@@ -128,7 +129,7 @@ def update_document(event: AppealEvent) -> dict[str, Any]:
     """A mySociety request_update: what happened, with the reply or the question to the
     reporter as its text (as on the citizen's tracking page)."""
     appeal = event.appeal
-    description = action_label(event.action)
+    description = APPEALS.label(event.action)
     if event.action in (Action.RESOLVE, Action.SUSPEND) and event.reason:
         description = f"{description}：{public_text(event.reason, appeal=appeal)}"
     return {

@@ -13,8 +13,8 @@ from urllib.parse import urlsplit
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from minxin.accounts.actor import Actor
 from minxin.cases.models import CONTENT_MAX, TITLE_MAX, AppealKind, Channel
-from minxin.cases.permissions import Actor
 from minxin.cases.services import AppealDraft
 from minxin.core.errors import NotFound, ValidationFailed
 from minxin.core.masking import is_valid_phone

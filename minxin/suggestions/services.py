@@ -9,9 +9,9 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from minxin.accounts.actor import Actor
 from minxin.accounts.roles import Role
 from minxin.cases.models import AppealKind, Channel
-from minxin.cases.permissions import Actor
 from minxin.cases.services import AppealDraft, query_code_new
 from minxin.core.errors import (
     ConcurrentEdit,

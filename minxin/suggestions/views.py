@@ -19,9 +19,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_ratelimit.decorators import ratelimit
 
 from minxin.accounts.access import staff_user
+from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
 from minxin.accounts.roles import Role
-from minxin.cases.permissions import Actor
 from minxin.core.errors import MinxinError, NotFound, ValidationFailed
 from minxin.core.pagination import paginate
 from minxin.core.session import APPEAL_GRANTS_KEY, grant, grants, is_one_time_key, one_time_key_new

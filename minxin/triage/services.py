@@ -12,9 +12,9 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
 from minxin.cases.models import Appeal
-from minxin.cases.permissions import Actor
 from minxin.cases.services import appeal_dispatch, appeal_screen
 from minxin.cases.workflow import AppealStatus
 from minxin.core.errors import ConcurrentEdit, IllegalTransition

@@ -15,10 +15,10 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
 from minxin.accounts.roles import STAFF_ROLES
 from minxin.cases.models import AppealKind, Channel
-from minxin.cases.permissions import Actor
 from minxin.cases.services import AppealDraft, appeal_draft_clean
 from minxin.core.errors import PermissionDenied, ValidationFailed
 from minxin.directory.models import Region

@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from minxin.accounts.access import staff_user
+from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
 from minxin.accounts.roles import DISTRICT_WIDE_ROLES, STAFF_ROLES
 from minxin.cases.models import AppealKind
-from minxin.cases.permissions import Actor
 from minxin.core.errors import MinxinError, ValidationFailed
 from minxin.core.pagination import paginate
 from minxin.core.session import is_one_time_key, one_time_key_new

@@ -4,9 +4,9 @@ street's handling and reply, the citizen's rating; the public page shows the rep
 from django.test import Client
 from django.urls import reverse
 
+from minxin.accounts.actor import Actor
 from minxin.board.services import post_moderate
 from minxin.cases.models import Appeal
-from minxin.cases.permissions import Actor
 from minxin.cases.services import (
     appeal_act,
     appeal_dispatch,
@@ -72,7 +72,7 @@ def test_a_board_post_goes_round_the_loop_and_shows_its_reply(district):
         appeal_id=appeal_id, actor=handler, expected_version=version(appeal_id), reason="已电话联系"
     )
     reply_submit(
-        appeal_id=appeal_id, actor=handler, expected_version=version(appeal_id), content=REPLY
+        appeal_id=appeal_id, actor=handler, expected_version=version(appeal_id), reason=REPLY
     )
 
     # 3. The public page: status, lead unit, the official reply with personal data masked.

@@ -2,6 +2,7 @@
 
 import pytest
 
+from minxin.accounts.actor import Actor
 from minxin.board.models import BoardPost, ModerationEntry, ModerationState
 from minxin.board.selectors import post_get_public, support_counts
 from minxin.board.services import (
@@ -12,7 +13,6 @@ from minxin.board.services import (
     supporter_hash,
 )
 from minxin.cases.models import Appeal, AppealEvent, AppealSupport, Channel
-from minxin.cases.permissions import Actor
 from minxin.cases.selectors import screening_queue
 from minxin.cases.services import appeal_act
 from minxin.cases.workflow import Action, AppealStatus

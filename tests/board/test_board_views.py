@@ -8,10 +8,10 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
+from minxin.accounts.actor import Actor
 from minxin.board.models import BoardPost, ModerationEntry, ModerationState
 from minxin.board.services import post_moderate
 from minxin.cases.models import Appeal, AppealSupport, Channel
-from minxin.cases.permissions import Actor
 from minxin.cases.services import appeal_act, appeal_dispatch, appeal_screen
 from minxin.cases.workflow import Action
 from minxin.deadlines.models import Urgency

@@ -10,11 +10,11 @@ import pytest
 from django.db import OperationalError, connection
 from django.urls import reverse
 
+from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
 from minxin.accounts.roles import Role
 from minxin.cases import services
 from minxin.cases.models import Appeal, AppealEvent, Assignment
-from minxin.cases.permissions import Actor
 from minxin.cases.workflow import Action, AppealStatus
 from minxin.core.errors import ConcurrentEdit
 from minxin.deadlines.models import Urgency

@@ -10,8 +10,10 @@ import importlib
 from types import SimpleNamespace
 
 import pytest
+from django.apps import apps
 from django.contrib import admin
 from django.db import DatabaseError, connection, transaction
+from django.db.migrations.state import ProjectState
 from django.db.models import PROTECT, ForeignKey, ProtectedError
 from django.test import RequestFactory
 from django.urls import reverse
@@ -19,6 +21,7 @@ from django.urls import reverse
 from minxin.cases.admin import AppealAdmin, AppealEventAdmin
 from minxin.cases.models import Appeal, AppealEvent, Assignment, Reply
 from minxin.cases.workflow import AppealStatus
+from minxin.machine.operations import AppendOnly
 from tests.builders import appeal_in, appeal_new
 
 
@@ -100,14 +103,17 @@ def test_the_orm_cannot_rewrite_history_on_postgresql(district):
 
 def test_the_migration_installs_and_removes_the_trigger(db):
     migration = importlib.import_module("minxin.cases.migrations.0002_event_append_only")
+    (operation,) = migration.Migration.operations
+    assert isinstance(operation, AppendOnly)
+    state = ProjectState.from_apps(apps)
     if connection.vendor == "postgresql":
         # DDL is transactional on PostgreSQL: take the trigger away and put it back, then undo.
         with transaction.atomic():
             with connection.schema_editor() as editor:
-                migration.backwards(None, editor)
+                operation.database_backwards("cases", editor, state, state)
             assert _trigger_names() == set()
             with connection.schema_editor() as editor:
-                migration.forwards(None, editor)
+                operation.database_forwards("cases", editor, state, state)
             assert _trigger_names() == {"cases_appealevent_append_only"}
             transaction.set_rollback(True)
         assert _trigger_names() == {"cases_appealevent_append_only"}
@@ -117,8 +123,8 @@ def test_the_migration_installs_and_removes_the_trigger(db):
             raise AssertionError(f"executed on {connection.vendor}: {sql}")
 
         fake = SimpleNamespace(connection=connection, execute=refuse)
-        migration.forwards(None, fake)
-        migration.backwards(None, fake)
+        operation.database_forwards("cases", fake, state, state)
+        operation.database_backwards("cases", fake, state, state)
         assert _trigger_names() == set()
 
 

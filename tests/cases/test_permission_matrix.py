@@ -17,8 +17,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from PIL import Image
 
+from minxin.accounts.actor import Actor
 from minxin.cases.models import Appeal, AppealEvent, Assignment, Attachment, Extension, Reply
-from minxin.cases.permissions import Actor
 from minxin.cases.services import extension_request
 from minxin.cases.workflow import TRANSITIONS, Action, AppealStatus
 from minxin.feedback.models import Rating

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_tasks.base import TaskResultStatus
 
+from minxin.accounts.actor import Actor
 from minxin.cases import services
 from minxin.cases.models import (
     Appeal,
@@ -23,7 +24,6 @@ from minxin.cases.models import (
     ExtensionStatus,
     Reply,
 )
-from minxin.cases.permissions import Actor
 from minxin.cases.selectors import appeal_get_for, screening_queue
 from minxin.cases.tasks import archive_unrated_appeals_task
 from minxin.cases.workflow import Action, AppealStatus, Satisfaction
@@ -201,7 +201,7 @@ def test_the_assisting_unit_can_note_but_not_resolve(district):
             appeal_id=appeal.pk,
             actor=actor(district, "handler_dept"),
             expected_version=v,
-            content="已处理",
+            reason="已处理",
         ),
         lambda v: services.appeal_suspend(
             appeal_id=appeal.pk,
@@ -426,7 +426,7 @@ def test_reply_submit_creates_a_reply_and_resolves(district):
             appeal_id=appeal.pk,
             actor=actor(district, "handler"),
             expected_version=appeal.version,
-            content="  已安排环卫清运，并加密清运频次。 ",
+            reason="  已安排环卫清运，并加密清运频次。 ",
         )
     assert (reply.content, reply.unit_id, reply.author) == (
         "已安排环卫清运，并加密清运频次。",
@@ -442,7 +442,7 @@ def test_reply_submit_creates_a_reply_and_resolves(district):
             appeal_id=appeal_in(district, AppealStatus.IN_PROGRESS).pk,
             actor=actor(district, "handler"),
             expected_version=None,
-            content=" ",
+            reason=" ",
         )
 
 
@@ -492,7 +492,7 @@ def test_dissatisfied_reopen_resolve_and_rate_again(district):
             appeal_id=appeal.pk,
             actor=actor(district, "handler"),
             expected_version=reopened.version,
-            content="已全部清运，设置监控。",
+            reason="已全部清运，设置监控。",
         )
         again = fresh(appeal)
         assert again.status == AppealStatus.RESOLVED

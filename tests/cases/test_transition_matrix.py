@@ -1,4 +1,4 @@
-"""Every (status, action, actor) against the one applier, `services.appeal_transition`.
+"""Every (status, action, actor) against the one applier, `cases.machine.APPEALS.transition`.
 
 The expected outcome is worked out here from the transition table and the unit rule, written
 again on purpose (not by calling `permissions.refusal`), so the test and the code must agree:
@@ -28,15 +28,16 @@ import pytest
 from django.db import connection, transaction
 from django.db.models import Count, Max
 
+from minxin.accounts.actor import Actor
 from minxin.accounts.roles import Role
+from minxin.cases.machine import APPEALS, REASON_MAX
 from minxin.cases.models import Appeal, AppealEvent, Assignment, AssignmentRole
-from minxin.cases.permissions import Actor
 from minxin.cases.selectors import actions_available
-from minxin.cases.services import REASON_MAX, TransitionResult, appeal_transition
 from minxin.cases.workflow import TRANSITIONS, Action, AppealStatus, UnitScope
 from minxin.core.errors import IllegalTransition, MinxinError, PermissionDenied, ValidationFailed
 from minxin.deadlines.calendar import calendar_cache_clear
 from minxin.deadlines.services import policy_cache_clear
+from minxin.machine.engine import Applied, Change
 from tests.builders import District, appeal_in, appeal_new, district_build
 
 # Every test is marked: that is also what makes pytest-django create the test database the
@@ -220,15 +221,14 @@ def _check(world: World, status: AppealStatus, action: Action, actor_key: str) -
     )
     before = world.before[status]  # the savepoint around the previous cell undid it
 
-    def attempt() -> TransitionResult:
-        return appeal_transition(
-            appeal_id=appeal.pk,
+    def attempt() -> Applied:
+        return APPEALS.transition(
+            pk=appeal.pk,
             action=action,
             actor=actor,
             reason="测试说明",
             expected_version=before.version,
-            payload={},
-            changes=_changes(world, action),
+            change=Change(fields=_changes(world, action)),
         )
 
     if refused is not None:
@@ -248,7 +248,7 @@ def _check(world: World, status: AppealStatus, action: Action, actor_key: str) -
     target = TRANSITIONS[action].target or status
     after = _snapshot(appeal.pk)
     assert after.status == target
-    assert after.version == before.version + 1 == result.appeal.version
+    assert after.version == before.version + 1 == result.subject.version
     assert after.events == before.events + 1, "not exactly one new event"
     event = AppealEvent.objects.get(appeal=appeal, id__gt=before.last_event_id)
     assert event.pk == result.event.pk == after.last_event_id
@@ -362,14 +362,13 @@ def test_an_action_that_needs_a_reason_refuses_a_blank_one(world, action, reason
     appeal, actor = _first_allowed(world, action)
     before = _snapshot(appeal.pk)
     with pytest.raises(ValidationFailed) as caught:
-        appeal_transition(
-            appeal_id=appeal.pk,
+        APPEALS.transition(
+            pk=appeal.pk,
             action=action,
             actor=actor,
             reason=reason,
             expected_version=before.version,
-            payload={},
-            changes=_changes(world, action),
+            change=Change(fields=_changes(world, action)),
         )
     assert TRANSITIONS[action].reason_label in caught.value.message
     assert _snapshot(appeal.pk) == before
@@ -379,14 +378,13 @@ def test_an_action_that_needs_a_reason_refuses_a_blank_one(world, action, reason
 def test_an_action_without_a_reason_needs_none(world, action):
     appeal, actor = _first_allowed(world, action)
     version = _snapshot(appeal.pk).version
-    result = appeal_transition(
-        appeal_id=appeal.pk,
+    result = APPEALS.transition(
+        pk=appeal.pk,
         action=action,
         actor=actor,
         reason="  ",
         expected_version=version,
-        payload={},
-        changes=_changes(world, action),
+        change=Change(fields=_changes(world, action)),
     )
     assert result.event.reason == ""
 
@@ -396,25 +394,23 @@ def test_a_reason_over_the_limit_is_refused_and_one_at_the_limit_is_kept(world, 
     appeal, actor = _first_allowed(world, action)
     before = _snapshot(appeal.pk)
     with pytest.raises(ValidationFailed) as caught:
-        appeal_transition(
-            appeal_id=appeal.pk,
+        APPEALS.transition(
+            pk=appeal.pk,
             action=action,
             actor=actor,
             reason="长" * (REASON_MAX + 1),
             expected_version=before.version,
-            payload={},
-            changes=_changes(world, action),
+            change=Change(fields=_changes(world, action)),
         )
     assert str(REASON_MAX) in caught.value.message
     assert _snapshot(appeal.pk) == before
 
-    result = appeal_transition(
-        appeal_id=appeal.pk,
+    result = APPEALS.transition(
+        pk=appeal.pk,
         action=action,
         actor=actor,
         reason="长" * REASON_MAX,
         expected_version=before[1],
-        payload={},
-        changes=_changes(world, action),
+        change=Change(fields=_changes(world, action)),
     )
     assert len(result.event.reason) == REASON_MAX

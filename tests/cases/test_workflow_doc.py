@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from minxin.cases.docs import workflow_markdown
+from minxin.machine.docs import workflow_markdown
 
 
 def test_workflow_doc_matches_the_transition_table():

@@ -4,10 +4,10 @@ moderates it, the street answers, readers see the reply and 附议 it; the trans
 import pytest
 from playwright.sync_api import expect
 
+from minxin.accounts.actor import Actor
 from minxin.board.models import BoardPost
 from minxin.board.services import post_create, post_moderate
 from minxin.cases.models import Appeal, AppealSupport
-from minxin.cases.permissions import Actor
 from minxin.cases.services import (
     appeal_act,
     appeal_dispatch,
@@ -67,7 +67,7 @@ def handle_and_reply(d: District, appeal_id: int, reply: str) -> None:
         appeal_id=appeal_id, actor=handler, expected_version=version(appeal_id), reason="已电话联系"
     )
     reply_submit(
-        appeal_id=appeal_id, actor=handler, expected_version=version(appeal_id), content=reply
+        appeal_id=appeal_id, actor=handler, expected_version=version(appeal_id), reason=reply
     )
 
 

@@ -6,9 +6,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from minxin.accounts.actor import Actor
 from minxin.cases import services
 from minxin.cases.models import Appeal, AppealEvent
-from minxin.cases.permissions import Actor
 from minxin.cases.workflow import Action, AppealStatus
 from minxin.dispatch.models import RoutingRule
 from minxin.dispatch.services import routing_rule_save
@@ -107,7 +107,7 @@ def test_leader_reads_the_full_timeline(new_page, live_district: District):
         appeal_id=appeal.pk,
         actor=handler,
         expected_version=_version(appeal),
-        content="已增设两个垃圾桶，改为每日两次清运。",
+        reason="已增设两个垃圾桶，改为每日两次清运。",
     )
     events = AppealEvent.objects.filter(appeal=appeal).count()
 

@@ -7,8 +7,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from minxin.accounts.actor import Actor
 from minxin.cases.models import Appeal, Channel
-from minxin.cases.permissions import Actor
 from minxin.suggestions import services
 from minxin.suggestions.models import Suggestion
 from minxin.suggestions.workflow import SuggestionAction

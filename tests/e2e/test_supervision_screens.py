@@ -7,9 +7,9 @@ import time_machine
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from minxin.accounts.actor import Actor
 from minxin.cases import services
 from minxin.cases.models import Appeal, Channel
-from minxin.cases.permissions import Actor
 from minxin.cases.workflow import AppealStatus
 from minxin.supervision.warnings import deadline_warnings_raise
 from tests.builders import District, appeal_in, appeal_new

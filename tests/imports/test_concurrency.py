@@ -6,9 +6,9 @@ import time
 import pytest
 from django.db import connection, transaction
 
+from minxin.accounts.actor import Actor
 from minxin.cases import services as cases
 from minxin.cases.models import Appeal
-from minxin.cases.permissions import Actor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -4,9 +4,9 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from minxin.accounts.actor import Actor
 from minxin.cases import services as cases
 from minxin.cases.models import Appeal, AppealEvent, Channel, Reply
-from minxin.cases.permissions import Actor
 from minxin.cases.selectors import screening_queue
 from minxin.cases.workflow import Action, AppealStatus
 from minxin.core.errors import IllegalTransition, ValidationFailed
@@ -287,7 +287,7 @@ def test_an_imported_appeal_completes_the_loop(district, django_capture_on_commi
         appeal_id=appeal.pk, actor=handler, expected_version=v(), reason="已电话联系"
     )
     cases.reply_submit(
-        appeal_id=appeal.pk, actor=handler, expected_version=v(), content="已安排清运。"
+        appeal_id=appeal.pk, actor=handler, expected_version=v(), reason="已安排清运。"
     )
     appeal.refresh_from_db()
     assert appeal.status == AppealStatus.RESOLVED

@@ -349,8 +349,8 @@ def test_unpublished_channels_are_not_listed(
 
 
 def test_list_filters(client: Client, district: District, api_key: str) -> None:
+    from minxin.accounts.actor import Actor
     from minxin.cases import services
-    from minxin.cases.permissions import Actor
     from minxin.cases.workflow import Action
 
     other = Category.objects.create(name="噪音", parent=district.category.parent)

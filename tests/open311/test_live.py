@@ -7,9 +7,9 @@ import pytest
 import requests
 from georeport import GeoReport
 
+from minxin.accounts.actor import Actor
 from minxin.cases import services
 from minxin.cases.models import Appeal, Channel
-from minxin.cases.permissions import Actor
 from minxin.cases.selectors import screening_queue
 from minxin.cases.workflow import Action
 from minxin.deadlines.models import Urgency
@@ -57,7 +57,7 @@ def _finish(district: District, appeal_id: int) -> None:
         appeal_id=appeal_id, actor=handler, expected_version=v(), reason="已电话联系"
     )
     services.reply_submit(
-        appeal_id=appeal_id, actor=handler, expected_version=v(), content="路灯已修复。"
+        appeal_id=appeal_id, actor=handler, expected_version=v(), reason="路灯已修复。"
     )
 
 

@@ -6,9 +6,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from minxin.accounts.actor import Actor
 from minxin.cases import services
 from minxin.cases.models import Appeal
-from minxin.cases.permissions import Actor
 from minxin.cases.workflow import Action, AppealStatus
 from minxin.deadlines.models import Urgency
 from minxin.open311.documents import w3c
@@ -78,7 +78,7 @@ def test_open311_appeal_completes_the_loop(
         appeal_id=appeal.pk,
         actor=handler,
         expected_version=_version(appeal.pk),
-        content="已安排环卫清运，张三先生请留意，如仍有问题请拨打13812345678回访。",
+        reason="已安排环卫清运，张三先生请留意，如仍有问题请拨打13812345678回访。",
     )
     assert Appeal.objects.get(pk=appeal.pk).status == AppealStatus.RESOLVED
 

@@ -3,7 +3,7 @@ from typing import ClassVar
 import pytest
 from django.core.cache import cache
 
-from minxin.cases.permissions import Actor
+from minxin.accounts.actor import Actor
 from minxin.suggestions import services
 from minxin.suggestions.models import Suggestion
 

@@ -4,10 +4,10 @@ unit, accept, first contact, reply; the proposer sees the reply and may rate it.
 from django.test import Client
 from django.urls import reverse
 
+from minxin.accounts.actor import Actor
 from minxin.cases import selectors as case_selectors
 from minxin.cases import services as case_services
 from minxin.cases.models import Appeal
-from minxin.cases.permissions import Actor
 from minxin.cases.workflow import Action, AppealStatus
 from minxin.deadlines.models import Urgency
 from minxin.suggestions import services
@@ -63,7 +63,7 @@ def test_forwarded_suggestion_completes_the_loop(client, district):
         appeal_id=appeal.pk,
         actor=h,
         expected_version=v(),
-        content="已在校门口设置护学岗，并划定临时停车区。",
+        reason="已在校门口设置护学岗，并划定临时停车区。",
     )
     assert Appeal.objects.get(pk=appeal.pk).status == AppealStatus.RESOLVED
 

@@ -2,9 +2,9 @@ import re
 
 import pytest
 
+from minxin.accounts.actor import Actor
 from minxin.accounts.roles import Role
 from minxin.cases.models import Appeal, AppealEvent, Channel
-from minxin.cases.permissions import Actor
 from minxin.cases.workflow import AppealStatus
 from minxin.core.errors import (
     ConcurrentEdit,

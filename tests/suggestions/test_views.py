@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from minxin.cases.permissions import Actor
+from minxin.accounts.actor import Actor
 from minxin.suggestions import services
 from minxin.suggestions.models import Suggestion, SuggestionEvent
 from minxin.suggestions.workflow import SuggestionAction, SuggestionStatus

@@ -8,9 +8,9 @@ from typing import Any
 import time_machine
 from django.utils import timezone
 
+from minxin.accounts.actor import Actor
 from minxin.cases import services
 from minxin.cases.models import Appeal, AppealSupport, ChangedAppeal
-from minxin.cases.permissions import Actor
 from minxin.cases.workflow import AppealStatus, Satisfaction
 from minxin.feedback.services import rating_submit
 from minxin.supervision.facts import COUNTERS, metric_facts_apply, metrics_rebuild

@@ -19,9 +19,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from minxin.accounts.actor import Actor
 from minxin.cases import services
 from minxin.cases.models import Appeal
-from minxin.cases.permissions import Actor
 from minxin.cases.workflow import Action, AppealStatus, Satisfaction
 from minxin.deadlines.models import Urgency
 from minxin.directory.models import Category, Unit
@@ -107,7 +107,7 @@ class Story:
                 appeal_id=appeal.pk,
                 actor=self._handler(appeal),
                 expected_version=self._v(appeal),
-                content="已处理完毕",
+                reason="已处理完毕",
             )
 
     def rate(self, appeal: Appeal, when: datetime, satisfaction: str) -> None:

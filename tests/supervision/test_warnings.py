@@ -15,11 +15,11 @@ from django.core.management import call_command
 from django.test import override_settings
 from django_tasks_db.models import DBTaskResult
 
+from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
 from minxin.accounts.roles import Role
 from minxin.cases import services
 from minxin.cases.models import Appeal
-from minxin.cases.permissions import Actor
 from minxin.cases.workflow import AppealStatus
 from minxin.deadlines import calendar
 from minxin.notify.models import Notification

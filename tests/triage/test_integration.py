@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from minxin.accounts.actor import Actor
 from minxin.accounts.roles import Role
 from minxin.cases.models import Appeal, AppealEvent, Channel
-from minxin.cases.permissions import Actor
 from minxin.cases.services import AppealDraft
 from minxin.cases.workflow import Action, AppealStatus
 from minxin.dispatch.models import RoutingRule

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from minxin.cases.permissions import Actor
+from minxin.accounts.actor import Actor
 from minxin.visits import services
 from minxin.visits.models import Visit
 

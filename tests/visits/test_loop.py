@@ -3,10 +3,10 @@
 from django.test import Client
 from django.urls import reverse
 
+from minxin.accounts.actor import Actor
 from minxin.cases import selectors as case_selectors
 from minxin.cases import services as case_services
 from minxin.cases.models import Appeal
-from minxin.cases.permissions import Actor
 from minxin.cases.workflow import Action, AppealStatus
 from minxin.deadlines.models import Urgency
 from minxin.feedback.services import rating_submit
@@ -49,7 +49,7 @@ def test_visit_matter_completes_the_loop(district):
         appeal_id=appeal.pk, actor=h, expected_version=v(), reason="已上门联系王阿姨"
     )
     case_services.reply_submit(
-        appeal_id=appeal.pk, actor=h, expected_version=v(), content="楼道灯已全部更换。"
+        appeal_id=appeal.pk, actor=h, expected_version=v(), reason="楼道灯已全部更换。"
     )
     rating_submit(
         appeal_id=appeal.pk,

@@ -4,8 +4,8 @@ from unittest import mock
 import pytest
 from django.utils import timezone
 
+from minxin.accounts.actor import Actor
 from minxin.cases.models import Appeal, AppealEvent, Channel
-from minxin.cases.permissions import Actor
 from minxin.cases.workflow import AppealStatus
 from minxin.core.errors import PermissionDenied, ValidationFailed
 from minxin.visits import services

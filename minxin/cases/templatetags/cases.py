@@ -1,22 +1,19 @@
 from django import template
 
-from minxin.cases.workflow import AppealStatus, Satisfaction
-from minxin.cases.workflow import action_label as _action_label
+from minxin.cases.machine import APPEALS
+from minxin.cases.workflow import Satisfaction
 
 register = template.Library()
 
 
 @register.filter
 def action_label(value: str) -> str:
-    return _action_label(value)
+    return APPEALS.label(value)
 
 
 @register.filter
 def status_label(value: str) -> str:
-    try:
-        return str(AppealStatus(value).label)
-    except ValueError:
-        return value or "—"
+    return APPEALS.status_label(value) if value else "—"
 
 
 @register.filter

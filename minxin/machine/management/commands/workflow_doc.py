@@ -4,11 +4,11 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from minxin.cases.docs import workflow_markdown
+from minxin.machine.docs import workflow_markdown
 
 
 class Command(BaseCommand):
-    help = "Write docs/workflow.md from the transition table."
+    help = "Write docs/workflow.md from every transition table."
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(settings.BASE_DIR) / "docs" / "workflow.md"

@@ -1,0 +1,132 @@
+"""Every write to an appeal, by stage of the loop (in the manner of Zulip's `actions/`):
+
+- `intake`: new appeals, one at a time or in bulk;
+- `screening`: category, place, urgency; duplicates merged;
+- `dispatch`: to a lead unit and assisting units; returned by a unit;
+- `handling`: first contact, suspend and resume, extensions, the reply;
+- `closing`: rating, re-handling, closing and archiving.
+
+Each service is keyword-only, a durable transaction when views and tasks call it, and changes
+the appeal only through the appeals' machine (`cases.machine.APPEALS`), once per action.
+`ACTION_SERVICES` maps each action a staff form posts to its service, in one place; an action
+that changes nothing but the status needs no entry (`appeal_act` applies the table's row)."""
+
+from collections.abc import Callable, Mapping
+from functools import partial
+from typing import Any, Final
+
+from django.db import transaction
+
+from minxin.accounts.actor import Actor
+from minxin.core.errors import PermissionDenied
+
+from ..machine import APPEALS
+from ..workflow import TRANSITIONS, Action
+from .closing import appeal_close, appeal_rate, appeal_reopen, archive_unrated_appeals
+from .dispatch import appeal_dispatch, assignment_return
+from .handling import (
+    appeal_first_contact,
+    appeal_resume,
+    appeal_suspend,
+    extension_decide,
+    extension_request,
+    reply_submit,
+)
+from .intake import (
+    AppealDraft,
+    BulkAppeal,
+    CreatedAppeal,
+    appeal_create,
+    appeal_draft_clean,
+    appeals_create_bulk,
+    query_code_new,
+    tracking_numbers_allocate,
+)
+from .screening import appeal_merge, appeal_screen
+
+__all__ = [
+    "ACTION_SERVICES",
+    "AppealDraft",
+    "BulkAppeal",
+    "CreatedAppeal",
+    "appeal_act",
+    "appeal_close",
+    "appeal_create",
+    "appeal_dispatch",
+    "appeal_draft_clean",
+    "appeal_first_contact",
+    "appeal_merge",
+    "appeal_rate",
+    "appeal_reopen",
+    "appeal_resume",
+    "appeal_screen",
+    "appeal_suspend",
+    "appeals_create_bulk",
+    "archive_unrated_appeals",
+    "assignment_return",
+    "extension_decide",
+    "extension_request",
+    "query_code_new",
+    "reply_submit",
+    "tracking_numbers_allocate",
+]
+
+# The services of the actions a staff form posts (`cases.views.appeal_act`). Each takes
+# appeal_id, actor, expected_version, reason and the row's `inputs`, keyword-only.
+ACTION_SERVICES: Final[Mapping[str, Callable[..., Any]]] = {
+    Action.MERGE: appeal_merge,
+    Action.RETURN: assignment_return,
+    Action.FIRST_CONTACT: appeal_first_contact,
+    Action.SUSPEND: appeal_suspend,
+    Action.RESUME: appeal_resume,
+    Action.REQUEST_EXTENSION: extension_request,
+    Action.APPROVE_EXTENSION: partial(extension_decide, approve=True),
+    Action.REFUSE_EXTENSION: partial(extension_decide, approve=False),
+    Action.RESOLVE: reply_submit,
+    Action.REOPEN: appeal_reopen,
+    Action.CLOSE: partial(appeal_close, action=Action.CLOSE),
+    Action.ARCHIVE: partial(appeal_close, action=Action.ARCHIVE),
+}
+
+
+def appeal_act(
+    *,
+    appeal_id: int,
+    action: str,
+    actor: Actor,
+    expected_version: int | None,
+    reason: str = "",
+    **inputs: Any,
+) -> Any:
+    """The action a staff form posted: its service, or for an action that changes nothing
+    but the status (accept, a note, a follow-up call, invalid, restore) the table's row.
+    Actions of another app's panel or that create an appeal have forms of their own."""
+    transition = TRANSITIONS.get(action)  # type: ignore[call-overload]
+    if transition is None or transition.panel or transition.creates:
+        raise PermissionDenied("该操作请在对应的面板中进行")
+    named = {name: inputs.get(name) for name in transition.inputs}
+    service = ACTION_SERVICES.get(action)
+    if service is not None:
+        return service(
+            appeal_id=appeal_id,
+            actor=actor,
+            expected_version=expected_version,
+            reason=reason,
+            **named,
+        )
+    return _appeal_transition(
+        appeal_id=appeal_id,
+        action=action,
+        actor=actor,
+        expected_version=expected_version,
+        reason=reason,
+    )
+
+
+@transaction.atomic(durable=True)
+def _appeal_transition(
+    *, appeal_id: int, action: str, actor: Actor, expected_version: int | None, reason: str
+) -> Any:
+    return APPEALS.transition(
+        pk=appeal_id, action=action, actor=actor, reason=reason, expected_version=expected_version
+    ).subject

@@ -1,0 +1,119 @@
+"""After the reply (及时反馈 and 定时督查): the citizen's rating, follow-up of a dissatisfied one,
+re-handling (重办), closing and archiving."""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from minxin.accounts.actor import Actor
+from minxin.core.errors import IllegalTransition, ValidationFailed
+from minxin.deadlines import calendar
+from minxin.deadlines.services import deadlines_for
+from minxin.machine.engine import Applied
+
+from .. import changes
+from ..machine import APPEALS
+from ..models import Appeal, AppealEvent
+from ..workflow import Action, AppealStatus, Satisfaction
+
+ARCHIVED_UNRATED = "超过评价期限未评价，自动归档"
+
+
+def appeal_rate(
+    *,
+    appeal_id: int,
+    actor: Actor,
+    expected_version: int | None,
+    satisfaction: str,
+    comment: str = "",
+) -> Applied[Appeal, AppealEvent]:
+    """Record the citizen's rating; dissatisfied sends the appeal to follow-up.
+    Runs inside the caller's transaction (feedback.services keeps the Rating row)."""
+    if satisfaction not in Satisfaction.values:
+        raise ValidationFailed("请选择满意、基本满意或不满意")
+    action = Action.RATE_DISSATISFIED if satisfaction == Satisfaction.DISSATISFIED else Action.RATE
+    return APPEALS.transition(
+        pk=appeal_id,
+        action=action,
+        actor=actor,
+        reason=comment,
+        expected_version=expected_version,
+        change=changes.rated(satisfaction=satisfaction),
+    )
+
+
+@transaction.atomic(durable=True)
+def appeal_reopen(
+    *,
+    appeal_id: int,
+    actor: Actor,
+    expected_version: int | None,
+    reason: str,
+    days: int | None = None,
+) -> Appeal:
+    """Back to the lead unit after a dissatisfied rating, with a new completion deadline."""
+    appeal = APPEALS.lock(
+        pk=appeal_id, action=Action.REOPEN, actor=actor, expected_version=expected_version
+    )
+    if appeal.lead_unit_id is None:
+        raise ValidationFailed("该诉求没有主办单位，无法重办")
+    now = timezone.now()
+    if days is not None and not 1 <= days <= 60:
+        raise ValidationFailed("重办时限应为1至60个工作日")
+    resolve_due = (
+        calendar.add_working_days(now, days)
+        if days is not None
+        else deadlines_for(category=appeal.category, urgency=appeal.urgency, start=now).resolve_due
+    )
+    change = changes.reopened(appeal=appeal, resolve_due=resolve_due)
+    return APPEALS.apply(
+        appeal, action=Action.REOPEN, actor=actor, reason=reason, change=change
+    ).subject
+
+
+@transaction.atomic(durable=True)
+def appeal_close(
+    *,
+    appeal_id: int,
+    actor: Actor,
+    expected_version: int | None,
+    reason: str = "",
+    action: Action = Action.CLOSE,
+) -> Appeal:
+    """Close after follow-up (审核办结), or archive a rated or unrated appeal (归档)."""
+    return APPEALS.transition(
+        pk=appeal_id,
+        action=action,
+        actor=actor,
+        reason=reason,
+        expected_version=expected_version,
+        change=changes.closed(at=timezone.now()),
+    ).subject
+
+
+def archive_unrated_appeals(*, now: datetime | None = None, limit: int = 500) -> int:
+    """Archive appeals left unrated longer than the configured number of days (system action)."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=int(settings.MINXIN["ARCHIVE_UNRATED_AFTER_DAYS"]))
+    ids = list(
+        Appeal.objects.filter(status=AppealStatus.RESOLVED, resolved_at__lt=cutoff)
+        .order_by("resolved_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    done = 0
+    for appeal_id in ids:
+        with transaction.atomic():
+            try:
+                APPEALS.transition(
+                    pk=appeal_id,
+                    action=Action.ARCHIVE,
+                    actor=Actor.system(),
+                    reason=ARCHIVED_UNRATED,
+                    change=changes.closed(at=now),
+                )
+            except IllegalTransition:
+                continue  # rated or reopened meanwhile: nothing to do
+            done += 1
+    return done

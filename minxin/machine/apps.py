@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class MachineConfig(AppConfig):
+    name = "minxin.machine"
+    label = "machine"
+    verbose_name = "状态机"

@@ -1,0 +1,51 @@
+"""The abstract halves of every state machine: the subject it changes and the event it writes.
+
+A subject has a `status` (its own choices, its default the status the creating action leads
+to) and a `version` for optimistic concurrency. An event is append-only: the concrete model
+adds a PROTECT key to its subject (and anything else it records), registers `EventAdmin`, and
+its app's migrations apply `operations.AppendOnly` to it."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class VersionedModel(models.Model):
+    """A record whose status only the machine's applier writes; every change adds one to
+    `version`, so a form rendered at an older version is refused rather than overwriting."""
+
+    version = models.PositiveIntegerField("版本", default=1)
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(condition=Q(version__gte=1), name="%(class)s_version_positive"),
+        ]
+
+
+class Event(models.Model):
+    """Who did what, when, from which status to which, and why. Never changed or deleted."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor_role = models.CharField("操作角色", max_length=20)
+    action = models.CharField("动作", max_length=30)
+    from_status = models.CharField("原状态", max_length=20, blank=True)
+    to_status = models.CharField("新状态", max_length=20)
+    reason = models.TextField("说明", blank=True)
+    payload = models.JSONField("附加数据", default=dict, blank=True)
+    created_at = models.DateTimeField("时间", default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.from_status}→{self.to_status}"
