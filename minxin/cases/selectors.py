@@ -229,32 +229,24 @@ def appeals_by_phone(*, phone: str, limit: int = 10) -> QuerySet[Appeal]:
     )
 
 
-def actions_available(*, user: "User", appeal: Appeal) -> list[Action]:
+def actions_available(*, user: "User", appeal: Appeal) -> list[str]:
     """The buttons to show: the transition table filtered by this user's role and unit."""
-    actor = Actor.of(user)
     assignments = Assignment.objects.filter(appeal=appeal, is_active=True)
-    assisting = frozenset(a.unit_id for a in assignments if a.role == AssignmentRole.ASSIST)
     # Extension buttons only make sense with (or without) a request waiting.
-    has_pending = pending_extension(appeal=appeal) is not None
     hidden = (
         {Action.REQUEST_EXTENSION}
-        if has_pending
+        if pending_extension(appeal=appeal) is not None
         else {Action.APPROVE_EXTENSION, Action.REFUSE_EXTENSION}
     )
-    return [
-        action
-        for action, transition in TRANSITIONS.items()
-        if action not in hidden
-        and not transition.creates
-        and APPEALS.refusal(
-            actor=actor,
-            action=action,
-            status=appeal.status,
-            lead_unit_id=appeal.lead_unit_id,
-            assisting_unit_ids=assisting,
-        )
-        is None
-    ]
+    available = APPEALS.available(
+        actor=Actor.of(user),
+        status=appeal.status,
+        lead_unit_id=appeal.lead_unit_id,
+        assisting_unit_ids=frozenset(
+            a.unit_id for a in assignments if a.role == AssignmentRole.ASSIST
+        ),
+    )
+    return [action for action in available if action not in hidden]
 
 
 def pending_extension(*, appeal: Appeal) -> Extension | None:

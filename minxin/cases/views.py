@@ -21,6 +21,7 @@ from minxin.core.pagination import paginate
 
 from . import selectors, services
 from .forms import ActionForm, AppealFilterForm
+from .machine import APPEALS
 from .models import Appeal, Attachment
 from .workflow import TRANSITIONS, Action
 
@@ -141,7 +142,7 @@ def _detail_render(
         "replies": list(appeal.replies.select_related("unit").all()),
         "attachments": list(appeal.attachments.all()),
         "pending_extension": selectors.pending_extension(appeal=appeal),
-        "forms": [_action_spec(a) for a in available if not TRANSITIONS[a].panel],
+        "forms": APPEALS.forms(available),
         "screen_panel": Action.SCREEN in available,
         "dispatch_panel": Action.DISPATCH in available,
         "rate_panel": Action.RATE in available,
@@ -152,20 +153,6 @@ def _detail_render(
     }
     status = error.status_code if error else 200
     return render(request, "cases/appeal_detail.html", context, status=status)
-
-
-def _action_spec(action: str) -> dict[str, Any]:
-    """What the action's form needs, from its row of the table."""
-    t = TRANSITIONS[action]  # type: ignore[index]
-    return {
-        "action": action,
-        "label": t.label,
-        "needs_reason": t.needs_reason,
-        "reason_label": t.reason_label,
-        "extra": t.inputs[0] if t.inputs else "",
-        "style": t.style,
-        "textarea": t.long_reason,
-    }
 
 
 @login_required

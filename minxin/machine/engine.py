@@ -69,6 +69,7 @@ class Machine(Generic[SubjectT, EventT]):
     reason_max: int = 5000
     lead_label: str = "主办单位"
     missing: str = ""
+    stale_message: str = ""
     units: Callable[[SubjectT], tuple[int | None, frozenset[int]]] | None = None
     event_fields: Callable[[Actor], dict[str, Any]] | None = None
     recorded: Callable[[SubjectT, EventT], None] | None = None
@@ -78,7 +79,7 @@ class Machine(Generic[SubjectT, EventT]):
 
     @property
     def stale(self) -> str:
-        return f"该{self.noun}已被他人更新，请刷新后重试"
+        return self.stale_message or f"该{self.noun}已被他人更新，请刷新后重试"
 
     def label(self, action: str) -> str:
         transition = self.table.get(action)
@@ -107,6 +108,47 @@ class Machine(Generic[SubjectT, EventT]):
             lead_unit_id=lead_unit_id,
             assisting_unit_ids=assisting_unit_ids,
         )
+
+    def available(
+        self,
+        *,
+        actor: Actor,
+        status: str,
+        lead_unit_id: int | None = None,
+        assisting_unit_ids: frozenset[int] = frozenset(),
+    ) -> list[str]:
+        """The actions `actor` may take from `status` now (the buttons to show), in the
+        table's order; the creating rows are not among them."""
+        return [
+            action
+            for action, transition in self.table.items()
+            if not transition.creates
+            and self.refusal(
+                action=action,
+                actor=actor,
+                status=status,
+                lead_unit_id=lead_unit_id,
+                assisting_unit_ids=assisting_unit_ids,
+            )
+            is None
+        ]
+
+    def forms(self, actions: list[str]) -> list[dict[str, Any]]:
+        """What each action's form needs, from its row (the actions with a panel of their own
+        in another app are left to it)."""
+        return [
+            {
+                "action": action,
+                "label": t.label,
+                "needs_reason": t.needs_reason,
+                "reason_label": t.reason_label,
+                "extra": t.inputs[0] if t.inputs else "",
+                "style": t.style,
+                "textarea": t.long_reason,
+            }
+            for action in actions
+            if not (t := self.table[action]).panel
+        ]
 
     def reason_clean(self, action: str, reason: str) -> str:
         transition = self.table[action]

@@ -31,4 +31,4 @@ class SuggestionFilterForm(forms.Form):
 class SuggestionActionForm(forms.Form):
     version = forms.IntegerField(min_value=1)
     reason = forms.CharField(required=False, max_length=20000, strip=True)
-    unit = forms.IntegerField(required=False, min_value=1)
+    unit_id = forms.IntegerField(required=False, min_value=1)

@@ -1,7 +1,8 @@
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+
+from minxin.machine.models import Event, VersionedModel
 
 from .workflow import AdoptionLevel, SuggestionStatus
 
@@ -28,9 +29,9 @@ class SuggestionField(models.TextChoices):
     OTHER = "other", "其他"
 
 
-class Suggestion(models.Model):
-    """A citizen's idea (人民建议). `status` is written only by
-    `suggestions.services.suggestion_transition` (and set to SUBMITTED at creation)."""
+class Suggestion(VersionedModel):
+    """A citizen's idea (人民建议). `status` is written only by the suggestions' machine
+    (`suggestions.machine.SUGGESTIONS`); a new suggestion starts at its default."""
 
     tracking_number = models.CharField("建议编号", max_length=20, unique=True)
     query_code = models.CharField("查询码", max_length=12)
@@ -48,7 +49,6 @@ class Suggestion(models.Model):
         choices=SuggestionStatus.choices,
         default=SuggestionStatus.SUBMITTED,
     )
-    version = models.PositiveIntegerField("版本", default=1)
     adoption_level = models.CharField(
         "采纳层级", max_length=20, choices=AdoptionLevel.choices, blank=True
     )
@@ -74,7 +74,7 @@ class Suggestion(models.Model):
     created_at = models.DateTimeField("提交时间", default=timezone.now)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
-    class Meta:
+    class Meta(VersionedModel.Meta):
         verbose_name = "人民建议"
         verbose_name_plural = "人民建议"
         indexes = [
@@ -83,7 +83,7 @@ class Suggestion(models.Model):
             models.Index(fields=["adoption_level", "decided_at"], name="suggestion_level_time"),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(version__gte=1), name="suggestion_version_positive"),
+            *VersionedModel.Meta.constraints,
             # Adopted means at a level; nothing else has one.
             models.CheckConstraint(
                 condition=(Q(status="adopted") & ~Q(adoption_level=""))
@@ -96,33 +96,17 @@ class Suggestion(models.Model):
         return f"{self.tracking_number} {self.title}"
 
 
-class SuggestionEvent(models.Model):
+class SuggestionEvent(Event):
     """The append-only history of a suggestion: who did what, when, from which status to which
     and why. On PostgreSQL a trigger refuses UPDATE and DELETE (migration 0002)."""
 
     suggestion = models.ForeignKey(
         Suggestion, verbose_name="建议", on_delete=models.PROTECT, related_name="events"
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="操作人",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    actor_role = models.CharField("操作角色", max_length=20)
-    action = models.CharField("动作", max_length=20)
-    from_status = models.CharField("原状态", max_length=20, blank=True)
-    to_status = models.CharField("新状态", max_length=20)
-    reason = models.TextField("说明", blank=True)
-    payload = models.JSONField("附加数据", default=dict, blank=True)
-    created_at = models.DateTimeField("时间", default=timezone.now)
 
-    class Meta:
+    class Meta(Event.Meta):
         verbose_name = "建议处理记录"
         verbose_name_plural = "建议处理记录"
-        ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["suggestion", "created_at"], name="sug_event_time")]
 
     def __str__(self) -> str:

@@ -1,124 +1,60 @@
-"""Every write to a suggestion. `suggestion_transition` is the one place its status changes,
-and it always writes exactly one SuggestionEvent; the proposer is told by SMS after commit."""
+"""Every write to a suggestion, through the suggestions' machine (`machine.SUGGESTIONS`): the
+one place its status changes, always with exactly one SuggestionEvent; the proposer is told
+each outcome by SMS after commit."""
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from functools import partial
+from typing import Any, Final
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from minxin.accounts.actor import Actor
 from minxin.accounts.roles import Role
 from minxin.cases.models import AppealKind, Channel
 from minxin.cases.services import AppealDraft, query_code_new
-from minxin.core.errors import (
-    ConcurrentEdit,
-    IllegalTransition,
-    NotFound,
-    PermissionDenied,
-    ValidationFailed,
-)
+from minxin.core.errors import IllegalTransition, NotFound, PermissionDenied, ValidationFailed
 from minxin.core.masking import is_valid_phone
 from minxin.directory.models import Unit, UnitKind
 from minxin.intake.services import appeal_receive
+from minxin.machine.engine import NO_CHANGE, Change
 
-from .models import CONTENT_MAX, TITLE_MAX, Suggestion, SuggestionEvent, SuggestionField
-from .workflow import TRANSITIONS, SuggestionAction, SuggestionStatus, refusal
+from .machine import REASON_MAX, SUGGESTIONS
+from .models import CONTENT_MAX, TITLE_MAX, Suggestion, SuggestionField
+from .workflow import TRANSITIONS, SuggestionAction
 
-REASON_MAX = 2000
 # Who can act on a forwarded suggestion: the bodies that handle appeals.
 FORWARD_UNIT_KINDS = (UnitKind.DEPARTMENT, UnitKind.SUBDISTRICT, UnitKind.ENTERPRISE)
-STALE = "该建议已被他人处理，请刷新后重试"
 
 
-# --- the one applier ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SuggestionResult:
-    suggestion: Suggestion
-    event: SuggestionEvent
-
-
-def _locked_and_allowed(
+def _decide(
     *,
     suggestion_id: int,
     action: SuggestionAction,
     actor: Actor,
     expected_version: int | None,
+    reason: str,
+    change: Change = NO_CHANGE,
 ) -> Suggestion:
-    """Lock the suggestion and refuse the action unless the table and the role allow it now."""
-    suggestion = Suggestion.objects.select_for_update().filter(pk=suggestion_id).first()
-    if suggestion is None:
-        raise NotFound("未找到该建议")
-    if expected_version is not None and suggestion.version != expected_version:
-        raise ConcurrentEdit(STALE)
-    why_not = refusal(role=actor.role, action=action, status=suggestion.status)
-    if why_not is not None:
-        wrong_status = suggestion.status not in TRANSITIONS[action].source
-        raise (IllegalTransition if wrong_status else PermissionDenied)(why_not)
-    return suggestion
-
-
-@transaction.atomic
-def suggestion_transition(
-    *,
-    suggestion_id: int,
-    action: SuggestionAction,
-    actor: Actor,
-    reason: str = "",
-    expected_version: int | None = None,
-    changes: dict[str, Any] | None = None,
-    payload: dict[str, Any] | None = None,
-) -> SuggestionResult:
-    """Lock, check the table and the role, change, log one event; SMS the proposer on commit
-    when the change is an outcome (adopted or declined)."""
-    transition = TRANSITIONS[action]
-    suggestion = _locked_and_allowed(
-        suggestion_id=suggestion_id, action=action, actor=actor, expected_version=expected_version
+    """An outcome (adopted at a level, or declined): the decision and when are recorded with
+    the change, once the machine has locked the suggestion and allowed the actor."""
+    suggestion = SUGGESTIONS.lock(
+        pk=suggestion_id, action=action, actor=actor, expected_version=expected_version
     )
-    reason = (reason or "").strip()
-    if transition.needs_reason and not reason:
-        raise ValidationFailed(f"请填写{transition.reason_label}")
-    if len(reason) > REASON_MAX:
-        raise ValidationFailed(f"{transition.reason_label}不能超过{REASON_MAX}字")
-    source = suggestion.status
-    now = timezone.now()
-    fields: dict[str, Any] = {
-        "status": transition.target,
-        "version": F("version") + 1,
-        "updated_at": now,
-        **(changes or {}),
+    decision = {
+        "adoption_level": TRANSITIONS[action].level or "",
+        "decision": SUGGESTIONS.reason_clean(action, reason),
+        "decided_at": timezone.now(),
     }
-    if transition.target in (SuggestionStatus.ADOPTED, SuggestionStatus.DECLINED):
-        fields.update(adoption_level=transition.level or "", decision=reason, decided_at=now)
-    rows = Suggestion.objects.filter(pk=suggestion.pk, version=suggestion.version).update(**fields)
-    if rows != 1:  # cannot happen under the row lock; refuse rather than overwrite
-        raise ConcurrentEdit(STALE)
-    suggestion.refresh_from_db()
-    event = SuggestionEvent.objects.create(
-        suggestion=suggestion,
-        actor=actor.user,
-        actor_role=actor.role,
+    return SUGGESTIONS.apply(
+        suggestion,
         action=action,
-        from_status=source,
-        to_status=transition.target,
+        actor=actor,
         reason=reason,
-        payload=payload or {},
-        created_at=now,
-    )
-    if transition.target != SuggestionStatus.UNDER_REVIEW and suggestion.proposer_phone:
-        event_id = event.pk
-
-        def enqueue() -> None:
-            from .tasks import suggestion_outcome_sms_task
-
-            suggestion_outcome_sms_task.enqueue(event_id)
-
-        transaction.on_commit(enqueue)
-    return SuggestionResult(suggestion=suggestion, event=event)
+        change=Change({**decision, **change.fields}, change.payload),
+    ).subject
 
 
 # --- submit ------------------------------------------------------------------------------
@@ -173,6 +109,7 @@ def suggestion_submit(
     """A citizen's suggestion; a resubmitted form returns the one it created."""
     if actor.role != Role.CITIZEN:
         raise PermissionDenied("建议由市民在建议征集页面提交")
+    SUGGESTIONS.may_create(action=SuggestionAction.SUBMIT, actor=actor)
     if submission_key:
         existing = Suggestion.objects.filter(submission_key=submission_key).first()
         if existing is not None:
@@ -198,15 +135,12 @@ def suggestion_submit(
         if submission_key and existing is not None:
             return CreatedSuggestion(suggestion=existing, created=False)
         raise
-    SuggestionEvent.objects.create(
-        suggestion=suggestion,
-        actor=None,
-        actor_role=actor.role,
+    SUGGESTIONS.created(
+        suggestion,
         action=SuggestionAction.SUBMIT,
-        from_status="",
-        to_status=SuggestionStatus.SUBMITTED,
+        actor=actor,
         payload={"field": draft.field},
-        created_at=now,
+        at=now,
     )
     return CreatedSuggestion(suggestion=suggestion, created=True)
 
@@ -229,14 +163,15 @@ def _number_allocate(*, day: date) -> str:
 
 @transaction.atomic(durable=True)
 def suggestion_review_start(
-    *, suggestion_id: int, actor: Actor, expected_version: int | None
+    *, suggestion_id: int, actor: Actor, expected_version: int | None, reason: str = ""
 ) -> Suggestion:
-    return suggestion_transition(
-        suggestion_id=suggestion_id,
+    return SUGGESTIONS.transition(
+        pk=suggestion_id,
         action=SuggestionAction.REVIEW,
         actor=actor,
+        reason=reason,
         expected_version=expected_version,
-    ).suggestion
+    ).subject
 
 
 @transaction.atomic(durable=True)
@@ -252,26 +187,26 @@ def suggestion_adopt(
     department makes an appeal: `suggestion_forward`)."""
     if action not in (SuggestionAction.REPORT, SuggestionAction.ENDORSE):
         raise IllegalTransition("该操作需要专门的表单")
-    return suggestion_transition(
+    return _decide(
         suggestion_id=suggestion_id,
         action=action,
         actor=actor,
-        reason=reason,
         expected_version=expected_version,
-    ).suggestion
+        reason=reason,
+    )
 
 
 @transaction.atomic(durable=True)
 def suggestion_decline(
     *, suggestion_id: int, actor: Actor, expected_version: int | None, reason: str
 ) -> Suggestion:
-    return suggestion_transition(
+    return _decide(
         suggestion_id=suggestion_id,
         action=SuggestionAction.DECLINE,
         actor=actor,
-        reason=reason,
         expected_version=expected_version,
-    ).suggestion
+        reason=reason,
+    )
 
 
 def suggestion_forward(
@@ -289,21 +224,21 @@ def suggestion_forward(
     (nothing written), create the appeal with a key derived from the suggestion (so a retry
     finds the same appeal, never a second one), then adopt and link in one transaction."""
     with transaction.atomic(durable=True):
-        suggestion = _locked_and_allowed(
-            suggestion_id=suggestion_id,
+        suggestion = SUGGESTIONS.lock(
+            pk=suggestion_id,
             action=SuggestionAction.FORWARD,
             actor=actor,
             expected_version=expected_version,
         )
-        unit = Unit.objects.filter(
+        forward_to = Unit.objects.filter(
             pk=unit_id or 0, is_active=True, kind__in=FORWARD_UNIT_KINDS
         ).first()
-        if unit is None:
+        if forward_to is None:
             raise ValidationFailed("请选择承办的职能部门或街道")
         reason = (reason or "").strip()
         if len(reason) > REASON_MAX:
             raise ValidationFailed(f"交办意见不能超过{REASON_MAX}字")
-    provenance = f"（人民建议征集 {suggestion.tracking_number} 采纳，建议交由{unit.name}办理"
+    provenance = f"（人民建议征集 {suggestion.tracking_number} 采纳，建议交由{forward_to.name}办理"
     provenance += f"；交办意见：{reason[:500]}）" if reason else "）"
     created = appeal_receive(
         actor=actor,
@@ -319,15 +254,48 @@ def suggestion_forward(
         submission_key=f"suggestion-{suggestion.pk}",
     )
     with transaction.atomic(durable=True):
-        return suggestion_transition(
+        return _decide(
             suggestion_id=suggestion_id,
             action=SuggestionAction.FORWARD,
             actor=actor,
-            reason=reason,
             expected_version=expected_version,
-            changes={"forward_unit_id": unit.pk, "appeal_id": created.appeal.pk},
-            payload={
-                "unit": unit.name,
-                "appeal": created.appeal.tracking_number,
-            },
-        ).suggestion
+            reason=reason,
+            change=Change(
+                {"forward_unit_id": forward_to.pk, "appeal_id": created.appeal.pk},
+                {"unit": forward_to.name, "appeal": created.appeal.tracking_number},
+            ),
+        )
+
+
+# The services of the actions the review page posts (`views.review_act`). Each takes
+# suggestion_id, actor, expected_version, reason and the row's `inputs`, keyword-only.
+ACTION_SERVICES: Final[Mapping[str, Callable[..., Suggestion]]] = {
+    SuggestionAction.REVIEW: suggestion_review_start,
+    SuggestionAction.FORWARD: suggestion_forward,
+    SuggestionAction.REPORT: partial(suggestion_adopt, action=SuggestionAction.REPORT),
+    SuggestionAction.ENDORSE: partial(suggestion_adopt, action=SuggestionAction.ENDORSE),
+    SuggestionAction.DECLINE: suggestion_decline,
+}
+
+
+def suggestion_act(
+    *,
+    suggestion_id: int,
+    action: str,
+    actor: Actor,
+    expected_version: int | None,
+    reason: str = "",
+    **inputs: Any,
+) -> Suggestion:
+    """The action the review page posted, by its service."""
+    service = ACTION_SERVICES.get(action)
+    if service is None:
+        raise NotFound("未知的操作")
+    named = {name: inputs.get(name) for name in TRANSITIONS[action].inputs}  # type: ignore[index]
+    return service(
+        suggestion_id=suggestion_id,
+        actor=actor,
+        expected_version=expected_version,
+        reason=reason,
+        **named,
+    )

@@ -30,15 +30,9 @@ from minxin.supervision.selectors import period_from
 
 from . import selectors, services
 from .forms import SuggestionActionForm, SuggestionFilterForm
+from .machine import SUGGESTIONS
 from .models import CONTENT_MAX, TITLE_MAX, Suggestion, SuggestionField
-from .workflow import (
-    REVIEW_PAGE_ROLES,
-    TRANSITIONS,
-    AdoptionLevel,
-    SuggestionAction,
-    SuggestionStatus,
-    refusal,
-)
+from .workflow import REVIEW_PAGE_ROLES, TRANSITIONS, AdoptionLevel, SuggestionStatus
 
 GRANTS_KEY = "suggestion_grants"
 RECEIPT_KEY = "suggestion_receipt"
@@ -204,16 +198,6 @@ def review_detail(request: HttpRequest, suggestion_id: int) -> HttpResponse:
     return _detail_render(request, user=user, suggestion=suggestion)
 
 
-# Extra fields some actions' forms ask for, and the buttons' look.
-_STYLE = {
-    SuggestionAction.REVIEW: "primary",
-    SuggestionAction.FORWARD: "primary",
-    SuggestionAction.REPORT: "primary",
-    SuggestionAction.ENDORSE: "primary",
-    SuggestionAction.DECLINE: "danger",
-}
-
-
 def _detail_render(
     request: HttpRequest,
     *,
@@ -223,24 +207,14 @@ def _detail_render(
     posted: dict[str, Any] | None = None,
     open_action: str = "",
 ) -> HttpResponse:
-    actions = [
-        {
-            "action": action.value,
-            "label": t.label,
-            "needs_reason": t.needs_reason,
-            "reason_label": t.reason_label,
-            "style": _STYLE.get(action, ""),
-            "unit": action == SuggestionAction.FORWARD,
-        }
-        for action, t in TRANSITIONS.items()
-        if action != SuggestionAction.SUBMIT
-        and refusal(role=user.role, action=action, status=suggestion.status) is None
-    ]
+    actions = SUGGESTIONS.forms(
+        SUGGESTIONS.available(actor=Actor.of(user), status=suggestion.status)
+    )
     units = (
         Unit.objects.filter(is_active=True, kind__in=services.FORWARD_UNIT_KINDS).order_by(
             "kind", "name"
         )
-        if any(a["unit"] for a in actions)
+        if any(a["extra"] == "unit_id" for a in actions)
         else []
     )
     context = {
@@ -265,11 +239,8 @@ def _detail_render(
 def review_act(request: HttpRequest, suggestion_id: int, action: str) -> HttpResponse:
     user = _reviewer(request)
     suggestion = selectors.suggestion_get(suggestion_id=suggestion_id)
-    try:
-        act = SuggestionAction(action)
-    except ValueError as exc:
-        raise NotFound("未知的操作") from exc
-    if act == SuggestionAction.SUBMIT:
+    transition = TRANSITIONS.get(action)  # type: ignore[call-overload]
+    if transition is None or transition.creates:
         raise NotFound("未知的操作")
     form = SuggestionActionForm(request.POST)
     try:
@@ -277,7 +248,15 @@ def review_act(request: HttpRequest, suggestion_id: int, action: str) -> HttpRes
             raise ValidationFailed(
                 "页面已过期，请刷新后重试" if "version" in form.errors else "提交的内容有误"
             )
-        _act(act, suggestion=suggestion, actor=Actor.of(user), data=form.cleaned_data)
+        data = form.cleaned_data
+        services.suggestion_act(
+            suggestion_id=suggestion.pk,
+            action=action,
+            actor=Actor.of(user),
+            expected_version=data["version"],
+            reason=data.get("reason") or "",
+            **{name: data.get(name) for name in transition.inputs},
+        )
     except MinxinError as error:
         return _detail_render(
             request,
@@ -285,25 +264,10 @@ def review_act(request: HttpRequest, suggestion_id: int, action: str) -> HttpRes
             suggestion=selectors.suggestion_get(suggestion_id=suggestion_id),
             error=error,
             posted=request.POST.dict(),
-            open_action=act.value,
+            open_action=action,
         )
-    messages.success(request, f"已{TRANSITIONS[act].label}")
+    messages.success(request, f"已{transition.label}")
     return redirect("suggestions:review_detail", suggestion_id=suggestion.pk)
-
-
-def _act(
-    action: SuggestionAction, *, suggestion: Suggestion, actor: Actor, data: dict[str, Any]
-) -> None:
-    common = {"suggestion_id": suggestion.pk, "actor": actor, "expected_version": data["version"]}
-    reason: str = data.get("reason") or ""
-    if action == SuggestionAction.REVIEW:
-        services.suggestion_review_start(**common)
-    elif action == SuggestionAction.FORWARD:
-        services.suggestion_forward(unit_id=data.get("unit"), reason=reason, **common)
-    elif action == SuggestionAction.DECLINE:
-        services.suggestion_decline(reason=reason, **common)
-    else:
-        services.suggestion_adopt(action=action, reason=reason, **common)
 
 
 # --- staff: the dashboard's fragment -------------------------------------------------------

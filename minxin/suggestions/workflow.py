@@ -1,8 +1,8 @@
 """The suggestion lifecycle as data: one small transition table, no queries.
 
 submitted → under_review → adopted (at a level) | declined. Every change is one row of
-TRANSITIONS, applied by `services.suggestion_transition`, which locks the row, checks the row
-and the role, and writes one SuggestionEvent (the same discipline as the appeals' table)."""
+TRANSITIONS, applied by the suggestions' machine (`suggestions.machine.SUGGESTIONS`, the shared
+applier), which locks the row, checks the row and the role, and writes one SuggestionEvent."""
 
 from dataclasses import dataclass
 from enum import StrEnum
@@ -11,6 +11,7 @@ from typing import Final
 from django.db import models
 
 from minxin.accounts.roles import Role
+from minxin.machine.table import Transition
 
 
 class SuggestionStatus(models.TextChoices):
@@ -36,14 +37,8 @@ class SuggestionAction(StrEnum):
 
 
 @dataclass(frozen=True)
-class SuggestionTransition:
-    label: str
-    source: frozenset[SuggestionStatus]
-    target: SuggestionStatus
-    roles: frozenset[Role]
-    level: AdoptionLevel | None = None
-    needs_reason: bool = False
-    reason_label: str = "说明"
+class SuggestionTransition(Transition[SuggestionStatus]):
+    level: AdoptionLevel | None = None  # the adoption level an adopting row records
 
 
 S = SuggestionStatus
@@ -55,7 +50,7 @@ TRANSITIONS: Final[dict[SuggestionAction, SuggestionTransition]] = {
         "提交建议", frozenset(), S.SUBMITTED, frozenset({R.CITIZEN})
     ),
     SuggestionAction.REVIEW: SuggestionTransition(
-        "开始审核", frozenset({S.SUBMITTED}), S.UNDER_REVIEW, _REVIEWERS
+        "开始审核", frozenset({S.SUBMITTED}), S.UNDER_REVIEW, _REVIEWERS, style="primary"
     ),
     SuggestionAction.FORWARD: SuggestionTransition(
         "采纳并转部门办理",
@@ -64,6 +59,8 @@ TRANSITIONS: Final[dict[SuggestionAction, SuggestionTransition]] = {
         _REVIEWERS,
         level=AdoptionLevel.FORWARDED,
         reason_label="交办意见",
+        inputs=("unit_id",),
+        style="primary",
     ),
     SuggestionAction.REPORT: SuggestionTransition(
         "采纳并报送市级",
@@ -73,6 +70,7 @@ TRANSITIONS: Final[dict[SuggestionAction, SuggestionTransition]] = {
         level=AdoptionLevel.REPORTED,
         needs_reason=True,
         reason_label="报送说明",
+        style="primary",
     ),
     # A leader's endorsement (领导批示) is the leader's own act; the admin may record it.
     SuggestionAction.ENDORSE: SuggestionTransition(
@@ -83,6 +81,7 @@ TRANSITIONS: Final[dict[SuggestionAction, SuggestionTransition]] = {
         level=AdoptionLevel.ENDORSED,
         needs_reason=True,
         reason_label="批示内容",
+        style="primary",
     ),
     SuggestionAction.DECLINE: SuggestionTransition(
         "不予采纳",
@@ -91,26 +90,9 @@ TRANSITIONS: Final[dict[SuggestionAction, SuggestionTransition]] = {
         _REVIEWERS,
         needs_reason=True,
         reason_label="不予采纳的理由",
+        style="danger",
     ),
 }
 
 # The staff pages: who may open the review queue at all (leaders come to endorse).
 REVIEW_PAGE_ROLES: Final = frozenset({R.SUPERVISOR, R.LEADER, R.ADMIN})
-
-
-def refusal(*, role: str, action: SuggestionAction, status: str) -> str | None:
-    """Why `role` may not do `action` to a suggestion in `status`, in Chinese; None if allowed."""
-    transition = TRANSITIONS[action]
-    if status not in transition.source:
-        return f"建议当前状态为「{SuggestionStatus(status).label}」，不能{transition.label}"
-    if role not in transition.roles:
-        label = Role(role).label if role in Role.values else role
-        return f"{label}不能{transition.label}"
-    return None
-
-
-def action_label(action: str) -> str:
-    try:
-        return TRANSITIONS[SuggestionAction(action)].label
-    except ValueError:
-        return action

@@ -77,7 +77,7 @@ def test_suggestion_flow(new_page, live_district: District):
     forward = desk.locator("details[data-action=forward]")
     forward.locator("summary").click()
     unit = live_district.departments[0]
-    forward.locator("select[name=unit]").select_option(str(unit.pk))
+    forward.locator("select[name=unit_id]").select_option(str(unit.pk))
     forward.locator("textarea[name=reason]").fill("请会同交警大队在开学前落实。")
     snap(desk, "suggestion_review")
     forward.locator("button[type=submit]").click()

@@ -231,7 +231,7 @@ def test_forward_through_the_page(client, district):
     assert "请选择承办的职能部门或街道" in missing.content.decode()
     response = client.post(
         reverse("suggestions:review_act", args=[s.pk, "forward"]),
-        {"version": s.version, "unit": district.departments[1].pk, "reason": XSS},
+        {"version": s.version, "unit_id": district.departments[1].pk, "reason": XSS},
     )
     assert response.status_code == 302
     s.refresh_from_db()

@@ -1,19 +1,8 @@
 from django import template
 
-from minxin.cases.machine import APPEALS
 from minxin.cases.workflow import Satisfaction
 
 register = template.Library()
-
-
-@register.filter
-def action_label(value: str) -> str:
-    return APPEALS.label(value)
-
-
-@register.filter
-def status_label(value: str) -> str:
-    return APPEALS.status_label(value) if value else "—"
 
 
 @register.filter
