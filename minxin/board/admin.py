@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from minxin.machine.admin import ReadOnlyAdmin
+from minxin.machine.admin import EventAdmin, ReadOnlyAdmin
 
 from .models import BoardPost, ModerationEntry
 
@@ -9,15 +9,13 @@ from .models import BoardPost, ModerationEntry
 class BoardPostAdmin(ReadOnlyAdmin):
     """Moderation goes through the moderation screen (it records history); here only a look."""
 
-    list_display = ("appeal", "nickname", "state", "published_at", "moderated_at")
-    list_filter = ("state",)
+    list_display = ("appeal", "nickname", "status", "published_at", "moderated_at")
+    list_filter = ("status",)
     list_select_related = ("appeal",)
     show_full_result_count = False
 
 
 @admin.register(ModerationEntry)
-class ModerationEntryAdmin(ReadOnlyAdmin):
-    list_display = ("post", "action", "from_state", "to_state", "actor", "created_at")
-    list_filter = ("action",)
+class ModerationEntryAdmin(EventAdmin):
+    list_display = ("post", *EventAdmin.list_display)
     list_select_related = ("post", "actor")
-    show_full_result_count = False

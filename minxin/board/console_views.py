@@ -1,6 +1,6 @@
 """The moderation screens (留言审核) for staff: the queue and one post's decision page.
 
-Moderators are the dispatcher, the supervisor and the admin (`services.MODERATOR_ROLES`);
+Moderators are the dispatcher, the supervisor and the admin (`permissions.may_moderate`);
 for anyone else the pages are 404, like missing ones."""
 
 from django.contrib import messages
@@ -10,13 +10,16 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from minxin.accounts.access import staff_user
-from minxin.core.errors import MinxinError
+from minxin.accounts.models import User
+from minxin.core.errors import MinxinError, NotFound
 from minxin.core.pagination import paginate
 from minxin.triage.nlp.personal import mask_personal_data
 
-from .models import ModerationAction, ModerationState
+from .machine import MODERATION
+from .permissions import may_moderate
 from .selectors import moderation_queue, post_get_for_moderation, public_status
-from .services import MODERATOR_ROLES, post_moderate
+from .services import post_moderate
+from .workflow import ModerationAction, ModerationStatus
 
 PAGE_NAME = "派单员、督查员和管理员"
 PERSONAL_LABELS = {
@@ -28,21 +31,28 @@ PERSONAL_LABELS = {
 }
 
 
+def _moderator(request: HttpRequest) -> User:
+    user = staff_user(request)
+    if not may_moderate(user):
+        raise NotFound(f"本页面仅供{PAGE_NAME}使用")
+    return user
+
+
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
-    staff_user(request, MODERATOR_ROLES, PAGE_NAME)
-    state = request.GET.get("state", ModerationState.PENDING)
-    if state not in ModerationState.values:
-        state = ModerationState.PENDING
-    page = paginate(request, moderation_queue(state=state))
+    _moderator(request)
+    status = request.GET.get("status", ModerationStatus.PENDING)
+    if status not in ModerationStatus.values:
+        status = ModerationStatus.PENDING
+    page = paginate(request, moderation_queue(status=status))
     return render(
         request,
         "board/console/queue.html",
         {
             "page": page,
-            "query": f"state={state}",
-            "state": state,
-            "states": ModerationState.choices,
+            "query": f"status={status}",
+            "status": status,
+            "statuses": ModerationStatus.choices,
         },
     )
 
@@ -50,7 +60,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def detail(request: HttpRequest, post_id: int) -> HttpResponse:
-    user = staff_user(request, MODERATOR_ROLES, PAGE_NAME)
+    user = _moderator(request)
     if request.method == "POST":
         version = request.POST.get("version", "")
         try:
@@ -66,7 +76,7 @@ def detail(request: HttpRequest, post_id: int) -> HttpResponse:
             )
         except MinxinError as exc:
             return _detail_page(request, post_id=post_id, error=exc.message, status=exc.status_code)
-        messages.success(request, f"已{ModerationState(post.state).label}：{post.appeal.title}")
+        messages.success(request, f"已{MODERATION.status_label(post.status)}：{post.appeal.title}")
         return redirect("board:moderation_queue")
     return _detail_page(request, post_id=post_id)
 
@@ -96,7 +106,7 @@ def _detail_page(
             "draft_title": draft_title,
             "draft_content": draft_content,
             "reason": request.POST.get("reason", "") if error else "",
-            "actions": ModerationAction,
+            "actions": {action.name: action.value for action in ModerationAction},
             "error": error,
         },
         status=status,

@@ -14,31 +14,28 @@ from django.utils import timezone
 
 from minxin.cases.models import TITLE_MAX
 from minxin.cases.workflow import AppealStatus
+from minxin.machine.models import Event, VersionedModel
+
+from .workflow import ModerationStatus
 
 NICKNAME_MAX = 20
 # An appeal the hotline found invalid (spam, not an appeal) is never shown, published or not.
 HIDDEN_STATUSES = frozenset({AppealStatus.INVALID})
 
 
-class ModerationState(models.TextChoices):
-    PENDING = "pending", "待审核"
-    PUBLISHED = "published", "已公开"
-    PRIVATE = "private", "不公开"
+class BoardPost(VersionedModel):
+    """A post's board record; `status` (moderation) is written only by the board's machine
+    (`board.machine.MODERATION`)."""
 
-
-class ModerationAction(models.TextChoices):
-    PUBLISH = "publish", "直接公开"
-    PUBLISH_EDITED = "publish_edited", "修改后公开"
-    KEEP_PRIVATE = "keep_private", "不公开"
-
-
-class BoardPost(models.Model):
     appeal = models.OneToOneField(
         "cases.Appeal", verbose_name="诉求", on_delete=models.PROTECT, related_name="board_post"
     )
     nickname = models.CharField("昵称", max_length=NICKNAME_MAX)
-    state = models.CharField(
-        "审核状态", max_length=20, choices=ModerationState.choices, default=ModerationState.PENDING
+    status = models.CharField(
+        "审核状态",
+        max_length=20,
+        choices=ModerationStatus.choices,
+        default=ModerationStatus.PENDING,
     )
     # The public copy, masked; empty until the first publication.
     public_title = models.CharField("公开标题", max_length=TITLE_MAX, blank=True)
@@ -54,20 +51,19 @@ class BoardPost(models.Model):
     moderated_at = models.DateTimeField("审核时间", null=True, blank=True)
     moderation_reason = models.TextField("审核说明", blank=True)
     published_at = models.DateTimeField("公开时间", null=True, blank=True)
-    # Optimistic concurrency: two moderators on the same post, the second must look again.
-    version = models.PositiveIntegerField("版本", default=1)
     created_at = models.DateTimeField("留言时间", default=timezone.now)
 
-    class Meta:
+    class Meta(VersionedModel.Meta):
         verbose_name = "留言"
         verbose_name_plural = "留言"
         indexes = [
-            models.Index(fields=["state", "created_at"], name="boardpost_state_created"),
-            models.Index(fields=["state", "published_at"], name="boardpost_state_published"),
+            models.Index(fields=["status", "created_at"], name="boardpost_status_created"),
+            models.Index(fields=["status", "published_at"], name="boardpost_status_published"),
         ]
         constraints = [
+            *VersionedModel.Meta.constraints,
             models.CheckConstraint(
-                condition=~Q(state="published") | Q(published_at__isnull=False),
+                condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="boardpost_published_has_time",
             ),
         ]
@@ -76,30 +72,21 @@ class BoardPost(models.Model):
         return f"{self.nickname}: {self.appeal_id}"
 
 
-class ModerationEntry(models.Model):
+class ModerationEntry(Event):
     """One moderation decision, never changed or deleted: who, when, what, the public text
     before and after, and why."""
 
     post = models.ForeignKey(
         BoardPost, verbose_name="留言", on_delete=models.PROTECT, related_name="history"
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="审核人", on_delete=models.PROTECT, related_name="+"
-    )
-    action = models.CharField("操作", max_length=20, choices=ModerationAction.choices)
-    from_state = models.CharField("原状态", max_length=20, choices=ModerationState.choices)
-    to_state = models.CharField("新状态", max_length=20, choices=ModerationState.choices)
     title_before = models.CharField("修改前标题", max_length=TITLE_MAX, blank=True)
     title_after = models.CharField("修改后标题", max_length=TITLE_MAX, blank=True)
     content_before = models.TextField("修改前内容", blank=True)
     content_after = models.TextField("修改后内容", blank=True)
-    reason = models.TextField("说明", blank=True)
-    created_at = models.DateTimeField("时间", default=timezone.now)
 
-    class Meta:
+    class Meta(Event.Meta):
         verbose_name = "审核记录"
         verbose_name_plural = "审核记录"
-        ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
         return f"{self.post_id} {self.action}"

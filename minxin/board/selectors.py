@@ -19,7 +19,8 @@ from minxin.directory.models import Unit
 from minxin.supervision.metrics import RateRow, rates_for
 from minxin.triage.nlp.personal import PersonalSpan, find_personal_data
 
-from .models import HIDDEN_STATUSES, BoardPost, ModerationEntry, ModerationState
+from .models import HIDDEN_STATUSES, BoardPost, ModerationEntry
+from .workflow import ModerationStatus
 
 HOTLINE_LABEL = "12345热线中心"
 SYSTEM_LABEL = "系统"
@@ -151,7 +152,7 @@ def public_status(status: str) -> PublicStatus:
 
 
 def _published() -> QuerySet[BoardPost]:
-    return BoardPost.objects.filter(state=ModerationState.PUBLISHED).exclude(
+    return BoardPost.objects.filter(status=ModerationStatus.PUBLISHED).exclude(
         appeal__status__in=HIDDEN_STATUSES
     )
 
@@ -220,17 +221,13 @@ def has_supported(*, appeal_id: int, supporter: str) -> bool:
 # --- moderation (staff) ---------------------------------------------------------------------
 
 
-def moderation_queue(*, state: str = ModerationState.PENDING) -> QuerySet[BoardPost]:
-    """Posts in one moderation state, oldest first (the queue is worked from its head)."""
+def moderation_queue(*, status: str = ModerationStatus.PENDING) -> QuerySet[BoardPost]:
+    """Posts in one moderation status, oldest first (the queue is worked from its head)."""
     return (
-        BoardPost.objects.filter(state=state)
+        BoardPost.objects.filter(status=status)
         .select_related("appeal", "appeal__lead_unit")
         .order_by("created_at", "id")
     )
-
-
-def moderation_count() -> int:
-    return BoardPost.objects.filter(state=ModerationState.PENDING).count()
 
 
 @dataclass(frozen=True)

@@ -1,16 +1,13 @@
 """Writes of the message board: post (an appeal through intake + its board record), moderate,
 and 附议 (support).
 
-Moderation has its own small table (`MODERATION`), like the appeal's transitions: lock the
-post, check the table and the role, change, write one immutable `ModerationEntry`. Moderators
-are the dispatcher (who screens the same appeal), the supervisor and the admin
-(`MODERATOR_ROLES`)."""
+Moderation is the board's machine (`machine.MODERATION`, its table in `workflow.py`): lock the
+post, check the table and the role, change, write one immutable `ModerationEntry`."""
 
 import hashlib
 import hmac
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Final
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -19,59 +16,17 @@ from django.utils import timezone
 
 from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
-from minxin.accounts.roles import Role
 from minxin.cases.models import CONTENT_MAX, TITLE_MAX, AppealSupport, Channel
 from minxin.cases.services import AppealDraft
-from minxin.core.errors import (
-    ConcurrentEdit,
-    IllegalTransition,
-    NotFound,
-    PermissionDenied,
-    ValidationFailed,
-)
+from minxin.core.errors import IllegalTransition, NotFound, PermissionDenied, ValidationFailed
 from minxin.intake.services import appeal_receive
+from minxin.machine.engine import Change
 from minxin.triage.nlp.personal import mask_personal_data
 
-from .models import (
-    HIDDEN_STATUSES,
-    NICKNAME_MAX,
-    BoardPost,
-    ModerationAction,
-    ModerationEntry,
-    ModerationState,
-)
-
-MODERATOR_ROLES: Final = frozenset({Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN})
-REASON_MAX: Final = 1000
-
-
-@dataclass(frozen=True)
-class ModerationRule:
-    source: frozenset[ModerationState]
-    target: ModerationState
-    needs_reason: bool
-
-
-# Publish from the queue or after keeping private; a published post can be corrected (edited
-# again) or withdrawn (kept private, e.g. personal data found later). Anything else is refused.
-MODERATION: Final[dict[ModerationAction, ModerationRule]] = {
-    ModerationAction.PUBLISH: ModerationRule(
-        frozenset({ModerationState.PENDING, ModerationState.PRIVATE}),
-        ModerationState.PUBLISHED,
-        needs_reason=False,
-    ),
-    ModerationAction.PUBLISH_EDITED: ModerationRule(
-        frozenset({ModerationState.PENDING, ModerationState.PRIVATE, ModerationState.PUBLISHED}),
-        ModerationState.PUBLISHED,
-        needs_reason=False,
-    ),
-    ModerationAction.KEEP_PRIVATE: ModerationRule(
-        frozenset({ModerationState.PENDING, ModerationState.PUBLISHED}),
-        ModerationState.PRIVATE,
-        needs_reason=True,
-    ),
-}
-
+from .machine import MODERATION
+from .models import HIDDEN_STATUSES, NICKNAME_MAX, BoardPost
+from .permissions import may_moderate
+from .workflow import TRANSITIONS, ModerationAction, ModerationStatus
 
 # --- posting ---------------------------------------------------------------------------------
 
@@ -164,73 +119,64 @@ def post_moderate(
     """Publish the post as written, publish an edited copy, or keep it private (reason
     required). What is published is masked here (names, phones, ID and plate numbers), the
     moderator's edits too; the appeal itself is never changed."""
-    if actor.role not in MODERATOR_ROLES:
+    if not may_moderate(actor):
         raise PermissionDenied("只有派单员、督查员和管理员可以审核留言")
-    try:
-        verb = ModerationAction(action)
-    except ValueError:
-        raise ValidationFailed("未知的审核操作") from None
-    rule = MODERATION[verb]
-    post = BoardPost.objects.select_for_update().select_related("appeal").filter(pk=post_id).first()
-    if post is None:
-        raise NotFound("未找到该留言")
-    if expected_version is not None and post.version != expected_version:
-        raise ConcurrentEdit("该留言已被他人审核，请刷新后重试")
-    state = ModerationState(post.state)
-    if state not in rule.source:
-        raise IllegalTransition(f"留言当前为「{state.label}」，不能{verb.label}")
-    reason = (reason or "").strip()
-    if rule.needs_reason and not reason:
-        raise ValidationFailed("请填写不公开的原因")
-    if len(reason) > REASON_MAX:
-        raise ValidationFailed(f"说明不能超过{REASON_MAX}字")
+    if action not in TRANSITIONS:
+        raise ValidationFailed("未知的审核操作")
+    who = Actor.of(actor)
+    post = MODERATION.lock(pk=post_id, action=action, actor=who, expected_version=expected_version)
+    reason = MODERATION.reason_clean(action, reason)
+    appeal = post.appeal
+    publishes = TRANSITIONS[ModerationAction(action)].target == ModerationStatus.PUBLISHED
+    if publishes and appeal.status in HIDDEN_STATUSES:
+        raise IllegalTransition("该诉求已被标记为无效件，不能公开")
+    before = (post.public_title, post.public_content)
+    after = _public_copy(post, action=action, title=title, content=content)
+    now = timezone.now()
+    fields: dict[str, object] = {
+        "public_title": after[0],
+        "public_content": after[1],
+        "moderated_by": actor,
+        "moderated_at": now,
+        "moderation_reason": reason,
+    }
+    if publishes and post.published_at is None:
+        fields["published_at"] = now
+    # Before the first publication the "before" is the citizen's own text.
+    if not any(before):
+        before = (appeal.title, appeal.content)
+    return MODERATION.apply(
+        post,
+        action=action,
+        actor=who,
+        reason=reason,
+        change=Change(fields),
+        event_fields={
+            "title_before": before[0],
+            "content_before": before[1],
+            "title_after": after[0],
+            "content_after": after[1],
+        },
+    ).subject
 
+
+def _public_copy(post: BoardPost, *, action: str, title: str, content: str) -> tuple[str, str]:
+    """What the public will read after the action: the citizen's text masked, the moderator's
+    edits masked, or (kept private) the last public copy, for the record."""
     appeal = post.appeal
     before = (post.public_title, post.public_content)
-    if rule.target == ModerationState.PUBLISHED and appeal.status in HIDDEN_STATUSES:
-        raise IllegalTransition("该诉求已被标记为无效件，不能公开")
-    if verb == ModerationAction.PUBLISH:
-        after = (mask_personal_data(appeal.title), mask_personal_data(appeal.content))
-    elif verb == ModerationAction.PUBLISH_EDITED:
-        edited = _text_clean(title, content)
-        # Compared with what would be published without edits (the form starts from that
-        # masked copy): an unchanged copy is a plain publish, not an edit.
-        current = (
-            before
-            if state == ModerationState.PUBLISHED
-            else (mask_personal_data(appeal.title), mask_personal_data(appeal.content))
-        )
-        if edited in (current, (appeal.title, appeal.content)):
-            raise ValidationFailed("内容未作修改；不需修改请选择「直接公开」")
-        after = (mask_personal_data(edited[0]), mask_personal_data(edited[1]))
-    else:
-        after = before  # keeping private leaves the last public copy for the record
-
-    now = timezone.now()
-    post.state = rule.target
-    post.public_title, post.public_content = after
-    post.moderated_by = actor
-    post.moderated_at = now
-    post.moderation_reason = reason
-    post.version += 1
-    if rule.target == ModerationState.PUBLISHED and post.published_at is None:
-        post.published_at = now
-    post.save()
-    ModerationEntry.objects.create(
-        post=post,
-        actor=actor,
-        action=verb,
-        from_state=state,
-        to_state=rule.target,
-        # Before the first publication the "before" is the citizen's own text.
-        title_before=before[0] if any(before) else appeal.title,
-        content_before=before[1] if any(before) else appeal.content,
-        title_after=after[0],
-        content_after=after[1],
-        reason=reason,
-        created_at=now,
-    )
-    return post
+    masked = (mask_personal_data(appeal.title), mask_personal_data(appeal.content))
+    if action == ModerationAction.PUBLISH:
+        return masked
+    if action == ModerationAction.KEEP_PRIVATE:
+        return before
+    edited = _text_clean(title, content)
+    # Compared with what would be published without edits (the form starts from that masked
+    # copy): an unchanged copy is a plain publish, not an edit.
+    current = before if post.status == ModerationStatus.PUBLISHED else masked
+    if edited in (current, (appeal.title, appeal.content)):
+        raise ValidationFailed("内容未作修改；不需修改请选择「直接公开」")
+    return (mask_personal_data(edited[0]), mask_personal_data(edited[1]))
 
 
 # --- 附议 ------------------------------------------------------------------------------------
@@ -256,7 +202,7 @@ def appeal_support(*, appeal_id: int, supporter: str) -> SupportResult:
     if not supporter or len(supporter) > 64:
         raise ValidationFailed("无法识别附议人，请刷新页面后重试")
     published = BoardPost.objects.filter(
-        appeal_id=appeal_id, state=ModerationState.PUBLISHED
+        appeal_id=appeal_id, status=ModerationStatus.PUBLISHED
     ).exclude(appeal__status__in=HIDDEN_STATUSES)
     if not published.exists():
         raise NotFound("未找到该留言")

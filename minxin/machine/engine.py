@@ -195,14 +195,15 @@ class Machine(Generic[SubjectT, EventT]):
         reason: str = "",
         change: Change = NO_CHANGE,
         event_fields: Mapping[str, Any] | None = None,
+        at: datetime | None = None,
     ) -> Applied[SubjectT, EventT]:
         """Change a subject `lock` returned: the status, the change's fields, the version, and
-        one event with the change's payload."""
+        one event with the change's payload, at `at` (a system run's own time) or now."""
         transition = self.table[action]
         reason = self.reason_clean(action, reason)
         source = subject.status  # type: ignore[attr-defined]
         target = transition.target or source
-        now = timezone.now()
+        now = at or timezone.now()
         fields = {"status": target, "version": F("version") + 1, **change.fields}
         if any(f.name == "updated_at" for f in self.subject._meta.concrete_fields):
             fields.setdefault("updated_at", now)
@@ -233,6 +234,7 @@ class Machine(Generic[SubjectT, EventT]):
         expected_version: int | None = None,
         change: Change = NO_CHANGE,
         event_fields: Mapping[str, Any] | None = None,
+        at: datetime | None = None,
     ) -> Applied[SubjectT, EventT]:
         """`lock` and `apply` in one: the whole of an action that needs nothing else."""
         subject = self.lock(pk=pk, action=action, actor=actor, expected_version=expected_version)
@@ -243,6 +245,7 @@ class Machine(Generic[SubjectT, EventT]):
             reason=reason,
             change=change,
             event_fields=event_fields,
+            at=at,
         )
 
     def may_create(self, *, action: str, actor: Actor) -> None:

@@ -1,21 +1,27 @@
 from django.contrib import admin
-from django.http import HttpRequest
 
-from .models import DeadlineWarning
+from minxin.machine.admin import EventAdmin, ReadOnlyAdmin
+
+from .models import DeadlineWarning, SupervisionOrder, SupervisionOrderEvent
 
 
 @admin.register(DeadlineWarning)
-class DeadlineWarningAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class DeadlineWarningAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "appeal", "clock", "level", "due", "share_used")
     list_filter = ("clock", "level")
     raw_id_fields = ("appeal",)
     date_hierarchy = "created_at"
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
 
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
+@admin.register(SupervisionOrder)
+class SupervisionOrderAdmin(ReadOnlyAdmin):
+    """Orders change through the supervision screens only: the admin can look."""
 
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
+    list_display = ("pk", "unit", "appeal", "status", "escalation", "due_at", "issued_at")
+    list_filter = ("status", "escalation")
+    raw_id_fields = ("appeal",)
+
+
+@admin.register(SupervisionOrderEvent)
+class SupervisionOrderEventAdmin(EventAdmin):
+    list_display = ("order", *EventAdmin.list_display)

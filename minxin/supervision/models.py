@@ -4,6 +4,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from minxin.machine.models import Event, VersionedModel
+
+from .workflow import OrderStatus
+
 
 class Clock(models.TextChoices):
     FIRST_CONTACT = "first_contact", "先行联系"
@@ -50,20 +54,16 @@ class DeadlineWarning(models.Model):
         return f"{self.appeal_id} {self.clock} {self.level}"
 
 
-class OrderStatus(models.TextChoices):
-    OPEN = "open", "待答复"
-    ANSWERED = "answered", "已答复"
-
-
 class Escalation(models.IntegerChoices):
     NONE = 0, "未升级"
     UNIT_HEAD = 1, "已提醒单位负责人"
     LEADER = 2, "已报领导"
 
 
-class SupervisionOrder(models.Model):
+class SupervisionOrder(VersionedModel):
     """督办单: what a unit must do about one appeal (or in general) and by when; the unit
-    answers it. Its history is SupervisionOrderEvent, not the appeal's transition log."""
+    answers it. Its history is SupervisionOrderEvent, not the appeal's transition log; its
+    `status` and `escalation` are written only by the orders' machine."""
 
     appeal = models.ForeignKey(
         "cases.Appeal",
@@ -99,7 +99,7 @@ class SupervisionOrder(models.Model):
         "升级", choices=Escalation.choices, default=Escalation.NONE
     )
 
-    class Meta:
+    class Meta(VersionedModel.Meta):
         verbose_name = "督办单"
         verbose_name_plural = "督办单"
         indexes = [
@@ -107,6 +107,7 @@ class SupervisionOrder(models.Model):
             models.Index(fields=["unit", "status"], name="order_unit_status"),
         ]
         constraints = [
+            *VersionedModel.Meta.constraints,
             models.CheckConstraint(
                 condition=(Q(status="answered") & Q(answered_at__isnull=False))
                 | (Q(status="open") & Q(answered_at__isnull=True)),
@@ -118,35 +119,16 @@ class SupervisionOrder(models.Model):
         return f"督办单 {self.pk} → {self.unit_id}"
 
 
-class OrderAction(models.TextChoices):
-    ISSUE = "issue", "下发督办"
-    ANSWER = "answer", "答复督办"
-    ESCALATE_UNIT_HEAD = "escalate_unit_head", "逾期提醒单位负责人"
-    ESCALATE_LEADER = "escalate_leader", "逾期报领导"
-
-
-class SupervisionOrderEvent(models.Model):
+class SupervisionOrderEvent(Event):
     """Append-only history of a supervision order (issue, answer, escalations)."""
 
     order = models.ForeignKey(
         SupervisionOrder, verbose_name="督办单", on_delete=models.PROTECT, related_name="events"
     )
-    action = models.CharField("动作", max_length=30, choices=OrderAction.choices)
-    actor = models.ForeignKey(
-        "accounts.User",
-        verbose_name="操作人",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    note = models.TextField("说明", blank=True)
-    created_at = models.DateTimeField("时间", default=timezone.now)
 
-    class Meta:
+    class Meta(Event.Meta):
         verbose_name = "督办记录"
         verbose_name_plural = "督办记录"
-        ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["order", "created_at"], name="order_event_time")]
 
     def __str__(self) -> str:

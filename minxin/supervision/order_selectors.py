@@ -17,14 +17,8 @@ from minxin.cases.models import Appeal
 from minxin.core.errors import NotFound
 from minxin.directory.models import Unit, UnitKind
 
-from .models import (
-    DeadlineWarning,
-    Escalation,
-    OrderAction,
-    OrderStatus,
-    SupervisionOrder,
-    SupervisionOrderEvent,
-)
+from .models import DeadlineWarning, Escalation, SupervisionOrder, SupervisionOrderEvent
+from .workflow import OrderAction, OrderStatus
 
 ORDER_WIDE_ROLES = frozenset({Role.SUPERVISOR, Role.LEADER, Role.ADMIN})
 ORDER_VIEWER_ROLES = ORDER_WIDE_ROLES | {Role.HANDLER}

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from minxin.accounts.access import staff_user
+from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
 from minxin.accounts.roles import Role
 from minxin.cases import selectors as case_selectors
@@ -25,8 +26,10 @@ from minxin.core.pagination import paginate
 from minxin.directory.models import Unit
 
 from . import order_selectors as selectors
-from .models import OrderStatus, SupervisionOrder
-from .services import ISSUERS, supervision_order_answer, supervision_order_issue
+from .machine import ORDERS
+from .models import SupervisionOrder
+from .services import supervision_order_answer, supervision_order_issue
+from .workflow import ISSUERS, OrderAction
 
 VIEWERS_PAGE = "督查员、领导和承办单位"
 ISSUERS_PAGE = "督查员和领导"
@@ -93,11 +96,13 @@ def _first_error(form: forms.Form) -> str:
 
 def _can_answer(user: User, order: SupervisionOrder) -> bool:
     # Only shows or hides the form; the service decides.
-    return (
-        user.role == Role.HANDLER
-        and user.unit_id == order.unit_id
-        and order.status == OrderStatus.OPEN
+    refused = ORDERS.refusal(
+        action=OrderAction.ANSWER,
+        actor=Actor.of(user),
+        status=order.status,
+        lead_unit_id=order.unit_id,
     )
+    return refused is None
 
 
 def _default_due() -> str:

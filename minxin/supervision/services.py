@@ -1,6 +1,6 @@
-"""Supervision orders (督办单): issue, answer, escalate. Each step writes one
-SupervisionOrderEvent (the order's own history; the appeal's transition table is untouched)
-and notifies after commit through notify."""
+"""Supervision orders (督办单): issue, answer, escalate, each through the orders' machine
+(`machine.ORDERS`): one SupervisionOrderEvent per step (the order's own history; the appeal's
+table is untouched), and a notification through notify."""
 
 from datetime import datetime, timedelta
 
@@ -9,15 +9,18 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
 from minxin.accounts.roles import Role
 from minxin.cases.models import Appeal
-from minxin.core.errors import NotFound, PermissionDenied, ValidationFailed
+from minxin.core.errors import IllegalTransition, NotFound, PermissionDenied, ValidationFailed
+from minxin.machine.engine import Change
 from minxin.notify.services import notify
 
-from .models import Escalation, OrderAction, OrderStatus, SupervisionOrder, SupervisionOrderEvent
+from .machine import MISSING, ORDERS
+from .models import Escalation, SupervisionOrder
+from .workflow import OrderAction, OrderStatus
 
-ISSUERS = frozenset({Role.SUPERVISOR, Role.LEADER})
 # An order still unanswered this long after the unit head was told goes to the leaders.
 DEFAULT_LEADER_AFTER_HOURS = 24
 
@@ -40,8 +43,8 @@ def supervision_order_issue(
     unit_id: int | None = None,
 ) -> SupervisionOrder:
     """On one appeal (its lead unit answers unless `unit_id` says otherwise) or on a unit."""
-    if actor.role not in ISSUERS:
-        raise PermissionDenied
+    who = Actor.of(actor)
+    ORDERS.may_create(action=OrderAction.ISSUE, actor=who)
     content = content.strip()
     if not content:
         raise ValidationFailed("请填写督办事项")
@@ -58,9 +61,7 @@ def supervision_order_issue(
     order = SupervisionOrder.objects.create(
         appeal=appeal, unit_id=unit_id, content=content, due_at=due_at, issued_by=actor
     )
-    SupervisionOrderEvent.objects.create(
-        order=order, action=OrderAction.ISSUE, actor=actor, created_at=order.issued_at
-    )
+    ORDERS.created(order, action=OrderAction.ISSUE, actor=who, at=order.issued_at)
     notify(
         recipients=User.objects.filter(unit_id=unit_id, role=Role.HANDLER),
         title=f"【督办】{_subject(order)} 请按期答复",
@@ -74,30 +75,21 @@ def supervision_order_issue(
 @transaction.atomic(durable=True)
 def supervision_order_answer(*, actor: User, order_id: int, answer: str) -> SupervisionOrder:
     """The unit's answer; only a handler of that unit, only once."""
-    order = (
-        SupervisionOrder.objects.select_for_update(of=("self",))
-        .select_related("appeal")
-        .filter(pk=order_id)
-        .first()
-    )
-    if order is None or actor.role != Role.HANDLER or actor.unit_id != order.unit_id:
-        raise NotFound("未找到该督办单或无权查看")
-    if order.status != OrderStatus.OPEN:
-        raise ValidationFailed("该督办单已答复")
-    answer = answer.strip()
-    if not answer:
-        raise ValidationFailed("请填写答复内容")
+    who = Actor.of(actor)
+    try:
+        order = ORDERS.lock(
+            pk=order_id, action=OrderAction.ANSWER, actor=who, expected_version=None
+        )
+    except PermissionDenied:
+        raise NotFound(MISSING) from None  # another unit's order is as good as missing
+    except IllegalTransition:
+        raise ValidationFailed("该督办单已答复") from None
     now = timezone.now()
-    order.status, order.answer, order.answered_by, order.answered_at = (
-        OrderStatus.ANSWERED,
-        answer,
-        actor,
-        now,
-    )
-    order.save(update_fields=["status", "answer", "answered_by", "answered_at"])
-    SupervisionOrderEvent.objects.create(
-        order=order, action=OrderAction.ANSWER, actor=actor, created_at=now
-    )
+    answer = ORDERS.reason_clean(OrderAction.ANSWER, answer)
+    change = Change({"answer": answer, "answered_by": actor, "answered_at": now})
+    order = ORDERS.apply(
+        order, action=OrderAction.ANSWER, actor=who, reason=answer, change=change, at=now
+    ).subject
     notify(
         recipients=[order.issued_by],
         title=f"【督办答复】{_subject(order)} 已答复",
@@ -131,19 +123,21 @@ def supervision_orders_escalate(*, now: datetime | None = None) -> int:
 
 @transaction.atomic(durable=True)
 def _escalate(*, order_id: int, current: int, target: Escalation, now: datetime) -> int:
-    claimed = SupervisionOrder.objects.filter(
-        pk=order_id, status=OrderStatus.OPEN, escalation=current
-    ).update(escalation=target)
-    if not claimed:
-        return 0
-    order = SupervisionOrder.objects.select_related("appeal").get(pk=order_id)
-    if target == Escalation.UNIT_HEAD:
-        action = OrderAction.ESCALATE_UNIT_HEAD
-        recipients = User.objects.filter(unit_id=order.unit_id, is_unit_head=True)
-    else:
-        action = OrderAction.ESCALATE_LEADER
-        recipients = User.objects.filter(role=Role.LEADER)
-    SupervisionOrderEvent.objects.create(order=order, action=action, actor=None, created_at=now)
+    to_leaders = target == Escalation.LEADER
+    action = OrderAction.ESCALATE_LEADER if to_leaders else OrderAction.ESCALATE_UNIT_HEAD
+    system = Actor.system()
+    try:
+        order = ORDERS.lock(pk=order_id, action=action, actor=system, expected_version=None)
+    except IllegalTransition:
+        return 0  # answered meanwhile
+    if order.escalation != current:
+        return 0  # another run took this step
+    ORDERS.apply(order, action=action, actor=system, change=Change({"escalation": target}), at=now)
+    recipients = (
+        User.objects.filter(role=Role.LEADER)
+        if to_leaders
+        else User.objects.filter(unit_id=order.unit_id, is_unit_head=True)
+    )
     notify(
         recipients=recipients,
         title=f"【督办逾期】{_subject(order)} 逾期未答复",

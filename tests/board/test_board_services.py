@@ -3,15 +3,16 @@
 import pytest
 
 from minxin.accounts.actor import Actor
-from minxin.board.models import BoardPost, ModerationEntry, ModerationState
+from minxin.board.models import BoardPost, ModerationEntry
 from minxin.board.selectors import post_get_public, support_counts
 from minxin.board.services import (
-    MODERATION,
     appeal_support,
     post_create,
     post_moderate,
     supporter_hash,
 )
+from minxin.board.workflow import TRANSITIONS as MODERATION
+from minxin.board.workflow import ModerationStatus
 from minxin.cases.models import Appeal, AppealEvent, AppealSupport, Channel
 from minxin.cases.selectors import screening_queue
 from minxin.cases.services import appeal_act
@@ -37,7 +38,7 @@ def test_a_post_is_a_board_appeal_pending_moderation_in_the_screening_queue(dist
     assert appeal.channel == Channel.BOARD
     assert appeal.status == AppealStatus.RECEIVED
     assert appeal.appellant_name == "怡居居民" and appeal.appellant_phone == PHONE
-    assert post.state == ModerationState.PENDING and post.public_title == ""
+    assert post.status == ModerationStatus.PENDING and post.public_title == ""
     assert [e.action for e in AppealEvent.objects.filter(appeal=appeal)] == [Action.RECEIVE]
     # Published or not, the hotline screens it like any other appeal.
     assert appeal in screening_queue()
@@ -86,7 +87,7 @@ def test_publish_masks_personal_data_and_keeps_the_appeal_text(district):
         actor=district.user("dispatcher"), post_id=post.pk, action="publish", expected_version=1
     )
 
-    assert post.state == ModerationState.PUBLISHED and post.published_at is not None
+    assert post.status == ModerationStatus.PUBLISHED and post.published_at is not None
     public = post.public_title + post.public_content
     for secret in (PHONE, ID_CARD, PLATE, "王小明"):
         assert secret not in public
@@ -94,7 +95,7 @@ def test_publish_masks_personal_data_and_keeps_the_appeal_text(district):
     appeal = Appeal.objects.get(pk=post.appeal_id)
     assert appeal.content == content  # the appeal itself is never changed
     entry = ModerationEntry.objects.get(post=post)
-    assert (entry.action, entry.from_state, entry.to_state) == ("publish", "pending", "published")
+    assert (entry.action, entry.from_status, entry.to_status) == ("publish", "pending", "published")
     assert entry.content_before == content and entry.content_after == post.public_content
     assert entry.actor == district.user("dispatcher")
 
@@ -148,7 +149,7 @@ def test_keep_private_needs_a_reason(district):
         expected_version=1,
         reason="涉及他人隐私",
     )
-    assert post.state == ModerationState.PRIVATE and post.moderation_reason == "涉及他人隐私"
+    assert post.status == ModerationStatus.PRIVATE and post.moderation_reason == "涉及他人隐私"
     assert post.history.get().reason == "涉及他人隐私"
     with pytest.raises(NotFound):
         post_get_public(post_id=post.pk)
@@ -159,17 +160,17 @@ def test_keep_private_needs_a_reason(district):
     [
         (state, action, state in rule.source)
         for action, rule in MODERATION.items()
-        for state in ModerationState
+        for state in ModerationStatus
     ],
 )
 def test_moderation_table(district, state, action, allowed):
     post = post_new()
     dispatcher = district.user("dispatcher")
-    if state == ModerationState.PUBLISHED:
+    if state == ModerationStatus.PUBLISHED:
         post = post_moderate(
             actor=dispatcher, post_id=post.pk, action="publish", expected_version=1
         )
-    elif state == ModerationState.PRIVATE:
+    elif state == ModerationStatus.PRIVATE:
         post = post_moderate(
             actor=dispatcher, post_id=post.pk, action="keep_private", expected_version=1, reason="x"
         )
@@ -183,7 +184,7 @@ def test_moderation_table(district, state, action, allowed):
             expected_version=post.version,
             **kwargs,
         )
-        assert done.state == MODERATION[action].target
+        assert done.status == MODERATION[action].target
         assert ModerationEntry.objects.count() == before + 1
     else:
         with pytest.raises(IllegalTransition):
@@ -195,7 +196,7 @@ def test_moderation_table(district, state, action, allowed):
                 **kwargs,
             )
         assert ModerationEntry.objects.count() == before
-        assert BoardPost.objects.get(pk=post.pk).state == state
+        assert BoardPost.objects.get(pk=post.pk).status == state
 
 
 @pytest.mark.parametrize("role", ["handler", "call_taker", "leader"])
@@ -205,7 +206,7 @@ def test_only_moderators_moderate(district, role):
         post_moderate(
             actor=district.user(role), post_id=post.pk, action="publish", expected_version=1
         )
-    assert BoardPost.objects.get(pk=post.pk).state == ModerationState.PENDING
+    assert BoardPost.objects.get(pk=post.pk).status == ModerationStatus.PENDING
 
 
 def test_a_stale_version_is_refused(district):

@@ -9,8 +9,9 @@ from django.test import Client
 from django.urls import reverse
 
 from minxin.accounts.actor import Actor
-from minxin.board.models import BoardPost, ModerationEntry, ModerationState
+from minxin.board.models import BoardPost, ModerationEntry
 from minxin.board.services import post_moderate
+from minxin.board.workflow import ModerationStatus
 from minxin.cases.models import Appeal, AppealSupport, Channel
 from minxin.cases.services import appeal_act, appeal_dispatch, appeal_screen
 from minxin.cases.workflow import Action
@@ -213,7 +214,7 @@ def test_post_new_creates_a_pending_board_appeal_and_shows_the_receipt(client, d
     assert response.status_code == 302 and response["Location"] == reverse("board:post_receipt")
     post = BoardPost.objects.select_related("appeal").get()
     appeal = post.appeal
-    assert appeal.channel == Channel.BOARD and post.state == ModerationState.PENDING
+    assert appeal.channel == Channel.BOARD and post.status == ModerationStatus.PENDING
     assert appeal.attachments.count() == 1
     receipt = client.get(response["Location"]).content.decode()
     assert appeal.tracking_number in receipt and appeal.query_code in receipt
@@ -285,7 +286,7 @@ def test_queue_is_for_moderators_only(client, district):
     for key in ("dispatcher", "supervisor", "admin"):
         page = staff(district, key).get(QUEUE).content.decode()
         assert post.appeal.title in page and "留言审核" in page
-    assert BoardPost.objects.get().state == ModerationState.PENDING
+    assert BoardPost.objects.get().status == ModerationStatus.PENDING
 
 
 def test_queue_is_oldest_first_and_paginated(district):
@@ -306,6 +307,9 @@ def test_moderator_publishes_with_edits_and_sees_the_history(district):
 
     page = client.get(moderation_url(post)).content.decode()
     assert "检测到个人信息" in page and "电话" in page
+    # The buttons post the table's actions.
+    for action in ("publish", "publish_edited", "keep_private"):
+        assert f'name="action" value="{action}"' in page
 
     response = client.post(
         moderation_url(post),
@@ -319,7 +323,7 @@ def test_moderator_publishes_with_edits_and_sees_the_history(district):
     )
     assert response.status_code == 302
     post.refresh_from_db()
-    assert post.state == ModerationState.PUBLISHED and post.public_title == "东门路灯损坏"
+    assert post.status == ModerationStatus.PUBLISHED and post.public_title == "东门路灯损坏"
     page = client.get(moderation_url(post)).content.decode()
     assert "修改后公开" in page and "删去个人信息" in page and "公开文本修改前后" in page
 
@@ -331,7 +335,7 @@ def test_keep_private_without_reason_is_400_and_changes_nothing(district):
     )
     assert response.status_code == 400
     assert "请填写不公开的原因" in response.content.decode()
-    assert BoardPost.objects.get().state == ModerationState.PENDING
+    assert BoardPost.objects.get().status == ModerationStatus.PENDING
     assert not ModerationEntry.objects.exists()
 
 
@@ -343,7 +347,7 @@ def test_a_stale_moderation_form_is_409(district):
         moderation_url(post), {"action": "keep_private", "version": 1, "reason": "重复"}
     )
     assert response.status_code == 409
-    assert BoardPost.objects.get().state == ModerationState.PUBLISHED
+    assert BoardPost.objects.get().status == ModerationStatus.PUBLISHED
 
 
 def test_moderation_needs_csrf(district):
@@ -351,7 +355,7 @@ def test_moderation_needs_csrf(district):
     client = Client(enforce_csrf_checks=True)
     client.force_login(district.user("dispatcher"))
     assert client.post(moderation_url(post), {"action": "publish", "version": 1}).status_code == 403
-    assert BoardPost.objects.get().state == ModerationState.PENDING
+    assert BoardPost.objects.get().status == ModerationStatus.PENDING
 
 
 def test_nav_has_the_moderation_entry_for_moderators(district):

@@ -2,7 +2,8 @@
 
 import pytest
 
-from minxin.board.models import BoardPost, ModerationState
+from minxin.board.models import BoardPost
+from minxin.board.workflow import ModerationStatus
 from minxin.cases.models import Appeal, AppealSupport, Channel, Reply
 from minxin.demo.seed import seed_demo
 from minxin.suggestions.models import Suggestion
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.django_db
 def test_the_demo_has_moderated_answered_posts_suggestions_at_every_outcome_and_visits():
     report = seed_demo(appeals=40, seed=3)
     assert (report.posts, report.suggestions, report.visits) == (18, 8, 3)
-    states = {s: BoardPost.objects.filter(state=s).count() for s in ModerationState.values}
+    states = {s: BoardPost.objects.filter(status=s).count() for s in ModerationStatus.values}
     assert states == {"pending": 3, "published": 14, "private": 1}
     answered = BoardPost.objects.filter(appeal__in=Reply.objects.values("appeal"))
     assert answered.count() == 8

@@ -28,17 +28,15 @@ def other_orders(d: District) -> None:
     User.objects.create_user(
         username="head", role=Role.HANDLER, unit=d.street_units[0], is_unit_head=True
     )
-    late = supervision_order_issue(
-        actor=d.user("leader"),
-        unit_id=d.street_units[0].pk,
-        content="本月超期件集中整改，形成整改清单报区督查室",
-        due_at=timezone.now() + timedelta(hours=1),
-    )
     now = timezone.now()
-    SupervisionOrder.objects.filter(pk=late.pk).update(
-        issued_at=now - timedelta(days=4), due_at=now - timedelta(days=3)
-    )
-    late.events.update(created_at=now - timedelta(days=4))
+    # Issued four days ago (its history is append-only: written then, not rewritten).
+    with time_machine.travel(now - timedelta(days=4), tick=False):
+        supervision_order_issue(
+            actor=d.user("leader"),
+            unit_id=d.street_units[0].pk,
+            content="本月超期件集中整改，形成整改清单报区督查室",
+            due_at=now - timedelta(days=3),
+        )
     supervision_orders_escalate(now=now - timedelta(days=2))
     supervision_orders_escalate(now=now)
 

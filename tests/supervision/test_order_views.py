@@ -13,18 +13,13 @@ from django.utils import timezone
 from minxin.accounts.models import User
 from minxin.accounts.roles import Role
 from minxin.cases.workflow import AppealStatus
-from minxin.supervision.models import (
-    Clock,
-    DeadlineWarning,
-    OrderStatus,
-    SupervisionOrder,
-    WarningLevel,
-)
+from minxin.supervision.models import Clock, DeadlineWarning, SupervisionOrder, WarningLevel
 from minxin.supervision.services import (
     supervision_order_answer,
     supervision_order_issue,
     supervision_orders_escalate,
 )
+from minxin.supervision.workflow import OrderStatus
 from tests.builders import District, appeal_in
 
 ORDERS = reverse("supervision:order_list")

@@ -13,13 +13,14 @@ from minxin.accounts.roles import Role
 from minxin.cases.workflow import AppealStatus
 from minxin.core.errors import NotFound, PermissionDenied, ValidationFailed
 from minxin.notify.models import Notification
-from minxin.supervision.models import Escalation, OrderStatus
+from minxin.supervision.models import Escalation
 from minxin.supervision.services import (
     supervision_order_answer,
     supervision_order_issue,
     supervision_orders_escalate,
 )
 from minxin.supervision.tasks import escalate_supervision_orders_task
+from minxin.supervision.workflow import OrderStatus
 from tests.builders import appeal_in
 
 TZ = ZoneInfo(settings.TIME_ZONE)

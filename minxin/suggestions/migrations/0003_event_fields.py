@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('suggestions', '0002_event_append_only'),
+        ("suggestions", "0002_event_append_only"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='suggestionevent',
-            name='action',
-            field=models.CharField(max_length=30, verbose_name='动作'),
+            model_name="suggestionevent",
+            name="action",
+            field=models.CharField(max_length=30, verbose_name="动作"),
         ),
     ]

@@ -1,19 +1,21 @@
-"""`Appeal.status` is written in one place: the shared applier `Machine.apply`
-(minxin/machine/engine.py); a new appeal starts at its model's default. This scans the source
-with `ast` for any other writer.
+"""The status of every machine's subject (an appeal, a suggestion, a board post, a
+supervision order: every machine in the registry) is written in one place: the shared applier
+`Machine.apply` (minxin/machine/engine.py); a new subject starts at its model's default. This
+scans the source with `ast` for any other writer.
 
-What counts as a write to an appeal's status:
+What counts as a write to a subject's status:
 - a keyword `status=` to `.update()`, `.create()`, `.get_or_create()`, `.update_or_create()`
-  or to the `Appeal(...)` constructor, on a receiver that is an appeal or appeals;
+  or to the model's constructor (`Appeal(...)`), on a receiver that is a subject or subjects;
 - `"status"` in the fields of `.bulk_update()` or in `update_fields=` of `.save()`;
-- an assignment to `<appeal>.status` (plain, augmented, annotated, in a tuple, or `setattr`);
-- raw SQL `UPDATE cases_appeal SET ... status`.
+- an assignment to `<subject>.status` (plain, augmented, annotated, in a tuple, or `setattr`);
+- raw SQL `UPDATE <subject table> SET ... status`.
 
-A receiver is an appeal when its chain starts from the `Appeal` model (under any imported
-alias), from a name containing "appeal" (or "subject", the machine's word for the record it
-changes), or from a variable assigned from such an expression,
-and does not step through a reverse relation to another model (`appeal.extensions`...).
-The demo seeder (minxin/demo/) writes history in bulk consistent with the table and is allowed.
+A receiver is a subject when its chain starts from a subject model (under any imported alias),
+from a name with a word that names one (`appeal`, `suggestion`, `post`, `order`: the events'
+keys to their subjects, or `subject`, the machine's own word), or from a variable assigned
+from such an expression, and does not step through a reverse relation to another model
+(`appeal.extensions`...). The demo seeder (minxin/demo/) writes history in bulk consistent with
+the table and is allowed.
 """
 
 import ast
@@ -24,23 +26,35 @@ from pathlib import Path
 
 import pytest
 
-from minxin.cases.models import Appeal
+from minxin.machine.registry import machines
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE = ROOT / "minxin"
 ENGINE = "minxin/machine/engine.py"
 ALLOWED = {(ENGINE, "apply")}
-NAME_HINTS = ("appeal", "subject")
+SUBJECTS = {m.subject for m in machines()}
+NAME_HINTS = frozenset({m.event_subject for m in machines()} | {"subject"})
+# Query methods whose names hold a hint word without naming a subject.
+NOT_HINTS = frozenset({"order_by"})
 SKIPPED_DIRS = ("migrations", "tests", "demo")
 WRITE_METHODS = {"update", "create", "get_or_create", "update_or_create"}
-RAW_UPDATE = re.compile(r"update\s+\"?cases_appeal\"?\s+set\b.*\bstatus\b", re.I | re.S)
+_TABLES = "|".join(re.escape(m._meta.db_table) for m in SUBJECTS)
+RAW_UPDATE = re.compile(rf"update\s+\"?(?:{_TABLES})\"?\s+set\b.*\bstatus\b", re.I | re.S)
+
+
+def _names_a_subject(name: str) -> bool:
+    if name in NOT_HINTS:
+        return False
+    words = re.split(r"[^a-z]+", name.lower())
+    return any(w in NAME_HINTS or (w.endswith("s") and w[:-1] in NAME_HINTS) for w in words)
 
 
 def _reverse_accessors() -> dict[str, bool]:
-    """Appeal's reverse relations: accessor name → whether it leads to appeals again."""
+    """The subjects' reverse relations: accessor name → whether it leads to a subject."""
     return {
-        str(rel.get_accessor_name()): rel.related_model is Appeal
-        for rel in Appeal._meta.related_objects
+        str(rel.get_accessor_name()): rel.related_model in SUBJECTS
+        for model in SUBJECTS
+        for rel in model._meta.related_objects
     }
 
 
@@ -62,8 +76,8 @@ class _Scanner(ast.NodeVisitor):
         self.found: list[Write] = []
         self.functions: list[str] = []
         self.accessors = _reverse_accessors()
-        self.model_names = {"Appeal"}
-        self.appeal_vars: set[str] = set()
+        self.model_names = {m.__name__ for m in SUBJECTS}
+        self.subject_vars: set[str] = set()
         self.status_dicts: set[str] = set()  # fields = {"status": ...}; .update(**fields)
         self._learn_names(tree)
 
@@ -73,7 +87,7 @@ class _Scanner(ast.NodeVisitor):
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom):
                 for alias in node.names:
-                    if alias.name == "Appeal":
+                    if alias.name in self.model_names:
                         self.model_names.add(alias.asname or alias.name)
         for node in ast.walk(tree):
             if isinstance(node, ast.Assign) and _is_status_dict(node.value):
@@ -92,45 +106,45 @@ class _Scanner(ast.NodeVisitor):
                     value, targets = node.iter, [node.target]
                 elif isinstance(node, ast.withitem) and node.optional_vars is not None:
                     value, targets = node.context_expr, [node.optional_vars]
-                if value is None or not self._is_appeal(value):
+                if value is None or not self._is_subject(value):
                     continue
                 for target in targets:
                     for name in ast.walk(target):
-                        if isinstance(name, ast.Name) and name.id not in self.appeal_vars:
-                            self.appeal_vars.add(name.id)
+                        if isinstance(name, ast.Name) and name.id not in self.subject_vars:
+                            self.subject_vars.add(name.id)
                             changed = True
 
-    def _is_appeal(self, node: ast.AST) -> bool:
-        """Does this expression evaluate to an appeal, or a queryset or list of appeals?"""
+    def _is_subject(self, node: ast.AST) -> bool:
+        """Does this expression evaluate to a subject, or a queryset or list of them?"""
         if isinstance(node, ast.Name):
             return (
                 node.id in self.model_names
-                or node.id in self.appeal_vars
-                or any(hint in node.id.lower() for hint in NAME_HINTS)
+                or node.id in self.subject_vars
+                or _names_a_subject(node.id)
             )
         if isinstance(node, ast.Attribute):
             if node.attr in self.accessors:
-                return self.accessors[node.attr] and self._is_appeal(node.value)
-            if any(hint in node.attr.lower() for hint in NAME_HINTS):
+                return self.accessors[node.attr] and self._is_subject(node.value)
+            if _names_a_subject(node.attr):
                 return True  # event.appeal, result.appeal, self.appeal, self.subject
-            return self._is_appeal(node.value)  # Appeal.objects, qs.filter
+            return self._is_subject(node.value)  # Appeal.objects, qs.filter
         if isinstance(node, ast.Call):
             func = node.func
             if isinstance(func, ast.Attribute):
                 # A method keeps what its receiver is: Appeal.objects.filter(...).first().
                 # (A module function such as selectors.appeal_get_for does not count: its
                 # receiver is a module; what it returns is known only by the name it is given.)
-                return self._is_appeal(func.value)
+                return self._is_subject(func.value)
             if isinstance(func, ast.Name):
                 if func.id in self.model_names:
                     return True  # Appeal(...)
                 if func.id in ("list", "iter", "next", "sorted", "reversed"):
-                    return any(self._is_appeal(a) for a in node.args)
+                    return any(self._is_subject(a) for a in node.args)
             return False
         if isinstance(node, ast.Subscript):
-            return self._is_appeal(node.value)
+            return self._is_subject(node.value)
         if isinstance(node, ast.Starred):
-            return self._is_appeal(node.value)
+            return self._is_subject(node.value)
         return False
 
     # --- writes ----------------------------------------------------------------------------
@@ -162,7 +176,7 @@ class _Scanner(ast.NodeVisitor):
             for k in node.keywords
         ):
             keywords.add("status")  # .update(**{"status": ...})
-        if isinstance(func, ast.Attribute) and self._is_appeal(func.value):
+        if isinstance(func, ast.Attribute) and self._is_subject(func.value):
             if _writes_status(func.attr, keywords, node):
                 self._report(node)
         elif isinstance(func, ast.Name) and func.id in self.model_names and "status" in keywords:
@@ -171,7 +185,7 @@ class _Scanner(ast.NodeVisitor):
             isinstance(func, ast.Name)
             and func.id == "setattr"
             and len(node.args) >= 2
-            and self._is_appeal(node.args[0])
+            and self._is_subject(node.args[0])
             and isinstance(node.args[1], ast.Constant)
             and node.args[1].value == "status"
         ):
@@ -185,7 +199,7 @@ class _Scanner(ast.NodeVisitor):
         elif (
             isinstance(target, ast.Attribute)
             and target.attr == "status"
-            and self._is_appeal(target.value)
+            and self._is_subject(target.value)
         ):
             self._report(node)
 
@@ -271,9 +285,8 @@ def test_nothing_else_writes_an_appeals_status():
         source = path.read_text(encoding="utf-8")
         found += scan(source, path=path.relative_to(ROOT).as_posix())
     assert not found, (
-        "Appeal.status may only change through the machine's applier (Machine.apply: "
-        "one row of TRANSITIONS, one AppealEvent). Other writers:\n"
-        + "\n".join(str(w) for w in found)
+        "A subject's status may only change through the machine's applier (Machine.apply: "
+        "one row of its table, one event). Other writers:\n" + "\n".join(str(w) for w in found)
     )
 
 
@@ -302,6 +315,15 @@ CAUGHT = [
     "fields = {'status': s, 'version': 2}\nAppeal.objects.filter(pk=1).update(**fields)",
     "fields = dict(status=s)\nappeals.update(**fields)",
     "cursor.execute('UPDATE cases_appeal SET status = %s WHERE id = %s', [s, i])",
+    "Suggestion.objects.filter(pk=1).update(status='adopted')",
+    "suggestion.status = 'declined'",
+    "BoardPost.objects.filter(pk=1).update(status='published')",
+    "post.status = 'private'",
+    "self.post.save(update_fields=['status', 'version'])",
+    "SupervisionOrder.objects.filter(pk=1).update(status='answered')",
+    "order.status = 'answered'",
+    "orders.update(status='answered')",
+    "cursor.execute('UPDATE supervision_supervisionorder SET status = %s', [s])",
 ]
 IGNORED = [
     "Appeal.objects.filter(status='received')",
@@ -314,6 +336,9 @@ IGNORED = [
     "render(request, 'x.html', context, status=400)",
     "Project.objects.filter(pk=1).update(status='done')",
     "response.status_code = 409",
+    "Export.objects.filter(pk=1).update(status='done')",
+    "job.status = 'failed'",
+    "Export.objects.order_by('x').update(status='done')",
 ]
 
 

@@ -1,0 +1,104 @@
+"""For each machine beside the appeals' (which has its own, finer matrix in tests/cases): how
+to make one subject through its real service, how to put it in any status (a test-only
+update that satisfies the model's constraints), and what each action changes besides the
+status, so the shared applier can be tried on every cell."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from minxin.accounts.actor import Actor
+from minxin.board.machine import MODERATION
+from minxin.board.models import BoardPost
+from minxin.board.workflow import ModerationStatus
+from minxin.machine.engine import Change, Machine
+from minxin.suggestions.machine import SUGGESTIONS
+from minxin.suggestions.models import Suggestion
+from minxin.suggestions.services import SuggestionDraft, suggestion_submit
+from minxin.suggestions.workflow import TRANSITIONS as SUGGESTION_TABLE
+from minxin.suggestions.workflow import SuggestionStatus
+from minxin.supervision.machine import ORDERS
+from minxin.supervision.models import SupervisionOrder
+from minxin.supervision.services import supervision_order_issue
+from minxin.supervision.workflow import OrderStatus
+from tests.board.posts import post_new
+from tests.builders import District
+
+
+@dataclass(frozen=True)
+class Case:
+    machine: Machine[Any, Any]
+    build: Callable[[District], int]  # a new subject's pk, made by the app's own service
+    force: Callable[[int], dict[str, Any]]  # the fields that put a subject in a status
+    change: Callable[[str], Change]  # what the action changes besides the status
+
+
+def _suggestion(d: District) -> int:
+    draft = SuggestionDraft(
+        field="transport",
+        title="在桂花坪小学门口增设护学岗",
+        content="上下学高峰时段校门口车辆拥堵，建议增设护学岗。",
+        proposer_name="王小明",
+        proposer_phone="",
+    )
+    return suggestion_submit(actor=Actor.citizen(), draft=draft).suggestion.pk
+
+
+def _suggestion_fields(status: str) -> dict[str, Any]:
+    adopted = status == SuggestionStatus.ADOPTED
+    return {"status": status, "adoption_level": "reported" if adopted else ""}
+
+
+def _suggestion_change(action: str) -> Change:
+    level = SUGGESTION_TABLE[action].level  # type: ignore[index]
+    return Change({"adoption_level": level or "", "decided_at": timezone.now()})
+
+
+def _order(d: District) -> int:
+    order = supervision_order_issue(
+        actor=d.user("supervisor"),
+        content="请三日内反馈",
+        due_at=timezone.now() + timedelta(days=3),
+        unit_id=d.street_units[0].pk,
+    )
+    return order.pk
+
+
+def _order_fields(status: str) -> dict[str, Any]:
+    answered = status == OrderStatus.ANSWERED
+    return {"status": status, "answered_at": timezone.now() if answered else None}
+
+
+def _order_change(action: str) -> Change:
+    if action == "answer":
+        return Change({"answer": "已办", "answered_at": timezone.now()})
+    return Change()
+
+
+def _post_fields(status: str) -> dict[str, Any]:
+    return {"status": status, "published_at": timezone.now()}
+
+
+CASES = {
+    "suggestion": Case(SUGGESTIONS, _suggestion, _suggestion_fields, _suggestion_change),
+    "moderation": Case(
+        MODERATION,
+        lambda d: post_new().pk,
+        _post_fields,
+        lambda action: Change({"published_at": timezone.now()}),
+    ),
+    "supervision_order": Case(ORDERS, _order, _order_fields, _order_change),
+}
+SUBJECT_MODELS = {
+    "suggestion": Suggestion,
+    "moderation": BoardPost,
+    "supervision_order": SupervisionOrder,
+}
+STATUSES = {
+    "suggestion": list(SuggestionStatus),
+    "moderation": list(ModerationStatus),
+    "supervision_order": list(OrderStatus),
+}
