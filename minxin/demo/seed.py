@@ -36,7 +36,8 @@ from minxin.triage.duplicates import signatures_backfill
 
 from . import district as d
 from .channels import channels_seed
-from .lifecycle import AppealPlan, Lifecycle, World
+from .lifecycle import Lifecycle, World
+from .steps import AppealPlan
 from .texts import messages_load, taxonomy_load
 
 DEFAULT_PASSWORD = "minxin-demo-2026"  # noqa: S105 - the demo's published password
