@@ -34,6 +34,7 @@ from minxin.cases.workflow import Action, AppealStatus
 from minxin.deadlines import calendar
 from minxin.deadlines.models import Urgency
 from minxin.directory.models import Category, Region, Unit
+from minxin.dispatch.selectors import region_chain, units_ranked
 
 from . import district as d
 from .paths import Clock, Step, compose
@@ -168,6 +169,33 @@ class Lifecycle:
         self.index = 0
         self.seen: set[AppealStatus] = set()
 
+        self._categories_index(world)
+        self.channels = _Weighted(_CHANNELS)
+        self.kinds = _Weighted(_KINDS)
+        self.urgencies = _Weighted(_URGENCIES)
+        self.titles = _Weighted(_TITLES)
+        self.hours = _Weighted(dict(enumerate(_HOURS)))
+        self.bands = [
+            (limit, _Weighted(dict(zip(_BAND_STATUSES, weights, strict=True))))
+            for limit, weights in _AGE_BANDS
+        ]
+        self._places_index(world)
+
+        # Texts: a shuffled deck of all messages, and one of those with a reply for appeals
+        # that get answered (so the answer fits the question).
+        self.deck_all = list(range(len(world.messages)))
+        self.deck_replied = [i for i, m in enumerate(world.messages) if m.reply]
+        rng.shuffle(self.deck_all)
+        rng.shuffle(self.deck_replied)
+        self.cursor_all = 0
+        self.cursor_replied = 0
+
+        self.route_cache: dict[tuple[int, int], list[Unit]] = {}
+        self.days_cache: dict[tuple[date, int], datetime] = {}
+        self.merge_pool: deque[Appeal] = deque(maxlen=64)
+        self.appellants: deque[tuple[str, str, bool]] = deque(maxlen=300)
+
+    def _categories_index(self, world: World) -> None:
         # Sorted here, not by the database: collations differ, the seed's choices must not.
         leaves = sorted(
             (c for c in world.categories.values() if c.level == 3), key=lambda c: c.path_name
@@ -179,15 +207,9 @@ class Lifecycle:
         self.top_weights = _Weighted(
             {top: d.TOP_WEIGHTS.get(top, 0.5) for top in sorted(self.leaves_by_top)}
         )
-        self.channels = _Weighted(_CHANNELS)
-        self.kinds = _Weighted(_KINDS)
-        self.urgencies = _Weighted(_URGENCIES)
-        self.titles = _Weighted(_TITLES)
-        self.hours = _Weighted(dict(enumerate(_HOURS)))
-        self.bands = [
-            (limit, _Weighted(dict(zip(_BAND_STATUSES, weights, strict=True))))
-            for limit, weights in _AGE_BANDS
-        ]
+
+    def _places_index(self, world: World) -> None:
+        """Each community's subdistrict and office, and its weight (its subdistrict's, shared)."""
         self.office_of = {
             region.pk: office
             for region, office in zip(world.subdistricts, world.offices, strict=True)
@@ -203,20 +225,6 @@ class Lifecycle:
                 self.community_by_id[community.pk] = community
                 community_weights[community] = weight / len(communities)
         self.communities = _Weighted(community_weights)
-
-        # Texts: a shuffled deck of all messages, and one of those with a reply for appeals
-        # that get answered (so the answer fits the question).
-        self.deck_all = list(range(len(world.messages)))
-        self.deck_replied = [i for i, m in enumerate(world.messages) if m.reply]
-        rng.shuffle(self.deck_all)
-        rng.shuffle(self.deck_replied)
-        self.cursor_all = 0
-        self.cursor_replied = 0
-
-        self.route_cache: dict[tuple[int, int], list[Unit]] = {}
-        self.days_cache: dict[tuple[date, int], datetime] = {}
-        self.merge_pool: deque[Appeal] = deque(maxlen=64)
-        self.appellants: deque[tuple[str, str, bool]] = deque(maxlen=300)
 
     # --- the stream -------------------------------------------------------------------
 
@@ -412,32 +420,21 @@ class Lifecycle:
     # --- routing and limits -----------------------------------------------------------
 
     def routes(self, category: Category, community: Region) -> list[Unit]:
-        """The units the routing rules name for a category and place, most specific first:
-        the ranking of dispatch.selectors.units_suggested_for (tests check they agree), over
-        the rules loaded once instead of a query per pair."""
+        """The units the routing rules name for a category and place, ranked as dispatch
+        ranks them (`units_ranked`), over the rules loaded once instead of a query per pair."""
         key = (category.pk, community.pk)
         units = self.route_cache.get(key)
         if units is None:
             chain = category.ancestors_and_self()
-            regions: list[int | None] = []
-            node: Region | None = community
-            while node is not None:
-                regions.append(node.pk)
-                node = node.parent
-            regions.append(None)
-            ranked = sorted(
-                (
-                    (c_rank, regions.index(region_id), unit)
-                    for c_rank, c in enumerate(chain)
+            units = units_ranked(
+                category_ids=[c.pk for c in chain],
+                region_ids=[r.pk if r else None for r in region_chain(community)],
+                rules=(
+                    (c.pk, region_id, unit)
+                    for c in chain
                     for region_id, unit in self.world.rules.get(c.pk, ())
-                    if region_id in regions
                 ),
-                key=lambda item: (item[0], item[1]),
             )
-            units = []
-            for _, _, unit in ranked:
-                if unit not in units:
-                    units.append(unit)
             self.route_cache[key] = units
         return units
 

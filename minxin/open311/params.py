@@ -4,6 +4,7 @@ dates, comma lists. Every problem is a ValidationFailed naming the parameter (�
 import codecs
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from urllib.parse import parse_qsl
@@ -72,55 +73,12 @@ def posted_request(request: HttpRequest) -> PostedRequest:
     the query string (some clients put them there)."""
     if _content_length(request) > BODY_MAX:
         raise BodyTooLarge
-    content_type = request.content_type or "application/x-www-form-urlencoded"
-    pairs: list[tuple[str, str]] = []
-    if content_type == "application/x-www-form-urlencoded":
-        body = request.body
-        if len(body) > BODY_MAX:
-            raise BodyTooLarge
-        try:
-            text = body.decode(_charset(request))
-            pairs = parse_qsl(
-                text,
-                keep_blank_values=True,
-                encoding=_charset(request),
-                errors="strict",
-                max_num_fields=MAX_FIELDS,
-            )
-        except UnicodeDecodeError:
-            raise ValidationFailed("请求内容的编码与声明的字符集不符（应为 UTF-8）") from None
-        except ValueError:
-            raise ValidationFailed(f"表单字段过多（上限{MAX_FIELDS}个）") from None
-    elif content_type == "application/json":
-        body = request.body
-        if len(body) > BODY_MAX:
-            raise BodyTooLarge
-        try:
-            data = json.loads(body.decode(_charset(request)))
-        except UnicodeDecodeError:
-            raise ValidationFailed("请求内容的编码与声明的字符集不符（应为 UTF-8）") from None
-        except ValueError:
-            raise ValidationFailed("JSON 格式不正确") from None
-        if not isinstance(data, dict):
-            raise ValidationFailed("JSON 请求体必须是一个对象")
-        if len(data) > MAX_FIELDS:
-            raise ValidationFailed(f"字段过多（上限{MAX_FIELDS}个）")
-        for key, value in data.items():
-            if key == "attribute" and isinstance(value, dict):
-                pairs.extend((f"attribute[{k}]", _flat(v, name=k)) for k, v in value.items())
-            else:
-                pairs.append((key, _flat(value, name=key)))
-    elif content_type == "multipart/form-data":
-        try:
-            post: QueryDict = request.POST
-            pairs = [(k, v) for k, values in post.lists() for v in values]
-        except (MultiPartParserError, UnicodeDecodeError):
-            raise ValidationFailed("multipart 请求体格式不正确") from None
-    else:
+    reader = _BODY_READERS.get(request.content_type or "application/x-www-form-urlencoded")
+    if reader is None:
         raise UnsupportedMediaType
     params: dict[str, str] = {}
     attributes: dict[str, str] = {}
-    for key, value in pairs:
+    for key, value in reader(request):
         match = _ATTRIBUTE.match(key)
         if match:
             attributes[match.group(1)] = value
@@ -130,6 +88,66 @@ def posted_request(request: HttpRequest) -> PostedRequest:
         if key not in params and key in request.GET:
             params[key] = request.GET[key]
     return PostedRequest(params=params, attributes=attributes)
+
+
+def _body_text(request: HttpRequest) -> str:
+    body = request.body
+    if len(body) > BODY_MAX:
+        raise BodyTooLarge
+    try:
+        return body.decode(_charset(request))
+    except UnicodeDecodeError:
+        raise ValidationFailed("请求内容的编码与声明的字符集不符（应为 UTF-8）") from None
+
+
+def _form_pairs(request: HttpRequest) -> list[tuple[str, str]]:
+    text = _body_text(request)
+    try:
+        return parse_qsl(
+            text,
+            keep_blank_values=True,
+            encoding=_charset(request),
+            errors="strict",
+            max_num_fields=MAX_FIELDS,
+        )
+    except UnicodeDecodeError:
+        raise ValidationFailed("请求内容的编码与声明的字符集不符（应为 UTF-8）") from None
+    except ValueError:
+        raise ValidationFailed(f"表单字段过多（上限{MAX_FIELDS}个）") from None
+
+
+def _json_pairs(request: HttpRequest) -> list[tuple[str, str]]:
+    text = _body_text(request)
+    try:
+        data = json.loads(text)
+    except ValueError:
+        raise ValidationFailed("JSON 格式不正确") from None
+    if not isinstance(data, dict):
+        raise ValidationFailed("JSON 请求体必须是一个对象")
+    if len(data) > MAX_FIELDS:
+        raise ValidationFailed(f"字段过多（上限{MAX_FIELDS}个）")
+    pairs: list[tuple[str, str]] = []
+    for key, value in data.items():
+        if key == "attribute" and isinstance(value, dict):
+            pairs.extend((f"attribute[{k}]", _flat(v, name=k)) for k, v in value.items())
+        else:
+            pairs.append((key, _flat(value, name=key)))
+    return pairs
+
+
+def _multipart_pairs(request: HttpRequest) -> list[tuple[str, str]]:
+    try:
+        post: QueryDict = request.POST
+        return [(k, v) for k, values in post.lists() for v in values]
+    except (MultiPartParserError, UnicodeDecodeError):
+        raise ValidationFailed("multipart 请求体格式不正确") from None
+
+
+_BODY_READERS: dict[str, Callable[[HttpRequest], list[tuple[str, str]]]] = {
+    "application/x-www-form-urlencoded": _form_pairs,
+    "application/json": _json_pairs,
+    "multipart/form-data": _multipart_pairs,
+}
 
 
 def w3c_datetime(raw: str, *, name: str, end_of_day: bool = False) -> datetime:

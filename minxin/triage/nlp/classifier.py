@@ -233,6 +233,48 @@ def _linear_bases(
     return w, b
 
 
+def _out_of_fold_scores(
+    xl: sp.csr_matrix, y: npt.NDArray[np.int64], k: int, seed: int
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """The base models' scores of each labelled message from models that did not see it
+    (stratified folds), and the base weights trained on all of them."""
+    from sklearn.model_selection import StratifiedKFold
+
+    n_splits = int(min(5, np.bincount(y).min()))
+    oof = np.zeros((len(y), 2 * k))
+    if n_splits >= 2:
+        skf = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed)
+        for tr, te in skf.split(np.zeros(len(y)), y):
+            w, b = _linear_bases(xl[tr], y[tr], k, seed)
+            oof[te] = np.asarray(xl[te] @ w) + b
+    w_sup, b_sup = _linear_bases(xl, y, k, seed)
+    if n_splits < 2:
+        oof = np.asarray(xl @ w_sup) + b_sup
+    return oof, w_sup, b_sup
+
+
+def _meta_fit(
+    z: FloatArray, y: npt.NDArray[np.int64], k: int
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """The meta-model over standardised inputs: (mean, scale, coefficients, intercepts), one
+    row per class (a two-class fit gives class 1's row; class 0's stays zero)."""
+    from sklearn.linear_model import LogisticRegression
+
+    mean = z.mean(axis=0)
+    scale = z.std(axis=0)
+    scale[scale == 0] = 1.0
+    meta = LogisticRegression(C=META_C, max_iter=5000, class_weight="balanced")
+    meta.fit((z - mean) / scale, y)
+    coef = np.zeros((k, z.shape[1]))
+    intercept = np.zeros(k)
+    if k == 2:
+        coef[1], intercept[1] = meta.coef_[0], meta.intercept_[0]
+    else:
+        coef[meta.classes_] = meta.coef_
+        intercept[meta.classes_] = meta.intercept_
+    return mean, scale, coef, intercept
+
+
 def fit_category_model(
     labelled: Sequence[Example],
     unlabelled: Sequence[tuple[str, str]],
@@ -248,9 +290,6 @@ def fit_category_model(
     `annotated` (messages our annotators labelled from the catalogue) train a second SVM and NB
     of their own, which the meta-model weighs against the board's labels: their conventions
     differ from the board's, so they inform the stack rather than join its training labels."""
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import StratifiedKFold
-
     lexicon = lexicon or default_lexicon()
     classes = tuple(sorted({e.label for e in labelled}))
     if len(classes) < 2:
@@ -269,17 +308,7 @@ def fit_category_model(
     rules_l = rule_features(lexicon, ldocs)
 
     k = len(classes)
-    n_splits = int(min(5, np.bincount(y).min()))
-    oof = np.zeros((len(y), 2 * k))
-    if n_splits >= 2:
-        skf = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed)
-        for tr, te in skf.split(np.zeros(len(y)), y):
-            w, b = _linear_bases(xl[tr], y[tr], k, seed)
-            oof[te] = np.asarray(xl[te] @ w) + b
-    w_sup, b_sup = _linear_bases(xl, y, k, seed)
-    if n_splits < 2:
-        oof = np.asarray(xl @ w_sup) + b_sup
-
+    oof, w_sup, b_sup = _out_of_fold_scores(xl, y, k, seed)
     if annotated:  # fixed inputs for the meta-model: they never saw the board's labels
         xa = x[len(ldocs) : len(ldocs) + len(adocs)]
         ya = np.array([classes.index(e.label) for e in annotated], dtype=np.int64)
@@ -290,18 +319,7 @@ def fit_category_model(
         oof = np.hstack([oof, np.asarray(xl @ w_ann) + b_ann])
 
     z = np.hstack([rules_l, oof])
-    mean = z.mean(axis=0)
-    scale = z.std(axis=0)
-    scale[scale == 0] = 1.0
-    meta = LogisticRegression(C=META_C, max_iter=5000, class_weight="balanced")
-    meta.fit((z - mean) / scale, y)
-    coef = np.zeros((k, z.shape[1]))
-    intercept = np.zeros(k)
-    if k == 2:
-        coef[1], intercept[1] = meta.coef_[0], meta.intercept_[0]
-    else:
-        coef[meta.classes_] = meta.coef_
-        intercept[meta.classes_] = meta.intercept_
+    mean, scale, coef, intercept = _meta_fit(z, y, k)
     return CategoryModel(
         classes=classes,
         n_features=n_features,

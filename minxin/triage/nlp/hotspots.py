@@ -116,32 +116,8 @@ def cluster_hotspots(
     n = len(items)
     if n == 0:
         return []
-    titles = [normalize_text(it.title) for it in items]
-    contents = [normalize_text(it.content)[:1500] for it in items]
-    xt = _matrix([_title_without_places(t) for t in titles], (1, 2))
-    xc = _matrix(contents, (2, 3))
-    places = [_place_keys(t, c) for t, c in zip(titles, contents, strict=True)]
     stamps = np.array([it.time.timestamp() if it.time else np.nan for it in items])
-    rows: list[int] = []
-    cols: list[int] = []
-    for start in range(0, n, block):
-        st = (xt[start : start + block] @ xt.T).tocsr()
-        sc = (xc[start : start + block] @ xc.T).tocsr()
-        cand = (st >= TITLE_RELATED) + (sc >= CONTENT_RELATED)
-        ci = cand.tocoo()
-        for r, j in zip(ci.row, ci.col, strict=True):
-            i = int(r) + start
-            if i >= j:
-                continue
-            dt = abs(stamps[i] - stamps[j]) / 86400.0
-            if not np.isnan(dt) and dt > window_days:
-                continue
-            pi, pj = places[i], places[j]
-            relation = _place_relation(pi, pj) if pi and pj else 1
-            if relation == 0 or (relation == 1 and sc[r, j] < TEXT_SAME):
-                continue
-            rows.append(i)
-            cols.append(int(j))
+    rows, cols = _related_pairs(items, stamps, window_days=window_days, block=block)
     graph = sp.coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
     _, labels = connected_components(graph, directed=False)
     members: dict[int, list[int]] = {}
@@ -164,3 +140,36 @@ def cluster_hotspots(
             cid = f"H{rank:04d}"
         out.extend(HotspotRow(items[i].id, cid, round(heat, 3)) for i in sorted(idx))
     return out
+
+
+def _related_pairs(
+    items: Sequence[HotspotInput], stamps: np.ndarray, *, window_days: float, block: int
+) -> tuple[list[int], list[int]]:
+    """Pairs (i < j) of messages about one matter: similar titles or contents, within the
+    window, and at one place when both name places (a place named in one only is enough when
+    the texts are nearly the same)."""
+    titles = [normalize_text(it.title) for it in items]
+    contents = [normalize_text(it.content)[:1500] for it in items]
+    xt = _matrix([_title_without_places(t) for t in titles], (1, 2))
+    xc = _matrix(contents, (2, 3))
+    places = [_place_keys(t, c) for t, c in zip(titles, contents, strict=True)]
+    rows: list[int] = []
+    cols: list[int] = []
+    for start in range(0, len(items), block):
+        st = (xt[start : start + block] @ xt.T).tocsr()
+        sc = (xc[start : start + block] @ xc.T).tocsr()
+        cand = ((st >= TITLE_RELATED) + (sc >= CONTENT_RELATED)).tocoo()
+        for r, j in zip(cand.row, cand.col, strict=True):
+            i = int(r) + start
+            if i >= j:
+                continue
+            dt = abs(stamps[i] - stamps[j]) / 86400.0
+            if not np.isnan(dt) and dt > window_days:
+                continue
+            pi, pj = places[i], places[j]
+            relation = _place_relation(pi, pj) if pi and pj else 1
+            if relation == 0 or (relation == 1 and sc[r, j] < TEXT_SAME):
+                continue
+            rows.append(i)
+            cols.append(int(j))
+    return rows, cols

@@ -44,25 +44,13 @@ def suggest_validity(title: str, content: str) -> ValiditySuggestion:
     """`title` and `content` are normalised texts."""
     text = f"{title} {content}".strip()
     letters = _letters(text)
-    reasons: list[str] = []
-    warnings: list[str] = []
     if len(letters) < MIN_LETTERS:
         return ValiditySuggestion(False, ("内容为空或过短",))
     if FILLER_RE.match(text):
         return ValiditySuggestion(False, ("无实际内容（测试或寒暄）",))
     cjk = sum(1 for ch in letters if is_cjk(ch))
-    distinct = len(set(letters))
-    if len(letters) >= 8 and (
-        distinct < 12 if len(letters) > 60 else distinct / len(letters) < 0.2
-    ):
-        reasons.append("内容无意义（大量重复字符）")
-    elif cjk == 0 and len(letters) >= 8 and not re.search(r"[aeiouAEIOU]{1}", letters):
-        reasons.append("内容无意义（无法识别的字符串）")
-    elif cjk == 0 and len(letters) < 30:
-        reasons.append("内容无意义（没有中文描述）")
-    ads = {m.group() for m in AD_RE.finditer(text)}
-    if len(ads) >= 2 or (ads and cjk < 60):
-        reasons.append("疑似广告：" + "、".join(sorted(ads)[:3]))
+    reasons = [r for r in (_meaningless(letters, cjk), _advertising(text, cjk)) if r]
+    warnings: list[str] = []
     abuse = ABUSE_RE.findall(text)
     if abuse:
         rest = ABUSE_RE.sub("", text)
@@ -71,3 +59,25 @@ def suggest_validity(title: str, content: str) -> ValiditySuggestion:
         else:
             warnings.append("含不文明用语：" + "、".join(sorted(set(abuse))[:3]))
     return ValiditySuggestion(not reasons, tuple(reasons), tuple(warnings))
+
+
+def _meaningless(letters: str, cjk: int) -> str:
+    """Why the letters say nothing: the same few characters again and again, a string that is
+    no word, or no Chinese at all in a short text; "" when they may mean something."""
+    distinct = len(set(letters))
+    if len(letters) >= 8 and (
+        distinct < 12 if len(letters) > 60 else distinct / len(letters) < 0.2
+    ):
+        return "内容无意义（大量重复字符）"
+    if cjk == 0 and len(letters) >= 8 and not re.search(r"[aeiouAEIOU]{1}", letters):
+        return "内容无意义（无法识别的字符串）"
+    if cjk == 0 and len(letters) < 30:
+        return "内容无意义（没有中文描述）"
+    return ""
+
+
+def _advertising(text: str, cjk: int) -> str:
+    ads = {m.group() for m in AD_RE.finditer(text)}
+    if len(ads) >= 2 or (ads and cjk < 60):
+        return "疑似广告：" + "、".join(sorted(ads)[:3])
+    return ""
