@@ -5,7 +5,8 @@ from django import forms
 from minxin.cases.models import Channel
 from minxin.cases.selectors import OPEN_FILTER
 from minxin.cases.workflow import AppealStatus
-from minxin.directory.models import Category, Region, Unit
+from minxin.directory.models import Category
+from minxin.directory.selectors import areas_to_filter, units_active
 
 
 class AppealFilterForm(forms.Form):
@@ -18,7 +19,7 @@ class AppealFilterForm(forms.Form):
     unit = forms.ModelChoiceField(
         label="主办单位",
         required=False,
-        queryset=Unit.objects.filter(is_active=True),
+        queryset=units_active(),
         empty_label="全部单位",
     )
     category = forms.ModelChoiceField(
@@ -30,7 +31,7 @@ class AppealFilterForm(forms.Form):
     region = forms.ModelChoiceField(
         label="区域",
         required=False,
-        queryset=Region.objects.filter(level__in=["district", "subdistrict"]),
+        queryset=areas_to_filter(),
         empty_label="全部区域",
     )
     channel = forms.ChoiceField(

@@ -1,7 +1,6 @@
 """The dispatcher's screens: the screening queue and the dispatch panel of an appeal (the
 screening form, with triage's suggestions, is `triage:panel`)."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -17,8 +16,9 @@ from minxin.cases.models import AppealEvent
 from minxin.cases.workflow import Action, AppealStatus
 from minxin.core.errors import ValidationFailed
 from minxin.core.pagination import paginate
-from minxin.directory.models import Unit
+from minxin.directory.selectors import units_handling
 
+from .forms import DispatchForm
 from .selectors import units_suggested_for
 
 TABS = {
@@ -93,9 +93,7 @@ def panel(request: HttpRequest, appeal_id: int) -> HttpResponse:
         {
             "appeal": appeal,
             "dispatching": appeal.status in (AppealStatus.SCREENED, AppealStatus.RETURNED),
-            "units": Unit.objects.filter(
-                is_active=True, kind__in=["subdistrict", "department", "enterprise"]
-            ),
+            "units": units_handling(),
             "suggested": suggested,
             "returned_by": _last_return(appeal.pk)
             if appeal.status == AppealStatus.RETURNED
@@ -111,15 +109,6 @@ def _last_return(appeal_id: int) -> str:
 
 def _return_note(event: AppealEvent) -> str:
     return f"{event.actor_unit.name if event.actor_unit else ''}退单：{event.reason}"
-
-
-class DispatchForm(forms.Form):
-    version = forms.IntegerField(min_value=1)
-    lead_unit = forms.ModelChoiceField(queryset=Unit.objects.filter(is_active=True))
-    assist_units = forms.ModelMultipleChoiceField(
-        queryset=Unit.objects.filter(is_active=True), required=False
-    )
-    reason = forms.CharField(required=False, max_length=2000)
 
 
 @login_required

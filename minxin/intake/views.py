@@ -16,7 +16,7 @@ from minxin.cases.models import AppealKind, Channel
 from minxin.cases.services import AppealDraft
 from minxin.core.errors import ValidationFailed
 from minxin.deadlines.models import Urgency
-from minxin.directory.models import Region
+from minxin.directory.selectors import places_to_choose
 from minxin.intake.services import appeal_receive
 
 INTAKE_ROLES = (Role.CALL_TAKER, Role.DISPATCHER, Role.ADMIN)
@@ -26,7 +26,7 @@ def _context(posted: dict[str, str] | None = None) -> dict[str, object]:
     return {
         "kinds": AppealKind.choices,
         "urgencies": Urgency.choices,
-        "regions": Region.objects.filter(level__in=["subdistrict", "community"]).order_by("code"),
+        "regions": places_to_choose(),
         "posted": posted or {"kind": AppealKind.COMPLAINT, "urgency": Urgency.NORMAL},
         "submission_key": uuid.uuid4().hex,
     }

@@ -17,16 +17,13 @@ from minxin.cases.models import AppealKind, Channel
 from minxin.cases.services import AppealDraft, query_code_new
 from minxin.core.errors import IllegalTransition, NotFound, PermissionDenied, ValidationFailed
 from minxin.core.masking import is_valid_phone
-from minxin.directory.models import Unit, UnitKind
+from minxin.directory.selectors import units_handling
 from minxin.intake.services import appeal_receive
 from minxin.machine.engine import NO_CHANGE, Change
 
 from .machine import REASON_MAX, SUGGESTIONS
 from .models import CONTENT_MAX, TITLE_MAX, Suggestion, SuggestionField
 from .workflow import TRANSITIONS, SuggestionAction
-
-# Who can act on a forwarded suggestion: the bodies that handle appeals.
-FORWARD_UNIT_KINDS = (UnitKind.DEPARTMENT, UnitKind.SUBDISTRICT, UnitKind.ENTERPRISE)
 
 
 def _decide(
@@ -230,9 +227,8 @@ def suggestion_forward(
             actor=actor,
             expected_version=expected_version,
         )
-        forward_to = Unit.objects.filter(
-            pk=unit_id or 0, is_active=True, kind__in=FORWARD_UNIT_KINDS
-        ).first()
+        # Who can act on a forwarded suggestion: the bodies that handle appeals.
+        forward_to = units_handling().filter(pk=unit_id or 0).first()
         if forward_to is None:
             raise ValidationFailed("请选择承办的职能部门或街道")
         reason = (reason or "").strip()

@@ -25,7 +25,7 @@ from minxin.accounts.roles import Role
 from minxin.core.errors import MinxinError, NotFound, ValidationFailed
 from minxin.core.pagination import paginate
 from minxin.core.session import APPEAL_GRANTS_KEY, grant, grants, is_one_time_key, one_time_key_new
-from minxin.directory.models import Unit
+from minxin.directory.selectors import units_handling
 from minxin.supervision.selectors import period_from
 
 from . import selectors, services
@@ -210,13 +210,7 @@ def _detail_render(
     actions = SUGGESTIONS.forms(
         SUGGESTIONS.available(actor=Actor.of(user), status=suggestion.status)
     )
-    units = (
-        Unit.objects.filter(is_active=True, kind__in=services.FORWARD_UNIT_KINDS).order_by(
-            "kind", "name"
-        )
-        if any(a["extra"] == "unit_id" for a in actions)
-        else []
-    )
+    units = units_handling() if any(a["extra"] == "unit_id" for a in actions) else []
     context = {
         "s": suggestion,
         "events": selectors.suggestion_timeline(suggestion=suggestion),

@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -19,7 +18,9 @@ from minxin.cases.workflow import AppealStatus
 from minxin.core.errors import ValidationFailed
 from minxin.deadlines.models import Urgency
 from minxin.directory.models import Category, Region
+from minxin.directory.selectors import category_leaf_groups, places_to_choose
 
+from .forms import ScreenForm
 from .models import CorrectionField, TriageSuggestion
 from .selectors import triage_suggestion_get
 from .services import appeal_triage, triage_correction_record
@@ -53,7 +54,7 @@ def panel(request: HttpRequest, appeal_id: int) -> HttpResponse:
 def _screen_context(appeal: Appeal, s: TriageSuggestion) -> dict[str, Any]:
     # The call-taker may have marked it more urgent than the text shows: keep the higher.
     urgency = max(s.urgency, appeal.urgency, key=lambda u: _URGENCY_RANK.get(Urgency(u), 0))
-    categories = _category_groups()
+    categories = category_leaf_groups()
     leaf_ids = {c.pk for _, cats in categories for c in cats}
     return {
         "screening": True,
@@ -69,26 +70,10 @@ def _screen_context(appeal: Appeal, s: TriageSuggestion) -> dict[str, Any]:
         },
         "extra_category": s.category if s.category and s.category.pk not in leaf_ids else None,
         "categories": categories,
-        "regions": Region.objects.filter(level__in=["subdistrict", "community"]).order_by("code"),
+        "regions": places_to_choose(),
         "urgencies": Urgency.choices,
         "kinds": AppealKind.choices,
     }
-
-
-def _category_groups() -> list[tuple[str, list[Category]]]:
-    """Leaf categories grouped under their top level, for one <select> with optgroups."""
-    groups: dict[str, list[Category]] = {}
-    for c in Category.objects.filter(is_active=True, level=3).order_by("path_name"):
-        groups.setdefault(c.path_name.split("/")[0], []).append(c)
-    return list(groups.items())
-
-
-class ScreenForm(forms.Form):
-    version = forms.IntegerField(min_value=1)
-    category = forms.ModelChoiceField(queryset=Category.objects.filter(is_active=True))
-    region = forms.ModelChoiceField(queryset=Region.objects.all(), required=False)
-    urgency = forms.ChoiceField(choices=Urgency.choices)
-    kind = forms.ChoiceField(choices=AppealKind.choices, required=False)
 
 
 @login_required

@@ -5,7 +5,6 @@ Thin: parse, one selector or service, render; a domain error re-renders the form
 Chinese message and 4xx status, keeping what was typed and the same one-time key."""
 
 from datetime import date, datetime
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,7 +21,7 @@ from minxin.cases.models import AppealKind
 from minxin.core.errors import MinxinError, ValidationFailed
 from minxin.core.pagination import paginate
 from minxin.core.session import is_one_time_key, one_time_key_new
-from minxin.directory.models import Region, Unit
+from minxin.directory.selectors import places_to_choose, units_active
 
 from . import selectors, services
 from .models import NOTES_MAX, PLACE_MAX, TEXT_MAX
@@ -43,10 +42,6 @@ def _date(value: str | None) -> date | None:
         return date.fromisoformat(value) if value else None
     except ValueError:
         return None
-
-
-def _regions() -> Any:
-    return Region.objects.filter(level__in=["subdistrict", "community"]).order_by("code")
 
 
 @login_required
@@ -73,10 +68,8 @@ def visit_list(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "query": query.urlencode(),
             "filters": filters,
-            "regions": _regions(),
-            "units": Unit.objects.filter(is_active=True).order_by("kind", "name")
-            if user.role in DISTRICT_WIDE_ROLES
-            else [],
+            "regions": places_to_choose(),
+            "units": units_active() if user.role in DISTRICT_WIDE_ROLES else [],
         },
     )
 
@@ -182,7 +175,7 @@ def _form_page(
         "matters": [{"n": n, **m} for n, m in enumerate(matters, start=1)],
         "next_n": len(matters) + 1,
         "kinds": AppealKind.choices,
-        "regions": _regions(),
+        "regions": places_to_choose(),
         "people": selectors.participant_choices(user=user),
         "chosen": chosen,
         "submission_key": submission_key,
