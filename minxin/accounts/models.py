@@ -28,7 +28,3 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.username
-
-    @property
-    def role_enum(self) -> Role:
-        return Role(self.role)

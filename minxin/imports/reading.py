@@ -30,7 +30,6 @@ ENCODING_CHOICES: Final = (
     ("utf-8", "UTF-8"),
     ("gb18030", "GBK / GB18030"),
 )
-_ENCODING_LABELS: Final = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "gb18030": "GBK/GB18030"}
 
 # Control characters other than tab and newline: PostgreSQL refuses NUL, and none of them
 # belongs in an appeal.
@@ -61,12 +60,6 @@ def cell_text(value: Any) -> str:
     return text_clean(str(value))
 
 
-@dataclass(frozen=True)
-class Sniffed:
-    file_format: str  # "csv" | "xlsx"
-    encoding: str  # the CSV's encoding, "" for xlsx
-
-
 def format_sniff(*, name: str, head: bytes) -> str:
     """Decide by the content, not only the name: a renamed file is caught here."""
     lower = name.lower()
@@ -81,10 +74,6 @@ def format_sniff(*, name: str, head: bytes) -> str:
             raise ValidationFailed("文件内容是 Excel 格式，但扩展名是 .csv：请改为 .xlsx 后上传")
         return "csv"
     raise ValidationFailed("只支持 Excel（.xlsx）或 CSV（.csv）文件")
-
-
-def encoding_label(encoding: str) -> str:
-    return _ENCODING_LABELS.get(encoding, encoding)
 
 
 _CHUNK: Final = 1024 * 1024

@@ -8,7 +8,3 @@ from .models import Notification
 def notification_list_for(*, user: User) -> QuerySet[Notification]:
     """The viewer's own notifications, newest first; callers paginate."""
     return Notification.objects.filter(recipient=user).order_by("-created_at", "-id")
-
-
-def unread_count_for(*, user: User) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
