@@ -179,11 +179,16 @@ def appeal_in(d: District, status: AppealStatus, *, assist: bool = True) -> Appe
                 appeal_id=appeal.pk, action=Action.ACCEPT, actor=handler, expected_version=v
             )
         elif step == "contact":
-            services.appeal_first_contact(
-                appeal_id=appeal.pk, actor=handler, expected_version=v, reason="已电话联系诉求人"
+            services.appeal_act(
+                action=Action.FIRST_CONTACT,
+                appeal_id=appeal.pk,
+                actor=handler,
+                expected_version=v,
+                reason="已电话联系诉求人",
             )
         elif step == "suspend":
-            services.appeal_suspend(
+            services.appeal_act(
+                action=Action.SUSPEND,
                 appeal_id=appeal.pk,
                 actor=handler,
                 expected_version=v,

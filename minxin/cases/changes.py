@@ -3,15 +3,16 @@ and the rows an action adds (assignments, extensions, replies). The services app
 the database through the machine; the demo seeder applies the very same functions to appeals
 in memory, so the two cannot drift apart. No queries, no writes."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 
 from minxin.deadlines import calendar
 from minxin.directory.models import Category, Unit
 from minxin.machine.engine import Change
 
 from .models import Appeal, Assignment, AssignmentRole, Extension, ExtensionStatus, Reply
+from .workflow import Action
 
 
 def received(*, channel: str, photos: int) -> Change:
@@ -63,11 +64,11 @@ def returned(*, unit_id: int | None) -> Change:
     )
 
 
-def first_contacted(*, at: datetime) -> Change:
+def first_contacted(*, appeal: Appeal, at: datetime) -> Change:
     return Change({"first_contacted_at": at})
 
 
-def suspended(*, at: datetime) -> Change:
+def suspended(*, appeal: Appeal, at: datetime) -> Change:
     return Change({"paused_at": at})
 
 
@@ -109,9 +110,21 @@ def reopened(*, appeal: Appeal, resolve_due: datetime) -> Change:
     )
 
 
-def closed(*, at: datetime) -> Change:
+def closed(*, appeal: Appeal, at: datetime) -> Change:
     """Closed after follow-up, or archived."""
     return Change({"closed_at": at})
+
+
+# What the actions change that need no input beyond the reason: the appeal and the time decide
+# it. Their services are the table's row and this (`services.appeal_act`); the demo applies the
+# same functions.
+BY_ACTION: Final[Mapping[Action, Callable[..., Change]]] = {
+    Action.FIRST_CONTACT: first_contacted,
+    Action.SUSPEND: suspended,
+    Action.RESUME: resumed,
+    Action.CLOSE: closed,
+    Action.ARCHIVE: closed,
+}
 
 
 # --- the rows an action adds or ends -------------------------------------------------------

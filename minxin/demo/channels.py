@@ -194,8 +194,12 @@ def _answer(
     cases.appeal_act(
         appeal_id=appeal_id, action=Action.ACCEPT, actor=handling, expected_version=version()
     )
-    cases.appeal_first_contact(
-        appeal_id=appeal_id, actor=handling, expected_version=version(), reason="已联系网友了解情况"
+    cases.appeal_act(
+        action=Action.FIRST_CONTACT,
+        appeal_id=appeal_id,
+        actor=handling,
+        expected_version=version(),
+        reason="已联系网友了解情况",
     )
     cases.reply_submit(
         appeal_id=appeal_id, actor=handling, expected_version=version(), reason=reply[:4000]

@@ -127,13 +127,13 @@ class AppealSteps:
             )
             if why_not is not None:
                 raise AssertionError(f"demo path breaks the rules at {action}: {why_not}")
-        reason = ""
-        payload: dict[str, Any] = {}
         handler = getattr(self, f"_do_{action.value}", None)
         if handler is not None:
             reason, payload = handler(who, at)
-        elif action in REASONS:
-            reason = self._reason(action)
+        else:  # the table's row and its change, as `services.appeal_act` applies them
+            changed = changes.BY_ACTION.get(action)
+            payload = self._changed(changed(appeal=appeal, at=at)) if changed else {}
+            reason = self._reason_of(action, who)
         if transition.needs_reason and not reason:
             raise AssertionError(f"demo path gives {action} no {transition.reason_label}")
         appeal.status = transition.target or from_status
@@ -145,6 +145,11 @@ class AppealSteps:
 
     def _reason(self, action: Action) -> str:
         return self.rng.choice(REASONS[action])
+
+    def _reason_of(self, action: Action, who: Actor) -> str:
+        if action == A.ARCHIVE:
+            return ARCHIVED_UNRATED if who.role == Role.SYSTEM else ""
+        return self._reason(action) if action in REASONS else ""
 
     def _changed(self, change: Change) -> dict[str, Any]:
         """The change's fields set on the appeal, as the machine's update sets them."""
@@ -231,10 +236,6 @@ class AppealSteps:
         self.active = []
         return reason, payload
 
-    def _do_first_contact(self, who: Actor, at: datetime) -> tuple[str, dict[str, Any]]:
-        self._changed(changes.first_contacted(at=at))
-        return self._reason(A.FIRST_CONTACT), {}
-
     def _do_request_extension(self, who: Actor, at: datetime) -> tuple[str, dict[str, Any]]:
         days = self.rng.randint(3, 10)
         reason = self._reason(A.REQUEST_EXTENSION)
@@ -264,14 +265,6 @@ class AppealSteps:
 
     def _do_refuse_extension(self, who: Actor, at: datetime) -> tuple[str, dict[str, Any]]:
         return self._decide(who, at, approve=False)
-
-    def _do_suspend(self, who: Actor, at: datetime) -> tuple[str, dict[str, Any]]:
-        self._changed(changes.suspended(at=at))
-        return self._reason(A.SUSPEND), {}
-
-    def _do_resume(self, who: Actor, at: datetime) -> tuple[str, dict[str, Any]]:
-        payload = self._changed(changes.resumed(appeal=self.appeal, at=at))
-        return self._reason(A.RESUME), payload
 
     def _do_resolve(self, who: Actor, at: datetime) -> tuple[str, dict[str, Any]]:
         content = self.reply_text if not self.plan.replies else self.rng.choice(SECOND_REPLIES)
@@ -318,11 +311,3 @@ class AppealSteps:
         change = changes.reopened(appeal=appeal, resolve_due=self.life.add_days(at, resolve_days))
         payload = self._changed(change)
         return self._reason(A.REOPEN), payload
-
-    def _do_close(self, who: Actor, at: datetime) -> tuple[str, dict[str, Any]]:
-        self._changed(changes.closed(at=at))
-        return self._reason(A.CLOSE), {}
-
-    def _do_archive(self, who: Actor, at: datetime) -> tuple[str, dict[str, Any]]:
-        self._changed(changes.closed(at=at))
-        return (ARCHIVED_UNRATED if who.role == Role.SYSTEM else ""), {}

@@ -10,7 +10,6 @@ from minxin.cases.models import Appeal
 from minxin.cases.services import (
     appeal_act,
     appeal_dispatch,
-    appeal_first_contact,
     appeal_screen,
     reply_submit,
 )
@@ -68,8 +67,12 @@ def test_a_board_post_goes_round_the_loop_and_shows_its_reply(district):
     page = public.get(reverse("board:post_detail", args=[post.pk])).content.decode()
     assert "办理中" in page and d.street_units[0].name in page
 
-    appeal_first_contact(
-        appeal_id=appeal_id, actor=handler, expected_version=version(appeal_id), reason="已电话联系"
+    appeal_act(
+        action=Action.FIRST_CONTACT,
+        appeal_id=appeal_id,
+        actor=handler,
+        expected_version=version(appeal_id),
+        reason="已电话联系",
     )
     reply_submit(
         appeal_id=appeal_id, actor=handler, expected_version=version(appeal_id), reason=REPLY

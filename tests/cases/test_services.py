@@ -203,7 +203,8 @@ def test_the_assisting_unit_can_note_but_not_resolve(district):
             expected_version=v,
             reason="已处理",
         ),
-        lambda v: services.appeal_suspend(
+        lambda v: services.appeal_act(
+            action=Action.SUSPEND,
             appeal_id=appeal.pk,
             actor=actor(district, "handler_dept"),
             expected_version=v,
@@ -370,7 +371,8 @@ def test_suspend_and_resume_shift_the_deadline_by_the_working_time_paused(distri
     due = appeal.resolve_due
     assert due is not None
     with time_machine.travel(FRIDAY, tick=False):  # Friday 10:00
-        suspended = services.appeal_suspend(
+        suspended = services.appeal_act(
+            action=Action.SUSPEND,
             appeal_id=appeal.pk,
             actor=actor(district, "handler"),
             expected_version=appeal.version,
@@ -379,7 +381,8 @@ def test_suspend_and_resume_shift_the_deadline_by_the_working_time_paused(distri
     assert suspended.status == AppealStatus.SUSPENDED
     assert suspended.paused_at == FRIDAY
     with time_machine.travel(MONDAY, tick=False):  # Monday 10:00, a weekend later
-        resumed = services.appeal_resume(
+        resumed = services.appeal_act(
+            action=Action.RESUME,
             appeal_id=appeal.pk,
             actor=actor(district, "handler"),
             expected_version=suspended.version,
@@ -398,14 +401,16 @@ def test_a_suspension_over_the_weekend_only_costs_nothing(district):
         appeal = appeal_in(district, AppealStatus.IN_PROGRESS)
     due = appeal.resolve_due
     with time_machine.travel(datetime(2025, 3, 7, 18, 30, tzinfo=TZ), tick=False):
-        suspended = services.appeal_suspend(
+        suspended = services.appeal_act(
+            action=Action.SUSPEND,
             appeal_id=appeal.pk,
             actor=actor(district, "handler"),
             expected_version=appeal.version,
             reason="请补充照片",
         )
     with time_machine.travel(datetime(2025, 3, 10, 8, 30, tzinfo=TZ), tick=False):
-        resumed = services.appeal_resume(
+        resumed = services.appeal_act(
+            action=Action.RESUME,
             appeal_id=appeal.pk,
             actor=actor(district, "handler"),
             expected_version=suspended.version,

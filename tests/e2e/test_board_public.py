@@ -11,7 +11,6 @@ from minxin.cases.models import Appeal, AppealSupport
 from minxin.cases.services import (
     appeal_act,
     appeal_dispatch,
-    appeal_first_contact,
     appeal_screen,
     reply_submit,
 )
@@ -63,8 +62,12 @@ def handle_and_reply(d: District, appeal_id: int, reply: str) -> None:
         actor=handler,
         expected_version=version(appeal_id),
     )
-    appeal_first_contact(
-        appeal_id=appeal_id, actor=handler, expected_version=version(appeal_id), reason="已电话联系"
+    appeal_act(
+        action=Action.FIRST_CONTACT,
+        appeal_id=appeal_id,
+        actor=handler,
+        expected_version=version(appeal_id),
+        reason="已电话联系",
     )
     reply_submit(
         appeal_id=appeal_id, actor=handler, expected_version=version(appeal_id), reason=reply

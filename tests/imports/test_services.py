@@ -283,8 +283,12 @@ def test_an_imported_appeal_completes_the_loop(district, django_capture_on_commi
         assist_unit_ids=[],
     )
     cases.appeal_act(appeal_id=appeal.pk, action=Action.ACCEPT, actor=handler, expected_version=v())
-    cases.appeal_first_contact(
-        appeal_id=appeal.pk, actor=handler, expected_version=v(), reason="已电话联系"
+    cases.appeal_act(
+        action=Action.FIRST_CONTACT,
+        appeal_id=appeal.pk,
+        actor=handler,
+        expected_version=v(),
+        reason="已电话联系",
     )
     cases.reply_submit(
         appeal_id=appeal.pk, actor=handler, expected_version=v(), reason="已安排清运。"

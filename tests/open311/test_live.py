@@ -53,8 +53,12 @@ def _finish(district: District, appeal_id: int) -> None:
     services.appeal_act(
         appeal_id=appeal_id, action=Action.ACCEPT, actor=handler, expected_version=v()
     )
-    services.appeal_first_contact(
-        appeal_id=appeal_id, actor=handler, expected_version=v(), reason="已电话联系"
+    services.appeal_act(
+        action=Action.FIRST_CONTACT,
+        appeal_id=appeal_id,
+        actor=handler,
+        expected_version=v(),
+        reason="已电话联系",
     )
     services.reply_submit(
         appeal_id=appeal_id, actor=handler, expected_version=v(), reason="路灯已修复。"

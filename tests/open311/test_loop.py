@@ -68,7 +68,8 @@ def test_open311_appeal_completes_the_loop(
         actor=handler,
         expected_version=_version(appeal.pk),
     )
-    services.appeal_first_contact(
+    services.appeal_act(
+        action=Action.FIRST_CONTACT,
         appeal_id=appeal.pk,
         actor=handler,
         expected_version=_version(appeal.pk),

@@ -56,8 +56,12 @@ def test_forwarded_suggestion_completes_the_loop(client, district):
     case_services.appeal_act(
         appeal_id=appeal.pk, action=Action.ACCEPT, actor=h, expected_version=v()
     )
-    case_services.appeal_first_contact(
-        appeal_id=appeal.pk, actor=h, expected_version=v(), reason="已电话联系建议人"
+    case_services.appeal_act(
+        action=Action.FIRST_CONTACT,
+        appeal_id=appeal.pk,
+        actor=h,
+        expected_version=v(),
+        reason="已电话联系建议人",
     )
     case_services.reply_submit(
         appeal_id=appeal.pk,

@@ -94,7 +94,8 @@ class Story:
 
     def contact(self, appeal: Appeal, when: datetime) -> None:
         with time_machine.travel(when, tick=False):
-            services.appeal_first_contact(
+            services.appeal_act(
+                action=Action.FIRST_CONTACT,
                 appeal_id=appeal.pk,
                 actor=self._handler(appeal),
                 expected_version=self._v(appeal),
@@ -174,15 +175,19 @@ class Story:
 
     def suspend_resume(self, appeal: Appeal, suspend: datetime, resume: datetime) -> None:
         with time_machine.travel(suspend, tick=False):
-            services.appeal_suspend(
+            services.appeal_act(
+                action=Action.SUSPEND,
                 appeal_id=appeal.pk,
                 actor=self._handler(appeal),
                 expected_version=self._v(appeal),
                 reason="请补充楼栋号",
             )
         with time_machine.travel(resume, tick=False):
-            services.appeal_resume(
-                appeal_id=appeal.pk, actor=self._handler(appeal), expected_version=self._v(appeal)
+            services.appeal_act(
+                action=Action.RESUME,
+                appeal_id=appeal.pk,
+                actor=self._handler(appeal),
+                expected_version=self._v(appeal),
             )
 
     def invalid(self, when: datetime) -> Appeal:

@@ -45,8 +45,12 @@ def test_visit_matter_completes_the_loop(district):
     case_services.appeal_act(
         appeal_id=appeal.pk, action=Action.ACCEPT, actor=h, expected_version=v()
     )
-    case_services.appeal_first_contact(
-        appeal_id=appeal.pk, actor=h, expected_version=v(), reason="已上门联系王阿姨"
+    case_services.appeal_act(
+        action=Action.FIRST_CONTACT,
+        appeal_id=appeal.pk,
+        actor=h,
+        expected_version=v(),
+        reason="已上门联系王阿姨",
     )
     case_services.reply_submit(
         appeal_id=appeal.pk, actor=h, expected_version=v(), reason="楼道灯已全部更换。"

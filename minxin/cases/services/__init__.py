@@ -9,29 +9,28 @@
 Each service is keyword-only, a durable transaction when views and tasks call it, and changes
 the appeal only through the appeals' machine (`cases.machine.APPEALS`), once per action.
 `ACTION_SERVICES` maps each action a staff form posts to its service, in one place; an action
-that changes nothing but the status needs no entry (`appeal_act` applies the table's row)."""
+that needs no input beyond the reason needs no service: `appeal_act` applies the table's row
+with the action's change from `changes.BY_ACTION` (first contact, suspend, resume, close,
+archive), or none (accept, a note, a follow-up call, invalid, restore)."""
 
 from collections.abc import Callable, Mapping
 from functools import partial
 from typing import Any, Final
 
 from django.db import transaction
+from django.utils import timezone
 
 from minxin.accounts.actor import Actor
 from minxin.core.errors import PermissionDenied
+from minxin.machine.engine import NO_CHANGE
 
+from .. import changes
 from ..machine import APPEALS
+from ..models import Appeal
 from ..workflow import TRANSITIONS, Action
-from .closing import appeal_close, appeal_rate, appeal_reopen, archive_unrated_appeals
+from .closing import appeal_rate, appeal_reopen, archive_unrated_appeals
 from .dispatch import appeal_dispatch, assignment_return
-from .handling import (
-    appeal_first_contact,
-    appeal_resume,
-    appeal_suspend,
-    extension_decide,
-    extension_request,
-    reply_submit,
-)
+from .handling import extension_decide, extension_request, reply_submit
 from .intake import (
     AppealDraft,
     BulkAppeal,
@@ -50,17 +49,13 @@ __all__ = [
     "BulkAppeal",
     "CreatedAppeal",
     "appeal_act",
-    "appeal_close",
     "appeal_create",
     "appeal_dispatch",
     "appeal_draft_clean",
-    "appeal_first_contact",
     "appeal_merge",
     "appeal_rate",
     "appeal_reopen",
-    "appeal_resume",
     "appeal_screen",
-    "appeal_suspend",
     "appeals_create_bulk",
     "archive_unrated_appeals",
     "assignment_return",
@@ -76,16 +71,11 @@ __all__ = [
 ACTION_SERVICES: Final[Mapping[str, Callable[..., Any]]] = {
     Action.MERGE: appeal_merge,
     Action.RETURN: assignment_return,
-    Action.FIRST_CONTACT: appeal_first_contact,
-    Action.SUSPEND: appeal_suspend,
-    Action.RESUME: appeal_resume,
     Action.REQUEST_EXTENSION: extension_request,
     Action.APPROVE_EXTENSION: partial(extension_decide, approve=True),
     Action.REFUSE_EXTENSION: partial(extension_decide, approve=False),
     Action.RESOLVE: reply_submit,
     Action.REOPEN: appeal_reopen,
-    Action.CLOSE: partial(appeal_close, action=Action.CLOSE),
-    Action.ARCHIVE: partial(appeal_close, action=Action.ARCHIVE),
 }
 
 
@@ -98,9 +88,9 @@ def appeal_act(
     reason: str = "",
     **inputs: Any,
 ) -> Any:
-    """The action a staff form posted: its service, or for an action that changes nothing
-    but the status (accept, a note, a follow-up call, invalid, restore) the table's row.
-    Actions of another app's panel or that create an appeal have forms of their own."""
+    """The action a staff form posted: its service, or for an action that needs no input
+    beyond the reason the table's row and its change. Actions of another app's panel or that
+    create an appeal have forms of their own."""
     transition = TRANSITIONS.get(action)  # type: ignore[call-overload]
     if transition is None or transition.panel or transition.creates:
         raise PermissionDenied("该操作请在对应的面板中进行")
@@ -114,7 +104,7 @@ def appeal_act(
             reason=reason,
             **named,
         )
-    return _appeal_transition(
+    return _appeal_changed(
         appeal_id=appeal_id,
         action=action,
         actor=actor,
@@ -124,9 +114,12 @@ def appeal_act(
 
 
 @transaction.atomic(durable=True)
-def _appeal_transition(
+def _appeal_changed(
     *, appeal_id: int, action: str, actor: Actor, expected_version: int | None, reason: str
-) -> Any:
-    return APPEALS.transition(
-        pk=appeal_id, action=action, actor=actor, reason=reason, expected_version=expected_version
-    ).subject
+) -> Appeal:
+    appeal = APPEALS.lock(
+        pk=appeal_id, action=action, actor=actor, expected_version=expected_version
+    )
+    changed = changes.BY_ACTION.get(action)  # type: ignore[call-overload]
+    change = changed(appeal=appeal, at=timezone.now()) if changed else NO_CHANGE
+    return APPEALS.apply(appeal, action=action, actor=actor, reason=reason, change=change).subject

@@ -1,5 +1,6 @@
-"""After the reply (及时反馈 and 定时督查): the citizen's rating, follow-up of a dissatisfied one,
-re-handling (重办), closing and archiving."""
+"""After the reply (及时反馈 and 定时督查): the citizen's rating, re-handling (重办) after a
+dissatisfied one, and archiving what was left unrated. A follow-up call, closing and archiving
+by hand need nothing but the table and their change (`services.appeal_act`)."""
 
 from datetime import datetime, timedelta
 
@@ -73,26 +74,6 @@ def appeal_reopen(
     ).subject
 
 
-@transaction.atomic(durable=True)
-def appeal_close(
-    *,
-    appeal_id: int,
-    actor: Actor,
-    expected_version: int | None,
-    reason: str = "",
-    action: Action = Action.CLOSE,
-) -> Appeal:
-    """Close after follow-up (审核办结), or archive a rated or unrated appeal (归档)."""
-    return APPEALS.transition(
-        pk=appeal_id,
-        action=action,
-        actor=actor,
-        reason=reason,
-        expected_version=expected_version,
-        change=changes.closed(at=timezone.now()),
-    ).subject
-
-
 def archive_unrated_appeals(*, now: datetime | None = None, limit: int = 500) -> int:
     """Archive appeals left unrated longer than the configured number of days (system action)."""
     now = now or timezone.now()
@@ -103,15 +84,20 @@ def archive_unrated_appeals(*, now: datetime | None = None, limit: int = 500) ->
         .values_list("pk", flat=True)[:limit]
     )
     done = 0
+    system = Actor.system()
     for appeal_id in ids:
         with transaction.atomic():
             try:
-                APPEALS.transition(
-                    pk=appeal_id,
+                appeal = APPEALS.lock(
+                    pk=appeal_id, action=Action.ARCHIVE, actor=system, expected_version=None
+                )
+                change = changes.closed(appeal=appeal, at=now)
+                APPEALS.apply(
+                    appeal,
                     action=Action.ARCHIVE,
-                    actor=Actor.system(),
+                    actor=system,
                     reason=ARCHIVED_UNRATED,
-                    change=changes.closed(at=now),
+                    change=change,
                 )
             except IllegalTransition:
                 continue  # rated or reopened meanwhile: nothing to do

@@ -1,6 +1,6 @@
-"""Handling (及时办理): first contact, a pause while the citizen is asked for more, extensions,
-and the reply that resolves the appeal (办结答复). Accepting and notes need nothing but the
-table (`services.appeal_act`)."""
+"""Handling (及时办理): extensions and the reply that resolves the appeal (办结答复). Accepting,
+notes, first contact and a pause while the citizen is asked for more need nothing but the
+table and their change (`changes.BY_ACTION`), applied by `services.appeal_act`."""
 
 from django.db import transaction
 from django.utils import timezone
@@ -13,48 +13,6 @@ from .. import changes
 from ..machine import APPEALS
 from ..models import Appeal, Extension, ExtensionStatus, Reply
 from ..workflow import Action
-
-
-@transaction.atomic(durable=True)
-def appeal_first_contact(
-    *, appeal_id: int, actor: Actor, expected_version: int | None, reason: str
-) -> Appeal:
-    return APPEALS.transition(
-        pk=appeal_id,
-        action=Action.FIRST_CONTACT,
-        actor=actor,
-        reason=reason,
-        expected_version=expected_version,
-        change=changes.first_contacted(at=timezone.now()),
-    ).subject
-
-
-@transaction.atomic(durable=True)
-def appeal_suspend(
-    *, appeal_id: int, actor: Actor, expected_version: int | None, reason: str
-) -> Appeal:
-    return APPEALS.transition(
-        pk=appeal_id,
-        action=Action.SUSPEND,
-        actor=actor,
-        reason=reason,
-        expected_version=expected_version,
-        change=changes.suspended(at=timezone.now()),
-    ).subject
-
-
-@transaction.atomic(durable=True)
-def appeal_resume(
-    *, appeal_id: int, actor: Actor, expected_version: int | None, reason: str = ""
-) -> Appeal:
-    """The citizen answered: the clock runs again, and the deadlines move by the paused time."""
-    appeal = APPEALS.lock(
-        pk=appeal_id, action=Action.RESUME, actor=actor, expected_version=expected_version
-    )
-    change = changes.resumed(appeal=appeal, at=timezone.now())
-    return APPEALS.apply(
-        appeal, action=Action.RESUME, actor=actor, reason=reason, change=change
-    ).subject
 
 
 @transaction.atomic(durable=True)
