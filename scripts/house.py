@@ -33,9 +33,9 @@ def _literal_lines(node: ast.AST) -> set[int]:
     """Lines inside data literals of at least three lines within `node`."""
     lines: set[int] = set()
     for child in ast.walk(node):
-        if isinstance(child, LITERALS) and child.end_lineno is not None:
-            if child.end_lineno - child.lineno >= 2:
-                lines.update(range(child.lineno + 1, child.end_lineno))
+        end = getattr(child, "end_lineno", None)
+        if isinstance(child, LITERALS) and end is not None and end - child.lineno >= 2:
+            lines.update(range(child.lineno + 1, end))
     return lines
 
 
@@ -103,7 +103,11 @@ def duplicate_pairs() -> str:
     with tempfile.TemporaryDirectory() as copy:
         for name in files:
             parts = Path(name).parts
-            if "migrations" in parts or parts[0] in ("tests", "docs") or not (ROOT / name).is_file():
+            if (
+                "migrations" in parts
+                or parts[0] in ("tests", "docs")
+                or not (ROOT / name).is_file()
+            ):
                 continue
             target = Path(copy) / name
             target.parent.mkdir(parents=True, exist_ok=True)

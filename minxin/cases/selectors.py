@@ -28,7 +28,7 @@ LIST_RELATED = ("category", "region", "lead_unit")
 def appeal_scope_for(*, user: "User") -> QuerySet[Appeal]:
     """The appeals a member of staff may see at all."""
     appeals = Appeal.objects.all()
-    if sees_whole_district(user.role):
+    if sees_whole_district(user):
         return appeals
     if user.role == Role.HANDLER and user.unit_id is not None:
         mine = Assignment.objects.filter(
@@ -131,42 +131,44 @@ def overdue_q(now: datetime) -> Q:
     )
 
 
-def screening_queue(*, returned: bool = False) -> QuerySet[Appeal]:
-    status = AppealStatus.RETURNED if returned else AppealStatus.RECEIVED
+def _queue(user: "User", status: str) -> QuerySet[Appeal]:
+    """The viewer's appeals in one status, oldest first (a queue is worked from its head)."""
     return (
-        Appeal.objects.filter(status=status)
+        appeal_scope_for(user=user)
+        .filter(status=status)
         .select_related(*LIST_RELATED)
         .order_by("received_at", "id")
     )
 
 
-def screened_queue() -> QuerySet[Appeal]:
-    return (
-        Appeal.objects.filter(status=AppealStatus.SCREENED)
-        .select_related(*LIST_RELATED)
-        .order_by("received_at", "id")
-    )
+def screening_queue(*, user: "User", returned: bool = False) -> QuerySet[Appeal]:
+    return _queue(user, AppealStatus.RETURNED if returned else AppealStatus.RECEIVED)
 
 
-def extension_requests() -> QuerySet[Extension]:
+def screened_queue(*, user: "User") -> QuerySet[Appeal]:
+    return _queue(user, AppealStatus.SCREENED)
+
+
+def extension_requests(*, user: "User") -> QuerySet[Extension]:
     return (
-        Extension.objects.filter(status=ExtensionStatus.PENDING)
+        Extension.objects.filter(
+            status=ExtensionStatus.PENDING, appeal__in=appeal_scope_for(user=user)
+        )
         .select_related("appeal", "unit", "requested_by")
         .order_by("created_at")
     )
 
 
-def follow_up_queue() -> QuerySet[Appeal]:
-    return (
-        Appeal.objects.filter(status=AppealStatus.FOLLOW_UP)
-        .select_related(*LIST_RELATED)
-        .order_by("resolved_at", "id")
-    )
+def follow_up_queue(*, user: "User") -> QuerySet[Appeal]:
+    return _queue(user, AppealStatus.FOLLOW_UP).order_by("resolved_at", "id")
 
 
-def unit_queue(*, unit_id: int, include_done: bool = False) -> QuerySet[Appeal]:
-    """A unit's appeals, the nearest deadline first (overdue ones lead)."""
-    mine = Assignment.objects.filter(appeal_id=OuterRef("pk"), unit_id=unit_id, is_active=True)
+def unit_queue(*, user: "User", include_done: bool = False) -> QuerySet[Appeal]:
+    """The viewer's unit's appeals, the nearest deadline first (overdue ones lead); nothing
+    for a member of staff without a unit."""
+    if user.unit_id is None:
+        return Appeal.objects.none()
+    mine = Assignment.objects.filter(appeal_id=OuterRef("pk"), unit_id=user.unit_id, is_active=True)
     appeals = Appeal.objects.filter(Exists(mine)).select_related(*LIST_RELATED)
     if not include_done:
         appeals = appeals.filter(
@@ -217,13 +219,15 @@ def appeal_assignments(*, appeal: Appeal) -> list[Assignment]:
     )
 
 
-def appeals_by_phone(*, phone: str, limit: int = 10) -> QuerySet[Appeal]:
-    """The caller's earlier appeals, for the call-taker (exact number match, newest first)."""
+def appeals_by_phone(*, user: "User", phone: str, limit: int = 10) -> QuerySet[Appeal]:
+    """The caller's earlier appeals the viewer may see (the call-taker: all), exact number
+    match, newest first."""
     phone = phone.strip().replace(" ", "")
     if not phone:
         return Appeal.objects.none()
     return (
-        Appeal.objects.filter(appellant_phone=phone)
+        appeal_scope_for(user=user)
+        .filter(appellant_phone=phone)
         .select_related(*LIST_RELATED)
         .order_by("-received_at")[:limit]
     )

@@ -23,6 +23,7 @@ from . import selectors, services
 from .forms import ActionForm, AppealFilterForm
 from .machine import APPEALS
 from .models import Appeal, Attachment
+from .permissions import may_follow_up, may_see_contact, works_a_unit_queue
 from .workflow import TRANSITIONS, Action
 
 HOME_BY_ROLE = {
@@ -77,11 +78,9 @@ def appeal_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def unit_queue(request: HttpRequest) -> HttpResponse:
-    user = staff_user(request)
-    if user.role != Role.HANDLER or user.unit_id is None:
-        raise NotFound("本页面仅供承办单位使用")
+    user = staff_user(request, works_a_unit_queue, "承办单位")
     tab = request.GET.get("tab", "open")
-    appeals = selectors.unit_queue(unit_id=user.unit_id, include_done=tab == "all")
+    appeals = selectors.unit_queue(user=user, include_done=tab == "all")
     page = paginate(request, appeals)
     return render(
         request,
@@ -97,10 +96,8 @@ def unit_queue(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def follow_up_queue(request: HttpRequest) -> HttpResponse:
-    user = staff_user(request)
-    if user.role not in (Role.SUPERVISOR, Role.ADMIN, Role.CALL_TAKER, Role.LEADER):
-        raise NotFound
-    page = paginate(request, selectors.follow_up_queue())
+    user = staff_user(request, may_follow_up)
+    page = paginate(request, selectors.follow_up_queue(user=user))
     return render(
         request,
         "cases/follow_up_queue.html",
@@ -149,7 +146,7 @@ def _detail_render(
         "error": error,
         "posted": posted or {},
         "open_action": open_action,
-        "show_contact": user.role != Role.LEADER,
+        "show_contact": may_see_contact(user),
     }
     status = error.status_code if error else 200
     return render(request, "cases/appeal_detail.html", context, status=status)

@@ -9,7 +9,6 @@ from django.views.decorators.http import require_POST
 
 from minxin.accounts.access import staff_user
 from minxin.accounts.actor import Actor
-from minxin.accounts.roles import DISPATCH_ROLES
 from minxin.cases import selectors as case_selectors
 from minxin.cases import services as case_services
 from minxin.cases.models import AppealEvent
@@ -19,6 +18,7 @@ from minxin.core.pagination import paginate
 from minxin.directory.selectors import units_handling
 
 from .forms import DispatchForm
+from .permissions import may_dispatch
 from .selectors import units_suggested_for
 
 TABS = {
@@ -31,18 +31,18 @@ TABS = {
 
 @login_required
 def screening(request: HttpRequest) -> HttpResponse:
-    staff_user(request, DISPATCH_ROLES, "派单员")
+    user = staff_user(request, may_dispatch, "派单员")
     tab = request.GET.get("tab", "received")
     if tab not in TABS:
         tab = "received"
     if tab == "extensions":
-        page = paginate(request, case_selectors.extension_requests())
+        page = paginate(request, case_selectors.extension_requests(user=user))
         rows = []
     else:
         queue = {
-            "received": case_selectors.screening_queue(),
-            "screened": case_selectors.screened_queue(),
-            "returned": case_selectors.screening_queue(returned=True),
+            "received": case_selectors.screening_queue(user=user),
+            "screened": case_selectors.screened_queue(user=user),
+            "returned": case_selectors.screening_queue(user=user, returned=True),
         }[tab]
         page = paginate(request, queue)
         returns = (
@@ -61,10 +61,10 @@ def screening(request: HttpRequest) -> HttpResponse:
             for a in page.object_list
         ]
     counts = {
-        "received": case_selectors.screening_queue().count(),
-        "screened": case_selectors.screened_queue().count(),
-        "returned": case_selectors.screening_queue(returned=True).count(),
-        "extensions": case_selectors.extension_requests().count(),
+        "received": case_selectors.screening_queue(user=user).count(),
+        "screened": case_selectors.screened_queue(user=user).count(),
+        "returned": case_selectors.screening_queue(user=user, returned=True).count(),
+        "extensions": case_selectors.extension_requests(user=user).count(),
     }
     return render(
         request,
@@ -83,7 +83,7 @@ def screening(request: HttpRequest) -> HttpResponse:
 @login_required
 def panel(request: HttpRequest, appeal_id: int) -> HttpResponse:
     """The dispatch form with suggested units, loaded into the appeal page by HTMX."""
-    user = staff_user(request, DISPATCH_ROLES, "派单员")
+    user = staff_user(request, may_dispatch, "派单员")
     appeal = case_selectors.appeal_get_for(user=user, appeal_id=appeal_id)
     region = appeal.region
     suggested = units_suggested_for(category=appeal.category, region=region)
@@ -114,7 +114,7 @@ def _return_note(event: AppealEvent) -> str:
 @login_required
 @require_POST
 def dispatch(request: HttpRequest, appeal_id: int) -> HttpResponse:
-    user = staff_user(request, DISPATCH_ROLES, "派单员")
+    user = staff_user(request, may_dispatch, "派单员")
     appeal = case_selectors.appeal_get_for(user=user, appeal_id=appeal_id)
     form = DispatchForm(request.POST)
     if not form.is_valid():
@@ -131,7 +131,7 @@ def dispatch(request: HttpRequest, appeal_id: int) -> HttpResponse:
         reason=data["reason"] or "",
     )
     messages.success(request, f"已派单至{data['lead_unit'].name}")
-    next_appeal = case_selectors.screened_queue().exclude(pk=appeal.pk).first()
+    next_appeal = case_selectors.screened_queue(user=user).exclude(pk=appeal.pk).first()
     if next_appeal is not None and request.POST.get("next") == "1":
         return redirect("cases:appeal_detail", next_appeal.pk)
     return redirect("dispatch:screening")

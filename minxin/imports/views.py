@@ -15,7 +15,6 @@ from django_ratelimit.decorators import ratelimit
 
 from minxin.accounts.access import staff_user
 from minxin.accounts.models import User
-from minxin.accounts.roles import Role
 from minxin.cases.models import AppealKind
 from minxin.core.errors import ValidationFailed
 from minxin.core.pagination import paginate
@@ -23,14 +22,14 @@ from minxin.core.pagination import paginate
 from . import reading, selectors, services
 from .mapping import FIELDS
 from .models import ImportJob, ImportPhase, ImportStatus
+from .permissions import may_import
 
-IMPORT_ROLES = (Role.DISPATCHER, Role.ADMIN)
 PAGE = "派单员和管理员"
 REJECTIONS_PER_PAGE = 50
 
 
 def _user(request: HttpRequest) -> User:
-    return staff_user(request, IMPORT_ROLES, PAGE)
+    return staff_user(request, may_import, PAGE)
 
 
 def _index(request: HttpRequest, user: User, *, error: str = "", status: int = 200) -> HttpResponse:

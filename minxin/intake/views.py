@@ -10,7 +10,6 @@ from django.views.decorators.http import require_POST
 
 from minxin.accounts.access import staff_user
 from minxin.accounts.actor import Actor
-from minxin.accounts.roles import Role
 from minxin.cases import selectors as case_selectors
 from minxin.cases.models import AppealKind, Channel
 from minxin.cases.services import AppealDraft
@@ -19,7 +18,7 @@ from minxin.deadlines.models import Urgency
 from minxin.directory.selectors import places_to_choose
 from minxin.intake.services import appeal_receive
 
-INTAKE_ROLES = (Role.CALL_TAKER, Role.DISPATCHER, Role.ADMIN)
+from .permissions import may_take_calls
 
 
 def _context(posted: dict[str, str] | None = None) -> dict[str, object]:
@@ -34,7 +33,7 @@ def _context(posted: dict[str, str] | None = None) -> dict[str, object]:
 
 @login_required
 def hotline(request: HttpRequest) -> HttpResponse:
-    user = staff_user(request, INTAKE_ROLES, "热线接线员")
+    user = staff_user(request, may_take_calls, "热线接线员")
     if request.method != "POST":
         return render(request, "intake/hotline.html", _context())
     post = request.POST
@@ -74,7 +73,9 @@ def hotline(request: HttpRequest) -> HttpResponse:
 @require_POST
 def caller_history(request: HttpRequest) -> HttpResponse:
     """The caller's earlier appeals (HTMX, POST so the number stays out of URLs and logs)."""
-    staff_user(request, INTAKE_ROLES, "热线接线员")
+    user = staff_user(request, may_take_calls, "热线接线员")
     phone = request.POST.get("appellant_phone", "")
-    appeals = list(case_selectors.appeals_by_phone(phone=phone)) if len(phone) >= 7 else []
+    appeals = (
+        list(case_selectors.appeals_by_phone(user=user, phone=phone)) if len(phone) >= 7 else []
+    )
     return render(request, "intake/_caller_history.html", {"appeals": appeals, "phone": phone})

@@ -32,7 +32,8 @@ from . import selectors, services
 from .forms import SuggestionActionForm, SuggestionFilterForm
 from .machine import SUGGESTIONS
 from .models import CONTENT_MAX, TITLE_MAX, Suggestion, SuggestionField
-from .workflow import REVIEW_PAGE_ROLES, TRANSITIONS, AdoptionLevel, SuggestionStatus
+from .permissions import may_review_suggestions
+from .workflow import TRANSITIONS, AdoptionLevel, SuggestionStatus
 
 GRANTS_KEY = "suggestion_grants"
 RECEIPT_KEY = "suggestion_receipt"
@@ -160,7 +161,7 @@ def adopted(request: HttpRequest) -> HttpResponse:
 
 
 def _reviewer(request: HttpRequest) -> User:
-    return staff_user(request, REVIEW_PAGE_ROLES, "督查员、领导和管理员")
+    return staff_user(request, may_review_suggestions, "督查员、领导和管理员")
 
 
 @login_required

@@ -93,6 +93,3 @@ TRANSITIONS: Final[dict[SuggestionAction, SuggestionTransition]] = {
         style="danger",
     ),
 }
-
-# The staff pages: who may open the review queue at all (leaders come to endorse).
-REVIEW_PAGE_ROLES: Final = frozenset({R.SUPERVISOR, R.LEADER, R.ADMIN})

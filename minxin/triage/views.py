@@ -10,7 +10,6 @@ from django.views.decorators.http import require_POST
 
 from minxin.accounts.access import staff_user
 from minxin.accounts.actor import Actor
-from minxin.accounts.roles import DISPATCH_ROLES
 from minxin.cases import selectors as case_selectors
 from minxin.cases import services as case_services
 from minxin.cases.models import Appeal, AppealKind
@@ -19,6 +18,7 @@ from minxin.core.errors import ValidationFailed
 from minxin.deadlines.models import Urgency
 from minxin.directory.models import Category, Region
 from minxin.directory.selectors import category_leaf_groups, places_to_choose
+from minxin.dispatch.permissions import may_dispatch
 
 from .forms import ScreenForm
 from .models import CorrectionField, TriageSuggestion
@@ -38,7 +38,7 @@ _URGENCY_RANK = {Urgency.NORMAL: 0, Urgency.URGENT: 1, Urgency.CRITICAL: 2}
 @login_required
 def panel(request: HttpRequest, appeal_id: int) -> HttpResponse:
     """Loaded into the appeal page by HTMX while the appeal awaits screening."""
-    user = staff_user(request, DISPATCH_ROLES, "派单员")
+    user = staff_user(request, may_dispatch, "派单员")
     appeal = case_selectors.appeal_get_for(user=user, appeal_id=appeal_id)
     context: dict[str, Any] = {"appeal": appeal, "screening": False}
     if appeal.status == AppealStatus.RECEIVED:
@@ -81,7 +81,7 @@ def _screen_context(appeal: Appeal, s: TriageSuggestion) -> dict[str, Any]:
 def screen(request: HttpRequest, appeal_id: int) -> HttpResponse:
     """Screen with the chosen values; each one that differs from the suggestion is recorded
     as a correction (a training example for the next `minxin triage train`)."""
-    user = staff_user(request, DISPATCH_ROLES, "派单员")
+    user = staff_user(request, may_dispatch, "派单员")
     appeal = case_selectors.appeal_get_for(user=user, appeal_id=appeal_id)
     form = ScreenForm(request.POST)
     if not form.is_valid():

@@ -8,20 +8,21 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from minxin.accounts.models import User
-from minxin.accounts.roles import DISTRICT_WIDE_ROLES, Role
+from minxin.accounts.roles import Role
 from minxin.cases.models import Appeal
 from minxin.cases.selectors import appeal_scope_for
 from minxin.core.errors import NotFound
 from minxin.triage.nlp.personal import mask_personal_data
 
 from .models import Visit, VisitMatter
+from .permissions import sees_every_visit
 
 NOT_FOUND = "未找到该走访记录或无权查看"
 
 
 def visit_scope_for(*, user: User) -> QuerySet[Visit]:
     visits = Visit.objects.all()
-    if user.role in DISTRICT_WIDE_ROLES:
+    if sees_every_visit(user):
         return visits
     if user.role == Role.HANDLER and user.unit_id is not None:
         return visits.filter(unit_id=user.unit_id)

@@ -25,6 +25,7 @@ from minxin.directory.models import Region
 from minxin.intake.services import appeal_receive
 
 from .models import NOTES_MAX, PLACE_MAX, TEXT_MAX, Visit, VisitMatter
+from .permissions import may_record_visits
 
 MATTERS_MAX = 20
 KEY_MAX = 40  # the matters' appeal keys add a prefix and a position: 64 in all
@@ -123,7 +124,7 @@ def visit_record(
     submission_key: str | None = None,
 ) -> RecordedVisit:
     """Record a visit and turn each matter into an appeal in the loop."""
-    if actor.role not in STAFF_ROLES or actor.user is None:
+    if actor.user is None or not may_record_visits(actor.user):
         raise PermissionDenied("只有工作人员可以记录走访")
     if actor.unit_id is None:
         raise PermissionDenied("您尚未归属任何单位，不能记录走访")

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from minxin.accounts.access import staff_user
 from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
-from minxin.accounts.roles import DISTRICT_WIDE_ROLES, STAFF_ROLES
 from minxin.cases.models import AppealKind
 from minxin.core.errors import MinxinError, ValidationFailed
 from minxin.core.pagination import paginate
@@ -25,12 +24,13 @@ from minxin.directory.selectors import places_to_choose, units_active
 
 from . import selectors, services
 from .models import NOTES_MAX, PLACE_MAX, TEXT_MAX
+from .permissions import may_record_visits, sees_every_visit
 
 MATTER_FIELDS = ("kind", "title", "content", "name", "phone")
 
 
 def _recorder(request: HttpRequest) -> User:
-    return staff_user(request, STAFF_ROLES, "工作人员")
+    return staff_user(request, may_record_visits, "工作人员")
 
 
 def _int(value: str | None) -> int | None:
@@ -52,7 +52,7 @@ def visit_list(request: HttpRequest) -> HttpResponse:
     filters = selectors.VisitFilters(
         q=get.get("q", "").strip()[:100],
         region_id=_int(get.get("region")),
-        unit_id=_int(get.get("unit")) if user.role in DISTRICT_WIDE_ROLES else None,
+        unit_id=_int(get.get("unit")) if sees_every_visit(user) else None,
         visited_from=_date(get.get("start")),
         visited_to=_date(get.get("end")),
     )
@@ -69,7 +69,7 @@ def visit_list(request: HttpRequest) -> HttpResponse:
             "query": query.urlencode(),
             "filters": filters,
             "regions": places_to_choose(),
-            "units": units_active() if user.role in DISTRICT_WIDE_ROLES else [],
+            "units": units_active() if sees_every_visit(user) else [],
         },
     )
 

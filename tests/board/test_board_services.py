@@ -41,7 +41,7 @@ def test_a_post_is_a_board_appeal_pending_moderation_in_the_screening_queue(dist
     assert post.status == ModerationStatus.PENDING and post.public_title == ""
     assert [e.action for e in AppealEvent.objects.filter(appeal=appeal)] == [Action.RECEIVE]
     # Published or not, the hotline screens it like any other appeal.
-    assert appeal in screening_queue()
+    assert appeal in screening_queue(user=district.user("dispatcher"))
 
 
 def test_a_post_without_phone_is_anonymous(district):

@@ -147,7 +147,7 @@ def test_return_clears_the_lead_and_the_unit_loses_sight_of_the_appeal(district)
         with pytest.raises(NotFound):
             appeal_get_for(user=user, appeal_id=appeal.pk)
     assert appeal_get_for(user=district.user("dispatcher"), appeal_id=appeal.pk) == appeal
-    assert appeal in screening_queue(returned=True)
+    assert appeal in screening_queue(user=district.user("dispatcher"), returned=True)
     assert events(appeal)[-1].payload == {"unit_id": district.street_units[0].pk}
 
 

@@ -260,7 +260,8 @@ def test_an_import_whose_worker_died_is_marked_failed_and_resumes(
 def test_an_imported_appeal_completes_the_loop(district, django_capture_on_commit_callbacks):
     run_job(district, rows_csv(GOOD[:1]), django_capture_on_commit_callbacks)
     appeal = Appeal.objects.get(channel=Channel.IMPORT)
-    assert appeal in screening_queue()  # the dispatcher's 待甄别 queue
+    # the dispatcher's 待甄别 queue
+    assert appeal in screening_queue(user=district.user("dispatcher"))
     dispatcher = Actor.of(district.user("dispatcher"))
     handler = Actor.of(district.user("handler"))
 

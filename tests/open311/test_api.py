@@ -125,7 +125,7 @@ def test_post_creates_an_api_appeal_in_the_screening_queue(
     assert str(appeal.latitude) == "28.228000" and str(appeal.longitude) == "112.938800"
     assert appeal.appellant_name == "张三" and appeal.appellant_phone == "13812345678"
     assert not appeal.is_anonymous
-    assert appeal in screening_queue()
+    assert appeal in screening_queue(user=district.user("dispatcher"))
     # Attributable: the link row, the appeal's own submission key, the key's last use.
     record = Open311Request.objects.get(appeal=appeal)
     key = ApiKey.objects.get(name="测试客户端")

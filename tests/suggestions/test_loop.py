@@ -29,7 +29,7 @@ def test_forwarded_suggestion_completes_the_loop(client, district):
     assert appeal is not None
 
     # It is in the dispatcher's queue, on the screening page too.
-    assert appeal in case_selectors.screening_queue()
+    assert appeal in case_selectors.screening_queue(user=district.user("dispatcher"))
     dispatcher = Client()
     dispatcher.force_login(district.user("dispatcher"))
     screening = dispatcher.get(reverse("dispatch:screening")).content.decode()
@@ -52,7 +52,7 @@ def test_forwarded_suggestion_completes_the_loop(client, district):
     case_services.appeal_dispatch(
         appeal_id=appeal.pk, actor=d, expected_version=v(), lead_unit_id=unit.pk
     )
-    assert appeal in case_selectors.unit_queue(unit_id=unit.pk)
+    assert appeal in case_selectors.unit_queue(user=district.user("handler"))
     case_services.appeal_act(
         appeal_id=appeal.pk, action=Action.ACCEPT, actor=h, expected_version=v()
     )

@@ -17,7 +17,7 @@ from .conftest import visit_of
 def test_visit_matter_completes_the_loop(district):
     visit = visit_of(district, key="handler")
     appeal = visit.matters.get(position=1).appeal
-    assert appeal in case_selectors.screening_queue()
+    assert appeal in case_selectors.screening_queue(user=district.user("dispatcher"))
     dispatcher = Client()
     dispatcher.force_login(district.user("dispatcher"))
     assert appeal.tracking_number in dispatcher.get(reverse("dispatch:screening")).content.decode()
