@@ -13,7 +13,7 @@ from minxin.accounts.access import staff_user
 from minxin.accounts.models import User
 from minxin.core.errors import MinxinError, NotFound
 from minxin.core.pagination import paginate
-from minxin.triage.nlp.personal import mask_personal_data
+from minxin.core.privacy import mask_personal_data
 
 from .machine import MODERATION
 from .permissions import may_moderate

@@ -15,9 +15,9 @@ from minxin.cases.models import Appeal, AppealEvent, AppealSupport, Attachment, 
 from minxin.cases.selectors import appeal_timeline
 from minxin.cases.workflow import Action, AppealStatus, Satisfaction
 from minxin.core.errors import NotFound
+from minxin.core.privacy import PersonalSpan, find_personal_data
 from minxin.directory.models import Unit
 from minxin.supervision.metrics import RateRow, rates_for
-from minxin.triage.nlp.personal import PersonalSpan, find_personal_data
 
 from .models import HIDDEN_STATUSES, BoardPost, ModerationEntry
 from .workflow import ModerationStatus

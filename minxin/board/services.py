@@ -19,9 +19,9 @@ from minxin.accounts.models import User
 from minxin.cases.models import CONTENT_MAX, TITLE_MAX, AppealSupport, Channel
 from minxin.cases.services import AppealDraft
 from minxin.core.errors import IllegalTransition, NotFound, PermissionDenied, ValidationFailed
+from minxin.core.privacy import mask_personal_data
 from minxin.intake.services import appeal_receive
 from minxin.machine.engine import Change
-from minxin.triage.nlp.personal import mask_personal_data
 
 from .machine import MODERATION
 from .models import HIDDEN_STATUSES, NICKNAME_MAX, BoardPost

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from minxin.core.masking import mask_name, mask_phone
+from minxin.core.privacy import mask_name, mask_phone
 from minxin.machine.admin import EventAdmin, ReadOnlyAdmin
 
 from .models import Appeal, AppealEvent, Assignment, Extension, Reply

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from minxin.core.privacy import Contact, contact_masked
 from minxin.deadlines.models import Urgency
 from minxin.machine.models import Event, VersionedModel
 
@@ -141,6 +142,13 @@ class Appeal(VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.tracking_number} {self.title}"
+
+    @property
+    def appellant(self) -> Contact:
+        """What a page shows of the appellant: name and phone masked."""
+        return contact_masked(
+            name=self.appellant_name, phone=self.appellant_phone, anonymous=self.is_anonymous
+        )
 
 
 class AssignmentRole(models.TextChoices):

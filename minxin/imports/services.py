@@ -32,8 +32,8 @@ from minxin.accounts.models import User
 from minxin.cases.models import Appeal, AppealKind
 from minxin.cases.services import BulkAppeal, appeals_create_bulk
 from minxin.core.errors import IllegalTransition, ValidationFailed
+from minxin.core.privacy import mask_personal_data
 from minxin.notify.services import notify
-from minxin.triage.nlp.personal import mask_personal_data
 
 from . import reading
 from .mapping import (
@@ -123,7 +123,7 @@ def import_job_preview(*, job: ImportJob) -> Preview:
 
 def preview_masked(*, job: ImportJob, preview: Preview) -> list[tuple[int, list[str]]]:
     """The first rows as the mapping page shows them: personal data masked, long text cut."""
-    from minxin.core.masking import mask_name, mask_phone
+    from minxin.core.privacy import mask_name, mask_phone
 
     special = {
         index: (mask_name if key == "appellant_name" else mask_phone)

@@ -10,7 +10,7 @@ from typing import Protocol
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from minxin.core.masking import mask_phone
+from minxin.core.privacy import mask_phone
 
 DEFAULT_SMS_BACKEND = "minxin.notify.sms.LoggingSmsBackend"
 

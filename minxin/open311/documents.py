@@ -9,9 +9,8 @@ from django.utils import timezone
 from minxin.cases.machine import APPEALS
 from minxin.cases.models import Appeal, AppealEvent, AppealKind
 from minxin.cases.workflow import Action, AppealStatus
-from minxin.core.masking import mask_name, mask_phone
+from minxin.core.privacy import mask_name, mask_personal_data, mask_phone
 from minxin.directory.models import Category
-from minxin.triage.nlp.personal import mask_personal_data
 
 from .selectors import Service, open311_status
 

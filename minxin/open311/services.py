@@ -17,7 +17,7 @@ from minxin.accounts.actor import Actor
 from minxin.cases.models import CONTENT_MAX, TITLE_MAX, AppealKind, Channel
 from minxin.cases.services import AppealDraft
 from minxin.core.errors import NotFound, ValidationFailed
-from minxin.core.masking import is_valid_phone
+from minxin.core.privacy import is_valid_phone
 from minxin.directory.models import Region
 from minxin.intake.services import appeal_receive
 

@@ -2,6 +2,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from minxin.core.privacy import Contact, contact_masked
 from minxin.machine.models import Event, VersionedModel
 
 from .workflow import AdoptionLevel, SuggestionStatus
@@ -94,6 +95,11 @@ class Suggestion(VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.tracking_number} {self.title}"
+
+    @property
+    def proposer(self) -> Contact:
+        """What a page shows of the proposer: name and phone masked."""
+        return contact_masked(name=self.proposer_name, phone=self.proposer_phone)
 
 
 class SuggestionEvent(Event):

@@ -10,8 +10,7 @@ from django.utils.crypto import constant_time_compare
 
 from minxin.cases.models import Appeal, Reply
 from minxin.core.errors import NotFound
-from minxin.core.masking import mask_name
-from minxin.triage.nlp.personal import mask_personal_data
+from minxin.core.privacy import mask_name, mask_personal_data
 
 from .models import Suggestion, SuggestionEvent
 from .workflow import AdoptionLevel, SuggestionStatus

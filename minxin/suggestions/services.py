@@ -16,7 +16,7 @@ from minxin.accounts.roles import Role
 from minxin.cases.models import AppealKind, Channel
 from minxin.cases.services import AppealDraft, query_code_new
 from minxin.core.errors import IllegalTransition, NotFound, PermissionDenied, ValidationFailed
-from minxin.core.masking import is_valid_phone
+from minxin.core.privacy import is_valid_phone
 from minxin.directory.selectors import units_handling
 from minxin.intake.services import appeal_receive
 from minxin.machine.engine import NO_CHANGE, Change

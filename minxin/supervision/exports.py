@@ -23,7 +23,7 @@ from minxin.accounts.models import User
 from minxin.cases.models import Appeal
 from minxin.cases.selectors import AppealFilters, appeal_list_for
 from minxin.core.errors import ValidationFailed
-from minxin.core.masking import mask_name, mask_phone
+from minxin.core.privacy import mask_name, mask_phone
 from minxin.notify.services import notify
 
 from .metrics import RATES, RateRow, rates_for

@@ -12,7 +12,7 @@ from minxin.accounts.roles import Role
 from minxin.cases.models import Appeal
 from minxin.cases.selectors import appeal_scope_for
 from minxin.core.errors import NotFound
-from minxin.triage.nlp.personal import mask_personal_data
+from minxin.core.privacy import mask_personal_data
 
 from .models import Visit, VisitMatter
 from .permissions import sees_every_visit

@@ -2,17 +2,15 @@
 
 import pytest
 
+from minxin.core.privacy import find_personal_data, id_card_is_valid, mask_personal_data
 from minxin.triage.nlp import (
     RegionNode,
     RegionTree,
     extract_places,
-    find_personal_data,
-    mask_personal_data,
     normalize_text,
     suggest_urgency,
     suggest_validity,
 )
-from minxin.triage.nlp.personal import id_card_is_valid
 
 HOSTILE = [
     "",

@@ -2,7 +2,7 @@
 
 from django import template
 
-from minxin.triage.nlp.personal import mask_personal_data
+from minxin.core.privacy import mask_personal_data
 
 register = template.Library()
 

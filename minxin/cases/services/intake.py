@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from minxin.accounts.actor import Actor
 from minxin.core.errors import ValidationFailed
-from minxin.core.masking import is_valid_phone
+from minxin.core.privacy import is_valid_phone
 from minxin.deadlines.models import Urgency
 from minxin.directory.models import Category, Region
 

@@ -1,6 +1,6 @@
 from django import template
 
-from minxin.core.masking import mask_name, mask_phone
+from minxin.core.privacy import mask_name, mask_phone
 
 register = template.Library()
 

@@ -5,7 +5,8 @@ Public API:
         → Suggestion (category, urgency, validity, places, personal data, duplicates)
     classify(pairs) → [CategorySuggestion]; train(); get_model(); cross_validate()
     cluster_hotspots(items) → [HotspotRow]
-    RegionTree / RegionNode, DuplicateIndex, normalize_text, find_personal_data, mask_personal_data
+    RegionTree / RegionNode, DuplicateIndex, normalize_text
+(personal data in text: minxin.core.privacy)
 """
 
 from .classifier import CategoryModel, Example
@@ -23,7 +24,6 @@ from .engine import (
 )
 from .hotspots import HotspotInput, HotspotRow, cluster_hotspots, heat_index
 from .normalize import normalize_text
-from .personal import PersonalSpan, find_personal_data, mask_personal_data
 from .places import PlaceCandidate, RegionNode, RegionTree, extract_places
 from .urgency import UrgencySuggestion, suggest_urgency
 from .validity import ValiditySuggestion, suggest_validity
@@ -37,7 +37,6 @@ __all__ = [
     "Example",
     "HotspotInput",
     "HotspotRow",
-    "PersonalSpan",
     "PlaceCandidate",
     "RegionNode",
     "RegionTree",
@@ -48,11 +47,9 @@ __all__ = [
     "cluster_hotspots",
     "cross_validate",
     "extract_places",
-    "find_personal_data",
     "forget_models",
     "get_model",
     "heat_index",
-    "mask_personal_data",
     "normalize_text",
     "suggest",
     "suggest_urgency",

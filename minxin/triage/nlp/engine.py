@@ -12,6 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
+from minxin.core.privacy import PersonalSpan, find_personal_data
+
 from .classifier import CategoryModel, Doc, Example, OutdatedModel, fit_category_model
 from .dataset import (
     DEFAULT_DATA_DIR,
@@ -23,7 +25,6 @@ from .dataset import (
 )
 from .duplicates import DuplicateCandidate, DuplicateIndex
 from .lexicon import default_lexicon
-from .personal import PersonalSpan, find_personal_data
 from .places import PlaceCandidate, RegionTree, best_region, extract_places
 from .taxonomy import Taxonomy, cached_taxonomy
 from .urgency import UrgencySuggestion, suggest_urgency

@@ -1,6 +1,12 @@
-"""Personal data in free text: phone numbers, ID-card numbers, plate numbers, e-mail addresses
-and names after a cue (我叫…, 姓…, …先生/女士). Spans are offsets into the text given, so a
-view can mask them; run it on the normalised text the view shows."""
+"""Personal data, in one place: shown only as much as the viewer needs.
+
+- Contact details (a name, a phone) masked for lists and pages: `mask_name`, `mask_phone`,
+  `contact_masked` (what a page shows of an appellant or a proposer), `is_valid_phone`.
+- Personal data in free text: phone numbers, ID-card numbers, plate numbers, e-mail addresses
+  and names after a cue (我叫…, 姓…, …先生/女士). Spans are offsets into the text given, so a
+  view can mask them (`mask_personal_data`); run it on the normalised text the view shows.
+
+Pure Python: the triage library uses it as well as the apps."""
 
 from __future__ import annotations
 
@@ -8,6 +14,59 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Final
+
+# --- contact details --------------------------------------------------------------------
+
+_PHONE_RE = re.compile(r"^1[3-9]\d{9}$|^0\d{2,3}-?\d{7,8}$")
+
+
+def mask_phone(phone: str) -> str:
+    """13812345678 → 138****5678; landlines keep area code and last four."""
+    phone = (phone or "").strip()
+    if not phone:
+        return ""
+    if len(phone) <= 4:
+        return "*" * len(phone)
+    if len(phone) == 11 and phone.isdigit():
+        return f"{phone[:3]}****{phone[-4:]}"
+    return (
+        f"{phone[:3]}{'*' * (len(phone) - 7)}{phone[-4:]}"
+        if len(phone) > 7
+        else ("*" * (len(phone) - 4) + phone[-4:])
+    )
+
+
+def mask_name(name: str) -> str:
+    """张三丰 → 张**; a nickname keeps its first character only."""
+    name = (name or "").strip()
+    if not name:
+        return ""
+    return name[0] + "*" * min(len(name) - 1, 3) if len(name) > 1 else "*"
+
+
+def is_valid_phone(phone: str) -> bool:
+    """Mainland mobile (11 digits from 13x–19x) or landline with area code."""
+    return bool(_PHONE_RE.match(phone))
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A person as staff and public pages show them: name and phone masked."""
+
+    name: str  # masked; "" when none was given
+    phone: str  # masked; "" when none was given
+    anonymous: bool  # asked not to be named (匿名反映)
+
+    @property
+    def label(self) -> str:
+        return self.name or ("匿名" if self.anonymous else "未留姓名")
+
+
+def contact_masked(*, name: str, phone: str, anonymous: bool = False) -> Contact:
+    return Contact(name=mask_name(name), phone=mask_phone(phone), anonymous=anonymous)
+
+
+# --- personal data in free text ---------------------------------------------------------
 
 # Surnames: the ~150 most common single-character ones and the usual compound ones.
 _SURNAMES: Final = (
