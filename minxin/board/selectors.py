@@ -16,7 +16,7 @@ from minxin.cases.selectors import appeal_timeline
 from minxin.cases.workflow import Action, AppealStatus, Satisfaction
 from minxin.core.errors import NotFound
 from minxin.directory.models import Unit
-from minxin.supervision.metrics import RateRow, rates_for
+from minxin.metrics.metrics import RateRow, rates_for
 from minxin.triage.nlp.personal import PersonalSpan, find_personal_data
 
 from .models import HIDDEN_STATUSES, BoardPost, ModerationEntry

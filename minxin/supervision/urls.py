@@ -1,17 +1,10 @@
 from django.urls import path
 
-from . import order_views, views
+from . import order_views
 
 app_name = "supervision"
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
-    path("scorecards/", views.scorecards, name="scorecards"),
-    path("bulletin/", views.bulletin, name="bulletin"),
-    path("bulletin/export/", views.bulletin_export, name="bulletin_export"),
-    path("ledger/export/", views.ledger_export, name="ledger_export"),
-    path("exports/", views.exports, name="exports"),
-    path("exports/<int:export_id>/download/", views.export_download, name="export_download"),
     path("orders/", order_views.order_list, name="order_list"),
     path("orders/new/", order_views.order_issue, name="order_issue"),
     path("orders/<int:order_id>/", order_views.order_detail, name="order_detail"),

@@ -1,4 +1,4 @@
-"""Supervision screens: the dashboard, the units' scorecards, the bulletin and the exports.
+"""The figures' screens: the dashboard, the units' scorecards, the bulletin and the exports.
 
 Thin: period, selector or service, render."""
 
@@ -119,7 +119,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     }
     return render(
         request,
-        "supervision/dashboard.html",
+        "metrics/dashboard.html",
         {
             "period": period,
             "tiles": tiles,
@@ -161,7 +161,7 @@ def scorecards(request: HttpRequest) -> HttpResponse:
     ]
     return render(
         request,
-        "supervision/scorecards.html",
+        "metrics/scorecards.html",
         {
             "period": period,
             "rate_labels": [d.label for d in RATES.values()],
@@ -181,7 +181,7 @@ def bulletin(request: HttpRequest) -> HttpResponse:
     report = export_files.bulletin_for(start=period.start, end=period.end)
     return render(
         request,
-        "supervision/bulletin.html",
+        "metrics/bulletin.html",
         {
             "period": period,
             "bulletin": report,
@@ -205,7 +205,7 @@ def _export_queued(
         messages.error(request, refused.message)
     else:
         messages.success(request, done)
-    return redirect("supervision:exports")
+    return redirect("metrics:exports")
 
 
 BULLETIN_FORMATS = {"xlsx": ExportKind.BULLETIN_XLSX, "pdf": ExportKind.BULLETIN_PDF}
@@ -243,7 +243,7 @@ def ledger_export(request: HttpRequest) -> HttpResponse:
     ]
     return render(
         request,
-        "supervision/ledger_export.html",
+        "metrics/ledger_export.html",
         {"filters": shown, "query": request.GET.urlencode()},
     )
 
@@ -254,7 +254,7 @@ def exports(request: HttpRequest) -> HttpResponse:
     page = paginate(
         request, Export.objects.filter(requested_by=user).order_by("-created_at", "-id")
     )
-    return render(request, "supervision/exports.html", {"page": page, "done": ExportStatus.DONE})
+    return render(request, "metrics/exports.html", {"page": page, "done": ExportStatus.DONE})
 
 
 @login_required

@@ -10,13 +10,13 @@ from django.utils import timezone
 
 from minxin.cases.models import Appeal
 from minxin.cases.workflow import OPEN_STATUSES, AppealStatus
-from minxin.supervision.facts import metric_facts_apply
-from minxin.supervision.metrics import rates_for
-from minxin.supervision.scorecards import scorecard_for
+from minxin.metrics.facts import metric_facts_apply
+from minxin.metrics.metrics import rates_for
+from minxin.metrics.scorecards import scorecard_for
 from tests.builders import District, appeal_in, appeal_new
 
-DASHBOARD = reverse("supervision:dashboard")
-SCORECARDS = reverse("supervision:scorecards")
+DASHBOARD = reverse("metrics:dashboard")
+SCORECARDS = reverse("metrics:scorecards")
 HISTORY = (
     AppealStatus.RECEIVED,
     AppealStatus.INVALID,

@@ -1,6 +1,6 @@
-"""Reads of the supervision screens: the dashboard's aggregates and the period they cover.
+"""Reads of the figures' screens: the dashboard's aggregates and the period they cover.
 
-The period's figures are sums over the pre-aggregated cells (supervision/facts.py: one row per
+The period's figures are sums over the pre-aggregated cells (metrics/facts.py: one row per
 day and key, so the cost follows the period's length, not the number of appeals); what depends
 on the open appeals now (overdue, near the deadline) is counted live over that bounded set."""
 
@@ -19,10 +19,11 @@ from minxin.cases.models import Appeal, AppealSupport, Channel
 from minxin.cases.selectors import overdue_q
 from minxin.cases.workflow import OPEN_STATUSES, AppealStatus
 from minxin.directory.models import Category, Region, RegionLevel
+from minxin.supervision.models import Clock, DeadlineWarning, WarningLevel
 
 from .facts import CATEGORY, CHANNEL, REGION
 from .metrics import RateRow, group_key, period_bounds, rates_for
-from .models import Clock, DeadlineWarning, MetricCell, WarningLevel
+from .models import MetricCell
 
 DEFAULT_PERIOD_DAYS: Final = 30
 MAX_PERIOD_DAYS: Final = 3660
@@ -226,7 +227,7 @@ def _live(
     those (bounded by the open appeals, not by the history), and kept LIVE_SECONDS in the cache;
     the periodic task refreshes the default period's every minute (`dashboard_live_refresh`),
     so a dashboard opened on it never waits for the scan."""
-    key = f"supervision:live:{period.start}:{period.end}"
+    key = f"metrics:live:{period.start}:{period.end}"
     hit = cache.get(key) if cached and not refresh else None
     if isinstance(hit, _Live):
         return hit
