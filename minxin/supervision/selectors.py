@@ -141,16 +141,6 @@ def appeal_supervision_timeline(*, user: User, appeal: Appeal) -> list[TimelineE
     return entries
 
 
-def appeal_order_summary(*, user: User, appeal: Appeal) -> list[SupervisionOrder]:
-    """The appeal's orders the viewer may see, newest first (for the panel's short list)."""
-    return list(
-        order_scope_for(user=user)
-        .filter(appeal=appeal)
-        .select_related("unit")
-        .order_by("-issued_at", "-id")
-    )
-
-
 def order_target_units() -> QuerySet[Unit]:
     """The units an order can be addressed to: those that handle appeals."""
     return Unit.objects.filter(is_active=True, kind__in=HANDLING_KINDS).order_by("kind", "name")

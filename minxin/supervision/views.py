@@ -25,7 +25,7 @@ from minxin.core.errors import MinxinError, ValidationFailed
 from minxin.core.pagination import paginate
 from minxin.directory.models import Unit
 
-from . import order_selectors as selectors
+from . import selectors
 from .machine import ORDERS
 from .models import SupervisionOrder
 from .services import supervision_order_answer, supervision_order_issue
