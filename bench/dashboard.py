@@ -64,7 +64,7 @@ def _cells_extend(years: int) -> None:
     """Copies of the seeded span of cells, shifted back span by span over `years` years."""
     from django.db.models import Max, Min
 
-    from minxin.supervision.models import MetricCell
+    from minxin.metrics.models import MetricCell
 
     bounds = MetricCell.objects.aggregate(first=Min("day"), last=Max("day"))
     span = (bounds["last"] - bounds["first"]).days + 1
@@ -88,7 +88,7 @@ def _measure(*, runs: int, username: str, cold: bool) -> None:
 
     from minxin.accounts.models import User
     from minxin.cases.models import Appeal, ChangedAppeal
-    from minxin.supervision.models import MetricCell
+    from minxin.metrics.models import MetricCell
 
     client = Client()
     client.force_login(User.objects.get(username=username))

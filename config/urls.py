@@ -16,6 +16,7 @@ urlpatterns = [
     path("console/triage/", include("minxin.triage.urls")),
     path("console/feedback/", include("minxin.feedback.urls")),
     path("console/notify/", include("minxin.notify.urls")),
+    path("console/supervision/", include("minxin.metrics.urls")),
     path("console/supervision/", include("minxin.supervision.urls")),
     path("suggestions/", include("minxin.suggestions.urls")),
     path("console/visits/", include("minxin.visits.urls")),

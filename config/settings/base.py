@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "minxin.triage",
     "minxin.notify",
     "minxin.supervision",
+    "minxin.metrics",
     "minxin.intake",
     "minxin.feedback",
     "minxin.open311",
@@ -166,8 +167,8 @@ MINXIN_PERIODIC_TASKS = [
     "minxin.cases.tasks.archive_unrated_appeals_task",
     "minxin.supervision.tasks.raise_deadline_warnings_task",
     "minxin.supervision.tasks.escalate_supervision_orders_task",
-    "minxin.supervision.tasks.apply_metric_changes_task",
-    "minxin.supervision.tasks.expire_exports_task",
+    "minxin.metrics.tasks.apply_metric_changes_task",
+    "minxin.metrics.tasks.expire_exports_task",
     "minxin.imports.tasks.fail_stalled_imports_task",
 ]
 

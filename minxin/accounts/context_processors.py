@@ -27,14 +27,14 @@ def staff_nav(request: HttpRequest) -> dict[str, Any]:
         items.append(("cases:follow_up_queue", "回访重办"))
     if role in (Role.SUPERVISOR, Role.LEADER, Role.ADMIN):
         items += [
-            ("supervision:dashboard", "总览"),
-            ("supervision:scorecards", "考核排名"),
-            ("supervision:bulletin", "通报"),
+            ("metrics:dashboard", "总览"),
+            ("metrics:scorecards", "考核排名"),
+            ("metrics:bulletin", "通报"),
         ]
     if role in (Role.SUPERVISOR, Role.LEADER, Role.DISPATCHER, Role.ADMIN, Role.CALL_TAKER):
-        items.append(("supervision:exports", "我的导出"))
+        items.append(("metrics:exports", "我的导出"))
     if role in (Role.HANDLER,):
-        items.append(("supervision:scorecards", "本单位考核"))
+        items.append(("metrics:scorecards", "本单位考核"))
     if role in (Role.SUPERVISOR, Role.LEADER, Role.ADMIN, Role.HANDLER):
         items.append(("supervision:order_list", "督办单"))
     if role in (Role.SUPERVISOR, Role.LEADER, Role.ADMIN):

@@ -17,7 +17,7 @@ from minxin.cases.workflow import Action, AppealStatus, Satisfaction
 from minxin.core.errors import NotFound
 from minxin.core.privacy import PersonalSpan, find_personal_data
 from minxin.directory.models import Unit
-from minxin.supervision.metrics import RateRow, rates_for
+from minxin.metrics.metrics import RateRow, rates_for
 
 from .models import HIDDEN_STATUSES, BoardPost, ModerationEntry
 from .workflow import ModerationStatus
@@ -326,7 +326,7 @@ class Transparency:
 
 def transparency_figures(*, today: date, month_key: str = "") -> Transparency:
     """The district's figures per month (last 12) and per lead unit for one of those months,
-    straight from `supervision.metrics.rates_for` (the scorecards' numbers). Cached for a few
+    straight from `metrics.metrics.rates_for` (the scorecards' numbers). Cached for a few
     minutes: the page is public and each month is a handful of aggregate queries."""
     months = transparency_months(today=today)
     month = next((m for m in months if m.key == month_key), months[-1])

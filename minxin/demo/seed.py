@@ -31,7 +31,7 @@ from minxin.directory.models import Category, Region, RegionLevel, Unit, UnitKin
 from minxin.dispatch.models import RoutingRule
 from minxin.dispatch.services import routing_rule_save
 from minxin.feedback.models import Rating
-from minxin.supervision.facts import metrics_rebuild
+from minxin.metrics.facts import metrics_rebuild
 from minxin.triage.duplicates import signatures_backfill
 
 from . import district as d

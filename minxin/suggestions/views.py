@@ -26,7 +26,7 @@ from minxin.core.errors import MinxinError, NotFound, ValidationFailed
 from minxin.core.pagination import paginate
 from minxin.core.session import APPEAL_GRANTS_KEY, grant, grants, is_one_time_key, one_time_key_new
 from minxin.directory.selectors import units_handling
-from minxin.supervision.selectors import period_from
+from minxin.metrics.selectors import period_from
 
 from . import selectors, services
 from .forms import SuggestionActionForm, SuggestionFilterForm

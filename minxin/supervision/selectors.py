@@ -1,322 +1,146 @@
-"""Reads of the supervision screens: the dashboard's aggregates and the period they cover.
+"""Reads of supervision orders and of an appeal's supervision history, taking the viewer.
 
-The period's figures are sums over the pre-aggregated cells (supervision/facts.py: one row per
-day and key, so the cost follows the period's length, not the number of appeals); what depends
-on the open appeals now (overdue, near the deadline) is counted live over that bounded set."""
+Supervisors, leaders and admins see every order; a handler sees only the orders addressed to
+their own unit. Missing and out-of-scope orders are the same 404."""
 
-from __future__ import annotations
-
-from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from typing import Any, Final
+from datetime import datetime
+from typing import Any
 
-from django.core.cache import cache
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from minxin.cases.models import Appeal, AppealSupport, Channel
-from minxin.cases.selectors import overdue_q
-from minxin.cases.workflow import OPEN_STATUSES, AppealStatus
-from minxin.directory.models import Category, Region, RegionLevel
+from minxin.accounts.models import User
+from minxin.accounts.roles import Role
+from minxin.cases import selectors as case_selectors
+from minxin.cases.models import Appeal
+from minxin.core.errors import NotFound
+from minxin.directory.models import Unit, UnitKind
 
-from .facts import CATEGORY, CHANNEL, REGION
-from .metrics import RateRow, group_key, period_bounds, rates_for
-from .models import Clock, DeadlineWarning, MetricCell, WarningLevel
+from .models import DeadlineWarning, Escalation, SupervisionOrder, SupervisionOrderEvent
+from .workflow import OrderAction, OrderStatus
 
-DEFAULT_PERIOD_DAYS: Final = 30
-MAX_PERIOD_DAYS: Final = 3660
-TOP_CATEGORIES: Final = 10
-PANEL_ROWS: Final = 8
-# Hotspots and repeats are about what is happening now: the panels look at the period's last
-# 30 days (and at most MATTER_SCAN matters), which also bounds their cost on a long history.
-MATTER_WINDOW_DAYS: Final = 30
-# The open-appeal figures (SLA, overdue per subdistrict, hotspots) are at most this old; the
-# periodic task refreshes the default period's every minute.
-LIVE_SECONDS: Final = 120
-MATTER_SCAN: Final = 500
-LOW_SATISFACTION_MIN_RATED: Final = 5
+ORDER_WIDE_ROLES = frozenset({Role.SUPERVISOR, Role.LEADER, Role.ADMIN})
+ORDER_VIEWER_ROLES = ORDER_WIDE_ROLES | {Role.HANDLER}
+HANDLING_KINDS = (UnitKind.SUBDISTRICT, UnitKind.DEPARTMENT, UnitKind.ENTERPRISE)
+
+# The list's state filter: the stored status plus the two states derived from it.
+ORDER_STATES = (
+    ("open", "待答复"),
+    ("overdue", "已逾期未答复"),
+    ("escalated", "已升级"),
+    ("answered", "已答复"),
+)
+
+
+def order_scope_for(*, user: User) -> QuerySet[SupervisionOrder]:
+    orders = SupervisionOrder.objects.all()
+    if user.role in ORDER_WIDE_ROLES:
+        return orders
+    if user.role == Role.HANDLER and user.unit_id is not None:
+        return orders.filter(unit_id=user.unit_id)
+    return orders.none()
+
+
+def _state_q(state: str, now: datetime) -> Q:
+    open_ = Q(status=OrderStatus.OPEN)
+    return {
+        "open": open_,
+        "answered": Q(status=OrderStatus.ANSWERED),
+        "escalated": open_ & Q(escalation__gt=Escalation.NONE),
+        "overdue": open_ & Q(due_at__lt=now),
+    }.get(state, Q())
+
+
+def order_list_for(
+    *, user: User, state: str = "", unit_id: int | None = None
+) -> QuerySet[SupervisionOrder]:
+    """Newest first; callers paginate."""
+    orders = order_scope_for(user=user).select_related("unit", "appeal", "issued_by", "answered_by")
+    orders = orders.filter(_state_q(state, timezone.now()))
+    if unit_id:
+        orders = orders.filter(unit_id=unit_id)
+    return orders.order_by("-issued_at", "-id")
+
+
+def order_get_for(*, user: User, order_id: int) -> SupervisionOrder:
+    order = (
+        order_scope_for(user=user)
+        .select_related("unit", "appeal", "issued_by", "answered_by")
+        .filter(pk=order_id)
+        .first()
+    )
+    if order is None:
+        raise NotFound("未找到该督办单或无权查看")
+    return order
+
+
+def order_history(*, order: SupervisionOrder) -> list[SupervisionOrderEvent]:
+    return list(order.events.select_related("actor").order_by("created_at", "id"))
 
 
 @dataclass(frozen=True)
-class Period:
-    start: date
-    end: date
-
-    @property
-    def days(self) -> int:
-        return (self.end - self.start).days + 1
+class OrderState:
+    code: str  # answered | escalated | overdue | open: a test handle
+    label: str
+    tone: str  # the badge colour, borrowed from the appeal statuses' badges
 
 
-def _parse(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
-def period_from(params: Mapping[str, str], today: date | None = None) -> Period:
-    """The period of the `start`/`end` GET parameters; the last 30 days (today included) by
-    default or when they make no sense."""
-    today = today or timezone.localdate()
-    end = _parse(params.get("end")) or today
-    start = _parse(params.get("start")) or end - timedelta(days=DEFAULT_PERIOD_DAYS - 1)
-    if start > end or (end - start).days >= MAX_PERIOD_DAYS:
-        end = today
-        start = end - timedelta(days=DEFAULT_PERIOD_DAYS - 1)
-    return Period(start, end)
-
-
-def near_deadline_q() -> Q:
-    """Open appeals that got a yellow warning for the deadline they now have (warnings are
-    raised by `deadline_warnings_raise`, which measures the working time used); overdue ones
-    are counted as overdue, not here."""
-    yellow = DeadlineWarning.objects.filter(appeal=OuterRef("pk"), level=WarningLevel.YELLOW)
-    return Q(status__in=OPEN_STATUSES) & (
-        Q(Exists(yellow.filter(clock=Clock.RESOLVE, due=OuterRef("resolve_due"))))
-        | Q(
-            Exists(yellow.filter(clock=Clock.FIRST_CONTACT, due=OuterRef("first_contact_due"))),
-            first_contacted_at__isnull=True,
-        )
-    )
-
-
-@dataclass(frozen=True)
-class Sla:
-    open: int
-    near: int
-    overdue: int
-
-
-@dataclass(frozen=True)
-class Matter:
-    """One matter behind several appeals: the appeal the others were merged into."""
-
-    appeal_id: int
-    tracking_number: str
-    title: str
-    appeals: int  # the appeal and its merged duplicates in the window
-    people: int  # distinct callers among them
-    supports: int  # readers' 附议 on the appeal
-
-
-@dataclass(frozen=True)
-class LowSatisfaction:
-    category_id: int
-    name: str
-    satisfied: int
-    rated: int
-
-    @property
-    def rate(self) -> float:
-        return self.satisfied / self.rated
-
-
-@dataclass(frozen=True)
-class Dashboard:
-    period: Period
-    district: RateRow
-    sla: Sla
-    days: list[str]
-    by_channel: dict[str, list[int]]  # channel label -> count per day
-    categories: list[tuple[int, str, int]]  # (id, name, appeals), most first
-    regions: list[tuple[int, str, int, int]]  # (id, name, received, overdue now)
-    matters_since: date  # the hotspot and repeat panels look at the period's last days
-    hotspots: list[Matter]  # many people, one matter
-    repeats: list[Matter]  # the same person again and again
-    low_satisfaction: list[LowSatisfaction]
-
-
-def _cells(dim: str, period: Period) -> Any:
-    return MetricCell.objects.filter(dim=dim, day__gte=period.start, day__lte=period.end)
-
-
-def _matters(since: datetime, hi: datetime) -> tuple[list[Matter], list[Matter]]:
-    """Appeals merged as duplicates in [since, hi), grouped by the appeal they were merged
-    into: several callers → a hotspot (集中投诉), one caller again → a repeat (反复诉求).
-    Bounded by MATTER_WINDOW_DAYS, over the (status, received_at) index."""
-    groups = list(
-        Appeal.objects.filter(
-            status=AppealStatus.MERGED, received_at__gte=since, received_at__lt=hi
-        )
-        .values("merged_into")
-        .annotate(
-            n=Count("pk"),
-            people=Count("appellant_phone", distinct=True, filter=~Q(appellant_phone="")),
-            same=Count("pk", filter=Q(appellant_phone=F("merged_into__appellant_phone"))),
-        )
-        .order_by("-n")[:MATTER_SCAN]
-    )
-    ids: list[int] = [g["merged_into"] or 0 for g in groups]  # never None: merged rows have one
-    targets = {
-        pk: (number, title, phone)
-        for pk, number, title, phone in Appeal.objects.filter(pk__in=ids).values_list(
-            "pk", "tracking_number", "title", "appellant_phone"
-        )
-    }
-    supports = dict(
-        AppealSupport.objects.filter(appeal_id__in=ids)
-        .values("appeal")
-        .annotate(n=Count("pk"))
-        .values_list("appeal", "n")
-    )
-    hot: list[Matter] = []
-    again: list[Matter] = []
-    for g, target in zip(groups, ids, strict=True):
-        number, title, phone = targets[target]
-        people = g["people"] + (1 if phone else 0) - (1 if g["same"] and phone else 0)
-        matter = Matter(
-            appeal_id=target,
-            tracking_number=number,
-            title=title,
-            appeals=g["n"] + 1,
-            people=people,
-            supports=supports.get(target, 0),
-        )
-        if people >= 2 or matter.supports:
-            hot.append(matter)
-        if g["same"]:
-            again.append(matter)
-    hot.sort(key=lambda m: (-(m.people + m.supports), -m.appeals, m.appeal_id))
-    again.sort(key=lambda m: (-m.appeals, m.appeal_id))
-    return hot[:PANEL_ROWS], again[:PANEL_ROWS]
-
-
-def _low_satisfaction(period: Period) -> list[LowSatisfaction]:
-    rows = (
-        _cells(CATEGORY, period)
-        .exclude(key="")
-        .values("key")
-        .annotate(rated=Sum("rated"), satisfied=Sum("satisfied"))
-        .filter(rated__gte=LOW_SATISFACTION_MIN_RATED)
-        .order_by()
-    )
-    ranked = sorted(rows, key=lambda r: (r["satisfied"] / r["rated"], -r["rated"]))[:PANEL_ROWS]
-    names = dict(
-        Category.objects.filter(pk__in=[int(r["key"]) for r in ranked]).values_list("pk", "name")
-    )
-    return [
-        LowSatisfaction(
-            int(r["key"]), names.get(int(r["key"]), r["key"]), r["satisfied"], r["rated"]
-        )
-        for r in ranked
-        if r["satisfied"] < r["rated"]
-    ]
-
-
-@dataclass(frozen=True)
-class _Live:
-    sla: Sla
-    overdue_in: dict[str, int]  # subdistrict id (str) -> open appeals overdue now
-    matters_since: date
-    hotspots: list[Matter]
-    repeats: list[Matter]
-
-
-def _live(
-    period: Period,
-    lo: datetime,
-    hi: datetime,
-    now: datetime,
-    *,
-    cached: bool,
-    refresh: bool = False,
-) -> _Live:
-    """What depends on the open and the latest appeals rather than on the cells: scanned over
-    those (bounded by the open appeals, not by the history), and kept LIVE_SECONDS in the cache;
-    the periodic task refreshes the default period's every minute (`dashboard_live_refresh`),
-    so a dashboard opened on it never waits for the scan."""
-    key = f"supervision:live:{period.start}:{period.end}"
-    hit = cache.get(key) if cached and not refresh else None
-    if isinstance(hit, _Live):
-        return hit
-    overdue = overdue_q(now)
-    # All three are open appeals: the status index keeps this to the open ones, however long
-    # the history.
-    sla = Appeal.objects.filter(status__in=OPEN_STATUSES).aggregate(
-        open=Count("pk"),
-        overdue=Count("pk", filter=overdue),
-        near=Count("pk", filter=near_deadline_q() & ~overdue),
-    )
-    # Overdue now, per subdistrict (of the appeal's place: open appeals are never merged).
-    overdue_in: dict[str, int] = {
-        str(key): n
-        for key, n in Appeal.objects.filter(overdue)
-        .annotate(key=group_key("region"))
-        .values("key")
-        .annotate(n=Count("pk"))
-        .values_list("key", "n")
-    }
-    since = max(lo, hi - timedelta(days=MATTER_WINDOW_DAYS))
-    hotspots, repeats = _matters(since, hi)
-    live = _Live(
-        sla=Sla(open=sla["open"], near=sla["near"], overdue=sla["overdue"]),
-        overdue_in=overdue_in,
-        matters_since=timezone.localtime(since).date(),
-        hotspots=hotspots,
-        repeats=repeats,
-    )
-    if cached or refresh:
-        cache.set(key, live, LIVE_SECONDS)
-    return live
-
-
-def dashboard_live_refresh() -> None:
-    """Recompute the open-appeal figures of the dashboard's default period (the last 30 days)
-    into the cache: run by the periodic metrics task."""
-    period = period_from({})
-    lo, hi = period_bounds(period.start, period.end)
-    _live(period, lo, hi, timezone.now(), cached=True, refresh=True)
-
-
-def dashboard_for(*, period: Period, now: datetime | None = None) -> Dashboard:
-    """The dashboard's figures: the district's rates for the period, the SLA picture now,
-    volume per day and channel, the top categories, each subdistrict's volume and overdue,
-    hotspots, repeats and low satisfaction. The period's figures come from the pre-aggregated
-    cells; only what depends on open appeals (a bounded set) is counted live."""
-    cached = now is None  # an explicit `now` (a test, a report) is computed afresh
+def order_state(order: SupervisionOrder, now: datetime | None = None) -> OrderState:
+    """What a reader needs to know first: answered, escalated to whom, late, or waiting."""
     now = now or timezone.now()
-    lo, hi = period_bounds(period.start, period.end)
-    district = rates_for(start=period.start, end=period.end, group_by=None, now=now)[0]
-    live = _live(period, lo, hi, now, cached=cached)
-    days = [period.start + timedelta(days=i) for i in range(period.days)]
-    index = {d: i for i, d in enumerate(days)}
-    labels = dict(Channel.choices)
-    by_channel: dict[str, list[int]] = {}
-    for day, channel, n in _cells(CHANNEL, period).values_list("day", "key", "arrived"):
-        if not n:
-            continue
-        series = by_channel.setdefault(labels.get(channel, channel), [0] * len(days))
-        series[index[day]] += n
-    top = list(
-        _cells(CATEGORY, period)
-        .exclude(key="")
-        .values("key")
-        .annotate(n=Sum("arrived"))
-        .filter(n__gt=0)
-        .order_by("-n", "key")[:TOP_CATEGORIES]
-    )
-    names = dict(
-        Category.objects.filter(pk__in=[int(r["key"]) for r in top]).values_list("pk", "name")
-    )
-    received_in: dict[str, int] = dict(
-        _cells(REGION, period).values("key").annotate(n=Sum("arrived")).values_list("key", "n")
-    )
-    streets = Region.objects.filter(level=RegionLevel.SUBDISTRICT).order_by("code", "pk")
-    regions = [
-        (pk, name, received_in.get(str(pk), 0), live.overdue_in.get(str(pk), 0))
-        for pk, name in streets.values_list("pk", "name")
+    if order.status == OrderStatus.ANSWERED:
+        return OrderState("answered", "已答复", "s-resolved")
+    if order.escalation == Escalation.LEADER:
+        return OrderState("escalated", "逾期未答复·已报领导", "s-follow_up")
+    if order.escalation == Escalation.UNIT_HEAD:
+        return OrderState("escalated", "逾期未答复·已提醒单位负责人", "s-follow_up")
+    if order.due_at < now:
+        return OrderState("overdue", "已逾期未答复", "s-follow_up")
+    return OrderState("open", "待答复", "s-received")
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One line of the appeal's merged timeline: its own event, an order step or a warning."""
+
+    kind: str  # "event" | "order" | "warning"
+    at: datetime
+    item: Any
+    state: OrderState | None = None  # an order's current state, on its "issue" step
+
+
+# Same instant: the appeal's own event first, then the order step, then the warning.
+_KIND_ORDER = {"event": 0, "order": 1, "warning": 2}
+
+
+def appeal_supervision_timeline(*, user: User, appeal: Appeal) -> list[TimelineEntry]:
+    """The appeal's events merged by time with the order steps the viewer may see (a handler:
+    their unit's orders) and the deadline warnings. Three queries, whatever the length."""
+    entries = [
+        TimelineEntry("event", e.created_at, e)
+        for e in case_selectors.appeal_timeline(appeal=appeal)
     ]
-    return Dashboard(
-        period=period,
-        district=district,
-        sla=live.sla,
-        days=[d.isoformat() for d in days],
-        by_channel=by_channel,
-        categories=[(int(r["key"]), names.get(int(r["key"]), r["key"]), r["n"]) for r in top],
-        regions=regions,
-        matters_since=live.matters_since,
-        hotspots=live.hotspots,
-        repeats=live.repeats,
-        low_satisfaction=_low_satisfaction(period),
+    orders = order_scope_for(user=user).filter(appeal=appeal)
+    steps = SupervisionOrderEvent.objects.filter(order__in=orders).select_related(
+        "order", "order__unit", "actor"
     )
+    now = timezone.now()
+    entries += [
+        TimelineEntry(
+            "order",
+            s.created_at,
+            s,
+            order_state(s.order, now) if s.action == OrderAction.ISSUE else None,
+        )
+        for s in steps
+    ]
+    warnings = DeadlineWarning.objects.filter(appeal=appeal)
+    entries += [TimelineEntry("warning", w.created_at, w) for w in warnings]
+    entries.sort(key=lambda e: (e.at, _KIND_ORDER[e.kind], e.item.pk))
+    return entries
+
+
+def order_target_units() -> QuerySet[Unit]:
+    """The units an order can be addressed to: those that handle appeals."""
+    return Unit.objects.filter(is_active=True, kind__in=HANDLING_KINDS).order_by("kind", "name")

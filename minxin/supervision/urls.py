@@ -1,21 +1,14 @@
 from django.urls import path
 
-from . import order_views, views
+from . import views
 
 app_name = "supervision"
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
-    path("scorecards/", views.scorecards, name="scorecards"),
-    path("bulletin/", views.bulletin, name="bulletin"),
-    path("bulletin/export/", views.bulletin_export, name="bulletin_export"),
-    path("ledger/export/", views.ledger_export, name="ledger_export"),
-    path("exports/", views.exports, name="exports"),
-    path("exports/<int:export_id>/download/", views.export_download, name="export_download"),
-    path("orders/", order_views.order_list, name="order_list"),
-    path("orders/new/", order_views.order_issue, name="order_issue"),
-    path("orders/<int:order_id>/", order_views.order_detail, name="order_detail"),
-    path("orders/<int:order_id>/answer/", order_views.order_answer, name="order_answer"),
-    path("appeals/<int:appeal_id>/orders/new/", order_views.order_issue, name="appeal_order_issue"),
-    path("appeals/<int:appeal_id>/panel/", order_views.appeal_panel, name="appeal_panel"),
+    path("orders/", views.order_list, name="order_list"),
+    path("orders/new/", views.order_issue, name="order_issue"),
+    path("orders/<int:order_id>/", views.order_detail, name="order_detail"),
+    path("orders/<int:order_id>/answer/", views.order_answer, name="order_answer"),
+    path("appeals/<int:appeal_id>/orders/new/", views.order_issue, name="appeal_order_issue"),
+    path("appeals/<int:appeal_id>/panel/", views.appeal_panel, name="appeal_panel"),
 ]

@@ -1,267 +1,259 @@
-"""Supervision screens: the dashboard, the units' scorecards, the bulletin and the exports.
+"""Supervision order screens: issue (on an appeal or a unit), list, detail and answer, and the
+appeal page's supervision fragment (its timeline merged with orders and deadline warnings).
 
-Thin: period, selector or service, render."""
+Thin: parse, one selector or service, render. A refused write re-renders the form with the
+Chinese message, what the user typed, and the error's 4xx status."""
 
+from datetime import datetime, time, timedelta
 from typing import Any
-from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from minxin.accounts.access import staff_user
+from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
 from minxin.accounts.roles import Role
-from minxin.cases.forms import AppealFilterForm
-from minxin.core.errors import ValidationFailed
+from minxin.cases import selectors as case_selectors
+from minxin.cases.models import Appeal
+from minxin.core.errors import MinxinError, ValidationFailed
 from minxin.core.pagination import paginate
+from minxin.directory.models import Unit
 
-from . import exports as export_files
 from . import selectors
-from .facts import metric_changes_pending
-from .metrics import RATES
-from .models import Export, ExportKind, ExportStatus
-from .scorecards import scorecard_for
+from .machine import ORDERS
+from .models import SupervisionOrder
+from .services import supervision_order_answer, supervision_order_issue
+from .workflow import ISSUERS, OrderAction
 
-DASHBOARD_ROLES = (Role.SUPERVISOR, Role.LEADER, Role.ADMIN)
-SCORECARD_ROLES = (*DASHBOARD_ROLES, Role.HANDLER)
-TILE_RATES = ("reply_rate", "on_time_rate", "satisfaction_rate")
-
-
-def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.1f}%"
-
-
-def _list_url(**params: Any) -> str:
-    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
-    return reverse("cases:appeal_list") + (f"?{query}" if query else "")
+VIEWERS_PAGE = "督查员、领导和承办单位"
+ISSUERS_PAGE = "督查员和领导"
+MAX_TEXT = 2000
+# A typo in the year (2205 for 2025) would make an order that never escalates.
+MAX_DUE_AHEAD = timedelta(days=366)
+DUE_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
 
 
-@login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
-    staff_user(request, DASHBOARD_ROLES, "督查员和领导")
-    period = selectors.period_from(request.GET)
-    board = selectors.dashboard_for(period=period)
-    in_period = {"received_from": period.start.isoformat(), "received_to": period.end.isoformat()}
-    counts = board.district.counts
-    tiles = [
-        {"label": "受理量", "value": counts.received, "url": _list_url(**in_period)},
-        {"label": "在办", "value": board.sla.open, "url": _list_url(status="open")},
-        # Near appeals are open ones; the list flags them (yellow) in its deadline column.
-        {
-            "label": "临期",
-            "value": board.sla.near,
-            "url": _list_url(status="open"),
-            "tone": "amber",
+class OrderIssueForm(forms.Form):
+    content = forms.CharField(
+        max_length=MAX_TEXT,
+        error_messages={"required": "请填写督办事项", "max_length": "督办事项不能超过2000字"},
+    )
+    due_at = forms.DateTimeField(
+        input_formats=DUE_FORMATS,
+        error_messages={
+            "required": "请填写答复期限",
+            "invalid": "答复期限格式有误，请选择日期和时间",
         },
-        {
-            "label": "超期",
-            "value": board.sla.overdue,
-            "url": _list_url(overdue="on"),
-            "tone": "red",
-        },
-    ]
-    rates = []
-    for name in TILE_RATES:
-        definition = RATES[name]
-        value = board.district.rate(name)
-        rates.append(
-            {
-                "label": definition.label,
-                "pct": _pct(value),
-                "numerator": getattr(counts, definition.numerator),
-                "denominator": getattr(counts, definition.denominator),
-            }
-        )
-    data = {
-        "days": board.days,
-        "channels": [{"name": k, "data": v} for k, v in board.by_channel.items()],
-        "categories": [
-            {"name": name, "value": n, "url": _list_url(category=pk, **in_period)}
-            for pk, name, n in board.categories
-        ],
-        "regions": [
-            {
-                "name": name,
-                "received": received,
-                "overdue": overdue,
-                "receivedUrl": _list_url(region=pk, **in_period),
-                "overdueUrl": _list_url(region=pk, overdue="on"),
-            }
-            for pk, name, received, overdue in board.regions
-        ],
-        "sla": {
-            "open": board.sla.open,
-            "near": board.sla.near,
-            "overdue": board.sla.overdue,
-            "urls": {
-                "open": _list_url(status="open"),
-                "near": _list_url(status="open"),
-                "overdue": _list_url(overdue="on"),
-            },
-        },
+    )
+    unit = forms.ModelChoiceField(
+        queryset=Unit.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": "所选督办单位不存在，请重新选择"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = selectors.order_target_units()  # type: ignore[attr-defined]
+
+    def clean_due_at(self) -> datetime:
+        due_at: datetime = self.cleaned_data["due_at"]
+        if due_at > timezone.now() + MAX_DUE_AHEAD:
+            raise forms.ValidationError("答复期限不能晚于一年以后，请核对年份")
+        return due_at
+
+
+class OrderAnswerForm(forms.Form):
+    answer = forms.CharField(
+        max_length=MAX_TEXT,
+        error_messages={"required": "请填写答复内容", "max_length": "答复内容不能超过2000字"},
+    )
+
+
+class OrderFilterForm(forms.Form):
+    state = forms.ChoiceField(
+        label="状态", required=False, choices=[("", "全部状态"), *selectors.ORDER_STATES]
+    )
+    unit = forms.ModelChoiceField(
+        label="督办单位", required=False, queryset=Unit.objects.none(), empty_label="全部单位"
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = selectors.order_target_units()  # type: ignore[attr-defined]
+
+
+def _first_error(form: forms.Form) -> str:
+    for errors in form.errors.values():
+        return str(errors[0])
+    return "提交的内容有误"
+
+
+def _can_answer(user: User, order: SupervisionOrder) -> bool:
+    # Only shows or hides the form; the service decides.
+    refused = ORDERS.refusal(
+        action=OrderAction.ANSWER,
+        actor=Actor.of(user),
+        status=order.status,
+        lead_unit_id=order.unit_id,
+    )
+    return refused is None
+
+
+def _default_due() -> str:
+    """Three days from now at 17:00 local time, in the datetime-local input's format."""
+    day = timezone.localdate() + timedelta(days=3)
+    return datetime.combine(day, time(17, 0)).strftime("%Y-%m-%dT%H:%M")
+
+
+def _issue_context(*, appeal: Appeal | None, posted: dict[str, Any] | None) -> dict[str, Any]:
+    return {
+        "appeal": appeal,
+        "units": selectors.order_target_units(),
+        "posted": posted or {"due_at": _default_due()},
     }
-    panels = {
-        "since": board.matters_since,
-        "hotspots": board.hotspots,
-        "repeats": board.repeats,
-        "low_satisfaction": [
-            {
-                "row": row,
-                "pct": _pct(row.rate),
-                "url": _list_url(category=row.category_id, **in_period),
-            }
-            for row in board.low_satisfaction
-        ],
-    }
-    return render(
-        request,
-        "supervision/dashboard.html",
-        {
-            "period": period,
-            "tiles": tiles,
-            "rates": rates,
-            "data": data,
-            "panels": panels,
-            "pending": metric_changes_pending(),
-        },
-    )
 
 
 @login_required
-def scorecards(request: HttpRequest) -> HttpResponse:
-    user = staff_user(request, SCORECARD_ROLES, "督查员、领导和承办单位")
-    period = selectors.period_from(request.GET)
-    rows = scorecard_for(start=period.start, end=period.end)
-    own_only = user.role == Role.HANDLER
-    if own_only:
-        rows = [r for r in rows if r.unit_id == user.unit_id]
-    order = request.GET.get("sort", "")
-    if order in ("score", "-score"):
-        scored = [r for r in rows if r.score is not None]
-        unscored = [r for r in rows if r.score is None]
-        scored.sort(key=lambda r: (r.score or 0, r.label), reverse=order == "-score")
-        rows = scored + unscored
-    table = [
-        {
-            "row": r,
-            "rates": [
-                {
-                    "pct": _pct(r.rates.rate(name)),
-                    "numerator": getattr(r.rates.counts, d.numerator),
-                    "denominator": getattr(r.rates.counts, d.denominator),
-                }
-                for name, d in RATES.items()
-            ],
-        }
-        for r in rows
+def order_list(request: HttpRequest) -> HttpResponse:
+    user = staff_user(request, selectors.ORDER_VIEWER_ROLES, VIEWERS_PAGE)
+    form = OrderFilterForm(request.GET or None)
+    state, unit_id = "", None
+    if form.is_valid():
+        state = form.cleaned_data["state"] or ""
+        unit = form.cleaned_data["unit"]
+        unit_id = unit.pk if unit else None
+    orders = selectors.order_list_for(user=user, state=state, unit_id=unit_id)
+    page = paginate(request, orders)
+    now = timezone.now()
+    rows = [
+        {"order": o, "state": selectors.order_state(o, now), "can_answer": _can_answer(user, o)}
+        for o in page.object_list
     ]
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
-        "supervision/scorecards.html",
+        "supervision/order_list.html",
         {
-            "period": period,
-            "rate_labels": [d.label for d in RATES.values()],
-            "table": table,
-            "own_only": own_only,
-            "sort": order,
-            "next_sort": "score" if order == "-score" else "-score",
-            "pending": metric_changes_pending(),
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "query": query.urlencode(),
+            "own_unit": user.unit if user.role == Role.HANDLER else None,
+            "can_issue": user.role in ISSUERS,
+            "answerable": any(r["can_answer"] for r in rows),
         },
     )
-
-
-@login_required
-def bulletin(request: HttpRequest) -> HttpResponse:
-    staff_user(request, DASHBOARD_ROLES, "督查员和领导")
-    period = selectors.period_from(request.GET)
-    report = export_files.bulletin_for(start=period.start, end=period.end)
-    return render(
-        request,
-        "supervision/bulletin.html",
-        {
-            "period": period,
-            "bulletin": report,
-            "district_rates": report.district_rates(),
-            "header": export_files.UNIT_HEADER,
-            "best": [export_files.unit_figures(r) for r in report.best],
-            "worst": [export_files.unit_figures(r) for r in report.worst],
-            "ranked": [export_files.unit_figures(r) for r in report.ranked],
-        },
-    )
-
-
-def _export_queued(
-    request: HttpRequest, user: User, kind: ExportKind, params: dict[str, Any], done: str
-) -> HttpResponse:
-    """Queue the export and go to the exports page, saying what happened (a quota refusal
-    included: the page lists what is still being built)."""
-    try:
-        export_files.export_request(user=user, kind=kind, params=params)
-    except ValidationFailed as refused:
-        messages.error(request, refused.message)
-    else:
-        messages.success(request, done)
-    return redirect("supervision:exports")
-
-
-BULLETIN_FORMATS = {"xlsx": ExportKind.BULLETIN_XLSX, "pdf": ExportKind.BULLETIN_PDF}
-
-
-@login_required
-@require_POST
-def bulletin_export(request: HttpRequest) -> HttpResponse:
-    user = staff_user(request, DASHBOARD_ROLES, "督查员和领导")
-    kind = BULLETIN_FORMATS.get(request.POST.get("format", ""))
-    if kind is None:
-        raise ValidationFailed("请选择导出格式")
-    period = selectors.period_from(request.POST)
-    params = {"start": period.start.isoformat(), "end": period.end.isoformat()}
-    return _export_queued(request, user, kind, params, "通报正在后台生成，完成后会通知您。")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def ledger_export(request: HttpRequest) -> HttpResponse:
-    """The appeal list's filters arrive in the query string; GET asks to confirm, POST queues."""
-    user = staff_user(request)
-    form = AppealFilterForm(request.GET)
-    if not form.is_valid():
-        raise ValidationFailed("筛选条件有误，请返回诉求列表重新筛选")
-    params = export_files.ledger_params(form.cleaned_data)
-    if request.method == "POST":
-        return _export_queued(
-            request, user, ExportKind.LEDGER, params, "台账正在后台生成，完成后会通知您。"
+def order_issue(request: HttpRequest, appeal_id: int | None = None) -> HttpResponse:
+    """On a unit (`orders/new/`) or on one appeal (`appeals/<id>/orders/new/`, posted from the
+    appeal page's supervision panel; a refused post lands here with the message)."""
+    user = staff_user(request, ISSUERS, ISSUERS_PAGE)
+    appeal = (
+        case_selectors.appeal_get_for(user=user, appeal_id=appeal_id)
+        if appeal_id is not None
+        else None
+    )
+    if request.method == "GET":
+        return render(
+            request, "supervision/order_issue.html", _issue_context(appeal=appeal, posted=None)
         )
-    shown = [
-        (form.fields[name].label, form.cleaned_data[name])
-        for name in export_files.FILTER_KEYS
-        if name in params
-    ]
+    form = OrderIssueForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationFailed(_first_error(form))
+        data = form.cleaned_data
+        order = supervision_order_issue(
+            actor=user,
+            content=data["content"],
+            due_at=data["due_at"],
+            appeal_id=appeal.pk if appeal else None,
+            unit_id=data["unit"].pk if data["unit"] else None,
+        )
+    except MinxinError as error:
+        context = _issue_context(appeal=appeal, posted=request.POST.dict())
+        context["error"] = error
+        return render(request, "supervision/order_issue.html", context, status=error.status_code)
+    messages.success(request, f"已向{order.unit.name}下发督办单")
+    if appeal is not None:
+        return redirect("cases:appeal_detail", appeal.pk)
+    return redirect("supervision:order_detail", order.pk)
+
+
+def _detail_render(
+    request: HttpRequest,
+    *,
+    user: User,
+    order: SupervisionOrder,
+    error: MinxinError | None = None,
+    posted_answer: str = "",
+) -> HttpResponse:
+    context = {
+        "order": order,
+        "state": selectors.order_state(order),
+        "history": selectors.order_history(order=order),
+        "can_answer": _can_answer(user, order),
+        "error": error,
+        "posted_answer": posted_answer,
+    }
     return render(
         request,
-        "supervision/ledger_export.html",
-        {"filters": shown, "query": request.GET.urlencode()},
+        "supervision/order_detail.html",
+        context,
+        status=error.status_code if error else 200,
     )
 
 
 @login_required
-def exports(request: HttpRequest) -> HttpResponse:
+def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
+    user = staff_user(request, selectors.ORDER_VIEWER_ROLES, VIEWERS_PAGE)
+    order = selectors.order_get_for(user=user, order_id=order_id)
+    return _detail_render(request, user=user, order=order)
+
+
+@login_required
+@require_POST
+def order_answer(request: HttpRequest, order_id: int) -> HttpResponse:
+    user = staff_user(request, selectors.ORDER_VIEWER_ROLES, VIEWERS_PAGE)
+    order = selectors.order_get_for(user=user, order_id=order_id)
+    form = OrderAnswerForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationFailed(_first_error(form))
+        supervision_order_answer(actor=user, order_id=order.pk, answer=form.cleaned_data["answer"])
+    except MinxinError as error:
+        order = selectors.order_get_for(user=user, order_id=order_id)
+        return _detail_render(
+            request,
+            user=user,
+            order=order,
+            error=error,
+            posted_answer=request.POST.get("answer", ""),
+        )
+    messages.success(request, f"已答复督办单 {order.pk}")
+    if request.POST.get("back") == "list":
+        return redirect("supervision:order_list")
+    return redirect("supervision:order_detail", order.pk)
+
+
+@login_required
+def appeal_panel(request: HttpRequest, appeal_id: int) -> HttpResponse:
+    """The appeal page's timeline, merged with its supervision orders and deadline warnings,
+    and the issue form for supervisors: scoped exactly like the appeal page."""
     user = staff_user(request)
-    page = paginate(
-        request, Export.objects.filter(requested_by=user).order_by("-created_at", "-id")
-    )
-    return render(request, "supervision/exports.html", {"page": page, "done": ExportStatus.DONE})
-
-
-@login_required
-def export_download(request: HttpRequest, export_id: int) -> FileResponse:
-    """Only the requester gets the file; for anyone else it does not exist."""
-    export = get_object_or_404(
-        Export, pk=export_id, requested_by=staff_user(request), status=ExportStatus.DONE
-    )
-    name = (export.file.name or "").rsplit("/", 1)[-1]
-    return FileResponse(export.file.open("rb"), as_attachment=True, filename=name)
+    appeal = case_selectors.appeal_get_for(user=user, appeal_id=appeal_id)
+    context = {
+        **_issue_context(appeal=appeal, posted=None),
+        "entries": selectors.appeal_supervision_timeline(user=user, appeal=appeal),
+        "can_issue": user.role in ISSUERS,
+    }
+    return render(request, "supervision/order_appeal_panel.html", context)

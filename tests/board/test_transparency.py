@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from minxin.board.selectors import transparency_figures, transparency_months
 from minxin.cases.workflow import AppealStatus
-from minxin.supervision.metrics import rates_for
+from minxin.metrics.metrics import rates_for
 from tests.builders import appeal_in
 
 URL = reverse("board:transparency")

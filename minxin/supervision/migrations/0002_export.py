@@ -5,7 +5,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-import minxin.supervision.models
+import minxin.metrics.models
 
 
 class Migration(migrations.Migration):
@@ -56,7 +56,7 @@ class Migration(migrations.Migration):
                     models.FileField(
                         blank=True,
                         max_length=255,
-                        upload_to=minxin.supervision.models.export_upload_to,
+                        upload_to=minxin.metrics.models.export_upload_to,
                         verbose_name="文件",
                     ),
                 ),

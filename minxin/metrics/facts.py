@@ -1,4 +1,4 @@
-"""Pre-aggregated supervision figures, kept exact as appeals change.
+"""Pre-aggregated figures, kept exact as appeals change.
 
 Every appeal event adds a `cases.ChangedAppeal` row in its own transaction. `metric_facts_apply`
 takes those rows, recomputes each changed appeal's AppealFact (the days, keys and flags that

@@ -1,4 +1,4 @@
-/* The supervision dashboard: ECharts charts from the page's #dashboard-data JSON blob. */
+/* The dashboard (metrics): ECharts charts from the page's #dashboard-data JSON blob. */
 (function () {
   "use strict";
   var RED = "#c8102e", AMBER = "#c27c00", BLUE = "#1d5fd1";

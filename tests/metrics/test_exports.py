@@ -12,14 +12,14 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from minxin.cases.workflow import AppealStatus
+from minxin.metrics.exports import LEDGER_COLUMNS, bulletin_for
+from minxin.metrics.models import Export, ExportKind, ExportStatus
 from minxin.notify.models import Notification
-from minxin.supervision.exports import LEDGER_COLUMNS, bulletin_for
-from minxin.supervision.models import Export, ExportKind, ExportStatus
 from tests.builders import District, appeal_in, appeal_new
 
-LEDGER = reverse("supervision:ledger_export")
-BULLETIN = reverse("supervision:bulletin")
-BULLETIN_EXPORT = reverse("supervision:bulletin_export")
+LEDGER = reverse("metrics:ledger_export")
+BULLETIN = reverse("metrics:bulletin")
+BULLETIN_EXPORT = reverse("metrics:bulletin_export")
 
 
 @pytest.fixture(autouse=True)
@@ -68,7 +68,7 @@ def test_the_ledger_holds_exactly_the_filtered_rows_masked(
         assert row[header.index("状态")] == "待接单"
         assert "13812345678" not in row
 
-    link = reverse("supervision:export_download", args=[export.pk])
+    link = reverse("metrics:export_download", args=[export.pk])
     note = Notification.objects.get(recipient=district.user("supervisor"), link=link)
     assert "台账" in note.title
     response = client.get(link)
@@ -101,7 +101,7 @@ def test_only_the_requester_may_download(
 ):
     appeal_in(district, AppealStatus.DISPATCHED)
     export = ledger_for(client_for(district, "supervisor"), "", django_capture_on_commit_callbacks)
-    link = reverse("supervision:export_download", args=[export.pk])
+    link = reverse("metrics:export_download", args=[export.pk])
     assert client_for(district, "leader").get(link).status_code == 404
     assert client_for(district, "handler").get(link).status_code == 404
     assert client_for(district, "supervisor").get(link).status_code == 200
@@ -111,7 +111,7 @@ def test_the_exports_page_lists_only_ones_own(
     district: District, django_capture_on_commit_callbacks: Any
 ):
     ledger_for(client_for(district, "supervisor"), "", django_capture_on_commit_callbacks)
-    exports = reverse("supervision:exports")
+    exports = reverse("metrics:exports")
     assert "下载" in client_for(district, "supervisor").get(exports).content.decode()
     assert "下载" not in client_for(district, "leader").get(exports).content.decode()
 
@@ -194,7 +194,7 @@ def test_a_user_has_at_most_three_exports_in_progress(district: District):
 
 
 def test_a_ledger_longer_than_the_cap_is_refused(district: District, monkeypatch):
-    from minxin.supervision import exports
+    from minxin.metrics import exports
 
     monkeypatch.setattr(exports, "LEDGER_MAX_ROWS", 1)
     appeal_new(district)
@@ -207,7 +207,7 @@ def test_a_ledger_longer_than_the_cap_is_refused(district: District, monkeypatch
 def test_old_export_files_are_deleted_and_the_request_stays_listed(
     district: District, django_capture_on_commit_callbacks: Any
 ):
-    from minxin.supervision.exports import exports_expire
+    from minxin.metrics.exports import exports_expire
 
     client = client_for(district, "supervisor")
     export = ledger_for(client, "", django_capture_on_commit_callbacks)
@@ -217,6 +217,6 @@ def test_old_export_files_are_deleted_and_the_request_stays_listed(
     assert exports_expire(now=timezone.now() + timedelta(days=8)) == 1
     export.refresh_from_db()
     assert export.status == ExportStatus.EXPIRED and not export.file and not path.exists()
-    link = reverse("supervision:export_download", args=[export.pk])
+    link = reverse("metrics:export_download", args=[export.pk])
     assert client.get(link).status_code == 404
-    assert "已过期" in client.get(reverse("supervision:exports")).content.decode()
+    assert "已过期" in client.get(reverse("metrics:exports")).content.decode()

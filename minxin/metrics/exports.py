@@ -1,7 +1,7 @@
 """Files built in the background: the appeal ledger (台账) and the bulletin (通报).
 
 A view records an Export and enqueues `export_build_task` once its transaction commits; the
-task writes the file under MEDIA_ROOT/exports/ (served only by `supervision:export_download`,
+task writes the file under MEDIA_ROOT/exports/ (served only by `metrics:export_download`,
 to the requester) and notifies the requester with the link.
 """
 
@@ -164,7 +164,7 @@ def export_build(export_id: int) -> Export:
                     recipients=[export.requested_by],
                     title=f"{export.get_kind_display()}已生成",
                     body=f"共 {rows} 行，点击下载。",
-                    link=reverse("supervision:export_download", args=[export.pk]),
+                    link=reverse("metrics:export_download", args=[export.pk]),
                     kind="export_ready",
                 )
     except Exception as exc:
@@ -178,7 +178,7 @@ def export_build(export_id: int) -> Export:
                 recipients=[export.requested_by],
                 title=f"{export.get_kind_display()}生成失败",
                 body="请稍后重试，或联系管理员。",
-                link=reverse("supervision:exports"),
+                link=reverse("metrics:exports"),
                 kind="export_failed",
             )
     return export

@@ -13,11 +13,11 @@ from minxin.cases import services
 from minxin.cases.models import Appeal, AppealSupport, ChangedAppeal
 from minxin.cases.workflow import AppealStatus, Satisfaction
 from minxin.feedback.services import rating_submit
-from minxin.supervision.facts import COUNTERS, metric_facts_apply, metrics_rebuild
-from minxin.supervision.metrics import rates_for
-from minxin.supervision.models import MetricCell
-from minxin.supervision.selectors import Period, dashboard_for
-from minxin.supervision.tasks import apply_metric_changes_task
+from minxin.metrics.facts import COUNTERS, metric_facts_apply, metrics_rebuild
+from minxin.metrics.metrics import rates_for
+from minxin.metrics.models import MetricCell
+from minxin.metrics.selectors import Period, dashboard_for
+from minxin.metrics.tasks import apply_metric_changes_task
 from tests.builders import District, appeal_in, appeal_new
 
 
@@ -161,7 +161,7 @@ def test_a_page_applies_one_batch_and_says_the_rest_is_being_counted(
 ) -> None:
     """A backlog larger than a batch (a bulk import) is the periodic task's: the page applies
     one batch, shows its figures and tells how many changes are still being counted."""
-    from minxin.supervision import facts
+    from minxin.metrics import facts
 
     for _ in range(3):
         appeal_new(district)

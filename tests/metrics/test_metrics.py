@@ -26,9 +26,9 @@ from minxin.cases.workflow import Action, AppealStatus, Satisfaction
 from minxin.deadlines.models import Urgency
 from minxin.directory.models import Category, Unit
 from minxin.feedback.services import rating_submit
-from minxin.supervision.facts import metric_facts_apply
-from minxin.supervision.metrics import RateCounts, RateRow, percentile, rates_for
-from minxin.supervision.scorecards import score_of, scorecard_for
+from minxin.metrics.facts import metric_facts_apply
+from minxin.metrics.metrics import RateCounts, RateRow, percentile, rates_for
+from minxin.metrics.scorecards import score_of, scorecard_for
 from tests.builders import District, appeal_in, appeal_new
 
 TZ = ZoneInfo(settings.TIME_ZONE)

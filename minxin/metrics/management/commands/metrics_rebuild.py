@@ -1,4 +1,4 @@
-"""`minxin metrics_rebuild`: recount the pre-aggregated supervision figures from the appeals."""
+"""`minxin metrics_rebuild`: recount the pre-aggregated figures from the appeals."""
 
 import multiprocessing
 import time
@@ -7,7 +7,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, connections
 
-from minxin.supervision.facts import metric_facts_apply, metrics_rebuild
+from minxin.cases.models import ChangedAppeal
+from minxin.metrics.facts import metric_facts_apply, metrics_rebuild
+from minxin.metrics.models import MetricCell
 
 
 def _apply_part(i: int, n: int) -> int:
@@ -53,7 +55,8 @@ class Command(BaseCommand):
             # pending?" check scans them (70 ms on 10M), so do it now rather than at autovacuum's
             # leisure.
             with connection.cursor() as cursor:
-                cursor.execute("VACUUM ANALYZE cases_changedappeal")
-                cursor.execute("VACUUM ANALYZE supervision_metriccell")
+                for model in (ChangedAppeal, MetricCell):
+                    table = connection.ops.quote_name(model._meta.db_table)
+                    cursor.execute(f"VACUUM ANALYZE {table}")
         seconds = time.perf_counter() - started
         self.stdout.write(f"counted {applied} changed appeals in {seconds:.1f} s")

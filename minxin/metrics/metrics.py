@@ -347,7 +347,7 @@ def rates_for(
     the whole district when `group_by` is None. Groups with nothing in the period have no row
     (except the district row, which is always there). `now` decides what is overdue.
 
-    Read from the pre-aggregated cells (supervision/facts.py) after applying pending changes;
+    Read from the pre-aggregated cells (metrics/facts.py) after applying pending changes;
     the p90 handling time is not additive, so it is computed from the appeals, and only when
     asked (`with_p90`) and bounded (HANDLING_TIME_MAX_ROWS)."""
     now = now or timezone.now()

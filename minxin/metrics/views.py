@@ -1,0 +1,267 @@
+"""The figures' screens: the dashboard, the units' scorecards, the bulletin and the exports.
+
+Thin: period, selector or service, render."""
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from minxin.accounts.access import staff_user
+from minxin.accounts.models import User
+from minxin.accounts.roles import Role
+from minxin.cases.forms import AppealFilterForm
+from minxin.core.errors import ValidationFailed
+from minxin.core.pagination import paginate
+
+from . import exports as export_files
+from . import selectors
+from .facts import metric_changes_pending
+from .metrics import RATES
+from .models import Export, ExportKind, ExportStatus
+from .scorecards import scorecard_for
+
+DASHBOARD_ROLES = (Role.SUPERVISOR, Role.LEADER, Role.ADMIN)
+SCORECARD_ROLES = (*DASHBOARD_ROLES, Role.HANDLER)
+TILE_RATES = ("reply_rate", "on_time_rate", "satisfaction_rate")
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+def _list_url(**params: Any) -> str:
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    return reverse("cases:appeal_list") + (f"?{query}" if query else "")
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    staff_user(request, DASHBOARD_ROLES, "督查员和领导")
+    period = selectors.period_from(request.GET)
+    board = selectors.dashboard_for(period=period)
+    in_period = {"received_from": period.start.isoformat(), "received_to": period.end.isoformat()}
+    counts = board.district.counts
+    tiles = [
+        {"label": "受理量", "value": counts.received, "url": _list_url(**in_period)},
+        {"label": "在办", "value": board.sla.open, "url": _list_url(status="open")},
+        # Near appeals are open ones; the list flags them (yellow) in its deadline column.
+        {
+            "label": "临期",
+            "value": board.sla.near,
+            "url": _list_url(status="open"),
+            "tone": "amber",
+        },
+        {
+            "label": "超期",
+            "value": board.sla.overdue,
+            "url": _list_url(overdue="on"),
+            "tone": "red",
+        },
+    ]
+    rates = []
+    for name in TILE_RATES:
+        definition = RATES[name]
+        value = board.district.rate(name)
+        rates.append(
+            {
+                "label": definition.label,
+                "pct": _pct(value),
+                "numerator": getattr(counts, definition.numerator),
+                "denominator": getattr(counts, definition.denominator),
+            }
+        )
+    data = {
+        "days": board.days,
+        "channels": [{"name": k, "data": v} for k, v in board.by_channel.items()],
+        "categories": [
+            {"name": name, "value": n, "url": _list_url(category=pk, **in_period)}
+            for pk, name, n in board.categories
+        ],
+        "regions": [
+            {
+                "name": name,
+                "received": received,
+                "overdue": overdue,
+                "receivedUrl": _list_url(region=pk, **in_period),
+                "overdueUrl": _list_url(region=pk, overdue="on"),
+            }
+            for pk, name, received, overdue in board.regions
+        ],
+        "sla": {
+            "open": board.sla.open,
+            "near": board.sla.near,
+            "overdue": board.sla.overdue,
+            "urls": {
+                "open": _list_url(status="open"),
+                "near": _list_url(status="open"),
+                "overdue": _list_url(overdue="on"),
+            },
+        },
+    }
+    panels = {
+        "since": board.matters_since,
+        "hotspots": board.hotspots,
+        "repeats": board.repeats,
+        "low_satisfaction": [
+            {
+                "row": row,
+                "pct": _pct(row.rate),
+                "url": _list_url(category=row.category_id, **in_period),
+            }
+            for row in board.low_satisfaction
+        ],
+    }
+    return render(
+        request,
+        "metrics/dashboard.html",
+        {
+            "period": period,
+            "tiles": tiles,
+            "rates": rates,
+            "data": data,
+            "panels": panels,
+            "pending": metric_changes_pending(),
+        },
+    )
+
+
+@login_required
+def scorecards(request: HttpRequest) -> HttpResponse:
+    user = staff_user(request, SCORECARD_ROLES, "督查员、领导和承办单位")
+    period = selectors.period_from(request.GET)
+    rows = scorecard_for(start=period.start, end=period.end)
+    own_only = user.role == Role.HANDLER
+    if own_only:
+        rows = [r for r in rows if r.unit_id == user.unit_id]
+    order = request.GET.get("sort", "")
+    if order in ("score", "-score"):
+        scored = [r for r in rows if r.score is not None]
+        unscored = [r for r in rows if r.score is None]
+        scored.sort(key=lambda r: (r.score or 0, r.label), reverse=order == "-score")
+        rows = scored + unscored
+    table = [
+        {
+            "row": r,
+            "rates": [
+                {
+                    "pct": _pct(r.rates.rate(name)),
+                    "numerator": getattr(r.rates.counts, d.numerator),
+                    "denominator": getattr(r.rates.counts, d.denominator),
+                }
+                for name, d in RATES.items()
+            ],
+        }
+        for r in rows
+    ]
+    return render(
+        request,
+        "metrics/scorecards.html",
+        {
+            "period": period,
+            "rate_labels": [d.label for d in RATES.values()],
+            "table": table,
+            "own_only": own_only,
+            "sort": order,
+            "next_sort": "score" if order == "-score" else "-score",
+            "pending": metric_changes_pending(),
+        },
+    )
+
+
+@login_required
+def bulletin(request: HttpRequest) -> HttpResponse:
+    staff_user(request, DASHBOARD_ROLES, "督查员和领导")
+    period = selectors.period_from(request.GET)
+    report = export_files.bulletin_for(start=period.start, end=period.end)
+    return render(
+        request,
+        "metrics/bulletin.html",
+        {
+            "period": period,
+            "bulletin": report,
+            "district_rates": report.district_rates(),
+            "header": export_files.UNIT_HEADER,
+            "best": [export_files.unit_figures(r) for r in report.best],
+            "worst": [export_files.unit_figures(r) for r in report.worst],
+            "ranked": [export_files.unit_figures(r) for r in report.ranked],
+        },
+    )
+
+
+def _export_queued(
+    request: HttpRequest, user: User, kind: ExportKind, params: dict[str, Any], done: str
+) -> HttpResponse:
+    """Queue the export and go to the exports page, saying what happened (a quota refusal
+    included: the page lists what is still being built)."""
+    try:
+        export_files.export_request(user=user, kind=kind, params=params)
+    except ValidationFailed as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, done)
+    return redirect("metrics:exports")
+
+
+BULLETIN_FORMATS = {"xlsx": ExportKind.BULLETIN_XLSX, "pdf": ExportKind.BULLETIN_PDF}
+
+
+@login_required
+@require_POST
+def bulletin_export(request: HttpRequest) -> HttpResponse:
+    user = staff_user(request, DASHBOARD_ROLES, "督查员和领导")
+    kind = BULLETIN_FORMATS.get(request.POST.get("format", ""))
+    if kind is None:
+        raise ValidationFailed("请选择导出格式")
+    period = selectors.period_from(request.POST)
+    params = {"start": period.start.isoformat(), "end": period.end.isoformat()}
+    return _export_queued(request, user, kind, params, "通报正在后台生成，完成后会通知您。")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ledger_export(request: HttpRequest) -> HttpResponse:
+    """The appeal list's filters arrive in the query string; GET asks to confirm, POST queues."""
+    user = staff_user(request)
+    form = AppealFilterForm(request.GET)
+    if not form.is_valid():
+        raise ValidationFailed("筛选条件有误，请返回诉求列表重新筛选")
+    params = export_files.ledger_params(form.cleaned_data)
+    if request.method == "POST":
+        return _export_queued(
+            request, user, ExportKind.LEDGER, params, "台账正在后台生成，完成后会通知您。"
+        )
+    shown = [
+        (form.fields[name].label, form.cleaned_data[name])
+        for name in export_files.FILTER_KEYS
+        if name in params
+    ]
+    return render(
+        request,
+        "metrics/ledger_export.html",
+        {"filters": shown, "query": request.GET.urlencode()},
+    )
+
+
+@login_required
+def exports(request: HttpRequest) -> HttpResponse:
+    user = staff_user(request)
+    page = paginate(
+        request, Export.objects.filter(requested_by=user).order_by("-created_at", "-id")
+    )
+    return render(request, "metrics/exports.html", {"page": page, "done": ExportStatus.DONE})
+
+
+@login_required
+def export_download(request: HttpRequest, export_id: int) -> FileResponse:
+    """Only the requester gets the file; for anyone else it does not exist."""
+    export = get_object_or_404(
+        Export, pk=export_id, requested_by=staff_user(request), status=ExportStatus.DONE
+    )
+    name = (export.file.name or "").rsplit("/", 1)[-1]
+    return FileResponse(export.file.open("rb"), as_attachment=True, filename=name)
