@@ -26,7 +26,14 @@ from minxin.cases.services import AppealDraft
 from minxin.cases.workflow import OPEN_STATUSES, AppealStatus, Satisfaction
 from minxin.core.errors import MinxinError, NotFound
 from minxin.core.pagination import paginate
-from minxin.core.session import APPEAL_GRANTS_KEY, grant, grants, is_one_time_key, one_time_key_new
+from minxin.core.session import (
+    APPEAL_GRANTS_KEY,
+    APPEAL_RECEIPT_KEY,
+    grant,
+    grants,
+    is_one_time_key,
+    one_time_key_new,
+)
 from minxin.feedback.services import COMMENT_MAX, rating_submit
 from minxin.intake.services import appeal_receive
 
@@ -47,7 +54,6 @@ from .selectors import (
 )
 from .services import appeal_support, post_create, supporter_hash
 
-RECEIPT_KEY = "board_receipt"
 SUBMIT_FIELDS = ("kind", "title", "content", "place_text", "appellant_name", "appellant_phone")
 
 View = Callable[..., HttpResponse]
@@ -85,7 +91,7 @@ def submit(request: HttpRequest) -> HttpResponse:
         )
     appeal = result.appeal
     grant(request.session, APPEAL_GRANTS_KEY, appeal.pk)
-    request.session[RECEIPT_KEY] = {
+    request.session[APPEAL_RECEIPT_KEY] = {
         "tracking_number": appeal.tracking_number,
         "query_code": appeal.query_code,
     }
@@ -129,7 +135,7 @@ def _submit_page(
 
 @never_cache
 def receipt(request: HttpRequest) -> HttpResponse:
-    data = request.session.get(RECEIPT_KEY)
+    data = request.session.get(APPEAL_RECEIPT_KEY)
     if not isinstance(data, dict):
         return redirect("board:submit")
     return render(request, "board/receipt.html", {"receipt": data})
@@ -331,7 +337,7 @@ def post_new(request: HttpRequest) -> HttpResponse:
         )
     appeal = result.post.appeal
     grant(request.session, APPEAL_GRANTS_KEY, appeal.pk)
-    request.session[RECEIPT_KEY] = {
+    request.session[APPEAL_RECEIPT_KEY] = {
         "tracking_number": appeal.tracking_number,
         "query_code": appeal.query_code,
     }
@@ -362,7 +368,7 @@ def _post_page(
 
 @never_cache
 def post_receipt(request: HttpRequest) -> HttpResponse:
-    data = request.session.get(RECEIPT_KEY)
+    data = request.session.get(APPEAL_RECEIPT_KEY)
     if not isinstance(data, dict):
         return redirect("board:post_new")
     return render(request, "board/post_receipt.html", {"receipt": data})

@@ -207,7 +207,7 @@ def form(client: Client, **overrides: object) -> dict[str, object]:
 
 
 def test_post_new_creates_a_pending_board_appeal_and_shows_the_receipt(client, district):
-    from .uploads import png_upload
+    from tests.uploads import png_upload
 
     response = client.post(NEW, form(client, photos=[png_upload()]))
 

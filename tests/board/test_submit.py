@@ -5,8 +5,7 @@ from django.urls import reverse
 
 from minxin.cases.models import Appeal, AppealEvent, Attachment
 from minxin.cases.workflow import Action, AppealStatus
-
-from .uploads import big_png_upload, fake_jpg_upload, png_upload
+from tests.uploads import big_png_upload, fake_jpg_upload, png_upload
 
 SUBMIT = reverse("board:submit")
 PHONE = "13812345678"

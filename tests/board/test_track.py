@@ -3,8 +3,7 @@ from django.urls import reverse
 from minxin.cases.models import Appeal, Attachment
 from minxin.cases.workflow import AppealStatus
 from tests.builders import appeal_in, appeal_new
-
-from .uploads import png_upload
+from tests.uploads import png_upload
 
 TRACK = reverse("board:track")
 WRONG = "受理编号或查询码不正确，请核对后重试"
