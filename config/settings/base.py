@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "minxin.visits",
     "minxin.imports",
     "minxin.board",
+    "minxin.citizen",
     "minxin.demo",
 ]
 

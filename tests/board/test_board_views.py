@@ -220,7 +220,7 @@ def test_post_new_creates_a_pending_board_appeal_and_shows_the_receipt(client, d
     assert appeal.tracking_number in receipt and appeal.query_code in receipt
     assert PHONE not in receipt
     # The poster follows it like any appeal, before and whatever the moderation.
-    track = client.get(reverse("board:track_detail", args=[appeal.tracking_number]))
+    track = client.get(reverse("citizen:track_detail", args=[appeal.tracking_number]))
     assert track.status_code == 200
 
 
