@@ -6,13 +6,13 @@ from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
 
-from minxin.cases.models import AppealSupport, Reply
+from minxin.cases.models import Reply
 from minxin.cases.workflow import AppealStatus
 from minxin.core.errors import NotFound
 from minxin.directory.models import Unit
 from minxin.triage.nlp.personal import PersonalSpan, find_personal_data
 
-from .models import HIDDEN_STATUSES, BoardPost, ModerationEntry
+from .models import HIDDEN_STATUSES, AppealSupport, BoardPost, ModerationEntry
 from .workflow import ModerationStatus
 
 # --- the public message board ---------------------------------------------------------------

@@ -9,10 +9,10 @@ from django.test import Client
 from django.urls import reverse
 
 from minxin.accounts.actor import Actor
-from minxin.board.models import BoardPost, ModerationEntry
+from minxin.board.models import AppealSupport, BoardPost, ModerationEntry
 from minxin.board.services import post_moderate
 from minxin.board.workflow import ModerationStatus
-from minxin.cases.models import Appeal, AppealSupport, Channel
+from minxin.cases.models import Appeal, Channel
 from minxin.cases.services import appeal_act, appeal_dispatch, appeal_screen
 from minxin.cases.workflow import Action
 from minxin.deadlines.models import Urgency
