@@ -22,6 +22,7 @@ urlpatterns = [
     path("console/visits/", include("minxin.visits.urls")),
     path("console/imports/", include("minxin.imports.urls")),
     path("open311/v2/", include("minxin.open311.urls")),
+    path("", include("minxin.citizen.urls")),
     path("", include("minxin.board.urls")),
 ]
 # Media (citizens' photos, exports) is never served as files: only through views that

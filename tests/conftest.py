@@ -23,3 +23,13 @@ def _deadline_caches_clear():
 @pytest.fixture
 def district(db: None) -> District:
     return district_build()
+
+
+@pytest.fixture
+def public_pages(settings, tmp_path):
+    """The settings of the tests of the public pages (the citizen's, the board's), used by their
+    folders' conftest. Rate limits count across tests in the locmem cache: only the test about
+    them enables them. Photos are stored under the test's own directory."""
+    settings.RATELIMIT_ENABLE = False
+    settings.MEDIA_ROOT = tmp_path / "media"
+    cache.clear()

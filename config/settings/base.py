@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "minxin.visits",
     "minxin.imports",
     "minxin.board",
+    "minxin.citizen",
     "minxin.demo",
 ]
 

@@ -4,4 +4,4 @@ from django.apps import AppConfig
 class BoardConfig(AppConfig):
     name = "minxin.board"
     label = "board"
-    verbose_name = "群众端"
+    verbose_name = "留言板"

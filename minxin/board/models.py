@@ -1,6 +1,7 @@
 """The public message board (留言板). A post IS an appeal with channel `board` (it runs the
 whole loop whatever happens to its publication); `BoardPost` adds what only the board needs:
-the nickname, the moderation state and the public copy of the text.
+the nickname, the moderation state and the public copy of the text; `AppealSupport` is a
+reader's 附议 on a published post.
 
 The appeal's own title and content are never changed: what the public reads is the moderator's
 copy, stored masked (personal data replaced) when it is published. Photos stay on the appeal
@@ -94,3 +95,25 @@ class ModerationEntry(Event):
     @property
     def edited(self) -> bool:
         return (self.title_before, self.content_before) != (self.title_after, self.content_after)
+
+
+class AppealSupport(models.Model):
+    """A reader's 附议 ("me too") on a published appeal: not a change of the appeal, so no
+    event; counted by the hotspot figures. `supporter` is a salted hash of who supported
+    (never an address or a phone), unique per appeal so one reader counts once."""
+
+    appeal = models.ForeignKey(
+        "cases.Appeal", verbose_name="诉求", on_delete=models.PROTECT, related_name="supports"
+    )
+    supporter = models.CharField("附议人标识", max_length=64)
+    created_at = models.DateTimeField("附议时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "附议"
+        verbose_name_plural = "附议"
+        constraints = [
+            models.UniqueConstraint(fields=["appeal", "supporter"], name="support_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.appeal_id} 附议"

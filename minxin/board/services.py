@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
-from minxin.cases.models import CONTENT_MAX, TITLE_MAX, AppealSupport, Channel
+from minxin.cases.models import CONTENT_MAX, TITLE_MAX, Channel
 from minxin.cases.services import AppealDraft
 from minxin.core.errors import IllegalTransition, NotFound, PermissionDenied, ValidationFailed
 from minxin.core.privacy import mask_personal_data
@@ -24,7 +24,7 @@ from minxin.intake.services import appeal_receive
 from minxin.machine.engine import Change
 
 from .machine import MODERATION
-from .models import HIDDEN_STATUSES, NICKNAME_MAX, BoardPost
+from .models import HIDDEN_STATUSES, NICKNAME_MAX, AppealSupport, BoardPost
 from .permissions import may_moderate
 from .workflow import TRANSITIONS, ModerationAction, ModerationStatus
 

@@ -1,232 +1,45 @@
-"""The citizen's H5 pages: submit an appeal, keep the receipt, track it, rate the reply.
+"""The public message board (留言板): the list of published posts, a post with its official
+replies and 附议, the form to post (an appeal of channel `board`) and its receipt.
 
-No account: what a browser may see is the list of appeal ids in its session (`track_grants`),
-added when it submits an appeal or proves one with tracking number and query code. Neither the
-query code nor the phone ever appears in a URL. Views are thin: parse, one selector or service,
-render; a domain error re-renders the page with its Chinese message and 4xx status."""
+No account: the reader's 附议 identity is a random id in the session (`board_reader`), never
+the IP; a poster's browser is granted its appeal like the phone page's submitter, so the receipt
+links to the citizen's tracking page. Views are thin: parse, one selector or service, render; a
+domain error re-renders the page with its Chinese message and 4xx status."""
 
-from collections.abc import Callable
-from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.sessions.backends.base import SessionBase
-from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
-from minxin.accounts.actor import Actor
-from minxin.cases.models import CONTENT_MAX, TITLE_MAX, AppealKind, Channel
-from minxin.cases.selectors import appeal_get_for_citizen
-from minxin.cases.services import AppealDraft
-from minxin.cases.workflow import OPEN_STATUSES, AppealStatus, Satisfaction
-from minxin.core.errors import MinxinError, NotFound
+from minxin.cases.models import CONTENT_MAX, TITLE_MAX, AppealKind
+from minxin.core.errors import MinxinError
 from minxin.core.pagination import paginate
-from minxin.core.session import APPEAL_GRANTS_KEY, grant, grants, is_one_time_key, one_time_key_new
-from minxin.feedback.services import COMMENT_MAX, rating_submit
-from minxin.intake.services import appeal_receive
+from minxin.core.session import (
+    APPEAL_GRANTS_KEY,
+    APPEAL_RECEIPT_KEY,
+    grant,
+    is_one_time_key,
+    one_time_key_new,
+)
 
 from .models import NICKNAME_MAX
 from .selectors import (
     BOARD_ORDERS,
     PUBLIC_STATUS_BY_KEY,
     PUBLIC_STATUSES,
-    CitizenAppeal,
-    attachment_get_for_grant,
     board_units,
-    citizen_appeal_view,
     has_supported,
     post_get_public,
     post_list_public,
     public_status,
-    transparency_figures,
 )
 from .services import appeal_support, post_create, supporter_hash
-
-RECEIPT_KEY = "board_receipt"
-SUBMIT_FIELDS = ("kind", "title", "content", "place_text", "appellant_name", "appellant_phone")
-
-View = Callable[..., HttpResponse]
-
-
-# --- pages -------------------------------------------------------------------------------
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "board/home.html", {"district_name": settings.MINXIN["DISTRICT_NAME"]})
-
-
-@never_cache
-@require_http_methods(["GET", "POST"])
-@ratelimit(key="ip", rate="10/h", method="POST", block=True)
-def submit(request: HttpRequest) -> HttpResponse:
-    if request.method != "POST":
-        return _submit_page(request, values={}, submission_key=one_time_key_new())
-    key = request.POST.get("submission_key", "")
-    submission_key = key if is_one_time_key(key) else None
-    try:
-        result = appeal_receive(
-            actor=Actor.citizen(),
-            draft=_draft(request.POST),
-            photos=request.FILES.getlist("photos"),
-            submission_key=submission_key,
-        )
-    except MinxinError as exc:
-        return _submit_page(
-            request,
-            values=request.POST,
-            submission_key=submission_key or one_time_key_new(),
-            error=exc.message,
-            status=exc.status_code,
-        )
-    appeal = result.appeal
-    grant(request.session, APPEAL_GRANTS_KEY, appeal.pk)
-    request.session[RECEIPT_KEY] = {
-        "tracking_number": appeal.tracking_number,
-        "query_code": appeal.query_code,
-    }
-    return redirect("board:receipt")
-
-
-def _draft(post: QueryDict) -> AppealDraft:
-    return AppealDraft(
-        channel=Channel.WEB,
-        kind=post.get("kind", ""),
-        title=post.get("title", ""),
-        content=post.get("content", ""),
-        place_text=post.get("place_text", ""),
-        appellant_name=post.get("appellant_name", ""),
-        appellant_phone=post.get("appellant_phone", ""),
-        is_anonymous=post.get("is_anonymous") == "on",
-    )
-
-
-def _submit_page(
-    request: HttpRequest,
-    *,
-    values: QueryDict | dict[str, str],
-    submission_key: str,
-    error: str = "",
-    status: int = 200,
-) -> HttpResponse:
-    context = {
-        "values": {f: values.get(f, "") for f in SUBMIT_FIELDS},
-        "is_anonymous": values.get("is_anonymous") == "on",
-        "submission_key": submission_key,
-        "kinds": AppealKind.choices,
-        "title_max": TITLE_MAX,
-        "content_max": CONTENT_MAX,
-        "photo_max_count": settings.MINXIN_PHOTO_MAX_COUNT,
-        "photo_max_mb": settings.MINXIN_PHOTO_MAX_BYTES // (1024 * 1024),
-        "error": error,
-    }
-    return render(request, "board/submit.html", context, status=status)
-
-
-@never_cache
-def receipt(request: HttpRequest) -> HttpResponse:
-    data = request.session.get(RECEIPT_KEY)
-    if not isinstance(data, dict):
-        return redirect("board:submit")
-    return render(request, "board/receipt.html", {"receipt": data})
-
-
-@never_cache
-@require_http_methods(["GET", "POST"])
-@ratelimit(key="ip", rate="30/m", method="POST", block=True)
-def track(request: HttpRequest) -> HttpResponse:
-    if request.method != "POST":
-        return render(request, "board/track.html", {"tracking_number": ""})
-    tracking_number = request.POST.get("tracking_number", "").strip()[:20]
-    try:
-        appeal = appeal_get_for_citizen(
-            tracking_number=tracking_number,
-            query_code=request.POST.get("query_code", "")[:12],
-        )
-    except NotFound as exc:
-        return render(
-            request,
-            "board/track.html",
-            {"tracking_number": tracking_number, "error": exc.message},
-            status=exc.status_code,
-        )
-    grant(request.session, APPEAL_GRANTS_KEY, appeal.pk)
-    return redirect("board:track_detail", tracking_number=appeal.tracking_number)
-
-
-@never_cache
-def track_detail(request: HttpRequest, tracking_number: str) -> HttpResponse:
-    try:
-        view = citizen_appeal_view(
-            tracking_number=tracking_number, granted_ids=grants(request.session, APPEAL_GRANTS_KEY)
-        )
-    except NotFound:
-        return redirect("board:track")  # the same answer whether the number exists or not
-    return render(request, "board/detail.html", _detail_context(view))
-
-
-@never_cache
-@require_POST
-def rate(request: HttpRequest, tracking_number: str) -> HttpResponse:
-    granted = grants(request.session, APPEAL_GRANTS_KEY)
-    view = citizen_appeal_view(tracking_number=tracking_number, granted_ids=granted)  # or 404
-    satisfaction = request.POST.get("satisfaction", "")
-    comment = request.POST.get("comment", "")
-    version = request.POST.get("version", "")
-    try:
-        rating_submit(
-            appeal_id=view.appeal.pk,
-            actor=Actor.citizen(),
-            # A missing or garbled version can match nothing: the citizen is asked to refresh.
-            expected_version=int(version) if version.isdigit() else 0,
-            satisfaction=satisfaction,
-            comment=comment,
-        )
-    except MinxinError as exc:
-        fresh = citizen_appeal_view(tracking_number=tracking_number, granted_ids=granted)
-        context = _detail_context(fresh, error=exc.message)
-        context.update({"chosen": satisfaction, "comment": comment})
-        return render(request, "board/detail.html", context, status=exc.status_code)
-    thanks = "感谢您的评价"
-    if satisfaction == Satisfaction.DISSATISFIED:
-        thanks += "，我们将安排回访并重新办理"
-    messages.success(request, thanks)
-    return redirect("board:track_detail", tracking_number=tracking_number)
-
-
-def _detail_context(view: CitizenAppeal, *, error: str = "") -> dict[str, Any]:
-    status = view.appeal.status
-    return {
-        "view": view,
-        "appeal": view.appeal,
-        "clock_running": status in OPEN_STATUSES,
-        "can_rate": status == AppealStatus.RESOLVED,
-        "satisfactions": Satisfaction.choices,
-        "comment_max": COMMENT_MAX,
-        "error": error,
-        "chosen": "",
-        "comment": "",
-    }
-
-
-def photo(request: HttpRequest, tracking_number: str, attachment_id: int) -> FileResponse:
-    attachment = attachment_get_for_grant(
-        tracking_number=tracking_number,
-        attachment_id=attachment_id,
-        granted_ids=grants(request.session, APPEAL_GRANTS_KEY),
-    )
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as exc:
-        raise NotFound("照片文件不存在") from exc
-    response = FileResponse(handle, content_type=attachment.content_type)
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
-
 
 # --- the public message board (留言板) -------------------------------------------------------
 # Published posts only, text masked at publication and again at render (`public_text`);
@@ -331,7 +144,7 @@ def post_new(request: HttpRequest) -> HttpResponse:
         )
     appeal = result.post.appeal
     grant(request.session, APPEAL_GRANTS_KEY, appeal.pk)
-    request.session[RECEIPT_KEY] = {
+    request.session[APPEAL_RECEIPT_KEY] = {
         "tracking_number": appeal.tracking_number,
         "query_code": appeal.query_code,
     }
@@ -362,37 +175,7 @@ def _post_page(
 
 @never_cache
 def post_receipt(request: HttpRequest) -> HttpResponse:
-    data = request.session.get(RECEIPT_KEY)
+    data = request.session.get(APPEAL_RECEIPT_KEY)
     if not isinstance(data, dict):
         return redirect("board:post_new")
     return render(request, "board/post_receipt.html", {"receipt": data})
-
-
-# --- the transparency page ----------------------------------------------------------------------
-
-
-def transparency(request: HttpRequest) -> HttpResponse:
-    figures = transparency_figures(
-        today=timezone.localdate(), month_key=request.GET.get("month", "")[:7]
-    )
-
-    def rate(value: float | None) -> float | None:
-        return None if value is None else round(value * 100, 1)
-
-    chart = {
-        "months": [m.label for m in figures.months],
-        "received": [f.received for f in figures.by_month],
-        "reply": [rate(f.reply_rate) for f in figures.by_month],
-        "onTime": [rate(f.on_time_rate) for f in figures.by_month],
-        "satisfaction": [rate(f.satisfaction_rate) for f in figures.by_month],
-    }
-    return render(
-        request,
-        "board/transparency.html",
-        {
-            "figures": figures,
-            "months_desc": list(zip(figures.months, figures.by_month, strict=True))[::-1],
-            "chart": chart,
-            "district_name": settings.MINXIN["DISTRICT_NAME"],
-        },
-    )

@@ -314,28 +314,6 @@ class DailySequence(models.Model):
         return f"{self.day}: {self.last_value}"
 
 
-class AppealSupport(models.Model):
-    """A reader's 附议 ("me too") on a published appeal: not a change of the appeal, so no
-    event; counted by the hotspot figures. `supporter` is a salted hash of who supported
-    (never an address or a phone), unique per appeal so one reader counts once."""
-
-    appeal = models.ForeignKey(
-        Appeal, verbose_name="诉求", on_delete=models.PROTECT, related_name="supports"
-    )
-    supporter = models.CharField("附议人标识", max_length=64)
-    created_at = models.DateTimeField("附议时间", default=timezone.now)
-
-    class Meta:
-        verbose_name = "附议"
-        verbose_name_plural = "附议"
-        constraints = [
-            models.UniqueConstraint(fields=["appeal", "supporter"], name="support_once"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.appeal_id} 附议"
-
-
 class ChangedAppeal(models.Model):
     """Outbox of appeals changed since the figures derived from them (supervision's
     pre-aggregated metrics) were last brought up to date. A row is added in the transaction of

@@ -8,9 +8,12 @@ from typing import Final, TypeGuard
 
 from django.contrib.sessions.backends.base import SessionBase
 
-# The appeals a browser may follow on the board's pages; other apps grant them too (a
-# suggestion that became an appeal), so the key is shared here.
+# The appeals a browser may follow on the citizen's tracking pages; other apps grant them too
+# (a board post, a suggestion that became an appeal), so the key is shared here.
 APPEAL_GRANTS_KEY: Final = "track_grants"
+# The receipt (tracking number and query code) of the appeal this browser just submitted, on
+# the phone page or as a board post; shown by the receipt page of either.
+APPEAL_RECEIPT_KEY: Final = "board_receipt"
 GRANTS_MAX: Final = 20  # the most recent ones; older grants are forgotten
 _ONE_TIME_KEY: Final = re.compile(r"^[0-9a-f]{32}$")
 

@@ -15,7 +15,7 @@ from django.core.cache import cache
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.utils import timezone
 
-from minxin.cases.models import Appeal, AppealSupport, Channel
+from minxin.cases.models import Appeal, Channel
 from minxin.cases.selectors import overdue_q
 from minxin.cases.workflow import OPEN_STATUSES, AppealStatus
 from minxin.directory.models import Category, Region, RegionLevel
@@ -155,11 +155,12 @@ def _matters(since: datetime, hi: datetime) -> tuple[list[Matter], list[Matter]]
             "pk", "tracking_number", "title", "appellant_phone"
         )
     }
+    # 附议 are the board's (board.AppealSupport), counted through the appeal's `supports`.
     supports = dict(
-        AppealSupport.objects.filter(appeal_id__in=ids)
-        .values("appeal")
-        .annotate(n=Count("pk"))
-        .values_list("appeal", "n")
+        Appeal.objects.filter(pk__in=ids, supports__isnull=False)
+        .values("pk")
+        .annotate(n=Count("supports"))
+        .values_list("pk", "n")
     )
     hot: list[Matter] = []
     again: list[Matter] = []

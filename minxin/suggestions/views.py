@@ -142,7 +142,8 @@ def track_detail(request: HttpRequest, tracking_number: str) -> HttpResponse:
     except NotFound:
         return redirect("suggestions:track")  # the same answer whether it exists or not
     if view.appeal is not None:
-        # A proposer whose suggestion became an appeal may follow and rate it on the board.
+        # A proposer whose suggestion became an appeal may follow and rate it on the citizen's
+        # tracking page.
         grant(request.session, APPEAL_GRANTS_KEY, view.appeal.pk)
     return render(request, "suggestions/detail.html", {"view": view, "s": view.suggestion})
 

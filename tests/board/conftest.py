@@ -1,10 +1,6 @@
 import pytest
-from django.core.cache import cache
 
 
 @pytest.fixture(autouse=True)
-def _board_settings(settings, tmp_path):
-    # Rate limits count across tests in the locmem cache; only the test about them enables them.
-    settings.RATELIMIT_ENABLE = False
-    settings.MEDIA_ROOT = tmp_path / "media"
-    cache.clear()
+def _board_settings(public_pages):
+    """Every test here runs with the public pages' settings (tests/conftest.py)."""

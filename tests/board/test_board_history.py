@@ -4,7 +4,8 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from minxin.board.models import ModerationEntry
-from minxin.board.templatetags.board import pct, public_nickname, public_text
+from minxin.board.templatetags.board import public_nickname, public_text
+from minxin.citizen.templatetags.citizen import pct
 
 from .posts import post_published
 

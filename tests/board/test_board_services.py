@@ -3,7 +3,7 @@
 import pytest
 
 from minxin.accounts.actor import Actor
-from minxin.board.models import BoardPost, ModerationEntry
+from minxin.board.models import AppealSupport, BoardPost, ModerationEntry
 from minxin.board.selectors import post_get_public, support_counts
 from minxin.board.services import (
     appeal_support,
@@ -13,7 +13,7 @@ from minxin.board.services import (
 )
 from minxin.board.workflow import TRANSITIONS as MODERATION
 from minxin.board.workflow import ModerationStatus
-from minxin.cases.models import Appeal, AppealEvent, AppealSupport, Channel
+from minxin.cases.models import Appeal, AppealEvent, Channel
 from minxin.cases.selectors import screening_queue
 from minxin.cases.services import appeal_act
 from minxin.cases.workflow import Action, AppealStatus

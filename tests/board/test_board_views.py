@@ -9,10 +9,10 @@ from django.test import Client
 from django.urls import reverse
 
 from minxin.accounts.actor import Actor
-from minxin.board.models import BoardPost, ModerationEntry
+from minxin.board.models import AppealSupport, BoardPost, ModerationEntry
 from minxin.board.services import post_moderate
 from minxin.board.workflow import ModerationStatus
-from minxin.cases.models import Appeal, AppealSupport, Channel
+from minxin.cases.models import Appeal, Channel
 from minxin.cases.services import appeal_act, appeal_dispatch, appeal_screen
 from minxin.cases.workflow import Action
 from minxin.deadlines.models import Urgency
@@ -207,7 +207,7 @@ def form(client: Client, **overrides: object) -> dict[str, object]:
 
 
 def test_post_new_creates_a_pending_board_appeal_and_shows_the_receipt(client, district):
-    from .uploads import png_upload
+    from tests.uploads import png_upload
 
     response = client.post(NEW, form(client, photos=[png_upload()]))
 
@@ -220,7 +220,7 @@ def test_post_new_creates_a_pending_board_appeal_and_shows_the_receipt(client, d
     assert appeal.tracking_number in receipt and appeal.query_code in receipt
     assert PHONE not in receipt
     # The poster follows it like any appeal, before and whatever the moderation.
-    track = client.get(reverse("board:track_detail", args=[appeal.tracking_number]))
+    track = client.get(reverse("citizen:track_detail", args=[appeal.tracking_number]))
     assert track.status_code == 200
 
 

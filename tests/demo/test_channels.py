@@ -2,9 +2,9 @@
 
 import pytest
 
-from minxin.board.models import BoardPost
+from minxin.board.models import AppealSupport, BoardPost
 from minxin.board.workflow import ModerationStatus
-from minxin.cases.models import Appeal, AppealSupport, Channel, Reply
+from minxin.cases.models import Appeal, Channel, Reply
 from minxin.demo.seed import seed_demo
 from minxin.suggestions.models import Suggestion
 from minxin.suggestions.workflow import AdoptionLevel, SuggestionStatus

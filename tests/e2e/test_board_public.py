@@ -5,9 +5,9 @@ import pytest
 from playwright.sync_api import expect
 
 from minxin.accounts.actor import Actor
-from minxin.board.models import BoardPost
+from minxin.board.models import AppealSupport, BoardPost
 from minxin.board.services import post_create, post_moderate
-from minxin.cases.models import Appeal, AppealSupport
+from minxin.cases.models import Appeal
 from minxin.cases.services import (
     appeal_act,
     appeal_dispatch,

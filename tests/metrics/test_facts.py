@@ -9,8 +9,9 @@ import time_machine
 from django.utils import timezone
 
 from minxin.accounts.actor import Actor
+from minxin.board.models import AppealSupport
 from minxin.cases import services
-from minxin.cases.models import Appeal, AppealSupport, ChangedAppeal
+from minxin.cases.models import Appeal, ChangedAppeal
 from minxin.cases.workflow import AppealStatus, Satisfaction
 from minxin.feedback.services import rating_submit
 from minxin.metrics.facts import COUNTERS, metric_facts_apply, metrics_rebuild

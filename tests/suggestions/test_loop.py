@@ -80,7 +80,7 @@ def test_forwarded_suggestion_completes_the_loop(client, district):
     body = page.content.decode()
     assert "已在校门口设置护学岗" in body and "已办结待评价" in body
     rate = client.post(
-        reverse("board:rate", args=[appeal.tracking_number]),
+        reverse("citizen:rate", args=[appeal.tracking_number]),
         {"satisfaction": "satisfied", "version": v()},
     )
     assert rate.status_code == 302

@@ -14,14 +14,6 @@ def public_text(value: object) -> str:
     return mask_personal_data(str(value or ""))
 
 
-@register.filter
-def pct(value: float | None) -> str:
-    """0.8571 → 85.7%; no denominator → —."""
-    if value is None:
-        return "—"
-    return f"{value * 100:.1f}%"
-
-
 _NAME_CUE = "姓名："
 
 

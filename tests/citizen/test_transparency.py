@@ -6,12 +6,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from minxin.board.selectors import transparency_figures, transparency_months
 from minxin.cases.workflow import AppealStatus
+from minxin.citizen.selectors import transparency_figures, transparency_months
 from minxin.metrics.metrics import rates_for
 from tests.builders import appeal_in
 
-URL = reverse("board:transparency")
+URL = reverse("citizen:transparency")
 
 
 def test_months_are_the_last_twelve_ending_today():

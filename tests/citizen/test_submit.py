@@ -5,10 +5,9 @@ from django.urls import reverse
 
 from minxin.cases.models import Appeal, AppealEvent, Attachment
 from minxin.cases.workflow import Action, AppealStatus
+from tests.uploads import big_png_upload, fake_jpg_upload, png_upload
 
-from .uploads import big_png_upload, fake_jpg_upload, png_upload
-
-SUBMIT = reverse("board:submit")
+SUBMIT = reverse("citizen:submit")
 PHONE = "13812345678"
 
 
@@ -43,7 +42,7 @@ def test_submit_creates_one_appeal_and_shows_the_receipt(client, db):
 
     assert response.status_code == 302
     location = response["Location"]
-    assert location == reverse("board:receipt")
+    assert location == reverse("citizen:receipt")
     appeal = Appeal.objects.get()
     assert appeal.channel == "web"
     assert appeal.status == AppealStatus.RECEIVED
@@ -56,7 +55,7 @@ def test_submit_creates_one_appeal_and_shows_the_receipt(client, db):
     assert receipt.status_code == 200
     assert appeal.tracking_number in page
     assert appeal.query_code in page
-    assert reverse("board:track_detail", args=[appeal.tracking_number]) in page
+    assert reverse("citizen:track_detail", args=[appeal.tracking_number]) in page
     assert PHONE not in page
 
 
@@ -64,7 +63,7 @@ def test_submitter_can_open_the_tracking_page_without_the_code(client, db):
     client.post(SUBMIT, form(submission_key=fresh_key(client)))
     appeal = Appeal.objects.get()
 
-    page = client.get(reverse("board:track_detail", args=[appeal.tracking_number]))
+    page = client.get(reverse("citizen:track_detail", args=[appeal.tracking_number]))
 
     assert page.status_code == 200
     text = page.content.decode()
@@ -144,9 +143,9 @@ def test_same_submission_key_twice_gives_one_appeal_and_the_same_receipt(client,
     values = form(submission_key=fresh_key(client))
 
     first = client.post(SUBMIT, values)
-    receipt_first = client.get(reverse("board:receipt")).context["receipt"]
+    receipt_first = client.get(reverse("citizen:receipt")).context["receipt"]
     second = client.post(SUBMIT, values)
-    receipt_second = client.get(reverse("board:receipt")).context["receipt"]
+    receipt_second = client.get(reverse("citizen:receipt")).context["receipt"]
 
     assert first.status_code == second.status_code == 302
     assert Appeal.objects.count() == 1
@@ -166,11 +165,11 @@ def test_resubmitted_form_from_another_session_gets_its_receipt(client, db):
     client.cookies.clear()
     client.post(SUBMIT, values)
     appeal = Appeal.objects.get()
-    assert appeal.tracking_number in client.get(reverse("board:receipt")).content.decode()
+    assert appeal.tracking_number in client.get(reverse("citizen:receipt")).content.decode()
 
 
 def test_receipt_without_a_submission_goes_to_the_form(client, db):
-    response = client.get(reverse("board:receipt"))
+    response = client.get(reverse("citizen:receipt"))
     assert response.status_code == 302
     assert response["Location"] == SUBMIT
 
@@ -179,7 +178,7 @@ def test_title_is_escaped_on_the_tracking_page(client, db):
     client.post(SUBMIT, form(title="<script>alert(1)</script>", submission_key=fresh_key(client)))
     appeal = Appeal.objects.get()
 
-    page = client.get(reverse("board:track_detail", args=[appeal.tracking_number]))
+    page = client.get(reverse("citizen:track_detail", args=[appeal.tracking_number]))
 
     text = page.content.decode()
     assert "<script>alert(1)</script>" not in text

@@ -1,4 +1,4 @@
-"""Real images for upload tests, made in memory with Pillow."""
+"""Real images for upload tests (citizen and board photos), made in memory with Pillow."""
 
 import io
 

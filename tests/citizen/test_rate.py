@@ -10,7 +10,7 @@ from .test_track import detail_url, prove
 
 def rate(client, appeal: Appeal, satisfaction: str, version: int | None = None, comment=""):
     return client.post(
-        reverse("board:rate", args=[appeal.tracking_number]),
+        reverse("citizen:rate", args=[appeal.tracking_number]),
         {
             "satisfaction": satisfaction,
             "comment": comment,
@@ -99,4 +99,4 @@ def test_rating_without_a_grant_is_a_404(client, district):
 def test_rating_needs_post(client, district):
     appeal = appeal_in(district, AppealStatus.RESOLVED)
     prove(client, appeal)
-    assert client.get(reverse("board:rate", args=[appeal.tracking_number])).status_code == 405
+    assert client.get(reverse("citizen:rate", args=[appeal.tracking_number])).status_code == 405

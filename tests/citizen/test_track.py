@@ -3,15 +3,14 @@ from django.urls import reverse
 from minxin.cases.models import Appeal, Attachment
 from minxin.cases.workflow import AppealStatus
 from tests.builders import appeal_in, appeal_new
+from tests.uploads import png_upload
 
-from .uploads import png_upload
-
-TRACK = reverse("board:track")
+TRACK = reverse("citizen:track")
 WRONG = "受理编号或查询码不正确，请核对后重试"
 
 
 def detail_url(appeal: Appeal) -> str:
-    return reverse("board:track_detail", args=[appeal.tracking_number])
+    return reverse("citizen:track_detail", args=[appeal.tracking_number])
 
 
 def prove(client, appeal: Appeal):
@@ -21,8 +20,8 @@ def prove(client, appeal: Appeal):
 
 
 def test_home_offers_submit_and_track(client, db):
-    page = client.get(reverse("board:home")).content.decode()
-    assert reverse("board:submit") in page and reverse("board:track") in page
+    page = client.get(reverse("citizen:home")).content.decode()
+    assert reverse("citizen:submit") in page and reverse("citizen:track") in page
     assert "我要反映" in page and "查询进度" in page
 
 
@@ -57,7 +56,7 @@ def test_tracking_page_without_a_grant_redirects_to_the_form(client, district):
     other = appeal_new(district, title="另一件")
     prove(client, other)
 
-    for url in (detail_url(appeal), reverse("board:track_detail", args=["2099010100001"])):
+    for url in (detail_url(appeal), reverse("citizen:track_detail", args=["2099010100001"])):
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"] == TRACK
@@ -95,7 +94,7 @@ def test_deadline_is_shown_while_the_unit_works_on_it(client, district):
 
 def test_photo_is_served_only_with_a_grant(client, district):
     client.post(
-        reverse("board:submit"),
+        reverse("citizen:submit"),
         {
             "kind": "complaint",
             "title": "路灯不亮",
@@ -106,7 +105,7 @@ def test_photo_is_served_only_with_a_grant(client, district):
         },
     )
     attachment = Attachment.objects.select_related("appeal").get()
-    url = reverse("board:photo", args=[attachment.appeal.tracking_number, attachment.pk])
+    url = reverse("citizen:photo", args=[attachment.appeal.tracking_number, attachment.pk])
 
     granted = client.get(url)
     assert granted.status_code == 200
@@ -120,6 +119,8 @@ def test_photo_is_served_only_with_a_grant(client, district):
     prove(client, other)  # a grant for another appeal opens nothing here
     assert client.get(url).status_code == 404
     assert (
-        client.get(reverse("board:photo", args=[other.tracking_number, attachment.pk])).status_code
+        client.get(
+            reverse("citizen:photo", args=[other.tracking_number, attachment.pk])
+        ).status_code
         == 404
     )

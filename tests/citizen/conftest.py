@@ -1,0 +1,6 @@
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _citizen_settings(public_pages):
+    """Every test here runs with the public pages' settings (tests/conftest.py)."""
