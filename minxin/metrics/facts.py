@@ -205,19 +205,29 @@ def _fact(
     target = targets.get(a["merged_into_id"] or 0)
     via = directory.keys(*target) if target else [None, None, None]
     keys = [o if o is not None else v for o, v in zip(own, via, strict=True)]
-    status = a["status"]
     fact: dict[str, Any] = {
         "k": [_k(keys[0]), _k(keys[1]), _k(keys[2]), a["channel"]],
         "r": _day(a["received_at"]),
-        "inv": status == AppealStatus.INVALID,
-        "mrg": status == AppealStatus.MERGED,
+        "inv": a["status"] == AppealStatus.INVALID,
+        "mrg": a["status"] == AppealStatus.MERGED,
         "rep": has_reply,
         "res": a["resolved_at"] is not None,
     }
+    fact.update(_clocks(a, events))
+    fact.update(_history(events, leads))
+    return fact
+
+
+def _clocks(
+    a: dict[str, Any], events: list[tuple[str, datetime, int | None, Any]]
+) -> dict[str, Any]:
+    """The first-contact clock ("d"), and the completion clock: resolved ("s", with the
+    working time it took, pauses aside) or still open and due ("o")."""
+    part: dict[str, Any] = {}
     dispatched, resolved = a["dispatched_at"], a["resolved_at"]
     fc_due, contacted = a["first_contact_due"], a["first_contacted_at"]
     if dispatched is not None and fc_due is not None:
-        fact["d"] = [
+        part["d"] = [
             _day(dispatched),
             contacted is not None,
             bool(contacted and contacted <= fc_due),
@@ -232,17 +242,25 @@ def _fact(
                 if action == Action.RESUME and dispatched < at <= resolved
             )
             seconds = max(working_seconds_between(dispatched, resolved) - paused, 0)
-        fact["s"] = [_day(resolved), due is not None, bool(due and resolved <= due), seconds]
-    elif due is not None and status in OPEN_STATUSES:
-        fact["o"] = _day(due)
-    fact["rt"] = [
+        part["s"] = [_day(resolved), due is not None, bool(due and resolved <= due), seconds]
+    elif due is not None and a["status"] in OPEN_STATUSES:
+        part["o"] = _day(due)
+    return part
+
+
+def _history(
+    events: list[tuple[str, datetime, int | None, Any]], leads: list[tuple[int, datetime]]
+) -> dict[str, Any]:
+    """The ratings ("rt"), the lead assignments and whether each was returned ("as"), and the
+    resolutions and whether each was reopened ("rs")."""
+    ratings = [
         [_day(at), action == Action.RATE]
         for action, at, _, _ in events
         if action in (Action.RATE, Action.RATE_DISSATISFIED)
     ]
     # A lead assignment ends only by a return (no re-dispatch of a dispatched appeal), so any
     # return by its unit after it began is the one that ended it.
-    fact["as"] = [
+    assignments = [
         [
             _day(assigned_at),
             _k(unit),
@@ -254,12 +272,12 @@ def _fact(
         for unit, assigned_at in leads
     ]
     reopens = [at for action, at, _, _ in events if action == Action.REOPEN]
-    fact["rs"] = [
+    resolutions = [
         [_day(at), any(r > at for r in reopens)]
         for action, at, _, _ in events
         if action == Action.RESOLVE
     ]
-    return fact
+    return {"rt": ratings, "as": assignments, "rs": resolutions}
 
 
 def contribution(fact: Mapping[str, Any] | None) -> Contribution:

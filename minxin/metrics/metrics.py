@@ -334,6 +334,29 @@ def _ahead(dim: str, lo: datetime, hi: datetime, now: datetime) -> dict[str, tup
     return {key: (fc, op) for key, (fc, op) in counts.items() if fc or op}
 
 
+def _counts(c: dict[str, int], ahead: tuple[int, int]) -> RateCounts:
+    """A group's counts from its summed cells, less what is due but still ahead (`_ahead`)."""
+    fc_ahead, open_ahead = ahead
+    return RateCounts(
+        first_contact_on_time=c.get("fc_on_time", 0),
+        first_contact_due=c.get("fc_contacted", 0) + c.get("fc_pending", 0) - fc_ahead,
+        resolved_on_time=c.get("resolved_on_time", 0),
+        resolved_or_overdue=c.get("resolved_due", 0) + c.get("open_due", 0) - open_ahead,
+        replied=c.get("replied", 0),
+        resolved=c.get("resolved", 0),
+        received_valid=c.get("received_valid", 0),
+        satisfied=c.get("satisfied", 0),
+        rated=c.get("rated", 0),
+        repeats=c.get("repeats", 0),
+        received=c.get("received", 0),
+        returns=c.get("returns", 0),
+        dispatches=c.get("dispatches", 0),
+        reopened=c.get("reopened", 0),
+        resolved_in_period=c.get("resolutions", 0),
+        handled=c.get("handled", 0),
+    )
+
+
 def rates_for(
     *,
     start: date,
@@ -362,36 +385,17 @@ def rates_for(
     if with_p90:
         handling, capped = _handling_times(group_by, lo, hi)
     day_seconds = working_day_seconds()
-    rows: list[RateRow] = []
     counted: dict[Any, tuple[RateCounts, float | None]] = {}
     for key in sums.keys() | ahead.keys() | ({""} if group_by is None else set()):
         c = sums.get(key, {})
-        fc_ahead, open_ahead = ahead.get(key, (0, 0))
-        counts = RateCounts(
-            first_contact_on_time=c.get("fc_on_time", 0),
-            first_contact_due=c.get("fc_contacted", 0) + c.get("fc_pending", 0) - fc_ahead,
-            resolved_on_time=c.get("resolved_on_time", 0),
-            resolved_or_overdue=c.get("resolved_due", 0) + c.get("open_due", 0) - open_ahead,
-            replied=c.get("replied", 0),
-            resolved=c.get("resolved", 0),
-            received_valid=c.get("received_valid", 0),
-            satisfied=c.get("satisfied", 0),
-            rated=c.get("rated", 0),
-            repeats=c.get("repeats", 0),
-            received=c.get("received", 0),
-            returns=c.get("returns", 0),
-            dispatches=c.get("dispatches", 0),
-            reopened=c.get("reopened", 0),
-            resolved_in_period=c.get("resolutions", 0),
-            handled=c.get("handled", 0),
-        )
-        group = None if key == "" else int(key)
+        counts = _counts(c, ahead.get(key, (0, 0)))
         if group_by is not None and not any(vars(counts).values()):
             continue
         avg = (
             c.get("handling_seconds", 0) / counts.handled / day_seconds if counts.handled else None
         )
-        counted[group] = (counts, avg)
+        counted[None if key == "" else int(key)] = (counts, avg)
+    rows: list[RateRow] = []
     labels = _labels(group_by, set(counted))
     for group, (counts, avg) in counted.items():
         h = handling.get(group)

@@ -12,18 +12,20 @@ from datetime import date, datetime, timedelta
 from typing import Any, Final
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
+from minxin.accounts.models import User
 from minxin.cases.models import Appeal, Channel
 from minxin.cases.selectors import overdue_q
 from minxin.cases.workflow import OPEN_STATUSES, AppealStatus
+from minxin.core.errors import NotFound
 from minxin.directory.models import Category, Region, RegionLevel
 from minxin.supervision.models import Clock, DeadlineWarning, WarningLevel
 
 from .facts import CATEGORY, CHANNEL, REGION
 from .metrics import RateRow, group_key, period_bounds, rates_for
-from .models import MetricCell
+from .models import Export, ExportStatus, MetricCell
 
 DEFAULT_PERIOD_DAYS: Final = 30
 MAX_PERIOD_DAYS: Final = 3660
@@ -322,3 +324,18 @@ def dashboard_for(*, period: Period, now: datetime | None = None) -> Dashboard:
         repeats=live.repeats,
         low_satisfaction=_low_satisfaction(period),
     )
+
+
+def export_list_for(*, user: User) -> QuerySet[Export]:
+    """The viewer's own exports, newest first; callers paginate."""
+    return Export.objects.filter(requested_by=user).order_by("-created_at", "-id")
+
+
+def export_get_for(*, user: User, export_id: int) -> Export:
+    """One of the viewer's finished exports; anyone else's does not exist."""
+    export = Export.objects.filter(
+        pk=export_id, requested_by=user, status=ExportStatus.DONE
+    ).first()
+    if export is None:
+        raise NotFound("未找到该导出文件")
+    return export

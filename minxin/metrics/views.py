@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -23,7 +23,7 @@ from . import exports as export_files
 from . import selectors
 from .facts import metric_changes_pending
 from .metrics import RATES
-from .models import Export, ExportKind, ExportStatus
+from .models import ExportKind, ExportStatus
 from .scorecards import scorecard_for
 
 DASHBOARD_ROLES = (Role.SUPERVISOR, Role.LEADER, Role.ADMIN)
@@ -251,17 +251,13 @@ def ledger_export(request: HttpRequest) -> HttpResponse:
 @login_required
 def exports(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
-    page = paginate(
-        request, Export.objects.filter(requested_by=user).order_by("-created_at", "-id")
-    )
+    page = paginate(request, selectors.export_list_for(user=user))
     return render(request, "metrics/exports.html", {"page": page, "done": ExportStatus.DONE})
 
 
 @login_required
 def export_download(request: HttpRequest, export_id: int) -> FileResponse:
     """Only the requester gets the file; for anyone else it does not exist."""
-    export = get_object_or_404(
-        Export, pk=export_id, requested_by=staff_user(request), status=ExportStatus.DONE
-    )
+    export = selectors.export_get_for(user=staff_user(request), export_id=export_id)
     name = (export.file.name or "").rsplit("/", 1)[-1]
     return FileResponse(export.file.open("rb"), as_attachment=True, filename=name)

@@ -15,14 +15,12 @@ from minxin.accounts.roles import Role
 from minxin.cases import selectors as case_selectors
 from minxin.cases.models import Appeal
 from minxin.core.errors import NotFound
-from minxin.directory.models import Unit, UnitKind
 
 from .models import DeadlineWarning, Escalation, SupervisionOrder, SupervisionOrderEvent
 from .workflow import OrderAction, OrderStatus
 
 ORDER_WIDE_ROLES = frozenset({Role.SUPERVISOR, Role.LEADER, Role.ADMIN})
 ORDER_VIEWER_ROLES = ORDER_WIDE_ROLES | {Role.HANDLER}
-HANDLING_KINDS = (UnitKind.SUBDISTRICT, UnitKind.DEPARTMENT, UnitKind.ENTERPRISE)
 
 # The list's state filter: the stored status plus the two states derived from it.
 ORDER_STATES = (
@@ -139,8 +137,3 @@ def appeal_supervision_timeline(*, user: User, appeal: Appeal) -> list[TimelineE
     entries += [TimelineEntry("warning", w.created_at, w) for w in warnings]
     entries.sort(key=lambda e: (e.at, _KIND_ORDER[e.kind], e.item.pk))
     return entries
-
-
-def order_target_units() -> QuerySet[Unit]:
-    """The units an order can be addressed to: those that handle appeals."""
-    return Unit.objects.filter(is_active=True, kind__in=HANDLING_KINDS).order_by("kind", "name")

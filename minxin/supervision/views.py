@@ -23,7 +23,7 @@ from minxin.cases import selectors as case_selectors
 from minxin.cases.models import Appeal
 from minxin.core.errors import MinxinError, ValidationFailed
 from minxin.core.pagination import paginate
-from minxin.directory.models import Unit
+from minxin.directory.selectors import units_handling
 
 from . import selectors
 from .machine import ORDERS
@@ -52,14 +52,10 @@ class OrderIssueForm(forms.Form):
         },
     )
     unit = forms.ModelChoiceField(
-        queryset=Unit.objects.none(),
+        queryset=units_handling(),
         required=False,
         error_messages={"invalid_choice": "所选督办单位不存在，请重新选择"},
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = selectors.order_target_units()  # type: ignore[attr-defined]
 
     def clean_due_at(self) -> datetime:
         due_at: datetime = self.cleaned_data["due_at"]
@@ -80,12 +76,8 @@ class OrderFilterForm(forms.Form):
         label="状态", required=False, choices=[("", "全部状态"), *selectors.ORDER_STATES]
     )
     unit = forms.ModelChoiceField(
-        label="督办单位", required=False, queryset=Unit.objects.none(), empty_label="全部单位"
+        label="督办单位", required=False, queryset=units_handling(), empty_label="全部单位"
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = selectors.order_target_units()  # type: ignore[attr-defined]
 
 
 def _first_error(form: forms.Form) -> str:
@@ -114,7 +106,7 @@ def _default_due() -> str:
 def _issue_context(*, appeal: Appeal | None, posted: dict[str, Any] | None) -> dict[str, Any]:
     return {
         "appeal": appeal,
-        "units": selectors.order_target_units(),
+        "units": units_handling(),
         "posted": posted or {"due_at": _default_due()},
     }
 
