@@ -1,7 +1,7 @@
 """The signed-in member of staff, optionally required to pass one of the apps' permission
 predicates (each app names its own once, in its permissions.py)."""
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 
 from django.http import HttpRequest
 
@@ -13,16 +13,12 @@ from .roles import Role
 Permission = Callable[[User], bool]
 
 
-def staff_user(
-    request: HttpRequest, allowed: Permission | Collection[Role] | None = None, page: str = ""
-) -> User:
+def staff_user(request: HttpRequest, allowed: Permission | None = None, page: str = "") -> User:
     """The request's user (views are behind login_required); a page the user may not open is
     404, like a missing one, so scope cannot be probed."""
     user = request.user
     assert isinstance(user, User)
-    # TODO(issue 11): role collections go once every app names its permissions.
-    permitted = allowed(user) if callable(allowed) else allowed is None or user.role in allowed
-    if not permitted:
+    if allowed is not None and not allowed(user):
         raise NotFound(f"本页面仅供{page}使用" if page else None)
     return user
 

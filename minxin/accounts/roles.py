@@ -22,5 +22,3 @@ STAFF_ROLES = frozenset(
 DISTRICT_WIDE_ROLES = frozenset(
     {Role.CALL_TAKER, Role.DISPATCHER, Role.SUPERVISOR, Role.LEADER, Role.ADMIN}
 )
-# Roles that screen and dispatch (the dispatcher's pages).
-DISPATCH_ROLES = frozenset({Role.DISPATCHER, Role.ADMIN})

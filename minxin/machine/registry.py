@@ -2,25 +2,22 @@
 the docs, the transition tests and the status-writer scan find them here."""
 
 from functools import cache
-from importlib import import_module
-from importlib.util import find_spec
 from typing import Any
 
-from django.apps import apps
+from minxin.core.discover import app_modules
 
 from .engine import Machine
 
 
 @cache
 def machines() -> list[Machine[Any, Any]]:
-    found: list[Machine[Any, Any]] = []
-    for config in apps.get_app_configs():
-        module_name = f"{config.name}.machine"
-        if config.name == __package__ or find_spec(module_name) is None:
-            continue
-        module = import_module(module_name)
-        found += [m for m in vars(module).values() if isinstance(m, Machine)]
-    return found
+    return [
+        m
+        for module in app_modules("machine")
+        if module.__name__ != __package__
+        for m in vars(module).values()
+        if isinstance(m, Machine)
+    ]
 
 
 def machine_named(name: str) -> Machine[Any, Any]:

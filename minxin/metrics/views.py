@@ -24,10 +24,9 @@ from . import selectors
 from .facts import metric_changes_pending
 from .metrics import RATES
 from .models import ExportKind, ExportStatus
+from .permissions import may_see_dashboard, may_see_scorecards
 from .scorecards import scorecard_for
 
-DASHBOARD_ROLES = (Role.SUPERVISOR, Role.LEADER, Role.ADMIN)
-SCORECARD_ROLES = (*DASHBOARD_ROLES, Role.HANDLER)
 TILE_RATES = ("reply_rate", "on_time_rate", "satisfaction_rate")
 
 
@@ -42,7 +41,7 @@ def _list_url(**params: Any) -> str:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    staff_user(request, DASHBOARD_ROLES, "督查员和领导")
+    staff_user(request, may_see_dashboard, "督查员和领导")
     period = selectors.period_from(request.GET)
     board = selectors.dashboard_for(period=period)
     in_period = {"received_from": period.start.isoformat(), "received_to": period.end.isoformat()}
@@ -133,7 +132,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def scorecards(request: HttpRequest) -> HttpResponse:
-    user = staff_user(request, SCORECARD_ROLES, "督查员、领导和承办单位")
+    user = staff_user(request, may_see_scorecards, "督查员、领导和承办单位")
     period = selectors.period_from(request.GET)
     rows = scorecard_for(start=period.start, end=period.end)
     own_only = user.role == Role.HANDLER
@@ -176,7 +175,7 @@ def scorecards(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def bulletin(request: HttpRequest) -> HttpResponse:
-    staff_user(request, DASHBOARD_ROLES, "督查员和领导")
+    staff_user(request, may_see_dashboard, "督查员和领导")
     period = selectors.period_from(request.GET)
     report = export_files.bulletin_for(start=period.start, end=period.end)
     return render(
@@ -214,7 +213,7 @@ BULLETIN_FORMATS = {"xlsx": ExportKind.BULLETIN_XLSX, "pdf": ExportKind.BULLETIN
 @login_required
 @require_POST
 def bulletin_export(request: HttpRequest) -> HttpResponse:
-    user = staff_user(request, DASHBOARD_ROLES, "督查员和领导")
+    user = staff_user(request, may_see_dashboard, "督查员和领导")
     kind = BULLETIN_FORMATS.get(request.POST.get("format", ""))
     if kind is None:
         raise ValidationFailed("请选择导出格式")

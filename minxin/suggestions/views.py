@@ -21,11 +21,11 @@ from django_ratelimit.decorators import ratelimit
 from minxin.accounts.access import staff_user
 from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
-from minxin.accounts.roles import Role
 from minxin.core.errors import MinxinError, NotFound, ValidationFailed
 from minxin.core.pagination import paginate
 from minxin.core.session import APPEAL_GRANTS_KEY, grant, grants, is_one_time_key, one_time_key_new
 from minxin.directory.selectors import units_handling
+from minxin.metrics.permissions import may_see_dashboard
 from minxin.metrics.selectors import period_from
 
 from . import selectors, services
@@ -38,7 +38,6 @@ from .workflow import TRANSITIONS, AdoptionLevel, SuggestionStatus
 GRANTS_KEY = "suggestion_grants"
 RECEIPT_KEY = "suggestion_receipt"
 SUBMIT_FIELDS = ("field", "title", "content", "proposer_name", "proposer_phone")
-DASHBOARD_ROLES = (Role.SUPERVISOR, Role.LEADER, Role.ADMIN)
 
 
 # --- the citizen's pages ------------------------------------------------------------------
@@ -274,7 +273,7 @@ def review_act(request: HttpRequest, suggestion_id: int, action: str) -> HttpRes
 def dashboard_panel(request: HttpRequest) -> HttpResponse:
     """Counts by outcome for the dashboard's period (`start`/`end`), each linking to the review
     list filtered the same way. An HTMX fragment: the dashboard includes it with hx-get."""
-    staff_user(request, DASHBOARD_ROLES, "督查员和领导")
+    staff_user(request, may_see_dashboard, "督查员和领导")
     period = period_from(request.GET)
     counts = selectors.outcome_counts(start=period.start, end=period.end)
     dates = {"start": period.start.isoformat(), "end": period.end.isoformat()}

@@ -17,10 +17,8 @@ from minxin.cases.models import Appeal
 from minxin.core.errors import NotFound
 
 from .models import DeadlineWarning, Escalation, SupervisionOrder, SupervisionOrderEvent
+from .permissions import sees_every_order
 from .workflow import OrderAction, OrderStatus
-
-ORDER_WIDE_ROLES = frozenset({Role.SUPERVISOR, Role.LEADER, Role.ADMIN})
-ORDER_VIEWER_ROLES = ORDER_WIDE_ROLES | {Role.HANDLER}
 
 # The list's state filter: the stored status plus the two states derived from it.
 ORDER_STATES = (
@@ -33,7 +31,7 @@ ORDER_STATES = (
 
 def order_scope_for(*, user: User) -> QuerySet[SupervisionOrder]:
     orders = SupervisionOrder.objects.all()
-    if user.role in ORDER_WIDE_ROLES:
+    if sees_every_order(user):
         return orders
     if user.role == Role.HANDLER and user.unit_id is not None:
         return orders.filter(unit_id=user.unit_id)

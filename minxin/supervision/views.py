@@ -28,8 +28,9 @@ from minxin.directory.selectors import units_handling
 from . import selectors
 from .machine import ORDERS
 from .models import SupervisionOrder
+from .permissions import may_issue_orders, may_see_orders
 from .services import supervision_order_answer, supervision_order_issue
-from .workflow import ISSUERS, OrderAction
+from .workflow import OrderAction
 
 VIEWERS_PAGE = "督查员、领导和承办单位"
 ISSUERS_PAGE = "督查员和领导"
@@ -113,7 +114,7 @@ def _issue_context(*, appeal: Appeal | None, posted: dict[str, Any] | None) -> d
 
 @login_required
 def order_list(request: HttpRequest) -> HttpResponse:
-    user = staff_user(request, selectors.ORDER_VIEWER_ROLES, VIEWERS_PAGE)
+    user = staff_user(request, may_see_orders, VIEWERS_PAGE)
     form = OrderFilterForm(request.GET or None)
     state, unit_id = "", None
     if form.is_valid():
@@ -138,7 +139,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "query": query.urlencode(),
             "own_unit": user.unit if user.role == Role.HANDLER else None,
-            "can_issue": user.role in ISSUERS,
+            "can_issue": may_issue_orders(user),
             "answerable": any(r["can_answer"] for r in rows),
         },
     )
@@ -149,7 +150,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
 def order_issue(request: HttpRequest, appeal_id: int | None = None) -> HttpResponse:
     """On a unit (`orders/new/`) or on one appeal (`appeals/<id>/orders/new/`, posted from the
     appeal page's supervision panel; a refused post lands here with the message)."""
-    user = staff_user(request, ISSUERS, ISSUERS_PAGE)
+    user = staff_user(request, may_issue_orders, ISSUERS_PAGE)
     appeal = (
         case_selectors.appeal_get_for(user=user, appeal_id=appeal_id)
         if appeal_id is not None
@@ -207,7 +208,7 @@ def _detail_render(
 
 @login_required
 def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
-    user = staff_user(request, selectors.ORDER_VIEWER_ROLES, VIEWERS_PAGE)
+    user = staff_user(request, may_see_orders, VIEWERS_PAGE)
     order = selectors.order_get_for(user=user, order_id=order_id)
     return _detail_render(request, user=user, order=order)
 
@@ -215,7 +216,7 @@ def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def order_answer(request: HttpRequest, order_id: int) -> HttpResponse:
-    user = staff_user(request, selectors.ORDER_VIEWER_ROLES, VIEWERS_PAGE)
+    user = staff_user(request, may_see_orders, VIEWERS_PAGE)
     order = selectors.order_get_for(user=user, order_id=order_id)
     form = OrderAnswerForm(request.POST)
     try:
@@ -246,6 +247,6 @@ def appeal_panel(request: HttpRequest, appeal_id: int) -> HttpResponse:
     context = {
         **_issue_context(appeal=appeal, posted=None),
         "entries": selectors.appeal_supervision_timeline(user=user, appeal=appeal),
-        "can_issue": user.role in ISSUERS,
+        "can_issue": may_issue_orders(user),
     }
     return render(request, "supervision/order_appeal_panel.html", context)

@@ -1,0 +1,11 @@
+"""The cases pages in the staff navigation."""
+
+from minxin.accounts.nav import NavItem
+
+from .permissions import may_follow_up, sees_whole_district, works_a_unit_queue
+
+NAV = [
+    NavItem(50, "cases:unit_queue", "本单位工单", works_a_unit_queue),
+    NavItem(60, "cases:appeal_list", "全部诉求", sees_whole_district),
+    NavItem(70, "cases:follow_up_queue", "回访重办", may_follow_up),
+]
