@@ -1,6 +1,9 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
+from minxin.core.models import optional_key
+from minxin.directory.models import Unit
+
 from .roles import Role
 
 STAFF_ROLE_CHOICES = [(r.value, r.label) for r in Role if r not in (Role.CITIZEN, Role.SYSTEM)]
@@ -11,14 +14,7 @@ class User(AbstractUser):
 
     display_name = models.CharField("姓名", max_length=50, blank=True)
     role = models.CharField("角色", max_length=20, choices=STAFF_ROLE_CHOICES, default=Role.HANDLER)
-    unit = models.ForeignKey(
-        "directory.Unit",
-        verbose_name="所属单位",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="members",
-    )
+    unit = optional_key(Unit, "所属单位", related_name="members")
     is_unit_head = models.BooleanField("单位负责人", default=False)
     phone = models.CharField("联系电话", max_length=20, blank=True)
 

@@ -8,13 +8,14 @@ copy, stored masked (personal data replaced) when it is published. Photos stay o
 and are never shown on public pages: a photo cannot be masked automatically (faces, plates,
 house numbers), so only staff and the poster (through the tracking grant) see them."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from minxin.cases.models import TITLE_MAX
+from minxin.accounts.models import User
+from minxin.cases.models import TITLE_MAX, Appeal
 from minxin.cases.workflow import AppealStatus
+from minxin.core.models import key, one_to_one, optional_key
 from minxin.machine.models import Event, VersionedModel
 
 from .workflow import ModerationStatus
@@ -28,9 +29,7 @@ class BoardPost(VersionedModel):
     """A post's board record; `status` (moderation) is written only by the board's machine
     (`board.machine.MODERATION`)."""
 
-    appeal = models.OneToOneField(
-        "cases.Appeal", verbose_name="诉求", on_delete=models.PROTECT, related_name="board_post"
-    )
+    appeal = one_to_one(Appeal, "诉求", related_name="board_post")
     nickname = models.CharField("昵称", max_length=NICKNAME_MAX)
     status = models.CharField(
         "审核状态",
@@ -41,14 +40,7 @@ class BoardPost(VersionedModel):
     # The public copy, masked; empty until the first publication.
     public_title = models.CharField("公开标题", max_length=TITLE_MAX, blank=True)
     public_content = models.TextField("公开内容", blank=True)
-    moderated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="审核人",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    moderated_by = optional_key(User, "审核人")
     moderated_at = models.DateTimeField("审核时间", null=True, blank=True)
     moderation_reason = models.TextField("审核说明", blank=True)
     published_at = models.DateTimeField("公开时间", null=True, blank=True)
@@ -77,9 +69,7 @@ class ModerationEntry(Event):
     """One moderation decision, never changed or deleted: who, when, what, the public text
     before and after, and why."""
 
-    post = models.ForeignKey(
-        BoardPost, verbose_name="留言", on_delete=models.PROTECT, related_name="history"
-    )
+    post = key(BoardPost, "留言", related_name="history")
     title_before = models.CharField("修改前标题", max_length=TITLE_MAX, blank=True)
     title_after = models.CharField("修改后标题", max_length=TITLE_MAX, blank=True)
     content_before = models.TextField("修改前内容", blank=True)
@@ -102,9 +92,7 @@ class AppealSupport(models.Model):
     event; counted by the hotspot figures. `supporter` is a salted hash of who supported
     (never an address or a phone), unique per appeal so one reader counts once."""
 
-    appeal = models.ForeignKey(
-        "cases.Appeal", verbose_name="诉求", on_delete=models.PROTECT, related_name="supports"
-    )
+    appeal = key(Appeal, "诉求", related_name="supports")
     supporter = models.CharField("附议人标识", max_length=64)
     created_at = models.DateTimeField("附议时间", default=timezone.now)
 

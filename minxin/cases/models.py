@@ -1,10 +1,12 @@
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from minxin.accounts.models import User
+from minxin.core.models import key, optional_key
 from minxin.core.privacy import Contact, contact_masked
 from minxin.deadlines.models import Urgency
+from minxin.directory.models import Category, Region, Unit
 from minxin.machine.models import Event, VersionedModel
 
 from .workflow import AppealStatus, Satisfaction
@@ -47,24 +49,10 @@ class Appeal(VersionedModel):
     content = models.TextField("诉求内容")
 
     place_text = models.CharField("发生地点", max_length=200, blank=True)
-    region = models.ForeignKey(
-        "directory.Region",
-        verbose_name="所属区域",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    region = optional_key(Region, "所属区域")
     latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
-    category = models.ForeignKey(
-        "directory.Category",
-        verbose_name="分类",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    category = optional_key(Category, "分类")
     urgency = models.CharField(
         "紧急程度", max_length=10, choices=Urgency.choices, default=Urgency.NORMAL
     )
@@ -76,14 +64,7 @@ class Appeal(VersionedModel):
     status = models.CharField(
         "状态", max_length=20, choices=AppealStatus.choices, default=AppealStatus.RECEIVED
     )
-    lead_unit = models.ForeignKey(
-        "directory.Unit",
-        verbose_name="主办单位",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    lead_unit = optional_key(Unit, "主办单位")
     merged_into = models.ForeignKey(
         "self",
         verbose_name="合并至",
@@ -107,14 +88,7 @@ class Appeal(VersionedModel):
     )
     reopen_count = models.PositiveSmallIntegerField("重办次数", default=0)
 
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="录入人",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    created_by = optional_key(User, "录入人")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -159,18 +133,12 @@ class AssignmentRole(models.TextChoices):
 class Assignment(models.Model):
     """A unit's part in an appeal (派单): one active lead, any number of assisting units."""
 
-    appeal = models.ForeignKey(
-        Appeal, verbose_name="诉求", on_delete=models.PROTECT, related_name="assignments"
-    )
-    unit = models.ForeignKey(
-        "directory.Unit", verbose_name="单位", on_delete=models.PROTECT, related_name="+"
-    )
+    appeal = key(Appeal, "诉求", related_name="assignments")
+    unit = key(Unit, "单位")
     role = models.CharField("角色", max_length=10, choices=AssignmentRole.choices)
     is_active = models.BooleanField("有效", default=True)
     assigned_at = models.DateTimeField("派单时间", default=timezone.now)
-    assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    assigned_by = optional_key(User)
     ended_at = models.DateTimeField("结束时间", null=True, blank=True)
     end_reason = models.CharField("结束原因", max_length=500, blank=True)
 
@@ -195,17 +163,8 @@ class Assignment(models.Model):
 class AppealEvent(Event):
     """The append-only history of an appeal: who did what, when, from which status to which."""
 
-    appeal = models.ForeignKey(
-        Appeal, verbose_name="诉求", on_delete=models.PROTECT, related_name="events"
-    )
-    actor_unit = models.ForeignKey(
-        "directory.Unit",
-        verbose_name="操作单位",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    appeal = key(Appeal, "诉求", related_name="events")
+    actor_unit = optional_key(Unit, "操作单位")
 
     class Meta(Event.Meta):
         verbose_name = "诉求事件"
@@ -222,15 +181,9 @@ class AppealEvent(Event):
 class Reply(models.Model):
     """The answer to the citizen (果必复); a reopened appeal gets another one."""
 
-    appeal = models.ForeignKey(
-        Appeal, verbose_name="诉求", on_delete=models.PROTECT, related_name="replies"
-    )
-    unit = models.ForeignKey(
-        "directory.Unit", verbose_name="答复单位", on_delete=models.PROTECT, related_name="+"
-    )
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    appeal = key(Appeal, "诉求", related_name="replies")
+    unit = key(Unit, "答复单位")
+    author = optional_key(User)
     content = models.TextField("答复内容")
     created_at = models.DateTimeField("答复时间", default=timezone.now)
 
@@ -250,21 +203,15 @@ class ExtensionStatus(models.TextChoices):
 
 
 class Extension(models.Model):
-    appeal = models.ForeignKey(
-        Appeal, verbose_name="诉求", on_delete=models.PROTECT, related_name="extensions"
-    )
-    unit = models.ForeignKey("directory.Unit", on_delete=models.PROTECT, related_name="+")
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    appeal = key(Appeal, "诉求", related_name="extensions")
+    unit = key(Unit)
+    requested_by = key(User)
     days = models.PositiveSmallIntegerField("延期工作日")
     reason = models.TextField("延期理由")
     status = models.CharField(
         "审批状态", max_length=10, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    decided_by = optional_key(User)
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -284,9 +231,7 @@ class Extension(models.Model):
 
 
 class Attachment(models.Model):
-    appeal = models.ForeignKey(
-        Appeal, verbose_name="诉求", on_delete=models.PROTECT, related_name="attachments"
-    )
+    appeal = key(Appeal, "诉求", related_name="attachments")
     file = models.ImageField("照片", upload_to="appeals/%Y/%m/")
     content_type = models.CharField(max_length=50)
     size = models.PositiveIntegerField()

@@ -1,6 +1,9 @@
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+from minxin.accounts.models import User
+from minxin.core.models import key, optional_key
+from minxin.directory.models import Category, Unit
 
 
 class RoutingRule(models.Model):
@@ -9,9 +12,7 @@ class RoutingRule(models.Model):
     Every change needs a note and leaves a RoutingRuleHistory row (written by the service).
     """
 
-    category = models.ForeignKey(
-        "directory.Category", verbose_name="分类", on_delete=models.PROTECT, related_name="+"
-    )
+    category = key(Category, "分类")
     region = models.ForeignKey(
         "directory.Region",
         verbose_name="区域",
@@ -21,19 +22,10 @@ class RoutingRule(models.Model):
         related_name="+",
         help_text="留空表示全区",
     )
-    unit = models.ForeignKey(
-        "directory.Unit", verbose_name="承办单位", on_delete=models.PROTECT, related_name="+"
-    )
+    unit = key(Unit, "承办单位")
     is_active = models.BooleanField("启用", default=True)
     note = models.CharField("修改说明", max_length=300)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="修改人",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    updated_by = optional_key(User, "修改人")
     updated_at = models.DateTimeField("修改时间", default=timezone.now)
 
     class Meta:
@@ -59,15 +51,13 @@ class RoutingRule(models.Model):
 class RoutingRuleHistory(models.Model):
     """What a rule said after each change, who changed it and why. Append-only."""
 
-    rule = models.ForeignKey(RoutingRule, on_delete=models.PROTECT, related_name="history")
+    rule = key(RoutingRule, related_name="history")
     category_name = models.CharField("分类", max_length=300)
     region_name = models.CharField("区域", max_length=100)
     unit_name = models.CharField("承办单位", max_length=100)
     is_active = models.BooleanField("启用")
     note = models.CharField("修改说明", max_length=300)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    changed_by = optional_key(User)
     changed_at = models.DateTimeField("修改时间", default=timezone.now)
 
     class Meta:

@@ -1,15 +1,15 @@
 from django.db import models
 from django.utils import timezone
 
+from minxin.cases.models import Appeal
 from minxin.cases.workflow import Satisfaction
+from minxin.core.models import key
 
 
 class Rating(models.Model):
     """The citizen's rating of one reply (满意度评价); a reopened appeal can be rated again."""
 
-    appeal = models.ForeignKey(
-        "cases.Appeal", verbose_name="诉求", on_delete=models.PROTECT, related_name="ratings"
-    )
+    appeal = key(Appeal, "诉求", related_name="ratings")
     reply = models.ForeignKey(
         "cases.Reply",
         verbose_name="答复",

@@ -5,7 +5,9 @@ import uuid
 from django.db import models
 from django.utils import timezone
 
+from minxin.accounts.models import User
 from minxin.cases.models import AppealKind
+from minxin.core.models import key
 
 
 class ImportStatus(models.TextChoices):
@@ -41,9 +43,7 @@ class ImportJob(models.Model):
     """One uploaded file, its column mapping, its dry run and its import, with the counts the
     progress page shows (updated once per batch)."""
 
-    created_by = models.ForeignKey(
-        "accounts.User", verbose_name="导入人", on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = key(User, "导入人")
     source_system = models.CharField("来源系统", max_length=50, blank=True)
     file = models.FileField("文件", upload_to=import_upload_to, max_length=255)
     # The rows exactly as the dry run read them (row number, cells) as UTF-8 CSV: the import

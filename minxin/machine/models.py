@@ -5,10 +5,12 @@ to) and a `version` for optimistic concurrency. An event is append-only: the con
 adds a PROTECT key to its subject (and anything else it records), registers `EventAdmin`, and
 its app's migrations apply `operations.AppendOnly` to it."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+
+from minxin.accounts.models import User
+from minxin.core.models import optional_key
 
 
 class VersionedModel(models.Model):
@@ -27,14 +29,7 @@ class VersionedModel(models.Model):
 class Event(models.Model):
     """Who did what, when, from which status to which, and why. Never changed or deleted."""
 
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="操作人",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    actor = optional_key(User, "操作人")
     actor_role = models.CharField("操作角色", max_length=20)
     action = models.CharField("动作", max_length=30)
     from_status = models.CharField("原状态", max_length=20, blank=True)

@@ -3,6 +3,10 @@ import uuid
 from django.db import models
 from django.utils import timezone
 
+from minxin.accounts.models import User
+from minxin.cases.models import Appeal
+from minxin.core.models import key, one_to_one_key
+
 
 class ExportKind(models.TextChoices):
     LEDGER = "ledger", "诉求台账"
@@ -27,9 +31,7 @@ class Export(models.Model):
     """A file built in the background (ledger or bulletin) for the user who asked for it."""
 
     kind = models.CharField("类型", max_length=20, choices=ExportKind.choices)
-    requested_by = models.ForeignKey(
-        "accounts.User", verbose_name="申请人", on_delete=models.PROTECT, related_name="+"
-    )
+    requested_by = key(User, "申请人")
     params = models.JSONField("参数", default=dict, blank=True)
     status = models.CharField(
         "状态", max_length=10, choices=ExportStatus.choices, default=ExportStatus.PENDING
@@ -58,9 +60,7 @@ class AppealFact(models.Model):
     keys and flags), kept so that a change can be applied as a difference: exact, and
     idempotent however often the appeal is refreshed."""
 
-    appeal = models.OneToOneField(
-        "cases.Appeal", primary_key=True, on_delete=models.PROTECT, related_name="+"
-    )
+    appeal = one_to_one_key(Appeal)
     data = models.JSONField()
 
     class Meta:

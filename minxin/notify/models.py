@@ -1,19 +1,16 @@
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+
+from minxin.accounts.models import User
+from minxin.core.models import key
 
 
 class Notification(models.Model):
     """One in-app message to one member of staff. Carries no personal data: tracking numbers and
     titles only, never a citizen's name or phone. `link` is a path inside the site."""
 
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="接收人",
-        on_delete=models.PROTECT,
-        related_name="notifications",
-    )
+    recipient = key(User, "接收人", related_name="notifications")
     kind = models.CharField("类型", max_length=40)
     title = models.CharField("标题", max_length=200)
     body = models.TextField("内容", blank=True)

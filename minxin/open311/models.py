@@ -3,6 +3,9 @@
 from django.db import models
 from django.utils import timezone
 
+from minxin.cases.models import Appeal
+from minxin.core.models import key, one_to_one
+
 KEY_PREFIX_LENGTH = 8
 
 
@@ -30,12 +33,8 @@ class ApiKey(models.Model):
 class Open311Request(models.Model):
     """One appeal created through Open311: the key it came with and the token given back."""
 
-    appeal = models.OneToOneField(
-        "cases.Appeal", verbose_name="诉求", on_delete=models.PROTECT, related_name="+"
-    )
-    api_key = models.ForeignKey(
-        ApiKey, verbose_name="接口密钥", on_delete=models.PROTECT, related_name="requests"
-    )
+    appeal = one_to_one(Appeal, "诉求")
+    api_key = key(ApiKey, "接口密钥", related_name="requests")
     token = models.CharField("令牌", max_length=40, unique=True)
     created_at = models.DateTimeField("提交时间", default=timezone.now)
 

@@ -2,7 +2,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from minxin.core.models import key, optional_key
 from minxin.core.privacy import Contact, contact_masked
+from minxin.directory.models import Unit
 from minxin.machine.models import Event, VersionedModel
 
 from .workflow import AdoptionLevel, SuggestionStatus
@@ -53,14 +55,7 @@ class Suggestion(VersionedModel):
     adoption_level = models.CharField(
         "采纳层级", max_length=20, choices=AdoptionLevel.choices, blank=True
     )
-    forward_unit = models.ForeignKey(
-        "directory.Unit",
-        verbose_name="转交单位",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    forward_unit = optional_key(Unit, "转交单位")
     appeal = models.OneToOneField(
         "cases.Appeal",
         verbose_name="转办诉求",
@@ -106,9 +101,7 @@ class SuggestionEvent(Event):
     """The append-only history of a suggestion: who did what, when, from which status to which
     and why. On PostgreSQL a trigger refuses UPDATE and DELETE (migration 0002)."""
 
-    suggestion = models.ForeignKey(
-        Suggestion, verbose_name="建议", on_delete=models.PROTECT, related_name="events"
-    )
+    suggestion = key(Suggestion, "建议", related_name="events")
 
     class Meta(Event.Meta):
         verbose_name = "建议处理记录"

@@ -2,6 +2,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from minxin.accounts.models import User
+from minxin.cases.models import Appeal
+from minxin.core.models import key, optional_key
+from minxin.directory.models import Unit
 from minxin.machine.models import Event, VersionedModel
 
 from .workflow import OrderStatus
@@ -21,12 +25,7 @@ class DeadlineWarning(models.Model):
     """A deadline warning raised once per (appeal, clock, level, deadline): a new deadline after
     an extension or a reopen can be warned about again. Append-only, like the event log."""
 
-    appeal = models.ForeignKey(
-        "cases.Appeal",
-        verbose_name="诉求",
-        on_delete=models.PROTECT,
-        related_name="deadline_warnings",
-    )
+    appeal = key(Appeal, "诉求", related_name="deadline_warnings")
     clock = models.CharField("时限", max_length=20, choices=Clock.choices)
     level = models.CharField("级别", max_length=10, choices=WarningLevel.choices)
     due = models.DateTimeField("预警所依据的时限")
@@ -63,35 +62,17 @@ class SupervisionOrder(VersionedModel):
     answers it. Its history is SupervisionOrderEvent, not the appeal's transition log; its
     `status` and `escalation` are written only by the orders' machine."""
 
-    appeal = models.ForeignKey(
-        "cases.Appeal",
-        verbose_name="诉求",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="supervision_orders",
-    )
-    unit = models.ForeignKey(
-        "directory.Unit", verbose_name="督办单位", on_delete=models.PROTECT, related_name="+"
-    )
+    appeal = optional_key(Appeal, "诉求", related_name="supervision_orders")
+    unit = key(Unit, "督办单位")
     content = models.TextField("督办事项")
     due_at = models.DateTimeField("答复期限")
-    issued_by = models.ForeignKey(
-        "accounts.User", verbose_name="督办人", on_delete=models.PROTECT, related_name="+"
-    )
+    issued_by = key(User, "督办人")
     issued_at = models.DateTimeField("督办时间", default=timezone.now)
     status = models.CharField(
         "状态", max_length=10, choices=OrderStatus.choices, default=OrderStatus.OPEN
     )
     answer = models.TextField("答复", blank=True)
-    answered_by = models.ForeignKey(
-        "accounts.User",
-        verbose_name="答复人",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    answered_by = optional_key(User, "答复人")
     answered_at = models.DateTimeField("答复时间", null=True, blank=True)
     escalation = models.PositiveSmallIntegerField(
         "升级", choices=Escalation.choices, default=Escalation.NONE
@@ -120,9 +101,7 @@ class SupervisionOrder(VersionedModel):
 class SupervisionOrderEvent(Event):
     """Append-only history of a supervision order (issue, answer, escalations)."""
 
-    order = models.ForeignKey(
-        SupervisionOrder, verbose_name="督办单", on_delete=models.PROTECT, related_name="events"
-    )
+    order = key(SupervisionOrder, "督办单", related_name="events")
 
     class Meta(Event.Meta):
         verbose_name = "督办记录"

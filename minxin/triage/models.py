@@ -1,10 +1,13 @@
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from minxin.accounts.models import User
+from minxin.cases.models import Appeal
+from minxin.core.models import key, one_to_one, one_to_one_key, optional_key
 from minxin.deadlines.models import Urgency
+from minxin.directory.models import Region, Unit
 
 
 class CorrectionField(models.TextChoices):
@@ -21,20 +24,11 @@ class TriageCorrection(models.Model):
     For `category`, `chosen_value` is a category path ("城乡建设/住房保障与房地产/物业服务"); the
     next `minxin triage train` learns the appeal's text with its top level. Append-only."""
 
-    appeal = models.ForeignKey(
-        "cases.Appeal", verbose_name="诉求", on_delete=models.PROTECT, related_name="+"
-    )
+    appeal = key(Appeal, "诉求")
     field = models.CharField("字段", max_length=20, choices=CorrectionField.choices)
     suggested_value = models.CharField("建议值", max_length=300, blank=True)
     chosen_value = models.CharField("采用值", max_length=300)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="操作人",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    actor = optional_key(User, "操作人")
     created_at = models.DateTimeField("时间", auto_now_add=True)
 
     class Meta:
@@ -52,12 +46,7 @@ class TriageSuggestion(models.Model):
     instantly and a dispatcher's override can be compared with it. One per appeal; recomputed
     (updated in place) when triage runs again."""
 
-    appeal = models.OneToOneField(
-        "cases.Appeal",
-        verbose_name="诉求",
-        on_delete=models.PROTECT,
-        related_name="triage_suggestion",
-    )
+    appeal = one_to_one(Appeal, "诉求", related_name="triage_suggestion")
     category = models.ForeignKey(
         "directory.Category",
         verbose_name="建议分类",
@@ -75,14 +64,7 @@ class TriageSuggestion(models.Model):
     is_valid = models.BooleanField("建议有效", default=True)
     validity_reason = models.CharField("有效性说明", max_length=500, blank=True)
     place_text = models.CharField("识别地点", max_length=200, blank=True)
-    region = models.ForeignKey(
-        "directory.Region",
-        verbose_name="建议区域",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    region = optional_key(Region, "建议区域")
     personal_data = models.JSONField(
         "个人信息", default=dict, blank=True, help_text="种类 → 个数（不存原文）"
     )
@@ -92,14 +74,7 @@ class TriageSuggestion(models.Model):
         blank=True,
         help_text="[{appeal_id, tracking_number, similarity, same_person, same_place}]",
     )
-    suggested_unit = models.ForeignKey(
-        "directory.Unit",
-        verbose_name="建议承办单位",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    suggested_unit = optional_key(Unit, "建议承办单位")
     created_at = models.DateTimeField("生成时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -159,9 +134,7 @@ class AppealSignature(models.Model):
     lookups within the time window) instead of building an index per call, so it covers every
     stored appeal. Band hashes are unsigned 32-bit values stored shifted into a signed int."""
 
-    appeal = models.OneToOneField(
-        "cases.Appeal", primary_key=True, on_delete=models.PROTECT, related_name="+"
-    )
+    appeal = one_to_one_key(Appeal)
     received_at = models.DateTimeField()
     signature = models.BinaryField(max_length=128)
     place_key = models.CharField(max_length=100, blank=True)

@@ -2,6 +2,11 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from minxin.accounts.models import User
+from minxin.cases.models import Appeal
+from minxin.core.models import key, one_to_one, optional_key
+from minxin.directory.models import Region, Unit
+
 PLACE_MAX = 200
 TEXT_MAX = 2000
 NOTES_MAX = 5000
@@ -13,20 +18,8 @@ class Visit(models.Model):
 
     # Idempotent record: the form's one-time key; a resubmitted form finds its visit again.
     submission_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
-    unit = models.ForeignKey(
-        "directory.Unit",
-        verbose_name="走访单位",
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    region = models.ForeignKey(
-        "directory.Region",
-        verbose_name="所属区域",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    unit = key(Unit, "走访单位")
+    region = optional_key(Region, "所属区域")
     place_text = models.CharField("走访地点", max_length=PLACE_MAX)
     visited_at = models.DateTimeField("走访时间")
     participants = models.ManyToManyField(
@@ -35,12 +28,7 @@ class Visit(models.Model):
     participants_text = models.CharField("其他走访人员（姓名、职务）", max_length=500, blank=True)
     met_text = models.TextField("走访对象")
     notes = models.TextField("走访情况", blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="记录人",
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    recorded_by = key(User, "记录人")
     created_at = models.DateTimeField("记录时间", default=timezone.now)
 
     class Meta:
@@ -58,16 +46,9 @@ class Visit(models.Model):
 class VisitMatter(models.Model):
     """One matter raised during a visit, and the appeal it became."""
 
-    visit = models.ForeignKey(
-        Visit, verbose_name="走访", on_delete=models.PROTECT, related_name="matters"
-    )
+    visit = key(Visit, "走访", related_name="matters")
     position = models.PositiveSmallIntegerField("序号")
-    appeal = models.OneToOneField(
-        "cases.Appeal",
-        verbose_name="诉求",
-        on_delete=models.PROTECT,
-        related_name="visit_matter",
-    )
+    appeal = one_to_one(Appeal, "诉求", related_name="visit_matter")
     created_at = models.DateTimeField("记录时间", default=timezone.now)
 
     class Meta:
