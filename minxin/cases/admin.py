@@ -1,7 +1,8 @@
 from django.contrib import admin
 
+from minxin.core.admin import ReadOnlyAdmin
 from minxin.core.privacy import mask_name, mask_phone
-from minxin.machine.admin import EventAdmin, ReadOnlyAdmin
+from minxin.machine.admin import EventAdmin
 
 from .models import Appeal, AppealEvent, Assignment, Extension, Reply
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from minxin.machine.admin import ReadOnlyAdmin
+from minxin.core.admin import ReadOnlyAdmin
 
 from .models import Rating
 

@@ -1,15 +1,18 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
 app_name = "imports"
 
+job = [
+    path("", views.job, name="job"),
+    path("mapping/", views.mapping, name="mapping"),
+    path("start/", views.start, name="start"),
+    path("progress/", views.progress, name="progress"),
+    path("rejections.csv", views.rejections_csv, name="rejections_csv"),
+]
 urlpatterns = [
     path("", views.index, name="index"),
     path("upload/", views.upload, name="upload"),
-    path("<int:job_id>/", views.job, name="job"),
-    path("<int:job_id>/mapping/", views.mapping, name="mapping"),
-    path("<int:job_id>/start/", views.start, name="start"),
-    path("<int:job_id>/progress/", views.progress, name="progress"),
-    path("<int:job_id>/rejections.csv", views.rejections_csv, name="rejections_csv"),
+    path("<int:job_id>/", include(job)),
 ]

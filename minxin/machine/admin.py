@@ -1,22 +1,8 @@
-"""Read-only admin for what only the services write: histories (events) and stateful records."""
+"""The read-only admin of every machine's events."""
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
-from django.contrib import admin
-from django.http import HttpRequest
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    """The admin can look, never add, change or delete."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+from minxin.core.admin import ReadOnlyAdmin
 
 
 class EventAdmin(ReadOnlyAdmin):

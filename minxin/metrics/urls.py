@@ -1,15 +1,21 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
 app_name = "metrics"
 
+bulletin = [
+    path("", views.bulletin, name="bulletin"),
+    path("export/", views.bulletin_export, name="bulletin_export"),
+]
+exports = [
+    path("", views.exports, name="exports"),
+    path("<int:export_id>/download/", views.export_download, name="export_download"),
+]
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("scorecards/", views.scorecards, name="scorecards"),
-    path("bulletin/", views.bulletin, name="bulletin"),
-    path("bulletin/export/", views.bulletin_export, name="bulletin_export"),
+    path("bulletin/", include(bulletin)),
     path("ledger/export/", views.ledger_export, name="ledger_export"),
-    path("exports/", views.exports, name="exports"),
-    path("exports/<int:export_id>/download/", views.export_download, name="export_download"),
+    path("exports/", include(exports)),
 ]

@@ -7,6 +7,8 @@ from django.contrib import admin, messages
 from django.http import HttpRequest
 from django.utils import timezone
 
+from minxin.core.admin import ReadOnlyAdmin
+
 from .models import ApiKey, Open311Request
 from .services import api_key_create
 
@@ -49,17 +51,8 @@ class ApiKeyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(Open311Request)
-class Open311RequestAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class Open311RequestAdmin(ReadOnlyAdmin):
     list_display = ("token", "appeal", "api_key", "created_at")
     list_filter = ("api_key",)
     search_fields = ("token", "appeal__tracking_number")
     list_select_related = ("appeal", "api_key")
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

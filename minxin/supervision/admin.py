@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from minxin.machine.admin import EventAdmin, ReadOnlyAdmin
+from minxin.core.admin import ReadOnlyAdmin
+from minxin.machine.admin import EventAdmin
 
 from .models import DeadlineWarning, SupervisionOrder, SupervisionOrderEvent
 

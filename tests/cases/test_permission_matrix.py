@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLResolver, get_resolver, reverse
 from PIL import Image
 
 from minxin.accounts.actor import Actor
@@ -102,23 +102,27 @@ def _appeal_urls(appeal_id: int, attachment_id: int) -> Iterator[tuple[str, str]
         yield name, reverse(name, args=[appeal_id])
 
 
-def _staff_patterns() -> Iterator[tuple[str, URLPattern]]:
-    def walk(patterns, namespace: str | None) -> Iterator[tuple[str, URLPattern]]:
+def _staff_patterns() -> Iterator[tuple[str, set[str]]]:
+    """Every staff URL name with the parameters of its whole path (a pattern nested in an
+    `include` has part of them in the enclosing prefix)."""
+
+    def walk(patterns, namespace: str | None, params: set[str]) -> Iterator[tuple[str, set[str]]]:
         for p in patterns:
             if isinstance(p, URLResolver):
-                yield from walk(p.url_patterns, p.namespace or namespace)
+                yield from walk(
+                    p.url_patterns, p.namespace or namespace, params | set(p.pattern.converters)
+                )
             elif namespace in STAFF_NAMESPACES and p.name:
-                yield f"{namespace}:{p.name}", p
+                yield f"{namespace}:{p.name}", params | set(p.pattern.converters)
 
-    yield from walk(get_resolver().url_patterns, None)
+    yield from walk(get_resolver().url_patterns, None, set())
 
 
 def _staff_urls(appeal_id: int, attachment_id: int) -> dict[str, str]:
     values = {"appeal_id": appeal_id, "attachment_id": attachment_id, "action": "accept"}
     urls = {}
-    for name, pattern in _staff_patterns():
-        kwargs = {k: values[k] for k in pattern.pattern.converters}
-        urls[name] = reverse(name, kwargs=kwargs)
+    for name, params in _staff_patterns():
+        urls[name] = reverse(name, kwargs={k: values[k] for k in params})
     return urls
 
 

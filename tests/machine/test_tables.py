@@ -9,7 +9,8 @@ from django.contrib import admin
 from django.db.models import PROTECT, ForeignKey
 
 from minxin.accounts.roles import Role
-from minxin.machine.admin import EventAdmin, ReadOnlyAdmin
+from minxin.core.admin import ReadOnlyAdmin
+from minxin.machine.admin import EventAdmin
 from minxin.machine.models import Event, VersionedModel
 from minxin.machine.registry import machine_named, machines
 
