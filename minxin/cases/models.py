@@ -3,7 +3,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from minxin.accounts.models import User
-from minxin.core.models import key, optional_key
+from minxin.core.models import DaySequence, key, optional_key
 from minxin.core.privacy import Contact, contact_masked
 from minxin.deadlines.models import Urgency
 from minxin.directory.models import Category, Region, Unit
@@ -65,14 +65,7 @@ class Appeal(VersionedModel):
         "状态", max_length=20, choices=AppealStatus.choices, default=AppealStatus.RECEIVED
     )
     lead_unit = optional_key(Unit, "主办单位")
-    merged_into = models.ForeignKey(
-        "self",
-        verbose_name="合并至",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="duplicates",
-    )
+    merged_into = optional_key("self", "合并至", related_name="duplicates")
 
     received_at = models.DateTimeField("受理时间", default=timezone.now)
     dispatched_at = models.DateTimeField("派单时间", null=True, blank=True)
@@ -245,18 +238,12 @@ class Attachment(models.Model):
         return f"{self.appeal_id} 照片"
 
 
-class DailySequence(models.Model):
+class DailySequence(DaySequence):
     """Per-day counter behind readable tracking numbers (2026112100042)."""
-
-    day = models.DateField(primary_key=True)
-    last_value = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = "编号序列"
         verbose_name_plural = "编号序列"
-
-    def __str__(self) -> str:
-        return f"{self.day}: {self.last_value}"
 
 
 class ChangedAppeal(models.Model):

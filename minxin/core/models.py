@@ -1,6 +1,7 @@
-from typing import TypeVar
+from datetime import date
+from typing import Any, TypeVar, overload
 
-from django.db import models
+from django.db import connection, models
 
 
 class BaseModel(models.Model):
@@ -15,18 +16,38 @@ M = TypeVar("M", bound=models.Model)
 
 
 # Keys are PROTECT everywhere: nothing with a history is ever deleted. Without a related name
-# the reverse accessor is off ("+").
+# the reverse accessor is off ("+"). A key to its own model names it "self" (typed loosely).
+@overload
 def key(
-    to: type[M], verbose_name: str | None = None, *, related_name: str = "+"
-) -> "models.ForeignKey[M, M]":
+    to: type[M], verbose_name: str | None = ..., *, related_name: str = ..., help_text: str = ...
+) -> "models.ForeignKey[M, M]": ...
+@overload
+def key(
+    to: str, verbose_name: str | None = ..., *, related_name: str = ..., help_text: str = ...
+) -> "models.ForeignKey[Any, Any]": ...
+def key(
+    to: Any, verbose_name: str | None = None, *, related_name: str = "+", help_text: str = ""
+) -> "models.ForeignKey[Any, Any]":
     return models.ForeignKey(
-        to, verbose_name=verbose_name, on_delete=models.PROTECT, related_name=related_name
+        to,
+        verbose_name=verbose_name,
+        on_delete=models.PROTECT,
+        related_name=related_name,
+        help_text=help_text,
     )
 
 
+@overload
 def optional_key(
-    to: type[M], verbose_name: str | None = None, *, related_name: str = "+"
-) -> "models.ForeignKey[M | None, M | None]":
+    to: type[M], verbose_name: str | None = ..., *, related_name: str = ..., help_text: str = ...
+) -> "models.ForeignKey[M | None, M | None]": ...
+@overload
+def optional_key(
+    to: str, verbose_name: str | None = ..., *, related_name: str = ..., help_text: str = ...
+) -> "models.ForeignKey[Any, Any]": ...
+def optional_key(
+    to: Any, verbose_name: str | None = None, *, related_name: str = "+", help_text: str = ""
+) -> "models.ForeignKey[Any, Any]":
     return models.ForeignKey(
         to,
         verbose_name=verbose_name,
@@ -34,17 +55,50 @@ def optional_key(
         null=True,
         blank=True,
         related_name=related_name,
+        help_text=help_text,
     )
 
 
 def one_to_one(
-    to: type[M], verbose_name: str | None = None, *, related_name: str = "+"
+    to: type[M], verbose_name: str | None = None, *, related_name: str = "+", help_text: str = ""
 ) -> "models.OneToOneField[M, M]":
     return models.OneToOneField(
-        to, verbose_name=verbose_name, on_delete=models.PROTECT, related_name=related_name
+        to,
+        verbose_name=verbose_name,
+        on_delete=models.PROTECT,
+        related_name=related_name,
+        help_text=help_text,
     )
 
 
 def one_to_one_key(to: type[M]) -> "models.OneToOneField[M, M]":
     """A row that extends another one, keyed by it (a per-appeal record of derived data)."""
     return models.OneToOneField(to, primary_key=True, on_delete=models.PROTECT, related_name="+")
+
+
+class DaySequence(models.Model):
+    """A per-day counter behind readable numbers (2026112100042): each app that numbers its
+    records by day has one (`day_numbers_take`)."""
+
+    day = models.DateField(primary_key=True)
+    last_value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.last_value}"
+
+
+def day_numbers_take(sequence: type[DaySequence], *, day: date, count: int = 1) -> range:
+    """Reserve `count` consecutive numbers of the day, atomically on SQLite and PostgreSQL."""
+    table = connection.ops.quote_name(sequence._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (day, last_value) VALUES (%s, %s) "  # noqa: S608 - our own table
+            f"ON CONFLICT (day) DO UPDATE SET last_value = {table}.last_value + %s "
+            "RETURNING last_value",
+            [day, count, count],
+        )
+        last = int(cursor.fetchone()[0])
+    return range(last - count + 1, last + 1)

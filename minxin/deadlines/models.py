@@ -1,7 +1,8 @@
 from django.db import models
 from django.db.models import Q
 
-from minxin.core.models import BaseModel
+from minxin.core.models import BaseModel, optional_key
+from minxin.directory.models import Category
 
 
 class Urgency(models.TextChoices):
@@ -30,12 +31,9 @@ class WorkingDayOverride(BaseModel):
 class DeadlinePolicy(BaseModel):
     """Limits for a category (and its subtree) at one urgency; no category = district default."""
 
-    category = models.ForeignKey(
-        "directory.Category",
-        verbose_name="诉求分类",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
+    category = optional_key(
+        Category,
+        "诉求分类",
         related_name="deadline_policies",
         help_text="留空表示全区默认；下级分类没有自己的时限时沿用上级的",
     )

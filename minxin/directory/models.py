@@ -1,6 +1,6 @@
 from django.db import models
 
-from minxin.core.models import BaseModel
+from minxin.core.models import BaseModel, optional_key
 
 
 class RegionLevel(models.TextChoices):
@@ -15,14 +15,7 @@ class Region(BaseModel):
 
     name = models.CharField("名称", max_length=100)
     level = models.CharField("层级", max_length=20, choices=RegionLevel.choices)
-    parent = models.ForeignKey(
-        "self",
-        verbose_name="上级",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="children",
-    )
+    parent = optional_key("self", "上级", related_name="children")
     code = models.CharField("区划代码", max_length=30, unique=True)
     # Materialised path of ancestor codes ("/d/s01/c0103/"): subtree filters are one LIKE prefix.
     path = models.CharField("路径", max_length=255, db_index=True, editable=False)
@@ -55,14 +48,8 @@ class Unit(BaseModel):
     name = models.CharField("单位名称", max_length=100, unique=True)
     short_name = models.CharField("简称", max_length=30, blank=True)
     kind = models.CharField("类型", max_length=20, choices=UnitKind.choices)
-    region = models.ForeignKey(
-        Region,
-        verbose_name="负责区域",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="units",
-        help_text="街道办事处对应的街道；部门可空（全区）",
+    region = optional_key(
+        Region, "负责区域", related_name="units", help_text="街道办事处对应的街道；部门可空（全区）"
     )
     is_active = models.BooleanField("启用", default=True)
 
@@ -79,14 +66,7 @@ class Category(BaseModel):
     """The catalogue of matters, three levels (大类 / 小类 / 细类)."""
 
     name = models.CharField("名称", max_length=100)
-    parent = models.ForeignKey(
-        "self",
-        verbose_name="上级分类",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="children",
-    )
+    parent = optional_key("self", "上级分类", related_name="children")
     level = models.PositiveSmallIntegerField("层级", default=1)
     path_name = models.CharField("完整路径", max_length=300, unique=True, editable=False)
     responsible_unit_kind = models.CharField(

@@ -3,7 +3,7 @@ from django.utils import timezone
 
 from minxin.accounts.models import User
 from minxin.core.models import key, optional_key
-from minxin.directory.models import Category, Unit
+from minxin.directory.models import Category, Region, Unit
 
 
 class RoutingRule(models.Model):
@@ -13,15 +13,7 @@ class RoutingRule(models.Model):
     """
 
     category = key(Category, "分类")
-    region = models.ForeignKey(
-        "directory.Region",
-        verbose_name="区域",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text="留空表示全区",
-    )
+    region = optional_key(Region, "区域", help_text="留空表示全区")
     unit = key(Unit, "承办单位")
     is_active = models.BooleanField("启用", default=True)
     note = models.CharField("修改说明", max_length=300)

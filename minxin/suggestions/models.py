@@ -2,7 +2,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from minxin.core.models import key, optional_key
+from minxin.core.models import DaySequence, key, optional_key
 from minxin.core.privacy import Contact, contact_masked
 from minxin.directory.models import Unit
 from minxin.machine.models import Event, VersionedModel
@@ -112,15 +112,9 @@ class SuggestionEvent(Event):
         return f"{self.suggestion_id} {self.action} {self.from_status}→{self.to_status}"
 
 
-class SuggestionSequence(models.Model):
+class SuggestionSequence(DaySequence):
     """Per-day counter behind readable numbers (JY2026112100042), like the appeals' one."""
-
-    day = models.DateField(primary_key=True)
-    last_value = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = "建议编号序列"
         verbose_name_plural = "建议编号序列"
-
-    def __str__(self) -> str:
-        return f"{self.day}: {self.last_value}"

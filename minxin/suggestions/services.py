@@ -8,7 +8,7 @@ from datetime import date
 from functools import partial
 from typing import Any, Final
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from minxin.accounts.actor import Actor
@@ -16,13 +16,14 @@ from minxin.accounts.roles import Role
 from minxin.cases.models import AppealKind, Channel
 from minxin.cases.services import AppealDraft, query_code_new
 from minxin.core.errors import IllegalTransition, NotFound, PermissionDenied, ValidationFailed
+from minxin.core.models import day_numbers_take
 from minxin.core.privacy import is_valid_phone
 from minxin.directory.selectors import units_handling
 from minxin.intake.services import appeal_receive
 from minxin.machine.engine import NO_CHANGE, Change
 
 from .machine import REASON_MAX, SUGGESTIONS
-from .models import CONTENT_MAX, TITLE_MAX, Suggestion, SuggestionField
+from .models import CONTENT_MAX, TITLE_MAX, Suggestion, SuggestionField, SuggestionSequence
 from .workflow import TRANSITIONS, SuggestionAction
 
 
@@ -143,16 +144,8 @@ def suggestion_submit(
 
 
 def _number_allocate(*, day: date) -> str:
-    """The next number of the day, atomic on SQLite and PostgreSQL (as the appeals' numbers)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO suggestions_suggestionsequence (day, last_value) VALUES (%s, 1) "
-            "ON CONFLICT (day) DO UPDATE SET last_value = "
-            "suggestions_suggestionsequence.last_value + 1 RETURNING last_value",
-            [day],
-        )
-        last = int(cursor.fetchone()[0])
-    return f"JY{day:%Y%m%d}{last:05d}"
+    (n,) = day_numbers_take(SuggestionSequence, day=day)
+    return f"JY{day:%Y%m%d}{n:05d}"
 
 
 # --- review ------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from minxin.accounts.models import User
 from minxin.cases.models import Appeal
 from minxin.core.models import key, one_to_one, one_to_one_key, optional_key
 from minxin.deadlines.models import Urgency
-from minxin.directory.models import Region, Unit
+from minxin.directory.models import Category, Region, Unit
 
 
 class CorrectionField(models.TextChoices):
@@ -47,15 +47,7 @@ class TriageSuggestion(models.Model):
     (updated in place) when triage runs again."""
 
     appeal = one_to_one(Appeal, "诉求", related_name="triage_suggestion")
-    category = models.ForeignKey(
-        "directory.Category",
-        verbose_name="建议分类",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text="建议路径在分类目录中能对上的最深一级",
-    )
+    category = optional_key(Category, "建议分类", help_text="建议路径在分类目录中能对上的最深一级")
     category_path = models.CharField("建议分类路径", max_length=300, blank=True)
     top_category_name = models.CharField("建议大类", max_length=100, blank=True)
     confidence = models.DecimalField("分类置信度", max_digits=5, decimal_places=4, default=0)

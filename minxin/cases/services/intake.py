@@ -8,11 +8,12 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from minxin.accounts.actor import Actor
 from minxin.core.errors import ValidationFailed
+from minxin.core.models import day_numbers_take
 from minxin.core.privacy import is_valid_phone
 from minxin.deadlines.models import Urgency
 from minxin.directory.models import Category, Region
@@ -28,6 +29,7 @@ from ..models import (
     Attachment,
     ChangedAppeal,
     Channel,
+    DailySequence,
 )
 from ..photos import photo_validate
 from ..workflow import Action
@@ -195,16 +197,8 @@ def appeal_create(
 
 
 def tracking_numbers_allocate(*, day: date, count: int) -> list[str]:
-    """Reserve `count` consecutive numbers of the day, atomically on SQLite and PostgreSQL."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO cases_dailysequence (day, last_value) VALUES (%s, %s) "
-            "ON CONFLICT (day) DO UPDATE SET last_value = cases_dailysequence.last_value + %s "
-            "RETURNING last_value",
-            [day, count, count],
-        )
-        last = int(cursor.fetchone()[0])
-    return [f"{day:%Y%m%d}{n:05d}" for n in range(last - count + 1, last + 1)]
+    """Reserve `count` consecutive tracking numbers of the day."""
+    return [f"{day:%Y%m%d}{n:05d}" for n in day_numbers_take(DailySequence, day=day, count=count)]
 
 
 def query_code_new() -> str:
