@@ -20,6 +20,7 @@ from minxin.cases.models import CONTENT_MAX, TITLE_MAX, Channel
 from minxin.cases.services import AppealDraft
 from minxin.core.errors import IllegalTransition, NotFound, PermissionDenied, ValidationFailed
 from minxin.core.privacy import mask_personal_data
+from minxin.core.text import line_clean, text_clean
 from minxin.intake.services import appeal_receive
 from minxin.machine.engine import Change
 
@@ -38,12 +39,7 @@ class CreatedPost:
 
 
 def nickname_clean(nickname: str) -> str:
-    nickname = " ".join((nickname or "").split())
-    if not nickname:
-        raise ValidationFailed("请填写昵称")
-    if len(nickname) > NICKNAME_MAX:
-        raise ValidationFailed(f"昵称不能超过{NICKNAME_MAX}字")
-    return nickname
+    return line_clean(nickname, label="昵称", max_length=NICKNAME_MAX)
 
 
 def post_create(
@@ -92,17 +88,10 @@ def post_create(
 
 
 def _text_clean(title: str, content: str) -> tuple[str, str]:
-    title = " ".join((title or "").split())
-    content = (content or "").strip()
-    if not title:
-        raise ValidationFailed("请填写公开标题")
-    if len(title) > TITLE_MAX:
-        raise ValidationFailed(f"公开标题不能超过{TITLE_MAX}字")
-    if not content:
-        raise ValidationFailed("请填写公开内容")
-    if len(content) > CONTENT_MAX:
-        raise ValidationFailed(f"公开内容不能超过{CONTENT_MAX}字")
-    return title, content
+    return (
+        line_clean(title, label="公开标题", max_length=TITLE_MAX),
+        text_clean(content, label="公开内容", max_length=CONTENT_MAX),
+    )
 
 
 @transaction.atomic(durable=True)

@@ -18,6 +18,7 @@ from minxin.cases.services import AppealDraft, query_code_new
 from minxin.core.errors import IllegalTransition, NotFound, PermissionDenied, ValidationFailed
 from minxin.core.models import day_numbers_take
 from minxin.core.privacy import is_valid_phone
+from minxin.core.text import line_clean, text_clean
 from minxin.directory.selectors import units_handling
 from minxin.intake.services import appeal_receive
 from minxin.machine.engine import NO_CHANGE, Change
@@ -75,23 +76,13 @@ class CreatedSuggestion:
 
 def suggestion_draft_clean(draft: SuggestionDraft) -> SuggestionDraft:
     """Validate a draft; every problem is a Chinese message naming the field."""
-    title = " ".join(draft.title.split())
-    content = draft.content.strip()
     if draft.field not in SuggestionField.values:
         raise ValidationFailed("请选择建议所属领域")
-    if not title:
-        raise ValidationFailed("请填写建议标题")
-    if len(title) > TITLE_MAX:
-        raise ValidationFailed(f"标题不能超过{TITLE_MAX}字")
-    if not content:
-        raise ValidationFailed("请填写建议内容")
+    title = line_clean(draft.title, label="建议标题", short="标题", max_length=TITLE_MAX)
+    content = text_clean(draft.content, label="建议内容", max_length=CONTENT_MAX)
     if len(content) < 10:
         raise ValidationFailed("建议内容请至少写10个字，说明问题和您的建议")
-    if len(content) > CONTENT_MAX:
-        raise ValidationFailed(f"建议内容不能超过{CONTENT_MAX}字")
-    name = draft.proposer_name.strip()
-    if len(name) > 50:
-        raise ValidationFailed("姓名或昵称不能超过50字")
+    name = text_clean(draft.proposer_name, label="姓名或昵称", max_length=50, required=False)
     phone = draft.proposer_phone.strip().replace(" ", "").replace("-", "")
     if phone and not is_valid_phone(phone):
         raise ValidationFailed("联系电话格式不正确，请填写11位手机号或带区号的固定电话")

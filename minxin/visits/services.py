@@ -21,6 +21,7 @@ from minxin.accounts.roles import STAFF_ROLES
 from minxin.cases.models import AppealKind, Channel
 from minxin.cases.services import AppealDraft, appeal_draft_clean
 from minxin.core.errors import PermissionDenied, ValidationFailed
+from minxin.core.text import line_clean, text_clean
 from minxin.directory.models import Region
 from minxin.intake.services import appeal_receive
 
@@ -58,12 +59,7 @@ class RecordedVisit:
 
 
 def visit_draft_clean(draft: VisitDraft) -> VisitDraft:
-    place = " ".join(draft.place_text.split())
-    met = draft.met_text.strip()
-    if not place:
-        raise ValidationFailed("请填写走访地点")
-    if len(place) > PLACE_MAX:
-        raise ValidationFailed(f"走访地点不能超过{PLACE_MAX}字")
+    place = line_clean(draft.place_text, label="走访地点", max_length=PLACE_MAX)
     if draft.visited_at is None:
         raise ValidationFailed("请填写走访时间")
     now = timezone.now()
@@ -71,18 +67,13 @@ def visit_draft_clean(draft: VisitDraft) -> VisitDraft:
         raise ValidationFailed("走访时间不能晚于现在")
     if draft.visited_at < now - timedelta(days=366):
         raise ValidationFailed("走访时间不能早于一年前")
-    if not met:
-        raise ValidationFailed("请填写走访对象")
-    if len(met) > TEXT_MAX:
-        raise ValidationFailed(f"走访对象不能超过{TEXT_MAX}字")
-    others = " ".join(draft.participants_text.split())
-    if len(others) > 500:
-        raise ValidationFailed("其他走访人员不能超过500字")
+    met = text_clean(draft.met_text, label="走访对象", max_length=TEXT_MAX)
+    others = line_clean(
+        draft.participants_text, label="其他走访人员", max_length=500, required=False
+    )
     if not others and not draft.participant_ids:
         raise ValidationFailed("请选择或填写走访人员")
-    notes = draft.notes.strip()
-    if len(notes) > NOTES_MAX:
-        raise ValidationFailed(f"走访情况不能超过{NOTES_MAX}字")
+    notes = text_clean(draft.notes, label="走访情况", max_length=NOTES_MAX, required=False)
     if draft.region_id is not None and not Region.objects.filter(pk=draft.region_id).exists():
         raise ValidationFailed("所选区域不存在")
     return VisitDraft(

@@ -15,6 +15,7 @@ from minxin.accounts.actor import Actor
 from minxin.core.errors import ValidationFailed
 from minxin.core.models import day_numbers_take
 from minxin.core.privacy import is_valid_phone
+from minxin.core.text import line_clean, text_clean
 from minxin.deadlines.models import Urgency
 from minxin.directory.models import Category, Region
 
@@ -63,16 +64,8 @@ class CreatedAppeal:
 
 def appeal_draft_clean(draft: AppealDraft) -> AppealDraft:
     """Validate an intake draft; every problem is a Chinese message naming the field."""
-    title = " ".join(draft.title.split())
-    content = draft.content.strip()
-    if not title:
-        raise ValidationFailed("请填写诉求标题")
-    if len(title) > TITLE_MAX:
-        raise ValidationFailed(f"标题不能超过{TITLE_MAX}字")
-    if not content:
-        raise ValidationFailed("请填写诉求内容")
-    if len(content) > CONTENT_MAX:
-        raise ValidationFailed(f"诉求内容不能超过{CONTENT_MAX}字")
+    title = line_clean(draft.title, label="诉求标题", short="标题", max_length=TITLE_MAX)
+    content = text_clean(draft.content, label="诉求内容", max_length=CONTENT_MAX)
     if draft.channel not in Channel.values:
         raise ValidationFailed("未知的受理渠道")
     if draft.kind not in AppealKind.values:
@@ -84,12 +77,8 @@ def appeal_draft_clean(draft: AppealDraft) -> AppealDraft:
         raise ValidationFailed("联系电话格式不正确，请填写11位手机号或带区号的固定电话")
     if not draft.is_anonymous and not phone:
         raise ValidationFailed("请填写联系电话，或选择匿名反映")
-    name = draft.appellant_name.strip()
-    if len(name) > 50:
-        raise ValidationFailed("姓名或昵称不能超过50字")
-    place = draft.place_text.strip()
-    if len(place) > 200:
-        raise ValidationFailed("地点不能超过200字")
+    name = text_clean(draft.appellant_name, label="姓名或昵称", max_length=50, required=False)
+    place = text_clean(draft.place_text, label="地点", max_length=200, required=False)
     for value, low, high, label in (
         (draft.latitude, -90, 90, "纬度"),
         (draft.longitude, -180, 180, "经度"),
