@@ -8,7 +8,6 @@ domain error re-renders the page with its Chinese message and 4xx status."""
 
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -17,15 +16,16 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
-from minxin.cases.models import CONTENT_MAX, TITLE_MAX, AppealKind
+from minxin.cases.forms import appeal_form_limits
 from minxin.core.errors import MinxinError
+from minxin.core.pages import public_form_page, receipt_page
 from minxin.core.pagination import paginate
 from minxin.core.session import (
     APPEAL_GRANTS_KEY,
     APPEAL_RECEIPT_KEY,
-    grant,
     is_one_time_key,
     one_time_key_new,
+    submitted,
 )
 
 from .models import NICKNAME_MAX
@@ -142,12 +142,12 @@ def post_new(request: HttpRequest) -> HttpResponse:
             error=exc.message,
             status=exc.status_code,
         )
-    appeal = result.post.appeal
-    grant(request.session, APPEAL_GRANTS_KEY, appeal.pk)
-    request.session[APPEAL_RECEIPT_KEY] = {
-        "tracking_number": appeal.tracking_number,
-        "query_code": appeal.query_code,
-    }
+    submitted(
+        request.session,
+        result.post.appeal,
+        grants_key=APPEAL_GRANTS_KEY,
+        receipt_key=APPEAL_RECEIPT_KEY,
+    )
     return redirect("board:post_receipt")
 
 
@@ -159,23 +159,21 @@ def _post_page(
     error: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    context = {
-        "values": {f: values.get(f, "") for f in POST_FIELDS},
-        "submission_key": submission_key,
-        "kinds": AppealKind.choices,
-        "nickname_max": NICKNAME_MAX,
-        "title_max": TITLE_MAX,
-        "content_max": CONTENT_MAX,
-        "photo_max_count": settings.MINXIN_PHOTO_MAX_COUNT,
-        "photo_max_mb": settings.MINXIN_PHOTO_MAX_BYTES // (1024 * 1024),
-        "error": error,
-    }
-    return render(request, "board/post_new.html", context, status=status)
+    return public_form_page(
+        request,
+        "board/post_new.html",
+        fields=POST_FIELDS,
+        values=values,
+        submission_key=submission_key,
+        error=error,
+        status=status,
+        nickname_max=NICKNAME_MAX,
+        **appeal_form_limits(),
+    )
 
 
 @never_cache
 def post_receipt(request: HttpRequest) -> HttpResponse:
-    data = request.session.get(APPEAL_RECEIPT_KEY)
-    if not isinstance(data, dict):
-        return redirect("board:post_new")
-    return render(request, "board/post_receipt.html", {"receipt": data})
+    return receipt_page(
+        request, APPEAL_RECEIPT_KEY, "board/post_receipt.html", back="board:post_new"
+    )

@@ -1,8 +1,11 @@
 """Forms only parse and type the input; the rules live in the services."""
 
-from django import forms
+from typing import Any
 
-from minxin.cases.models import Channel
+from django import forms
+from django.conf import settings
+
+from minxin.cases.models import CONTENT_MAX, TITLE_MAX, AppealKind, Channel
 from minxin.cases.selectors import OPEN_FILTER
 from minxin.cases.workflow import AppealStatus
 from minxin.directory.models import Category
@@ -52,3 +55,14 @@ class ActionForm(forms.Form):
     days = forms.IntegerField(required=False, min_value=1, max_value=60)
     approve = forms.ChoiceField(required=False, choices=[("yes", "yes"), ("no", "no")])
     into_tracking_number = forms.CharField(required=False, max_length=30)
+
+
+def appeal_form_limits() -> dict[str, Any]:
+    """What a citizen's appeal form tells its reader: the kinds, the lengths, the photos."""
+    return {
+        "kinds": AppealKind.choices,
+        "title_max": TITLE_MAX,
+        "content_max": CONTENT_MAX,
+        "photo_max_count": settings.MINXIN_PHOTO_MAX_COUNT,
+        "photo_max_mb": settings.MINXIN_PHOTO_MAX_BYTES // (1024 * 1024),
+    }

@@ -18,11 +18,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from minxin.accounts.actor import Actor
-from minxin.cases.models import CONTENT_MAX, TITLE_MAX, AppealKind, Channel
+from minxin.cases.forms import appeal_form_limits
+from minxin.cases.models import Channel
 from minxin.cases.selectors import appeal_get_for_citizen
 from minxin.cases.services import AppealDraft
 from minxin.cases.workflow import OPEN_STATUSES, AppealStatus, Satisfaction
 from minxin.core.errors import MinxinError, NotFound
+from minxin.core.pages import public_form_page, receipt_page
 from minxin.core.session import (
     APPEAL_GRANTS_KEY,
     APPEAL_RECEIPT_KEY,
@@ -30,6 +32,7 @@ from minxin.core.session import (
     grants,
     is_one_time_key,
     one_time_key_new,
+    submitted,
 )
 from minxin.feedback.services import COMMENT_MAX, rating_submit
 from minxin.intake.services import appeal_receive
@@ -74,12 +77,12 @@ def submit(request: HttpRequest) -> HttpResponse:
             error=exc.message,
             status=exc.status_code,
         )
-    appeal = result.appeal
-    grant(request.session, APPEAL_GRANTS_KEY, appeal.pk)
-    request.session[APPEAL_RECEIPT_KEY] = {
-        "tracking_number": appeal.tracking_number,
-        "query_code": appeal.query_code,
-    }
+    submitted(
+        request.session,
+        result.appeal,
+        grants_key=APPEAL_GRANTS_KEY,
+        receipt_key=APPEAL_RECEIPT_KEY,
+    )
     return redirect("citizen:receipt")
 
 
@@ -104,26 +107,22 @@ def _submit_page(
     error: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    context = {
-        "values": {f: values.get(f, "") for f in SUBMIT_FIELDS},
-        "is_anonymous": values.get("is_anonymous") == "on",
-        "submission_key": submission_key,
-        "kinds": AppealKind.choices,
-        "title_max": TITLE_MAX,
-        "content_max": CONTENT_MAX,
-        "photo_max_count": settings.MINXIN_PHOTO_MAX_COUNT,
-        "photo_max_mb": settings.MINXIN_PHOTO_MAX_BYTES // (1024 * 1024),
-        "error": error,
-    }
-    return render(request, "citizen/submit.html", context, status=status)
+    return public_form_page(
+        request,
+        "citizen/submit.html",
+        fields=SUBMIT_FIELDS,
+        values=values,
+        submission_key=submission_key,
+        error=error,
+        status=status,
+        is_anonymous=values.get("is_anonymous") == "on",
+        **appeal_form_limits(),
+    )
 
 
 @never_cache
 def receipt(request: HttpRequest) -> HttpResponse:
-    data = request.session.get(APPEAL_RECEIPT_KEY)
-    if not isinstance(data, dict):
-        return redirect("citizen:submit")
-    return render(request, "citizen/receipt.html", {"receipt": data})
+    return receipt_page(request, APPEAL_RECEIPT_KEY, "citizen/receipt.html", back="citizen:submit")
 
 
 @never_cache

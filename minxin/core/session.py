@@ -4,7 +4,7 @@ one-time keys that make a resubmitted form find what it already created."""
 
 import re
 import uuid
-from typing import Final, TypeGuard
+from typing import Any, Final, Protocol, TypeGuard
 
 from django.contrib.sessions.backends.base import SessionBase
 
@@ -35,3 +35,27 @@ def one_time_key_new() -> str:
 def is_one_time_key(value: object) -> TypeGuard[str]:
     """A key this module could have made (anything else is ignored, not trusted)."""
     return isinstance(value, str) and bool(_ONE_TIME_KEY.match(value))
+
+
+class Numbered(Protocol):
+    pk: Any
+    tracking_number: str
+    query_code: str
+
+
+def submitted(
+    session: SessionBase, record: Numbered, *, grants_key: str, receipt_key: str, **extra: Any
+) -> None:
+    """What a browser keeps of what it just submitted: the grant to follow it, and its receipt
+    (the tracking number and query code to write down) for the receipt page."""
+    grant(session, grants_key, record.pk)
+    session[receipt_key] = {
+        "tracking_number": record.tracking_number,
+        "query_code": record.query_code,
+        **extra,
+    }
+
+
+def receipt_held(session: SessionBase, key: str) -> dict[str, Any] | None:
+    receipt = session.get(key)
+    return receipt if isinstance(receipt, dict) else None

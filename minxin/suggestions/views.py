@@ -22,8 +22,16 @@ from minxin.accounts.access import staff_user
 from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
 from minxin.core.errors import MinxinError, NotFound, ValidationFailed
+from minxin.core.pages import public_form_page, receipt_page
 from minxin.core.pagination import paginate
-from minxin.core.session import APPEAL_GRANTS_KEY, grant, grants, is_one_time_key, one_time_key_new
+from minxin.core.session import (
+    APPEAL_GRANTS_KEY,
+    grant,
+    grants,
+    is_one_time_key,
+    one_time_key_new,
+    submitted,
+)
 from minxin.directory.selectors import units_handling
 from minxin.metrics.permissions import may_see_dashboard
 from minxin.metrics.selectors import period_from
@@ -73,12 +81,13 @@ def submit(request: HttpRequest) -> HttpResponse:
             status=exc.status_code,
         )
     suggestion = result.suggestion
-    grant(request.session, GRANTS_KEY, suggestion.pk)
-    request.session[RECEIPT_KEY] = {
-        "tracking_number": suggestion.tracking_number,
-        "query_code": suggestion.query_code,
-        "sms": bool(suggestion.proposer_phone),
-    }
+    submitted(
+        request.session,
+        suggestion,
+        grants_key=GRANTS_KEY,
+        receipt_key=RECEIPT_KEY,
+        sms=bool(suggestion.proposer_phone),
+    )
     return redirect("suggestions:receipt")
 
 
@@ -90,23 +99,23 @@ def _submit_page(
     error: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    context = {
-        "values": {f: values.get(f, "") for f in SUBMIT_FIELDS},
-        "fields": SuggestionField.choices,
-        "submission_key": submission_key,
-        "title_max": TITLE_MAX,
-        "content_max": CONTENT_MAX,
-        "error": error,
-    }
-    return render(request, "suggestions/submit.html", context, status=status)
+    return public_form_page(
+        request,
+        "suggestions/submit.html",
+        fields=SUBMIT_FIELDS,
+        values=values,
+        submission_key=submission_key,
+        error=error,
+        status=status,
+        field_choices=SuggestionField.choices,
+        title_max=TITLE_MAX,
+        content_max=CONTENT_MAX,
+    )
 
 
 @never_cache
 def receipt(request: HttpRequest) -> HttpResponse:
-    data = request.session.get(RECEIPT_KEY)
-    if not isinstance(data, dict):
-        return redirect("suggestions:submit")
-    return render(request, "suggestions/receipt.html", {"receipt": data})
+    return receipt_page(request, RECEIPT_KEY, "suggestions/receipt.html", back="suggestions:submit")
 
 
 @never_cache
