@@ -3,7 +3,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from minxin.accounts.models import User
-from minxin.core.models import DaySequence, key, optional_key
+from minxin.core.models import DaySequence, key, optional_key, self_key
 from minxin.core.privacy import Contact, contact_masked
 from minxin.deadlines.models import Urgency
 from minxin.directory.models import Category, Region, Unit
@@ -65,7 +65,7 @@ class Appeal(VersionedModel):
         "状态", max_length=20, choices=AppealStatus.choices, default=AppealStatus.RECEIVED
     )
     lead_unit = optional_key(Unit, "主办单位")
-    merged_into = optional_key("self", "合并至", related_name="duplicates")
+    merged_into = self_key("合并至", related_name="duplicates")
 
     received_at = models.DateTimeField("受理时间", default=timezone.now)
     dispatched_at = models.DateTimeField("派单时间", null=True, blank=True)

@@ -1,5 +1,5 @@
 from datetime import date
-from typing import Any, TypeVar, overload
+from typing import Any, TypeVar
 
 from django.db import connection, models
 
@@ -16,44 +16,33 @@ M = TypeVar("M", bound=models.Model)
 
 
 # Keys are PROTECT everywhere: nothing with a history is ever deleted. Without a related name
-# the reverse accessor is off ("+"). A key to its own model names it "self" (typed loosely).
-@overload
+# the reverse accessor is off ("+").
 def key(
-    to: type[M], verbose_name: str | None = ..., *, related_name: str = ..., help_text: str = ...
-) -> "models.ForeignKey[M, M]": ...
-@overload
-def key(
-    to: str, verbose_name: str | None = ..., *, related_name: str = ..., help_text: str = ...
-) -> "models.ForeignKey[Any, Any]": ...
-def key(
-    to: Any, verbose_name: str | None = None, *, related_name: str = "+", help_text: str = ""
-) -> "models.ForeignKey[Any, Any]":
+    to: type[M], verbose_name: str | None = None, *, related_name: str = "+", help_text: str = ""
+) -> "models.ForeignKey[M, M]":
+    return _key(to, verbose_name, related_name, help_text, optional=False)
+
+
+def optional_key(
+    to: type[M], verbose_name: str | None = None, *, related_name: str = "+", help_text: str = ""
+) -> "models.ForeignKey[M | None, M | None]":
+    return _key(to, verbose_name, related_name, help_text, optional=True)
+
+
+def self_key(verbose_name: str, *, related_name: str) -> "models.ForeignKey[Any, Any]":
+    """An optional key to a row of the same model (a parent, the appeal a duplicate joins)."""
+    return _key("self", verbose_name, related_name, "", optional=True)
+
+
+def _key(
+    to: Any, verbose_name: str | None, related_name: str, help_text: str, *, optional: bool
+) -> Any:
     return models.ForeignKey(
         to,
         verbose_name=verbose_name,
         on_delete=models.PROTECT,
-        related_name=related_name,
-        help_text=help_text,
-    )
-
-
-@overload
-def optional_key(
-    to: type[M], verbose_name: str | None = ..., *, related_name: str = ..., help_text: str = ...
-) -> "models.ForeignKey[M | None, M | None]": ...
-@overload
-def optional_key(
-    to: str, verbose_name: str | None = ..., *, related_name: str = ..., help_text: str = ...
-) -> "models.ForeignKey[Any, Any]": ...
-def optional_key(
-    to: Any, verbose_name: str | None = None, *, related_name: str = "+", help_text: str = ""
-) -> "models.ForeignKey[Any, Any]":
-    return models.ForeignKey(
-        to,
-        verbose_name=verbose_name,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
+        null=optional,
+        blank=optional,
         related_name=related_name,
         help_text=help_text,
     )

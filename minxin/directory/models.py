@@ -1,6 +1,6 @@
 from django.db import models
 
-from minxin.core.models import BaseModel, optional_key
+from minxin.core.models import BaseModel, optional_key, self_key
 
 
 class RegionLevel(models.TextChoices):
@@ -15,7 +15,7 @@ class Region(BaseModel):
 
     name = models.CharField("名称", max_length=100)
     level = models.CharField("层级", max_length=20, choices=RegionLevel.choices)
-    parent = optional_key("self", "上级", related_name="children")
+    parent = self_key("上级", related_name="children")
     code = models.CharField("区划代码", max_length=30, unique=True)
     # Materialised path of ancestor codes ("/d/s01/c0103/"): subtree filters are one LIKE prefix.
     path = models.CharField("路径", max_length=255, db_index=True, editable=False)
@@ -66,7 +66,7 @@ class Category(BaseModel):
     """The catalogue of matters, three levels (大类 / 小类 / 细类)."""
 
     name = models.CharField("名称", max_length=100)
-    parent = optional_key("self", "上级分类", related_name="children")
+    parent = self_key("上级分类", related_name="children")
     level = models.PositiveSmallIntegerField("层级", default=1)
     path_name = models.CharField("完整路径", max_length=300, unique=True, editable=False)
     responsible_unit_kind = models.CharField(

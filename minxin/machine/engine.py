@@ -211,7 +211,7 @@ class Machine(Generic[SubjectT, EventT]):
         if manager.filter(pk=subject.pk, version=subject.version).update(**fields) != 1:
             raise ConcurrentEdit(self.stale)  # cannot happen under the row lock
         subject.refresh_from_db()
-        event = self.record(
+        event = self.event_new(
             subject,
             action=action,
             actor=actor,
@@ -221,7 +221,7 @@ class Machine(Generic[SubjectT, EventT]):
             event_fields=event_fields,
             at=now,
         )
-        return Applied(subject=subject, event=event)
+        return Applied(subject=subject, event=self.record(subject, event))
 
     @transaction.atomic
     def transition(
@@ -271,7 +271,7 @@ class Machine(Generic[SubjectT, EventT]):
         self.may_create(action=action, actor=actor)
         if subject.status != self.table[action].target:  # type: ignore[attr-defined]
             raise IllegalTransition(f"新{self.noun}的状态应为初始状态")
-        return self.record(
+        event = self.event_new(
             subject,
             action=action,
             actor=actor,
@@ -280,6 +280,7 @@ class Machine(Generic[SubjectT, EventT]):
             payload=payload,
             at=at or timezone.now(),
         )
+        return self.record(subject, event)
 
     # --- the event -------------------------------------------------------------------
 
@@ -310,28 +311,9 @@ class Machine(Generic[SubjectT, EventT]):
             **(event_fields or {}),
         )
 
-    def record(
-        self,
-        subject: SubjectT,
-        *,
-        action: str,
-        actor: Actor,
-        from_status: str,
-        reason: str = "",
-        payload: Mapping[str, Any] | None = None,
-        event_fields: Mapping[str, Any] | None = None,
-        at: datetime,
-    ) -> EventT:
-        event = self.event_new(
-            subject,
-            action=action,
-            actor=actor,
-            from_status=from_status,
-            reason=reason,
-            payload=payload,
-            event_fields=event_fields,
-            at=at,
-        )
+    def record(self, subject: SubjectT, event: EventT) -> EventT:
+        """Save an event `event_new` built, in the subject's transaction, and run the hooks:
+        `recorded` now, `committed` once the transaction commits."""
         event.save(force_insert=True)
         if self.recorded is not None:
             self.recorded(subject, event)
