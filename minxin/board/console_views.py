@@ -40,11 +40,11 @@ def _moderator(request: HttpRequest) -> User:
 
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
-    _moderator(request)
+    user = _moderator(request)
     status = request.GET.get("status", ModerationStatus.PENDING)
     if status not in ModerationStatus.values:
         status = ModerationStatus.PENDING
-    page = paginate(request, moderation_queue(status=status))
+    page = paginate(request, moderation_queue(user=user, status=status))
     return render(
         request,
         "board/console/queue.html",
@@ -75,16 +75,18 @@ def detail(request: HttpRequest, post_id: int) -> HttpResponse:
                 reason=request.POST.get("reason", ""),
             )
         except MinxinError as exc:
-            return _detail_page(request, post_id=post_id, error=exc.message, status=exc.status_code)
+            return _detail_page(
+                request, user=user, post_id=post_id, error=exc.message, status=exc.status_code
+            )
         messages.success(request, f"已{MODERATION.status_label(post.status)}：{post.appeal.title}")
         return redirect("board:moderation_queue")
-    return _detail_page(request, post_id=post_id)
+    return _detail_page(request, user=user, post_id=post_id)
 
 
 def _detail_page(
-    request: HttpRequest, *, post_id: int, error: str = "", status: int = 200
+    request: HttpRequest, *, user: User, post_id: int, error: str = "", status: int = 200
 ) -> HttpResponse:
-    view = post_get_for_moderation(post_id=post_id)  # or 404
+    view = post_get_for_moderation(user=user, post_id=post_id)  # or 404
     post, appeal = view.post, view.post.appeal
     has_copy = bool(post.public_title)
     # The edit form starts from the current public copy, else from the citizen's own text

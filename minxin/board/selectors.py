@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
 
+from minxin.accounts.models import User
 from minxin.cases.models import Reply
 from minxin.cases.workflow import AppealStatus
 from minxin.core.errors import NotFound
@@ -13,6 +14,7 @@ from minxin.core.privacy import PersonalSpan, find_personal_data
 from minxin.directory.models import Unit
 
 from .models import HIDDEN_STATUSES, AppealSupport, BoardPost, ModerationEntry
+from .permissions import may_moderate
 from .workflow import ModerationStatus
 
 # --- the public message board ---------------------------------------------------------------
@@ -135,10 +137,17 @@ def has_supported(*, appeal_id: int, supporter: str) -> bool:
 # --- moderation (staff) ---------------------------------------------------------------------
 
 
-def moderation_queue(*, status: str = ModerationStatus.PENDING) -> QuerySet[BoardPost]:
+def _moderated_by(user: User) -> QuerySet[BoardPost]:
+    """Every post for a moderator; none for anyone else."""
+    posts = BoardPost.objects.all()
+    return posts if may_moderate(user) else posts.none()
+
+
+def moderation_queue(*, user: User, status: str = ModerationStatus.PENDING) -> QuerySet[BoardPost]:
     """Posts in one moderation status, oldest first (the queue is worked from its head)."""
     return (
-        BoardPost.objects.filter(status=status)
+        _moderated_by(user)
+        .filter(status=status)
         .select_related("appeal", "appeal__lead_unit")
         .order_by("created_at", "id")
     )
@@ -151,9 +160,10 @@ class ModerationView:
     personal: list[PersonalSpan]  # found in the appeal's own text, for the moderator's eye
 
 
-def post_get_for_moderation(*, post_id: int) -> ModerationView:
+def post_get_for_moderation(*, user: User, post_id: int) -> ModerationView:
     post = (
-        BoardPost.objects.select_related("appeal", "appeal__lead_unit", "moderated_by")
+        _moderated_by(user)
+        .select_related("appeal", "appeal__lead_unit", "moderated_by")
         .filter(pk=post_id)
         .first()
     )

@@ -8,11 +8,13 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
+from minxin.accounts.models import User
 from minxin.cases.models import Appeal, Reply
 from minxin.core.errors import NotFound
 from minxin.core.privacy import mask_name, mask_personal_data
 
 from .models import Suggestion, SuggestionEvent
+from .permissions import may_review_suggestions
 from .workflow import AdoptionLevel, SuggestionStatus
 
 # The review queue's default view: everything not yet decided.
@@ -34,10 +36,15 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=timezone.get_default_timezone())
 
 
-def suggestion_list(*, filters: SuggestionFilters) -> QuerySet[Suggestion]:
-    """For reviewers (district-wide roles only: the view checks the role). Oldest waiting
-    first when looking at the open ones, newest first otherwise."""
-    rows = Suggestion.objects.select_related("forward_unit")
+def _reviewable(user: User) -> QuerySet[Suggestion]:
+    """Every suggestion for a reviewer; none for anyone else."""
+    rows = Suggestion.objects.all()
+    return rows if may_review_suggestions(user) else rows.none()
+
+
+def suggestion_list(*, user: User, filters: SuggestionFilters) -> QuerySet[Suggestion]:
+    """Oldest waiting first when looking at the open ones, newest first otherwise."""
+    rows = _reviewable(user).select_related("forward_unit")
     if filters.status == OPEN:
         rows = rows.filter(status__in=OPEN_STATUSES)
     elif filters.status:
@@ -62,9 +69,10 @@ def suggestion_list(*, filters: SuggestionFilters) -> QuerySet[Suggestion]:
     return rows.order_by("-created_at", "-id")
 
 
-def suggestion_get(*, suggestion_id: int) -> Suggestion:
+def suggestion_get(*, user: User, suggestion_id: int) -> Suggestion:
     suggestion = (
-        Suggestion.objects.select_related("forward_unit", "appeal", "appeal__lead_unit")
+        _reviewable(user)
+        .select_related("forward_unit", "appeal", "appeal__lead_unit")
         .filter(pk=suggestion_id)
         .first()
     )

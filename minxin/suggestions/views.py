@@ -176,7 +176,7 @@ def _reviewer(request: HttpRequest) -> User:
 @login_required
 @require_GET
 def review_list(request: HttpRequest) -> HttpResponse:
-    _reviewer(request)
+    user = _reviewer(request)
     params = request.GET if request.GET else QueryDict(f"status={selectors.OPEN}")
     form = SuggestionFilterForm(params)
     filters = selectors.SuggestionFilters()
@@ -190,7 +190,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
             submitted_from=data["start"],
             submitted_to=data["end"],
         )
-    page = paginate(request, selectors.suggestion_list(filters=filters))
+    page = paginate(request, selectors.suggestion_list(user=user, filters=filters))
     query = params.copy()
     query.pop("page", None)
     return render(
@@ -204,7 +204,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def review_detail(request: HttpRequest, suggestion_id: int) -> HttpResponse:
     user = _reviewer(request)
-    suggestion = selectors.suggestion_get(suggestion_id=suggestion_id)
+    suggestion = selectors.suggestion_get(user=user, suggestion_id=suggestion_id)
     return _detail_render(request, user=user, suggestion=suggestion)
 
 
@@ -242,7 +242,7 @@ def _detail_render(
 @require_POST
 def review_act(request: HttpRequest, suggestion_id: int, action: str) -> HttpResponse:
     user = _reviewer(request)
-    suggestion = selectors.suggestion_get(suggestion_id=suggestion_id)
+    suggestion = selectors.suggestion_get(user=user, suggestion_id=suggestion_id)
     transition = TRANSITIONS.get(action)  # type: ignore[call-overload]
     if transition is None or transition.creates:
         raise NotFound("未知的操作")
@@ -265,7 +265,7 @@ def review_act(request: HttpRequest, suggestion_id: int, action: str) -> HttpRes
         return _detail_render(
             request,
             user=user,
-            suggestion=selectors.suggestion_get(suggestion_id=suggestion_id),
+            suggestion=selectors.suggestion_get(user=user, suggestion_id=suggestion_id),
             error=error,
             posted=request.POST.dict(),
             open_action=action,
