@@ -25,7 +25,7 @@ from minxin.core.session import (
     APPEAL_RECEIPT_KEY,
     is_one_time_key,
     one_time_key_new,
-    submitted,
+    submission_keep,
 )
 
 from .models import NICKNAME_MAX
@@ -142,7 +142,7 @@ def post_new(request: HttpRequest) -> HttpResponse:
             error=exc.message,
             status=exc.status_code,
         )
-    submitted(
+    submission_keep(
         request.session,
         result.post.appeal,
         grants_key=APPEAL_GRANTS_KEY,

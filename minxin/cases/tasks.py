@@ -6,7 +6,7 @@ from django_tasks import task
 
 from minxin.core.tasks import book_next_run
 
-from .services import archive_unrated_appeals
+from .services import appeals_unrated_archive
 
 # How often the periodic jobs come round; each run schedules the next one.
 ARCHIVE_EVERY = timedelta(hours=1)
@@ -17,7 +17,7 @@ def archive_unrated_appeals_task(reschedule: bool = True) -> int:
     """Archive unrated appeals past the rating period, then book the next run."""
     done = 0
     while True:
-        batch = archive_unrated_appeals()
+        batch = appeals_unrated_archive()
         done += batch
         if batch == 0:
             break

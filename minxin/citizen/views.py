@@ -32,7 +32,7 @@ from minxin.core.session import (
     grants,
     is_one_time_key,
     one_time_key_new,
-    submitted,
+    submission_keep,
 )
 from minxin.feedback.services import COMMENT_MAX, rating_submit
 from minxin.intake.services import appeal_receive
@@ -77,7 +77,7 @@ def submit(request: HttpRequest) -> HttpResponse:
             error=exc.message,
             status=exc.status_code,
         )
-    submitted(
+    submission_keep(
         request.session,
         result.appeal,
         grants_key=APPEAL_GRANTS_KEY,

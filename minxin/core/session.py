@@ -43,7 +43,7 @@ class Numbered(Protocol):
     query_code: str
 
 
-def submitted(
+def submission_keep(
     session: SessionBase, record: Numbered, *, grants_key: str, receipt_key: str, **extra: Any
 ) -> None:
     """What a browser keeps of what it just submitted: the grant to follow it, and its receipt

@@ -11,7 +11,6 @@ import codecs
 import contextlib
 import csv
 import io
-import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from datetime import date, datetime, time
 from typing import IO, Any, Final
 
 from minxin.core.errors import ValidationFailed
+from minxin.core.text import control_free
 
 MAX_ROWS: Final = 200_000
 MAX_COLUMNS: Final = 100
@@ -33,13 +33,12 @@ ENCODING_CHOICES: Final = (
 
 # Control characters other than tab and newline: PostgreSQL refuses NUL, and none of them
 # belongs in an appeal.
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary .xls
 
 
 def text_clean(value: str) -> str:
-    return _CONTROL_RE.sub("", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
+    return control_free(value.replace("\r\n", "\n").replace("\r", "\n")).strip()
 
 
 def cell_text(value: Any) -> str:

@@ -33,7 +33,7 @@ from minxin.cases.models import Appeal, AppealKind
 from minxin.cases.services import BulkAppeal, appeals_create_bulk
 from minxin.core.errors import IllegalTransition, ValidationFailed
 from minxin.core.privacy import mask_personal_data
-from minxin.notify.services import notify
+from minxin.notify.services import notifications_send
 
 from . import reading
 from .mapping import (
@@ -324,7 +324,7 @@ def _fail(job: ImportJob, message: str, *, stalled_before: datetime | None = Non
     if not failed:
         return job
     if job.phase == ImportPhase.IMPORT:
-        notify(
+        notifications_send(
             recipients=[job.created_by],
             title="批量导入失败",
             body=f"{job.file_name}：{message[:200]}",
@@ -395,7 +395,7 @@ def import_job_run(job_id: int) -> ImportJob:
             status=ImportStatus.DONE, finished_at=timezone.now()
         )
         job.refresh_from_db()
-        notify(
+        notifications_send(
             recipients=[job.created_by],
             title="批量导入完成",
             body=f"{job.file_name}：新增{job.created}件，已存在{job.existing}件，拒收{job.rejected}行。",

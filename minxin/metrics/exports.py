@@ -24,7 +24,7 @@ from minxin.cases.models import Appeal
 from minxin.cases.selectors import AppealFilters, appeal_list_for
 from minxin.core.errors import ValidationFailed
 from minxin.core.privacy import mask_name, mask_phone
-from minxin.notify.services import notify
+from minxin.notify.services import notifications_send
 
 from .metrics import RATES, RateRow, rates_for
 from .models import Export, ExportKind, ExportStatus
@@ -160,7 +160,7 @@ def export_build(export_id: int) -> Export:
                 export.error = ""
                 export.finished_at = timezone.now()
                 export.save()
-                notify(
+                notifications_send(
                     recipients=[export.requested_by],
                     title=f"{export.get_kind_display()}已生成",
                     body=f"共 {rows} 行，点击下载。",
@@ -174,7 +174,7 @@ def export_build(export_id: int) -> Export:
             export.error = f"{type(exc).__name__}: {exc}"[:2000]
             export.finished_at = timezone.now()
             export.save(update_fields=["status", "error", "finished_at"])
-            notify(
+            notifications_send(
                 recipients=[export.requested_by],
                 title=f"{export.get_kind_display()}生成失败",
                 body="请稍后重试，或联系管理员。",

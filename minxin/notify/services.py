@@ -10,7 +10,7 @@ from minxin.accounts.models import User
 from .models import Notification
 
 
-def notify(
+def notifications_send(
     *, recipients: Iterable[User], title: str, body: str, link: str, kind: str
 ) -> list[Notification]:
     """One in-app notification per distinct recipient; email/SMS go out once this commits.

@@ -2,7 +2,6 @@
 
 import hashlib
 import logging
-import re
 import secrets
 import string
 from collections.abc import Mapping
@@ -18,6 +17,7 @@ from minxin.cases.models import CONTENT_MAX, TITLE_MAX, AppealKind, Channel
 from minxin.cases.services import AppealDraft
 from minxin.core.errors import NotFound, ValidationFailed
 from minxin.core.privacy import is_valid_phone
+from minxin.core.text import control_free
 from minxin.directory.models import Region
 from minxin.intake.services import appeal_receive
 
@@ -32,8 +32,6 @@ _KEY_ALPHABET = string.ascii_letters + string.digits
 KEY_LENGTH = 43  # about 256 bits
 DEFAULT_KIND = AppealKind.COMPLAINT
 MEDIA_URL_MAX = 500
-# Control characters other than tab and newlines: invisible, and PostgreSQL refuses NUL.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 # --- API keys ---------------------------------------------------------------------------
@@ -94,7 +92,7 @@ class ServiceRequestCreated:
 
 
 def clean_text(value: str) -> str:
-    return _CONTROL.sub("", value or "").strip()
+    return control_free(value).strip()
 
 
 def _coordinate(raw: str, *, field: str, low: int, high: int) -> Decimal:

@@ -30,7 +30,7 @@ from minxin.core.session import (
     grants,
     is_one_time_key,
     one_time_key_new,
-    submitted,
+    submission_keep,
 )
 from minxin.directory.selectors import units_handling
 from minxin.metrics.permissions import may_see_dashboard
@@ -81,7 +81,7 @@ def submit(request: HttpRequest) -> HttpResponse:
             status=exc.status_code,
         )
     suggestion = result.suggestion
-    submitted(
+    submission_keep(
         request.session,
         suggestion,
         grants_key=GRANTS_KEY,

@@ -15,7 +15,7 @@ from minxin.accounts.roles import Role
 from minxin.cases.models import Appeal
 from minxin.core.errors import IllegalTransition, NotFound, PermissionDenied, ValidationFailed
 from minxin.machine.engine import Change
-from minxin.notify.services import notify
+from minxin.notify.services import notifications_send
 
 from .machine import MISSING, ORDERS
 from .models import Escalation, SupervisionOrder
@@ -62,7 +62,7 @@ def supervision_order_issue(
         appeal=appeal, unit_id=unit_id, content=content, due_at=due_at, issued_by=actor
     )
     ORDERS.created(order, action=OrderAction.ISSUE, actor=who, at=order.issued_at)
-    notify(
+    notifications_send(
         recipients=User.objects.filter(unit_id=unit_id, role=Role.HANDLER),
         title=f"【督办】{_subject(order)} 请按期答复",
         body=f"答复期限 {timezone.localtime(due_at):%Y-%m-%d %H:%M}",
@@ -90,7 +90,7 @@ def supervision_order_answer(*, actor: User, order_id: int, answer: str) -> Supe
     order = ORDERS.apply(
         order, action=OrderAction.ANSWER, actor=who, reason=answer, change=change, at=now
     ).subject
-    notify(
+    notifications_send(
         recipients=[order.issued_by],
         title=f"【督办答复】{_subject(order)} 已答复",
         body="",
@@ -138,7 +138,7 @@ def _escalate(*, order_id: int, current: int, target: Escalation, now: datetime)
         if to_leaders
         else User.objects.filter(unit_id=order.unit_id, is_unit_head=True)
     )
-    notify(
+    notifications_send(
         recipients=recipients,
         title=f"【督办逾期】{_subject(order)} 逾期未答复",
         body=f"答复期限 {timezone.localtime(order.due_at):%Y-%m-%d %H:%M}",

@@ -22,7 +22,7 @@ from minxin.accounts.roles import Role
 from minxin.cases.models import Appeal
 from minxin.cases.workflow import OPEN_STATUSES
 from minxin.deadlines import calendar
-from minxin.notify.services import notify
+from minxin.notify.services import notifications_send
 
 from .models import Clock, DeadlineWarning, WarningLevel
 
@@ -151,7 +151,7 @@ def _notify(*, spec: _ClockSpec, warnings: list[DeadlineWarning]) -> None:
             f"诉求 {appeal.tracking_number}《{appeal.title}》的{spec.label}时限为 {due}，"
             f"已用时 {warning.share_used:.0%}。"
         )
-        notify(
+        notifications_send(
             recipients=[*handlers.get(appeal.lead_unit_id or 0, []), *supervisors],
             title=title,
             body=body,

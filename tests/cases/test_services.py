@@ -585,7 +585,7 @@ def _resolved_at(district, moment: datetime, status=AppealStatus.RESOLVED) -> Ap
         return appeal_in(district, status)
 
 
-def test_archive_unrated_appeals_archives_only_the_old_ones(district):
+def test_appeals_unrated_archive_archives_only_the_old_ones(district):
     days = int(settings.MINXIN["ARCHIVE_UNRATED_AFTER_DAYS"])
     now = datetime(2025, 3, 20, 10, 0, tzinfo=TZ)
     old = _resolved_at(district, now - timedelta(days=days, hours=1))
@@ -594,7 +594,7 @@ def test_archive_unrated_appeals_archives_only_the_old_ones(district):
     assert old.resolved_at and recent.resolved_at
     assert old.resolved_at < now - timedelta(days=days) < recent.resolved_at
 
-    assert services.archive_unrated_appeals(now=now) == 1
+    assert services.appeals_unrated_archive(now=now) == 1
     archived = fresh(old)
     assert (archived.status, archived.closed_at) == (AppealStatus.ARCHIVED, now)
     event = events(old)[-1]
@@ -608,15 +608,15 @@ def test_archive_unrated_appeals_archives_only_the_old_ones(district):
     assert "未评价" in event.reason
     assert fresh(recent).status == AppealStatus.RESOLVED
     assert fresh(old_follow_up).status == AppealStatus.FOLLOW_UP
-    assert services.archive_unrated_appeals(now=now) == 0  # nothing left to do
+    assert services.appeals_unrated_archive(now=now) == 0  # nothing left to do
 
 
-def test_archive_unrated_appeals_works_in_batches(district):
+def test_appeals_unrated_archive_works_in_batches(district):
     days = int(settings.MINXIN["ARCHIVE_UNRATED_AFTER_DAYS"])
     now = datetime(2025, 3, 20, 10, 0, tzinfo=TZ)
     appeals = [_resolved_at(district, now - timedelta(days=days + 2)) for _ in range(3)]
-    assert services.archive_unrated_appeals(now=now, limit=2) == 2
-    assert services.archive_unrated_appeals(now=now, limit=2) == 1
+    assert services.appeals_unrated_archive(now=now, limit=2) == 2
+    assert services.appeals_unrated_archive(now=now, limit=2) == 1
     assert {fresh(a).status for a in appeals} == {AppealStatus.ARCHIVED}
 
 

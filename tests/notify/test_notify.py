@@ -10,7 +10,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from minxin.notify.models import Notification
-from minxin.notify.services import notify
+from minxin.notify.services import notifications_send
 from minxin.notify.sms import LoggingSmsBackend, sms_backend
 
 
@@ -24,7 +24,7 @@ class RecordingSmsBackend:
 def send(users, **kwargs):
     values = {"title": "测试消息", "body": "诉求 20250306000001 需处理", "link": "/console/"}
     values.update(kwargs)
-    return notify(recipients=users, kind="test", **values)
+    return notifications_send(recipients=users, kind="test", **values)
 
 
 def test_notify_records_one_row_per_distinct_active_recipient(district):

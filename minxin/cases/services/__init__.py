@@ -28,7 +28,7 @@ from .. import changes
 from ..machine import APPEALS
 from ..models import Appeal
 from ..workflow import TRANSITIONS, Action
-from .closing import appeal_rate, appeal_reopen, archive_unrated_appeals
+from .closing import appeal_rate, appeal_reopen, appeals_unrated_archive
 from .dispatch import appeal_dispatch, assignment_return
 from .handling import extension_decide, extension_request, reply_submit
 from .intake import (
@@ -57,7 +57,7 @@ __all__ = [
     "appeal_reopen",
     "appeal_screen",
     "appeals_create_bulk",
-    "archive_unrated_appeals",
+    "appeals_unrated_archive",
     "assignment_return",
     "extension_decide",
     "extension_request",

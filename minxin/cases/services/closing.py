@@ -74,7 +74,7 @@ def appeal_reopen(
     ).subject
 
 
-def archive_unrated_appeals(*, now: datetime | None = None, limit: int = 500) -> int:
+def appeals_unrated_archive(*, now: datetime | None = None, limit: int = 500) -> int:
     """Archive appeals left unrated longer than the configured number of days (system action)."""
     now = now or timezone.now()
     cutoff = now - timedelta(days=int(settings.MINXIN["ARCHIVE_UNRATED_AFTER_DAYS"]))

@@ -5,13 +5,14 @@ import re
 import unicodedata
 from typing import Final
 
+from minxin.core.text import control_free
+
 from .t2s import to_simplified
 
 # Tags, comments and the contents of script/style blocks; entities are unescaped afterwards.
 _SCRIPT_RE: Final = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 _TAG_RE: Final = re.compile(r"<!--.*?-->|<[a-zA-Z/!][^<>]{0,500}>", re.DOTALL)
 _SPACE_RE: Final = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff]+")
-_CONTROL_RE: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def strip_html(text: str) -> str:
@@ -38,7 +39,7 @@ def normalize_text(text: str | None) -> str:
     text = strip_html(text)
     text = to_halfwidth(text)
     text = to_simplified(text)
-    text = _CONTROL_RE.sub("", text)
+    text = control_free(text)
     return _SPACE_RE.sub(" ", text).strip()
 
 
