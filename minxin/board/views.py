@@ -17,15 +17,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from minxin.cases.forms import appeal_form_limits
-from minxin.core.errors import MinxinError
-from minxin.core.pages import public_form_page, receipt_page
+from minxin.cases.models import Appeal
+from minxin.core.pages import public_form_page, public_submit, receipt_page
 from minxin.core.pagination import paginate
 from minxin.core.session import (
     APPEAL_GRANTS_KEY,
     APPEAL_RECEIPT_KEY,
     is_one_time_key,
     one_time_key_new,
-    submission_keep,
 )
 
 from .models import NICKNAME_MAX
@@ -122,33 +121,27 @@ def post_support(request: HttpRequest, post_id: int) -> HttpResponse:
 def post_new(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _post_page(request, values={}, submission_key=one_time_key_new())
-    key = request.POST.get("submission_key", "")
-    submission_key = key if is_one_time_key(key) else None
-    try:
-        result = post_create(
-            nickname=request.POST.get("nickname", ""),
-            kind=request.POST.get("kind", ""),
-            title=request.POST.get("title", ""),
-            content=request.POST.get("content", ""),
-            phone=request.POST.get("phone", ""),
+    post = request.POST
+
+    def submit(submission_key: str | None) -> Appeal:
+        return post_create(
+            nickname=post.get("nickname", ""),
+            kind=post.get("kind", ""),
+            title=post.get("title", ""),
+            content=post.get("content", ""),
+            phone=post.get("phone", ""),
             photos=request.FILES.getlist("photos"),
             submission_key=submission_key,
-        )
-    except MinxinError as exc:
-        return _post_page(
-            request,
-            values=request.POST,
-            submission_key=submission_key or one_time_key_new(),
-            error=exc.message,
-            status=exc.status_code,
-        )
-    submission_keep(
-        request.session,
-        result.post.appeal,
+        ).post.appeal
+
+    return public_submit(
+        request,
+        submit,
+        refused=_post_page,
         grants_key=APPEAL_GRANTS_KEY,
         receipt_key=APPEAL_RECEIPT_KEY,
+        receipt_url="board:post_receipt",
     )
-    return redirect("board:post_receipt")
 
 
 def _post_page(

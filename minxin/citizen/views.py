@@ -19,20 +19,17 @@ from django_ratelimit.decorators import ratelimit
 
 from minxin.accounts.actor import Actor
 from minxin.cases.forms import appeal_form_limits
-from minxin.cases.models import Channel
+from minxin.cases.models import Appeal, Channel
 from minxin.cases.selectors import appeal_get_for_citizen
 from minxin.cases.services import AppealDraft
 from minxin.cases.workflow import OPEN_STATUSES, AppealStatus, Satisfaction
 from minxin.core.errors import MinxinError, NotFound
-from minxin.core.pages import public_form_page, receipt_page
+from minxin.core.pages import public_form_page, public_submit, public_track, receipt_page
 from minxin.core.session import (
     APPEAL_GRANTS_KEY,
     APPEAL_RECEIPT_KEY,
-    grant,
     grants,
-    is_one_time_key,
     one_time_key_new,
-    submission_keep,
 )
 from minxin.feedback.services import COMMENT_MAX, rating_submit
 from minxin.intake.services import appeal_receive
@@ -60,30 +57,23 @@ def home(request: HttpRequest) -> HttpResponse:
 def submit(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _submit_page(request, values={}, submission_key=one_time_key_new())
-    key = request.POST.get("submission_key", "")
-    submission_key = key if is_one_time_key(key) else None
-    try:
-        result = appeal_receive(
+
+    def receive(submission_key: str | None) -> Appeal:
+        return appeal_receive(
             actor=Actor.citizen(),
             draft=_draft(request.POST),
             photos=request.FILES.getlist("photos"),
             submission_key=submission_key,
-        )
-    except MinxinError as exc:
-        return _submit_page(
-            request,
-            values=request.POST,
-            submission_key=submission_key or one_time_key_new(),
-            error=exc.message,
-            status=exc.status_code,
-        )
-    submission_keep(
-        request.session,
-        result.appeal,
+        ).appeal
+
+    return public_submit(
+        request,
+        receive,
+        refused=_submit_page,
         grants_key=APPEAL_GRANTS_KEY,
         receipt_key=APPEAL_RECEIPT_KEY,
+        receipt_url="citizen:receipt",
     )
-    return redirect("citizen:receipt")
 
 
 def _draft(post: QueryDict) -> AppealDraft:
@@ -129,23 +119,13 @@ def receipt(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @ratelimit(key="ip", rate="30/m", method="POST", block=True)
 def track(request: HttpRequest) -> HttpResponse:
-    if request.method != "POST":
-        return render(request, "citizen/track.html", {"tracking_number": ""})
-    tracking_number = request.POST.get("tracking_number", "").strip()[:20]
-    try:
-        appeal = appeal_get_for_citizen(
-            tracking_number=tracking_number,
-            query_code=request.POST.get("query_code", "")[:12],
-        )
-    except NotFound as exc:
-        return render(
-            request,
-            "citizen/track.html",
-            {"tracking_number": tracking_number, "error": exc.message},
-            status=exc.status_code,
-        )
-    grant(request.session, APPEAL_GRANTS_KEY, appeal.pk)
-    return redirect("citizen:track_detail", tracking_number=appeal.tracking_number)
+    return public_track(
+        request,
+        lambda number, code: appeal_get_for_citizen(tracking_number=number, query_code=code),
+        template="citizen/track.html",
+        grants_key=APPEAL_GRANTS_KEY,
+        detail_url="citizen:track_detail",
+    )
 
 
 @never_cache

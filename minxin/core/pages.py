@@ -1,13 +1,22 @@
 """The citizens' form pages, one way for every public form (the phone page, the message board,
-suggestions): the form with what was typed and a one-time key, and the receipt it leads to."""
+suggestions): the form with what was typed and a one-time key, its post, the receipt it leads
+to, and the tracking form that grants a browser the record it holds the number and code of."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from .session import receipt_held
+from .errors import MinxinError, NotFound
+from .session import (
+    Numbered,
+    grant,
+    is_one_time_key,
+    one_time_key_new,
+    receipt_held,
+    submission_keep,
+)
 
 
 def public_form_page(
@@ -33,3 +42,57 @@ def receipt_page(request: HttpRequest, key: str, template: str, *, back: str) ->
     if receipt is None:
         return redirect(back)
     return render(request, template, {"receipt": receipt})
+
+
+def public_submit(
+    request: HttpRequest,
+    submit: Callable[[str | None], Numbered],
+    *,
+    refused: Callable[..., HttpResponse],
+    grants_key: str,
+    receipt_key: str,
+    receipt_url: str,
+    receipt: Callable[[Any], dict[str, Any]] | None = None,
+) -> HttpResponse:
+    """A citizen's form posted: `submit` with its one-time key (a resubmitted form finds what it
+    made); refused, the form again (`refused`) with what was typed and a fresh key; done, the
+    grant to follow it and its receipt (with what `receipt` adds) kept, and on to the receipt
+    page."""
+    key = request.POST.get("submission_key", "")
+    submission_key = key if is_one_time_key(key) else None
+    try:
+        record = submit(submission_key)
+    except MinxinError as exc:
+        return refused(
+            request,
+            values=request.POST,
+            submission_key=submission_key or one_time_key_new(),
+            error=exc.message,
+            status=exc.status_code,
+        )
+    more = receipt(record) if receipt else {}
+    submission_keep(request.session, record, grants_key=grants_key, receipt_key=receipt_key, **more)
+    return redirect(receipt_url)
+
+
+def public_track(
+    request: HttpRequest,
+    find: Callable[[str, str], Numbered],
+    *,
+    template: str,
+    grants_key: str,
+    detail_url: str,
+    number: Callable[[str], str] = str.strip,
+) -> HttpResponse:
+    """A tracking form: the number and the query code it was given grant this browser the
+    record (never by the URL), and on to its page; a wrong pair is one message for both."""
+    if request.method != "POST":
+        return render(request, template, {"tracking_number": ""})
+    tracking_number = number(request.POST.get("tracking_number", ""))[:20]
+    try:
+        record = find(tracking_number, request.POST.get("query_code", "")[:12])
+    except NotFound as exc:
+        context = {"tracking_number": tracking_number, "error": exc.message}
+        return render(request, template, context, status=exc.status_code)
+    grant(request.session, grants_key, record.pk)
+    return redirect(detail_url, tracking_number=record.tracking_number)

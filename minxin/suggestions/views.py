@@ -22,15 +22,13 @@ from minxin.accounts.access import staff_user
 from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
 from minxin.core.errors import MinxinError, NotFound, ValidationFailed
-from minxin.core.pages import public_form_page, receipt_page
+from minxin.core.pages import public_form_page, public_submit, public_track, receipt_page
 from minxin.core.pagination import paginate
 from minxin.core.session import (
     APPEAL_GRANTS_KEY,
     grant,
     grants,
-    is_one_time_key,
     one_time_key_new,
-    submission_keep,
 )
 from minxin.directory.selectors import units_handling
 from minxin.metrics.permissions import may_see_dashboard
@@ -57,38 +55,30 @@ SUBMIT_FIELDS = ("field", "title", "content", "proposer_name", "proposer_phone")
 def submit(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _submit_page(request, values={}, submission_key=one_time_key_new())
-    key = request.POST.get("submission_key", "")
-    submission_key = key if is_one_time_key(key) else None
     post = request.POST
-    try:
-        result = services.suggestion_submit(
-            actor=Actor.citizen(),
-            draft=services.SuggestionDraft(
-                field=post.get("field", ""),
-                title=post.get("title", ""),
-                content=post.get("content", ""),
-                proposer_name=post.get("proposer_name", ""),
-                proposer_phone=post.get("proposer_phone", ""),
-            ),
-            submission_key=submission_key,
-        )
-    except MinxinError as exc:
-        return _submit_page(
-            request,
-            values=post,
-            submission_key=submission_key or one_time_key_new(),
-            error=exc.message,
-            status=exc.status_code,
-        )
-    suggestion = result.suggestion
-    submission_keep(
-        request.session,
-        suggestion,
+    draft = services.SuggestionDraft(
+        field=post.get("field", ""),
+        title=post.get("title", ""),
+        content=post.get("content", ""),
+        proposer_name=post.get("proposer_name", ""),
+        proposer_phone=post.get("proposer_phone", ""),
+    )
+
+    def submit_draft(submission_key: str | None) -> Suggestion:
+        return services.suggestion_submit(
+            actor=Actor.citizen(), draft=draft, submission_key=submission_key
+        ).suggestion
+
+    return public_submit(
+        request,
+        submit_draft,
+        refused=_submit_page,
         grants_key=GRANTS_KEY,
         receipt_key=RECEIPT_KEY,
-        sms=bool(suggestion.proposer_phone),
+        receipt_url="suggestions:receipt",
+        # The receipt says whether the outcome will come by SMS.
+        receipt=lambda suggestion: {"sms": bool(suggestion.proposer_phone)},
     )
-    return redirect("suggestions:receipt")
 
 
 def _submit_page(
@@ -122,23 +112,16 @@ def receipt(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @ratelimit(key="ip", rate="30/m", method="POST", block=True)
 def track(request: HttpRequest) -> HttpResponse:
-    if request.method != "POST":
-        return render(request, "suggestions/track.html", {"tracking_number": ""})
-    tracking_number = request.POST.get("tracking_number", "").strip().upper()[:20]
-    try:
-        suggestion = selectors.suggestion_get_for_citizen(
-            tracking_number=tracking_number,
-            query_code=request.POST.get("query_code", "")[:12],
-        )
-    except NotFound as exc:
-        return render(
-            request,
-            "suggestions/track.html",
-            {"tracking_number": tracking_number, "error": exc.message},
-            status=exc.status_code,
-        )
-    grant(request.session, GRANTS_KEY, suggestion.pk)
-    return redirect("suggestions:track_detail", tracking_number=suggestion.tracking_number)
+    return public_track(
+        request,
+        lambda number, code: selectors.suggestion_get_for_citizen(
+            tracking_number=number, query_code=code
+        ),
+        template="suggestions/track.html",
+        grants_key=GRANTS_KEY,
+        detail_url="suggestions:track_detail",
+        number=lambda raw: raw.strip().upper(),  # JY… typed in lower case is still found
+    )
 
 
 @never_cache
