@@ -171,7 +171,7 @@ def appeal_act(request: HttpRequest, appeal_id: int, action: str) -> HttpRespons
             actor=Actor.of(user),
             expected_version=data["version"],
             reason=data.get("reason") or "",
-            **{name: data.get(name) for name in transition.inputs},
+            inputs=data,
         )
     except MinxinError as error:
         appeal = selectors.appeal_get_for(user=user, appeal_id=appeal_id)

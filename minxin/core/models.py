@@ -49,14 +49,10 @@ def _key(
 
 
 def one_to_one(
-    to: type[M], verbose_name: str | None = None, *, related_name: str = "+", help_text: str = ""
+    to: type[M], verbose_name: str | None = None, *, related_name: str = "+"
 ) -> "models.OneToOneField[M, M]":
     return models.OneToOneField(
-        to,
-        verbose_name=verbose_name,
-        on_delete=models.PROTECT,
-        related_name=related_name,
-        help_text=help_text,
+        to, verbose_name=verbose_name, on_delete=models.PROTECT, related_name=related_name
     )
 
 

@@ -1,10 +1,10 @@
 """A transition table as data: each row says from which statuses an action may be taken, to
 which status it leads, which roles may take it, and what its form needs. No queries."""
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from minxin.accounts.actor import Actor
 from minxin.accounts.roles import Role
@@ -42,6 +42,10 @@ class Transition(Generic[StatusT]):
     @property
     def creates(self) -> bool:
         return not self.source
+
+    def inputs_of(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """The row's inputs out of what a form posted (missing ones as None)."""
+        return {name: values.get(name) for name in self.inputs}
 
 
 def refusal(

@@ -265,13 +265,13 @@ def suggestion_act(
     actor: Actor,
     expected_version: int | None,
     reason: str = "",
-    **inputs: Any,
+    inputs: Mapping[str, Any] | None = None,
 ) -> Suggestion:
     """The action the review page posted, by its service."""
     service = ACTION_SERVICES.get(action)
     if service is None:
         raise NotFound("未知的操作")
-    named = {name: inputs.get(name) for name in TRANSITIONS[action].inputs}  # type: ignore[index]
+    named = TRANSITIONS[action].inputs_of(inputs or {})  # type: ignore[index]
     return service(
         suggestion_id=suggestion_id,
         actor=actor,

@@ -242,7 +242,7 @@ def review_act(request: HttpRequest, suggestion_id: int, action: str) -> HttpRes
             actor=Actor.of(user),
             expected_version=data["version"],
             reason=data.get("reason") or "",
-            **{name: data.get(name) for name in transition.inputs},
+            inputs=data,
         )
     except MinxinError as error:
         return _detail_render(

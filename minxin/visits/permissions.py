@@ -1,7 +1,8 @@
 """Who may record and read visits (走访), named once."""
 
 from minxin.accounts.models import User
-from minxin.accounts.roles import DISTRICT_WIDE_ROLES, STAFF_ROLES
+from minxin.accounts.roles import STAFF_ROLES
+from minxin.cases.permissions import sees_whole_district
 
 
 def may_record_visits(user: User) -> bool:
@@ -10,5 +11,5 @@ def may_record_visits(user: User) -> bool:
 
 
 def sees_every_visit(user: User) -> bool:
-    """The district-wide roles read every unit's visits; others their own unit's."""
-    return user.role in DISTRICT_WIDE_ROLES
+    """Those who see every appeal read every unit's visits; others their own unit's."""
+    return sees_whole_district(user)

@@ -86,7 +86,7 @@ def appeal_act(
     actor: Actor,
     expected_version: int | None,
     reason: str = "",
-    **inputs: Any,
+    inputs: Mapping[str, Any] | None = None,
 ) -> Any:
     """The action a staff form posted: its service, or for an action that needs no input
     beyond the reason the table's row and its change. Actions of another app's panel or that
@@ -94,7 +94,7 @@ def appeal_act(
     transition = TRANSITIONS.get(action)  # type: ignore[call-overload]
     if transition is None or transition.panel or transition.creates:
         raise PermissionDenied("该操作请在对应的面板中进行")
-    named = {name: inputs.get(name) for name in transition.inputs}
+    named = transition.inputs_of(inputs or {})
     service = ACTION_SERVICES.get(action)
     if service is not None:
         return service(
