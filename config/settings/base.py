@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "minxin.triage",
     "minxin.notify",
     "minxin.supervision",
+    "minxin.projects",
     "minxin.metrics",
     "minxin.intake",
     "minxin.feedback",

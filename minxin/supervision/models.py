@@ -64,6 +64,10 @@ class SupervisionOrder(VersionedModel):
 
     appeal = optional_key(Appeal, "诉求", related_name="supervision_orders")
     unit = key(Unit, "督办单位")
+    # An order about something else than an appeal (a livelihood project): what it is about,
+    # and the path of its page, given by the app that issued it.
+    about = models.CharField("督办对象", max_length=200, blank=True)
+    about_link = models.CharField("督办对象链接", max_length=300, blank=True)
     content = models.TextField("督办事项")
     due_at = models.DateTimeField("答复期限")
     issued_by = key(User, "督办人")

@@ -26,11 +26,14 @@ DEFAULT_LEADER_AFTER_HOURS = 24
 
 
 def _subject(order: SupervisionOrder) -> str:
-    return f"督办单{order.pk}" + (f"（{order.appeal.tracking_number}）" if order.appeal else "")
+    about = order.appeal.tracking_number if order.appeal else order.about
+    return f"督办单{order.pk}" + (f"（{about}）" if about else "")
 
 
 def _link(order: SupervisionOrder) -> str:
-    return reverse("cases:appeal_detail", args=[order.appeal_id]) if order.appeal_id else ""
+    if order.appeal_id:
+        return reverse("cases:appeal_detail", args=[order.appeal_id])
+    return order.about_link
 
 
 @transaction.atomic(durable=True)
@@ -41,8 +44,11 @@ def supervision_order_issue(
     due_at: datetime,
     appeal_id: int | None = None,
     unit_id: int | None = None,
+    about: str = "",
+    about_link: str = "",
 ) -> SupervisionOrder:
-    """On one appeal (its lead unit answers unless `unit_id` says otherwise) or on a unit."""
+    """On one appeal (its lead unit answers unless `unit_id` says otherwise), on a unit, or on
+    something another app names (`about`, with its page's path: a livelihood project)."""
     who = Actor.of(actor)
     ORDERS.may_create(action=OrderAction.ISSUE, actor=who)
     content = content.strip()
@@ -59,7 +65,13 @@ def supervision_order_issue(
     if unit_id is None:
         raise ValidationFailed("请选择督办单位")
     order = SupervisionOrder.objects.create(
-        appeal=appeal, unit_id=unit_id, content=content, due_at=due_at, issued_by=actor
+        appeal=appeal,
+        unit_id=unit_id,
+        content=content,
+        due_at=due_at,
+        issued_by=actor,
+        about=about[:200],
+        about_link=about_link if about_link.startswith("/") and about_link[1:2] != "/" else "",
     )
     ORDERS.created(order, action=OrderAction.ISSUE, actor=who, at=order.issued_at)
     notifications_send(

@@ -15,6 +15,9 @@ from minxin.board.machine import MODERATION
 from minxin.board.models import BoardPost
 from minxin.board.workflow import ModerationStatus
 from minxin.machine.engine import Change, Machine
+from minxin.projects.machine import PROJECTS
+from minxin.projects.models import Project
+from minxin.projects.workflow import ProjectStatus
 from minxin.suggestions.machine import SUGGESTIONS
 from minxin.suggestions.models import Suggestion
 from minxin.suggestions.services import SuggestionDraft, suggestion_submit
@@ -26,6 +29,7 @@ from minxin.supervision.services import supervision_order_issue
 from minxin.supervision.workflow import OrderStatus
 from tests.board.posts import post_new
 from tests.builders import District
+from tests.projects.builders import project_new
 
 
 @dataclass(frozen=True)
@@ -91,14 +95,22 @@ CASES = {
         lambda action: Change({"published_at": timezone.now()}),
     ),
     "supervision_order": Case(ORDERS, _order, _order_fields, _order_change),
+    "project": Case(
+        PROJECTS,
+        lambda d: project_new(d, planned=False, assisting_unit_ids=()).pk,
+        lambda status: {"status": status},
+        lambda action: Change(),
+    ),
 }
 SUBJECT_MODELS = {
     "suggestion": Suggestion,
     "moderation": BoardPost,
     "supervision_order": SupervisionOrder,
+    "project": Project,
 }
 STATUSES = {
     "suggestion": list(SuggestionStatus),
     "moderation": list(ModerationStatus),
     "supervision_order": list(OrderStatus),
+    "project": list(ProjectStatus),
 }

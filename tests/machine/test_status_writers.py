@@ -334,7 +334,7 @@ IGNORED = [
     "appeal.events.create(action='x', to_status='y')",
     "status = AppealStatus(appeal.status)",
     "render(request, 'x.html', context, status=400)",
-    "Project.objects.filter(pk=1).update(status='done')",
+    "Programme.objects.filter(pk=1).update(status='done')",
     "response.status_code = 409",
     "Export.objects.filter(pk=1).update(status='done')",
     "job.status = 'failed'",

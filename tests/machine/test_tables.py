@@ -19,7 +19,7 @@ MACHINES = {m.name: m for m in machines()}
 
 
 def test_every_state_machine_is_registered():
-    assert set(MACHINES) == {"appeal", "suggestion", "moderation", "supervision_order"}
+    assert set(MACHINES) == {"appeal", "suggestion", "moderation", "supervision_order", "project"}
     assert machine_named("appeal") is MACHINES["appeal"]
 
 
