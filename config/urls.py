@@ -18,6 +18,7 @@ urlpatterns = [
     path("console/notify/", include("minxin.notify.urls")),
     path("console/supervision/", include("minxin.metrics.urls")),
     path("console/supervision/", include("minxin.supervision.urls")),
+    path("console/projects/", include("minxin.projects.urls")),
     path("suggestions/", include("minxin.suggestions.urls")),
     path("console/visits/", include("minxin.visits.urls")),
     path("console/imports/", include("minxin.imports.urls")),

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from minxin.accounts.models import User
 from minxin.cases.models import Appeal
+from minxin.cases.workflow import Satisfaction
 from minxin.core.models import BaseModel, key, optional_key
 from minxin.directory.models import Region, Unit
 from minxin.machine.models import Event, VersionedModel
@@ -363,10 +364,8 @@ class RatingRound(models.TextChoices):
     REVISIT = "revisit", "回头看"
 
 
-class Verdict(models.TextChoices):
-    SATISFIED = "satisfied", "满意"
-    BASICALLY_SATISFIED = "basically_satisfied", "基本满意"
-    DISSATISFIED = "dissatisfied", "不满意"
+# A resident's verdict on a project takes the words of an appeal's rating.
+Verdict = Satisfaction
 
 
 class ProjectRating(models.Model):

@@ -389,8 +389,8 @@ def progress_report(*, actor: User, draft: ProgressDraft) -> ProgressReport:
 
 
 @transaction.atomic(durable=True)
-def milestone_done(*, actor: User, milestone_id: int, done_on: date) -> Milestone:
-    milestone = Milestone.objects.filter(pk=milestone_id).first()
+def milestone_done(*, actor: User, project_id: int, milestone_id: int, done_on: date) -> Milestone:
+    milestone = Milestone.objects.filter(pk=milestone_id, project_id=project_id).first()
     if milestone is None:
         raise NotFound("未找到该节点")
     if milestone.done_on is not None:

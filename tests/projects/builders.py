@@ -29,7 +29,7 @@ def draft_new(d: District, programme: Programme, **overrides: object) -> Project
         "targets": (
             TargetDraft(name="加装电梯", value=Decimal(12), measure="台", unit_id=None),
             TargetDraft(
-                name="惠及居民", value=Decimal(300), measure="户", unit_id=d.departments[1].pk
+                name="惠及居民", value=Decimal(300), measure="户", unit_id=d.departments[0].pk
             ),
         ),
         "milestones": (
@@ -37,7 +37,7 @@ def draft_new(d: District, programme: Programme, **overrides: object) -> Project
             MilestoneDraft(name="设计审批", duration_days=40),
             MilestoneDraft(name="施工安装", duration_days=100),
         ),
-        "assisting_unit_ids": (d.departments[1].pk,),
+        "assisting_unit_ids": (d.departments[0].pk,),
     }
     return ProjectDraft(**{**fields, **overrides})  # type: ignore[arg-type]
 

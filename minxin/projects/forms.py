@@ -1,0 +1,118 @@
+"""What the projects' forms post, parsed into the services' drafts. Every problem becomes a
+ValidationFailed with a Chinese message; the view shows it with what was typed."""
+
+from collections.abc import Mapping
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any, Final
+
+from django.http import QueryDict
+from django.utils import timezone
+
+from minxin.core.errors import ValidationFailed
+
+from .services import MilestoneDraft, ProjectDraft, TargetDraft, value_clean
+
+TARGET_ROWS: Final = 6
+MILESTONE_ROWS: Final = 8
+MAX_DUE_AHEAD: Final = timedelta(days=366)
+
+
+def date_of(raw: object, label: str) -> date:
+    text = str(raw or "").strip()
+    if not text:
+        raise ValidationFailed(f"请填写{label}")
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValidationFailed(f"{label}格式有误，请选择日期") from None
+
+
+def id_of(raw: object, label: str) -> int:
+    text = str(raw or "").strip()
+    if not text.isdigit():
+        raise ValidationFailed(f"请选择{label}")
+    return int(text)
+
+
+def ids_of(values: list[str]) -> tuple[int, ...]:
+    return tuple(sorted({int(v) for v in values if v.strip().isdigit()}))
+
+
+def optional_decimal(raw: object, label: str) -> Decimal | None:
+    return value_clean(raw, label) if str(raw or "").strip() else None
+
+
+def _targets(post: Mapping[str, Any]) -> tuple[TargetDraft, ...]:
+    targets = []
+    for i in range(TARGET_ROWS):
+        name = str(post.get(f"target_name_{i}", "")).strip()
+        value = str(post.get(f"target_value_{i}", "")).strip()
+        if not name and not value:
+            continue
+        if not name:
+            raise ValidationFailed(f"第{i + 1}项指标缺少名称")
+        unit = str(post.get(f"target_unit_{i}", "")).strip()
+        targets.append(
+            TargetDraft(
+                name=name,
+                value=value_clean(value, f"指标「{name}」的目标值"),
+                measure=str(post.get(f"target_measure_{i}", "")),
+                unit_id=int(unit) if unit.isdigit() else None,
+            )
+        )
+    return tuple(targets)
+
+
+def _milestones(post: Mapping[str, Any]) -> tuple[MilestoneDraft, ...]:
+    milestones = []
+    for i in range(MILESTONE_ROWS):
+        name = str(post.get(f"milestone_name_{i}", "")).strip()
+        if not name:
+            continue
+        days = str(post.get(f"milestone_days_{i}", "")).strip()
+        if not days.isdigit():
+            raise ValidationFailed(f"节点「{name}」的工期应为天数")
+        unit = str(post.get(f"milestone_unit_{i}", "")).strip()
+        milestones.append(
+            MilestoneDraft(
+                name=name,
+                duration_days=int(days),
+                task=str(post.get(f"milestone_task_{i}", "")),
+                unit_id=int(unit) if unit.isdigit() else None,
+            )
+        )
+    return tuple(milestones)
+
+
+def project_draft(post: QueryDict) -> ProjectDraft:
+    return ProjectDraft(
+        programme_id=id_of(post.get("programme"), "所属计划"),
+        name=post.get("name", ""),
+        kind=post.get("kind", ""),
+        lead_unit_id=id_of(post.get("lead_unit"), "牵头单位"),
+        start_date=date_of(post.get("start_date"), "计划开工日期"),
+        end_date=date_of(post.get("end_date"), "计划完成日期"),
+        summary=post.get("summary", ""),
+        assisting_unit_ids=ids_of(post.getlist("assisting_units")),
+        region_ids=ids_of(post.getlist("regions")),
+        budget=optional_decimal(post.get("budget"), "预算"),
+        is_public=post.get("is_public") == "on",
+        targets=_targets(post),
+        milestones=_milestones(post),
+    )
+
+
+def due_of(raw: object) -> datetime:
+    text = str(raw or "").strip()
+    try:
+        due = datetime.fromisoformat(text) if "T" in text else None
+    except ValueError:
+        due = None
+    if due is None:
+        due = datetime.combine(date_of(text, "答复期限"), time(17, 0))
+    if timezone.is_naive(due):
+        due = timezone.make_aware(due)
+    if due > timezone.now() + MAX_DUE_AHEAD:
+        raise ValidationFailed("答复期限不能晚于一年以后，请核对年份")
+    return due

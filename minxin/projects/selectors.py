@@ -1,0 +1,429 @@
+"""Reads of livelihood projects, always for a viewer: a handler sees the projects its unit
+leads or assists, the office and the hotline centre all of them; out of scope and missing
+answer the same NotFound. The programme page reads its figures from the rows the reports
+keep (`Project.progress`, `Target.achieved`): a few queries whatever the number of reports."""
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.urls import reverse
+from django.utils import timezone
+
+from minxin.accounts.models import User
+from minxin.cases.models import Appeal
+from minxin.cases.selectors import appeal_get_for
+from minxin.cases.workflow import Satisfaction
+from minxin.core.errors import NotFound, ValidationFailed
+from minxin.supervision.models import SupervisionOrder
+from minxin.triage.nlp.places import extract_places, place_key
+
+from .machine import MISSING, PROJECTS
+from .models import (
+    Milestone,
+    Programme,
+    Project,
+    ProjectAppeal,
+    ProjectEvent,
+    ProjectWarning,
+    ResponsibilityLetter,
+    Target,
+)
+from .permissions import sees_every_project
+from .schedule import gap, is_behind, target_share, time_share
+from .workflow import ProjectStatus
+
+TIMELINE_ROWS = 100
+SUGGESTION_SCAN = 400  # the latest appeals of the project's places looked at
+SUGGESTIONS_SHOWN = 10
+
+
+def projects_for(viewer: User) -> QuerySet[Project]:
+    projects = Project.objects.all()
+    if sees_every_project(viewer):
+        return projects
+    if viewer.unit_id is None:
+        return projects.none()
+    return projects.filter(
+        Q(lead_unit_id=viewer.unit_id) | Q(assisting_units=viewer.unit_id)
+    ).distinct()
+
+
+def project_for(viewer: User, project_id: int) -> Project:
+    project = (
+        projects_for(viewer).select_related("programme", "lead_unit").filter(pk=project_id).first()
+    )
+    if project is None:
+        raise NotFound(MISSING)
+    return project
+
+
+def programmes_for(viewer: User) -> list[dict[str, Any]]:
+    """Each programme with the number of the viewer's projects in it, newest year first."""
+    counts = dict(
+        projects_for(viewer)
+        .values("programme")
+        .annotate(n=Count("pk"))
+        .values_list("programme", "n")
+    )
+    return [
+        {"programme": p, "projects": counts.get(p.pk, 0)}
+        for p in Programme.objects.order_by("-year", "name")
+    ]
+
+
+# --- the programme -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProjectRow:
+    pk: int
+    name: str
+    kind: str
+    lead_unit: str
+    status: str
+    status_label: str
+    progress: float
+    elapsed: float
+    gap: float
+    behind: bool
+    late_milestones: int
+    end_date: date
+
+
+@dataclass(frozen=True)
+class Achievement:
+    """One line of the achievement table: all targets of a name and measure, summed."""
+
+    name: str
+    measure: str
+    projects: int
+    value: Decimal
+    achieved: Decimal
+
+    @property
+    def share(self) -> float:
+        return target_share(self.achieved, self.value)
+
+
+@dataclass(frozen=True)
+class Overview:
+    programme: Programme
+    rows: list[ProjectRow]  # behind plan first, then by gap
+    by_status: dict[str, int]
+    achievements: list[Achievement]
+    behind: int
+    warnings: list[ProjectWarning]
+
+
+def programme_overview(
+    viewer: User, programme_id: int, *, today: date | None = None, status: str = ""
+) -> Overview:
+    programme = Programme.objects.filter(pk=programme_id).first()
+    if programme is None:
+        raise NotFound("未找到该计划")
+    today = today or timezone.localdate()
+    projects = projects_for(viewer).filter(programme=programme)
+    by_status = Counter(
+        dict(projects.values("status").annotate(n=Count("pk")).values_list("status", "n"))
+    )
+    if status:
+        projects = projects.filter(status=status)
+    late = dict(
+        Milestone.objects.filter(project__in=projects, done_on__isnull=True, planned_end__lt=today)
+        .values("project")
+        .annotate(n=Count("pk"))
+        .values_list("project", "n")
+    )
+    rows = [
+        _row(values, today, programme.behind_margin, late.get(values["pk"], 0))
+        for values in projects.values(
+            "pk", "name", "kind", "lead_unit__name", "status", "progress", "start_date", "end_date"
+        )
+    ]
+    rows.sort(key=lambda r: (not r.behind, -r.late_milestones, r.gap, r.name))
+    achievements = [
+        Achievement(
+            name=a["name"],
+            measure=a["measure"],
+            projects=a["projects"],
+            value=a["value"],
+            achieved=a["achieved"],
+        )
+        for a in Target.objects.filter(project__in=projects)
+        .values("name", "measure")
+        .annotate(
+            projects=Count("project", distinct=True), value=Sum("value"), achieved=Sum("achieved")
+        )
+        .order_by("-projects", "name")[:50]
+    ]
+    warnings = list(
+        ProjectWarning.objects.filter(project__in=projects)
+        .select_related("project", "milestone")
+        .order_by("-created_at")[:10]
+    )
+    return Overview(
+        programme=programme,
+        rows=rows,
+        by_status={s.value: by_status.get(s.value, 0) for s in ProjectStatus},
+        achievements=achievements,
+        behind=sum(r.behind for r in rows),
+        warnings=warnings,
+    )
+
+
+def _row(values: Mapping[str, Any], today: date, margin: int, late: int) -> ProjectRow:
+    live = values["status"] == ProjectStatus.IN_PROGRESS
+    elapsed = time_share(values["start_date"], values["end_date"], today)
+    progress = float(values["progress"])
+    return ProjectRow(
+        pk=values["pk"],
+        name=values["name"],
+        kind=values["kind"],
+        lead_unit=values["lead_unit__name"],
+        status=values["status"],
+        status_label=PROJECTS.status_label(values["status"]),
+        progress=progress,
+        elapsed=elapsed,
+        gap=gap(progress, elapsed),
+        behind=live and is_behind(progress, elapsed, margin),
+        late_milestones=late if live else 0,
+        end_date=values["end_date"],
+    )
+
+
+# --- one project -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TargetView:
+    target: Target
+    share: float
+    years: list[tuple[int, Decimal]]
+
+
+@dataclass(frozen=True)
+class MilestoneView:
+    milestone: Milestone
+    late: bool  # past its planned end, not done
+    late_days: int  # done late by, or overdue by
+
+
+@dataclass(frozen=True)
+class AppealsLinked:
+    count: int
+    rated: int
+    satisfied: int
+    latest: Sequence[Mapping[str, Any]]
+
+    @property
+    def satisfaction(self) -> float | None:
+        return round(100 * self.satisfied / self.rated, 1) if self.rated else None
+
+
+@dataclass(frozen=True)
+class ProjectPage:
+    project: Project
+    elapsed: float
+    gap: float
+    behind: bool
+    targets: list[TargetView]
+    milestones: list[MilestoneView]
+    timeline: list[ProjectEvent]
+    letters: list[ResponsibilityLetter]
+    appeals: AppealsLinked
+    orders: list[SupervisionOrder]
+    warnings: list[ProjectWarning]
+    assisting: list[str]
+    regions: list[str]
+
+
+def project_page(viewer: User, project_id: int, *, today: date | None = None) -> ProjectPage:
+    project = project_for(viewer, project_id)
+    today = today or timezone.localdate()
+    elapsed = time_share(project.start_date, project.end_date, today)
+    targets = list(project.targets.select_related("unit").prefetch_related("years"))
+    milestones = list(project.milestones.select_related("unit"))
+    timeline = list(
+        ProjectEvent.objects.filter(project=project)
+        .select_related("actor", "actor_unit")
+        .order_by("-created_at", "-id")[:TIMELINE_ROWS]
+    )
+    live = project.status == ProjectStatus.IN_PROGRESS
+    return ProjectPage(
+        project=project,
+        elapsed=elapsed,
+        gap=gap(project.progress, elapsed),
+        behind=live and is_behind(project.progress, elapsed, project.programme.behind_margin),
+        targets=[
+            TargetView(
+                t, target_share(t.achieved, t.value), [(y.year, y.value) for y in t.years.all()]
+            )
+            for t in targets
+        ],
+        milestones=[_milestone(m, today) for m in milestones],
+        timeline=timeline,
+        letters=list(project.letters.select_related("unit").prefetch_related("targets")),
+        appeals=_appeals_linked(project),
+        orders=list(
+            SupervisionOrder.objects.filter(
+                about_link=reverse("projects:project_detail", args=[project.pk])
+            )
+            .select_related("unit")
+            .order_by("-issued_at")[:20]
+        ),
+        warnings=list(project.warnings.select_related("milestone").order_by("-created_at")[:10]),
+        assisting=list(project.assisting_units.values_list("name", flat=True)),
+        regions=list(project.regions.values_list("name", flat=True)),
+    )
+
+
+def _milestone(m: Milestone, today: date) -> MilestoneView:
+    if m.done_on is not None:
+        return MilestoneView(m, late=False, late_days=max((m.done_on - m.planned_end).days, 0))
+    late = m.planned_end < today
+    return MilestoneView(m, late=late, late_days=(today - m.planned_end).days if late else 0)
+
+
+def _appeals_linked(project: Project) -> AppealsLinked:
+    appeals = Appeal.objects.filter(project_links__project=project)
+    counts = appeals.aggregate(
+        n=Count("pk"),
+        rated=Count("pk", filter=~Q(satisfaction="")),
+        satisfied=Count(
+            "pk",
+            filter=Q(satisfaction__in=[Satisfaction.SATISFIED, Satisfaction.BASICALLY_SATISFIED]),
+        ),
+    )
+    latest = list(
+        appeals.order_by("-received_at").values(
+            "pk", "tracking_number", "title", "status", "received_at", "satisfaction"
+        )[:20]
+    )
+    return AppealsLinked(counts["n"], counts["rated"], counts["satisfied"], latest)
+
+
+# --- appeals that may be about a project -------------------------------------------------
+
+
+def _grams(text: str) -> set[str]:
+    text = "".join(ch for ch in text if ch.isalnum())
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+def appeals_suggested(viewer: User, project_id: int) -> list[tuple[Mapping[str, Any], float]]:
+    """Appeals not yet linked that may be about the project: among the latest of its places
+    (its regions and below), those sharing its named places (a 小区, a road, a school) and
+    its words, best first, with a score 0-1 (the share of the project's words they share,
+    a named place counting double). The dispatcher confirms; nothing is linked by itself."""
+    project = project_for(viewer, project_id)
+    paths = list(project.regions.values_list("path", flat=True))
+    if not paths:
+        return []
+    where = Q()
+    for path in paths:
+        where |= Q(region__path__startswith=path)
+    candidates = list(
+        Appeal.objects.filter(where, merged_into__isnull=True)
+        .exclude(project_links__project=project)
+        .order_by("-received_at")
+        .values("pk", "tracking_number", "title", "content", "received_at", "status")[
+            :SUGGESTION_SCAN
+        ]
+    )
+    about = " ".join(
+        [project.name, project.summary, *project.targets.values_list("name", flat=True)]
+    )
+    words = _grams(about)
+    places = {place_key(p.text) for p in extract_places(about)} - {""}
+    scored: list[tuple[Mapping[str, Any], float]] = []
+    for appeal in candidates:
+        text = f"{appeal['title']} {appeal['content']}"
+        shared = len(words & _grams(text)) / max(len(words), 1)
+        named = {place_key(p.text) for p in extract_places(text)} & places
+        score = min(1.0, shared + (0.5 if named else 0.0))
+        if score >= 0.15:
+            shown = {k: v for k, v in appeal.items() if k != "content"}
+            scored.append((shown, round(score, 2)))
+    scored.sort(key=lambda pair: -pair[1])
+    return scored[:SUGGESTIONS_SHOWN]
+
+
+def reports_of(project: Project) -> QuerySet[Any]:
+    return (
+        project.reports.select_related("target", "unit", "reported_by")
+        .prefetch_related("photos")
+        .order_by("-reported_at", "-id")
+    )
+
+
+def projects_linked_to(appeal_id: int) -> list[ProjectAppeal]:
+    return list(
+        ProjectAppeal.objects.filter(appeal_id=appeal_id).select_related("project").order_by("pk")
+    )
+
+
+def appeal_numbered(viewer: User, tracking_number: str) -> int:
+    """The appeal of a tracking number, if the viewer may see it."""
+    pk = (
+        Appeal.objects.filter(tracking_number=tracking_number.strip())
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if pk is None:
+        raise ValidationFailed(f"未找到受理编号为{tracking_number.strip()[:20]}的诉求")
+    return appeal_get_for(user=viewer, appeal_id=pk).pk
+
+
+def hotspot_for(viewer: User, raw: str) -> Appeal | None:
+    """The appeal a hotspot's messages were merged into (`?hotspot=`), when the viewer may
+    see it; none for no or a bad value."""
+    if not raw.isdigit():
+        return None
+    return appeal_get_for(user=viewer, appeal_id=int(raw))
+
+
+def letter_for(viewer: User, project_id: int, letter_id: int) -> ResponsibilityLetter:
+    project = project_for(viewer, project_id)
+    letter = project.letters.filter(pk=letter_id).exclude(scan="").first()
+    if letter is None:
+        raise NotFound("未找到该责任书扫描件")
+    return letter
+
+
+@dataclass(frozen=True)
+class UnitProject:
+    project: Project
+    elapsed: float
+    targets: list[TargetView]
+
+
+def unit_projects_for(viewer: User) -> list[UnitProject]:
+    """The projects a handler's unit reports on now (started, not accepted), with the
+    targets it answers for; for the office, every project in progress (its first 100)."""
+    projects = (
+        projects_for(viewer)
+        .filter(status__in=[ProjectStatus.IN_PROGRESS, ProjectStatus.COMPLETED])
+        .select_related("programme", "lead_unit")
+        .order_by("end_date", "pk")[:100]
+    )
+    today = timezone.localdate()
+    rows = []
+    for project in projects:
+        targets = [
+            t
+            for t in project.targets.all()
+            if sees_every_project(viewer) or viewer.unit_id in (t.unit_id, project.lead_unit_id)
+        ]
+        rows.append(
+            UnitProject(
+                project=project,
+                elapsed=time_share(project.start_date, project.end_date, today),
+                targets=[TargetView(t, target_share(t.achieved, t.value), []) for t in targets],
+            )
+        )
+    return rows
