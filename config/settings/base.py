@@ -169,6 +169,7 @@ MINXIN_PERIODIC_TASKS = [
     "minxin.cases.tasks.archive_unrated_appeals_task",
     "minxin.supervision.tasks.raise_deadline_warnings_task",
     "minxin.supervision.tasks.escalate_supervision_orders_task",
+    "minxin.projects.tasks.raise_project_warnings_task",
     "minxin.metrics.tasks.apply_metric_changes_task",
     "minxin.metrics.tasks.expire_exports_task",
     "minxin.imports.tasks.fail_stalled_imports_task",

@@ -3,6 +3,8 @@
 score = 100 × Σ wᵢ·vᵢ / Σ wᵢ over the rates that are defined for the unit (denominator > 0),
 where vᵢ is the rate, or 1 − rate for the rates where less is better (repeat, return, reopen).
 Weights come from settings.MINXIN["SCORE_WEIGHTS"] or DEFAULT_SCORE_WEIGHTS (docs/metrics.md).
+A unit that leads livelihood projects has one more component, its projects on plan at the
+period's end (`projects.selectors.on_plan_by_unit`), weighted PROJECT_WEIGHT.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from minxin.directory.models import Unit, UnitKind
+from minxin.projects.selectors import on_plan_by_unit
 
 from .metrics import RATES, RateCounts, RateRow, rates_for
 
@@ -29,6 +32,8 @@ DEFAULT_SCORE_WEIGHTS: Final[Mapping[str, float]] = {
     "return_rate": 5,
     "reopen_rate": 5,
 }
+# The weight of the projects-on-plan component beside the rates' weights (their sum is 100).
+DEFAULT_PROJECT_WEIGHT: Final = 10.0
 # The units that handle appeals and are therefore measured.
 MEASURED_UNIT_KINDS: Final = (UnitKind.SUBDISTRICT, UnitKind.DEPARTMENT, UnitKind.ENTERPRISE)
 
@@ -40,6 +45,7 @@ class ScoreRow:
     rates: RateRow
     score: float | None
     rank: int | None  # None: nothing to measure in the period
+    projects: tuple[int, int] | None  # (on plan, measured) livelihood projects it leads
     previous_score: float | None
     previous_rank: int | None
     score_delta: float | None  # score − previous score
@@ -56,10 +62,24 @@ def score_weights() -> Mapping[str, float]:
     return weights
 
 
-def score_of(row: RateRow, weights: Mapping[str, float] | None = None) -> float | None:
+def project_weight() -> float:
+    weight = float(settings.MINXIN.get("PROJECT_WEIGHT", DEFAULT_PROJECT_WEIGHT))
+    if weight < 0:
+        raise ImproperlyConfigured("MINXIN['PROJECT_WEIGHT'] takes a non-negative weight")
+    return weight
+
+
+def score_of(
+    row: RateRow,
+    weights: Mapping[str, float] | None = None,
+    projects: tuple[int, int] | None = None,
+) -> float | None:
     """The composite score (0-100, two decimals); None when no weighted rate is defined."""
     weights = score_weights() if weights is None else weights
     total = weighted = 0.0
+    if projects and projects[1] and (weight := project_weight()):
+        weighted += weight * projects[0] / projects[1]
+        total += weight
     for name, weight in weights.items():
         value = row.rate(name)
         if value is None or weight == 0:
@@ -90,13 +110,23 @@ def scorecard_for(*, start: date, end: date) -> list[ScoreRow]:
     weights = score_weights()
     length = end - start + timedelta(days=1)
     current = _by_unit(start, end)
-    previous = _by_unit(start - length, start - timedelta(days=1))
+    before_start = start - timedelta(days=1)
+    previous = _by_unit(start - length, before_start)
+    projects, projects_before = on_plan_by_unit(on=end), on_plan_by_unit(on=before_start)
     units = dict(
         Unit.objects.filter(is_active=True, kind__in=MEASURED_UNIT_KINDS).values_list("pk", "name")
     )
     units.update(Unit.objects.filter(pk__in=set(current) - set(units)).values_list("pk", "name"))
-    scores = {u: score_of(current[u], weights) if u in current else None for u in units}
-    before = {u: score_of(r, weights) for u, r in previous.items()}
+    units.update(Unit.objects.filter(pk__in=set(projects) - set(units)).values_list("pk", "name"))
+    empty = RateCounts()
+    scores = {
+        u: score_of(current.get(u) or RateRow(u, "", empty), weights, projects.get(u))
+        for u in units
+    }
+    before = {
+        u: score_of(previous.get(u) or RateRow(u, "", empty), weights, projects_before.get(u))
+        for u in set(previous) | set(projects_before)
+    }
     ranks, previous_ranks = _ranks(scores), _ranks(before)
     rows = []
     for unit_id, name in units.items():
@@ -109,6 +139,7 @@ def scorecard_for(*, start: date, end: date) -> list[ScoreRow]:
                 rates=current.get(unit_id) or RateRow(key=unit_id, label=name, counts=RateCounts()),
                 score=score,
                 rank=rank,
+                projects=projects.get(unit_id),
                 previous_score=prev_score,
                 previous_rank=prev_rank,
                 score_delta=None

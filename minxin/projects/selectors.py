@@ -427,3 +427,41 @@ def unit_projects_for(viewer: User) -> list[UnitProject]:
             )
         )
     return rows
+
+
+# --- the units' scorecards ---------------------------------------------------------------
+
+MEASURED = (
+    ProjectStatus.IN_PROGRESS,
+    ProjectStatus.COMPLETED,
+    ProjectStatus.ACCEPTED,
+    ProjectStatus.SUSPENDED,
+)
+
+
+def on_plan_by_unit(*, on: date) -> dict[int, tuple[int, int]]:
+    """Per lead unit: (projects on plan, projects measured) on the day `on`, the projects'
+    component of the units' scorecards (docs/metrics.md). Every started project is measured:
+    in progress and not behind plan, or completed by its planned end, is on plan; suspended
+    or behind is not. Progress is the project's current one (no history is kept per day)."""
+    figures: dict[int, list[int]] = {}
+    rows = Project.objects.filter(status__in=MEASURED, start_date__lte=on).values_list(
+        "lead_unit",
+        "status",
+        "progress",
+        "start_date",
+        "end_date",
+        "completed_at",
+        "programme__behind_margin",
+    )
+    for unit, status, progress, start, end, completed_at, margin in rows.iterator(chunk_size=2000):
+        if status == ProjectStatus.IN_PROGRESS:
+            good = not is_behind(progress, time_share(start, end, on), margin)
+        elif status == ProjectStatus.SUSPENDED:
+            good = False
+        else:
+            good = completed_at is not None and timezone.localdate(completed_at) <= end
+        cell = figures.setdefault(unit, [0, 0])
+        cell[0] += good
+        cell[1] += 1
+    return {unit: (good, n) for unit, (good, n) in figures.items()}
