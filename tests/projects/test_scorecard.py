@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from minxin.metrics.scorecards import scorecard_for
 from minxin.projects.selectors import on_plan_by_unit
-from minxin.projects.services import ProgressDraft, project_act, progress_report
+from minxin.projects.services import ProgressDraft, progress_report, project_act
 from minxin.projects.tasks import raise_project_warnings_task
 from tests.projects.builders import programme_new, project_new
 
