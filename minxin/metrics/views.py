@@ -18,6 +18,7 @@ from minxin.accounts.roles import Role
 from minxin.cases.forms import AppealFilterForm
 from minxin.core.errors import ValidationFailed
 from minxin.core.pagination import paginate
+from minxin.projects.permissions import may_run_projects
 
 from . import exports as export_files
 from . import selectors
@@ -41,7 +42,7 @@ def _list_url(**params: Any) -> str:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    staff_user(request, may_see_dashboard, "督查员和领导")
+    user = staff_user(request, may_see_dashboard, "督查员和领导")
     period = selectors.period_from(request.GET)
     board = selectors.dashboard_for(period=period)
     in_period = {"received_from": period.start.isoformat(), "received_to": period.end.isoformat()}
@@ -106,6 +107,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     panels = {
         "since": board.matters_since,
         "hotspots": board.hotspots,
+        # A hotspot can become a candidate livelihood project (民心工程), its appeals linked.
+        "hotspot_to_project": may_run_projects(user),
         "repeats": board.repeats,
         "low_satisfaction": [
             {

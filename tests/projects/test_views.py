@@ -6,6 +6,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from minxin.accounts.actor import Actor
+from minxin.cases.services import appeal_merge
 from minxin.projects.models import ProgressReport, Project, ProjectAppeal
 from minxin.projects.services import project_act
 from tests.builders import appeal_new
@@ -159,3 +161,23 @@ def test_escaping_on_the_project_page(client, district):
     html = client.get(reverse("projects:project_detail", args=[project.pk])).content.decode()
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;电梯" in html
+
+
+def test_the_dashboard_turns_a_hotspot_into_a_candidate(client, district):
+    first = appeal_new(district, title="望月湖小区停车位捆绑销售")
+    again = appeal_new(district, title="望月湖小区强制买车位", appellant_phone="13912345678")
+    appeal_merge(
+        appeal_id=again.pk,
+        actor=Actor.of(district.user("dispatcher")),
+        expected_version=None,
+        into_tracking_number=first.tracking_number,
+    )
+    _login(client, district, "supervisor")
+    html = client.get(reverse("metrics:dashboard")).content.decode()
+    link = reverse("projects:project_new") + f"?hotspot={first.pk}"
+    assert link in html.replace("&amp;", "&")
+    page = client.get(link)
+    assert page.status_code == 200
+    assert first.tracking_number in page.content.decode()
+    _login(client, district, "dispatcher")  # may not enter projects
+    assert client.get(link).status_code == 404
