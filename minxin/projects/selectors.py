@@ -340,11 +340,13 @@ def appeals_suggested(viewer: User, project_id: int) -> list[tuple[Mapping[str, 
     )
     words = _grams(about)
     places = {place_key(p.text) for p in extract_places(about)} - {""}
+    places = {p for p in places if len(p) >= 2}
     scored: list[tuple[Mapping[str, Any], float]] = []
     for appeal in candidates:
         text = f"{appeal['title']} {appeal['content']}"
         shared = len(words & _grams(text)) / max(len(words), 1)
-        named = {place_key(p.text) for p in extract_places(text)} & places
+        # The project's places are extracted once; an appeal names one if it contains it.
+        named = any(place in text for place in places)
         score = min(1.0, shared + (0.5 if named else 0.0))
         if score >= 0.15:
             shown = {k: v for k, v in appeal.items() if k != "content"}
