@@ -19,6 +19,7 @@ from minxin.cases.models import Appeal
 from minxin.cases.selectors import appeal_get_for
 from minxin.cases.workflow import Satisfaction
 from minxin.core.errors import NotFound, ValidationFailed
+from minxin.directory.models import Region
 from minxin.supervision.models import SupervisionOrder
 from minxin.triage.nlp.places import extract_places, place_key
 
@@ -35,7 +36,9 @@ from .models import (
 )
 from .permissions import sees_every_project
 from .schedule import gap, is_behind, target_share, time_share
-from .workflow import ProjectStatus
+from .workflow import LIVE, RATEABLE, ProjectStatus
+
+LINKABLE = sorted(LIVE | RATEABLE)
 
 TIMELINE_ROWS = 100
 SUGGESTION_SCAN = 400  # the latest appeals of the project's places looked at
@@ -467,3 +470,34 @@ def on_plan_by_unit(*, on: date) -> dict[int, tuple[int, int]]:
         cell[0] += good
         cell[1] += 1
     return {unit: (good, n) for unit, (good, n) in figures.items()}
+
+
+@dataclass(frozen=True)
+class AppealProjects:
+    linked: list[ProjectAppeal]
+    nearby: list[Project]  # live projects of the appeal's place, not linked yet
+
+
+def projects_of_appeal(viewer: User, appeal_id: int) -> AppealProjects:
+    """The projects an appeal is linked to, and those of its place (its region or any region
+    above) it might be about; scoped like the appeal page."""
+    appeal = appeal_get_for(user=viewer, appeal_id=appeal_id)
+    linked = list(
+        ProjectAppeal.objects.filter(appeal=appeal).select_related("project").order_by("pk")
+    )
+    nearby: list[Project] = []
+    region_path = (
+        Region.objects.filter(pk=appeal.region_id).values_list("path", flat=True).first()
+        if appeal.region_id
+        else None
+    )
+    if region_path:
+        codes = region_path.strip("/").split("/")
+        paths = ["/" + "/".join(codes[: i + 1]) + "/" for i in range(len(codes))]
+        nearby = list(
+            Project.objects.filter(status__in=LINKABLE, regions__path__in=paths)
+            .exclude(pk__in=[link.project_id for link in linked])
+            .distinct()
+            .order_by("-start_date")[:10]
+        )
+    return AppealProjects(linked=linked, nearby=nearby)

@@ -300,7 +300,11 @@ def appeals_link(request: HttpRequest, project_id: int) -> HttpResponse:
         )
     except MinxinError as error:
         return _page(request, user, project_id, error=error, form="link")
-    return _done(request, project_id, f"已关联 {linked} 件诉求" if linked else "这些诉求已关联")
+    message = f"已关联 {linked} 件诉求" if linked else "这些诉求已关联"
+    if request.POST.get("back") == "appeal" and len(ids) == 1:
+        messages.success(request, message)
+        return redirect("cases:appeal_detail", ids[0])
+    return _done(request, project_id, message)
 
 
 @login_required
@@ -318,6 +322,19 @@ def order_new(request: HttpRequest, project_id: int) -> HttpResponse:
     except MinxinError as error:
         return _page(request, user, project_id, error=error, form="order")
     return _done(request, project_id, f"已向{order.unit.name}下发督办单")
+
+
+@login_required
+def appeal_panel(request: HttpRequest, appeal_id: int) -> HttpResponse:
+    """The appeal page's fragment: the projects it is about, and linking it to one of its
+    place's projects (dispatchers and the office)."""
+    user = staff_user(request)
+    found = selectors.projects_of_appeal(user, appeal_id)
+    return render(
+        request,
+        "projects/appeal_panel.html",
+        {"found": found, "appeal_id": appeal_id, "may_link": may_link_appeals(user)},
+    )
 
 
 # --- a new project -----------------------------------------------------------------------

@@ -181,3 +181,20 @@ def test_the_dashboard_turns_a_hotspot_into_a_candidate(client, district):
     assert first.tracking_number in page.content.decode()
     _login(client, district, "dispatcher")  # may not enter projects
     assert client.get(link).status_code == 404
+
+
+def test_the_appeal_page_links_an_appeal_to_its_places_project(client, district, project):
+    appeal = appeal_new(district, region_id=district.communities[0].pk)
+    _login(client, district, "dispatcher")
+    panel = client.get(reverse("projects:appeal_panel", args=[appeal.pk])).content.decode()
+    assert project.name in panel and "关联到该项目" in panel
+    response = client.post(
+        reverse("projects:appeal_link", args=[project.pk]),
+        {"appeals": [appeal.pk], "back": "appeal"},
+    )
+    assert response.url == reverse("cases:appeal_detail", args=[appeal.pk])
+    panel = client.get(reverse("projects:appeal_panel", args=[appeal.pk])).content.decode()
+    assert "本诉求关联" in panel and "关联到该项目" not in panel
+    # A handler of another street does not learn the appeal exists.
+    _login(client, district, "handler_other")
+    assert client.get(reverse("projects:appeal_panel", args=[appeal.pk])).status_code == 404
