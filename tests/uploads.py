@@ -27,3 +27,10 @@ def fake_jpg_upload() -> SimpleUploadedFile:
     return SimpleUploadedFile(
         "photo.jpg", b"just some text, not an image\n", content_type="image/jpeg"
     )
+
+
+def bomb_png_upload() -> SimpleUploadedFile:
+    """A 60 KB PNG that decodes to 400 million pixels (a decompression bomb)."""
+    buffer = io.BytesIO()
+    Image.new("1", (20000, 20000)).save(buffer, format="PNG")
+    return SimpleUploadedFile("bomb.png", buffer.getvalue(), content_type="image/png")

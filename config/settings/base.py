@@ -155,6 +155,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 40 * 1024 * 1024
 MINXIN_PHOTO_MAX_BYTES = 5 * 1024 * 1024
+# Pixels, not bytes: a small PNG can decode to gigabytes (a decompression bomb).
+MINXIN_PHOTO_MAX_PIXELS = 50_000_000
 MINXIN_PHOTO_MAX_COUNT = 6
 
 TASKS = {

@@ -1,33 +1,74 @@
-"""Photos citizens attach: images only, size-limited, checked by decoding, not by extension."""
+"""Photos people attach (citizens' appeals, units' progress evidence): images only, checked by
+decoding, never by extension, and stored re-encoded — metadata (EXIF GPS, the camera, the
+owner's name) dropped and the orientation applied — so what is served is only the picture."""
+
+import io
+import warnings
+from pathlib import PurePath
+from typing import Final
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from minxin.core.errors import ValidationFailed
 
-ALLOWED_FORMATS = {
+ALLOWED_FORMATS: Final = {
     "JPEG": "image/jpeg",
     "PNG": "image/png",
     "WEBP": "image/webp",
     "GIF": "image/gif",
 }
+# What a stored photo becomes: a GIF keeps only its first frame, as a PNG.
+STORED_AS: Final = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WEBP", "GIF": "PNG"}
+SUFFIX: Final = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
+WRONG_TYPE: Final = "只能上传 JPG、PNG、WEBP 或 GIF 格式的照片"
 
 
-def photo_validate(photo: UploadedFile[bytes]) -> tuple[UploadedFile[bytes], str]:
-    """Return the photo and its real content type, or refuse it with a Chinese message."""
+def photo_validate(photo: UploadedFile[bytes]) -> tuple[ContentFile[bytes], str]:
+    """The photo re-encoded without its metadata, and its content type; or a refusal in
+    Chinese (too large, empty, not an image, too many pixels)."""
     limit = settings.MINXIN_PHOTO_MAX_BYTES
     if (photo.size or 0) > limit:
         raise ValidationFailed(f"照片不能超过{limit // (1024 * 1024)}MB")
     if not photo.size:
         raise ValidationFailed("照片文件为空")
+    max_pixels = settings.MINXIN_PHOTO_MAX_PIXELS
     try:
-        with Image.open(photo) as image:
-            image_format = image.format or ""
-            image.verify()
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(photo) as image:
+                image_format = image.format or ""
+                if image_format not in ALLOWED_FORMATS:
+                    raise ValidationFailed(WRONG_TYPE)
+                width, height = image.size
+                if width * height > max_pixels:
+                    limit_wan = max_pixels // 10_000  # 万像素, the unit phone cameras are sold in
+                    raise ValidationFailed(
+                        f"照片尺寸过大（{width}×{height}），请上传{limit_wan}万像素以内的照片"
+                    )
+                image.load()  # decodes it all: a truncated or corrupt file fails here
+                data = _reencoded(image, STORED_AS[image_format])
+    except ValidationFailed:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise ValidationFailed("照片尺寸过大，请上传普通照片") from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise ValidationFailed("只能上传 JPG、PNG、WEBP 或 GIF 格式的照片") from exc
-    if image_format not in ALLOWED_FORMATS:
-        raise ValidationFailed("只能上传 JPG、PNG、WEBP 或 GIF 格式的照片")
-    photo.seek(0)
-    return photo, ALLOWED_FORMATS[image_format]
+        raise ValidationFailed(WRONG_TYPE) from exc
+    stored = STORED_AS[image_format]
+    name = PurePath(photo.name or "photo").stem[:40] + SUFFIX[stored]
+    return ContentFile(data, name=name), ALLOWED_FORMATS[stored]
+
+
+def _reencoded(image: Image.Image, stored: str) -> bytes:
+    upright = ImageOps.exif_transpose(image)
+    if stored == "JPEG" and upright.mode not in ("RGB", "L"):
+        upright = upright.convert("RGB")
+    if stored == "PNG" and upright.mode == "P" and "transparency" not in upright.info:
+        upright = upright.convert("RGB")
+    out = io.BytesIO()
+    options: dict[str, object] = {"quality": 90} if stored in ("JPEG", "WEBP") else {}
+    # No exif=, no icc_profile=, no pnginfo=: Pillow writes none of the original metadata.
+    upright.save(out, format=stored, **options)
+    return out.getvalue()

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from minxin.cases.models import Appeal, AppealEvent, Attachment
 from minxin.cases.workflow import Action, AppealStatus
-from tests.uploads import big_png_upload, fake_jpg_upload, png_upload
+from tests.uploads import big_png_upload, bomb_png_upload, fake_jpg_upload, png_upload
 
 SUBMIT = reverse("citizen:submit")
 PHONE = "13812345678"
@@ -125,8 +125,12 @@ def test_anonymous_choice_is_kept_on_error(client, db):
 
 @pytest.mark.parametrize(
     ("upload", "message"),
-    [(fake_jpg_upload, "只能上传"), (big_png_upload, "照片不能超过5MB")],
-    ids=["text-named-jpg", "over-5mb"],
+    [
+        (fake_jpg_upload, "只能上传"),
+        (big_png_upload, "照片不能超过5MB"),
+        (bomb_png_upload, "照片尺寸过大"),
+    ],
+    ids=["text-named-jpg", "over-5mb", "decompression-bomb"],
 )
 def test_bad_photo_is_refused_and_nothing_written(client, db, upload, message):
     response = client.post(
