@@ -18,6 +18,7 @@ from minxin.accounts.models import User
 from minxin.cases.models import AppealKind
 from minxin.core.errors import ValidationFailed
 from minxin.core.pagination import paginate
+from minxin.core.sheets import row_safe
 
 from . import reading, selectors, services
 from .mapping import FIELDS
@@ -172,11 +173,6 @@ def progress(request: HttpRequest, job_id: int) -> HttpResponse:
     return response
 
 
-def _csv_safe(value: str) -> str:
-    # A cell starting with = + - @ would run as a formula when the CSV is opened in Excel.
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 @login_required
 @require_GET
 def rejections_csv(request: HttpRequest, job_id: int) -> HttpResponse:
@@ -185,9 +181,7 @@ def rejections_csv(request: HttpRequest, job_id: int) -> HttpResponse:
     writer = csv.writer(out)
     writer.writerow(["行号", "原因", "摘录（已脱敏）"])
     for rejection in selectors.import_rejections(job=found).iterator(chunk_size=2000):
-        writer.writerow(
-            [rejection.row_number, _csv_safe(rejection.reason), _csv_safe(rejection.excerpt)]
-        )
+        writer.writerow(row_safe([rejection.row_number, rejection.reason, rejection.excerpt]))
     response = HttpResponse(
         "\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8"
     )  # the BOM makes Excel read it as UTF-8

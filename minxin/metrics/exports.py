@@ -24,6 +24,7 @@ from minxin.cases.models import Appeal
 from minxin.cases.selectors import AppealFilters, appeal_list_for
 from minxin.core.errors import ValidationFailed
 from minxin.core.privacy import mask_name, mask_phone
+from minxin.core.sheets import PDF_FONT, pdf_font, pdf_table_style, pdf_text, row_safe
 from minxin.notify.services import notifications_send
 
 from .metrics import RATES, RateRow, rates_for
@@ -56,7 +57,6 @@ MAX_EXPORTS_IN_PROGRESS: Final = 3
 LEDGER_MAX_ROWS: Final = 200_000
 EXPORT_KEEP_DAYS: Final = 7
 BULLETIN_TOP: Final = 3
-PDF_FONT: Final = "STSong-Light"
 
 # ---------------------------------------------------------------------------------------------
 # Parameters: the ledger's filters and the bulletin's period, kept as JSON on the Export.
@@ -226,7 +226,7 @@ def _build_ledger(export: Export, out: IO[bytes]) -> tuple[str, int]:
     sheet.append(list(LEDGER_COLUMNS))
     rows = 0
     for row in _ledger_rows(export):
-        sheet.append(row)
+        sheet.append(row_safe(row))
         rows += 1
     book.save(out)
     stamp = timezone.localtime(export.created_at).strftime("%Y%m%d-%H%M")
@@ -308,42 +308,31 @@ def _build_bulletin_xlsx(export: Export, out: IO[bytes]) -> tuple[str, int]:
         sheet.append([heading])
         sheet.append(list(UNIT_HEADER))
         for r in rows:
-            sheet.append(unit_figures(r))
+            sheet.append(row_safe(unit_figures(r)))
     ranking = book.create_sheet("单位排名")
     ranking.append(list(UNIT_HEADER))
     for r in bulletin.ranked:
-        ranking.append(unit_figures(r))
+        ranking.append(row_safe(unit_figures(r)))
     book.save(out)
     return f"bulletin-{start.isoformat()}-{end.isoformat()}.xlsx", len(bulletin.ranked)
 
 
 def _build_bulletin_pdf(export: Export, out: IO[bytes]) -> tuple[str, int]:
-    from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table
 
-    pdfmetrics.registerFont(UnicodeCIDFont(PDF_FONT))
+    pdf_font()
     start, end = _period(export.params)
     bulletin = bulletin_for(start=start, end=end)
     title = ParagraphStyle("title", fontName=PDF_FONT, fontSize=18, leading=24, spaceAfter=6)
     heading = ParagraphStyle("heading", fontName=PDF_FONT, fontSize=13, leading=18, spaceBefore=8)
     body = ParagraphStyle("body", fontName=PDF_FONT, fontSize=10, leading=15)
-    style = TableStyle(
-        [
-            ("FONTNAME", (0, 0), (-1, -1), PDF_FONT),
-            ("FONTSIZE", (0, 0), (-1, -1), 8),
-            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef6")),
-            ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#9aa5b1")),
-            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ]
-    )
+    style = pdf_table_style()
 
     def names(rows: list[ScoreRow]) -> str:
-        return "、".join(f"{r.label}（{r.score:.2f}分）" for r in rows) or "无"
+        return pdf_text("、".join(f"{r.label}（{r.score:.2f}分）" for r in rows) or "无")
 
     story: list[Any] = [
         Paragraph(bulletin.title, title),
