@@ -1,6 +1,8 @@
 from django.contrib import admin
 
-from .models import Notification
+from minxin.core.admin import ReadOnlyAdmin
+
+from .models import Notification, PhoneCode
 
 
 @admin.register(Notification)
@@ -9,3 +11,10 @@ class NotificationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_filter = ("kind",)
     raw_id_fields = ("recipient",)
     date_hierarchy = "created_at"
+
+
+@admin.register(PhoneCode)
+class PhoneCodeAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "purpose", "attempts", "expires_at", "confirmed_at")
+    list_filter = ("purpose",)
+    exclude = ("phone_hash", "code_hash")

@@ -33,3 +33,29 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient_id} {self.title}"
+
+
+class PhoneCode(models.Model):
+    """A one-time code sent by SMS to confirm that a person holds a phone (a resident's rating
+    of a project, later the residents' and deputies' votes). Neither the number nor the code is
+    stored: the phone as a keyed hash (`notify.phone.phone_hash`), the code as a keyed hash of
+    itself bound to that phone and purpose. Wrong tries are counted; the fifth locks the code."""
+
+    phone_hash = models.CharField("手机号摘要", max_length=64)
+    purpose = models.CharField("用途", max_length=40)
+    code_hash = models.CharField("验证码摘要", max_length=64)
+    attempts = models.PositiveSmallIntegerField("错误次数", default=0)
+    created_at = models.DateTimeField("发送时间", default=timezone.now)
+    expires_at = models.DateTimeField("失效时间")
+    confirmed_at = models.DateTimeField("验证时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "短信验证码"
+        verbose_name_plural = "短信验证码"
+        indexes = [
+            models.Index(fields=["phone_hash", "purpose", "created_at"], name="phone_code_latest"),
+            models.Index(fields=["created_at"], name="phone_code_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} {self.created_at:%Y-%m-%d %H:%M}"

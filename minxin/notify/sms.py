@@ -5,7 +5,8 @@ The default only logs (with the number masked); a real gateway is a class with t
 """
 
 import logging
-from typing import Protocol
+import re
+from typing import ClassVar, Final, Protocol
 
 from django.conf import settings
 from django.utils.module_loading import import_string
@@ -21,11 +22,24 @@ class SmsBackend(Protocol):
     def send(self, *, phone: str, text: str) -> None: ...
 
 
+# A one-time code is a secret: the log shows that one was sent, never which.
+_CODE_IN_TEXT: Final = re.compile(r"(验证码[为是:：]?\s*)\d{4,8}")
+
+
 class LoggingSmsBackend:
-    """Writes the message to the log instead of sending it."""
+    """Writes the message to the log instead of sending it (number and codes masked)."""
 
     def send(self, *, phone: str, text: str) -> None:
-        logger.info("SMS to %s: %s", mask_phone(phone), text)
+        logger.info("SMS to %s: %s", mask_phone(phone), _CODE_IN_TEXT.sub(r"\1******", text))
+
+
+class MemorySmsBackend:
+    """Keeps the messages in `outbox` (tests, a walk through the pages in one process)."""
+
+    outbox: ClassVar[list[tuple[str, str]]] = []
+
+    def send(self, *, phone: str, text: str) -> None:
+        MemorySmsBackend.outbox.append((phone, text))
 
 
 def sms_backend() -> SmsBackend:
