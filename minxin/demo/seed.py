@@ -35,8 +35,10 @@ from minxin.metrics.facts import metrics_rebuild
 from minxin.triage.duplicates import signatures_backfill
 
 from . import district as d
+from .boundaries import boundaries_seed
 from .channels import channels_seed
 from .lifecycle import Lifecycle, World
+from .projects import projects_seed
 from .steps import AppealPlan
 from .texts import messages_load, taxonomy_load
 
@@ -68,6 +70,7 @@ class SeedReport:
     posts: int = 0
     suggestions: int = 0
     visits: int = 0
+    projects: int = 0
 
 
 def seed_demo(
@@ -90,6 +93,7 @@ def seed_demo(
             return SeedReport(skipped=True, reason="appeals already exist")
     with transaction.atomic():
         world = _world_build(report)
+    boundaries_seed()  # the map's outlines, generated, through the admin's import
     policy_cache_clear()  # the limits just written must be the ones the deadlines use
     world.limits = _limits_load(world)
     world.rules = _rules_load()
@@ -112,6 +116,7 @@ def seed_demo(
             added.suggestions,
             added.visits,
         )
+        report.projects = projects_seed(rng=random.Random(seed), now=now).projects  # noqa: S311
     if appeals > 0:
         # The bulk writes above bypass the services' change rows and triage: count the figures
         # afresh, and store the duplicate-lookup signatures.

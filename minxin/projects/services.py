@@ -176,15 +176,20 @@ def _milestone_checked(m: MilestoneDraft) -> MilestoneDraft:
 
 
 @transaction.atomic(durable=True)
-def project_create(*, actor: User, draft: ProjectDraft, planned: bool = True) -> Project:
+def project_create(
+    *, actor: User, draft: ProjectDraft, planned: bool = True, at: datetime | None = None
+) -> Project:
     """A project with its targets and milestones (planned backwards from its end), as a
-    candidate, and into the plan at once when `planned`."""
-    return project_create_within(actor=actor, draft=draft, planned=planned)
+    candidate, and into the plan at once when `planned`. `at`: when (the demo's history)."""
+    return project_create_within(actor=actor, draft=draft, planned=planned, at=at)
 
 
-def project_create_within(*, actor: User, draft: ProjectDraft, planned: bool) -> Project:
+def project_create_within(
+    *, actor: User, draft: ProjectDraft, planned: bool, at: datetime | None = None
+) -> Project:
     """`project_create` inside a caller's transaction (the spreadsheet import: all or none)."""
     who = Actor.of(actor)
+    now = at or timezone.now()
     PROJECTS.may_create(action=A.CREATE, actor=who)
     draft = _draft_checked(draft)
     project = Project.objects.create(
@@ -202,6 +207,8 @@ def project_create_within(*, actor: User, draft: ProjectDraft, planned: bool) ->
         origin=draft.origin,
         origin_note=draft.origin_note,
         created_by=actor,
+        created_at=now,
+        updated_at=now,
     )
     project.assisting_units.set(set(draft.assisting_unit_ids) - {draft.lead_unit_id})
     project.regions.set(draft.region_ids)
@@ -236,9 +243,10 @@ def project_create_within(*, actor: User, draft: ProjectDraft, planned: bool) ->
         action=A.CREATE,
         actor=who,
         payload={"targets": len(draft.targets), "milestones": len(draft.milestones)},
+        at=now,
     )
     if planned:
-        project = PROJECTS.transition(pk=project.pk, action=A.ADOPT, actor=who).subject
+        project = PROJECTS.transition(pk=project.pk, action=A.ADOPT, actor=who, at=now).subject
     return project
 
 
@@ -265,7 +273,13 @@ PLAIN_ACTIONS: Final = frozenset(
 
 @transaction.atomic(durable=True)
 def project_act(
-    *, project_id: int, action: str, actor: User, expected_version: int | None, reason: str = ""
+    *,
+    project_id: int,
+    action: str,
+    actor: User,
+    expected_version: int | None,
+    reason: str = "",
+    at: datetime | None = None,
 ) -> Project:
     """A step of the table that needs nothing but the project and a reason."""
     if action not in PLAIN_ACTIONS:
@@ -274,9 +288,9 @@ def project_act(
     project = PROJECTS.lock(
         pk=project_id, action=action, actor=who, expected_version=expected_version
     )
-    now = timezone.now()
+    now = at or timezone.now()
     applied = PROJECTS.apply(
-        project, action=action, actor=who, reason=reason, change=_plain_change(action, now)
+        project, action=action, actor=who, reason=reason, change=_plain_change(action, now), at=now
     )
     if action in (A.COMPLETE, A.SEND_BACK, A.ACCEPT):
         _tell_about(applied.subject, action, reason)
@@ -320,7 +334,9 @@ class ProgressDraft:
 
 
 @transaction.atomic(durable=True)
-def progress_report(*, actor: User, draft: ProgressDraft) -> ProgressReport:
+def progress_report(
+    *, actor: User, draft: ProgressDraft, at: datetime | None = None
+) -> ProgressReport:
     """A unit's cumulative value on a target. Lower than the last one: a correction, with its
     reason (never silent). The target's `achieved` and the project's progress follow."""
     target = Target.objects.filter(pk=draft.target_id).first()
@@ -349,7 +365,7 @@ def progress_report(*, actor: User, draft: ProgressDraft) -> ProgressReport:
     note = text_clean(draft.note, label="说明", max_length=NOTE_MAX, required=False)
     if draft.region_id and not Region.objects.filter(pk=draft.region_id).exists():
         raise ValidationFailed("所选地点不存在")
-    now = timezone.now()
+    now = at or timezone.now()
     report = ProgressReport.objects.create(
         target=target,
         project=project,
@@ -389,7 +405,9 @@ def progress_report(*, actor: User, draft: ProgressDraft) -> ProgressReport:
 
 
 @transaction.atomic(durable=True)
-def milestone_done(*, actor: User, project_id: int, milestone_id: int, done_on: date) -> Milestone:
+def milestone_done(
+    *, actor: User, project_id: int, milestone_id: int, done_on: date, at: datetime | None = None
+) -> Milestone:
     milestone = Milestone.objects.filter(pk=milestone_id, project_id=project_id).first()
     if milestone is None:
         raise NotFound("未找到该节点")
@@ -412,6 +430,7 @@ def milestone_done(*, actor: User, project_id: int, milestone_id: int, done_on: 
         actor=who,
         reason=milestone.name,
         change=Change(payload={"milestone": milestone.name, "done_on": str(done_on), "late": late}),
+        at=at,
     )
     milestone.done_on = done_on
     return milestone
@@ -476,6 +495,7 @@ def letter_sign(
     signatories: str,
     signed_on: date,
     scan: UploadedFile[bytes] | None = None,
+    at: datetime | None = None,
 ) -> ResponsibilityLetter:
     """A unit's target responsibility letter (目标责任书), once per unit and project."""
     who = Actor.of(actor)
@@ -500,6 +520,7 @@ def letter_sign(
                 scan=scan,
                 scan_type=scan_type,
                 created_by=actor,
+                created_at=at or timezone.now(),
             )
     except IntegrityError:
         raise ValidationFailed("该单位的目标责任书已录入") from None
@@ -511,6 +532,7 @@ def letter_sign(
         actor=who,
         reason=f"{unit_name}：{signatories}",
         change=Change(payload={"unit": unit_name, "targets": [t.name for t in targets]}),
+        at=at,
     )
     return letter
 
@@ -520,17 +542,27 @@ def letter_sign(
 
 @transaction.atomic(durable=True)
 def appeal_link(
-    *, actor: User, project_id: int, appeal_ids: Sequence[int], source: str = LinkSource.MANUAL
+    *,
+    actor: User,
+    project_id: int,
+    appeal_ids: Sequence[int],
+    source: str = LinkSource.MANUAL,
+    at: datetime | None = None,
 ) -> int:
     """Link appeals to a project (the suggested ones a dispatcher confirmed, or by hand);
     already linked ones are left alone. The number newly linked."""
     return appeal_link_within(
-        actor=actor, project_id=project_id, appeal_ids=appeal_ids, source=source
+        actor=actor, project_id=project_id, appeal_ids=appeal_ids, source=source, at=at
     )
 
 
 def appeal_link_within(
-    *, actor: User, project_id: int, appeal_ids: Sequence[int], source: str
+    *,
+    actor: User,
+    project_id: int,
+    appeal_ids: Sequence[int],
+    source: str,
+    at: datetime | None = None,
 ) -> int:
     who = Actor.of(actor)
     project = PROJECTS.lock(pk=project_id, action=A.LINK_APPEAL, actor=who, expected_version=None)
@@ -542,7 +574,14 @@ def appeal_link_within(
     if not new:
         return 0
     ProjectAppeal.objects.bulk_create(
-        ProjectAppeal(project=project, appeal_id=pk, source=source, linked_by=actor) for pk in new
+        ProjectAppeal(
+            project=project,
+            appeal_id=pk,
+            source=source,
+            linked_by=actor,
+            linked_at=at or timezone.now(),
+        )
+        for pk in new
     )
     PROJECTS.apply(
         project,
@@ -550,6 +589,7 @@ def appeal_link_within(
         actor=who,
         reason="、".join(found[pk] for pk in new[:20]) + ("等" if len(new) > 20 else ""),
         change=Change(payload={"appeals": new[:200], "source": source}),
+        at=at,
     )
     return len(new)
 
