@@ -158,6 +158,15 @@ MINXIN_PHOTO_MAX_BYTES = 5 * 1024 * 1024
 # Pixels, not bytes: a small PNG can decode to gigabytes (a decompression bomb).
 MINXIN_PHOTO_MAX_PIXELS = 50_000_000
 MINXIN_PHOTO_MAX_COUNT = 6
+# Region boundaries (GeoJSON) imported in the admin: the file's limit, and the tolerance in
+# degrees (~20 m) the maps' outlines are simplified with.
+MINXIN_GEOJSON_MAX_BYTES = int(os.environ.get("MINXIN_GEOJSON_MAX_BYTES", 20 * 1024 * 1024))
+MINXIN_GEOJSON_SIMPLIFY_TOLERANCE = float(
+    os.environ.get("MINXIN_GEOJSON_SIMPLIFY_TOLERANCE", "0.0002")
+)
+# Maps are drawn offline from the boundaries; where a tile server exists, its URL template
+# (https://tiles.example/{z}/{x}/{y}.png) is handed to the map pages (docs/map.md).
+MINXIN_MAP_TILE_URL = os.environ.get("MINXIN_MAP_TILE_URL", "")
 
 TASKS = {
     "default": {

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 
 from minxin.core.models import BaseModel, optional_key, self_key
@@ -102,3 +103,42 @@ class Category(BaseModel):
     @property
     def top_level(self) -> "Category":
         return self.ancestors_and_self()[-1]
+
+
+class RegionBoundary(BaseModel):
+    """A region's outline, imported as GeoJSON (`services.boundaries_import`): the geometry as
+    given, a simplified one that the maps draw, and the figures the maps place things by."""
+
+    region = models.OneToOneField(
+        Region, verbose_name="区划", on_delete=models.PROTECT, related_name="boundary"
+    )
+    geometry = models.JSONField("原始边界", help_text="GeoJSON Polygon/MultiPolygon，经纬度")
+    display = models.JSONField("显示边界", help_text="简化后的边界，地图绘制用")
+    # A point inside the region (the centroid, or a point on the surface when the centroid of
+    # a crescent-shaped region falls outside it): where its projects without a point are drawn.
+    centroid_lat = models.FloatField("中心纬度")
+    centroid_lng = models.FloatField("中心经度")
+    min_lng = models.FloatField("最小经度")
+    min_lat = models.FloatField("最小纬度")
+    max_lng = models.FloatField("最大经度")
+    max_lat = models.FloatField("最大纬度")
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="导入人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "区划边界"
+        verbose_name_plural = "区划边界"
+        ordering = ["region__code"]
+
+    def __str__(self) -> str:
+        return f"{self.region}边界"
+
+    @property
+    def bbox(self) -> tuple[float, float, float, float]:
+        return (self.min_lng, self.min_lat, self.max_lng, self.max_lat)

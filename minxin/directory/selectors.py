@@ -1,8 +1,10 @@
 """Reads of the directory for the pickers staff choose from: places, units, categories."""
 
+from typing import Any
+
 from django.db.models import QuerySet
 
-from .models import Category, Region, RegionLevel, Unit, UnitKind
+from .models import Category, Region, RegionBoundary, RegionLevel, Unit, UnitKind
 
 # The units that handle appeals (and answer orders, take forwarded suggestions).
 HANDLING_KINDS = (UnitKind.SUBDISTRICT, UnitKind.DEPARTMENT, UnitKind.ENTERPRISE)
@@ -39,3 +41,34 @@ def category_leaf_groups() -> list[tuple[str, list[Category]]]:
     for c in categories_active().filter(level=3).order_by("path_name"):
         groups.setdefault(c.path_name.split("/")[0], []).append(c)
     return list(groups.items())
+
+
+def boundaries_geojson(*, level: str = RegionLevel.SUBDISTRICT) -> dict[str, Any]:
+    """The simplified outlines of a level's regions as one FeatureCollection for the maps:
+    each feature keyed by the region's id (`properties.key`, a string, as ECharts names are),
+    with its name and code. One query; empty when no boundary was imported."""
+    rows = RegionBoundary.objects.filter(region__level=level).values_list(
+        "region_id", "region__name", "region__code", "display"
+    )
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"key": str(pk), "name": name, "code": code},
+                "geometry": display,
+            }
+            for pk, name, code, display in rows.order_by("region__code")
+        ],
+    }
+
+
+def places_located() -> dict[str, tuple[float, float]]:
+    """The point a map puts something at when it only knows its region: by region code, the
+    point inside the region's boundary (lat, lng). One query."""
+    return {
+        code: (lat, lng)
+        for code, lat, lng in RegionBoundary.objects.values_list(
+            "region__code", "centroid_lat", "centroid_lng"
+        )
+    }
