@@ -36,7 +36,6 @@ from minxin.triage.duplicates import signatures_backfill
 
 from . import district as d
 from .boundaries import boundaries_seed
-from .boundaries import boundaries_seed
 from .channels import channels_seed
 from .lifecycle import Lifecycle, World
 from .projects import projects_seed
@@ -94,7 +93,6 @@ def seed_demo(
             return SeedReport(skipped=True, reason="appeals already exist")
     with transaction.atomic():
         world = _world_build(report)
-    boundaries_seed()  # the map's outlines, generated, through the admin's import
     boundaries_seed()  # the map's outlines, generated, through the admin's import
     policy_cache_clear()  # the limits just written must be the ones the deadlines use
     world.limits = _limits_load(world)
