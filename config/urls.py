@@ -23,6 +23,7 @@ urlpatterns = [
     path("console/visits/", include("minxin.visits.urls")),
     path("console/imports/", include("minxin.imports.urls")),
     path("open311/v2/", include("minxin.open311.urls")),
+    path("projects/", include("minxin.projects.public_urls")),
     path("", include("minxin.citizen.urls")),
     path("", include("minxin.board.urls")),
 ]
