@@ -18,5 +18,6 @@ urlpatterns = [
     path("<int:project_id>/replan/", views.replan, name="project_replan"),
     path("<int:project_id>/appeals/", views.appeals_link, name="appeal_link"),
     path("<int:project_id>/order/", views.order_new, name="order_issue"),
+    path("<int:project_id>/ratings/", views.rating_comments, name="rating_comments"),
     path("appeals/<int:appeal_id>/panel/", views.appeal_panel, name="appeal_panel"),
 ]

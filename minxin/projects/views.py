@@ -19,9 +19,10 @@ from minxin.accounts.access import staff_user
 from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
 from minxin.core.errors import MinxinError, ValidationFailed
+from minxin.core.pagination import paginate
 from minxin.directory.selectors import places_to_choose, units_handling
 
-from . import forms, selectors, services
+from . import forms, selectors, services, verdict
 from .machine import PROJECTS
 from .models import LinkSource, ProjectKind, RatingRound
 from .permissions import may_link_appeals, may_run_projects, may_see_projects
@@ -30,6 +31,7 @@ from .workflow import ProjectAction, ProjectStatus
 VIEWERS = "督查室、领导、热线中心和承办单位"
 RUNNERS = "督查室和领导"
 ROWS_PER_PAGE = 50
+COMMENTS_SHOWN = 20  # the residents' latest comments on the project page; the rest paginated
 
 
 @login_required
@@ -137,6 +139,8 @@ def _page(
         "form": form,
         "posted": request.POST if error else {},
         "rounds": RatingRound,
+        "ratings": verdict.ratings_summary(project),
+        "rating_comments": list(verdict.rating_comments(project)[: COMMENTS_SHOWN + 1]),
         "today": timezone.localdate(),
     }
     return render(
@@ -381,3 +385,12 @@ def project_new(request: HttpRequest) -> HttpResponse:
         context = _new_context(request, user, posted=request.POST, hotspot=hotspot, error=error)
         return render(request, "projects/project_new.html", context, status=error.status_code)
     return _done(request, project.pk, f"已录入项目「{project.name}」")
+
+
+@login_required
+def rating_comments(request: HttpRequest, project_id: int) -> HttpResponse:
+    """All the residents' comments on a project, newest first, paginated."""
+    user = staff_user(request, may_see_projects, VIEWERS)
+    project = selectors.project_for(user, project_id)
+    page = paginate(request, verdict.rating_comments(project), per_page=ROWS_PER_PAGE)
+    return render(request, "projects/rating_comments.html", {"project": project, "page": page})

@@ -5,6 +5,7 @@ done, and the summary's numbers (raters, spread, satisfaction), never a bare ave
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from minxin.core.errors import NotFound, ValidationFailed
@@ -196,3 +197,41 @@ def test_ratings_can_be_back_dated_for_the_demo(district):
     project = project_at(district, "completed")
     at = timezone.now() - timedelta(days=3)
     assert rate(project, at=at).created_at == at
+
+
+# --- on the staff's project page ------------------------------------------------------------
+
+
+def test_the_staff_page_shows_the_spread_per_round_and_the_comments(client, district):
+    project = project_at(district, "accepted")
+    script = "<script>alert(1)</script>"
+    rate(project, n=0, verdict=S, comment=f"电梯很好{script}")
+    rate(project, n=1, verdict=D, comment="我的电话13912345678，请联系")
+    act(district, project, "revisit")
+    rate(project, n=0, verdict=B)
+    client.force_login(district.user("supervisor"))
+
+    response = client.get(reverse("projects:project_detail", args=[project.pk]))
+    page = response.content.decode()
+
+    assert response.status_code == 200
+    assert 'data-round="completion"' in page and 'data-round="revisit"' in page
+    assert "2 人评价" in page and "1 人评价" in page and "满意率 <strong data-rate>50.0%" in page
+    assert "1 人 · 50.0%" in page
+    assert "电梯很好&lt;script&gt;" in page and script not in page
+    assert "13912345678" not in page and "139******78" in page
+    assert reverse("projects:rating_comments", args=[project.pk]) not in page
+
+
+def test_more_than_20_comments_link_to_their_paginated_page(client, district):
+    project = project_at(district, "completed")
+    for n in range(21):
+        rate(project, n=n, comment=f"意见{n:02d}")
+    client.force_login(district.user("supervisor"))
+    page = client.get(reverse("projects:project_detail", args=[project.pk])).content.decode()
+    comments = reverse("projects:rating_comments", args=[project.pk])
+    assert comments in page and "意见20" in page and "意见00" not in page
+    listing = client.get(comments).content.decode()
+    assert "意见00" in listing and "意见20" in listing
+    client.force_login(district.user("handler_other"))  # another street's unit
+    assert client.get(comments).status_code == 404
