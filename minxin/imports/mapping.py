@@ -181,14 +181,14 @@ def header_normalise(header: str) -> str:
     return _HEADER_NOISE.sub("", header).lower()
 
 
-def mapping_guess(headers: Sequence[str]) -> dict[str, int]:
+def mapping_guess(headers: Sequence[str], fields: Sequence[Field] = FIELDS) -> dict[str, int]:
     """Each field → the column whose name fits it best; a column serves one field at most.
     Exact names first (in field order), then names containing a synonym."""
     names = [header_normalise(h) for h in headers]
     guess: dict[str, int] = {}
     used: set[int] = set()
     for exact in (True, False):
-        for field in FIELDS:
+        for field in fields:
             if field.key in guess:
                 continue
             for synonym in field.synonyms:
@@ -208,18 +208,20 @@ def mapping_guess(headers: Sequence[str]) -> dict[str, int]:
     return guess
 
 
-def mapping_clean(raw: Mapping[str, str], *, column_count: int) -> dict[str, int]:
+def mapping_clean(
+    raw: Mapping[str, str], *, column_count: int, fields: Sequence[Field] = FIELDS
+) -> dict[str, int]:
     """The mapping form's values (column indexes as text, "" for none) → {field: index}."""
     mapping: dict[str, int] = {}
-    for key in FIELD_KEYS:
+    for key in (f.key for f in fields):
         value = (raw.get(key) or "").strip()
         if not value:
             continue
         if not value.isdigit() or int(value) >= column_count:
             raise ValidationFailed("列对应有误，请重新选择")
         mapping[key] = int(value)
-    labels = {f.key: f.label for f in FIELDS}
-    for key in REQUIRED:
+    labels = {f.key: f.label for f in fields}
+    for key in (f.key for f in fields if f.required):
         if key not in mapping:
             raise ValidationFailed(f"请为“{labels[key]}”选择对应的列")
     seen: dict[int, str] = {}

@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from minxin.accounts.models import User
 from minxin.cases.models import AppealKind
-from minxin.core.models import key
+from minxin.core.models import key, optional_key
+from minxin.projects.models import Programme
 
 
 class ImportStatus(models.TextChoices):
@@ -23,6 +24,11 @@ class ImportStatus(models.TextChoices):
 class FileFormat(models.TextChoices):
     CSV = "csv", "CSV"
     XLSX = "xlsx", "Excel (.xlsx)"
+
+
+class ImportKind(models.TextChoices):
+    APPEALS = "appeals", "诉求"
+    PROJECTS = "projects", "民心工程项目"
 
 
 class ImportPhase(models.TextChoices):
@@ -44,6 +50,11 @@ class ImportJob(models.Model):
     progress page shows (updated once per batch)."""
 
     created_by = key(User, "导入人")
+    kind = models.CharField(
+        "导入内容", max_length=10, choices=ImportKind.choices, default=ImportKind.APPEALS
+    )
+    # The programme a projects import goes into (the office chooses it on upload).
+    programme = optional_key(Programme, "导入计划")
     source_system = models.CharField("来源系统", max_length=50, blank=True)
     file = models.FileField("文件", upload_to=import_upload_to, max_length=255)
     # The rows exactly as the dry run read them (row number, cells) as UTF-8 CSV: the import
@@ -71,6 +82,8 @@ class ImportJob(models.Model):
     created = models.PositiveIntegerField("新增", default=0)
     existing = models.PositiveIntegerField("已存在", default=0)
     rejected = models.PositiveIntegerField("拒收", default=0)
+    # What a projects import counts besides rows: {"targets": n, "milestones": n, ...}.
+    summary = models.JSONField("汇总", default=dict, blank=True)
     error = models.TextField("错误", blank=True)
     created_at = models.DateTimeField("上传时间", default=timezone.now)
     checked_at = models.DateTimeField("预检时间", null=True, blank=True)

@@ -1,5 +1,6 @@
-"""Reads of bulk imports, scoped to the viewer: a dispatcher sees the imports they started, an
-administrator every import; anything else is "not found"."""
+"""Reads of bulk imports, scoped to the viewer: a dispatcher (or the office, for projects) sees
+the imports they started of a kind they may import, an administrator every import; anything
+else is "not found"."""
 
 from django.db.models import QuerySet
 
@@ -8,11 +9,18 @@ from minxin.accounts.roles import Role
 from minxin.core.errors import NotFound
 
 from .models import ImportJob, ImportRejection
+from .permissions import kinds_importable
 
 
-def import_jobs_for(*, user: User) -> QuerySet[ImportJob]:
-    jobs = ImportJob.objects.select_related("created_by").order_by("-created_at", "-id")
-    return jobs if user.role == Role.ADMIN else jobs.filter(created_by=user)
+def import_jobs_for(*, user: User, kind: str = "") -> QuerySet[ImportJob]:
+    jobs = ImportJob.objects.select_related("created_by", "programme").order_by(
+        "-created_at", "-id"
+    )
+    if kind:
+        jobs = jobs.filter(kind=kind)
+    if user.role == Role.ADMIN:
+        return jobs
+    return jobs.filter(created_by=user, kind__in=kinds_importable(user))
 
 
 def import_job_get_for(*, user: User, job_id: int) -> ImportJob:

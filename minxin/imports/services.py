@@ -13,7 +13,7 @@ import csv
 import io
 import logging
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -34,17 +34,21 @@ from minxin.cases.services import BulkAppeal, appeals_create_bulk
 from minxin.core.errors import IllegalTransition, ValidationFailed
 from minxin.core.privacy import mask_personal_data
 from minxin.notify.services import notifications_send
+from minxin.projects.models import Programme
 
+from . import projects as project_import
 from . import reading
 from .mapping import (
+    FIELDS,
     Directory,
+    Field,
     RowRules,
     directory_load,
     mapping_clean,
     mapping_guess,
     row_to_appeal,
 )
-from .models import FileFormat, ImportJob, ImportPhase, ImportRejection, ImportStatus
+from .models import FileFormat, ImportJob, ImportKind, ImportPhase, ImportRejection, ImportStatus
 
 logger = logging.getLogger(__name__)
 
@@ -79,10 +83,20 @@ def _preview(handle: Any, *, file_format: str, encoding: str) -> Preview:
 
 @transaction.atomic(durable=True)
 def import_job_upload(
-    *, actor: User, upload: UploadedFile[bytes], encoding: str = reading.ENCODING_AUTO
+    *,
+    actor: User,
+    upload: UploadedFile[bytes],
+    encoding: str = reading.ENCODING_AUTO,
+    kind: str = ImportKind.APPEALS,
+    programme_id: int | None = None,
 ) -> ImportJob:
     """Check the file (format, encoding, header) before anything is stored; a file that cannot
-    be read is refused with the reason and leaves nothing behind."""
+    be read is refused with the reason and leaves nothing behind. Projects go into a programme
+    the office names."""
+    if kind == ImportKind.PROJECTS and (
+        programme_id is None or not Programme.objects.filter(pk=programme_id).exists()
+    ):
+        raise ValidationFailed("请选择要导入的民心工程计划")
     name = (upload.name or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:200]
     size = upload.size or 0
     limit = max_upload_bytes()
@@ -109,11 +123,17 @@ def import_job_upload(
         file_format=file_format,
         encoding=detected,
         headers=preview.headers,
-        mapping=mapping_guess(preview.headers),
+        mapping=mapping_guess(preview.headers, fields_for(kind)),
+        kind=kind,
+        programme_id=programme_id if kind == ImportKind.PROJECTS else None,
     )
     job.file.save("source", upload, save=False)
     job.save()
     return job
+
+
+def fields_for(kind: str) -> Sequence[Field]:
+    return project_import.FIELDS if kind == ImportKind.PROJECTS else FIELDS
 
 
 def import_job_preview(*, job: ImportJob) -> Preview:
@@ -167,6 +187,8 @@ def import_job_map(
         job.status == ImportStatus.FAILED and job.phase == ImportPhase.IMPORT
     ):
         raise IllegalTransition("该导入已开始，不能再修改列对应")
+    if job.kind == ImportKind.PROJECTS:  # the programme is the source; no appeal kind
+        source_system, default_kind = "民心工程项目表", AppealKind.COMPLAINT
     source = " ".join(source_system.split())
     if not source:
         raise ValidationFailed("请填写来源系统名称（例如：市12345平台）")
@@ -174,12 +196,15 @@ def import_job_map(
         raise ValidationFailed(f"来源系统名称不能超过{SOURCE_MAX}字")
     if default_kind not in AppealKind.values:
         raise ValidationFailed("请选择默认诉求类型")
-    job.mapping = mapping_clean(raw_mapping, column_count=len(job.headers))
+    job.mapping = mapping_clean(
+        raw_mapping, column_count=len(job.headers), fields=fields_for(job.kind)
+    )
     job.source_system = source
     job.default_kind = default_kind
     job.status = ImportStatus.CHECKING
     job.phase = ImportPhase.DRY_RUN
     job.total = job.processed = job.valid = job.created = job.existing = job.rejected = 0
+    job.summary = {}
     job.error = ""
     job.save()
     ImportRejection.objects.filter(job=job).delete()
@@ -259,6 +284,8 @@ def import_job_check(job_id: int) -> ImportJob:
     job = ImportJob.objects.get(pk=job_id)
     if job.status != ImportStatus.CHECKING:
         return job
+    if job.kind == ImportKind.PROJECTS:
+        return _guarded(job, project_import.projects_check, "预检")
     if job.rows_file:  # a dry run again after a new mapping reads the spreadsheet afresh
         job.rows_file.delete(save=False)
         ImportJob.objects.filter(pk=job.pk).update(rows_file="")
@@ -346,8 +373,13 @@ def import_job_start(*, actor: User, job_id: int) -> ImportJob:
         raise IllegalTransition("只有预检完成的导入才能开始导入")
     if not retry:
         if job.valid == 0:
-            raise ValidationFailed("没有可导入的新诉求：所有行都已存在或被拒收")
+            raise ValidationFailed(
+                "没有可导入的新项目：所有项目都已存在或被拒收"
+                if job.kind == ImportKind.PROJECTS
+                else "没有可导入的新诉求：所有行都已存在或被拒收"
+            )
         job.processed = job.created = job.existing = job.rejected = 0
+        job.summary = {k: v for k, v in job.summary.items() if k != "handled"}
         job.started_at = timezone.now()
     job.status = ImportStatus.QUEUED
     job.phase = ImportPhase.IMPORT
@@ -368,6 +400,8 @@ def import_job_run(job_id: int) -> ImportJob:
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
     if not claimed:
         return job  # already running, or done: a second run of the task does nothing
+    if job.kind == ImportKind.PROJECTS:
+        return _projects_run(job)
     actor = Actor.of(job.created_by)
     payload = {"import_job": job.pk, "source_system": job.source_system}
     try:
@@ -399,6 +433,39 @@ def import_job_run(job_id: int) -> ImportJob:
             recipients=[job.created_by],
             title="批量导入完成",
             body=f"{job.file_name}：新增{job.created}件，已存在{job.existing}件，拒收{job.rejected}行。",
+            link=reverse("imports:job", args=[job.pk]),
+            kind="import_done",
+        )
+    return job
+
+
+def _guarded(job: ImportJob, work: Callable[[ImportJob], None], phase: str) -> ImportJob:
+    """A projects dry run or run: a refusal of the whole file fails the job with its reason,
+    anything else with a general message (the details go to the log, not to the page)."""
+    try:
+        work(job)
+    except ValidationFailed as error:
+        return _fail(job, error.message)
+    except Exception as error:
+        logger.error("import %s: %s failed (%s)", job.pk, phase, type(error).__name__)
+        return _fail(job, f"{phase}时发生内部错误，已导入的项目会保留，可稍后重试或联系管理员")
+    job.refresh_from_db()
+    return job
+
+
+def _projects_run(job: ImportJob) -> ImportJob:
+    job = _guarded(job, project_import.projects_run, "导入")
+    if job.status == ImportStatus.FAILED:
+        return job
+    with transaction.atomic(durable=True):
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportStatus.DONE, finished_at=timezone.now()
+        )
+        job.refresh_from_db()
+        notifications_send(
+            recipients=[job.created_by],
+            title="民心工程项目导入完成",
+            body=f"{job.file_name}：新增{job.created}个项目，已存在{job.existing}个，拒收{job.rejected}行。",
             link=reverse("imports:job", args=[job.pk]),
             kind="import_done",
         )

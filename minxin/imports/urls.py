@@ -14,5 +14,7 @@ job = [
 urlpatterns = [
     path("", views.index, name="index"),
     path("upload/", views.upload, name="upload"),
+    path("projects/", views.projects_index, name="projects_index"),
+    path("projects/upload/", views.projects_upload, name="projects_upload"),
     path("<int:job_id>/", include(job)),
 ]

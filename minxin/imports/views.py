@@ -19,13 +19,15 @@ from minxin.cases.models import AppealKind
 from minxin.core.errors import ValidationFailed
 from minxin.core.pagination import paginate
 from minxin.core.sheets import row_safe
+from minxin.projects.selectors import programmes_for
 
 from . import reading, selectors, services
-from .mapping import FIELDS
-from .models import ImportJob, ImportPhase, ImportStatus
-from .permissions import may_import
+from .models import ImportJob, ImportKind, ImportPhase, ImportStatus
+from .permissions import may_import, may_import_any, may_import_projects
 
 PAGE = "派单员和管理员"
+PAGE_ANY = "派单员、督查室和管理员"
+PAGE_PROJECTS = "督查室、领导和管理员"
 REJECTIONS_PER_PAGE = 50
 
 
@@ -33,8 +35,13 @@ def _user(request: HttpRequest) -> User:
     return staff_user(request, may_import, PAGE)
 
 
+def _any_user(request: HttpRequest) -> User:
+    """A job's pages: whoever may import something; the selector keeps each to their kinds."""
+    return staff_user(request, may_import_any, PAGE_ANY)
+
+
 def _index(request: HttpRequest, user: User, *, error: str = "", status: int = 200) -> HttpResponse:
-    page = paginate(request, selectors.import_jobs_for(user=user))
+    page = paginate(request, selectors.import_jobs_for(user=user, kind=ImportKind.APPEALS))
     return render(
         request,
         "imports/index.html",
@@ -83,7 +90,7 @@ def _mapping_context(job: ImportJob, posted: dict[str, str] | None = None) -> di
                 "required": f.required,
                 "chosen": chosen.get(f.key, ""),
             }
-            for f in FIELDS
+            for f in services.fields_for(job.kind)
         ],
         "columns": list(enumerate(job.headers)),
         "preview": services.preview_masked(job=job, preview=preview),
@@ -101,7 +108,12 @@ def _job_page(
         job.status == ImportStatus.FAILED and job.phase == ImportPhase.DRY_RUN
     )
     show_mapping = editable and (job.status == ImportStatus.UPLOADED or remap or bool(extra))
-    context: dict[str, Any] = {"job": job, "S": ImportStatus, "show_mapping": show_mapping}
+    context: dict[str, Any] = {
+        "job": job,
+        "S": ImportStatus,
+        "show_mapping": show_mapping,
+        "projects": job.kind == ImportKind.PROJECTS,
+    }
     if show_mapping:
         context.update(_mapping_context(job, (extra or {}).get("posted")))
         context["step"] = 2
@@ -122,26 +134,27 @@ def _job_page(
 @login_required
 @require_GET
 def job(request: HttpRequest, job_id: int) -> HttpResponse:
-    found = selectors.import_job_get_for(user=_user(request), job_id=job_id)
+    found = selectors.import_job_get_for(user=_any_user(request), job_id=job_id)
     return _job_page(request, found)
 
 
 @login_required
 @require_POST
 def mapping(request: HttpRequest, job_id: int) -> HttpResponse:
-    user = _user(request)
+    user = _any_user(request)
     found = selectors.import_job_get_for(user=user, job_id=job_id)
     post = request.POST
+    fields = services.fields_for(found.kind)
     try:
         services.import_job_map(
             actor=user,
             job_id=found.pk,
-            raw_mapping={f.key: post.get(f"col_{f.key}", "") for f in FIELDS},
+            raw_mapping={f.key: post.get(f"col_{f.key}", "") for f in fields},
             source_system=post.get("source_system", ""),
             default_kind=post.get("default_kind", ""),
         )
     except ValidationFailed as error:
-        posted = {f.key: post.get(f"col_{f.key}", "") for f in FIELDS}
+        posted = {f.key: post.get(f"col_{f.key}", "") for f in fields}
         posted.update(
             source_system=post.get("source_system", ""),
             default_kind=post.get("default_kind", ""),
@@ -155,7 +168,7 @@ def mapping(request: HttpRequest, job_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def start(request: HttpRequest, job_id: int) -> HttpResponse:
-    user = _user(request)
+    user = _any_user(request)
     found = selectors.import_job_get_for(user=user, job_id=job_id)
     services.import_job_start(actor=user, job_id=found.pk)
     return redirect("imports:job", job_id=found.pk)
@@ -166,7 +179,7 @@ def start(request: HttpRequest, job_id: int) -> HttpResponse:
 def progress(request: HttpRequest, job_id: int) -> HttpResponse:
     """The progress box, polled by HTMX every 2 s while the job works; once it has finished the
     whole page reloads to show the results."""
-    found = selectors.import_job_get_for(user=_user(request), job_id=job_id)
+    found = selectors.import_job_get_for(user=_any_user(request), job_id=job_id)
     response = render(request, "imports/_progress.html", {"job": found, "S": ImportStatus})
     if not found.is_working and request.headers.get("HX-Request"):
         response["HX-Refresh"] = "true"
@@ -176,7 +189,7 @@ def progress(request: HttpRequest, job_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def rejections_csv(request: HttpRequest, job_id: int) -> HttpResponse:
-    found = selectors.import_job_get_for(user=_user(request), job_id=job_id)
+    found = selectors.import_job_get_for(user=_any_user(request), job_id=job_id)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["行号", "原因", "摘录（已脱敏）"])
@@ -187,3 +200,57 @@ def rejections_csv(request: HttpRequest, job_id: int) -> HttpResponse:
     )  # the BOM makes Excel read it as UTF-8
     response["Content-Disposition"] = f'attachment; filename="import-{found.pk}-rejections.csv"'
     return response
+
+
+# --- livelihood projects (the office) ------------------------------------------------------
+
+
+def _projects_index(
+    request: HttpRequest, user: User, *, error: str = "", status: int = 200
+) -> HttpResponse:
+    chosen = request.POST.get("programme") or request.GET.get("programme", "")
+    return render(
+        request,
+        "imports/projects_index.html",
+        {
+            "page": paginate(
+                request, selectors.import_jobs_for(user=user, kind=ImportKind.PROJECTS)
+            ),
+            "programmes": [p["programme"] for p in programmes_for(user)],
+            "chosen": chosen,
+            "fields": services.fields_for(ImportKind.PROJECTS),
+            "error": error,
+            "encodings": reading.ENCODING_CHOICES,
+            "max_mb": services.max_upload_bytes() // 1048576,
+            "step": 1,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def projects_index(request: HttpRequest) -> HttpResponse:
+    return _projects_index(request, staff_user(request, may_import_projects, PAGE_PROJECTS))
+
+
+@login_required
+@require_POST
+@ratelimit(key="user", rate="30/h", method="POST", block=True)
+def projects_upload(request: HttpRequest) -> HttpResponse:
+    user = staff_user(request, may_import_projects, PAGE_PROJECTS)
+    file = request.FILES.get("file")
+    raw = request.POST.get("programme", "")
+    if file is None:
+        return _projects_index(request, user, error="请选择要上传的文件", status=400)
+    try:
+        job = services.import_job_upload(
+            actor=user,
+            upload=file,
+            encoding=request.POST.get("encoding", reading.ENCODING_AUTO),
+            kind=ImportKind.PROJECTS,
+            programme_id=int(raw) if raw.isdigit() else None,
+        )
+    except ValidationFailed as error:
+        return _projects_index(request, user, error=error.message, status=400)
+    return redirect("imports:job", job_id=job.pk)

@@ -31,6 +31,18 @@ def backward_plan(end: date, steps: Sequence[Step]) -> list[tuple[date, date]]:
     return plan
 
 
+def dated_plan(start: date, ends: Sequence[date]) -> list[tuple[date, date]]:
+    """Planned (start, end) for steps whose ends a task book already gives, in order: each
+    starts the day after the previous one ends (the first on the project's start), or on its
+    own end day when steps end on the same day."""
+    plan: list[tuple[date, date]] = []
+    begin = start
+    for end in ends:
+        plan.append((min(begin, end), end))
+        begin = max(begin, end + timedelta(days=1))
+    return plan
+
+
 def time_share(start: date, end: date, today: date) -> float:
     """% of the planned time elapsed on `today` (0 before the start, 100 from the end)."""
     if today <= start:

@@ -44,7 +44,15 @@ from .models import (
     TargetYear,
     WarningKind,
 )
-from .schedule import Step, backward_plan, gap, is_behind, project_progress, time_share
+from .schedule import (
+    Step,
+    backward_plan,
+    dated_plan,
+    gap,
+    is_behind,
+    project_progress,
+    time_share,
+)
 from .workflow import ProjectAction, ProjectStatus
 
 A = ProjectAction
@@ -97,6 +105,8 @@ class MilestoneDraft:
     duration_days: int
     task: str = ""
     unit_id: int | None = None
+    # A task book that has its own dates (the spreadsheet import): kept, not laid backwards.
+    planned_end: date | None = None
 
 
 @dataclass(frozen=True)
@@ -139,7 +149,9 @@ def _draft_checked(draft: ProjectDraft) -> ProjectDraft:
         raise ValidationFailed("所选区域不存在")
     targets = tuple(_target_checked(t) for t in draft.targets)
     milestones = tuple(_milestone_checked(m) for m in draft.milestones)
-    plan = backward_plan(draft.end_date, [Step(m.duration_days) for m in milestones])
+    if any(m.planned_end for m in milestones):
+        _dates_checked(draft, milestones)
+    plan = _milestones_plan(draft.end_date, milestones, draft.start_date)
     if plan and plan[0][0] < draft.start_date:
         raise ValidationFailed(
             f"按倒排工期，首个节点须在{plan[0][0]:%Y-%m-%d}开始，早于计划开工日期；"
@@ -167,9 +179,38 @@ def _target_checked(t: TargetDraft) -> TargetDraft:
     return replace(t, name=name, measure=measure)
 
 
+def project_draft_clean(draft: ProjectDraft) -> ProjectDraft:
+    """The draft as `project_create` would store it, or the reason it would refuse it (the
+    spreadsheet import's dry run, which writes nothing)."""
+    return _draft_checked(draft)
+
+
+def _dates_checked(draft: ProjectDraft, milestones: Sequence[MilestoneDraft]) -> None:
+    for m in milestones:
+        if m.planned_end is None:
+            raise ValidationFailed("节点的计划完成日期须全部填写或全部不填")
+        if not draft.start_date <= m.planned_end <= draft.end_date:
+            raise ValidationFailed(
+                f"节点「{m.name}」的计划完成日期{m.planned_end:%Y-%m-%d}不在项目计划工期"
+                f"（{draft.start_date:%Y-%m-%d}至{draft.end_date:%Y-%m-%d}）内"
+            )
+    ends = [m.planned_end for m in milestones if m.planned_end]
+    if ends != sorted(ends):
+        raise ValidationFailed("节点应按计划完成日期先后排列")
+
+
+def _milestones_plan(
+    end: date, milestones: Sequence[MilestoneDraft], start: date | None = None
+) -> list[tuple[date, date]]:
+    dated = [m.planned_end for m in milestones if m.planned_end]
+    if start is not None and dated and len(dated) == len(milestones):
+        return dated_plan(start, dated)
+    return backward_plan(end, [Step(m.duration_days) for m in milestones])
+
+
 def _milestone_checked(m: MilestoneDraft) -> MilestoneDraft:
     name = line_clean(m.name, label="节点名称", max_length=100)
-    if not 1 <= m.duration_days <= MILESTONE_DAYS_MAX:
+    if m.planned_end is None and not 1 <= m.duration_days <= MILESTONE_DAYS_MAX:
         raise ValidationFailed(f"节点「{name}」的工期应在1到{MILESTONE_DAYS_MAX}天之间")
     task = line_clean(m.task, label=f"节点「{name}」的任务", max_length=300, required=False)
     return replace(m, name=name, task=task)
@@ -224,14 +265,14 @@ def project_create_within(
         TargetYear.objects.bulk_create(
             TargetYear(target=target, year=y, value=v) for y, v in sorted(t.years.items())
         )
-    plan = backward_plan(draft.end_date, [Step(m.duration_days) for m in draft.milestones])
+    plan = _milestones_plan(draft.end_date, draft.milestones, draft.start_date)
     Milestone.objects.bulk_create(
         Milestone(
             project=project,
             name=m.name,
             task=m.task,
             unit_id=m.unit_id,
-            duration_days=m.duration_days,
+            duration_days=(end - start).days + 1,
             planned_start=start,
             planned_end=end,
             position=position,
