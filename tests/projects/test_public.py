@@ -10,7 +10,9 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -329,3 +331,27 @@ def test_the_revisit_round_on_the_page(client, district, ask):
 
 def test_the_citizen_home_links_to_the_projects(client, district):
     assert LIST in client.get(reverse("citizen:home")).content.decode()
+
+
+def test_the_list_reads_a_page_in_a_fixed_number_of_queries(client, district, ask):
+    programme = programme_new()
+    for n in range(3):
+        project_new(district, programme, name=f"项目{n}")
+    project = project_at(district, "completed", programme=programme)
+    assert confirmed_rating(ask, client, project).status_code == 302
+    client.get(LIST)  # the session is loaded and saved once
+    with CaptureQueriesContext(connection) as few:
+        client.get(LIST)
+    for n in range(3, 10):
+        project_new(district, programme, name=f"项目{n}")
+    with CaptureQueriesContext(connection) as more:
+        page = client.get(LIST)
+    assert len(more) == len(few) and len(page.context["rows"]) == 10
+    assert "完工评价：1 人评价，满意率 100.0%" in page.content.decode()
+
+
+def test_a_rated_phone_without_milestones_to_rate_sees_no_form(client, district, ask):
+    project = project_at(district, "completed")
+    assert confirmed_rating(ask, client, project).status_code == 302
+    page = client.get(url("rate", project)).content.decode()
+    assert "您已评价过该项目" in page and 'name="verdict"' not in page

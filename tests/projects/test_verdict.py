@@ -5,6 +5,7 @@ done, and the summary's numbers (raters, spread, satisfaction), never a bare ave
 from datetime import timedelta
 
 import pytest
+from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -235,3 +236,19 @@ def test_more_than_20_comments_link_to_their_paginated_page(client, district):
     assert "意见00" in listing and "意见20" in listing
     client.force_login(district.user("handler_other"))  # another street's unit
     assert client.get(comments).status_code == 404
+
+
+def test_ratings_cannot_be_rewritten_on_postgresql(district):
+    project = project_at(district, "completed")
+    rate(project, comment="好")
+    if connection.vendor != "postgresql":
+        pytest.skip("the append-only trigger is PostgreSQL's")
+    quoted = connection.ops.quote_name(ProjectRating._meta.db_table)
+    for sql in (f"UPDATE {quoted} SET verdict = 'dissatisfied'", f"DELETE FROM {quoted}"):  # noqa: S608
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql)
+    assert list(ProjectRating.objects.values_list("verdict", flat=True)) == [S]
