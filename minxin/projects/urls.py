@@ -1,12 +1,22 @@
 from django.urls import path
 
-from . import views
+from . import report_views, views
 
 app_name = "projects"
 
 urlpatterns = [
     path("", views.programme_list, name="programme_list"),
     path("programmes/<int:programme_id>/", views.programme_detail, name="programme_detail"),
+    path(
+        "programmes/<int:programme_id>/report.xlsx",
+        report_views.programme_report_xlsx,
+        name="programme_report_xlsx",
+    ),
+    path(
+        "programmes/<int:programme_id>/report.pdf",
+        report_views.programme_report_pdf,
+        name="programme_report_pdf",
+    ),
     path("new/", views.project_new, name="project_new"),
     path("mine/", views.unit_projects, name="unit_projects"),
     path("<int:project_id>/", views.project_detail, name="project_detail"),
