@@ -414,6 +414,7 @@ def unit_projects_for(viewer: User) -> list[UnitProject]:
         projects_for(viewer)
         .filter(status__in=[ProjectStatus.IN_PROGRESS, ProjectStatus.COMPLETED])
         .select_related("programme", "lead_unit")
+        .prefetch_related("targets")  # one query for every project's targets, not one each
         .order_by("end_date", "pk")[:100]
     )
     today = timezone.localdate()
