@@ -1,0 +1,162 @@
+"""挂图作战: the viewer's projects on the map. Each project is a point (its own, or the point
+inside its first region that has a boundary, walking up the tree), coloured by status, sized
+and labelled by progress; each subdistrict is shaded by the number of its projects behind
+plan. Three queries whatever the number of projects: the projects, their regions, and the
+subdistricts with the located regions."""
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from typing import Final
+
+from django.db.models import Q
+from django.utils import timezone
+
+from minxin.accounts.models import User
+from minxin.directory.models import Region, RegionLevel
+
+from .machine import PROJECTS
+from .models import Project
+from .schedule import is_behind, time_share
+from .selectors import projects_for
+from .workflow import ProjectStatus
+
+BEHIND: Final = "behind"  # a point's group: in progress and behind plan, drawn apart in red
+# Projects placed at the same region point are spread on a small spiral (degrees) so that
+# each stays visible and clickable.
+SPREAD: Final = 0.0012
+
+
+@dataclass(frozen=True)
+class ProjectPoint:
+    pk: int
+    name: str
+    group: str  # a status value, or BEHIND
+    progress: float
+    lat: float
+    lng: float
+    approximate: bool  # placed at its region's point, having none of its own
+
+
+@dataclass(frozen=True)
+class RegionShade:
+    pk: int
+    name: str
+    projects: int
+    behind: int
+
+
+@dataclass(frozen=True)
+class ProjectMap:
+    points: list[ProjectPoint]
+    regions: list[RegionShade]
+    total: int
+    unplaced: int  # projects with neither a point nor a region with a boundary
+
+
+def group_label(group: str) -> str:
+    return "实施中（落后于计划）" if group == BEHIND else PROJECTS.status_label(group)
+
+
+def project_map_for(
+    viewer: User,
+    *,
+    programme_id: int | None = None,
+    status: str = "",
+    today: date | None = None,
+) -> ProjectMap:
+    today = today or timezone.localdate()
+    projects = projects_for(viewer)
+    if programme_id:
+        projects = projects.filter(programme_id=programme_id)
+    if status:
+        projects = projects.filter(status=status)
+    rows = list(
+        projects.values_list(
+            "pk",
+            "name",
+            "status",
+            "progress",
+            "start_date",
+            "end_date",
+            "latitude",
+            "longitude",
+            "programme__behind_margin",
+        ).order_by("pk")
+    )
+    # The projects' regions: (project, region path), the first by code first.
+    links: dict[int, list[str]] = defaultdict(list)
+    for project_id, path in (
+        Project.regions.through.objects.filter(project__in=projects.values("pk"))
+        .order_by("project_id", "region__code")
+        .values_list("project_id", "region__path")
+    ):
+        links[project_id].append(path)
+    streets: dict[str, tuple[int, str]] = {}
+    located: dict[str, tuple[float, float]] = {}
+    for pk, code, name, level, c_lat, c_lng in Region.objects.filter(
+        Q(level=RegionLevel.SUBDISTRICT) | Q(boundary__isnull=False)
+    ).values_list(
+        "pk", "code", "name", "level", "boundary__centroid_lat", "boundary__centroid_lng"
+    ):
+        if level == RegionLevel.SUBDISTRICT:
+            streets[code] = (pk, name)
+        if c_lat is not None and c_lng is not None:
+            located[code] = (c_lat, c_lng)
+
+    points: list[ProjectPoint] = []
+    crowd: dict[tuple[float, float], int] = defaultdict(int)
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # street code → [projects, behind]
+    unplaced = 0
+    for pk, name, status, progress, start, end, lat, lng, margin in rows:
+        behind = status == ProjectStatus.IN_PROGRESS and is_behind(
+            float(progress), time_share(start, end, today), margin
+        )
+        paths = links.get(pk, [])
+        for code in {c for path in paths for c in _codes(path) if c in streets}:
+            counts[code][0] += 1
+            counts[code][1] += behind
+        place = _place(lat, lng, paths, located)
+        if place is None:
+            unplaced += 1
+            continue
+        (y, x), approximate = place
+        if approximate:  # spread the projects sharing a region's point
+            n = crowd[(y, x)]
+            crowd[(y, x)] += 1
+            angle, radius = n * 2.4, SPREAD * math.sqrt(n)
+            y, x = y + radius * math.sin(angle), x + radius * math.cos(angle)
+        points.append(
+            ProjectPoint(
+                pk=pk,
+                name=name,
+                group=BEHIND if behind else status,
+                progress=round(float(progress), 1),
+                lat=round(y, 6),
+                lng=round(x, 6),
+                approximate=approximate,
+            )
+        )
+    regions = [
+        RegionShade(pk=pk, name=name, projects=counts[code][0], behind=counts[code][1])
+        for code, (pk, name) in sorted(streets.items())
+    ]
+    return ProjectMap(points=points, regions=regions, total=len(rows), unplaced=unplaced)
+
+
+def _codes(path: str) -> list[str]:
+    """The codes of a region and its ancestors from its path ("/A3/A3-01/A3-01-02/")."""
+    return [c for c in path.split("/") if c]
+
+
+def _place(
+    lat: object, lng: object, paths: list[str], located: dict[str, tuple[float, float]]
+) -> tuple[tuple[float, float], bool] | None:
+    if lat is not None and lng is not None:
+        return (float(str(lat)), float(str(lng))), False
+    for path in paths:
+        for code in reversed(_codes(path)):  # the region itself, then up the tree
+            if code in located:
+                return located[code], True
+    return None

@@ -1,0 +1,127 @@
+/* The maps (挂图作战), offline: region outlines from the app's GeoJSON endpoint registered with
+   ECharts' own geo component (no tile server, no CDN), regions shaded by a value, points on
+   top, a click goes to the URL the data carries.
+
+   <div data-map data-geo="/console/directory/boundaries.geojson"
+        data-source="/…/data.json"          (JSON: regions, series, note; or)
+        data-blob="id-of-a-json_script"     (the same JSON already in the page)
+        data-points="/…/points.json"        (optional: more series, fetched and added)
+        data-tiles="https://…/{z}/{x}/{y}.png"> (optional: a deployment's tile server; ECharts
+                                                 has no tile layer, so it is passed on, not drawn)
+   Data: { regionLabel, regionColor, regions: [{key, value, tooltip, url}],
+           series: [{name, color, points: [{lng, lat, size, label, tooltip, url}]}], note } */
+(function () {
+  "use strict";
+
+  function getJSON(url) {
+    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) {
+        if (!r.ok) { throw new Error("HTTP " + r.status); }
+        return r.json();
+      });
+  }
+
+  function blob(id) {
+    var el = id && document.getElementById(id);
+    return el ? JSON.parse(el.textContent) : null;
+  }
+
+  function say(el, text) {
+    var note = el.parentNode.querySelector("[data-map-note]");
+    if (note) { note.textContent = text; }
+  }
+
+  function option(name, geo, data) {
+    var names = {};
+    geo.features.forEach(function (f) { names[f.properties.key] = f.properties.name; });
+    var regions = data.regions || [];
+    var byKey = {};
+    var max = 0;
+    regions.forEach(function (r) { byKey[r.key] = r; max = Math.max(max, r.value || 0); });
+    var series = [{
+      type: "map", geoIndex: 0, name: data.regionLabel || "",
+      data: regions.map(function (r) {
+        return { name: r.key, value: r.value, tooltip: r.tooltip, url: r.url || "" };
+      })
+    }];
+    var labelled = 0;
+    (data.series || []).forEach(function (s) {
+      series.push({
+        type: "scatter", coordinateSystem: "geo", name: s.name, z: 3,
+        itemStyle: { color: s.color, borderColor: "#fff", borderWidth: 1, opacity: 0.9 },
+        symbolSize: function (v) { return v[2]; },
+        label: { show: true, position: "right", fontSize: 11, color: "#333",
+                 formatter: function (p) { return p.data.label || ""; } },
+        cursor: "pointer",
+        data: s.points.map(function (p) {
+          if (p.label) { labelled += 1; }
+          return { value: [p.lng, p.lat, p.size || 8], label: p.label, tooltip: p.tooltip, url: p.url };
+        })
+      });
+    });
+    return {
+      animation: false,
+      textStyle: { fontFamily: "inherit" },
+      tooltip: {
+        trigger: "item",
+        formatter: function (p) {
+          if (p.data && p.data.tooltip) { return p.data.tooltip; }
+          return names[p.name] || p.name;
+        }
+      },
+      legend: { top: 0, type: "scroll", data: (data.series || []).map(function (s) { return s.name; }) },
+      visualMap: {
+        type: "continuous", seriesIndex: 0, min: 0, max: Math.max(max, 1), calculable: false,
+        left: 8, bottom: 8, itemHeight: 90, text: [data.regionLabel || "", ""],
+        inRange: { color: ["#f3f5f8", data.regionColor || "#1d5fd1"] }
+      },
+      geo: {
+        map: name, nameProperty: "key", roam: true, top: 36, bottom: 16,
+        label: { show: true, fontSize: 11, color: "#444",
+                 formatter: function (p) { return names[p.name] || ""; } },
+        itemStyle: { areaColor: "#f3f5f8", borderColor: "#7b8597", borderWidth: 1 },
+        emphasis: { label: { show: true }, itemStyle: { areaColor: "#ffe08a" } },
+        select: { disabled: true }
+      },
+      series: series
+    };
+  }
+
+  function mount(el) {
+    if (!window.echarts) { return; }
+    var name = "minxin-" + (el.getAttribute("data-level") || "subdistrict");
+    var source = el.getAttribute("data-source");
+    var points = el.getAttribute("data-points");
+    var loads = [
+      getJSON(el.getAttribute("data-geo")),
+      source ? getJSON(source) : Promise.resolve(blob(el.getAttribute("data-blob")) || {}),
+      points ? getJSON(points) : Promise.resolve({})
+    ];
+    Promise.all(loads).then(function (got) {
+      var geo = got[0], data = got[1], extra = got[2];
+      data.series = (data.series || []).concat(extra.series || []);
+      var notes = [data.note, extra.note].filter(Boolean).join("；");
+      if (!geo.features || !geo.features.length) {
+        say(el, "尚未导入区划边界：请管理员在管理后台“区划边界”中导入 GeoJSON。" + (notes ? notes : ""));
+        el.hidden = true;
+        return;
+      }
+      say(el, notes);
+      window.echarts.registerMap(name, geo);
+      var chart = window.echarts.init(el, null, { renderer: "canvas" });
+      chart.setOption(option(name, geo, data));
+      chart.on("click", function (p) {
+        if (p.data && p.data.url) { window.location.href = p.data.url; }
+      });
+      window.addEventListener("resize", function () { chart.resize(); });
+      el.setAttribute("data-map-ready", "1");
+    }).catch(function () {
+      say(el, "地图数据加载失败，请刷新重试。");
+    });
+  }
+
+  function start() { document.querySelectorAll("[data-map]").forEach(mount); }
+
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); }
+  else { start(); }
+})();
