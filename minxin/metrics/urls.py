@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views
+from . import map_views, views
 
 app_name = "metrics"
 
@@ -14,6 +14,7 @@ exports = [
 ]
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("map/points.json", map_views.appeal_points_json, name="map_points"),
     path("scorecards/", views.scorecards, name="scorecards"),
     path("bulletin/", include(bulletin)),
     path("ledger/export/", views.ledger_export, name="ledger_export"),

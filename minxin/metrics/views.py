@@ -5,6 +5,7 @@ Thin: period, selector or service, render."""
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -23,6 +24,7 @@ from minxin.projects.permissions import may_run_projects
 from . import exports as export_files
 from . import selectors
 from .facts import metric_changes_pending
+from .map_views import dashboard_map
 from .metrics import RATES
 from .models import ExportKind, ExportStatus
 from .permissions import may_see_dashboard, may_see_scorecards
@@ -128,6 +130,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "rates": rates,
             "data": data,
             "panels": panels,
+            "map": dashboard_map(board.regions, lambda pk: _list_url(region=pk, **in_period)),
+            "tile_url": settings.MINXIN_MAP_TILE_URL,
             "pending": metric_changes_pending(),
         },
     )

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.html import escape
 from django.views.decorators.http import require_GET
 
 from minxin.accounts.access import staff_user
@@ -77,7 +78,9 @@ def map_json(m: ProjectMap) -> dict[str, Any]:
                 "lat": p.lat,
                 "size": 8 + round(p.progress / 8),
                 "label": f"{p.progress:g}%" if labelled else "",
-                "tooltip": f"{p.name}<br>{group_label(p.group)} · 进度 {p.progress:g}%{where}",
+                "tooltip": (
+                    f"{escape(p.name)}<br>{group_label(p.group)} · 进度 {p.progress:g}%{where}"
+                ),
                 "url": reverse("projects:project_detail", args=[p.pk]),
             }
         )
@@ -91,7 +94,7 @@ def map_json(m: ProjectMap) -> dict[str, Any]:
             {
                 "key": str(r.pk),
                 "value": r.behind,
-                "tooltip": f"{r.name}<br>项目 {r.projects} 个 · 落后于计划 {r.behind} 个",
+                "tooltip": f"{escape(r.name)}<br>项目 {r.projects} 个 · 落后于计划 {r.behind} 个",
             }
             for r in m.regions
         ],

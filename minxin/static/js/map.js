@@ -21,6 +21,12 @@
       });
   }
 
+  function esc(text) {
+    return String(text).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+
   function blob(id) {
     var el = id && document.getElementById(id);
     return el ? JSON.parse(el.textContent) : null;
@@ -65,8 +71,9 @@
       tooltip: {
         trigger: "item",
         formatter: function (p) {
+          // Tooltips come escaped from the server; names from the outlines are escaped here.
           if (p.data && p.data.tooltip) { return p.data.tooltip; }
-          return names[p.name] || p.name;
+          return esc(names[p.name] || p.name || "");
         }
       },
       legend: { top: 0, type: "scroll", data: (data.series || []).map(function (s) { return s.name; }) },
