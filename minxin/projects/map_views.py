@@ -29,6 +29,8 @@ COLOURS: Final = {
     ProjectStatus.COMPLETED: "#0b7a75",
     ProjectStatus.ACCEPTED: "#5b3fa6",
 }
+# Streets are shaded in amber, so that the red points behind plan stay visible on them.
+SHADE: Final = "#e39a2d"
 LABELLED_POINTS: Final = 300  # more than this and progress labels would cover the map
 
 
@@ -89,7 +91,7 @@ def map_json(m: ProjectMap) -> dict[str, Any]:
         note += f"，其中 {m.unplaced} 个既无坐标、所在区域也无边界，未在图上"
     return {
         "regionLabel": "落后于计划的项目数",
-        "regionColor": COLOURS[BEHIND],
+        "regionColor": SHADE,
         "regions": [
             {
                 "key": str(r.pk),

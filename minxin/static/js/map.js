@@ -83,7 +83,9 @@
         inRange: { color: ["#f3f5f8", data.regionColor || "#1d5fd1"] }
       },
       geo: {
-        map: name, nameProperty: "key", roam: true, top: 36, bottom: 16,
+        map: name, nameProperty: "key", roam: true,
+        // Sized to the smaller side of the box, the outline's proportions kept (desk and phone).
+        layoutCenter: ["50%", "53%"], layoutSize: "92%",
         label: { show: true, fontSize: 11, color: "#444",
                  formatter: function (p) { return names[p.name] || ""; } },
         itemStyle: { areaColor: "#f3f5f8", borderColor: "#7b8597", borderWidth: 1 },
