@@ -174,3 +174,15 @@ def test_the_programme_page_offers_the_downloads_and_the_import_to_the_office(
         reverse("projects:programme_detail", args=[programme.pk])
     )
     assert "导入项目" not in handler_page.content.decode()
+
+
+def test_markup_and_long_names_are_drawn_as_text_in_the_pdf(
+    district: District, programme: Programme
+) -> None:
+    long_name = "A&B <i>不是斜体</i> " + "景蓉小区综合改造" * 12  # wraps: a paragraph, escaped
+    project_new(district, programme, name=long_name, milestones=())
+    client = client_for(district, "supervisor")
+    response = client.get(reverse("projects:programme_report_pdf", args=[programme.pk]))
+    assert response.status_code == 200
+    text = _pdf_text(response.content)
+    assert "共 4 个项目" in text and "A&B <i>不是斜体</i>" in text
