@@ -7,11 +7,11 @@ from typing import Any, Final
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, JsonResponse
-from django.urls import reverse
 from django.utils.html import escape
 from django.views.decorators.http import require_GET
 
 from minxin.accounts.access import staff_user
+from minxin.projects.map_views import url_pattern
 
 from . import selectors
 from .maps import POINTS_SHOWN, appeal_points
@@ -48,6 +48,7 @@ def appeal_points_json(request: HttpRequest) -> JsonResponse:
     period = selectors.period_from(request.GET)
     found = appeal_points(period=period)
     series: dict[bool, list[dict[str, Any]]] = {False: [], True: []}
+    page = url_pattern("cases:appeal_detail")
     for p in found.points:
         series[p.overdue].append(
             {
@@ -55,7 +56,7 @@ def appeal_points_json(request: HttpRequest) -> JsonResponse:
                 "lat": p.lat,
                 "size": 7,
                 "tooltip": escape(p.title) + ("<br>已超期" if p.overdue else ""),
-                "url": reverse("cases:appeal_detail", args=[p.pk]),
+                "url": page.format(p.pk),
             }
         )
     if found.capped:

@@ -69,9 +69,17 @@ def project_map_data(request: HttpRequest) -> JsonResponse:
     return JsonResponse(map_json(project_map_for(user, programme_id=programme_id, status=status)))
 
 
+def url_pattern(name: str) -> str:
+    """A detail page's URL with "{}" for the id: one reverse() for thousands of points
+    (reversing each one took half the data endpoint's time)."""
+    marker = 987654321
+    return reverse(name, args=[marker]).replace(str(marker), "{}")
+
+
 def map_json(m: ProjectMap) -> dict[str, Any]:
     groups: dict[str, list[dict[str, Any]]] = {g: [] for g in COLOURS}
     labelled = len(m.points) <= LABELLED_POINTS
+    page = url_pattern("projects:project_detail")
     for p in m.points:
         where = "（位置为所在区域中心）" if p.approximate else ""
         groups[p.group].append(
@@ -83,7 +91,7 @@ def map_json(m: ProjectMap) -> dict[str, Any]:
                 "tooltip": (
                     f"{escape(p.name)}<br>{group_label(p.group)} · 进度 {p.progress:g}%{where}"
                 ),
-                "url": reverse("projects:project_detail", args=[p.pk]),
+                "url": page.format(p.pk),
             }
         )
     note = f"共 {m.total} 个项目"

@@ -1,0 +1,177 @@
+"""Time the projects' map (挂图作战) with 2,000 projects (PostgreSQL).
+
+    psql -h 127.0.0.1 -U postgres -c 'create database minxin_bench_map'
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/minxin_bench_map \\
+        .venv/bin/python bench/project_map.py [--runs 30] [--projects 2000] [--appeals 2000]
+
+The data is bench/projects.py's (its builder is reused: one programme of `--projects`
+projects, 10 targets each, 200,000 progress reports, each project in one community), on the
+demo district seeded with `--appeals` appeals, whose generated boundary map the seed loads. A
+third of the projects are then given a point of their own near their community's (the rest
+are placed at it); both steps are kept for the next run.
+
+Requested through Django's test client, one warm-up then `--runs` times: the map page and
+its data endpoint as the supervision office (every project), the data for the programme
+only, and the data as the handler of the unit leading the most projects; plus the outlines
+endpoint. It prints the median and p95 in ms, the number of queries of one request and the
+size of the answer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+os.environ.setdefault("DEBUG", "0")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--projects", type=int, default=2000)
+    parser.add_argument("--targets", type=int, default=10, help="targets per project")
+    parser.add_argument("--reports", type=int, default=200_000)
+    parser.add_argument("--appeals", type=int, default=2000, help="appeals of a fresh seed")
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    settings.ALLOWED_HOSTS = ["*"]
+    settings.DEBUG = False
+    call_command("migrate", verbosity=0)
+
+    from bench.projects import PROGRAMME, _build
+    from minxin.demo.boundaries import boundaries_seed
+    from minxin.directory.models import Unit
+    from minxin.projects.models import Programme
+
+    if not Unit.objects.exists():
+        from minxin.demo.seed import seed_demo
+
+        began = time.perf_counter()
+        seed_demo(appeals=args.appeals, seed=1, channels=False)
+        print(
+            f"seeded the demo district, {args.appeals} appeals: {time.perf_counter() - began:.1f} s"
+        )
+    boundaries_seed()  # a database seeded before the map existed
+    programme = Programme.objects.filter(name=PROGRAMME).first()
+    if programme is None:
+        began = time.perf_counter()
+        programme = _build(args)
+        print(f"built the programme in bulk: {time.perf_counter() - began:.1f} s")
+    _points_give(programme)
+    _measure(programme, runs=args.runs)
+
+
+def _points_give(programme: Any) -> None:
+    """A third of the projects get a point of their own, near their community's."""
+    import random
+
+    from minxin.directory.models import RegionBoundary
+    from minxin.projects.models import Project
+
+    projects = Project.objects.filter(programme=programme)
+    if projects.filter(latitude__isnull=False).exists():
+        return
+    rng = random.Random(11)
+    located = dict(
+        RegionBoundary.objects.values_list("region_id", "centroid_lat").order_by("region_id")
+    )
+    lngs = dict(RegionBoundary.objects.values_list("region_id", "centroid_lng"))
+    first = dict(
+        Project.regions.through.objects.filter(project__programme=programme)
+        .order_by("-region_id")
+        .values_list("project_id", "region_id")
+    )
+    changed = []
+    for p in projects.only("pk").order_by("pk"):
+        region = first.get(p.pk)
+        if p.pk % 3 or region not in located:
+            continue
+        p.latitude = Decimal(f"{located[region] + rng.uniform(-0.004, 0.004):.6f}")
+        p.longitude = Decimal(f"{lngs[region] + rng.uniform(-0.004, 0.004):.6f}")
+        changed.append(p)
+    Project.objects.bulk_update(changed, ["latitude", "longitude"], batch_size=1000)
+    print(f"gave {len(changed)} projects a point of their own")
+
+
+def _measure(programme: Any, *, runs: int) -> None:
+    from django.db import connection
+    from django.db.models import Count
+    from django.test import Client
+    from django.urls import reverse
+
+    from minxin.accounts.models import User
+    from minxin.accounts.roles import Role
+    from minxin.directory.models import RegionBoundary
+    from minxin.projects.models import Project
+
+    projects = Project.objects.filter(programme=programme)
+    busiest = (
+        projects.values("lead_unit").annotate(n=Count("pk")).order_by("-n", "lead_unit").first()
+    )
+    assert busiest is not None
+    handler = User.objects.filter(role=Role.HANDLER, unit_id=busiest["lead_unit"]).first()
+    assert handler is not None
+    print(
+        f"backend {connection.vendor}; projects {Project.objects.count():,} "
+        f"({projects.filter(latitude__isnull=False).count():,} with a point of their own); "
+        f"boundaries {RegionBoundary.objects.count()}; the handler's unit leads {busiest['n']}"
+    )
+    office = Client()
+    office.force_login(User.objects.get(username="supervisor"))
+    unit = Client()
+    unit.force_login(handler)
+    data = reverse("project_map:data")
+    cases = [
+        ("map page", office, reverse("project_map:page"), {}),
+        ("data, all projects", office, data, {}),
+        ("data, the programme", office, data, {"programme": programme.pk}),
+        ("data, in progress", office, data, {"status": "in_progress"}),
+        ("data, a unit's", unit, data, {}),
+        ("outlines (streets)", office, reverse("directory:boundaries"), {}),
+    ]
+    print(f"{'request':<22} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'KB':>7} {'points':>7}")
+    for label, client, url, query in cases:
+        queries: list[str] = []
+
+        def counted(run: Any, sql: str, *rest: Any, seen: list[str] = queries) -> Any:
+            seen.append(sql)
+            return run(sql, *rest)
+
+        # A wrapper, not CaptureQueriesContext: the request may reconnect, which clears a log.
+        with connection.execute_wrapper(counted):
+            response = client.get(url, query)
+        assert response.status_code == 200, (label, response.status_code)
+        points = "-"
+        if url == data:
+            points = str(sum(len(s["points"]) for s in response.json()["series"]))
+        times = []
+        for _ in range(runs):
+            began = time.perf_counter()
+            response = client.get(url, query)
+            times.append((time.perf_counter() - began) * 1000)
+            assert response.status_code == 200
+        times.sort()
+        p95 = times[max(0, round(0.95 * len(times)) - 1)]
+        print(
+            f"{label:<22} {statistics.median(times):>10.1f} {p95:>8.1f} "
+            f"{len(queries):>8} {len(response.content) / 1024:>7.1f} {points:>7}"
+        )
+
+
+if __name__ == "__main__":
+    main()
