@@ -200,6 +200,9 @@ def test_the_dry_run_counts_and_writes_nothing_then_the_run_creates_each_project
 
     job = run(client, job, django_capture_on_commit_callbacks)
     assert (job.created, job.existing, job.rejected) == (2, 0, 0)
+    done = client.get(reverse("imports:job", args=[job.pk])).content.decode()
+    assert "新增 <b>2</b> 个项目" in done
+    assert reverse("projects:programme_detail", args=[programme.pk]) in done
     elevator = Project.objects.get(name="景蓉小区加装电梯")
     assert elevator.programme == programme and elevator.status == ProjectStatus.PLANNED
     assert elevator.lead_unit == district.street_units[0]
@@ -390,3 +393,48 @@ def test_a_projects_import_is_not_seen_by_a_dispatcher_and_an_appeals_one_not_by
         not in client_for(district, "admin").get(reverse("imports:index")).content.decode()
     )
     assert client_for(district, "supervisor").get(reverse("imports:index")).status_code == 404
+
+
+def test_a_mapping_without_a_required_column_is_refused_with_its_name(
+    district: District,
+) -> None:
+    client = client_for(district, "supervisor")
+    job = uploaded(client, programme_new(), GOOD)
+    data = {f"col_{key}": str(i) for key, i in job.mapping.items() if key != "lead_unit"}
+    response = client.post(reverse("imports:mapping", args=[job.pk]), data)
+    assert response.status_code == 400
+    assert "请为“牵头单位”选择对应的列" in response.content.decode()
+    job.refresh_from_db()
+    assert job.status == ImportStatus.UPLOADED
+
+
+def test_an_import_that_fails_half_way_resumes_without_duplicates(
+    district: District, django_capture_on_commit_callbacks: Any, monkeypatch: Any
+) -> None:
+    from minxin.imports import projects as project_import
+
+    client = client_for(district, "supervisor")
+    job = checked(
+        client, uploaded(client, programme_new(), GOOD), django_capture_on_commit_callbacks
+    )
+    real = project_import.project_create_within
+    calls = {"n": 0}
+
+    def flaky(**kwargs: Any) -> Project:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("the database went away")
+        return real(**kwargs)
+
+    monkeypatch.setattr(project_import, "project_create_within", flaky)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("imports:start", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED and "内部错误" in job.error
+    assert job.created == 1 and Project.objects.count() == 1
+    page = client.get(reverse("imports:job", args=[job.pk])).content.decode()
+    assert "继续导入" in page
+
+    job = run(client, job, django_capture_on_commit_callbacks)  # 继续导入
+    assert (job.created, job.existing, job.rejected) == (2, 0, 0)
+    assert Project.objects.count() == 2
