@@ -2,7 +2,8 @@
 cut into its subdistricts by a Voronoi partition of seeded points (placed roughly where each
 street lies, the towns in the west), each subdistrict cut again into its communities. Not
 surveyed boundaries: enough for the maps to have a shape. Loaded through the admin's own
-import service (`directory.services.boundaries_import`), so it is checked like any file."""
+import service (`directory.services.boundaries_load`, `boundaries_import`'s checks and writes
+inside the seed's transaction), so it is checked like any file."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from shapely.geometry.base import BaseGeometry
 from shapely.ops import unary_union, voronoi_diagram
 
 from minxin.directory.models import RegionBoundary
-from minxin.directory.services import BoundaryImport, boundaries_import
+from minxin.directory.services import BoundaryImport, boundaries_load
 
 from . import district as d
 
@@ -50,7 +51,7 @@ def boundaries_seed() -> BoundaryImport | None:
     kept, as everything else the seed finds)."""
     if RegionBoundary.objects.filter(region__code__startswith=d.DISTRICT_CODE).exists():
         return None
-    return boundaries_import(actor=None, data=json.dumps(demo_boundaries()).encode())
+    return boundaries_load(actor=None, data=json.dumps(demo_boundaries()).encode())
 
 
 def demo_boundaries(seed: int = SEED) -> dict[str, Any]:

@@ -72,11 +72,19 @@ def size_refusal(size: int) -> str | None:
     return None
 
 
-@transaction.atomic(durable=True)
 def boundaries_import(*, actor: AbstractBaseUser | None, data: bytes) -> BoundaryImport:
     """Import a GeoJSON FeatureCollection of region boundaries: each feature names its region
     by the `code` (or `adcode`) property, else by `name`; its geometry is a valid Polygon or
-    MultiPolygon in longitude/latitude. Existing boundaries of those regions are replaced."""
+    MultiPolygon in longitude/latitude. Existing boundaries of those regions are replaced.
+    The admin's entry point: a transaction of its own."""
+    with transaction.atomic(durable=True):
+        return boundaries_load(actor=actor, data=data)
+
+
+@transaction.atomic
+def boundaries_load(*, actor: AbstractBaseUser | None, data: bytes) -> BoundaryImport:
+    """The import's checks and writes inside the caller's transaction (the demo seed builds
+    its directory, boundaries included, in one)."""
     refusal = size_refusal(len(data))
     if refusal:
         raise ValidationFailed(refusal)
