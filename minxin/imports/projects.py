@@ -154,6 +154,9 @@ class _Group:
     name: str
     rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)
     refusals: dict[int, str] = field(default_factory=dict)
+    # Each project column's first non-blank value and its row (a sheet of 200,000 rows under
+    # one name stays linear).
+    firsts: dict[str, tuple[str, int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -194,8 +197,10 @@ def _groups(rows: Iterable[tuple[int, list[str]]], mapping: Mapping[str, int]) -
         group = current
         for key in PROJECT_KEYS:  # a project's own columns must agree on all its rows
             value = values.get(key, "")
-            first = next((v[key] for _, v in group.rows if v.get(key)), "")
-            if value and first and value != first:
+            if not value:
+                continue
+            first, _ = group.firsts.setdefault(key, (value, number))
+            if value != first:
                 group.refusals.setdefault(
                     number, f"{LABELS[key]}“{value[:20]}”与本项目前面的行（“{first[:20]}”）不一致"
                 )
@@ -205,10 +210,7 @@ def _groups(rows: Iterable[tuple[int, list[str]]], mapping: Mapping[str, int]) -
 
 def _first(group: _Group, key: str) -> tuple[str, int]:
     """A project column's value and the row it is on (the first row when it is blank)."""
-    for number, values in group.rows:
-        if values.get(key):
-            return values[key], number
-    return "", group.rows[0][0]
+    return group.firsts.get(key, ("", group.rows[0][0]))
 
 
 def _draft(group: _Group, *, programme_id: int, lookups: Lookups) -> ProjectDraft | None:
@@ -224,14 +226,15 @@ def _draft(group: _Group, *, programme_id: int, lookups: Lookups) -> ProjectDraf
     if start and end and end < start:
         refusals.setdefault(_first(group, "end_date")[1], "计划完成日期早于计划开工日期")
     targets: list[TargetDraft] = []
+    target_names: set[str] = set()
     milestones: dict[str, tuple[date, int]] = {}
     for number, values in group.rows:
         try:
             target = _target(values, lookups)
             if target is not None:
-                twin = next((t for t in targets if t.name == target.name), None)
-                if twin is not None:
+                if target.name in target_names:
                     raise ValidationFailed(f"指标「{target.name}」在本项目中重复")
+                target_names.add(target.name)
                 targets.append(target)
             milestone = _milestone(values)
             if milestone is not None:

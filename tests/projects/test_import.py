@@ -438,3 +438,14 @@ def test_an_import_that_fails_half_way_resumes_without_duplicates(
     job = run(client, job, django_capture_on_commit_callbacks)  # 继续导入
     assert (job.created, job.existing, job.rejected) == (2, 0, 0)
     assert Project.objects.count() == 2
+
+
+def test_a_target_twice_in_one_project_is_refused(
+    district: District, django_capture_on_commit_callbacks: Any
+) -> None:
+    rows = [GOOD[0], row(目标值="20")]
+    client = client_for(district, "supervisor")
+    job = checked(
+        client, uploaded(client, programme_new(), rows), django_capture_on_commit_callbacks
+    )
+    assert reasons(job)[3] == "指标「加装电梯」在本项目中重复"
