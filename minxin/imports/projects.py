@@ -28,6 +28,7 @@ from django.utils import timezone
 from minxin.accounts.models import User
 from minxin.core.errors import MinxinError, ValidationFailed
 from minxin.core.privacy import mask_personal_data
+from minxin.core.sheets import row_safe
 from minxin.directory.models import Unit
 from minxin.projects.models import Programme, Project, ProjectKind
 from minxin.projects.schedule import dated_plan
@@ -504,3 +505,46 @@ def projects_run(job: ImportJob) -> None:
                     progressed_at=timezone.now(),
                 )
         job.summary = summary
+
+
+def projects_template() -> bytes:
+    """A sheet with the columns the import reads, in order, and one example project over
+    two rows (the second leaves the project's columns blank, as merged cells read)."""
+    import io
+
+    from openpyxl import Workbook
+
+    unit = Unit.objects.filter(is_active=True).order_by("kind", "name").first()
+    lead = unit.name if unit else "某某街道办事处"
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("民心工程")
+    order = [f for f in FIELDS if f.key != "milestone_end"] + [
+        f for f in FIELDS if f.key == "milestone_end"
+    ]
+    sheet.append([f.label for f in order])
+    first = {
+        "name": "景蓉小区加装电梯",
+        "kind": "加装电梯",
+        "lead_unit": lead,
+        "start_date": "2026-03-01",
+        "end_date": "2026-12-31",
+        "budget": "360",
+        "summary": "为景蓉小区12个单元加装电梯",
+        "target_name": "加装电梯",
+        "target_value": "12",
+        "measure": "台",
+        "milestone_name": "意见征询",
+        "milestone_end": "2026-04-30",
+    }
+    second = {
+        "target_name": "惠及居民",
+        "target_value": "300",
+        "measure": "户",
+        "milestone_name": "施工安装",
+        "milestone_end": "2026-11-30",
+    }
+    for values in (first, second):
+        sheet.append(row_safe(values.get(f.key, "") for f in order))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -16,5 +16,6 @@ urlpatterns = [
     path("upload/", views.upload, name="upload"),
     path("projects/", views.projects_index, name="projects_index"),
     path("projects/upload/", views.projects_upload, name="projects_upload"),
+    path("projects/template.xlsx", views.projects_template, name="projects_template"),
     path("<int:job_id>/", include(job)),
 ]

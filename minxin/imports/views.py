@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.decorators import ratelimit
 
@@ -21,6 +22,7 @@ from minxin.core.pagination import paginate
 from minxin.core.sheets import row_safe
 from minxin.projects.selectors import programmes_for
 
+from . import projects as project_import
 from . import reading, selectors, services
 from .models import ImportJob, ImportKind, ImportPhase, ImportStatus
 from .permissions import may_import, may_import_any, may_import_projects
@@ -254,3 +256,15 @@ def projects_upload(request: HttpRequest) -> HttpResponse:
     except ValidationFailed as error:
         return _projects_index(request, user, error=error.message, status=400)
     return redirect("imports:job", job_id=job.pk)
+
+
+@login_required
+@require_GET
+def projects_template(request: HttpRequest) -> HttpResponse:
+    staff_user(request, may_import_projects, PAGE_PROJECTS)
+    response = HttpResponse(
+        project_import.projects_template(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = content_disposition_header(True, "民心工程项目导入模板.xlsx")
+    return response

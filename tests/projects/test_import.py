@@ -449,3 +449,26 @@ def test_a_target_twice_in_one_project_is_refused(
         client, uploaded(client, programme_new(), rows), django_capture_on_commit_callbacks
     )
     assert reasons(job)[3] == "指标「加装电梯」在本项目中重复"
+
+
+def test_the_template_imports_as_it_is(
+    district: District, django_capture_on_commit_callbacks: Any
+) -> None:
+    client = client_for(district, "supervisor")
+    page = client.get(reverse("imports:projects_index")).content.decode()
+    assert reverse("imports:projects_template") in page
+    template = client.get(reverse("imports:projects_template"))
+    assert template.status_code == 200 and "attachment" in template["Content-Disposition"]
+    assert (
+        client_for(district, "handler").get(reverse("imports:projects_template")).status_code == 404
+    )
+    programme = programme_new()
+    response = client.post(
+        reverse("imports:projects_upload"),
+        {"file": upload("模板.xlsx", template.content), "programme": programme.pk},
+    )
+    assert response.status_code == 302
+    job = checked(client, ImportJob.objects.get(), django_capture_on_commit_callbacks)
+    assert set(job.mapping) == {f.key for f in FIELDS}  # every column guessed
+    assert (job.valid, job.rejected) == (1, 0)
+    assert job.summary == {"projects": 1, "targets": 2, "milestones": 2, "refused_projects": 0}
