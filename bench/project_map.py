@@ -13,7 +13,8 @@ are placed at it); both steps are kept for the next run.
 Requested through Django's test client, one warm-up then `--runs` times: the map page and
 its data endpoint as the supervision office (every project), the data for the programme
 only, and the data as the handler of the unit leading the most projects; plus the outlines
-endpoint. It prints the median and p95 in ms, the number of queries of one request and the
+endpoint, the dashboard and its map's points (every seeded appeal is given a point near its
+street's, kept). It prints the median and p95 in ms, the number of queries of one request and the
 size of the answer.
 """
 
@@ -52,6 +53,7 @@ def main() -> None:
     settings.ALLOWED_HOSTS = ["*"]
     settings.DEBUG = False
     call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)  # the dashboard's live figures
 
     from bench.projects import PROGRAMME, _build
     from minxin.demo.boundaries import boundaries_seed
@@ -73,6 +75,7 @@ def main() -> None:
         programme = _build(args)
         print(f"built the programme in bulk: {time.perf_counter() - began:.1f} s")
     _points_give(programme)
+    _appeals_locate()
     _measure(programme, runs=args.runs)
 
 
@@ -106,6 +109,32 @@ def _points_give(programme: Any) -> None:
         changed.append(p)
     Project.objects.bulk_update(changed, ["latitude", "longitude"], batch_size=1000)
     print(f"gave {len(changed)} projects a point of their own")
+
+
+def _appeals_locate() -> None:
+    """Every appeal gets a point near its street's (the seed gives none): the dashboard's
+    map then has the most points it can have."""
+    import random
+
+    from minxin.cases.models import Appeal
+    from minxin.directory.models import RegionBoundary
+
+    if Appeal.objects.filter(latitude__isnull=False).exists():
+        return
+    rng = random.Random(13)
+    centres = list(
+        RegionBoundary.objects.filter(region__level="subdistrict").values_list(
+            "centroid_lat", "centroid_lng"
+        )
+    )
+    changed = []
+    for a in Appeal.objects.only("pk"):
+        lat, lng = centres[rng.randrange(len(centres))]
+        a.latitude = Decimal(f"{lat + rng.uniform(-0.01, 0.01):.6f}")
+        a.longitude = Decimal(f"{lng + rng.uniform(-0.01, 0.01):.6f}")
+        changed.append(a)
+    Appeal.objects.bulk_update(changed, ["latitude", "longitude"], batch_size=1000)
+    print(f"gave {len(changed)} appeals a point")
 
 
 def _measure(programme: Any, *, runs: int) -> None:
@@ -143,6 +172,8 @@ def _measure(programme: Any, *, runs: int) -> None:
         ("data, in progress", office, data, {"status": "in_progress"}),
         ("data, a unit's", unit, data, {}),
         ("outlines (streets)", office, reverse("directory:boundaries"), {}),
+        ("dashboard page", office, reverse("metrics:dashboard"), {}),
+        ("dashboard points", office, reverse("metrics:map_points"), {}),
     ]
     print(f"{'request':<22} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'KB':>7} {'points':>7}")
     for label, client, url, query in cases:
@@ -157,7 +188,7 @@ def _measure(programme: Any, *, runs: int) -> None:
             response = client.get(url, query)
         assert response.status_code == 200, (label, response.status_code)
         points = "-"
-        if url == data:
+        if url in (data, reverse("metrics:map_points")):
             points = str(sum(len(s["points"]) for s in response.json()["series"]))
         times = []
         for _ in range(runs):
