@@ -11,10 +11,12 @@
       yAxis: { type: "category", inverse: true, data: rows.map(function (r) { return r.label; }),
                axisLabel: { width: 130, overflow: "truncate" } },
       tooltip: { trigger: "axis", valueFormatter: function (v) { return v + "%"; } },
-      series: [{ type: "bar", data: rows.map(function (r) {
+      series: [{ type: "bar", barMaxWidth: 28, data: rows.map(function (r) {
         return { value: r.share, itemStyle: { color: r.share >= 100 ? GREEN : BLUE } };
       }), label: { show: true, position: "right", formatter: "{c}%" },
-      markLine: { silent: true, symbol: "none", lineStyle: { color: GREY, type: "dashed" }, data: [{ xAxis: 100 }] } }]
+      // The 100 % line needs no label of its own: the axis below says 100%.
+      markLine: { silent: true, symbol: "none", label: { show: false },
+                  lineStyle: { color: GREY, type: "dashed" }, data: [{ xAxis: 100 }] } }]
     };
   }
 
@@ -23,7 +25,7 @@
   function gantt(data) {
     var rows = data.milestones;
     return {
-      grid: { left: 8, right: 16, top: 10, bottom: 24, containLabel: true },
+      grid: { left: 8, right: 16, top: 24, bottom: 24, containLabel: true },
       xAxis: { type: "time" },
       yAxis: { type: "category", inverse: true, data: rows.map(function (m) { return m.name; }),
                axisLabel: { width: 110, overflow: "truncate" } },
@@ -44,7 +46,8 @@
         encode: { x: [0, 1], y: 2 },
         data: rows.map(function (m, i) { return [day(m.start), day(m.end) + 86400000, i]; }),
         markLine: { silent: true, symbol: "none", lineStyle: { color: "#24292f" },
-                    label: { formatter: "今天" }, data: [{ xAxis: day(data.today) }] }
+                    // Above the chart (the axis is inverted), where it cannot cover the month below.
+                    label: { formatter: "今天", position: "start" }, data: [{ xAxis: day(data.today) }] }
       }]
     };
   }
