@@ -25,7 +25,7 @@ from .workflow import ProjectStatus
 BEHIND: Final = "behind"  # a point's group: in progress and behind plan, drawn apart in red
 # Projects placed at the same region point are spread on a small spiral (degrees) so that
 # each stays visible and clickable.
-SPREAD: Final = 0.0012
+SPREAD: Final = 0.006
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@
     if (note) { note.textContent = text; }
   }
 
-  function option(name, geo, data) {
+  function option(name, geo, data, narrow) {
     var names = {};
     geo.features.forEach(function (f) { names[f.properties.key] = f.properties.name; });
     var regions = data.regions || [];
@@ -77,15 +77,17 @@
         }
       },
       legend: { top: 0, type: "scroll", data: (data.series || []).map(function (s) { return s.name; }) },
-      visualMap: {
+      // On a phone the scale lies flat under the map instead of over its left side.
+      visualMap: Object.assign({
         type: "continuous", seriesIndex: 0, min: 0, max: Math.max(max, 1), calculable: false,
-        left: 8, bottom: 8, itemHeight: 90, text: [data.regionLabel || "", ""],
+        text: [data.regionLabel || "", ""], textGap: 6,
         inRange: { color: ["#f3f5f8", data.regionColor || "#1d5fd1"] }
-      },
+      }, narrow ? { orient: "horizontal", left: "center", bottom: 0, itemWidth: 10, itemHeight: 120 }
+                : { left: 8, bottom: 8, itemHeight: 90 }),
       geo: {
         map: name, nameProperty: "key", roam: true,
         // Sized to the smaller side of the box, the outline's proportions kept (desk and phone).
-        layoutCenter: ["50%", "53%"], layoutSize: "92%",
+        layoutCenter: ["50%", narrow ? "50%" : "53%"], layoutSize: narrow ? "88%" : "92%",
         label: { show: true, fontSize: 11, color: "#444",
                  formatter: function (p) { return names[p.name] || ""; } },
         itemStyle: { areaColor: "#f3f5f8", borderColor: "#7b8597", borderWidth: 1 },
@@ -118,7 +120,7 @@
       say(el, notes);
       window.echarts.registerMap(name, geo);
       var chart = window.echarts.init(el, null, { renderer: "canvas" });
-      chart.setOption(option(name, geo, data));
+      chart.setOption(option(name, geo, data, el.clientWidth < 520));
       chart.on("click", function (p) {
         if (p.data && p.data.url) { window.location.href = p.data.url; }
       });
