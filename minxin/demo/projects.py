@@ -34,8 +34,8 @@ A = ProjectAction
 K = ProjectKind
 
 
-def programme_name(year: int) -> str:
-    return f"{year}年度民心工程"
+# The pages put the year before the name: "2026 · 民心工程", the year's 民心工程.
+PROGRAMME: Final = "民心工程"
 
 
 @dataclass(frozen=True)
@@ -113,7 +113,7 @@ PROJECTS: Final[tuple[ProjectSpec, ...]] = (
         behind=True,
         targets=(
             TargetSpec("加装电梯", 36, "台", 0.42),
-            TargetSpec("受益住户", 432, "户", 0.45),
+            TargetSpec("受益居民", 432, "户", 0.45),
         ),
         milestones=(
             ("居民意见征询", 0.15, "逐栋征询，形成加装协议"),
@@ -161,7 +161,7 @@ PROJECTS: Final[tuple[ProjectSpec, ...]] = (
         status=S.IN_PROGRESS,
         targets=(
             TargetSpec("改造面积", 360000, "平方米", 0.27, years=(100000, 130000, 130000)),
-            TargetSpec("惠及居民", 7200, "户", 0.29, years=(2000, 2600, 2600)),
+            TargetSpec("受益居民", 7200, "户", 0.29, years=(2000, 2600, 2600)),
             TargetSpec("加装电梯", 60, "台", 0.2, unit="office:wangyuehu", years=(12, 24, 24)),
         ),
         milestones=(
@@ -257,7 +257,7 @@ PROJECTS: Final[tuple[ProjectSpec, ...]] = (
         suspended=-75,
         targets=(
             TargetSpec("加装电梯", 20, "台", 0.3),
-            TargetSpec("受益住户", 240, "户", 0.3),
+            TargetSpec("受益居民", 240, "户", 0.3),
         ),
         milestones=(
             ("居民意见征询", 0.20, "逐栋征询"),
@@ -301,7 +301,7 @@ PROJECTS: Final[tuple[ProjectSpec, ...]] = (
         status=S.PLANNED,
         targets=(
             TargetSpec("改造面积", 52000, "平方米", 0),
-            TargetSpec("惠及居民", 980, "户", 0),
+            TargetSpec("受益居民", 980, "户", 0),
         ),
         milestones=(
             ("方案公示", 0.15, "改造方案征求意见、公示"),
@@ -347,6 +347,15 @@ SIGNATORY: Final = "刘卫东（区督查室）"
 SUSPEND_REASON: Final = "部分低层住户对加装方案有异议，暂缓施工，重新开展意见征询"
 ORDER_TEXT: Final = "项目进度落后于计划，请于7日内报送加快推进的措施和节点安排，逐周报告进度。"
 APPEALS_LINKED: Final = 4
+# What a unit writes beside its figure.
+NOTES: Final = (
+    "按计划推进，现场照片已存档",
+    "已现场核实",
+    "增加施工力量，进度加快",
+    "部分居民意见已协调解决",
+    "受雨季影响，室外作业有所延迟",
+    "",
+)
 # (verdict, weight, comments): most residents content, some not, none a bare number.
 VERDICTS: Final = (
     (Verdict.SATISFIED, 62, ("很满意，家门口就能用上", "施工期间文明规范，效果很好", "")),
@@ -507,7 +516,8 @@ class _Seeder:
                 value = Decimal(round(t.value * t.reached * share))
                 if value <= last:
                     continue
-                note = f"第{n}次填报：累计完成{value}{t.measure}"
+                done = n == count and t.reached >= 1
+                note = "全部完成，已现场核实" if done else self.rng.choice(NOTES)
                 self.later(moment, self._report(target.pk, reporter, value, note))
                 self.report.reports += 1
                 if spec.correction and spec.correction[0] == index and n == count // 2:
@@ -589,32 +599,40 @@ class _Seeder:
         return run
 
     def _links(self, project: Project, spec: ProjectSpec) -> Callable[[datetime], object]:
-        """The appeals the project page suggests, confirmed by the dispatcher; where none is
-        suggested, appeals of its streets that name what it builds."""
+        """Appeals that name what the project builds (its streets' first, then the
+        district's), linked by hand, and those the project page suggests with a named place
+        (score 0.5 or more), confirmed by the dispatcher."""
 
         def run(at: datetime) -> object:
-            suggested = [a["pk"] for a, _ in appeals_suggested(self.dispatcher, project.pk)]
-            source = LinkSource.SUGGESTED
-            if not suggested and spec.words:
+            received = Appeal.objects.filter(received_at__lt=at).order_by("-received_at", "pk")
+            picked: list[int] = []
+            if spec.words:
                 words = Q()
                 for word in spec.words:
                     words |= Q(title__contains=word) | Q(content__contains=word)
                 streets = Q()
                 for region in project.regions.select_related("parent"):
                     streets |= Q(region__path__startswith=(region.parent or region).path)
-                suggested = list(
-                    Appeal.objects.filter(words, streets, received_at__lt=at)
-                    .order_by("-received_at", "pk")
-                    .values_list("pk", flat=True)[:APPEALS_LINKED]
-                )
-                source = LinkSource.MANUAL
-            received = Appeal.objects.filter(pk__in=suggested, received_at__lt=at)
-            ids = list(received.values_list("pk", flat=True)[:APPEALS_LINKED])
-            if not ids:
-                return 0
-            linked = ps.appeal_link(
-                actor=self.dispatcher, project_id=project.pk, appeal_ids=ids, source=source, at=at
-            )
+                for where in (streets, Q()):
+                    more = received.filter(words, where).exclude(pk__in=picked)
+                    picked += more.values_list("pk", flat=True)[: APPEALS_LINKED - len(picked)]
+                    if len(picked) >= 2:
+                        break
+            suggested = [
+                a["pk"]
+                for a, score in appeals_suggested(self.dispatcher, project.pk)
+                if score >= 0.5 and a["pk"] not in picked and a["received_at"] < at
+            ][:2]
+            linked = 0
+            for ids, source in ((picked, LinkSource.MANUAL), (suggested, LinkSource.SUGGESTED)):
+                if ids:
+                    linked += ps.appeal_link(
+                        actor=self.dispatcher,
+                        project_id=project.pk,
+                        appeal_ids=ids,
+                        source=source,
+                        at=at,
+                    )
             self.report.links += linked
             return linked
 
@@ -665,11 +683,11 @@ def projects_seed(*, rng: random.Random, now: datetime | None = None) -> Project
     """The year's programme and its projects, once (skipped when the programme exists)."""
     now = now or timezone.now()
     year = timezone.localdate(now).year
-    if Programme.objects.filter(name=programme_name(year)).exists():
+    if Programme.objects.filter(name=PROGRAMME, year=year).exists():
         return ProjectsReport()
     seeder = _Seeder(rng, now)
     programme = Programme.objects.create(
-        name=programme_name(year),
+        name=PROGRAMME,
         year=year,
         description="区委区政府向社会承诺的年度民心工程，接受群众监督和评价。",
     )

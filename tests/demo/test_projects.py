@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from minxin.accounts.models import User
 from minxin.accounts.roles import Role
-from minxin.demo.projects import PROJECTS, programme_name, projects_seed
+from minxin.demo.projects import PROGRAMME, PROJECTS, projects_seed
 from minxin.demo.seed import seed_demo
 from minxin.projects.models import (
     Programme,
@@ -53,7 +53,7 @@ def seeded(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def programme(seeded):
-    return Programme.objects.get(name=programme_name(timezone.localdate().year))
+    return Programme.objects.get(name=PROGRAMME, year=timezone.localdate().year)
 
 
 def test_a_programme_of_twelve_projects_in_every_status(seeded, programme):
@@ -192,4 +192,4 @@ def test_events_cannot_be_changed_or_deleted(programme):
 
 def test_seeding_again_adds_no_second_programme(programme):
     assert projects_seed(rng=random.Random(5)).projects == 0
-    assert Programme.objects.filter(name=programme.name).count() == 1
+    assert Programme.objects.filter(name=PROGRAMME).count() == 1
