@@ -46,19 +46,20 @@ def category_leaf_groups() -> list[tuple[str, list[Category]]]:
 def boundaries_geojson(*, level: str = RegionLevel.SUBDISTRICT) -> dict[str, Any]:
     """The simplified outlines of a level's regions as one FeatureCollection for the maps:
     each feature keyed by the region's id (`properties.key`, a string, as ECharts names are),
-    with its name and code. One query; empty when no boundary was imported."""
+    with its name, code and inner point. One query; empty when no boundary was imported."""
     rows = RegionBoundary.objects.filter(region__level=level).values_list(
-        "region_id", "region__name", "region__code", "display"
+        "region_id", "region__name", "region__code", "display", "centroid_lng", "centroid_lat"
     )
     return {
         "type": "FeatureCollection",
         "features": [
             {
                 "type": "Feature",
-                "properties": {"key": str(pk), "name": name, "code": code},
+                # The point inside the region, where the maps write its name.
+                "properties": {"key": str(pk), "name": name, "code": code, "centre": [x, y]},
                 "geometry": display,
             }
-            for pk, name, code, display in rows.order_by("region__code")
+            for pk, name, code, display, x, y in rows.order_by("region__code")
         ],
     }
 

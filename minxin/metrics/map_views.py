@@ -36,6 +36,7 @@ def dashboard_map(
                 "value": received,
                 "tooltip": f"{escape(name)}<br>受理 {received} 件 · 超期 {overdue} 件",
                 "url": list_url(pk),
+                "label": f"超期 {overdue}" if overdue else "",
             }
             for pk, name, received, overdue in regions
         ],

@@ -100,10 +100,12 @@ def map_json(m: ProjectMap) -> dict[str, Any]:
     return {
         "regionLabel": "落后于计划的项目数",
         "regionColor": SHADE,
+        "pointsOnTop": True,  # a project's point matters more than its street's name
         "regions": [
             {
                 "key": str(r.pk),
                 "value": r.behind,
+                "label": f"落后 {r.behind}" if r.behind else "",
                 "tooltip": f"{escape(r.name)}<br>项目 {r.projects} 个 · 落后于计划 {r.behind} 个",
             }
             for r in m.regions

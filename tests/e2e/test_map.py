@@ -5,18 +5,21 @@ Screenshots: docs/screenshots/projects-map-1366.png, projects-map-390.png (the m
 dashboard-map-1366.png (the dashboard's map panel)."""
 
 import random
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from minxin.cases.models import Appeal
+from minxin.cases.workflow import AppealStatus
 from minxin.demo import district as demo
 from minxin.demo.boundaries import demo_boundaries
 from minxin.directory.models import Region, RegionBoundary, RegionLevel
 from minxin.directory.services import boundaries_import
 from minxin.projects.services import project_act
-from tests.builders import District, appeal_new
+from tests.builders import District, appeal_in, appeal_new
 from tests.directory.geo import collection
 from tests.projects.builders import project_new
 
@@ -109,11 +112,21 @@ def test_a_street_on_the_dashboards_map_opens_its_appeals(new_page, live_distric
             latitude=Decimal(f"{lat + rng.uniform(-0.01, 0.01):.6f}"),
             longitude=Decimal(f"{lng + rng.uniform(-0.01, 0.01):.6f}"),
         )
+    # Two accepted in the first street and past their deadline: overdue, drawn red.
+    for _ in range(2):
+        late = appeal_in(d, AppealStatus.ACCEPTED)
+        lng, lat = _centre("A3-01")
+        Appeal.objects.filter(pk=late.pk).update(
+            region=d.streets[0],
+            resolve_due=timezone.now() - timedelta(days=2),
+            latitude=Decimal(f"{lat + rng.uniform(-0.01, 0.01):.6f}"),
+            longitude=Decimal(f"{lng + rng.uniform(-0.01, 0.01):.6f}"),
+        )
     page = new_page()
     login(page, "supervisor", "pw-supervisor")
     page.goto("/console/supervision/")
     _ready(page, ".sv-map [data-map]")
-    expect(page.locator(".sv-map [data-map-note]")).to_contain_text("本期有坐标的诉求 12 件")
+    expect(page.locator(".sv-map [data-map-note]")).to_contain_text("本期有坐标的诉求 14 件")
     _card(page, ".sv-map", "dashboard-map-1366")
     # A street without a point on it, clicked at its inner point: its appeal list opens.
     lng, lat = _centre("A3-03")

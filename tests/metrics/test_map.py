@@ -43,6 +43,7 @@ def test_the_panel_renders_with_the_streets_and_their_list_links(client, distric
     assert f"region={district.streets[0].pk}" in first["url"]
     assert first["url"].startswith(reverse("cases:appeal_list"))
     assert "超期" in first["tooltip"]
+    assert first["label"] == ""  # nothing overdue yet
     assert set(by_key) == {str(s.pk) for s in district.streets}
 
 
@@ -96,3 +97,25 @@ def test_the_points_take_two_queries(client, district, django_assert_max_num_que
     client.force_login(district.user("supervisor"))
     with django_assert_max_num_queries(4):  # session, user, the points (and a count if capped)
         client.get(reverse(POINTS))
+
+
+def test_an_overdue_appeal_is_named_on_its_street_and_drawn_red(client, district):
+    from minxin.cases.workflow import AppealStatus
+    from tests.builders import appeal_in
+
+    appeal = appeal_in(district, AppealStatus.ACCEPTED)
+    Appeal.objects.filter(pk=appeal.pk).update(
+        region=district.streets[1],
+        resolve_due=timezone.now() - timedelta(days=1),
+        latitude=Decimal("28.2"),
+        longitude=Decimal("112.93"),
+    )
+    client.force_login(district.user("supervisor"))
+    html = client.get(reverse("metrics:dashboard")).content.decode()
+    start = html.index('id="dashboard-map"')
+    blob = json.loads(html[html.index(">", start) + 1 : html.index("</script>", start)])
+    labels = {r["key"]: r["label"] for r in blob["regions"]}
+    assert labels[str(district.streets[1].pk)] == "超期 1"
+    payload = client.get(reverse(POINTS)).json()
+    red = next(s for s in payload["series"] if s["name"] == "超期诉求")
+    assert [p["url"] for p in red["points"]] == [reverse("cases:appeal_detail", args=[appeal.pk])]

@@ -61,6 +61,8 @@ def test_a_project_without_a_point_sits_in_its_community_and_shades_its_street(
     assert series["name"] == "实施中（落后于计划）"
     shades = {r["key"]: r["value"] for r in payload["regions"]}
     assert shades == {str(district.streets[0].pk): 1, str(district.streets[1].pk): 0}
+    labels = {r["key"]: r["label"] for r in payload["regions"]}
+    assert labels == {str(district.streets[0].pk): "落后 1", str(district.streets[1].pk): ""}
 
 
 def test_a_project_with_its_own_point_is_drawn_there(district, outlines):

@@ -8,7 +8,7 @@
         data-points="/…/points.json"        (optional: more series, fetched and added)
         data-tiles="https://…/{z}/{x}/{y}.png"> (optional: a deployment's tile server; ECharts
                                                  has no tile layer, so it is passed on, not drawn)
-   Data: { regionLabel, regionColor, regions: [{key, value, tooltip, url}],
+   Data: { regionLabel, regionColor, pointsOnTop, regions: [{key, value, tooltip, url, label}],
            series: [{name, color, points: [{lng, lat, size, label, tooltip, url}]}], note } */
 (function () {
   "use strict";
@@ -65,6 +65,26 @@
         })
       });
     });
+    // The regions' names (and their label, e.g. 超期 2) as a series of their own, above the
+    // points unless the data says points matter more (the geo component's own labels would
+    // always sit under them).
+    series.push({
+      type: "scatter", coordinateSystem: "geo", name: "", z: data.pointsOnTop ? 1 : 5,
+      silent: true, symbolSize: 0,
+      tooltip: { show: false },
+      label: {
+        show: true, fontSize: 11, color: "#333", textBorderColor: "#fff", textBorderWidth: 2,
+        formatter: function (p) {
+          var extra = byKey[p.data.key] && byKey[p.data.key].label;
+          return p.data.name + (extra ? "\n{hot|" + extra + "}" : "");
+        },
+        rich: { hot: { color: "#fff", backgroundColor: "#c8102e", fontWeight: "bold", textBorderWidth: 0,
+                       fontSize: 11, padding: [2, 4], borderRadius: 3 } }
+      },
+      data: geo.features.filter(function (f) { return f.properties.centre; }).map(function (f) {
+        return { name: f.properties.name, key: f.properties.key, value: f.properties.centre };
+      })
+    });
     return {
       animation: false,
       textStyle: { fontFamily: "inherit" },
@@ -88,10 +108,9 @@
         map: name, nameProperty: "key", roam: true,
         // Sized to the smaller side of the box, the outline's proportions kept (desk and phone).
         layoutCenter: ["50%", narrow ? "50%" : "53%"], layoutSize: narrow ? "88%" : "92%",
-        label: { show: true, fontSize: 11, color: "#444",
-                 formatter: function (p) { return names[p.name] || ""; } },
+        label: { show: false },
         itemStyle: { areaColor: "#f3f5f8", borderColor: "#7b8597", borderWidth: 1 },
-        emphasis: { label: { show: true }, itemStyle: { areaColor: "#ffe08a" } },
+        emphasis: { label: { show: false }, itemStyle: { areaColor: "#ffe08a" } },
         select: { disabled: true }
       },
       series: series
