@@ -27,6 +27,7 @@ demo: setup
 	@$(MINXIN) migrate --noinput -v 0
 	@$(MINXIN) createcachetable
 	@$(MINXIN) seed_demo --if-empty --appeals $${APPEALS:-2000} --seed 1
+	@$(MINXIN) seed_demo_boundaries
 	@$(MINXIN) collectstatic --noinput -v 0
 	@$(MINXIN) schedule_tasks
 	@$(MINXIN) demo_logins

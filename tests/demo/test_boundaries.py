@@ -54,3 +54,20 @@ def test_the_seed_loads_the_map_through_the_import_once():
     )
     # The district's boundaries now exist: seeding again keeps them.
     assert boundaries_seed() is None
+
+
+@pytest.mark.django_db
+def test_the_command_adds_the_map_to_a_district_seeded_without_it():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("seed_demo_boundaries", stdout=out)
+    assert "no demo district" in out.getvalue()
+    seed_demo(appeals=0)
+    RegionBoundary.objects.all().delete()
+    call_command("seed_demo_boundaries", stdout=out)
+    assert RegionBoundary.objects.filter(region__level=RegionLevel.SUBDISTRICT).count() == 15
+    call_command("seed_demo_boundaries", stdout=out)
+    assert "already has boundaries" in out.getvalue()
