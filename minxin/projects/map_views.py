@@ -13,8 +13,7 @@ from django.views.decorators.http import require_GET
 
 from minxin.accounts.access import staff_user
 
-from .maps import BEHIND, ProjectMap, group_label, project_map_for
-from .models import Programme
+from .maps import BEHIND, ProjectMap, group_label, programmes_to_filter, project_map_for
 from .permissions import may_see_projects
 from .workflow import ProjectStatus
 
@@ -51,7 +50,7 @@ def project_map(request: HttpRequest) -> HttpResponse:
         request,
         "projects/map.html",
         {
-            "programmes": Programme.objects.order_by("-year", "name"),
+            "programmes": programmes_to_filter(),
             "programme_id": programme_id,
             "status": status,
             "statuses": ProjectStatus.choices,

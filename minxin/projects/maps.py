@@ -10,14 +10,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Final
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from minxin.accounts.models import User
 from minxin.directory.models import Region, RegionLevel
 
 from .machine import PROJECTS
-from .models import Project
+from .models import Programme, Project
 from .schedule import is_behind, time_share
 from .selectors import projects_for
 from .workflow import ProjectStatus
@@ -53,6 +53,10 @@ class ProjectMap:
     regions: list[RegionShade]
     total: int
     unplaced: int  # projects with neither a point nor a region with a boundary
+
+
+def programmes_to_filter() -> QuerySet[Programme]:
+    return Programme.objects.order_by("-year", "name")
 
 
 def group_label(group: str) -> str:
