@@ -405,6 +405,7 @@ class UnitProject:
     project: Project
     elapsed: float
     targets: list[TargetView]
+    behind: bool = False
 
 
 def unit_projects_for(viewer: User) -> list[UnitProject]:
@@ -425,11 +426,16 @@ def unit_projects_for(viewer: User) -> list[UnitProject]:
             for t in project.targets.all()
             if sees_every_project(viewer) or viewer.unit_id in (t.unit_id, project.lead_unit_id)
         ]
+        elapsed = time_share(project.start_date, project.end_date, today)
+        behind = project.status == ProjectStatus.IN_PROGRESS and is_behind(
+            project.progress, elapsed, project.programme.behind_margin
+        )
         rows.append(
             UnitProject(
                 project=project,
-                elapsed=time_share(project.start_date, project.end_date, today),
+                elapsed=elapsed,
                 targets=[TargetView(t, target_share(t.achieved, t.value), []) for t in targets],
+                behind=behind,
             )
         )
     return rows

@@ -212,7 +212,8 @@ def progress_new(request: HttpRequest, project_id: int) -> HttpResponse:
             return redirect("projects:unit_projects")
         return _page(request, user, project_id, error=error, form="report")
     what = "更正" if report.is_correction else "填报"
-    message = f"已{what}「{report.target.name}」累计完成 {report.value:g}{report.target.measure}"
+    value = f"{report.value.normalize():f}"  # 3, not 3.00
+    message = f"已{what}「{report.target.name}」累计完成 {value}{report.target.measure}"
     if post.get("back") == "mine":
         messages.success(request, message)
         return redirect("projects:unit_projects")

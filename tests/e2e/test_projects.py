@@ -179,13 +179,15 @@ def test_a_project_from_the_plan_to_the_peoples_verdict(
     report.locator("[name=note]").fill("3栋、5栋、7栋电梯已安装")
     report.get_by_role("button", name="提交").click()
     expect(unit.locator(f"form.pj-report[data-target='{lift.pk}']")).to_contain_text("已完成 3")
+    # 3 of 12 lifts and no homes after half the time: the unit sees it is behind.
+    expect(unit.locator(f"section[data-project='{project.pk}']")).to_contain_text("落后于计划")
     snap(unit, "projects-unit-phone")
     fits(unit, "projects-unit-phone")
     office.goto("/console/projects/mine/")
     snap(office, "projects-unit")
 
-    # 3 of 12 lifts and no homes after half the time: behind plan, and the first milestone
-    # is past its date. The worker's check raises both warnings.
+    # Behind plan, and the first milestone is past its date: the worker's check raises both
+    # warnings.
     assert project_warnings_raise() == 2
     kinds = set(ProjectWarning.objects.filter(project=project).values_list("kind", flat=True))
     assert kinds == {WarningKind.BEHIND, WarningKind.MILESTONE}
