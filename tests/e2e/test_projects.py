@@ -178,6 +178,7 @@ def test_a_project_from_the_plan_to_the_peoples_verdict(
     report.locator("[name=value]").fill("3")
     report.locator("[name=note]").fill("3栋、5栋、7栋电梯已安装")
     report.get_by_role("button", name="提交").click()
+    expect(unit.locator(".msg-success")).to_contain_text("「加装电梯」累计完成 3台")
     expect(unit.locator(f"form.pj-report[data-target='{lift.pk}']")).to_contain_text("已完成 3")
     # 3 of 12 lifts and no homes after half the time: the unit sees it is behind.
     expect(unit.locator(f"section[data-project='{project.pk}']")).to_contain_text("落后于计划")
