@@ -12,7 +12,7 @@ import math
 import random
 from typing import Any, Final
 
-from shapely.geometry import MultiPoint, Point, Polygon, mapping
+from shapely.geometry import MultiPoint, Point, Polygon, mapping, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import unary_union, voronoi_diagram
 
@@ -52,6 +52,25 @@ def boundaries_seed() -> BoundaryImport | None:
     if RegionBoundary.objects.filter(region__code__startswith=d.DISTRICT_CODE).exists():
         return None
     return boundaries_load(actor=None, data=json.dumps(demo_boundaries()).encode())
+
+
+def community_shapes(region_ids: list[int]) -> dict[int, BaseGeometry]:
+    """The outlines of these regions that have one, as shapes to draw points in."""
+    rows = RegionBoundary.objects.filter(region_id__in=region_ids).values_list(
+        "region_id", "geometry"
+    )
+    return {region_id: shape(geometry) for region_id, geometry in rows}
+
+
+def point_in(area: BaseGeometry, rng: random.Random) -> tuple[float, float]:
+    """A point (lat, lng) drawn evenly inside `area`, to six decimals like the appeal's."""
+    min_x, min_y, max_x, max_y = area.bounds
+    for _ in range(100):
+        p = Point(rng.uniform(min_x, max_x), rng.uniform(min_y, max_y))
+        if area.contains(p):
+            return round(p.y, 6), round(p.x, 6)
+    p = area.representative_point()  # a thin sliver: its one sure inside point
+    return round(p.y, 6), round(p.x, 6)
 
 
 def demo_boundaries(seed: int = SEED) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from typing import Any, Final
 
 from django.conf import settings
 from django.utils import timezone
+from shapely.geometry.base import BaseGeometry
 
 from minxin.accounts.models import User
 from minxin.cases.models import (
@@ -37,6 +38,7 @@ from minxin.directory.models import Category, Region, Unit
 from minxin.dispatch.selectors import region_chain, units_ranked
 
 from . import district as d
+from .boundaries import point_in
 from .paths import Clock, Step, compose
 from .steps import AppealPlan, AppealSteps
 from .texts import Message
@@ -76,6 +78,10 @@ _CHANNELS: Final = {
     Channel.IMPORT: 4,
     Channel.SUGGESTION: 3,
 }
+# The share of each door's appeals that come with coordinates (the phone page asks for the
+# location, Open311 apps send it, officials mark their visits).
+LOCATED_SHARE: Final[dict[str, float]] = {Channel.WEB: 0.6, Channel.API: 0.5, Channel.VISIT: 0.8}
+LOCATED_SEED: Final = 12345
 _KINDS: Final = {
     AppealKind.COMPLAINT: 45,
     AppealKind.HELP: 25,
@@ -129,6 +135,8 @@ class World:
     # Active routing rules by category id: (region id or None, unit).
     rules: dict[int, list[tuple[int | None, Unit]]] = field(default_factory=dict)
     limits: dict[tuple[int, str], tuple[Decimal, int]] = field(default_factory=dict)
+    # Community outlines by region id (the generated map), where located appeals are drawn.
+    shapes: dict[int, BaseGeometry] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -194,6 +202,9 @@ class Lifecycle:
         self.days_cache: dict[tuple[date, int], datetime] = {}
         self.merge_pool: deque[Appeal] = deque(maxlen=64)
         self.appellants: deque[tuple[str, str, bool]] = deque(maxlen=300)
+        # Where located appeals lie: drawn from a stream of its own, so the rest of the demo
+        # is the same with or without a map.
+        self.where = random.Random(LOCATED_SEED)  # noqa: S311 - demo data, not a secret
 
     def _categories_index(self, world: World) -> None:
         # Sorted here, not by the database: collations differ, the seed's choices must not.
@@ -343,8 +354,19 @@ class Lifecycle:
             received_at=received_at,
             created_at=received_at,
         )
+        appeal.latitude, appeal.longitude = self._location(channel, source.community_id)
         appeal.status = ""  # before the receive event
         return appeal
+
+    def _location(self, channel: str, region_id: int) -> tuple[Decimal | None, Decimal | None]:
+        """A citizen on the phone page shares the location more often than not, an official
+        on a visit marks it; the hotline and the other doors bring no coordinates."""
+        area = self.world.shapes.get(region_id)
+        share = LOCATED_SHARE.get(channel, 0.0)
+        if area is None or self.where.random() >= share:
+            return None, None
+        lat, lng = point_in(area, self.where)
+        return Decimal(str(lat)), Decimal(str(lng))
 
     def _archived_if_unrated(self, steps: list[Step], status: AppealStatus) -> AppealStatus:
         """Unrated for longer than the rating period: the nightly job has archived it."""

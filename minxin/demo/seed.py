@@ -35,7 +35,7 @@ from minxin.metrics.facts import metrics_rebuild
 from minxin.triage.duplicates import signatures_backfill
 
 from . import district as d
-from .boundaries import boundaries_seed
+from .boundaries import boundaries_seed, community_shapes
 from .channels import channels_seed
 from .lifecycle import Lifecycle, World
 from .projects import projects_seed
@@ -94,6 +94,7 @@ def seed_demo(
     with transaction.atomic():
         world = _world_build(report)
     boundaries_seed()  # the map's outlines, generated, through the admin's import
+    world.shapes = community_shapes([c.pk for group in world.communities for c in group])
     policy_cache_clear()  # the limits just written must be the ones the deadlines use
     world.limits = _limits_load(world)
     world.rules = _rules_load()
