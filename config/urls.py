@@ -20,6 +20,7 @@ urlpatterns = [
     path("console/supervision/", include("minxin.supervision.urls")),
     path("console/projects/map/", include("minxin.projects.map_urls")),
     path("console/projects/", include("minxin.projects.urls")),
+    path("console/proactive/", include("minxin.proactive.urls")),
     path("console/directory/", include("minxin.directory.urls")),
     path("suggestions/", include("minxin.suggestions.urls")),
     path("console/visits/", include("minxin.visits.urls")),

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "minxin.notify",
     "minxin.supervision",
     "minxin.projects",
+    "minxin.proactive",
     "minxin.metrics",
     "minxin.intake",
     "minxin.feedback",

@@ -38,6 +38,7 @@ from . import district as d
 from .boundaries import boundaries_seed, community_shapes
 from .channels import channels_seed
 from .lifecycle import Lifecycle, World
+from .proactive import proactive_seed
 from .projects import projects_seed
 from .steps import AppealPlan
 from .texts import messages_load, taxonomy_load
@@ -71,6 +72,7 @@ class SeedReport:
     suggestions: int = 0
     visits: int = 0
     projects: int = 0
+    proactive_tasks: int = 0
 
 
 def seed_demo(
@@ -118,6 +120,7 @@ def seed_demo(
             added.visits,
         )
         report.projects = projects_seed(rng=random.Random(seed), now=now).projects  # noqa: S311
+        report.proactive_tasks = proactive_seed(now=now)
     if appeals > 0:
         # The bulk writes above bypass the services' change rows and triage: count the figures
         # afresh, and store the duplicate-lookup signatures.

@@ -19,6 +19,7 @@ from minxin.accounts.roles import Role
 from minxin.cases.forms import AppealFilterForm
 from minxin.core.errors import ValidationFailed
 from minxin.core.pagination import paginate
+from minxin.proactive.permissions import may_propose_tasks
 from minxin.projects.permissions import may_run_projects
 
 from . import exports as export_files
@@ -111,6 +112,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "hotspots": board.hotspots,
         # A hotspot can become a candidate livelihood project (民心工程), its appeals linked.
         "hotspot_to_project": may_run_projects(user),
+        # A hotspot or a repeat matter can become a proactive task (未诉先办) for its unit.
+        "matter_to_task": may_propose_tasks(user),
         "repeats": board.repeats,
         "low_satisfaction": [
             {

@@ -15,6 +15,10 @@ from minxin.board.machine import MODERATION
 from minxin.board.models import BoardPost
 from minxin.board.workflow import ModerationStatus
 from minxin.machine.engine import Change, Machine
+from minxin.proactive.machine import TASKS
+from minxin.proactive.models import ProactiveTask
+from minxin.proactive.services import TaskDraft, proactive_task_propose
+from minxin.proactive.workflow import TaskStatus
 from minxin.projects.machine import PROJECTS
 from minxin.projects.models import Project
 from minxin.projects.workflow import ProjectStatus
@@ -82,6 +86,27 @@ def _order_change(action: str) -> Change:
     return Change()
 
 
+def _task(d: District) -> int:
+    draft = TaskDraft(
+        title="入夏前排查垃圾清运点位",
+        content="增加清运频次",
+        unit_id=d.street_units[0].pk,
+        due_at=timezone.now() + timedelta(days=14),
+    )
+    return proactive_task_propose(actor=d.user("supervisor"), draft=draft).pk
+
+
+def _task_fields(status: str) -> dict[str, Any]:
+    done = status == TaskStatus.DONE
+    return {"status": status, "completed_at": timezone.now() if done else None}
+
+
+def _task_change(action: str) -> Change:
+    if action == "complete":
+        return Change({"result": "已办", "completed_at": timezone.now()})
+    return Change()
+
+
 def _post_fields(status: str) -> dict[str, Any]:
     return {"status": status, "published_at": timezone.now()}
 
@@ -95,6 +120,7 @@ CASES = {
         lambda action: Change({"published_at": timezone.now()}),
     ),
     "supervision_order": Case(ORDERS, _order, _order_fields, _order_change),
+    "proactive_task": Case(TASKS, _task, _task_fields, _task_change),
     "project": Case(
         PROJECTS,
         lambda d: project_new(d, planned=False, assisting_unit_ids=()).pk,
@@ -107,10 +133,12 @@ SUBJECT_MODELS = {
     "moderation": BoardPost,
     "supervision_order": SupervisionOrder,
     "project": Project,
+    "proactive_task": ProactiveTask,
 }
 STATUSES = {
     "suggestion": list(SuggestionStatus),
     "moderation": list(ModerationStatus),
     "supervision_order": list(OrderStatus),
     "project": list(ProjectStatus),
+    "proactive_task": list(TaskStatus),
 }

@@ -19,7 +19,14 @@ MACHINES = {m.name: m for m in machines()}
 
 
 def test_every_state_machine_is_registered():
-    assert set(MACHINES) == {"appeal", "suggestion", "moderation", "supervision_order", "project"}
+    assert set(MACHINES) == {
+        "appeal",
+        "suggestion",
+        "moderation",
+        "supervision_order",
+        "project",
+        "proactive_task",
+    }
     assert machine_named("appeal") is MACHINES["appeal"]
 
 

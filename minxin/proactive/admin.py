@@ -1,0 +1,20 @@
+from django.contrib import admin
+
+from minxin.core.admin import ReadOnlyAdmin
+from minxin.machine.admin import EventAdmin
+
+from .models import ProactiveTask, ProactiveTaskEvent
+
+
+@admin.register(ProactiveTask)
+class ProactiveTaskAdmin(ReadOnlyAdmin):
+    """Tasks change through their screens only: the admin can look."""
+
+    list_display = ("pk", "title", "unit", "status", "source", "due_at", "proposed_at")
+    list_filter = ("status", "source")
+    raw_id_fields = ("source_appeal",)
+
+
+@admin.register(ProactiveTaskEvent)
+class ProactiveTaskEventAdmin(EventAdmin):
+    list_display = ("task", *EventAdmin.list_display)
