@@ -6,7 +6,7 @@ from django import forms
 from django.conf import settings
 
 from minxin.cases.models import CONTENT_MAX, TITLE_MAX, AppealKind, Channel
-from minxin.cases.selectors import OPEN_FILTER
+from minxin.cases.selectors import NEAR_FILTER, OPEN_FILTER
 from minxin.cases.workflow import AppealStatus
 from minxin.directory.models import Category
 from minxin.directory.selectors import areas_to_filter, units_active
@@ -17,7 +17,12 @@ class AppealFilterForm(forms.Form):
     status = forms.ChoiceField(
         label="状态",
         required=False,
-        choices=[("", "全部状态"), (OPEN_FILTER, "在办（全部）"), *AppealStatus.choices],
+        choices=[
+            ("", "全部状态"),
+            (OPEN_FILTER, "在办（全部）"),
+            (NEAR_FILTER, "临期（在办）"),
+            *AppealStatus.choices,
+        ],
     )
     unit = forms.ModelChoiceField(
         label="主办单位",

@@ -50,6 +50,11 @@ def appeal_get_for(*, user: "User", appeal_id: int) -> Appeal:
     return appeal
 
 
+def appeal_visible_to(*, user: "User", appeal_id: int) -> bool:
+    """Whether the viewer still sees the appeal (a handler's unit that returned it does not)."""
+    return appeal_scope_for(user=user).filter(pk=appeal_id).exists()
+
+
 def appeal_get_for_citizen(*, tracking_number: str, query_code: str) -> Appeal:
     """The citizen sees only the appeal whose number and code they hold; one error for both."""
     appeal = (
@@ -62,8 +67,10 @@ def appeal_get_for_citizen(*, tracking_number: str, query_code: str) -> Appeal:
     return appeal
 
 
-# The list's pseudo-status "在办（全部）": every open status (dispatched, accepted, in progress).
+# The list's pseudo-statuses: "在办（全部）", every open status (dispatched, accepted, in
+# progress); "临期", the open ones near a deadline and not yet past it (the dashboard's tile).
 OPEN_FILTER = "open"
+NEAR_FILTER = "near"
 
 
 @dataclass
@@ -85,6 +92,8 @@ def appeal_list_for(*, user: "User", filters: AppealFilters) -> QuerySet[Appeal]
     appeals = appeal_scope_for(user=user).select_related(*LIST_RELATED)
     if filters.status == OPEN_FILTER:
         appeals = appeals.filter(status__in=OPEN_STATUSES)
+    elif filters.status == NEAR_FILTER:
+        appeals = appeals.filter(near_deadline_q() & ~overdue_q(timezone.now()))
     elif filters.status:
         appeals = appeals.filter(status=filters.status)
     if filters.statuses:
@@ -128,6 +137,23 @@ def overdue_q(now: datetime) -> Q:
     """Open appeals past a deadline: first contact not made in time, or not resolved in time."""
     return Q(status__in=OPEN_STATUSES) & (
         Q(resolve_due__lt=now) | Q(first_contacted_at__isnull=True, first_contact_due__lt=now)
+    )
+
+
+def near_deadline_q() -> Q:
+    """Open appeals with a yellow warning for the deadline they now have: the same rule as the
+    dashboard's count (`metrics.selectors.near_deadline_q`; tests/cases/test_workbench_bugs.py keeps
+    the two equal). The warnings are supervision's (`deadline_warnings_raise` measures the
+    working time used); cases sits below supervision, so they are reached through the reverse
+    relation rather than an import."""
+    warnings = Appeal._meta.get_field("deadline_warnings").related_model._default_manager
+    yellow = warnings.filter(appeal=OuterRef("pk"), level="yellow")
+    return Q(status__in=OPEN_STATUSES) & (
+        Q(Exists(yellow.filter(clock="resolve", due=OuterRef("resolve_due"))))
+        | Q(
+            Exists(yellow.filter(clock="first_contact", due=OuterRef("first_contact_due"))),
+            first_contacted_at__isnull=True,
+        )
     )
 
 

@@ -183,6 +183,13 @@ def appeal_act(request: HttpRequest, appeal_id: int, action: str) -> HttpRespons
             posted=request.POST.dict(),
             open_action=action,
         )
+    if not selectors.appeal_visible_to(user=user, appeal_id=appeal.pk):
+        # A return or a transfer takes the appeal out of the unit's scope: back to the queue,
+        # not to a page the handler may no longer open.
+        messages.success(
+            request, f"已{transition.label}：{appeal.tracking_number}，该诉求已不在本单位工单中"
+        )
+        return redirect("cases:home")
     messages.success(request, f"已{transition.label}")
     return redirect(reverse("cases:appeal_detail", args=[appeal.pk]))
 

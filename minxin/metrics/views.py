@@ -17,6 +17,7 @@ from minxin.accounts.access import staff_user
 from minxin.accounts.models import User
 from minxin.accounts.roles import Role
 from minxin.cases.forms import AppealFilterForm
+from minxin.cases.selectors import NEAR_FILTER
 from minxin.core.errors import ValidationFailed
 from minxin.core.pagination import paginate
 from minxin.proactive.permissions import may_propose_tasks
@@ -53,11 +54,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     tiles = [
         {"label": "受理量", "value": counts.received, "url": _list_url(**in_period)},
         {"label": "在办", "value": board.sla.open, "url": _list_url(status="open")},
-        # Near appeals are open ones; the list flags them (yellow) in its deadline column.
+        # The list's 临期 filter counts by the same rule as the tile.
         {
             "label": "临期",
             "value": board.sla.near,
-            "url": _list_url(status="open"),
+            "url": _list_url(status=NEAR_FILTER),
             "tone": "amber",
         },
         {
@@ -102,7 +103,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "overdue": board.sla.overdue,
             "urls": {
                 "open": _list_url(status="open"),
-                "near": _list_url(status="open"),
+                "near": _list_url(status=NEAR_FILTER),
                 "overdue": _list_url(overdue="on"),
             },
         },

@@ -17,3 +17,12 @@ document.addEventListener("keydown", function (event) {
     if (form) { event.preventDefault(); form.requestSubmit(); }
   }
 });
+// The staff menu on a phone: the bar shows 菜单; a tap opens the pages' list, another closes it.
+document.addEventListener("click", function (event) {
+  var toggle = event.target.closest && event.target.closest("[data-menu-toggle]");
+  if (!toggle) return;
+  var bar = toggle.closest("[data-topbar]");
+  var open = !bar.classList.contains("open");
+  bar.classList.toggle("open", open);
+  toggle.setAttribute("aria-expanded", open ? "true" : "false");
+});
