@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.core.cache import cache
+from django.db.models import Q
 
 from minxin.accounts.roles import Role
 from minxin.cases.machine import APPEALS
-from minxin.cases.models import Appeal, AppealEvent, Attachment, Reply
+from minxin.cases.models import Appeal, AppealEvent, Attachment, Channel, Reply
 from minxin.cases.selectors import appeal_timeline
 from minxin.cases.workflow import Action, Satisfaction
 from minxin.core.errors import NotFound
@@ -47,6 +48,34 @@ def appeal_get_for_grant(*, tracking_number: str, granted_ids: Collection[int]) 
     if appeal is None:
         raise NotFound
     return appeal
+
+
+def _same_text(value: str) -> str:
+    return " ".join(value.split())
+
+
+def appeal_just_sent(
+    *,
+    granted_ids: Collection[int],
+    phone: str,
+    title: str,
+    content: str,
+    since: datetime,
+) -> Appeal | None:
+    """The appeal this citizen sent with the same title and content since `since`: one this
+    browser holds, or one from the same phone number (the form sent again after the Back
+    button carries a new one-time key, so the key alone cannot find it). Whitespace aside."""
+    phone = phone.strip().replace(" ", "")
+    mine = Q(pk__in=list(granted_ids))
+    if phone:
+        mine |= Q(appellant_phone=phone)
+    candidates = Appeal.objects.filter(mine, channel=Channel.WEB, received_at__gte=since)
+    for appeal in candidates.order_by("received_at", "id")[:50]:
+        if _same_text(appeal.title) == _same_text(title) and _same_text(
+            appeal.content
+        ) == _same_text(content):
+            return appeal
+    return None
 
 
 def citizen_appeal_view(*, tracking_number: str, granted_ids: Collection[int]) -> CitizenAppeal:

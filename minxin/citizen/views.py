@@ -6,6 +6,7 @@ added when it submits an appeal or proves one with tracking number and query cod
 query code nor the phone ever appears in a URL. Views are thin: parse, one selector or service,
 render; a domain error re-renders the page with its Chinese message and 4xx status."""
 
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -23,24 +24,30 @@ from minxin.cases.models import Appeal, Channel
 from minxin.cases.selectors import appeal_get_for_citizen
 from minxin.cases.services import AppealDraft
 from minxin.cases.workflow import OPEN_STATUSES, AppealStatus, Satisfaction
-from minxin.core.errors import MinxinError, NotFound
+from minxin.core.errors import ConcurrentEdit, MinxinError, NotFound
 from minxin.core.pages import public_form_page, public_submit, public_track, receipt_page
 from minxin.core.session import (
     APPEAL_GRANTS_KEY,
     APPEAL_RECEIPT_KEY,
     grants,
     one_time_key_new,
+    submission_keep,
 )
 from minxin.feedback.services import COMMENT_MAX, rating_submit
 from minxin.intake.services import appeal_receive
 
 from .selectors import (
     CitizenAppeal,
+    appeal_just_sent,
     attachment_get_for_grant,
     citizen_appeal_view,
     transparency_figures,
 )
 
+# The same content from the same citizen within this many minutes is the same appeal.
+RESUBMIT_MINUTES: int = getattr(settings, "MINXIN_RESUBMIT_MINUTES", 30)
+# A stale rating form: the citizen's words, not the staff's 「已被他人更新」.
+CITIZEN_STALE = "诉求的办理情况刚有更新，请查看最新进度后再评价"
 SUBMIT_FIELDS = ("kind", "title", "content", "place_text", "appellant_name", "appellant_phone")
 
 
@@ -57,6 +64,29 @@ def home(request: HttpRequest) -> HttpResponse:
 def submit(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _submit_page(request, values={}, submission_key=one_time_key_new())
+
+    earlier = appeal_just_sent(
+        granted_ids=grants(request.session, APPEAL_GRANTS_KEY),
+        phone=request.POST.get("appellant_phone", ""),
+        title=request.POST.get("title", ""),
+        content=request.POST.get("content", ""),
+        since=timezone.now() - timedelta(minutes=RESUBMIT_MINUTES),
+    )
+    if earlier is not None:
+        # The same citizen, the same words, minutes apart (the form sent again after Back):
+        # the first appeal's receipt, said so, never a silent second appeal.
+        submission_keep(
+            request.session,
+            earlier,
+            grants_key=APPEAL_GRANTS_KEY,
+            receipt_key=APPEAL_RECEIPT_KEY,
+        )
+        messages.info(
+            request,
+            f"您在{timezone.localtime(earlier.received_at):%H:%M}已提交过内容相同的诉求，"
+            "本次未重复提交，以下是那次的受理编号和查询码。如有新的情况，请修改内容后再提交。",
+        )
+        return redirect("citizen:receipt")
 
     def receive(submission_key: str | None) -> Appeal:
         return appeal_receive(
@@ -158,7 +188,17 @@ def rate(request: HttpRequest, tracking_number: str) -> HttpResponse:
         )
     except MinxinError as exc:
         fresh = citizen_appeal_view(tracking_number=tracking_number, granted_ids=granted)
-        context = _detail_context(fresh, error=exc.message)
+        rated = fresh.appeal.satisfaction
+        if rated:
+            # Rated already (in another tab, or the page was sent twice): the rating stands,
+            # the citizen is told so, nothing about "someone else".
+            messages.info(
+                request,
+                f"您已评价过这件诉求（{Satisfaction(rated).label}），每件诉求评价一次，感谢您的反馈",
+            )
+            return redirect("citizen:track_detail", tracking_number=tracking_number)
+        message = CITIZEN_STALE if isinstance(exc, ConcurrentEdit) else exc.message
+        context = _detail_context(fresh, error=message)
         context.update({"chosen": satisfaction, "comment": comment})
         return render(request, "citizen/detail.html", context, status=exc.status_code)
     thanks = "感谢您的评价"

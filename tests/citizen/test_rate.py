@@ -47,7 +47,7 @@ def test_dissatisfied_rating_goes_to_follow_up(client, district):
     assert "感谢您的评价" in page and "我们将安排回访并重新办理" in page
 
 
-def test_rating_twice_is_a_409_and_changes_nothing(client, district):
+def test_rating_twice_says_it_was_rated_and_changes_nothing(client, district):
     appeal = appeal_in(district, AppealStatus.RESOLVED)
     prove(client, appeal)
     rate(client, appeal, "satisfied")
@@ -55,15 +55,16 @@ def test_rating_twice_is_a_409_and_changes_nothing(client, district):
 
     again = rate(client, appeal, "dissatisfied")  # with the current version
 
-    assert again.status_code == 409
-    assert "不能评价" in again.content.decode()
+    assert again.status_code == 302
+    page = client.get(again["Location"]).content.decode()
+    assert "您已评价过这件诉求（满意）" in page
     appeal.refresh_from_db()
     assert appeal.status == AppealStatus.RATED
     assert appeal.satisfaction == "satisfied"
     assert Rating.objects.filter(appeal=appeal).count() == 1
 
 
-def test_stale_version_is_a_409_asking_to_refresh(client, district):
+def test_stale_version_is_a_409_asking_to_look_again(client, district):
     appeal = appeal_in(district, AppealStatus.RESOLVED)
     prove(client, appeal)
 
@@ -71,7 +72,8 @@ def test_stale_version_is_a_409_asking_to_refresh(client, district):
 
     assert response.status_code == 409
     text = response.content.decode()
-    assert "刷新" in text
+    assert "刷新" not in text and "已被他人更新" not in text  # the citizen's words
+    assert "诉求的办理情况刚有更新，请查看最新进度后再评价" in text
     assert "我的意见" in text  # what was typed is kept
     appeal.refresh_from_db()
     assert appeal.status == AppealStatus.RESOLVED
@@ -100,3 +102,19 @@ def test_rating_needs_post(client, district):
     appeal = appeal_in(district, AppealStatus.RESOLVED)
     prove(client, appeal)
     assert client.get(reverse("citizen:rate", args=[appeal.tracking_number])).status_code == 405
+
+
+def test_rating_in_a_second_tab_is_told_it_was_rated_not_updated_by_others(client, district):
+    appeal = appeal_in(district, AppealStatus.RESOLVED)
+    prove(client, appeal)
+    rate(client, appeal, "satisfied")  # the first tab
+
+    second = rate(client, appeal, "basically_satisfied")  # the second tab: the old version
+
+    assert second.status_code == 302
+    page = client.get(second["Location"]).content.decode()
+    assert "已被他人更新" not in page
+    assert "您已评价过这件诉求（满意）" in page
+    appeal.refresh_from_db()
+    assert appeal.satisfaction == "satisfied"
+    assert Rating.objects.filter(appeal=appeal).count() == 1

@@ -1,7 +1,10 @@
+from datetime import timedelta
+
 import pytest
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from minxin.cases.models import Appeal, AppealEvent, Attachment
 from minxin.cases.workflow import Action, AppealStatus
@@ -201,3 +204,46 @@ def test_the_eleventh_submit_in_an_hour_is_refused(client, db, settings):
     assert response.status_code == 429
     assert "提交过于频繁" in response.content.decode()
     assert Appeal.objects.count() == 10
+
+
+def test_the_form_sent_again_after_back_gives_the_first_appeal(client, db):
+    # Back to the form (a fresh page, a fresh one-time key) and 提交 again, minutes later.
+    client.post(SUBMIT, form(submission_key=fresh_key(client)))
+    first = client.get(reverse("citizen:receipt")).context["receipt"]
+
+    again = client.post(SUBMIT, form(submission_key=fresh_key(client)), follow=True)
+
+    assert Appeal.objects.count() == 1
+    assert again.context["receipt"] == first
+    assert "已提交过内容相同的诉求" in again.content.decode()
+
+
+def test_the_same_phone_from_another_browser_gets_the_first_appeal(client, db):
+    client.post(SUBMIT, form(submission_key=fresh_key(client)))
+    other = Client()
+
+    other.post(
+        SUBMIT,
+        form(content="  景蓉华苑小区门口垃圾堆放三天无人清运。\n", submission_key=fresh_key(other)),
+    )
+
+    assert Appeal.objects.count() == 1
+    receipt = other.get(reverse("citizen:receipt")).context["receipt"]
+    assert receipt["tracking_number"] == Appeal.objects.get().tracking_number
+
+
+def test_different_content_or_an_hour_later_is_a_new_appeal(client, db):
+    client.post(SUBMIT, form(submission_key=fresh_key(client)))
+    client.post(SUBMIT, form(content="垃圾又堆起来了。", submission_key=fresh_key(client)))
+    assert Appeal.objects.count() == 2
+
+    Appeal.objects.update(received_at=timezone.now() - timedelta(hours=1))
+    client.post(SUBMIT, form(submission_key=fresh_key(client)))
+    assert Appeal.objects.count() == 3
+
+
+def test_another_citizen_with_the_same_words_is_a_new_appeal(client, db):
+    client.post(SUBMIT, form(submission_key=fresh_key(client)))
+    other = Client()
+    other.post(SUBMIT, form(appellant_phone="13900001111", submission_key=fresh_key(other)))
+    assert Appeal.objects.count() == 2

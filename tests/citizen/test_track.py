@@ -124,3 +124,13 @@ def test_photo_is_served_only_with_a_grant(client, district):
         ).status_code
         == 404
     )
+
+
+def test_a_wrong_code_keeps_the_tracking_number_in_the_form(client, district):
+    appeal = appeal_new(district)
+
+    wrong = client.post(TRACK, {"tracking_number": appeal.tracking_number, "query_code": "ZZZZZZ"})
+
+    assert wrong.status_code == 404
+    assert f'value="{appeal.tracking_number}"' in wrong.content.decode()
+    assert "ZZZZZZ" not in wrong.content.decode()  # the code is typed again, never echoed
