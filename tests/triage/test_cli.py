@@ -66,6 +66,29 @@ def test_hotspots_output(tmp_csv, tmp_path):
     assert got[0]["cluster_id"] == got[1]["cluster_id"] != "" and got[2]["cluster_id"] == ""
 
 
+def test_hotspots_summary(tmp_csv, tmp_path):
+    rows = [
+        {"id": "1", "user": "u1", "title": "投诉A市伊景园滨河苑捆绑销售车位", "content": "",
+         "time": "2019/8/1 10:00:00", "likes": "3"},
+        {"id": "2", "user": "u2", "title": "坚决反对伊景园滨河苑强制捆绑销售车位", "content": "",
+         "time": "2019/8/11 10:00:00", "likes": "1"},
+        {"id": "3", "user": "u2", "title": "伊景园滨河苑捆绑车位销售合法吗", "content": "",
+         "time": "2019/8/21 10:00:00", "likes": "0"},
+    ]  # fmt: skip
+    src = tmp_csv("in.csv", ["id", "user", "title", "content", "time", "likes"], rows)
+    out, summary = tmp_path / "hot.csv", tmp_path / "sum.csv"
+    call_command(
+        "triage", "hotspots", "--input", str(src), "--output", str(out), "--summary", str(summary)
+    )
+    assert list(read(out)[0]) == ["id", "cluster_id", "heat"]
+    [row] = read(summary)
+    assert row["label"] == "伊景园滨河苑 · 捆绑销售车位"
+    assert (row["place"], row["messages"], row["people"], row["likes"]) == (
+        "伊景园滨河苑", "3", "2", "4"
+    )  # fmt: skip
+    assert (row["first_time"], row["last_time"]) == ("2019-08-01 10:00:00", "2019-08-21 10:00:00")
+
+
 @pytest.mark.parametrize(
     ("case", "message"),
     [

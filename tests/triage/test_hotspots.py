@@ -1,9 +1,12 @@
+from collections import Counter
 from datetime import datetime
 
 import pytest
 
 from minxin.triage.management.commands.triage import parse_time
-from minxin.triage.nlp import HotspotInput, cluster_hotspots, heat_index
+from minxin.triage.nlp import HotspotInput, cluster_hotspots, find_hotspots, heat_index
+from minxin.triage.nlp.hotspots import HotspotIndex, fit_idf
+from minxin.triage.nlp.matter import matter_profile
 
 from .conftest import read_rows
 
@@ -25,20 +28,20 @@ def board_clusters():
         )
         for r in rows
     ]
-    out = cluster_hotspots(items)
+    result = find_hotspots(items)
     titles = {r["id"]: r["title"] for r in rows}
-    return {o.id: o for o in out}, titles
+    return {o.id: o for o in result.rows}, titles, result.summaries
 
 
 @pytest.mark.parametrize(
     ("ids", "must_mention", "matter_words"),
     [
         (FUMES, "魅力之城", ("油烟", "噪音", "夜宵", "烧烤", "空气")),
-        (INTERNSHIP, "经济学院", ("实习", "打工", "工厂")),
+        (INTERNSHIP, "经济学院", ("实习", "打工", "工厂", "社会实践")),  # 变相强制“社会实践”
     ],
 )
 def test_official_example_hotspots(board_clusters, ids, must_mention, matter_words):
-    rows, titles = board_clusters
+    rows, titles, _ = board_clusters
     cluster = {rows[i].cluster_id for i in ids}
     assert len(cluster) == 1 and "" not in cluster
     (cid,) = cluster
@@ -49,7 +52,7 @@ def test_official_example_hotspots(board_clusters, ids, must_mention, matter_wor
 
 
 def test_unrelated_matters_at_the_same_place_stay_apart(board_clusters):
-    rows, titles = board_clusters
+    rows, titles, _ = board_clusters
     fumes = rows["360104"].cluster_id
     cracks = [i for i, t in titles.items() if "魅力之城" in t and "开裂" in t]
     assert cracks and all(rows[i].cluster_id != fumes for i in cracks)
@@ -69,3 +72,53 @@ def test_rows_are_ranked_by_heat_and_singletons_have_no_cluster():
     assert heat_index(5, 0, 0) > heat_index(5, 0, 365) and heat_index(5, 10, 0) > heat_index(
         5, 0, 0
     )
+
+
+def test_the_matter_everybody_would_name_first(board_clusters):
+    """伊景园滨河苑 · 捆绑销售车位 (issue 19): the messages naming the estate in August 2019 are
+    one hotspot, labelled by place and matter."""
+    rows, titles, summaries = board_clusters
+    named = [i for i, t in titles.items() if "伊景园" in t]
+    clusters = Counter(rows[i].cluster_id for i in named)
+    (cid, n), *_ = clusters.most_common()
+    assert cid and n >= 36
+    [summary] = [s for s in summaries if s.cluster_id == cid]
+    assert summary.label == "伊景园滨河苑 · 捆绑销售车位"
+    assert summary.people >= 30 and summary.first and summary.first.year == 2019
+
+
+def test_place_and_matter_profile():
+    p = matter_profile("关于伊景园滨河苑捆绑销售车位的维权投诉", "")
+    assert p.places == ("伊景园", "滨河苑") and p.display_place == "伊景园滨河苑"
+    assert {"捆绑", "销售", "车位"} <= set(p.terms) and "投诉" not in p.terms
+    q = matter_profile("A3区公园旁夜间噪音扰民", "")
+    assert q.places == () and q.area == "A3区"
+
+
+def _add_all(texts):
+    profiles = [matter_profile(t, c) for t, c in texts]
+    index = HotspotIndex(fit_idf(profiles))
+    t0 = datetime(2019, 8, 1).timestamp()
+    return [index.add(i, p, t0 + i * 3600).number for i, p in enumerate(profiles)], index
+
+
+def test_same_matter_at_two_places_stays_apart_and_paraphrases_join():
+    numbers, _ = _add_all(
+        [
+            ("A市伊景园滨河苑捆绑销售车位", "开发商要求购房必须购买车位"),
+            ("坚决反对伊景园滨河苑强制捆绑车位", "购房同时必须买车位"),
+            ("A市魅力之城小区捆绑销售车位", "开发商要求购房必须购买车位"),
+            ("A市伊景园滨河苑小区门口路灯不亮", "晚上出行不便"),
+        ]
+    )
+    assert numbers[0] == numbers[1]
+    assert numbers[2] != numbers[0]  # the same matter elsewhere
+    assert numbers[3] != numbers[0]  # another matter at the same place
+
+
+def test_a_message_outside_the_window_starts_a_new_hotspot():
+    profiles = [matter_profile("A市伊景园滨河苑捆绑销售车位", "")] * 2
+    index = HotspotIndex(fit_idf(profiles), window_days=30)
+    first = index.add(0, profiles[0], datetime(2019, 1, 1).timestamp())
+    later = index.add(1, profiles[1], datetime(2019, 6, 1).timestamp())
+    assert first is not later

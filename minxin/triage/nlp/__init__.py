@@ -4,7 +4,7 @@ Public API:
     suggest(title=..., content=..., received_at=None, region_tree=None, duplicate_index=None)
         → Suggestion (category, urgency, validity, places, personal data, duplicates)
     classify(pairs) → [CategorySuggestion]; train(); get_model(); cross_validate()
-    cluster_hotspots(items) → [HotspotRow]
+    cluster_hotspots(items) → [HotspotRow]; find_hotspots(items) → rows + summaries
     RegionTree / RegionNode, DuplicateIndex, normalize_text
 (personal data in text: minxin.core.privacy)
 """
@@ -22,7 +22,16 @@ from .engine import (
     suggest,
     train,
 )
-from .hotspots import HotspotInput, HotspotRow, cluster_hotspots, heat_index
+from .hotspots import (
+    HotspotIndex,
+    HotspotInput,
+    HotspotResult,
+    HotspotRow,
+    HotspotSummary,
+    cluster_hotspots,
+    find_hotspots,
+    heat_index,
+)
 from .normalize import normalize_text
 from .places import PlaceCandidate, RegionNode, RegionTree, extract_places
 from .urgency import UrgencySuggestion, suggest_urgency
@@ -35,8 +44,11 @@ __all__ = [
     "DuplicateCandidate",
     "DuplicateIndex",
     "Example",
+    "HotspotIndex",
     "HotspotInput",
+    "HotspotResult",
     "HotspotRow",
+    "HotspotSummary",
     "PlaceCandidate",
     "RegionNode",
     "RegionTree",
@@ -47,6 +59,7 @@ __all__ = [
     "cluster_hotspots",
     "cross_validate",
     "extract_places",
+    "find_hotspots",
     "forget_models",
     "get_model",
     "heat_index",

@@ -13,9 +13,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from minxin.triage.nlp import HotspotInput, classify, cluster_hotspots, cross_validate, train
+from minxin.triage.nlp import HotspotInput, classify, cross_validate, find_hotspots, train
 from minxin.triage.nlp.csvio import InputError, read_csv, write_csv_atomic
 from minxin.triage.nlp.dataset import DEFAULT_DATA_DIR, DEFAULT_MODEL_PATH
+from minxin.triage.nlp.hotspots import HotspotSummary
 
 _TIME_FORMATS = (
     "%Y/%m/%d %H:%M:%S",
@@ -26,6 +27,34 @@ _TIME_FORMATS = (
     "%Y/%m/%d",
 )
 BATCH = 2000
+SUMMARY_COLUMNS = (
+    "cluster_id",
+    "label",
+    "place",
+    "matter",
+    "first_time",
+    "last_time",
+    "messages",
+    "people",
+    "likes",
+    "heat",
+)
+
+
+def _summary_row(s: HotspotSummary) -> dict[str, object]:
+    fmt = "%Y-%m-%d %H:%M:%S"
+    return {
+        "cluster_id": s.cluster_id,
+        "label": s.label,
+        "place": s.place,
+        "matter": s.matter,
+        "first_time": s.first.strftime(fmt) if s.first else "",
+        "last_time": s.last.strftime(fmt) if s.last else "",
+        "messages": s.messages,
+        "people": s.people,
+        "likes": s.likes,
+        "heat": s.heat,
+    }
 
 
 def parse_time(value: str) -> datetime | None:
@@ -70,7 +99,17 @@ class Command(BaseCommand):
         h = sub.add_parser("hotspots", help="id, cluster_id, heat for every row")
         h.add_argument("--input", type=Path, required=True)
         h.add_argument("--output", type=Path, required=True)
-        h.add_argument("--window-days", type=float, default=1095.0)
+        h.add_argument(
+            "--window-days",
+            type=float,
+            default=365.0,
+            help="a message joins a hotspot whose last message is at most this many days older",
+        )
+        h.add_argument(
+            "--summary",
+            type=Path,
+            help="also write one row per hotspot: label, place, time span, messages, people, likes",
+        )
         e = sub.add_parser(
             "evaluate", help="stratified k-fold cross-validation on the labelled file"
         )
@@ -92,7 +131,9 @@ class Command(BaseCommand):
             elif action == "classify":
                 self._classify(options["input"], options["output"])
             elif action == "hotspots":
-                self._hotspots(options["input"], options["output"], options["window_days"])
+                self._hotspots(
+                    options["input"], options["output"], options["window_days"], options["summary"]
+                )
             elif action == "evaluate":
                 self._evaluate(options)
             elif action == "signatures":
@@ -139,7 +180,7 @@ class Command(BaseCommand):
         write_csv_atomic(dst, out_header, rows)
         self.stdout.write(f"{len(rows)} rows → {dst}")
 
-    def _hotspots(self, src: Path, dst: Path, window_days: float) -> None:
+    def _hotspots(self, src: Path, dst: Path, window_days: float, summary: Path | None) -> None:
         _, rows = read_csv(src, ("id", "title", "content", "time"))
         items = [
             HotspotInput(
@@ -152,14 +193,19 @@ class Command(BaseCommand):
             )
             for r in rows
         ]
-        result = cluster_hotspots(items, window_days=window_days)
+        result = find_hotspots(items, window_days=window_days)
+        if summary is not None:
+            write_csv_atomic(summary, SUMMARY_COLUMNS, (_summary_row(s) for s in result.summaries))
         write_csv_atomic(
             dst,
             ("id", "cluster_id", "heat"),
-            ({"id": o.id, "cluster_id": o.cluster_id, "heat": o.heat} for o in result),
+            ({"id": o.id, "cluster_id": o.cluster_id, "heat": o.heat} for o in result.rows),
         )
-        clusters = len({o.cluster_id for o in result if o.cluster_id})
-        self.stdout.write(f"{len(result)} rows, {clusters} clusters → {dst}")
+        clustered = sum(1 for o in result.rows if o.cluster_id)
+        self.stdout.write(
+            f"{len(result.rows)} rows, {len(result.summaries)} clusters, "
+            f"{clustered} rows clustered → {dst}" + (f", summary → {summary}" if summary else "")
+        )
 
     def _evaluate(self, options: dict[str, Any]) -> None:
         r = cross_validate(
