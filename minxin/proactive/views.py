@@ -138,7 +138,9 @@ def task_propose(request: HttpRequest) -> HttpResponse:
         context = _form_context(posted=posted, appeal_id=appeal_id)
         return render(request, "proactive/task_propose.html", context)
     form = TaskForm(request.POST)
-    appeal_id = None
+    # Kept for the form shown again after a refusal, so the task stays tied to its appeal.
+    raw = request.POST.get("appeal", "")
+    appeal_id = int(raw) if raw.isdigit() else None
     try:
         if not form.is_valid():
             raise ValidationFailed(_first_error(form))

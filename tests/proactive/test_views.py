@@ -61,6 +61,12 @@ def test_a_hotspot_is_proposed_from_the_form_filled_in_from_its_appeal(district)
     form = supervisor.get(NEW, {"appeal": appeal.pk, "source": "hotspot"}).content.decode()
     assert appeal.tracking_number in form
     assert f'<option value="{district.street_units[0].pk}" selected' in form
+    # Refused for a missing name, the form keeps its tie to the appeal.
+    refused = supervisor.post(
+        NEW, {"title": "", "content": "x", "source": "hotspot", "appeal": appeal.pk}
+    )
+    assert refused.status_code == 400
+    assert f'name="appeal" value="{appeal.pk}"' in refused.content.decode()
     response = supervisor.post(
         NEW,
         {
