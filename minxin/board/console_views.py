@@ -78,9 +78,16 @@ def detail(request: HttpRequest, post_id: int) -> HttpResponse:
             return _detail_page(
                 request, user=user, post_id=post_id, error=exc.message, status=exc.status_code
             )
-        messages.success(request, f"已{MODERATION.status_label(post.status)}：{post.appeal.title}")
+        messages.success(
+            request, f"{_done(MODERATION.status_label(post.status))}：{post.appeal.title}"
+        )
         return redirect("board:moderation_queue")
     return _detail_page(request, user=user, post_id=post_id)
+
+
+def _done(status_label: str) -> str:
+    """The flash after a decision: 已公开 (the label says it already), 已设为不公开."""
+    return status_label if status_label.startswith("已") else f"已设为{status_label}"
 
 
 def _detail_page(

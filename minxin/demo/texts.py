@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,9 +44,21 @@ def taxonomy_load() -> list[tuple[str, str, str]]:
     ]
 
 
+# Excel writes a carriage return inside a cell as the escape _x000D_ (and any control character
+# as _xHHHH_); the board's export kept them as text, so the public pages showed "_x000D_".
+_EXCEL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def excel_unescaped(text: str) -> str:
+    """The text with Excel's _xHHHH_ escapes turned back into their characters and every line
+    ending a plain newline."""
+    text = _EXCEL_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def _clean(text: str, limit: int) -> str:
     # The board's export keeps the page's indentation: tabs and newlines before the text.
-    return text.strip()[:limit]
+    return excel_unescaped(text).strip()[:limit]
 
 
 def messages_load() -> list[Message]:
@@ -53,7 +66,7 @@ def messages_load() -> list[Message]:
     messages: list[Message] = []
     for name in MESSAGE_FILES:
         for row in _read(name):
-            title = " ".join(row["title"].split())[:TITLE_MAX]
+            title = " ".join(excel_unescaped(row["title"]).split())[:TITLE_MAX]
             content = _clean(row["content"], CONTENT_MAX)
             if not title or not content:
                 continue

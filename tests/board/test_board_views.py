@@ -363,3 +363,20 @@ def test_nav_has_the_moderation_entry_for_moderators(district):
     pytest.importorskip("minxin.cases.views")
     handler_home = staff(district, "handler").get(reverse("cases:unit_queue")).content.decode()
     assert "留言审核" not in handler_home
+
+
+def test_the_decision_flash_reads_once(district):
+    # The status label 已公开 already says 已: the flash was 「已已公开」.
+    published, private = post_new(title="东门路灯坏了"), post_new(title="西门井盖松动")
+    client = staff(district, "supervisor")
+
+    one = client.post(moderation_url(published), {"action": "publish", "version": 1}, follow=True)
+    two = client.post(
+        moderation_url(private),
+        {"action": "keep_private", "version": 1, "reason": "涉及个人纠纷"},
+        follow=True,
+    )
+
+    assert "已公开：东门路灯坏了" in one.content.decode()
+    assert "已已" not in one.content.decode()
+    assert "已设为不公开：西门井盖松动" in two.content.decode()
