@@ -21,7 +21,7 @@ from minxin.cases.workflow import Satisfaction
 from minxin.core.errors import NotFound, ValidationFailed
 from minxin.directory.models import Region
 from minxin.supervision.models import SupervisionOrder
-from minxin.triage.nlp.places import extract_places, place_key
+from minxin.triage.related import appeals_related
 
 from .machine import MISSING, PROJECTS
 from .models import (
@@ -313,11 +313,6 @@ def _appeals_linked(project: Project) -> AppealsLinked:
 # --- appeals that may be about a project -------------------------------------------------
 
 
-def _grams(text: str) -> set[str]:
-    text = "".join(ch for ch in text if ch.isalnum())
-    return {text[i : i + 2] for i in range(len(text) - 1)}
-
-
 def appeals_suggested(viewer: User, project_id: int) -> list[tuple[Mapping[str, Any], float]]:
     """Appeals not yet linked that may be about the project: among the latest of its places
     (its regions and below), those sharing its named places (a 小区, a road, a school) and
@@ -341,21 +336,7 @@ def appeals_suggested(viewer: User, project_id: int) -> list[tuple[Mapping[str, 
     about = " ".join(
         [project.name, project.summary, *project.targets.values_list("name", flat=True)]
     )
-    words = _grams(about)
-    places = {place_key(p.text) for p in extract_places(about)} - {""}
-    places = {p for p in places if len(p) >= 2}
-    scored: list[tuple[Mapping[str, Any], float]] = []
-    for appeal in candidates:
-        text = f"{appeal['title']} {appeal['content']}"
-        shared = len(words & _grams(text)) / max(len(words), 1)
-        # The project's places are extracted once; an appeal names one if it contains it.
-        named = any(place in text for place in places)
-        score = min(1.0, shared + (0.5 if named else 0.0))
-        if score >= 0.15:
-            shown = {k: v for k, v in appeal.items() if k != "content"}
-            scored.append((shown, round(score, 2)))
-    scored.sort(key=lambda pair: -pair[1])
-    return scored[:SUGGESTIONS_SHOWN]
+    return appeals_related(about, candidates, limit=SUGGESTIONS_SHOWN)
 
 
 def reports_of(project: Project) -> QuerySet[Any]:
