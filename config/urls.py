@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from minxin.accounts import views as accounts_views
 from minxin.core import views as core_views
 
 admin.site.site_header = "民心 minxin 管理后台"
@@ -8,6 +9,8 @@ admin.site.site_title = "民心 minxin"
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    # One login for staff: the admin's login page sends to it (rate limit, lockout, 2FA).
+    path("admin/login/", accounts_views.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
     path("accounts/", include("minxin.accounts.urls")),
     path("console/", include("minxin.cases.urls")),
@@ -16,6 +19,7 @@ urlpatterns = [
     path("console/triage/", include("minxin.triage.urls")),
     path("console/feedback/", include("minxin.feedback.urls")),
     path("console/notify/", include("minxin.notify.urls")),
+    path("console/audit/", include("minxin.audit.urls")),
     path("console/supervision/", include("minxin.metrics.urls")),
     path("console/supervision/", include("minxin.supervision.urls")),
     path("console/projects/map/", include("minxin.projects.map_urls")),

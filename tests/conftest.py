@@ -1,6 +1,8 @@
 import pytest
 from django.core.cache import cache
+from django.test import Client
 
+from minxin.accounts.twofactor import SECOND_FACTOR_KEY
 from minxin.deadlines.calendar import calendar_cache_clear
 from minxin.deadlines.services import policy_cache_clear
 from minxin.triage.services import region_tree_cache_clear
@@ -18,6 +20,23 @@ def _deadline_caches_clear():
     calendar_cache_clear()
     policy_cache_clear()
     region_tree_cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _second_factor_given(monkeypatch):
+    """force_login signs staff in as if they had given their second factor too (admins,
+    supervisors and leaders must have one): tests/accounts tests the factor itself through the
+    login page, and `Client.force_login_first_factor` signs in with the password step only."""
+    first_factor = Client.force_login
+
+    def force_login(self, user, backend=None):
+        first_factor(self, user, backend)
+        session = self.session
+        session[SECOND_FACTOR_KEY] = "ok"
+        session.save()
+
+    monkeypatch.setattr(Client, "force_login_first_factor", first_factor, raising=False)
+    monkeypatch.setattr(Client, "force_login", force_login)
 
 
 @pytest.fixture

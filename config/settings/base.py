@@ -1,6 +1,7 @@
 """Settings shared by every environment; everything that differs comes from the environment."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -34,11 +35,16 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "minxin.core",
     "minxin.accounts",
     "minxin.directory",
     "minxin.deadlines",
     "minxin.machine",
+    "minxin.audit",
     "minxin.cases",
     "minxin.dispatch",
     "minxin.triage",
@@ -67,11 +73,16 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle and absolute session limits, then the second factor (docs/security.md); the
+    # session says where it stands, so django-otp's middleware (a query per request) is not used.
+    "minxin.accounts.middleware.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Turns a blocked @ratelimit into settings.RATELIMIT_VIEW (a 429 page).
     "django_ratelimit.middleware.RatelimitMiddleware",
     "minxin.core.middleware.MinxinErrorMiddleware",
+    # Last: turns a locked-out login into the lockout page (django-axes).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -119,10 +130,57 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "cases:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+# django-axes counts failed logins first, then the usual model backend checks the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
+
+# Passwords: at least 10 characters, not like the username or other attributes, not a common
+# password, not all digits, and not containing the username.
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "display_name", "email", "phone")},
+    },
+    {
+        "NAME": "minxin.accounts.passwords.LengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "minxin.accounts.passwords.UsernameInPasswordValidator"},
+]
+
+# Lockout (django-axes): after AXES_FAILURE_LIMIT failed logins, the account and the address
+# are each locked for the cool-off time; an admin unlocks earlier (用户 → 解除登录锁定, or
+# 登录失败记录 in the admin). Counted in the database, shared by every process.
+AXES_FAILURE_LIMIT = int(os.environ.get("MINXIN_LOGIN_FAILURE_LIMIT", "5"))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("MINXIN_LOGIN_LOCKOUT_MINUTES", "30")))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "minxin.accounts.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "minxin.accounts.lockout.client_ip"
+AXES_VERBOSE = False
+# The usernames typed are kept in AccessAttempt for the unlock screen, not in the log.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password"]
+
+# Sessions of staff: logged out after MINXIN_SESSION_IDLE_MINUTES without a request and
+# MINXIN_SESSION_MAX_HOURS after the login whatever happens; the cookie dies with the browser.
+# A password change ends every other session of the account (Django's session hash).
+MINXIN_SESSION_IDLE_MINUTES = int(os.environ.get("MINXIN_SESSION_IDLE_MINUTES", "30"))
+MINXIN_SESSION_MAX_HOURS = int(os.environ.get("MINXIN_SESSION_MAX_HOURS", "12"))
+SESSION_COOKIE_AGE = MINXIN_SESSION_MAX_HOURS * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Two-factor login (TOTP with recovery codes, django-otp): required of the roles below when
+# MINXIN_2FA_REQUIRED is on (the default; the demo's dev settings turn it off), available to
+# everyone from 账号安全.
+MINXIN_2FA_REQUIRED = env_bool("MINXIN_2FA_REQUIRED", True)
+MINXIN_2FA_ROLES = ["admin", "supervisor", "leader"]
+OTP_TOTP_ISSUER = "民心 minxin"
+# Audit log (minxin/audit): kept this many days at least (never fewer than 180).
+MINXIN_AUDIT_RETENTION_DAYS = max(180, int(os.environ.get("MINXIN_AUDIT_RETENTION_DAYS", "365")))
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
@@ -191,6 +249,9 @@ MINXIN_PERIODIC_TASKS = [
 ]
 
 RATELIMIT_VIEW = "minxin.core.views.ratelimited"
+# Wrong query codes for one tracking number (from any address) before its tracking form
+# refuses it for the rest of the period: a query code cannot be guessed.
+MINXIN_QUERY_CODE_FAILURES = os.environ.get("MINXIN_QUERY_CODE_FAILURES", "5/h")
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
 # Behind a reverse proxy, the client address comes from a header the proxy sets.
 RATELIMIT_IP_META_KEY = os.environ.get("RATELIMIT_IP_META_KEY") or None

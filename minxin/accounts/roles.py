@@ -2,8 +2,10 @@ from django.db import models
 
 
 class Role(models.TextChoices):
-    """Who acts. Staff hold one of the first six; citizen and system are the two actors without
-    a staff account (the citizen proves the appeal with its query code)."""
+    """Who acts. Staff hold one of the first six; a people's deputy (人大代表) has an account to
+    vote on candidate projects (minxin/selection) but is not staff and sees no appeal; citizen
+    and system are the two actors without an account (the citizen proves the appeal with its
+    query code)."""
 
     CALL_TAKER = "call_taker", "接线员"
     DISPATCHER = "dispatcher", "派单员"
@@ -11,6 +13,7 @@ class Role(models.TextChoices):
     SUPERVISOR = "supervisor", "督查员"
     LEADER = "leader", "领导"
     ADMIN = "admin", "管理员"
+    DEPUTY = "deputy", "人大代表"
     CITIZEN = "citizen", "诉求人"
     SYSTEM = "system", "系统"
 

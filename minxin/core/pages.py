@@ -5,8 +5,10 @@ to, and the tracking form that grants a browser the record it holds the number a
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django_ratelimit.core import get_usage
 
 from .errors import MinxinError, NotFound
 from .session import (
@@ -17,6 +19,7 @@ from .session import (
     receipt_held,
     submission_keep,
 )
+from .signals import security_event
 
 
 def public_form_page(
@@ -89,10 +92,37 @@ def public_track(
     if request.method != "POST":
         return render(request, template, {"tracking_number": ""})
     tracking_number = number(request.POST.get("tracking_number", ""))[:20]
+    if _code_guesses(request, template, tracking_number, count=False):
+        context = {"tracking_number": tracking_number, "error": QUERY_CODE_LOCKED}
+        return render(request, template, context, status=429)
     try:
         record = find(tracking_number, request.POST.get("query_code", "")[:12])
     except NotFound as exc:
+        if _code_guesses(request, template, tracking_number, count=True):
+            security_event.send(
+                sender=public_track,
+                kind="query_code_locked",
+                request=request,
+                target=f"受理编号 {tracking_number}",
+                summary="查询码连续输错，该编号的查询已暂时锁定",
+            )
         context = {"tracking_number": tracking_number, "error": exc.message}
         return render(request, template, context, status=exc.status_code)
     grant(request.session, grants_key, record.pk)
     return redirect(detail_url, tracking_number=record.tracking_number)
+
+
+QUERY_CODE_LOCKED = "该编号的查询码输错次数过多，已暂时锁定，请稍后再试（约 1 小时）"
+
+
+def _code_guesses(request: HttpRequest, page: str, tracking_number: str, *, count: bool) -> bool:
+    """Whether the wrong query codes given for this number (from any address) have reached
+    settings.MINXIN_QUERY_CODE_FAILURES (e.g. "5/h"); `count` adds this wrong one first."""
+    usage = get_usage(
+        request,
+        group=f"query_code:{page}",
+        key=lambda group, request: tracking_number.upper(),
+        rate=settings.MINXIN_QUERY_CODE_FAILURES,
+        increment=count,
+    )
+    return usage is not None and usage["count"] >= usage["limit"]

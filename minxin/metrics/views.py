@@ -16,6 +16,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from minxin.accounts.access import staff_user
 from minxin.accounts.models import User
 from minxin.accounts.roles import Role
+from minxin.audit.models import AuditKind
+from minxin.audit.services import audit_record
 from minxin.cases.forms import AppealFilterForm
 from minxin.cases.selectors import NEAR_FILTER
 from minxin.core.errors import ValidationFailed
@@ -268,6 +270,15 @@ def exports(request: HttpRequest) -> HttpResponse:
 @login_required
 def export_download(request: HttpRequest, export_id: int) -> FileResponse:
     """Only the requester gets the file; for anyone else it does not exist."""
-    export = selectors.export_get_for(user=staff_user(request), export_id=export_id)
+    user = staff_user(request)
+    export = selectors.export_get_for(user=user, export_id=export_id)
     name = (export.file.name or "").rsplit("/", 1)[-1]
+    audit_record(
+        kind=AuditKind.EXPORT,
+        actor=user,
+        request=request,
+        target=f"{export.get_kind_display()} {export.pk}",
+        summary=f"下载{export.get_kind_display()}（{export.row_count} 行）",
+        payload={"export": export.pk, "kind": export.kind, "params": export.params},
+    )
     return FileResponse(export.file.open("rb"), as_attachment=True, filename=name)

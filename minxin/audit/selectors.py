@@ -1,0 +1,45 @@
+"""Reading the audit log: filtered, newest first, for those who may read it."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from minxin.accounts.models import User
+from minxin.core.errors import NotFound
+
+from .models import AuditEvent
+from .permissions import may_read_audit
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    kind: str = ""
+    username: str = ""
+    text: str = ""
+    since: date | None = None
+    until: date | None = None
+
+
+def audit_list_for(*, user: User, filters: AuditFilters) -> QuerySet[AuditEvent]:
+    if not may_read_audit(user):
+        raise NotFound("本页面仅供督查室和管理员使用")
+    rows = AuditEvent.objects.select_related("actor")
+    if filters.kind:
+        rows = rows.filter(kind=filters.kind)
+    if filters.username:
+        rows = rows.filter(username=filters.username)
+    if filters.text:
+        rows = rows.filter(
+            Q(summary__icontains=filters.text)
+            | Q(target__icontains=filters.text)
+            | Q(username__icontains=filters.text)
+        )
+    zone = timezone.get_current_timezone()
+    if filters.since:
+        rows = rows.filter(created_at__gte=datetime.combine(filters.since, time.min, tzinfo=zone))
+    if filters.until:
+        end = datetime.combine(filters.until + timedelta(days=1), time.min, tzinfo=zone)
+        rows = rows.filter(created_at__lt=end)
+    return rows.order_by("-created_at", "-id")
