@@ -24,6 +24,7 @@ from minxin.core.errors import (
     PermissionDenied,
     ValidationFailed,
 )
+from minxin.core.text import text_normalise
 
 from .models import Event, VersionedModel
 from .table import Transition, refusal
@@ -152,7 +153,7 @@ class Machine(Generic[SubjectT, EventT]):
 
     def reason_clean(self, action: str, reason: str) -> str:
         transition = self.table[action]
-        reason = (reason or "").strip()
+        reason = text_normalise(reason).strip()
         if transition.needs_reason and not reason:
             raise ValidationFailed(f"请填写{transition.reason_label}")
         if len(reason) > self.reason_max:

@@ -457,18 +457,21 @@ def test_nul_and_odd_characters_never_reach_the_database(
 ) -> None:
     # PostgreSQL refuses NUL in text: each of these must be a 4xx or be cleaned, never a 500.
     for path, status in (
-        ("requests.json?service_request_id=%00", 400),
+        ("requests.json?service_request_id=%00", 200),  # read as empty: no filter
+        ("requests.json?service_request_id=1%00x", 400),
         ("requests.json?service_request_id=%C2%B2", 400),
-        ("requests.json?service_code=%00", 400),
+        ("requests.json?service_code=%00", 200),
+        ("requests.json?service_code=9%009", 400),
         ("requests/%00.json", 404),
         ("tokens/%00.json", 404),
         ("services/%C2%B2.json", 404),
-        ("services.json?jurisdiction_id=%00", 404),
-        ("requests.json?start_date=%00", 400),
+        ("services.json?jurisdiction_id=x%00", 404),
+        ("requests.json?start_date=2026%00", 400),
     ):
         response = client.get(f"{BASE}/{path}")
         assert response.status_code == status, path
-        _errors_json(response)
+        if status != 200:
+            _errors_json(response)
     form = post_form(district, address_id="A3-01-01\x00", email="\x00", description="a\x00b")
     response = _post(client, "json", {**form, "api_key": api_key})
     assert response.status_code == 200
