@@ -13,7 +13,7 @@ from minxin.accounts.access import staff_user
 from minxin.accounts.models import User
 from minxin.core.errors import MinxinError, NotFound
 from minxin.core.pagination import paginate
-from minxin.core.privacy import mask_personal_data
+from minxin.core.privacy import mask_public_text
 
 from .machine import MODERATION
 from .permissions import may_moderate
@@ -98,8 +98,8 @@ def _detail_page(
     has_copy = bool(post.public_title)
     # The edit form starts from the current public copy, else from the citizen's own text
     # with personal data already masked (the moderator can still see the original beside it).
-    draft_title = post.public_title if has_copy else mask_personal_data(appeal.title)
-    draft_content = post.public_content if has_copy else mask_personal_data(appeal.content)
+    draft_title = post.public_title if has_copy else mask_public_text(appeal.title)
+    draft_content = post.public_content if has_copy else mask_public_text(appeal.content)
     if error and request.method == "POST":
         draft_title = request.POST.get("title", draft_title)
         draft_content = request.POST.get("content", draft_content)

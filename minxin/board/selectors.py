@@ -173,5 +173,5 @@ def post_get_for_moderation(*, user: User, post_id: int) -> ModerationView:
     return ModerationView(
         post=post,
         history=list(post.history.select_related("actor").order_by("created_at", "id")),
-        personal=find_personal_data(text),
+        personal=find_personal_data(text, public=True),
     )

@@ -19,7 +19,7 @@ from minxin.accounts.models import User
 from minxin.cases.models import CONTENT_MAX, TITLE_MAX, Channel
 from minxin.cases.services import AppealDraft
 from minxin.core.errors import IllegalTransition, NotFound, PermissionDenied, ValidationFailed
-from minxin.core.privacy import mask_personal_data
+from minxin.core.privacy import mask_public_text
 from minxin.core.text import line_clean, text_clean
 from minxin.intake.services import appeal_receive
 from minxin.machine.engine import Change
@@ -106,7 +106,7 @@ def post_moderate(
     reason: str = "",
 ) -> BoardPost:
     """Publish the post as written, publish an edited copy, or keep it private (reason
-    required). What is published is masked here (names, phones, ID and plate numbers), the
+    required). What is published is masked here (the public rule of core.privacy), the
     moderator's edits too; the appeal itself is never changed."""
     if not may_moderate(actor):
         raise PermissionDenied("只有派单员、督查员和管理员可以审核留言")
@@ -154,7 +154,7 @@ def _public_copy(post: BoardPost, *, action: str, title: str, content: str) -> t
     edits masked, or (kept private) the last public copy, for the record."""
     appeal = post.appeal
     before = (post.public_title, post.public_content)
-    masked = (mask_personal_data(appeal.title), mask_personal_data(appeal.content))
+    masked = (mask_public_text(appeal.title), mask_public_text(appeal.content))
     if action == ModerationAction.PUBLISH:
         return masked
     if action == ModerationAction.KEEP_PRIVATE:
@@ -165,7 +165,7 @@ def _public_copy(post: BoardPost, *, action: str, title: str, content: str) -> t
     current = before if post.status == ModerationStatus.PUBLISHED else masked
     if edited in (current, (appeal.title, appeal.content)):
         raise ValidationFailed("内容未作修改；不需修改请选择「直接公开」")
-    return (mask_personal_data(edited[0]), mask_personal_data(edited[1]))
+    return (mask_public_text(edited[0]), mask_public_text(edited[1]))
 
 
 # --- 附议 ------------------------------------------------------------------------------------

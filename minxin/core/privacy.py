@@ -2,9 +2,19 @@
 
 - Contact details (a name, a phone) masked for lists and pages: `mask_name`, `mask_phone`,
   `contact_masked` (what a page shows of an appellant or a proposer), `is_valid_phone`.
-- Personal data in free text: phone numbers, ID-card numbers, plate numbers, e-mail addresses
-  and names after a cue (我叫…, 姓…, …先生/女士). Spans are offsets into the text given, so a
-  view can mask them (`mask_personal_data`); run it on the normalised text the view shows.
+- Personal data in free text, by two rules:
+  - the staff rule (`find_personal_data`, `mask_personal_data`): phone numbers, valid ID-card
+    numbers, plate numbers, e-mail addresses and names after a cue (我叫…, 姓…, …先生/女士);
+    what staff pages, previews and the triage library mask;
+  - the public rule (`find_personal_data(text, public=True)`, `mask_public_text`), stricter,
+    for every text the public reads (the Open311 feed, the message board, public project
+    pages, adopted suggestions): the staff rule, and any ID-shaped number whatever its check
+    digit (17 digits and a digit or X, 15-digit old numbers, bank-card-long runs), landlines
+    without a dash and local numbers after 电话/手机, house numbers (3栋2单元501室, 12号楼,
+    桂花路12号: the digits), and names before an honorific with their given name (王建国先生,
+    李女士, 刘阿姨, 张某某). Place names (张家界, 王府井, 李家村) are left alone.
+  Spans are offsets into the text given, so a view can mask them; run it on the normalised
+  text the view shows. Masking keeps the text's length.
 
 Pure Python: the triage library uses it as well as the apps."""
 
@@ -164,7 +174,7 @@ _ID_CHECK: Final = "10X98765432"
 
 @dataclass(frozen=True)
 class PersonalSpan:
-    kind: str  # phone | id_card | plate | email | name
+    kind: str  # phone | id_card | plate | email | name | house (public rule only)
     start: int
     end: int
     text: str
@@ -192,9 +202,10 @@ def id_card_is_valid(number: str) -> bool:
     return 1900 <= born.year <= 2100
 
 
-def find_personal_data(text: str) -> list[PersonalSpan]:
-    """All personal-data spans in `text`, sorted, without overlaps (the longer span wins)."""
-    spans: list[PersonalSpan] = []
+def find_personal_data(text: str, *, public: bool = False) -> list[PersonalSpan]:
+    """All personal-data spans in `text` by the staff rule, or the stricter `public` one;
+    sorted, without overlaps (the longer span wins)."""
+    spans: list[PersonalSpan] = _public_spans(text) if public else []
     for m in ID_CARD_RE.finditer(text):
         if id_card_is_valid(m.group()):
             spans.append(PersonalSpan("id_card", m.start(), m.end(), m.group()))
@@ -221,8 +232,15 @@ def find_personal_data(text: str) -> list[PersonalSpan]:
     return kept
 
 
+def mask_public_text(text: str) -> str:
+    """The public rule: what any public page, feed or export shows of a free text."""
+    text = text or ""
+    return mask_personal_data(text, find_personal_data(text, public=True))
+
+
 def mask_personal_data(text: str, spans: list[PersonalSpan] | None = None) -> str:
-    """Replace each span: names keep their first character, numbers their first 3 and last 2."""
+    """Replace each span (by default the staff rule's): names keep their first character,
+    house numbers lose their digits, other numbers keep their first 3 and last 2."""
     spans = find_personal_data(text) if spans is None else spans
     out: list[str] = []
     pos = 0
@@ -231,6 +249,8 @@ def mask_personal_data(text: str, spans: list[PersonalSpan] | None = None) -> st
         value = s.text
         if s.kind == "name":
             out.append(value[0] + "*" * (len(value) - 1) if len(value) > 1 else "*")
+        elif s.kind == "house":
+            out.append("".join("*" if c.isdigit() else c for c in value))
         elif len(value) > 6:
             out.append(value[:3] + "*" * (len(value) - 5) + value[-2:])
         else:
@@ -238,3 +258,76 @@ def mask_personal_data(text: str, spans: list[PersonalSpan] | None = None) -> st
         pos = s.end
     out.append(text[pos:])
     return "".join(out)
+
+
+# --- the public rule's additions ----------------------------------------------------------
+
+# Digit boundaries only (an ID after "ID" or "No" is still one); \d is any digit, full-width too.
+ID_SHAPED_RE: Final = re.compile(
+    r"(?<!\d)(?:\d{17}[\dXxＸｘ]|\d{15,19}|\d{6}[ -]\d{8}[ -]\d{3}[\dXxＸｘ]"
+    r"|\d{4}(?:[ -]\d{4}){3,4})(?!\d)"
+)
+PUBLIC_PHONE_RE: Final = re.compile(
+    r"(?<!\d)(?:(?:\+|00)?86[- ]?)?1[3-9]\d(?:[- ]?\d{4}){2}(?!\d)"
+    r"|(?<!\d)(?:[(（]0\d{2,3}[)）]|0\d{2,3})[- ]?\d{7,8}(?!\d)"
+)
+# A local number (no area code) only after a word that says it is one.
+LOCAL_PHONE_RE: Final = re.compile(
+    r"(?:电话|手机|座机|号码|联系方式|微信|tel|TEL|Tel)[号码是为:：\s]*(?P<n>\d[\d -]{5,}\d)(?!\d)"
+)
+# House numbers: a chain of numbered parts (3栋2单元501室, 12号楼, 桂花路12号, 5-1-302室); not
+# a date (12月3号), a rank (第3号), a metro line or a document (3号线, 1号文).
+_HOUSE_PART: Final = (
+    r"(?:\d+(?:[-－—]\d+)*|[A-Za-z]\d*)\s?"
+    r"(?:号楼|栋|幢|座|单元|层|楼|室|户|号(?![线门文令窗口机位码台站]))"
+)
+HOUSE_RE: Final = re.compile(
+    rf"(?<![\d月第A-Za-z]){_HOUSE_PART}(?:\s?{_HOUSE_PART})*"
+    r"(?:\s?\d+(?:[-－]\d+)?(?![\d年月日天]))?"
+    r"|(?<!\d)\d{3,}\s?房"
+)
+_HOUSE_STRONG: Final = re.compile(r"号楼|栋|幢|单元|室|户|号|房")
+_HONORIFIC: Final = (
+    "先生|女士|小姐|师傅|阿姨|大爷|大妈|大娘|大姐|大哥|奶奶|爷爷|"
+    "叔叔|婶婶|伯伯|阿婆|老师|同学|医生|律师|老板|经理"
+)
+HONORIFIC_NAME_RE: Final = re.compile(
+    rf"(?P<n>{_SURNAME_RE}[\u4e00-\u9fa5]{{0,2}}?)(?:{_HONORIFIC})"
+    rf"|(?P<m>{_SURNAME_RE})某+(?![些种个处地天日时])"
+)
+# Words before an honorific that are a role, not a name (门卫大爷, 施工师傅, 班主任老师).
+_ROLE_WORDS: Final = frozenset(
+    (
+        *("门卫", "环卫", "施工", "主任", "班主", "感谢", "谢谢", "辛苦", "保洁", "保安", "物业"),
+        *("社区", "居委", "小区", "楼下", "楼上", "隔壁", "邻居", "同事", "管理", "维修", "工作"),
+        *("快递", "外卖", "热心", "一位", "这位", "那位", "各位", "几位", "两位", "多位", "路过"),
+        *("老年", "年轻", "女性", "男性", "司机", "城管", "电工", "水工", "工人"),
+    )
+)
+
+
+def _public_spans(text: str) -> list[PersonalSpan]:
+    spans = [
+        PersonalSpan("id_card", m.start(), m.end(), m.group()) for m in ID_SHAPED_RE.finditer(text)
+    ]
+    spans += [
+        PersonalSpan("phone", m.start(), m.end(), m.group()) for m in PUBLIC_PHONE_RE.finditer(text)
+    ]
+    spans += [
+        PersonalSpan("phone", m.start("n"), m.end("n"), m.group("n"))
+        for m in LOCAL_PHONE_RE.finditer(text)
+        if sum(c.isdigit() for c in m.group("n")) >= 7
+    ]
+    spans += [
+        PersonalSpan("house", m.start(), m.end(), m.group())
+        for m in HOUSE_RE.finditer(text)
+        if _HOUSE_STRONG.search(m.group())
+    ]
+    for m in HONORIFIC_NAME_RE.finditer(text):
+        group = "n" if m.group("n") else "m"
+        start, end = m.start(group), m.end(group)
+        before = text[max(0, end - 2) : end]
+        if group == "n" and (before in _ROLE_WORDS or text[max(0, start - 1) : end] in _ROLE_WORDS):
+            continue
+        spans.append(PersonalSpan("name", start, end, m.group(group)))
+    return spans

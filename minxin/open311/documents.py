@@ -9,7 +9,7 @@ from django.utils import timezone
 from minxin.cases.machine import APPEALS
 from minxin.cases.models import Appeal, AppealEvent, AppealKind
 from minxin.cases.workflow import Action, AppealStatus
-from minxin.core.privacy import mask_name, mask_personal_data, mask_phone
+from minxin.core.privacy import mask_name, mask_phone, mask_public_text
 from minxin.directory.models import Category
 
 from .selectors import Service, open311_status
@@ -25,14 +25,14 @@ def w3c(value: datetime | None) -> str | None:
 
 
 def public_text(text: str, *, appeal: Appeal) -> str:
-    """Mask the appellant's own name and phone wherever they appear, then any personal data
-    triage's detector finds (other phones, ID numbers, plates, names after a cue)."""
+    """Mask the appellant's own name and phone wherever they appear, then the public rule
+    (core.privacy: phones, ID-shaped numbers, house numbers, names before an honorific …)."""
     text = text or ""
     if appeal.appellant_phone:
         text = text.replace(appeal.appellant_phone, mask_phone(appeal.appellant_phone))
     if len(appeal.appellant_name) >= 2:
         text = text.replace(appeal.appellant_name, mask_name(appeal.appellant_name))
-    return mask_personal_data(text)
+    return mask_public_text(text)
 
 
 def discovery_document(*, base_url: str, contact: str) -> dict[str, Any]:

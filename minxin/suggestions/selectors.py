@@ -11,7 +11,7 @@ from django.utils.crypto import constant_time_compare
 from minxin.accounts.models import User
 from minxin.cases.models import Appeal, Reply
 from minxin.core.errors import NotFound
-from minxin.core.privacy import mask_name, mask_personal_data
+from minxin.core.privacy import mask_name, mask_public_text
 
 from .models import Suggestion, SuggestionEvent
 from .permissions import may_review_suggestions
@@ -149,8 +149,8 @@ def public_rows(suggestions: list[Suggestion]) -> list[PublicSuggestion]:
         PublicSuggestion(
             tracking_number=s.tracking_number,
             field=s.get_field_display(),
-            title=mask_personal_data(s.title),
-            content=mask_personal_data(s.content),
+            title=mask_public_text(s.title),
+            content=mask_public_text(s.content),
             proposer=mask_name(s.proposer_name) if s.proposer_name else "市民",
             level=s.get_adoption_level_display(),
             decided_at=s.decided_at,
