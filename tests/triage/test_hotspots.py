@@ -5,7 +5,13 @@ import pytest
 
 from minxin.triage.management.commands.triage import parse_time
 from minxin.triage.nlp import HotspotInput, cluster_hotspots, find_hotspots, heat_index
-from minxin.triage.nlp.hotspots import HotspotIndex, fit_idf
+from minxin.triage.nlp.hotspots import (
+    Hotspot,
+    HotspotIndex,
+    fit_idf,
+    hotspots_to_merge,
+    matter_vector,
+)
 from minxin.triage.nlp.matter import matter_profile
 
 from .conftest import read_rows
@@ -122,3 +128,38 @@ def test_a_message_outside_the_window_starts_a_new_hotspot():
     first = index.add(0, profiles[0], datetime(2019, 1, 1).timestamp())
     later = index.add(1, profiles[1], datetime(2019, 6, 1).timestamp())
     assert first is not later
+
+
+def test_a_message_naming_no_place_joins_a_place_only_when_it_names_it_further_on():
+    numbers, _ = _add_all(
+        [
+            ("请加快A市汉王陵考古遗址公园建设力度", "汉王陵考古遗址公园规划多年"),
+            ("请加快汉王陵考古遗址公园的建设力度", "希望早日建成汉王陵考古遗址公园"),
+            ("请A市加快轨道交通建设力度", "地铁建设极为落后，希望加快建设力度"),
+            ("请A市加快建设力度", "。" * 400 + "汉王陵考古遗址公园规划多年至今未动工"),
+        ]
+    )
+    assert numbers[0] == numbers[1]
+    assert numbers[2] != numbers[0]  # names no place, and not this one
+    assert numbers[3] == numbers[0]  # names it, past the start of the content
+
+
+def test_merges_do_not_depend_on_the_order_of_the_candidates():
+    texts = [
+        ("A市魅力之城小区底层餐馆油烟扰民", "餐馆油烟"),
+        ("A市魅力之城小区底层商铺噪音扰民", "商铺营业到凌晨 噪音"),
+        ("A市魅力之城小区底层餐馆噪音扰民", "餐馆 噪音"),
+        ("A市魅力之城小区底层商铺油烟噪音扰民", "油烟 噪音"),
+    ]
+    profiles = [matter_profile(t, c) for t, c in texts]
+    idf = fit_idf(profiles)
+    hotspots = []
+    for i, p in enumerate(profiles[:3]):
+        h = Hotspot(number=i, area=None)
+        h.absorb(i, p, matter_vector(p, idf), None)
+        hotspots.append(h)
+    best, others = hotspots[0], hotspots[1:]
+    best.absorb(3, profiles[3], matter_vector(profiles[3], idf), None)
+    forward = hotspots_to_merge(best, profiles[3], [best, *others])
+    backward = hotspots_to_merge(best, profiles[3], [*reversed(others), best])
+    assert {h.number for h in forward} == {h.number for h in backward} != set()

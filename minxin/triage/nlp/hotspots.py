@@ -38,7 +38,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Final
+from typing import Any, Final
 
 from .matter import MatterProfile, matter_profile
 
@@ -52,6 +52,7 @@ ANCHORS: Final = 3  # an appeal's strongest words, by which place-less appeals f
 LABEL_TERMS: Final = 3
 LABEL_SHARE: Final = 0.3
 PHRASE_MAX: Final = 14
+TITLES_KEPT: Final = 50
 DAY: Final = 86400.0
 
 
@@ -130,7 +131,8 @@ def _related(a: str, b: str) -> bool:
 
 @dataclass
 class Hotspot:
-    """A cluster as it grows: what joining, ranking and labelling need."""
+    """A cluster as it grows: what joining, ranking and labelling need. The app keeps the same
+    state in its Hotspot table (`to_state` / `from_state`)."""
 
     number: int
     area: str | None  # None for a place's hotspot; the district ("" for none) otherwise
@@ -139,10 +141,11 @@ class Hotspot:
     vector: dict[str, float] = field(default_factory=dict)
     norm2: float = 0.0
     term_df: Counter[str] = field(default_factory=Counter)  # members whose title has it
-    titles: list[str] = field(default_factory=list)
+    titles: list[str] = field(default_factory=list)  # the first TITLES_KEPT, for the label
     first: float | None = None
     last: float | None = None
-    members: list[int] = field(default_factory=list)
+    size: int = 0
+    members: list[int] = field(default_factory=list)  # the batch's row numbers (not stored)
     merged_into: int | None = None  # a hotspot merged into another one is empty
 
     def cosine(self, v: Mapping[str, float]) -> float:
@@ -157,39 +160,145 @@ class Hotspot:
         dot = sum(w * large.get(t, 0.0) for t, w in small.items())
         return dot / math.sqrt(self.norm2 * other.norm2)
 
-    def merge(self, other: Hotspot) -> None:
-        for t, w in other.vector.items():
-            old = self.vector.get(t, 0.0)
-            self.vector[t] = old + w
-            self.norm2 += (old + w) ** 2 - old * old
-        self.places.update(other.places)
-        self.displays.update(other.displays)
-        self.term_df.update(other.term_df)
-        self.titles.extend(other.titles)
-        self.members.extend(other.members)
-        for stamp in (other.first, other.last):
-            if stamp is not None:
-                self.first = stamp if self.first is None else min(self.first, stamp)
-                self.last = stamp if self.last is None else max(self.last, stamp)
-        other.merged_into = self.number
-        other.members = []
-
-    def absorb(
-        self, member: int, p: MatterProfile, v: Mapping[str, float], when: float | None
-    ) -> None:
+    def _add_vector(self, v: Mapping[str, float]) -> None:
         for t, w in v.items():
             old = self.vector.get(t, 0.0)
             self.vector[t] = old + w
             self.norm2 += (old + w) ** 2 - old * old
+
+    def _add_time(self, stamp: float | None) -> None:
+        if stamp is not None:
+            self.first = stamp if self.first is None else min(self.first, stamp)
+            self.last = stamp if self.last is None else max(self.last, stamp)
+
+    def merge(self, other: Hotspot) -> None:
+        self._add_vector(other.vector)
+        self.places.update(other.places)
+        self.displays.update(other.displays)
+        self.term_df.update(other.term_df)
+        self.titles.extend(other.titles[: max(0, TITLES_KEPT - len(self.titles))])
+        self.members.extend(other.members)
+        self.size += other.size
+        self._add_time(other.first)
+        self._add_time(other.last)
+        other.merged_into = self.number
+        other.members = []
+        other.size = 0
+
+    def absorb(
+        self, member: int, p: MatterProfile, v: Mapping[str, float], when: float | None
+    ) -> None:
+        self._add_vector(v)
         self.places.update(p.places)
         if p.display_place:
             self.displays[p.display_place] += 1
         self.term_df.update(p.title_terms)
-        self.titles.append(p.matter_text)
+        if len(self.titles) < TITLES_KEPT:
+            self.titles.append(p.matter_text)
         self.members.append(member)
-        if when is not None:
-            self.first = when if self.first is None else min(self.first, when)
-            self.last = when if self.last is None else max(self.last, when)
+        self.size += 1
+        self._add_time(when)
+
+    def to_state(self) -> dict[str, object]:
+        """What the app stores of a hotspot beside its columns (number, area, times, size)."""
+        return {
+            "places": dict(self.places),
+            "displays": dict(self.displays),
+            "vector": self.vector,
+            "norm2": self.norm2,
+            "term_df": dict(self.term_df),
+            "titles": self.titles,
+        }
+
+    @classmethod
+    def from_state(
+        cls,
+        state: Mapping[str, Any],
+        *,
+        number: int,
+        area: str | None,
+        first: float | None,
+        last: float | None,
+        size: int,
+    ) -> Hotspot:
+        return cls(
+            number=number,
+            area=area,
+            places=Counter(state.get("places", {})),
+            displays=Counter(state.get("displays", {})),
+            vector=dict(state.get("vector", {})),
+            norm2=float(state.get("norm2", 0.0)),
+            term_df=Counter(state.get("term_df", {})),
+            titles=list(state.get("titles", [])),
+            first=first,
+            last=last,
+            size=size,
+        )
+
+
+def anchors(v: Mapping[str, float]) -> list[str]:
+    """An appeal's strongest matter words."""
+    return sorted(v, key=lambda t: -v[t])[:ANCHORS]
+
+
+def lookup_keys(p: MatterProfile, v: Mapping[str, float]) -> list[str]:
+    """The keys under which the hotspots this appeal may join are found: its places (and their
+    parts, for one name inside another), else its strongest words and its district."""
+    if p.places:
+        return sorted({f"p:{t}" for key in p.places for t in _place_tokens(key)})
+    return [f"w:{t}" for t in anchors(v)] + [f"a:{p.area}"]
+
+
+def keys_to_register(h: Hotspot, p: MatterProfile, v: Mapping[str, float]) -> list[str]:
+    """The keys that lead to `h` once `p` has joined it (call before `absorb`)."""
+    if h.area is not None:
+        return [f"a:{h.area}"] if h.size == 0 else []
+    new = {f"p:{t}" for key in p.places if key not in h.places for t in _place_tokens(key)}
+    return sorted(new) + [f"w:{t}" for t in anchors(v)]
+
+
+def join_bar(p: MatterProfile, h: Hotspot) -> float | None:
+    """How close the appeal's matter must be to join `h`; None: it may not."""
+    if p.places:
+        if h.area is None and any(_related(a, b) for a in p.places for b in h.places):
+            return PLACE_JOIN
+        return None
+    if h.area is None:
+        # A place's hotspot, for an appeal that names the place only further on in its text.
+        return ANCHOR_JOIN if any(key in p.text for key in h.places) else None
+    return AREA_JOIN if h.area == p.area else None
+
+
+def best_hotspot(
+    p: MatterProfile, v: Mapping[str, float], candidates: Iterable[Hotspot]
+) -> Hotspot | None:
+    """The candidate (live, within the window) the appeal fits best, if it fits one."""
+    fits = []
+    for h in candidates:
+        bar = join_bar(p, h)
+        if bar is not None and v:
+            score = h.cosine(v)
+            if score >= bar:
+                fits.append((-score, h.number, h))
+    return min(fits, key=lambda f: (f[0], f[1]))[2] if fits else None
+
+
+def hotspots_to_merge(
+    best: Hotspot, p: MatterProfile, candidates: Iterable[Hotspot]
+) -> list[Hotspot]:
+    """After an appeal joined `best`: the other hotspots of its places whose matter has grown
+    alike (the fumes and the noise of the same shops)."""
+    if not p.places:
+        return []
+    # All measured against `best` as it is now, so the order of the candidates does not matter.
+    return [
+        h
+        for h in candidates
+        if h is not best
+        and h.merged_into is None
+        and join_bar(p, h) is not None
+        and best.similarity(h) >= HOTSPOT_MERGE
+    ]
 
 
 class HotspotIndex:
@@ -199,9 +308,7 @@ class HotspotIndex:
         self.idf = idf
         self.window = window_days * DAY
         self.hotspots: list[Hotspot] = []
-        self._by_place: dict[str, list[int]] = {}
-        self._by_area: dict[str, list[int]] = {}
-        self._by_word: dict[str, list[int]] = {}
+        self._by_key: dict[str, list[int]] = {}
 
     def live(self) -> list[Hotspot]:
         return [h for h in self.hotspots if h.merged_into is None]
@@ -212,7 +319,11 @@ class HotspotIndex:
             h = self.hotspots[h.merged_into]
         return h
 
-    def _recent(self, numbers: Iterable[int], when: float | None) -> list[Hotspot]:
+    def candidates(
+        self, p: MatterProfile, v: Mapping[str, float], when: float | None
+    ) -> list[Hotspot]:
+        """The live hotspots found under the appeal's keys, active within the window."""
+        numbers = (n for key in lookup_keys(p, v) for n in self._by_key.get(key, ()))
         out = []
         for n in dict.fromkeys(self._root(n).number for n in numbers):
             h = self.hotspots[n]
@@ -220,67 +331,27 @@ class HotspotIndex:
                 out.append(h)
         return out
 
-    def candidates(
-        self, p: MatterProfile, v: Mapping[str, float], when: float | None
-    ) -> list[tuple[Hotspot, float]]:
-        """The hotspots the appeal may join, with the bar each must clear."""
-        if p.places:
-            numbers = [
-                n
-                for key in p.places
-                for token in _place_tokens(key)
-                for n in self._by_place.get(token, ())
-            ]
-            return [
-                (h, PLACE_JOIN)
-                for h in self._recent(numbers, when)
-                if any(_related(a, b) for a in p.places for b in h.places)
-            ]
-        anchors = sorted(v, key=lambda t: -v[t])[:ANCHORS]
-        by_word = self._recent((n for t in anchors for n in self._by_word.get(t, ())), when)
-        by_area = self._recent(self._by_area.get(p.area, ()), when)
-        return [(h, ANCHOR_JOIN) for h in by_word] + [(h, AREA_JOIN) for h in by_area]
-
     def add(self, member: int, p: MatterProfile, when: float | None) -> Hotspot:
         v = matter_vector(p, self.idf)
-        scored = [(h.cosine(v), h, bar) for h, bar in (self.candidates(p, v, when) if v else [])]
-        fits = sorted(
-            ((score, h) for score, h, bar in scored if score >= bar),
-            key=lambda f: (-f[0], f[1].number),
-        )
-        best = fits[0][1] if fits else None
+        candidates = self.candidates(p, v, when)
+        best = best_hotspot(p, v, candidates)
         if best is None:
             best = Hotspot(number=len(self.hotspots), area=None if p.places else p.area)
             self.hotspots.append(best)
-            if best.area is not None:
-                self._by_area.setdefault(best.area, []).append(best.number)
-        if best.area is None:
-            for key in p.places:
-                if key not in best.places:
-                    for token in _place_tokens(key):
-                        self._by_place.setdefault(token, []).append(best.number)
-            for t in sorted(v, key=lambda t: -v[t])[:ANCHORS]:
-                words = self._by_word.setdefault(t, [])
-                if not words or words[-1] != best.number:
-                    words.append(best.number)
+        for key in keys_to_register(best, p, v):
+            numbers = self._by_key.setdefault(key, [])
+            if not numbers or numbers[-1] != best.number:
+                numbers.append(best.number)
         best.absorb(member, p, v, when)
-        if p.places:
-            # Hotspots of one place whose matters have grown alike become one.
-            for _, other, _ in scored:
-                if (
-                    other is not best
-                    and other.merged_into is None
-                    and other.area is None
-                    and best.similarity(other) >= HOTSPOT_MERGE
-                ):
-                    best.merge(other)
+        for other in hotspots_to_merge(best, p, candidates):
+            best.merge(other)
         return best
 
 
 def hotspot_label(h: Hotspot) -> tuple[str, str, str]:
     """(label, place, matter) of a hotspot."""
     place = h.displays.most_common(1)[0][0] if h.displays else (h.area or "")
-    n = len(h.members)
+    n = h.size
     shared = [t for t in h.term_df if h.term_df[t] >= max(2.0, LABEL_SHARE * n)]
     top = sorted(shared, key=lambda t: -h.vector[t])[:LABEL_TERMS]
     matter = _phrase(top, h.titles)

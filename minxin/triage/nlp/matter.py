@@ -25,6 +25,7 @@ from .tokenize import words
 SPECIFIC_KINDS: Final = frozenset({"estate", "road", "institution", "community"})
 CONTENT_KINDS: Final = frozenset({"estate", "institution", "community"})
 CONTENT_CHARS: Final = 300
+TEXT_CHARS: Final = 3000
 # Estates the general extractor does not know by their suffix: 伊景园, 滨河苑, 武广新城. The
 # name is the (at most 4) characters before the suffix, back to a non-Chinese character, a
 # function character (关于伊景园 → 伊景园) or the previous name (伊景园滨河苑 → 伊景园, 滨河苑).
@@ -187,6 +188,7 @@ class MatterProfile:
     title_terms: frozenset[str]  # the matter words of the title (labels are made of these)
     display_place: str  # as written, adjacent names joined ("伊景园滨河苑")
     matter_text: str  # the title without place names, district names and filler (for labels)
+    text: str = ""  # the title and the whole content: where a place may be named further on
 
 
 def _extra_estates(text: str) -> list[tuple[int, int]]:
@@ -218,10 +220,16 @@ def _spans(text: str, kinds: frozenset[str]) -> list[tuple[int, int]]:
     return sorted(spans)
 
 
+def _after_district(name: str) -> str:
+    """The name after the last district named inside it (请公开A1区东成大厦 → 东成大厦)."""
+    parts = _DISTRICT.split(name)
+    return parts[-1] if len(parts[-1]) >= 2 else name
+
+
 def _keys(text: str, spans: list[tuple[int, int]]) -> list[str]:
     keys = []
     for s, e in spans:
-        key = place_key(text[s:e])
+        key = place_key(_after_district(text[s:e]))
         if len(key) >= 2 and key not in keys:
             keys.append(key)
     return keys
@@ -237,7 +245,7 @@ def _display(text: str, spans: list[tuple[int, int]]) -> str:
             end = e
         else:
             break
-    shown = _DISTRICT.sub("", text[start:end]).strip("·. ")
+    shown = _after_district(text[start:end]).strip("·. ")
     return re.sub(r"[·.]", "", shown) or text[start:end]
 
 
@@ -258,7 +266,8 @@ def matter_words(text: str) -> list[str]:
 
 def matter_profile(title: str, content: str) -> MatterProfile:
     title = normalize_text(title)
-    content = normalize_text(content)[:CONTENT_CHARS]
+    whole = normalize_text(content)[:TEXT_CHARS]
+    content = whole[:CONTENT_CHARS]
     t_spans = _spans(title, SPECIFIC_KINDS)
     c_spans = _spans(content, CONTENT_KINDS)
     places = _keys(title, t_spans) or _keys(content, c_spans)
@@ -287,4 +296,5 @@ def matter_profile(title: str, content: str) -> MatterProfile:
         title_terms=frozenset(in_title),
         display_place=display,
         matter_text=matter_text,
+        text=f"{title} {whole}",
     )
