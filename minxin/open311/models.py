@@ -4,7 +4,7 @@ from django.db import models
 from django.utils import timezone
 
 from minxin.cases.models import Appeal
-from minxin.core.models import key, one_to_one
+from minxin.core.models import key, one_to_one, optional_key
 
 KEY_PREFIX_LENGTH = 8
 
@@ -45,3 +45,31 @@ class Open311Request(models.Model):
 
     def __str__(self) -> str:
         return f"{self.token} → {self.appeal_id}"
+
+
+class IdempotencyKey(models.Model):
+    """A client's `Idempotency-Key`, kept at least a day: a retry with it is answered with the
+    first result, the same key with another body is refused (422). One row per key and client
+    (the unique constraint lets only one of two concurrent first requests claim it); only
+    hashes are kept, of the client's key and of the request's fields."""
+
+    api_key = key(ApiKey, "接口密钥", related_name="idempotency_keys")
+    key_hash = models.CharField("幂等键摘要", max_length=64)
+    request_hash = models.CharField("请求摘要", max_length=64)
+    # Empty while the first request is being received (or if it failed half-way: a retry
+    # completes it, idempotently, through the appeal's submission_key).
+    request = optional_key(Open311Request, "提交记录")
+    created_at = models.DateTimeField("首次使用", default=timezone.now)
+
+    class Meta:
+        verbose_name = "Open311 幂等键"
+        verbose_name_plural = "Open311 幂等键"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["api_key", "key_hash"], name="open311_idempotency_key_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["created_at"], name="open311_idempotency_created")]
+
+    def __str__(self) -> str:
+        return f"{self.api_key_id}:{self.key_hash[:12]}"

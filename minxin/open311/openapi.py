@@ -110,6 +110,18 @@ def openapi_document(*, server_url: str) -> dict[str, Any]:
                 },
                 "post": {
                     "operationId": "createRequest",
+                    "parameters": [
+                        {
+                            "name": "Idempotency-Key",
+                            "in": "header",
+                            "required": False,
+                            "description": "重试时原样提交同一键，返回首次结果（docs/open311.md）",
+                            "schema": {
+                                "type": "string",
+                                "pattern": "^[\\x21-\\x7e]{1,255}$",
+                            },
+                        }
+                    ],
                     "requestBody": {
                         "required": True,
                         "content": {
@@ -120,7 +132,7 @@ def openapi_document(*, server_url: str) -> dict[str, Any]:
                     },
                     "responses": {
                         "200": _ok("#/components/schemas/Created", "已受理"),
-                        **_errors(400, 403, 404, 413, 415, 429),
+                        **_errors(400, 403, 404, 413, 415, 422, 429),
                     },
                 },
             },

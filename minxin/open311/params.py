@@ -90,6 +90,27 @@ def posted_request(request: HttpRequest) -> PostedRequest:
     return PostedRequest(params=params, attributes=attributes)
 
 
+IDEMPOTENCY_KEY_MAX = 255
+_IDEMPOTENCY_KEY = re.compile(rf"[\x21-\x7e]{{1,{IDEMPOTENCY_KEY_MAX}}}")
+
+
+def idempotency_key(request: HttpRequest, posted: PostedRequest) -> str:
+    """The client's idempotency key: the `Idempotency-Key` header (quoted as the IETF draft's
+    structured string, or bare) or the `idempotency_key` field; "" when none was sent."""
+    header = request.headers.get("Idempotency-Key", "").strip()
+    if len(header) >= 2 and header[0] == header[-1] == '"':
+        header = header[1:-1]
+    field = posted.params.get("idempotency_key", "").strip()
+    if header and field and header != field:
+        raise ValidationFailed("Idempotency-Key 请求头与 idempotency_key 字段不一致")
+    key = header or field
+    if key and not _IDEMPOTENCY_KEY.fullmatch(key):
+        raise ValidationFailed(
+            f"Idempotency-Key 须为1到{IDEMPOTENCY_KEY_MAX}个可见ASCII字符（建议使用 UUID）"
+        )
+    return key
+
+
 def _body_text(request: HttpRequest) -> str:
     body = request.body
     if len(body) > BODY_MAX:

@@ -1,27 +1,30 @@
 """Writes of the Open311 server: API keys, and service requests received as appeals."""
 
 import hashlib
+import json
 import logging
 import secrets
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from minxin.accounts.actor import Actor
 from minxin.cases.models import CONTENT_MAX, TITLE_MAX, AppealKind, Channel
 from minxin.cases.services import AppealDraft
-from minxin.core.errors import NotFound, ValidationFailed
+from minxin.core.errors import MinxinError, NotFound, ValidationFailed
 from minxin.core.privacy import is_valid_phone
 from minxin.core.text import control_free
 from minxin.directory.models import Region
 from minxin.intake.services import appeal_receive
 
-from .models import KEY_PREFIX_LENGTH, ApiKey, Open311Request
+from .models import KEY_PREFIX_LENGTH, ApiKey, IdempotencyKey, Open311Request
 from .selectors import service_get
 
 logger = logging.getLogger(__name__)
@@ -196,26 +199,100 @@ def service_request_draft(
     )
 
 
+class IdempotencyConflict(MinxinError):
+    status_code = 422
+    default_message = (
+        "该 Idempotency-Key 已用于另一个内容不同的请求：重试请原样提交，新的请求请使用新的键"
+    )
+
+
+IDEMPOTENCY_HOURS_MIN = 24
+
+
+def idempotency_retention() -> timedelta:
+    """How long a key is kept: `MINXIN["OPEN311_IDEMPOTENCY_HOURS"]`, never under a day."""
+    hours = int(settings.MINXIN.get("OPEN311_IDEMPOTENCY_HOURS") or IDEMPOTENCY_HOURS_MIN)
+    return timedelta(hours=max(hours, IDEMPOTENCY_HOURS_MIN))
+
+
+def request_fingerprint(*, params: Mapping[str, str], attributes: Mapping[str, str]) -> str:
+    """What makes two POSTs the same request: every field but the key that sent it."""
+    fields = {k: v for k, v in params.items() if k not in ("api_key", "idempotency_key")}
+    body = json.dumps([sorted(fields.items()), sorted(attributes.items())], ensure_ascii=False)
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+def idempotency_keys_prune(*, api_key: ApiKey | None = None) -> int:
+    """Forget keys older than the retention (one client's, or everyone's)."""
+    old = IdempotencyKey.objects.filter(created_at__lt=timezone.now() - idempotency_retention())
+    if api_key is not None:
+        old = old.filter(api_key=api_key)
+    return old.delete()[0]
+
+
+def _idempotency_claim(*, api_key: ApiKey, key_hash: str, fingerprint: str) -> IdempotencyKey:
+    """The key's row, written now unless another request (maybe concurrent) wrote it first;
+    refused if that one was another request."""
+    idempotency_keys_prune(api_key=api_key)
+    try:
+        with transaction.atomic():
+            claim = IdempotencyKey.objects.create(
+                api_key=api_key, key_hash=key_hash, request_hash=fingerprint
+            )
+    except IntegrityError:
+        claim = IdempotencyKey.objects.get(api_key=api_key, key_hash=key_hash)
+    if claim.request_hash != fingerprint:
+        raise IdempotencyConflict
+    return claim
+
+
 def service_request_create(
-    *, api_key: ApiKey, params: Mapping[str, str], attributes: Mapping[str, str]
+    *,
+    api_key: ApiKey,
+    params: Mapping[str, str],
+    attributes: Mapping[str, str],
+    idempotency_key: str = "",
 ) -> ServiceRequestCreated:
     """Receive an appeal on the `api` channel through intake, attributed to `api_key`.
 
     The appeal's `submission_key` carries the key's prefix and the token, so the appeal row
-    itself says which key created it even before the Open311Request link is written."""
+    itself says which key created it even before the Open311Request link is written.
+
+    With an `idempotency_key` (per client): a retry is answered with the first request's
+    record (`created` False), the same key with other fields is refused (422). The appeal's
+    submission_key is then derived from the key, so two concurrent retries, or a retry after a
+    failure half-way, find one appeal (`appeal_create` is idempotent by it, races included)."""
+    claim = None
+    if idempotency_key:
+        key_hash = hashlib.sha256(idempotency_key.encode()).hexdigest()
+        fingerprint = request_fingerprint(params=params, attributes=attributes)
+        first = (
+            IdempotencyKey.objects.select_related("request__appeal")
+            .filter(api_key=api_key, key_hash=key_hash)
+            .first()
+        )
+        if first is not None:
+            if first.request_hash != fingerprint:
+                raise IdempotencyConflict
+            if first.request is not None:
+                return ServiceRequestCreated(record=first.request, created=False)
+    # Checked before the key is claimed: a refused request stores nothing, and may be retried
+    # corrected with the same key.
     draft = service_request_draft(params=params, attributes=attributes)
     token = secrets.token_hex(16)
-    result = appeal_receive(
-        actor=Actor.system(),
-        draft=draft,
-        submission_key=f"open311:{api_key.prefix}:{token}",
-    )
+    submission_key = f"open311:{api_key.prefix}:{token}"
+    if idempotency_key:
+        claim = _idempotency_claim(api_key=api_key, key_hash=key_hash, fingerprint=fingerprint)
+        submission_key = f"open311:{api_key.prefix}:k{key_hash[:40]}"
+    result = appeal_receive(actor=Actor.system(), draft=draft, submission_key=submission_key)
     appeal = result.appeal
     try:
         with transaction.atomic():
             record = Open311Request.objects.create(appeal=appeal, api_key=api_key, token=token)
     except IntegrityError:  # the same appeal linked already: answer with the first link
         record = Open311Request.objects.get(appeal=appeal)
+    if claim is not None:
+        IdempotencyKey.objects.filter(pk=claim.pk, request__isnull=True).update(request=record)
     ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=timezone.now())
     logger.info("open311 request created: key=%s appeal=%s", api_key.prefix, appeal.tracking_number)
     return ServiceRequestCreated(record=record, created=result.created)

@@ -124,8 +124,9 @@ def _request_create(request: HttpRequest, fmt: Format) -> HttpResponse:
     posted = params.posted_request(request)
     selectors.jurisdiction_check(posted.params.get("jurisdiction_id", ""))
     api_key = _api_key(request, posted.params.get("api_key", ""))
+    key = params.idempotency_key(request, posted)
     created = service_request_create(
-        api_key=api_key, params=posted.params, attributes=posted.attributes
+        api_key=api_key, params=posted.params, attributes=posted.attributes, idempotency_key=key
     )
     data = [
         {
@@ -135,7 +136,10 @@ def _request_create(request: HttpRequest, fmt: Format) -> HttpResponse:
             "account_id": None,
         }
     ]
-    return document_response(fmt, root="service_requests", data=data)
+    response = document_response(fmt, root="service_requests", data=data)
+    if key and not created.created:
+        response["Idempotent-Replayed"] = "true"
+    return response
 
 
 def _api_key(request: HttpRequest, raw: str) -> ApiKey:
