@@ -4,7 +4,7 @@ from minxin.core.admin import ReadOnlyAdmin
 from minxin.core.privacy import mask_name, mask_phone
 from minxin.machine.admin import EventAdmin
 
-from .models import Appeal, AppealEvent, Assignment, Extension, Reply
+from .models import Appeal, AppealEvent, Assignment, Extension, PhoneReveal, Reply
 
 
 @admin.register(Appeal)
@@ -40,3 +40,10 @@ class AppealEventAdmin(EventAdmin):
 admin.site.register(Assignment, ReadOnlyAdmin)
 admin.site.register(Reply, ReadOnlyAdmin)
 admin.site.register(Extension, ReadOnlyAdmin)
+
+
+@admin.register(PhoneReveal)
+class PhoneRevealAdmin(ReadOnlyAdmin):
+    list_display = ("appeal", "actor", "actor_unit", "role", "created_at")
+    list_select_related = ("appeal", "actor", "actor_unit")
+    raw_id_fields = ("appeal",)

@@ -261,3 +261,27 @@ class ChangedAppeal(models.Model):
 
     def __str__(self) -> str:
         return str(self.appeal_id)
+
+
+class PhoneReveal(models.Model):
+    """One look at an appellant's full phone number, to call them (先行联系, 回访): who, of
+    which unit and role, which appeal, when. Pages show the number masked; only
+    `services.phone_reveal` shows it whole, and writes this row first. Append-only: PROTECT
+    keys, a read-only admin and, on PostgreSQL, a trigger refusing UPDATE and DELETE."""
+
+    appeal = key(Appeal, "诉求", related_name="phone_reveals")
+    actor = key(User, "查看人")
+    actor_unit = optional_key(Unit, "查看人单位")
+    role = models.CharField("角色", max_length=20)
+    created_at = models.DateTimeField("查看时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "号码查看记录"
+        verbose_name_plural = "号码查看记录"
+        indexes = [
+            models.Index(fields=["appeal", "created_at"], name="phone_reveal_appeal"),
+            models.Index(fields=["created_at"], name="phone_reveal_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.appeal_id} {self.actor_id} {self.created_at:%Y-%m-%d %H:%M}"

@@ -25,3 +25,19 @@ def may_follow_up(user: User) -> bool:
 def may_see_contact(user: User) -> bool:
     """The appellant's phone (masked) on the appeal page: not for leaders, who only read."""
     return not has_role(user, Role.LEADER)
+
+
+# Those who must call the appellant: the handling unit (first contact), the hotline and the
+# supervision office (the follow-up call after the reply).
+PHONE_REVEAL_ROLES = (Role.HANDLER, Role.CALL_TAKER, Role.SUPERVISOR)
+
+
+def may_reveal_phone(user: User) -> bool:
+    """The full number, one click and one logged reveal at a time (`services.phone_reveal`);
+    every page still shows it masked."""
+    return has_role(user, *PHONE_REVEAL_ROLES)
+
+
+def may_see_phone_reveals(user: User) -> bool:
+    """Who looked at which appellant's number: the supervision office and the admin."""
+    return has_role(user, Role.SUPERVISOR, Role.ADMIN)

@@ -15,7 +15,15 @@ from minxin.core.errors import NotFound
 from minxin.deadlines import calendar
 
 from .machine import APPEALS
-from .models import Appeal, AppealEvent, Assignment, AssignmentRole, Extension, ExtensionStatus
+from .models import (
+    Appeal,
+    AppealEvent,
+    Assignment,
+    AssignmentRole,
+    Extension,
+    ExtensionStatus,
+    PhoneReveal,
+)
 from .permissions import sees_whole_district
 from .workflow import OPEN_STATUSES, TRANSITIONS, Action, AppealStatus
 
@@ -294,3 +302,16 @@ def last_events_by_appeal(*, appeal_ids: list[int], action: Action) -> dict[int,
     for event in events:
         latest[event.appeal_id] = event
     return latest
+
+
+def phone_reveals_of(*, appeal: Appeal) -> list[PhoneReveal]:
+    """Who looked at this appeal's full number, newest first (the supervisors' card)."""
+    reveals = PhoneReveal.objects.filter(appeal=appeal).select_related("actor", "actor_unit")
+    return list(reveals.order_by("-created_at", "-id"))
+
+
+def phone_reveal_list() -> QuerySet[PhoneReveal]:
+    """Every reveal, newest first, for the supervisors' page; callers paginate."""
+    return PhoneReveal.objects.select_related("appeal", "actor", "actor_unit").order_by(
+        "-created_at", "-id"
+    )

@@ -23,7 +23,13 @@ from . import selectors, services
 from .forms import ActionForm, AppealFilterForm
 from .machine import APPEALS
 from .models import Appeal, Attachment
-from .permissions import may_follow_up, may_see_contact, works_a_unit_queue
+from .permissions import (
+    may_follow_up,
+    may_reveal_phone,
+    may_see_contact,
+    may_see_phone_reveals,
+    works_a_unit_queue,
+)
 from .workflow import TRANSITIONS, Action
 
 HOME_BY_ROLE = {
@@ -33,6 +39,7 @@ HOME_BY_ROLE = {
     Role.SUPERVISOR: "cases:appeal_list",
     Role.LEADER: "cases:appeal_list",
     Role.ADMIN: "cases:appeal_list",
+    Role.DEPUTY: "selection:round_list",
 }
 
 
@@ -129,6 +136,7 @@ def _detail_render(
     error: MinxinError | None = None,
     posted: dict[str, Any] | None = None,
     open_action: str = "",
+    revealed_phone: str = "",
 ) -> HttpResponse:
     available = selectors.actions_available(user=user, appeal=appeal)
     context = {
@@ -147,6 +155,11 @@ def _detail_render(
         "posted": posted or {},
         "open_action": open_action,
         "show_contact": may_see_contact(user),
+        "may_reveal_phone": may_reveal_phone(user) and bool(appeal.appellant_phone),
+        "revealed_phone": revealed_phone,
+        "phone_reveals": (
+            selectors.phone_reveals_of(appeal=appeal) if may_see_phone_reveals(user) else None
+        ),
     }
     status = error.status_code if error else 200
     return render(request, "cases/appeal_detail.html", context, status=status)
@@ -208,3 +221,23 @@ def attachment(request: HttpRequest, appeal_id: int, attachment_id: int) -> File
     appeal = selectors.appeal_get_for(user=staff_user(request), appeal_id=appeal_id)
     photo = get_object_or_404(Attachment, pk=attachment_id, appeal=appeal)
     return FileResponse(photo.file.open("rb"), content_type=photo.content_type)
+
+
+@login_required
+@require_POST
+def phone_reveal(request: HttpRequest, appeal_id: int) -> HttpResponse:
+    """The full number, to call: one logged reveal (`services.phone_reveal`). With htmx, the
+    masked number's place takes the full one; without, the page comes back with it."""
+    user = staff_user(request, may_reveal_phone)
+    appeal = selectors.appeal_get_for(user=user, appeal_id=appeal_id)
+    phone = services.phone_reveal(actor=user, appeal=appeal)
+    if request.headers.get("HX-Request") == "true":
+        return render(request, "cases/_phone_revealed.html", {"phone": phone})
+    return _detail_render(request, user=user, appeal=appeal, revealed_phone=phone)
+
+
+@login_required
+def phone_reveal_list(request: HttpRequest) -> HttpResponse:
+    staff_user(request, may_see_phone_reveals, "督查员和管理员")
+    page = paginate(request, selectors.phone_reveal_list())
+    return render(request, "cases/phone_reveals.html", {"page": page, "query": ""})

@@ -29,6 +29,7 @@ from ..machine import APPEALS
 from ..models import Appeal
 from ..workflow import TRANSITIONS, Action
 from .closing import appeal_rate, appeal_reopen, appeals_unrated_archive
+from .contact import phone_reveal
 from .dispatch import appeal_dispatch, assignment_return
 from .handling import extension_decide, extension_request, reply_submit
 from .intake import (
@@ -61,6 +62,7 @@ __all__ = [
     "assignment_return",
     "extension_decide",
     "extension_request",
+    "phone_reveal",
     "query_code_new",
     "reply_submit",
     "tracking_numbers_allocate",
