@@ -25,6 +25,7 @@ urlpatterns = [
     path("console/projects/map/", include("minxin.projects.map_urls")),
     path("console/projects/", include("minxin.projects.urls")),
     path("console/proactive/", include("minxin.proactive.urls")),
+    path("console/issues/", include("minxin.issuelists.urls")),
     path("console/directory/", include("minxin.directory.urls")),
     path("suggestions/", include("minxin.suggestions.urls")),
     path("console/visits/", include("minxin.visits.urls")),

@@ -37,6 +37,7 @@ from minxin.triage.duplicates import signatures_backfill
 from . import district as d
 from .boundaries import boundaries_seed, community_shapes
 from .channels import channels_seed
+from .issuelists import issue_lists_seed
 from .lifecycle import Lifecycle, World
 from .proactive import proactive_seed
 from .projects import projects_seed
@@ -73,6 +74,7 @@ class SeedReport:
     visits: int = 0
     projects: int = 0
     proactive_tasks: int = 0
+    issue_items: int = 0
 
 
 def seed_demo(
@@ -121,6 +123,7 @@ def seed_demo(
         )
         report.projects = projects_seed(rng=random.Random(seed), now=now).projects  # noqa: S311
         report.proactive_tasks = proactive_seed(now=now)
+        report.issue_items = issue_lists_seed(now=now)
     if appeals > 0:
         # The bulk writes above bypass the services' change rows and triage: count the figures
         # afresh, and store the duplicate-lookup signatures.

@@ -14,6 +14,10 @@ from minxin.accounts.actor import Actor
 from minxin.board.machine import MODERATION
 from minxin.board.models import BoardPost
 from minxin.board.workflow import ModerationStatus
+from minxin.issuelists.machine import ITEMS
+from minxin.issuelists.models import IssueItem
+from minxin.issuelists.services import ItemDraft, issue_item_add
+from minxin.issuelists.workflow import ItemStatus
 from minxin.machine.engine import Change, Machine
 from minxin.proactive.machine import TASKS
 from minxin.proactive.models import ProactiveTask
@@ -107,6 +111,27 @@ def _task_change(action: str) -> Change:
     return Change()
 
 
+def _item(d: District) -> int:
+    draft = ItemDraft(
+        "背街小巷照明不足", "年内补齐路灯", timezone.localdate() + timedelta(days=60), "李科长"
+    )
+    today = timezone.localdate()
+    return issue_item_add(
+        actor=d.user("supervisor"), unit_id=d.street_units[0].pk, year=today.year, draft=draft
+    ).pk
+
+
+def _item_fields(status: str) -> dict[str, Any]:
+    closed = status == ItemStatus.CLOSED
+    return {"status": status, "closed_at": timezone.now() if closed else None}
+
+
+def _item_change(action: str) -> Change:
+    if action == "close":
+        return Change({"closed_at": timezone.now()})
+    return Change()
+
+
 def _post_fields(status: str) -> dict[str, Any]:
     return {"status": status, "published_at": timezone.now()}
 
@@ -121,6 +146,7 @@ CASES = {
     ),
     "supervision_order": Case(ORDERS, _order, _order_fields, _order_change),
     "proactive_task": Case(TASKS, _task, _task_fields, _task_change),
+    "issue_item": Case(ITEMS, _item, _item_fields, _item_change),
     "project": Case(
         PROJECTS,
         lambda d: project_new(d, planned=False, assisting_unit_ids=()).pk,
@@ -134,6 +160,7 @@ SUBJECT_MODELS = {
     "supervision_order": SupervisionOrder,
     "project": Project,
     "proactive_task": ProactiveTask,
+    "issue_item": IssueItem,
 }
 STATUSES = {
     "suggestion": list(SuggestionStatus),
@@ -141,4 +168,5 @@ STATUSES = {
     "supervision_order": list(OrderStatus),
     "project": list(ProjectStatus),
     "proactive_task": list(TaskStatus),
+    "issue_item": list(ItemStatus),
 }

@@ -54,6 +54,7 @@ class Command(BaseCommand):
             f"{report.categories} categories, {report.users} users, {report.rules} routing rules, "
             f"{report.policies} time limits; added {report.appeals} appeals with "
             f"{report.events} events, {report.posts} board posts, {report.suggestions} "
-            f"suggestions, {report.visits} visits, {report.projects} livelihood projects and "
-            f"{report.proactive_tasks} proactive tasks in {report.seconds:.1f} s"
+            f"suggestions, {report.visits} visits, {report.projects} livelihood projects, "
+            f"{report.proactive_tasks} proactive tasks and {report.issue_items} issue-list items "
+            f"in {report.seconds:.1f} s"
         )
