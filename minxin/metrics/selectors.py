@@ -22,6 +22,8 @@ from minxin.cases.workflow import OPEN_STATUSES, AppealStatus
 from minxin.core.errors import NotFound
 from minxin.directory.models import Category, Region, RegionLevel
 from minxin.supervision.models import Clock, DeadlineWarning, WarningLevel
+from minxin.triage.hotspots import hotspot_members_among, hotspots_active
+from minxin.triage.nlp.hotspots import heat_index
 
 from .facts import CATEGORY, CHANNEL, REGION
 from .metrics import RateRow, group_key, period_bounds, rates_for
@@ -135,9 +137,14 @@ def _cells(dim: str, period: Period) -> Any:
 
 
 def _matters(since: datetime, hi: datetime) -> tuple[list[Matter], list[Matter]]:
-    """Appeals merged as duplicates in [since, hi), grouped by the appeal they were merged
-    into: several callers → a hotspot (集中投诉), one caller again → a repeat (反复诉求).
-    Bounded by MATTER_WINDOW_DAYS, over the (status, received_at) index."""
+    """Hotspots (集中投诉) and repeats (反复诉求) with an appeal in [since, hi).
+
+    Hotspots: the place-and-matter hotspots triage grows (`triage.hotspots`, the code of
+    `minxin triage hotspots`), and the matters a dispatcher merged appeals of several callers
+    into that are in none of those; hottest first by the heat index of `triage.nlp.hotspots`.
+    Repeats: appeals merged by the caller of the appeal they were merged into. Bounded by
+    MATTER_WINDOW_DAYS and MATTER_SCAN, over the (status, received_at) index."""
+    stored = hotspots_active(since=since, until=hi, scan=MATTER_SCAN, rows=PANEL_ROWS)
     groups = list(
         Appeal.objects.filter(
             status=AppealStatus.MERGED, received_at__gte=since, received_at__lt=hi
@@ -164,7 +171,21 @@ def _matters(since: datetime, hi: datetime) -> tuple[list[Matter], list[Matter]]
         .annotate(n=Count("supports"))
         .values_list("pk", "n")
     )
-    hot: list[Matter] = []
+    covered = hotspot_members_among(appeal_ids=ids, hotspot_ids=[h.hotspot_id for h in stored])
+    hot: list[tuple[float, Matter]] = [
+        (
+            h.heat,
+            Matter(
+                appeal_id=h.appeal_id,
+                tracking_number=h.tracking_number,
+                title=h.label,
+                appeals=h.appeals,
+                people=h.people,
+                supports=h.supports,
+            ),
+        )
+        for h in stored
+    ]
     again: list[Matter] = []
     for g, target in zip(groups, ids, strict=True):
         number, title, phone = targets[target]
@@ -177,13 +198,13 @@ def _matters(since: datetime, hi: datetime) -> tuple[list[Matter], list[Matter]]
             people=people,
             supports=supports.get(target, 0),
         )
-        if people >= 2 or matter.supports:
-            hot.append(matter)
+        if (people >= 2 or matter.supports) and target not in covered:
+            hot.append((heat_index(people, matter.supports, 0.0), matter))
         if g["same"]:
             again.append(matter)
-    hot.sort(key=lambda m: (-(m.people + m.supports), -m.appeals, m.appeal_id))
+    hot.sort(key=lambda h: (-h[0], -h[1].appeals, h[1].appeal_id))
     again.sort(key=lambda m: (-m.appeals, m.appeal_id))
-    return hot[:PANEL_ROWS], again[:PANEL_ROWS]
+    return [m for _, m in hot[:PANEL_ROWS]], again[:PANEL_ROWS]
 
 
 def _low_satisfaction(period: Period) -> list[LowSatisfaction]:

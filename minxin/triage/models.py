@@ -150,3 +150,68 @@ class AppealSignature(models.Model):
 
     def __str__(self) -> str:
         return str(self.appeal_id)
+
+
+class Hotspot(models.Model):
+    """A hotspot (集中投诉) as it grows: appeals at one place about one matter
+    (`nlp.hotspots`). Every triaged appeal joins one (`HotspotMember`) or starts one, so most
+    hold a single appeal; the dashboard shows those of two or more. `state` is the library's
+    `Hotspot.to_state()` (the matter's centroid, places, title words); a hotspot merged into
+    another keeps its row, empty, with `merged_into` set."""
+
+    label = models.CharField("标签", max_length=200, blank=True)
+    place = models.CharField("地点", max_length=100, blank=True)
+    matter = models.CharField("事项", max_length=100, blank=True)
+    # None: a place's hotspot; otherwise the district of place-less appeals ("" for none).
+    area = models.CharField("区域", max_length=20, null=True, blank=True)
+    first_at = models.DateTimeField("首件时间")
+    last_at = models.DateTimeField("末件时间")
+    size = models.PositiveIntegerField("诉求数", default=0)
+    state = models.JSONField("聚类状态", default=dict)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "集中投诉"
+        verbose_name_plural = "集中投诉"
+        indexes = [
+            models.Index(
+                fields=["last_at"],
+                name="hotspot_active",
+                condition=models.Q(size__gte=2, merged_into__isnull=True),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.label or f"#{self.pk}"
+
+
+class HotspotKey(models.Model):
+    """A key under which a hotspot is found (`nlp.hotspots.lookup_keys`: a place name or part of
+    it, a strong word, a district), with the hotspot's last appeal: a lookup reads the keys of
+    the window only."""
+
+    hotspot = models.ForeignKey(Hotspot, on_delete=models.PROTECT, related_name="keys")
+    key = models.CharField(max_length=64)
+    last_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["key", "last_at"], name="hotspot_key_recent")]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class HotspotMember(models.Model):
+    """The hotspot an appeal belongs to."""
+
+    appeal = one_to_one_key(Appeal)
+    hotspot = models.ForeignKey(Hotspot, on_delete=models.PROTECT, related_name="members")
+
+    class Meta:
+        verbose_name = "集中投诉诉求"
+        verbose_name_plural = "集中投诉诉求"
+
+    def __str__(self) -> str:
+        return f"{self.appeal_id} → {self.hotspot_id}"

@@ -21,6 +21,7 @@ from minxin.core.errors import ConcurrentEdit, IllegalTransition
 from minxin.directory.models import Region
 from minxin.dispatch.selectors import units_suggested_for
 from minxin.triage.duplicates import duplicate_index_for, duplicates_current, signatures_store
+from minxin.triage.hotspots import appeal_hotspot_assign
 from minxin.triage.models import CorrectionField, TriageCorrection, TriageSuggestion
 from minxin.triage.nlp import DuplicateIndex, RegionNode, RegionTree, Suggestion, suggest
 from minxin.triage.selectors import (
@@ -129,6 +130,8 @@ def appeal_triage(*, appeal_id: int, auto_dispatch: bool = True) -> TriageSugges
     )
     # Its own signature, so later appeals find this one (the lookup above left it out).
     signatures_store([appeal.pk])
+    # The hotspot of its place and matter (集中投诉), joined or started.
+    appeal_hotspot_assign(appeal_id=appeal.pk)
     category = category_for_path(found.category.path)
     region = appeal.region
     if region is None and found.region is not None and found.region.region_code:

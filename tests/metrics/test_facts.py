@@ -19,6 +19,7 @@ from minxin.metrics.metrics import rates_for
 from minxin.metrics.models import MetricCell
 from minxin.metrics.selectors import Period, dashboard_for
 from minxin.metrics.tasks import apply_metric_changes_task
+from minxin.triage.hotspots import appeal_hotspot_assign
 from tests.builders import District, appeal_in, appeal_new
 
 
@@ -134,6 +135,9 @@ def test_dashboard_panels_hotspots_repeats_and_low_satisfaction(district: Distri
     merge("13800000002")  # another person: a hotspot
     merge("13800000001")  # the same person again: a repeat
     AppealSupport.objects.create(appeal=target, supporter="reader-1")
+    # Triage puts each appeal in the hotspot of its place and matter (集中投诉).
+    for appeal_id in Appeal.objects.order_by("pk").values_list("pk", flat=True):
+        appeal_hotspot_assign(appeal_id=appeal_id)
     for _ in range(5):
         rated = appeal_in(district, AppealStatus.RESOLVED)
         with time_machine.travel(timezone.now() + timedelta(minutes=1)):
@@ -147,6 +151,7 @@ def test_dashboard_panels_hotspots_repeats_and_low_satisfaction(district: Distri
     board = dashboard_for(period=Period(today - timedelta(days=6), today))
     [hot] = board.hotspots
     assert (hot.appeal_id, hot.people, hot.appeals, hot.supports) == (target.pk, 2, 3, 1)
+    assert hot.title.startswith("景蓉华苑")  # the hotspot's label: place · matter
     [again] = board.repeats
     assert again.appeal_id == target.pk
     [low] = board.low_satisfaction

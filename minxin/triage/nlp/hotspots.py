@@ -32,12 +32,15 @@ order a member's title has them.
 
 from __future__ import annotations
 
+import csv
 import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
+from pathlib import Path
 from typing import Any, Final
 
 from .matter import MatterProfile, matter_profile
@@ -107,6 +110,46 @@ def fit_idf(profiles: Iterable[MatterProfile]) -> Callable[[str], float]:
     top = math.log((1 + n) / 1) + 1.0
     table = {t: math.log((1 + n) / (1 + d)) + 1.0 for t, d in df.items()}
     return lambda term: table.get(term, top)
+
+
+IDF_PATH: Final = Path(__file__).parent / "data" / "hotspot_idf.tsv"
+IDF_FILES: Final = (
+    "board_with_likes.csv",
+    "board_with_replies.csv",
+    "unlabelled.csv",
+    "labelled_sample.csv",
+)
+
+
+def idf_table_write(data_dir: Path, out: Path = IDF_PATH, *, min_df: int = 2) -> int:
+    """The IDF the app uses (a file is fitted on itself): document frequencies of the matter
+    words over the board's messages (`IDF_FILES`, de-duplicated by text), words in at least
+    `min_df` of them; the first line holds the number of messages. Returns that number."""
+    seen: set[str] = set()
+    df: Counter[str] = Counter()
+    for name in IDF_FILES:
+        with (data_dir / name).open(encoding="utf-8", newline="") as f:
+            for row in csv.DictReader(f):
+                text = f"{row['title']}\n{row['content']}"
+                if text in seen:
+                    continue
+                seen.add(text)
+                df.update(matter_profile(row["title"], row["content"]).terms.keys())
+    lines = [f"\t{len(seen)}"] + [
+        f"{t}\t{d}" for t, d in sorted(df.items(), key=lambda x: (-x[1], x[0])) if d >= min_df
+    ]
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return len(seen)
+
+
+@cache
+def shipped_idf() -> Callable[[str], float]:
+    """The IDF of `idf_table_write`'s file, as `fit_idf` gives it (unknown words: df 1)."""
+    rows = [line.split("\t") for line in IDF_PATH.read_text(encoding="utf-8").splitlines()]
+    n = int(rows[0][1])
+    table = {t: math.log((1 + n) / (1 + int(d))) + 1.0 for t, d in rows[1:]}
+    rare = math.log((1 + n) / 2) + 1.0
+    return lambda term: table.get(term, rare)
 
 
 def matter_vector(profile: MatterProfile, idf: Callable[[str], float]) -> dict[str, float]:

@@ -122,6 +122,11 @@ class Command(BaseCommand):
         sub.add_parser(
             "signatures", help="store the duplicate-lookup signatures of appeals that have none"
         )
+        sub.add_parser("hotspots-store", help="put every appeal that has none into its hotspot")
+        i = sub.add_parser(
+            "hotspot-idf", help="rewrite the IDF table the app's hotspots use, from the data files"
+        )
+        i.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
@@ -140,6 +145,15 @@ class Command(BaseCommand):
                 from minxin.triage.duplicates import signatures_backfill
 
                 self.stdout.write(f"stored {signatures_backfill()} signatures")
+            elif action == "hotspots-store":
+                from minxin.triage.hotspots import hotspots_backfill
+
+                self.stdout.write(f"placed {hotspots_backfill()} appeals in hotspots")
+            elif action == "hotspot-idf":
+                from minxin.triage.nlp.hotspots import IDF_PATH, idf_table_write
+
+                n = idf_table_write(options["data_dir"])
+                self.stdout.write(f"IDF of {n} messages → {IDF_PATH}")
         except InputError as e:
             raise CommandError(str(e), returncode=2) from None
 
