@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("MINXIN_VAR_DIR", BASE_DIR / "var"))
@@ -52,7 +53,6 @@ INSTALLED_APPS = [
     "minxin.supervision",
     "minxin.projects",
     "minxin.proactive",
-    "minxin.issuelists",
     "minxin.metrics",
     "minxin.intake",
     "minxin.feedback",
@@ -67,6 +67,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The Content-Security-Policy (django-csp), below.
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -207,6 +209,27 @@ CACHES = {
     else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "minxin_cache"}
 }
 
+# Content-Security-Policy: scripts and stylesheets only from this site, no inline script (what
+# pages did in onclick= is in static/js/minxin.js), no <style> element (htmx's indicator styles
+# are in minxin.css). Left: style= attributes (progress bars' widths and a few layouts in
+# templates; ECharts' tooltips) through style-src-attr, until they become classes.
+_TILE_ORIGIN = "/".join(os.environ.get("MINXIN_MAP_TILE_URL", "").split("/")[:3])
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": [SELF, "data:", "blob:", *([_TILE_ORIGIN] if _TILE_ORIGIN else [])],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -244,7 +267,6 @@ MINXIN_PERIODIC_TASKS = [
     "minxin.supervision.tasks.raise_deadline_warnings_task",
     "minxin.supervision.tasks.escalate_supervision_orders_task",
     "minxin.projects.tasks.raise_project_warnings_task",
-    "minxin.issuelists.tasks.warn_issue_items_task",
     "minxin.metrics.tasks.apply_metric_changes_task",
     "minxin.metrics.tasks.expire_exports_task",
     "minxin.imports.tasks.fail_stalled_imports_task",

@@ -1,5 +1,6 @@
 """Staff login (the one path, the admin's included), the second factor, and 账号安全."""
 
+from io import BytesIO
 from typing import Any
 
 import segno
@@ -82,7 +83,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if twofactor.code_check(request, user, request.POST.get("code", "")):
             return redirect(_next(request))
-        error = "验证码不正确或已过期，请重新输入（恢复码每个只能使用一次）"
+        error = "验证码不正确或已过期（连续输错后需稍等几秒），请重新输入；恢复码每个只能使用一次"
     context = {"error": error, "next": _next(request)}
     return render(request, "accounts/otp_verify.html", context, status=400 if error else 200)
 
@@ -106,7 +107,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
                 "accounts/recovery_codes.html",
                 {"codes": codes, "next": _next(request), "enrolled": True},
             )
-        error = "验证码不正确，请确认手机时间准确后输入身份验证器上当前的 6 位数字"
+        error = "验证码不正确，请确认手机时间准确，稍等几秒后输入身份验证器上当前的 6 位数字"
     context = {
         "secret": _grouped(device.config_url.split("secret=")[1].split("&")[0]),
         "required": twofactor.is_required(user),
@@ -126,8 +127,9 @@ def otp_qr(request: HttpRequest) -> HttpResponse:
     """The QR code of the device being enrolled (an SVG, never cached)."""
     user = staff_user(request)
     device = twofactor.totp_pending(user)
-    svg = segno.make(device.config_url, error="m").svg_inline(scale=5, border=2)
-    return HttpResponse(svg, content_type="image/svg+xml")
+    out = BytesIO()
+    segno.make(device.config_url, error="m").save(out, kind="svg", scale=5, border=2)
+    return HttpResponse(out.getvalue(), content_type="image/svg+xml")
 
 
 @never_cache

@@ -204,7 +204,7 @@ class Lifecycle:
         self.appellants: deque[tuple[str, str, bool]] = deque(maxlen=300)
         # Where located appeals lie: drawn from a stream of its own, so the rest of the demo
         # is the same with or without a map.
-        self.where = random.Random(LOCATED_SEED)  # noqa: S311 - demo data, not a secret
+        self.where = random.Random(LOCATED_SEED)  # noqa: S311 # nosec B311 - demo data, not a secret
 
     def _categories_index(self, world: World) -> None:
         # Sorted here, not by the database: collations differ, the seed's choices must not.

@@ -373,7 +373,7 @@ def _cells_add(delta: Contribution) -> None:
             params += [dim, date.fromisoformat(day), key]
             params += [counters.get(c, 0) for c in COUNTERS]
         sql = (
-            f"INSERT INTO {table} (dim, day, key, {columns}) VALUES {placeholders} "  # noqa: S608 - names are ours
+            f"INSERT INTO {table} (dim, day, key, {columns}) VALUES {placeholders} "  # noqa: S608 # nosec B608 - names are ours
             f"ON CONFLICT (dim, day, key) DO UPDATE SET {updates}"
         )
         with connection.cursor() as cursor:
@@ -476,7 +476,7 @@ def metrics_rebuild(*, batch: int = BATCH, apply: bool = True) -> int:
         table = ChangedAppeal._meta.db_table
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {table} (appeal_id, created_at) "  # noqa: S608 - names are ours
+                f"INSERT INTO {table} (appeal_id, created_at) "  # noqa: S608 # nosec B608 - names are ours
                 f"SELECT id, %s FROM {Appeal._meta.db_table}",
                 [timezone.now()],
             )

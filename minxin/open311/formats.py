@@ -7,7 +7,7 @@ dropped, so a stored oddity can never make the document unreadable."""
 
 import json
 import re
-import xml.etree.ElementTree as ET
+import xml.etree.ElementTree as ET  # nosec B405 - builds XML, parses none
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 

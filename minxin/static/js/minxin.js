@@ -26,3 +26,21 @@ document.addEventListener("click", function (event) {
   bar.classList.toggle("open", open);
   toggle.setAttribute("aria-expanded", open ? "true" : "false");
 });
+// No inline scripts (the Content-Security-Policy forbids them): what pages used to do in
+// onclick= attributes is done here, from data- attributes.
+document.addEventListener("click", function (event) {
+  var target = event.target;
+  if (!target.closest) return;
+  // The screening panel's suggested units fill the lead-unit picker.
+  var unit = target.closest("button[data-lead-unit]");
+  if (unit && unit.form && unit.form.lead_unit) {
+    unit.form.lead_unit.value = unit.dataset.leadUnit;
+    return;
+  }
+  // "返回上一页" goes back when there is a page to go back to (its href otherwise).
+  var back = target.closest("a[data-history-back]");
+  if (back && window.history.length > 1) {
+    event.preventDefault();
+    window.history.back();
+  }
+});
