@@ -25,6 +25,7 @@ urlpatterns = [
     path("console/projects/map/", include("minxin.projects.map_urls")),
     path("console/projects/", include("minxin.projects.urls")),
     path("console/proactive/", include("minxin.proactive.urls")),
+    path("console/selection/", include("minxin.selection.urls")),
     path("console/issues/", include("minxin.issuelists.urls")),
     path("console/directory/", include("minxin.directory.urls")),
     path("suggestions/", include("minxin.suggestions.urls")),
@@ -32,6 +33,7 @@ urlpatterns = [
     path("console/imports/", include("minxin.imports.urls")),
     path("open311/v2/", include("minxin.open311.urls")),
     path("projects/", include("minxin.projects.public_urls")),
+    path("participation/", include("minxin.selection.public_urls")),
     path("", include("minxin.citizen.urls")),
     path("", include("minxin.board.urls")),
 ]

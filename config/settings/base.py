@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "minxin.imports",
     "minxin.board",
     "minxin.citizen",
+    "minxin.selection",
     "minxin.demo",
 ]
 

@@ -9,6 +9,7 @@ from minxin.accounts.roles import Role
 
 from . import district as d
 from .seed import demo_password
+from .selection import DEPUTY_USERNAME
 
 ROLE_ORDER = (
     Role.CALL_TAKER,
@@ -17,12 +18,15 @@ ROLE_ORDER = (
     Role.SUPERVISOR,
     Role.LEADER,
     Role.ADMIN,
+    Role.DEPUTY,
 )
 
 
 def _main_username(role: Role) -> str:
     if role == Role.HANDLER:
         return d.MAIN_HANDLER
+    if role == Role.DEPUTY:
+        return DEPUTY_USERNAME
     return next(username for username, _, r, _, _ in d.STAFF if r == role)
 
 
@@ -58,6 +62,8 @@ def demo_logins_table() -> str:
             )
             if others:
                 unit += f"（另有 {others} 个承办人账号 h_<单位>，如 h_tianding、h_cgzf）"
+        if role == Role.DEPUTY:
+            unit = "区人大代表（另有 deputy2 … deputy12）"
         rows.append((role.label, role.value, username, password, unit))
     widths = [max(_width(row[i]) for row in rows) for i in range(4)]
     lines = [

@@ -41,6 +41,7 @@ from .issuelists import issue_lists_seed
 from .lifecycle import Lifecycle, World
 from .proactive import proactive_seed
 from .projects import projects_seed
+from .selection import selection_seed
 from .steps import AppealPlan
 from .texts import messages_load, taxonomy_load
 
@@ -74,6 +75,7 @@ class SeedReport:
     visits: int = 0
     projects: int = 0
     proactive_tasks: int = 0
+    selection_rounds: int = 0
     issue_items: int = 0
 
 
@@ -123,6 +125,7 @@ def seed_demo(
         )
         report.projects = projects_seed(rng=random.Random(seed), now=now).projects  # noqa: S311
         report.proactive_tasks = proactive_seed(now=now)
+        report.selection_rounds = selection_seed(now=now)
         report.issue_items = issue_lists_seed(now=now)
     if appeals > 0:
         # The bulk writes above bypass the services' change rows and triage: count the figures

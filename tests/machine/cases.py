@@ -26,6 +26,9 @@ from minxin.proactive.workflow import TaskStatus
 from minxin.projects.machine import PROJECTS
 from minxin.projects.models import Project
 from minxin.projects.workflow import ProjectStatus
+from minxin.selection.machine import ROUNDS
+from minxin.selection.models import SelectionRound
+from minxin.selection.workflow import RoundStatus
 from minxin.suggestions.machine import SUGGESTIONS
 from minxin.suggestions.models import Suggestion
 from minxin.suggestions.services import SuggestionDraft, suggestion_submit
@@ -38,6 +41,7 @@ from minxin.supervision.workflow import OrderStatus
 from tests.board.posts import post_new
 from tests.builders import District
 from tests.projects.builders import project_new
+from tests.selection.builders import round_new
 
 
 @dataclass(frozen=True)
@@ -132,6 +136,17 @@ def _item_change(action: str) -> Change:
     return Change()
 
 
+def _round_fields(status: str) -> dict[str, Any]:
+    decided = status == RoundStatus.DECIDED
+    return {"status": status, "decided_at": timezone.now() if decided else None}
+
+
+def _round_change(action: str) -> Change:
+    if action == "decide":
+        return Change({"decided_at": timezone.now()})
+    return Change()
+
+
 def _post_fields(status: str) -> dict[str, Any]:
     return {"status": status, "published_at": timezone.now()}
 
@@ -146,6 +161,7 @@ CASES = {
     ),
     "supervision_order": Case(ORDERS, _order, _order_fields, _order_change),
     "proactive_task": Case(TASKS, _task, _task_fields, _task_change),
+    "selection_round": Case(ROUNDS, lambda d: round_new(d).pk, _round_fields, _round_change),
     "issue_item": Case(ITEMS, _item, _item_fields, _item_change),
     "project": Case(
         PROJECTS,
@@ -160,6 +176,7 @@ SUBJECT_MODELS = {
     "supervision_order": SupervisionOrder,
     "project": Project,
     "proactive_task": ProactiveTask,
+    "selection_round": SelectionRound,
     "issue_item": IssueItem,
 }
 STATUSES = {
@@ -168,5 +185,6 @@ STATUSES = {
     "supervision_order": list(OrderStatus),
     "project": list(ProjectStatus),
     "proactive_task": list(TaskStatus),
+    "selection_round": list(RoundStatus),
     "issue_item": list(ItemStatus),
 }

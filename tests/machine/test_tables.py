@@ -26,6 +26,7 @@ def test_every_state_machine_is_registered():
         "supervision_order",
         "project",
         "proactive_task",
+        "selection_round",
         "issue_item",
     }
     assert machine_named("appeal") is MACHINES["appeal"]

@@ -1,0 +1,230 @@
+"""The public pages of 全过程人民民主 (/participation/): the index of every published round
+(and, as they arrive, consultations and deliberations), a round's page (its candidates, the
+comment form while it is published, the results once counted), and the residents' vote on
+the phone: phone → SMS code → code and choices → receipt.
+
+No account. The phone and the code travel only in POST bodies; once confirmed, the browser's
+session keeps the phone's hash (never the number) a short while. Every form is rate-limited
+per address; a refused one is shown again with its Chinese message and 4xx status."""
+
+from typing import Any, Final
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+from django_ratelimit.decorators import ratelimit
+
+from minxin.core.discover import app_modules
+from minxin.core.errors import MinxinError, ValidationFailed
+from minxin.core.privacy import mask_phone
+from minxin.core.session import is_one_time_key, one_time_key_new
+from minxin.notify.phone import phone_confirmed, phone_confirmed_keep
+from minxin.notify.services import CODE_TTL, TooManyCodes, phone_code_confirm, phone_code_send
+
+from . import selectors
+from .models import ResidentBallot, SelectionRound
+from .services import COMMENT_MAX, candidate_comment, resident_ballot_cast
+from .workflow import RoundStatus
+
+PURPOSE: Final = "selection_vote"
+DONE_KEY: Final = "selection_vote_done"
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    """Every published round, and what other apps list in their `participation.py`."""
+    sections = [
+        section
+        for module in app_modules("participation")
+        for section in getattr(module, "sections", lambda: [])()
+    ]
+    sections.sort(key=lambda s: s.get("order", 100))
+    return render(request, "selection/public/index.html", {"sections": sections})
+
+
+def _round_context(request: HttpRequest, selection: SelectionRound) -> dict[str, Any]:
+    now = timezone.now()
+    open_ = selection.status == RoundStatus.CONSULTING and now < selection.comment_closes_at
+    return {
+        "r": selection,
+        "p": selectors.round_page(selection, public=True),
+        "commenting": open_,
+        "voting": open_ and selection.residents_vote,
+        "comment_max": COMMENT_MAX,
+        "voted_here": _voted(request, selection),
+    }
+
+
+def _voted(request: HttpRequest, selection: SelectionRound) -> bool:
+    hashed = phone_confirmed(request.session, purpose=PURPOSE)
+    return (
+        bool(hashed) and ResidentBallot.objects.filter(round=selection, phone_hash=hashed).exists()
+    )
+
+
+def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
+    selection = selectors.public_round_get(round_id)  # or 404
+    return render(request, "selection/public/round_detail.html", _round_context(request, selection))
+
+
+@require_POST
+@ratelimit(key="ip", rate="20/h", method="POST", block=True)
+def comment(request: HttpRequest, round_id: int, candidate_id: int) -> HttpResponse:
+    selection = selectors.public_round_get(round_id)
+    try:
+        candidate_comment(
+            candidate_id=candidate_id
+            if selection.candidates.filter(pk=candidate_id).exists()
+            else 0,
+            text=request.POST.get("text", ""),
+            nickname=request.POST.get("nickname", ""),
+        )
+    except MinxinError as error:
+        context = _round_context(request, selection) | {
+            "error": error,
+            "error_candidate": candidate_id,
+            "posted": request.POST.dict(),
+        }
+        return render(
+            request, "selection/public/round_detail.html", context, status=error.status_code
+        )
+    messages.success(request, "意见已提交，将转交牵头单位和人大代表参考，谢谢您")
+    return redirect("public_selection:round_detail", round_id=selection.pk)
+
+
+# --- the residents' vote: phone → code → choices → receipt ---------------------------------
+
+
+def _votable(round_id: int) -> SelectionRound:
+    selection = selectors.public_round_get(round_id)
+    if not selection.residents_vote:
+        raise ValidationFailed("本轮未开展居民投票")
+    return selection
+
+
+def _vote_page(
+    request: HttpRequest,
+    selection: SelectionRound,
+    *,
+    step: str,
+    values: QueryDict | dict[str, Any] | None = None,
+    error: str = "",
+    status: int = 200,
+    key: str = "",
+) -> HttpResponse:
+    values = values or {}
+    phone = str(values.get("phone", ""))[:20]
+    chosen = values.getlist("candidate") if isinstance(values, QueryDict) else []
+    now = timezone.now()
+    context = {
+        "r": selection,
+        "candidates": selectors.public_candidates(selection),
+        "step": step,
+        "open": selection.status == RoundStatus.CONSULTING and now < selection.comment_closes_at,
+        "values": {"phone": phone},
+        "chosen": {str(c) for c in chosen},
+        "phone_masked": mask_phone(phone) if phone else "",
+        "code_minutes": int(CODE_TTL.total_seconds() // 60),
+        "submission_key": key or one_time_key_new(),
+        "voted": _voted(request, selection),
+        "error": error,
+    }
+    return render(request, "selection/public/vote.html", context, status=status)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@ratelimit(key="ip", rate="30/h", method="POST", block=True)
+def vote(request: HttpRequest, round_id: int) -> HttpResponse:
+    selection = _votable(round_id)
+    session = request.session
+    hashed = phone_confirmed(session, purpose=PURPOSE)
+    if request.method != "POST":
+        return _vote_page(request, selection, step="vote" if hashed else "phone")
+    post = request.POST
+    key = post.get("submission_key", "")
+    done = session.get(DONE_KEY)
+    if is_one_time_key(key) and isinstance(done, dict) and key in done:
+        return redirect("public_selection:vote_receipt", round_id=selection.pk)
+    step = "vote" if hashed else "code"
+    try:
+        if not hashed:
+            if not post.get("phone") or not post.get("code"):
+                raise ValidationFailed("请先获取短信验证码并填写")
+            hashed = phone_code_confirm(
+                phone=post.get("phone", ""), code=post.get("code", ""), purpose=PURPOSE
+            )
+            phone_confirmed_keep(session, purpose=PURPOSE, phone_hash=hashed)
+            step = "vote"
+        raw = post.getlist("candidate")
+        if any(not c.isdigit() or len(c) > 9 for c in raw):
+            raise ValidationFailed("所选项目不在本轮候选项目中，请刷新后重新选择")
+        ballot = resident_ballot_cast(
+            round_id=selection.pk, phone_hash=hashed, candidate_ids=[int(c) for c in raw]
+        )
+    except MinxinError as error:
+        return _vote_page(
+            request,
+            selection,
+            step=step,
+            values=post,
+            error=error.message,
+            status=error.status_code,
+            key=key if is_one_time_key(key) else "",
+        )
+    names = list(
+        ballot.choices.select_related("candidate").values_list("candidate__name", flat=True)
+    )
+    receipt = {
+        "round_id": selection.pk,
+        "names": names,
+        "at": timezone.localtime(ballot.created_at).strftime("%Y-%m-%d %H:%M"),
+    }
+    if is_one_time_key(key):
+        done = dict(list((done if isinstance(done, dict) else {}).items())[-19:])
+        done[key] = True
+        session[DONE_KEY] = done
+    session["selection_vote_receipt"] = receipt
+    return redirect("public_selection:vote_receipt", round_id=selection.pk)
+
+
+@never_cache
+@require_POST
+@ratelimit(key="ip", rate="10/h", method="POST", block=True)
+def code_send(request: HttpRequest, round_id: int) -> HttpResponse:
+    selection = _votable(round_id)
+    post = request.POST
+    try:
+        if not (
+            selection.status == RoundStatus.CONSULTING
+            and timezone.now() < selection.comment_closes_at
+        ):
+            raise ValidationFailed("居民投票已结束")
+        phone_code_send(phone=post.get("phone", ""), purpose=PURPOSE)
+    except TooManyCodes as error:
+        return _vote_page(
+            request, selection, step="code", values=post, error=error.message, status=429
+        )
+    except MinxinError as error:
+        return _vote_page(
+            request,
+            selection,
+            step="phone",
+            values=post,
+            error=error.message,
+            status=error.status_code,
+        )
+    return _vote_page(request, selection, step="code", values=post)
+
+
+@never_cache
+def vote_receipt(request: HttpRequest, round_id: int) -> HttpResponse:
+    selection = selectors.public_round_get(round_id)
+    receipt = request.session.get("selection_vote_receipt")
+    if not isinstance(receipt, dict) or receipt.get("round_id") != selection.pk:
+        return redirect("public_selection:round_detail", round_id=selection.pk)
+    return render(
+        request, "selection/public/vote_receipt.html", {"r": selection, "receipt": receipt}
+    )
