@@ -14,6 +14,7 @@ from .workflow import TaskStatus
 class TaskSource(models.TextChoices):
     HOTSPOT = "hotspot", "集中投诉"
     REPEAT = "repeat", "反复诉求"
+    SEASONAL = "seasonal", "季节性规律"
     MANUAL = "manual", "主动发现"
 
 

@@ -11,11 +11,13 @@ year does not make everything a "rise")."""
 
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 MIN_COUNT = 3
 LIFT = 1.5
 
 Month = tuple[int, int]  # (year, month)
+K = TypeVar("K", bound=Hashable)  # how the caller keys a (matter, place) pair
 
 
 def month_shift(month: Month, by: int) -> Month:
@@ -41,9 +43,7 @@ class Proposal:
     mean: float  # its mean per month over the year before that month
 
 
-def seasonal_proposals(
-    counts: Mapping[Hashable, Mapping[Month, int]], target: Month
-) -> list[Proposal]:
+def seasonal_proposals(counts: Mapping[K, Mapping[Month, int]], target: Month) -> list[Proposal]:
     """The pairs that rose in the target month a year ago, most appeals first."""
     a_year_ago = month_shift(target, -12)
     proposals = [
@@ -72,7 +72,7 @@ class Backtest:
         return self.rises / self.pairs_seen if self.pairs_seen else 0.0
 
 
-def backtest(counts: Mapping[Hashable, Mapping[Month, int]], targets: list[Month]) -> Backtest:
+def backtest(counts: Mapping[K, Mapping[Month, int]], targets: list[Month]) -> Backtest:
     """The rule run for each target month on the history before it: how many proposals rose
     again, against how often any pair with history rose in a month (the base rate)."""
     proposals = hits = seen = rises = 0

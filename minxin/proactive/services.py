@@ -68,7 +68,7 @@ def _clean(draft: TaskDraft, now: datetime) -> TaskDraft:
         raise ValidationFailed("所选区域不存在")
     if draft.source not in TaskSource.values:
         raise ValidationFailed("任务来源有误")
-    if draft.source != TaskSource.MANUAL and draft.source_appeal_id is None:
+    if draft.source in (TaskSource.HOTSPOT, TaskSource.REPEAT) and draft.source_appeal_id is None:
         raise ValidationFailed("来自集中投诉或反复诉求的任务须关联其诉求")
     if (
         draft.source_appeal_id is not None

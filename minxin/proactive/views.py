@@ -97,6 +97,36 @@ def _posted_from(draft: TaskDraft) -> dict[str, Any]:
     }
 
 
+def _seasonal_draft(query: Any) -> TaskDraft:
+    """A seasonal suggestion of the list page, as a first draft the proposer edits."""
+    suggestion = next(
+        (
+            x
+            for x in selectors.seasonal_suggestions()
+            if str(x.category.pk) == query.get("category")
+            and str(x.region.pk) == query.get("region")
+        ),
+        None,
+    )
+    if suggestion is None:
+        return TaskDraft("", "", None, None, source=TaskSource.SEASONAL)
+    year, month = suggestion.target
+    return TaskDraft(
+        title=f"{suggestion.region.name}{suggestion.category.name}类问题{month}月前主动排查",
+        content=(
+            f"去年{month}月{suggestion.region.name}「{suggestion.category.name}」类诉求"
+            f"{suggestion.last_year}件，是当年月均（{suggestion.mean}件）的"
+            f"{suggestion.last_year / max(suggestion.mean, 0.1):.1f}倍。"
+            f"请在{year}年{month}月前主动排查、提前处置，并将结果报回。"
+        ),
+        unit_id=suggestion.unit.pk if suggestion.unit else None,
+        due_at=None,
+        category_id=suggestion.category.pk,
+        region_id=suggestion.region.pk,
+        source=TaskSource.SEASONAL,
+    )
+
+
 @login_required
 def task_list(request: HttpRequest) -> HttpResponse:
     user = staff_user(request, may_see_tasks, VIEWERS_PAGE)
@@ -116,6 +146,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
             "tasks": page.object_list,
             "query": query.urlencode(),
             "can_propose": may_propose_tasks(user),
+            "seasonal": selectors.seasonal_suggestions() if may_propose_tasks(user) else [],
             "now": timezone.now(),
         },
     )
@@ -133,6 +164,8 @@ def task_propose(request: HttpRequest) -> HttpResponse:
         if appeal_id is not None:
             source = request.GET.get("source", TaskSource.HOTSPOT)
             posted = _posted_from(selectors.draft_from_appeal(user, appeal_id, source))
+        elif request.GET.get("source") == TaskSource.SEASONAL:
+            posted = _posted_from(_seasonal_draft(request.GET))
         else:
             posted = _posted_from(TaskDraft("", "", None, None))
         context = _form_context(posted=posted, appeal_id=appeal_id)

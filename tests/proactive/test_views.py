@@ -12,7 +12,7 @@ from minxin.cases.workflow import AppealStatus
 from minxin.proactive.models import ProactiveTask
 from minxin.proactive.services import TaskDraft, proactive_task_propose
 from minxin.proactive.workflow import TaskStatus
-from tests.builders import District, appeal_in
+from tests.builders import District, appeal_in, appeal_new
 
 LIST = reverse("proactive:task_list")
 NEW = reverse("proactive:task_propose")
@@ -169,3 +169,55 @@ def test_the_dashboards_hotspot_proposes_a_task(district):
     assert link in html.replace("&amp;", "&")
     form = client_for(district, "dispatcher").get(link)
     assert form.status_code == 200 and "合并的1件诉求" in form.content.decode()
+
+
+def test_a_seasonal_rise_a_year_ago_is_suggested_and_proposed(district):
+    import time_machine
+    from django.core.cache import cache
+
+    from minxin.proactive.selectors import seasonal_suggestions
+
+    tz = timezone.get_current_timezone()
+    for month in range(1, 13):
+        with time_machine.travel(timezone.datetime(2024, month, 3, 10, tzinfo=tz), tick=False):
+            appeal_new(
+                district, category_id=district.category.pk, region_id=district.communities[0].pk
+            )
+    for day in range(5, 10):
+        with time_machine.travel(timezone.datetime(2024, 7, day, 10, tzinfo=tz), tick=False):
+            appeal_in(district, AppealStatus.DISPATCHED)  # street 0 leads, the leaf category
+    cache.clear()
+    with time_machine.travel(timezone.datetime(2025, 7, 1, 9, tzinfo=tz), tick=False):
+        (suggestion,) = seasonal_suggestions()
+        assert suggestion.category == district.category_top
+        assert suggestion.region == district.streets[0]
+        assert (suggestion.target, suggestion.last_year) == ((2025, 7), 6)
+        assert suggestion.unit == district.street_units[0]
+        supervisor = client_for(district, "supervisor")
+        page = supervisor.get(LIST).content.decode()
+        assert "data-seasonal" in page and "去年7月 6 件" in page
+        form = supervisor.get(
+            NEW,
+            {
+                "source": "seasonal",
+                "category": district.category_top.pk,
+                "region": district.streets[0].pk,
+            },
+        ).content.decode()
+        assert "去年7月" in form and 'name="source" value="seasonal"' in form
+        response = supervisor.post(
+            NEW,
+            {
+                "title": "桂花坪街道城乡建设类问题7月前主动排查",
+                "content": "去年7月明显上升，提前排查",
+                "unit": district.street_units[0].pk,
+                "category": district.category_top.pk,
+                "region": district.streets[0].pk,
+                "due": "2025-07-20",
+                "source": "seasonal",
+            },
+        )
+        assert response.status_code == 302
+        assert ProactiveTask.objects.get().source == "seasonal"
+        # A handler sees no suggestions (they are the office's to make).
+        assert "data-seasonal" not in client_for(district, "handler").get(LIST).content.decode()
