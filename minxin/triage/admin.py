@@ -1,9 +1,11 @@
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.http import HttpRequest
 
-from .models import AutoDispatchRule, Hotspot, TriageCorrection, TriageSuggestion
+from minxin.accounts.models import User
+
+from .models import AutoDispatchRule, Hotspot, ModelVersion, TriageCorrection, TriageSuggestion
 
 
 @admin.register(TriageCorrection)
@@ -57,6 +59,45 @@ class HotspotAdmin(admin.ModelAdmin[Hotspot]):
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ModelVersion)
+class ModelVersionAdmin(admin.ModelAdmin[ModelVersion]):
+    """Versions of the category model with their figures; the action puts one back in use."""
+
+    list_display = [
+        "id", "status", "macro_f1", "accuracy", "evaluated_on", "labelled", "corrections",
+        "train_seconds", "created_at", "decided_by", "note",
+    ]  # fmt: skip
+    list_filter = ["status"]
+    readonly_fields = [f.name for f in ModelVersion._meta.fields]
+    actions = ["put_in_use"]
+
+    @admin.action(description="启用所选版本（回滚）")
+    def put_in_use(self, request: HttpRequest, queryset: Any) -> None:
+        from minxin.core.errors import MinxinError
+
+        from .versions import model_version_activate
+
+        chosen = list(queryset.values_list("pk", flat=True))
+        if len(chosen) != 1:
+            self.message_user(request, "请只选择一个版本", level=messages.ERROR)
+            return
+        try:
+            actor = request.user if isinstance(request.user, User) else None
+            version = model_version_activate(
+                version_id=chosen[0], actor=actor, reason="管理后台回滚"
+            )
+        except MinxinError as e:
+            self.message_user(request, e.message, level=messages.ERROR)
+            return
+        self.message_user(request, f"v{version.pk} 已启用")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:

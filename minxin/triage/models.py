@@ -41,6 +41,56 @@ class TriageCorrection(models.Model):
         return f"{self.appeal_id} {self.field}: {self.suggested_value} → {self.chosen_value}"
 
 
+class ModelStatus(models.TextChoices):
+    CANDIDATE = "candidate", "候选"
+    ACTIVE = "active", "在用"
+    REJECTED = "rejected", "未上线"
+    RETIRED = "retired", "已停用"
+
+
+class ModelVersion(models.Model):
+    """One training run of the category model: what it learnt from, its figures on the fixed
+    evaluation set (`nlp.versions`), its artifact. Promoted (made the model in use) only when
+    at least as good as the one in use; any version can be put back in use (rollback)."""
+
+    status = models.CharField(
+        "状态", max_length=10, choices=ModelStatus.choices, default=ModelStatus.CANDIDATE
+    )
+    artifact = models.CharField("模型文件", max_length=300, blank=True)
+    trained_on = models.CharField("训练数据", max_length=300, blank=True)
+    labelled = models.PositiveIntegerField("标注样本数", default=0)
+    corrections = models.PositiveIntegerField("纠正样本数", default=0)
+    annotated = models.PositiveIntegerField("补充标注数", default=0)
+    unlabelled = models.PositiveIntegerField("未标注文本数", default=0)
+    eval_set = models.CharField("评估集", max_length=100, blank=True)
+    evaluated_on = models.PositiveIntegerField("评估样本数", default=0)
+    macro_f1 = models.FloatField("评估集宏F1", default=0.0)
+    accuracy = models.FloatField("评估集准确率", default=0.0)
+    per_class = models.JSONField("各类F1", default=dict, blank=True)
+    train_seconds = models.FloatField("训练用时（秒）", default=0.0)
+    created_at = models.DateTimeField("训练时间", auto_now_add=True)
+    decided_at = models.DateTimeField("上线/停用时间", null=True, blank=True)
+    decided_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name="操作人",
+    )  # fmt: skip
+    note = models.CharField("说明", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "分类模型版本"
+        verbose_name_plural = "分类模型版本"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["status"],
+                condition=models.Q(status="active"),
+                name="one_model_version_in_use",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"v{self.pk} {self.get_status_display()} 宏F1 {self.macro_f1:.4f}"
+
+
 class TriageSuggestion(models.Model):
     """What triage suggested for one appeal at intake, kept so the screening screen shows it
     instantly and a dispatcher's override can be compared with it. One per appeal; recomputed
@@ -67,6 +117,7 @@ class TriageSuggestion(models.Model):
         help_text="[{appeal_id, tracking_number, similarity, same_person, same_place}]",
     )
     suggested_unit = optional_key(Unit, "建议承办单位")
+    model_version = optional_key(ModelVersion, "模型版本")
     created_at = models.DateTimeField("生成时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 

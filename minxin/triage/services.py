@@ -28,6 +28,7 @@ from minxin.triage.selectors import (
     auto_dispatch_rule_for,
     category_for_path,
 )
+from minxin.triage.versions import model_version_in_use
 
 logger = logging.getLogger(__name__)
 
@@ -166,6 +167,7 @@ def appeal_triage(*, appeal_id: int, auto_dispatch: bool = True) -> TriageSugges
                     for d in duplicates
                 ],
                 "suggested_unit": units[0] if units else None,
+                "model_version_id": model_version_in_use(),
             },
         )
     if auto_dispatch:

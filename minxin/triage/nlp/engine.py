@@ -33,6 +33,7 @@ from .validity import ValiditySuggestion, suggest_validity
 logger = logging.getLogger(__name__)
 _lock = threading.Lock()
 _models: dict[Path, CategoryModel] = {}
+_stamps: dict[Path, float] = {}  # the file's mtime when it was loaded
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,7 @@ def train(
         model.save(out)
         with _lock:
             _models[out] = model
+            _stamps[out] = _mtime(out)
     return model
 
 
@@ -100,13 +102,21 @@ def get_model(
     """The trained model; trained (and saved) on first use when no artifact exists yet."""
     with _lock:
         model = _models.get(path)
-        if model is not None:
-            return model
+        if model is not None and _stamps.get(path) == _mtime(path):
+            return model  # a model put in use meanwhile (a new file) is loaded below
         model = _load_current(path)
         if model is not None:
             _models[path] = model
+            _stamps[path] = _mtime(path)
             return model
     return train(data_dir=data_dir, out=path)
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return -1.0
 
 
 def _load_current(path: Path) -> CategoryModel | None:
@@ -124,6 +134,7 @@ def _load_current(path: Path) -> CategoryModel | None:
 def forget_models() -> None:
     with _lock:
         _models.clear()
+        _stamps.clear()
 
 
 def classify(

@@ -123,6 +123,10 @@ class Command(BaseCommand):
             "signatures", help="store the duplicate-lookup signatures of appeals that have none"
         )
         sub.add_parser("hotspots-store", help="put every appeal that has none into its hotspot")
+        sub.add_parser(
+            "train-version",
+            help="train a model version; in use only when at least as good on the evaluation set",
+        )
         i = sub.add_parser(
             "hotspot-idf", help="rewrite the IDF table the app's hotspots use, from the data files"
         )
@@ -145,6 +149,14 @@ class Command(BaseCommand):
                 from minxin.triage.duplicates import signatures_backfill
 
                 self.stdout.write(f"stored {signatures_backfill()} signatures")
+            elif action == "train-version":
+                from minxin.triage.versions import model_version_train
+
+                v = model_version_train(actor=None)
+                self.stdout.write(
+                    f"v{v.pk}: macro-F1 {v.macro_f1:.4f} on {v.evaluated_on} "
+                    f"({v.get_status_display()}) {v.note}"
+                )
             elif action == "hotspots-store":
                 from minxin.triage.hotspots import hotspots_backfill
 

@@ -1,0 +1,108 @@
+"""Model versions: the fixed evaluation set, promotion only when at least as good, rollback."""
+
+from dataclasses import replace
+from functools import partial
+
+import pytest
+
+from minxin.core.errors import MinxinError
+from minxin.triage.models import ModelStatus, ModelVersion
+from minxin.triage.nlp.classifier import fit_category_model, text_key
+from minxin.triage.nlp.dataset import load_labelled
+from minxin.triage.nlp.versions import (
+    VersionFigures,
+    at_least_as_good,
+    evaluation_split,
+    train_version,
+)
+from minxin.triage.versions import model_version_activate, model_version_in_use, model_version_train
+
+
+def test_the_evaluation_set_is_fixed_stratified_and_apart():
+    labelled = load_labelled()
+    train_a, held_a = evaluation_split(labelled)
+    _, held_b = evaluation_split(list(labelled))
+    assert held_a == held_b and len(held_a) == 99 and len(train_a) == 396
+    assert not {text_key(e.title, e.content) for e in held_a} & {
+        text_key(e.title, e.content) for e in train_a
+    }
+    assert {e.label for e in held_a} == {e.label for e in labelled}
+
+
+def test_a_version_is_measured_on_messages_it_never_saw():
+    seen: list[str] = []
+
+    def fit(labelled, unlabelled, **kw):
+        seen.extend(text_key(e.title, e.content) for e in labelled)
+        seen.extend(text_key(t, c) for t, c in unlabelled)
+        seen.extend(text_key(e.title, e.content) for e in kw.get("annotated", ()))
+        return partial(fit_category_model, n_features=1 << 16)(labelled, unlabelled, **kw)
+
+    _, held = evaluation_split(load_labelled())
+    model, figures = train_version(fit=fit, annotations=False, unlabelled_limit=600)
+    assert (figures.evaluated_on, figures.labelled, figures.corrections) == (99, 396, 0)
+    assert not {text_key(e.title, e.content) for e in held} & set(seen)
+    assert 0.5 < figures.macro_f1 <= 1 and set(figures.per_class) == set(model.classes)
+
+
+def test_the_promotion_rule():
+    assert at_least_as_good(0.85, None)
+    assert at_least_as_good(0.85, 0.85) and at_least_as_good(0.86, 0.85)
+    assert not at_least_as_good(0.8499, 0.85)
+
+
+FIGURES = VersionFigures(
+    macro_f1=0.0, accuracy=0.9, evaluated_on=99, labelled=396, corrections=0, annotated=0,
+    unlabelled=600, seconds=1.0, per_class={},
+)  # fmt: skip
+
+
+@pytest.fixture
+def trained(db, small_model, tmp_path, django_capture_on_commit_callbacks):
+    """Train versions with set figures (the small model as their artifact); the live file is
+    under tmp_path."""
+    live = tmp_path / "category_model.npz"
+
+    def train(macro_f1: float) -> ModelVersion:
+        def fake(**_: object):
+            return small_model, replace(FIGURES, macro_f1=macro_f1)
+
+        with django_capture_on_commit_callbacks(execute=True):
+            return model_version_train(actor=None, live=live, train=fake)
+
+    return train, live
+
+
+def test_a_worse_model_is_not_promoted_and_any_version_can_be_put_back(
+    trained, tmp_path, django_capture_on_commit_callbacks
+):
+    train, live = trained
+    first = train(0.80)
+    assert first.status == ModelStatus.ACTIVE and model_version_in_use() == first.pk
+    assert live.read_bytes() == (tmp_path / "versions" / f"v{first.pk}.npz").read_bytes()
+    worse = train(0.70)
+    assert worse.status == ModelStatus.REJECTED and "未上线" in worse.note
+    assert model_version_in_use() == first.pk  # the worse one is kept out
+    better = train(0.85)
+    assert better.status == ModelStatus.ACTIVE
+    first.refresh_from_db()
+    assert first.status == ModelStatus.RETIRED
+    assert live.read_bytes() == (tmp_path / "versions" / f"v{better.pk}.npz").read_bytes()
+    # A supervisor rolls back to the first version, even though its figure is lower.
+    with django_capture_on_commit_callbacks(execute=True):
+        model_version_activate(version_id=first.pk, actor=None, reason="测试", live=live)
+    assert model_version_in_use() == first.pk
+    better.refresh_from_db()
+    assert better.status == ModelStatus.RETIRED
+    first.refresh_from_db()
+    assert "回滚" in first.note
+    assert ModelVersion.objects.filter(status=ModelStatus.ACTIVE).count() == 1
+
+
+def test_rollback_needs_the_version_file(trained):
+    train, live = trained
+    version = train(0.8)
+    version.artifact = "/nonexistent/v0.npz"
+    version.save()
+    with pytest.raises(MinxinError):
+        model_version_activate(version_id=version.pk, actor=None, live=live)
