@@ -260,3 +260,29 @@ def test_open311_accepts_gb18030(client: Client, district: District) -> None:
 
 def test_the_ledger_neutralises_formulas() -> None:
     assert cell_safe(text_normalise("\u200b" + FORMULA)) == "'" + FORMULA
+
+
+def test_project_rating_comments(client: Client, district: District) -> None:
+    from minxin.core.errors import MinxinError
+    from minxin.projects.models import ProjectRating, Verdict
+    from minxin.projects.verdict import project_rate
+    from tests.projects.ratings import phone, project_at
+
+    project = project_at(district, "accepted")
+    for n, value in enumerate([HUGE, *CORPUS]):
+        before = ProjectRating.objects.count()
+        try:
+            project_rate(
+                project_id=project.pk,
+                phone_hash=phone(n),
+                verdict=Verdict.SATISFIED,
+                comment=value,
+            )
+        except MinxinError:
+            assert ProjectRating.objects.count() == before
+    for comment in ProjectRating.objects.values_list("comment", flat=True):
+        assert text_normalise(comment) == comment
+    client.force_login(district.user("supervisor"))
+    page = client.get(reverse("projects:project_detail", args=[project.pk]))
+    assert page.status_code == 200
+    _escaped(page.content.decode())
