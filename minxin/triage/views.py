@@ -10,13 +10,14 @@ from django.views.decorators.http import require_POST
 
 from minxin.accounts.access import staff_user
 from minxin.accounts.actor import Actor
+from minxin.accounts.models import User
 from minxin.cases import selectors as case_selectors
 from minxin.cases import services as case_services
 from minxin.cases.models import Appeal, AppealKind
 from minxin.cases.workflow import AppealStatus
-from minxin.core.errors import ValidationFailed
+from minxin.core.errors import MinxinError, ValidationFailed
 from minxin.deadlines.models import Urgency
-from minxin.directory.models import Category, Region
+from minxin.directory.models import Category, Region, Unit
 from minxin.directory.selectors import category_leaf_groups, places_to_choose
 from minxin.dispatch.permissions import may_dispatch
 
@@ -91,7 +92,7 @@ def screen(request: HttpRequest, appeal_id: int) -> HttpResponse:
     data = form.cleaned_data
     category: Category = data["category"]
     region: Region | None = data["region"]
-    case_services.appeal_screen(
+    screened = case_services.appeal_screen(
         appeal_id=appeal.pk,
         actor=Actor.of(user),
         expected_version=data["version"],
@@ -119,5 +120,31 @@ def screen(request: HttpRequest, appeal_id: int) -> HttpResponse:
                 chosen_value=chosen,
                 actor=user,
             )
+    unit = suggestion.suggested_unit if suggestion is not None else None
+    if request.POST.get("dispatch") == "1" and unit is not None:
+        return _dispatch_suggested(request, user=user, appeal=screened, unit=unit)
     messages.success(request, "已甄别，请派单")
     return redirect("cases:appeal_detail", appeal.pk)
+
+
+def _dispatch_suggested(
+    request: HttpRequest, *, user: User, appeal: Appeal, unit: Unit
+) -> HttpResponse:
+    """Screened with the suggestion: dispatched to the suggested unit in the same step, then on
+    to the head of the queue (a dispatcher's 500 a day are one key each when triage is right).
+    A dispatch refused leaves the appeal screened, with the dispatch form and the reason."""
+    try:
+        case_services.appeal_dispatch(
+            appeal_id=appeal.pk,
+            actor=Actor.of(user),
+            expected_version=appeal.version,
+            lead_unit_id=unit.pk,
+        )
+    except MinxinError as error:
+        messages.error(request, f"已甄别，派单未成功：{error.message}")
+        return redirect("cases:appeal_detail", appeal.pk)
+    messages.success(request, f"{appeal.tracking_number} 已甄别并派单至{unit.name}")
+    following = case_selectors.screening_queue(user=user).first()
+    if following is not None:
+        return redirect("cases:appeal_detail", following.pk)
+    return redirect("dispatch:screening")

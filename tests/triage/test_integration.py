@@ -143,8 +143,11 @@ def _accept_data(client, appeal: Appeal) -> dict[str, str]:
     import re
 
     html = client.get(reverse("triage:panel", args=[appeal.pk])).content.decode()
-    form = html[html.index('class="accept-form"') : html.index("采纳建议并甄别")]
-    return dict(re.findall(r'name="(\w+)" value="([^"]*)"', form))
+    start = html.index('class="accept-form"')
+    form = html[start : html.index("</form>", start)]
+    fields = dict(re.findall(r'name="(\w+)" value="([^"]*)"', form))
+    fields.pop("dispatch", None)  # the button 采纳建议并派单; 采纳建议并甄别 sends no value
+    return fields
 
 
 def test_panel_shows_the_suggestion_to_a_dispatcher_and_404s_for_a_handler(
@@ -224,3 +227,33 @@ def test_the_appeal_page_loads_the_screen_panel_then_the_dispatch_panel(client, 
     page = client.get(reverse("cases:appeal_detail", args=[appeal.pk])).content.decode()
     assert reverse("triage:panel", args=[appeal.pk]) not in page
     assert reverse("dispatch:panel", args=[appeal.pk]) in page
+
+
+def test_one_key_accepts_screens_dispatches_and_opens_the_next(
+    client, routed, installed_model, django_capture_on_commit_callbacks
+):
+    appeal = _receive(routed, django_capture_on_commit_callbacks)
+    following = _receive(
+        routed,
+        django_capture_on_commit_callbacks,
+        title="路灯不亮",
+        content="景蓉华苑东门路灯坏了一周，晚上很黑。",
+    )
+    s = TriageSuggestion.objects.get(appeal=appeal)
+    assert s.suggested_unit == routed.street_units[0]
+    client.force_login(routed.user("dispatcher"))
+    html = client.get(reverse("triage:panel", args=[appeal.pk])).content.decode()
+    assert 'name="dispatch" value="1" data-key="a"' in html and "采纳建议并派单" in html
+
+    response = client.post(
+        reverse("triage:screen", args=[appeal.pk]),
+        {**_accept_data(client, appeal), "dispatch": "1"},
+    )
+
+    appeal.refresh_from_db()
+    assert appeal.status == AppealStatus.DISPATCHED
+    assert appeal.lead_unit == routed.street_units[0]
+    assert _events(appeal)[-2:] == [("screen", "dispatcher"), ("dispatch", "dispatcher")]
+    assert response["Location"] == reverse("cases:appeal_detail", args=[following.pk])
+    page = client.get(response["Location"]).content.decode()
+    assert f"{appeal.tracking_number} 已甄别并派单至{routed.street_units[0].name}" in page

@@ -44,3 +44,19 @@ document.addEventListener("click", function (event) {
     window.history.back();
   }
 });
+// Single-key shortcuts, listed on the pages that have them: a key clicks the visible element
+// marked data-key="<key>" (A: accept triage's suggestion and dispatch); O opens the first
+// appeal of a queue. Never while typing, nor with a modifier held.
+document.addEventListener("keydown", function (event) {
+  if (event.ctrlKey || event.metaKey || event.altKey || event.repeat) return;
+  var target = event.target;
+  if (target.closest && target.closest("input, textarea, select, [contenteditable]")) return;
+  var key = (event.key || "").toLowerCase();
+  var marked = Array.prototype.filter.call(
+    document.querySelectorAll('[data-key="' + key + '"]'),
+    function (el) { return el.offsetParent !== null && !el.disabled; });
+  var element = marked[0] || (key === "o" ? document.querySelector("table.list td.title a") : null);
+  if (!element) return;
+  event.preventDefault();
+  element.click();
+});
