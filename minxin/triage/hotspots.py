@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Final
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q
 
 from minxin.cases.models import Appeal
@@ -59,6 +59,26 @@ def _loaded(row: HotspotRow) -> Hotspot:
     )
 
 
+def _recent_under(keys: list[str], since: datetime) -> list[int]:
+    """The hotspots under these keys whose last appeal is at or after `since`, most recent
+    first: per key, an index range read backwards and cut at MAX_CANDIDATES (a common word or a
+    district has many), all in one statement where the database allows it."""
+    per_key = [
+        HotspotKey.objects.filter(key=key[:64], last_at__gte=since)
+        .order_by("-last_at")
+        .values_list("hotspot_id", "last_at")[:MAX_CANDIDATES]
+        for key in dict.fromkeys(keys)
+    ]
+    if not per_key:
+        return []
+    if connection.features.supports_slicing_ordering_in_compound:
+        rows = list(per_key[0].union(*per_key[1:], all=True))
+    else:  # SQLite: one query per key (in-process, cheap)
+        rows = [row for query in per_key for row in query]
+    rows.sort(key=lambda r: r[1], reverse=True)
+    return list(dict.fromkeys(hotspot_id for hotspot_id, _ in rows))
+
+
 @transaction.atomic
 def appeal_hotspot_assign(*, appeal_id: int) -> int:
     """Put the appeal into the hotspot of its place and matter (or a new one); the hotspot's id.
@@ -73,30 +93,39 @@ def appeal_hotspot_assign(*, appeal_id: int) -> int:
     profile = matter_profile(title, content)
     vector = matter_vector(profile, shipped_idf())
     since = received_at - timedelta(days=WINDOW_DAYS)
-    ids = list(
-        HotspotKey.objects.filter(key__in=lookup_keys(profile, vector), last_at__gte=since)
-        .order_by("-last_at")
-        .values_list("hotspot_id", flat=True)[: MAX_CANDIDATES * 4]
-    )
+    ids = _recent_under(lookup_keys(profile, vector), since)
     rows = {
         row.pk: row
         for row in HotspotRow.objects.select_for_update()
-        .filter(pk__in=list(dict.fromkeys(ids))[:MAX_CANDIDATES], merged_into__isnull=True)
+        .filter(pk__in=ids[:MAX_CANDIDATES], merged_into__isnull=True)
         .filter(last_at__gte=since)
         .order_by("pk")
     }
     candidates = [_loaded(row) for row in rows.values()]
     best = best_hotspot(profile, vector, candidates)
-    if best is None:
+    stamp = _stamp(received_at)
+    if best is None:  # a new hotspot: one INSERT with its state, its keys, the membership
+        best = Hotspot(number=-1, area=None if profile.places else profile.area)
+        new_keys = keys_to_register(best, profile, vector)
+        best.absorb(appeal_id, profile, vector, stamp)
+        label, place, matter = hotspot_label(best)
         row = HotspotRow.objects.create(
-            area=None if profile.places else profile.area,
+            area=best.area,
             first_at=received_at,
             last_at=received_at,
+            size=1,
+            state=best.to_state(),
+            label=label[:200],
+            place=place[:100],
+            matter=matter[:100],
         )
-        best = Hotspot(number=row.pk, area=row.area)
-        rows[row.pk] = row
+        HotspotKey.objects.bulk_create(
+            HotspotKey(hotspot=row, key=key[:64], last_at=received_at) for key in new_keys
+        )
+        HotspotMember.objects.create(appeal_id=appeal_id, hotspot=row)
+        return row.pk
     new_keys = keys_to_register(best, profile, vector)
-    best.absorb(appeal_id, profile, vector, _stamp(received_at))
+    best.absorb(appeal_id, profile, vector, stamp)
     merged = hotspots_to_merge(best, profile, candidates)
     for other in merged:
         best.merge(other)
@@ -113,10 +142,11 @@ def appeal_hotspot_assign(*, appeal_id: int) -> int:
         HotspotRow.objects.filter(pk__in=gone).update(merged_into=row, size=0, state={})
         HotspotMember.objects.filter(hotspot_id__in=gone).update(hotspot=row)
         HotspotKey.objects.filter(hotspot_id__in=gone).update(hotspot=row)
-    HotspotKey.objects.bulk_create(
-        HotspotKey(hotspot=row, key=key[:64], last_at=row.last_at) for key in new_keys
-    )
-    HotspotKey.objects.filter(hotspot=row).exclude(last_at=row.last_at).update(last_at=row.last_at)
+    if new_keys:
+        HotspotKey.objects.bulk_create(
+            HotspotKey(hotspot=row, key=key[:64], last_at=row.last_at) for key in new_keys
+        )
+    HotspotKey.objects.filter(hotspot=row, last_at__lt=row.last_at).update(last_at=row.last_at)
     HotspotMember.objects.create(appeal_id=appeal_id, hotspot=row)
     return row.pk
 
