@@ -65,3 +65,20 @@ def test_a_dispatcher_screens_and_dispatches_20_appeals_by_keyboard(
         f"{clicks} clicks, {per_appeal:.2f} per appeal\n",
         encoding="utf-8",
     )
+
+
+def test_the_category_is_found_by_typing(new_page, live_district: District):
+    d = live_district
+    appeal = appeal_new(d)
+    page = new_page()
+    login(page, "dispatcher", "pw-dispatcher")
+    page.goto(f"/console/appeals/{appeal.pk}/")
+    panel = page.locator("#screen-panel")
+    search = panel.get_by_placeholder(re.compile("筛选分类"))
+    search.fill("卫生")
+    category = panel.locator("select[name=category]")
+    visible = category.locator("option:not([hidden])").filter(has_text="卫生")
+    expect(visible).to_have_count(1)
+    expect(category).to_have_value(str(d.category.pk))
+    search.fill("没有这个分类")
+    expect(category.locator("option[value]:not([value='']):not([hidden])")).to_have_count(0)

@@ -106,7 +106,11 @@ def test_an_appeal_goes_round_the_loop_twice(new_page, live_district: District, 
     lead = panel.locator("select[name=lead_unit]")
     if lead.input_value() != str(street.pk):
         lead.select_option(str(street.pk))
-    panel.locator("select[name=assist_units]").select_option(str(department.pk))
+    # Assisting units are found by typing part of a name, then ticked.
+    panel.get_by_label("筛选协办单位").fill("城市管理")
+    assist = panel.locator(f"input[name=assist_units][value='{department.pk}']")
+    expect(panel.locator(".assist-list label:visible")).to_have_count(1)
+    assist.check()
     snap(dispatcher, "dispatcher_dispatch")
     panel.get_by_role("button", name="派单", exact=True).click()
     expect(dispatcher.get_by_role("status")).to_contain_text(f"已派单至{street.name}")

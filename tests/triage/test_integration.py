@@ -1,6 +1,7 @@
 """Triage in the loop: every new appeal gets a stored suggestion at intake; 快速交办 rules
 screen and dispatch as the system; the screening panel shows and applies the suggestion."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -257,3 +258,40 @@ def test_one_key_accepts_screens_dispatches_and_opens_the_next(
     assert response["Location"] == reverse("cases:appeal_detail", args=[following.pk])
     page = client.get(response["Location"]).content.decode()
     assert f"{appeal.tracking_number} 已甄别并派单至{routed.street_units[0].name}" in page
+
+
+def test_a_suggested_duplicate_is_merged_in_one_click(
+    client, routed, installed_model, django_capture_on_commit_callbacks
+):
+    first = _receive(routed, django_capture_on_commit_callbacks)
+    again = _receive(routed, django_capture_on_commit_callbacks)
+    s = TriageSuggestion.objects.get(appeal=again)
+    assert [d["tracking_number"] for d in s.duplicates] == [first.tracking_number]
+    client.force_login(routed.user("dispatcher"))
+    html = client.get(reverse("triage:panel", args=[again.pk])).content.decode()
+    assert f"合并到 {first.tracking_number}" in html and 'data-key="m"' in html
+    start = html.index('class="merge-form"')
+    fields = dict(
+        re.findall(r'name="(\w+)" value="([^"]*)"', html[start : html.index("</form>", start)])
+    )
+
+    response = client.post(reverse("cases:appeal_act", args=[again.pk, "merge"]), fields)
+
+    assert response.status_code == 302
+    again.refresh_from_db()
+    assert again.status == AppealStatus.MERGED and again.merged_into == first
+
+
+def test_the_panels_pick_long_lists_by_typing(
+    client, routed, installed_model, django_capture_on_commit_callbacks
+):
+    appeal = _receive(routed, django_capture_on_commit_callbacks)
+    client.force_login(routed.user("dispatcher"))
+    screen = client.get(reverse("triage:panel", args=[appeal.pk])).content.decode()
+    assert (
+        f'data-filter="#category-{appeal.pk}"' in screen and f'id="category-{appeal.pk}"' in screen
+    )
+    client.post(reverse("triage:screen", args=[appeal.pk]), _accept_data(client, appeal))
+    dispatch = client.get(reverse("dispatch:panel", args=[appeal.pk])).content.decode()
+    assert "按住 Ctrl" not in dispatch and 'type="checkbox" name="assist_units"' in dispatch
+    assert f'data-filter="#assist-{appeal.pk}"' in dispatch

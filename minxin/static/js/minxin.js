@@ -60,3 +60,34 @@ document.addEventListener("keydown", function (event) {
   event.preventDefault();
   element.click();
 });
+// A long list picked by typing: <input data-filter="#list"> hides the options of a <select>
+// (and empty groups), or the [data-filter-item] rows of a list, that do not contain the words.
+document.addEventListener("input", function (event) {
+  var input = event.target;
+  if (!input.matches || !input.matches("input[data-filter]")) return;
+  var list = document.querySelector(input.getAttribute("data-filter"));
+  if (!list) return;
+  var words = input.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
+  function fits(text) {
+    text = text.toLowerCase();
+    return words.every(function (w) { return text.indexOf(w) !== -1; });
+  }
+  if (list.tagName === "SELECT") {
+    var first = null;
+    Array.prototype.forEach.call(list.options, function (option) {
+      var show = !option.value || fits(option.textContent);
+      option.hidden = !show;
+      if (show && option.value && first === null) first = option;
+    });
+    Array.prototype.forEach.call(list.querySelectorAll("optgroup"), function (group) {
+      group.hidden = !Array.prototype.some.call(group.children, function (o) { return !o.hidden; });
+    });
+    if (words.length && first && list.selectedOptions[0] && list.selectedOptions[0].hidden) {
+      first.selected = true;
+    }
+  } else {
+    Array.prototype.forEach.call(list.querySelectorAll("[data-filter-item]"), function (item) {
+      item.hidden = !fits(item.textContent);
+    });
+  }
+});
