@@ -27,6 +27,7 @@ urlpatterns = [
     path("console/proactive/", include("minxin.proactive.urls")),
     path("console/selection/", include("minxin.selection.urls")),
     path("console/issues/", include("minxin.issuelists.urls")),
+    path("console/taskforces/", include("minxin.taskforces.urls")),
     path("console/directory/", include("minxin.directory.urls")),
     path("suggestions/", include("minxin.suggestions.urls")),
     path("console/visits/", include("minxin.visits.urls")),

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "minxin.projects",
     "minxin.proactive",
     "minxin.issuelists",
+    "minxin.taskforces",
     "minxin.metrics",
     "minxin.intake",
     "minxin.feedback",

@@ -43,6 +43,7 @@ from .proactive import proactive_seed
 from .projects import projects_seed
 from .selection import selection_seed
 from .steps import AppealPlan
+from .taskforces import task_forces_seed
 from .texts import messages_load, taxonomy_load
 
 DEFAULT_PASSWORD = "minxin-demo-2026"  # noqa: S105 - the demo's published password
@@ -77,6 +78,7 @@ class SeedReport:
     proactive_tasks: int = 0
     selection_rounds: int = 0
     issue_items: int = 0
+    task_forces: int = 0
 
 
 def seed_demo(
@@ -127,6 +129,7 @@ def seed_demo(
         report.proactive_tasks = proactive_seed(now=now)
         report.selection_rounds = selection_seed(now=now)
         report.issue_items = issue_lists_seed(now=now)
+        report.task_forces = task_forces_seed(now=now)
     if appeals > 0:
         # The bulk writes above bypass the services' change rows and triage: count the figures
         # afresh, and store the duplicate-lookup signatures.

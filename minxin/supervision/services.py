@@ -36,7 +36,9 @@ def _link(order: SupervisionOrder) -> str:
     return order.about_link
 
 
-@transaction.atomic(durable=True)
+# Not durable: a caller may issue orders inside its own write (a task force meeting's decisions
+# are its orders, recorded in one transaction with the meeting).
+@transaction.atomic
 def supervision_order_issue(
     *,
     actor: User,

@@ -38,6 +38,10 @@ from minxin.supervision.machine import ORDERS
 from minxin.supervision.models import SupervisionOrder
 from minxin.supervision.services import supervision_order_issue
 from minxin.supervision.workflow import OrderStatus
+from minxin.taskforces.machine import TASK_FORCES
+from minxin.taskforces.models import TaskForce
+from minxin.taskforces.services import task_force_set_up
+from minxin.taskforces.workflow import TaskForceStatus
 from tests.board.posts import post_new
 from tests.builders import District
 from tests.projects.builders import project_new
@@ -147,6 +151,26 @@ def _round_change(action: str) -> Change:
     return Change()
 
 
+def _task_force(d: District) -> int:
+    return task_force_set_up(
+        actor=d.user("supervisor"),
+        name="物业纠纷专班",
+        purpose="协调化解",
+        lead_unit_id=d.street_units[0].pk,
+    ).pk
+
+
+def _task_force_fields(status: str) -> dict[str, Any]:
+    closed = status == TaskForceStatus.CLOSED
+    return {"status": status, "closed_at": timezone.now() if closed else None}
+
+
+def _task_force_change(action: str) -> Change:
+    if action == "close":
+        return Change({"closed_at": timezone.now()})
+    return Change()
+
+
 def _post_fields(status: str) -> dict[str, Any]:
     return {"status": status, "published_at": timezone.now()}
 
@@ -163,6 +187,7 @@ CASES = {
     "proactive_task": Case(TASKS, _task, _task_fields, _task_change),
     "selection_round": Case(ROUNDS, lambda d: round_new(d).pk, _round_fields, _round_change),
     "issue_item": Case(ITEMS, _item, _item_fields, _item_change),
+    "task_force": Case(TASK_FORCES, _task_force, _task_force_fields, _task_force_change),
     "project": Case(
         PROJECTS,
         lambda d: project_new(d, planned=False, assisting_unit_ids=()).pk,
@@ -178,6 +203,7 @@ SUBJECT_MODELS = {
     "proactive_task": ProactiveTask,
     "selection_round": SelectionRound,
     "issue_item": IssueItem,
+    "task_force": TaskForce,
 }
 STATUSES = {
     "suggestion": list(SuggestionStatus),
@@ -187,4 +213,5 @@ STATUSES = {
     "proactive_task": list(TaskStatus),
     "selection_round": list(RoundStatus),
     "issue_item": list(ItemStatus),
+    "task_force": list(TaskForceStatus),
 }

@@ -28,6 +28,7 @@ def test_every_state_machine_is_registered():
         "proactive_task",
         "selection_round",
         "issue_item",
+        "task_force",
     }
     assert machine_named("appeal") is MACHINES["appeal"]
 

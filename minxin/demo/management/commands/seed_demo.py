@@ -55,6 +55,6 @@ class Command(BaseCommand):
             f"{report.policies} time limits; added {report.appeals} appeals with "
             f"{report.events} events, {report.posts} board posts, {report.suggestions} "
             f"suggestions, {report.visits} visits, {report.projects} livelihood projects, "
-            f"{report.proactive_tasks} proactive tasks and {report.issue_items} issue-list items "
-            f"in {report.seconds:.1f} s"
+            f"{report.proactive_tasks} proactive tasks, {report.issue_items} issue-list items "
+            f"and {report.task_forces} task forces in {report.seconds:.1f} s"
         )

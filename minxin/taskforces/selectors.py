@@ -1,0 +1,79 @@
+"""What a viewer may see of task forces: the list (the office all, a handler those its unit
+leads or belongs to), one with its scope, meetings and decisions (each with its order's state),
+and the appeals a member sees beside its own queue."""
+
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from minxin.accounts.models import User
+from minxin.cases.models import Appeal
+from minxin.core.errors import NotFound
+from minxin.supervision.models import SupervisionOrder
+
+from .machine import MISSING
+from .models import Decision, Meeting, TaskForce, TaskForceEvent
+from .permissions import sees_every_task_force
+
+
+def task_forces_for(viewer: User) -> QuerySet[TaskForce]:
+    forces = TaskForce.objects.select_related("lead_unit", "leader")
+    if sees_every_task_force(viewer):
+        return forces
+    if viewer.unit_id is None:
+        return forces.none()
+    member = TaskForce.members.through.objects.filter(
+        taskforce_id=OuterRef("pk"), unit_id=viewer.unit_id
+    )
+    return forces.filter(Q(lead_unit_id=viewer.unit_id) | Exists(member))
+
+
+def task_forces_listed(viewer: User) -> QuerySet[TaskForce]:
+    return (
+        task_forces_for(viewer)
+        .annotate(
+            member_count=Count("members", distinct=True),
+            appeal_count=Count("appeals", distinct=True),
+            meeting_count=Count("meetings", distinct=True),
+        )
+        .order_by("status", "-set_up_at", "-pk")
+    )
+
+
+def task_force_get_for(viewer: User, task_force_id: int) -> TaskForce:
+    task_force = task_forces_for(viewer).filter(pk=task_force_id).first()
+    if task_force is None:
+        raise NotFound(MISSING)
+    return task_force
+
+
+def task_force_history(task_force: TaskForce) -> QuerySet[TaskForceEvent]:
+    return task_force.events.select_related("actor").order_by("created_at", "pk")
+
+
+def task_force_meetings(task_force: TaskForce) -> list[tuple[Meeting, list[dict[str, Any]]]]:
+    """Each meeting with its decisions and their orders' state: open, overdue or answered."""
+    meetings = list(task_force.meetings.select_related("recorded_by").order_by("-held_at"))
+    decisions = (
+        Decision.objects.filter(meeting__in=meetings).select_related("unit", "order").order_by("pk")
+    )
+    now = timezone.now()
+    by_meeting: dict[int, list[dict[str, Any]]] = {m.pk: [] for m in meetings}
+    for d in decisions:
+        order: SupervisionOrder = d.order
+        state = (
+            "已答复" if order.answered_at else ("逾期未答复" if order.due_at < now else "待答复")
+        )
+        by_meeting[d.meeting_id].append({"decision": d, "order": order, "state": state})
+    return [(m, by_meeting[m.pk]) for m in meetings]
+
+
+def task_force_appeals(task_force: TaskForce) -> QuerySet[Appeal]:
+    """The appeals of the task force, every member sees them (title, status, lead unit):
+    beside its own queue, for coordination; the appeal's page stays its handlers'."""
+    return task_force.appeals.select_related("lead_unit", "category").order_by("-received_at")
+
+
+def task_forces_of_appeal(appeal_id: int) -> list[TaskForce]:
+    return list(TaskForce.objects.filter(appeals__pk=appeal_id).order_by("pk"))
