@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "minxin.board",
     "minxin.citizen",
     "minxin.selection",
+    "minxin.consultation",
     "minxin.demo",
 ]
 

@@ -37,6 +37,7 @@ from minxin.triage.duplicates import signatures_backfill
 from . import district as d
 from .boundaries import boundaries_seed, community_shapes
 from .channels import channels_seed
+from .consultation import consultation_seed
 from .issuelists import issue_lists_seed
 from .lifecycle import Lifecycle, World
 from .proactive import proactive_seed
@@ -128,6 +129,7 @@ def seed_demo(
         report.projects = projects_seed(rng=random.Random(seed), now=now).projects  # noqa: S311
         report.proactive_tasks = proactive_seed(now=now)
         report.selection_rounds = selection_seed(now=now)
+        consultation_seed(now=now)
         report.issue_items = issue_lists_seed(now=now)
         report.task_forces = task_forces_seed(now=now)
     if appeals > 0:

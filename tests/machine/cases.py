@@ -14,6 +14,10 @@ from minxin.accounts.actor import Actor
 from minxin.board.machine import MODERATION
 from minxin.board.models import BoardPost
 from minxin.board.workflow import ModerationStatus
+from minxin.consultation.machine import COMMENTS, CONSULTATIONS
+from minxin.consultation.models import Comment, Consultation
+from minxin.consultation.services import CommentDraft, comment_submit
+from minxin.consultation.workflow import CommentStatus, ConsultationStatus
 from minxin.issuelists.machine import ITEMS
 from minxin.issuelists.models import IssueItem
 from minxin.issuelists.services import ItemDraft, issue_item_add
@@ -44,6 +48,7 @@ from minxin.taskforces.services import task_force_set_up
 from minxin.taskforces.workflow import TaskForceStatus
 from tests.board.posts import post_new
 from tests.builders import District
+from tests.consultation.builders import draft_new, during, open_new
 from tests.projects.builders import project_new
 from tests.selection.builders import round_new
 
@@ -171,11 +176,40 @@ def _task_force_change(action: str) -> Change:
     return Change()
 
 
+def _consultation_fields(status: str) -> dict[str, Any]:
+    reported = status == ConsultationStatus.REPORTED
+    return {"status": status, "reported_at": timezone.now() if reported else None}
+
+
+def _consultation_change(action: str) -> Change:
+    if action == "report":
+        return Change({"reported_at": timezone.now()})
+    return Change()
+
+
+def _comment(d: District) -> int:
+    consultation = open_new(d)
+    draft = CommentDraft(text="建议明确业委会选举的时限")
+    return comment_submit(consultation_id=consultation.pk, draft=draft, at=during()).pk
+
+
+def _comment_change(action: str) -> Change:
+    if action == "answer":
+        return Change({"decision": "adopted", "decision_reason": "好", "answered_at": timezone.now()})
+    return Change()
+
+
 def _post_fields(status: str) -> dict[str, Any]:
     return {"status": status, "published_at": timezone.now()}
 
 
 CASES = {
+    "consultation": Case(
+        CONSULTATIONS, lambda d: draft_new(d).pk, _consultation_fields, _consultation_change
+    ),
+    "consultation_comment": Case(
+        COMMENTS, _comment, lambda status: {"status": status}, _comment_change
+    ),
     "suggestion": Case(SUGGESTIONS, _suggestion, _suggestion_fields, _suggestion_change),
     "moderation": Case(
         MODERATION,
@@ -196,6 +230,8 @@ CASES = {
     ),
 }
 SUBJECT_MODELS = {
+    "consultation": Consultation,
+    "consultation_comment": Comment,
     "suggestion": Suggestion,
     "moderation": BoardPost,
     "supervision_order": SupervisionOrder,
@@ -206,6 +242,8 @@ SUBJECT_MODELS = {
     "task_force": TaskForce,
 }
 STATUSES = {
+    "consultation": list(ConsultationStatus),
+    "consultation_comment": list(CommentStatus),
     "suggestion": list(SuggestionStatus),
     "moderation": list(ModerationStatus),
     "supervision_order": list(OrderStatus),

@@ -27,6 +27,8 @@ def test_every_state_machine_is_registered():
         "project",
         "proactive_task",
         "selection_round",
+        "consultation",
+        "consultation_comment",
         "issue_item",
         "task_force",
     }
