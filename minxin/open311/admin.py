@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from minxin.core.admin import ReadOnlyAdmin
 
-from .models import ApiKey, Open311Request
+from .models import ApiKey, IdempotencyKey, Open311Request
 from .services import api_key_create
 
 
@@ -56,3 +56,12 @@ class Open311RequestAdmin(ReadOnlyAdmin):
     list_filter = ("api_key",)
     search_fields = ("token", "appeal__tracking_number")
     list_select_related = ("appeal", "api_key")
+
+
+@admin.register(IdempotencyKey)
+class IdempotencyKeyAdmin(ReadOnlyAdmin):
+    """Hashes only: which client sent a key, when, and the record its first request made."""
+
+    list_display = ("api_key", "key_hash", "request", "created_at")
+    list_filter = ("api_key",)
+    list_select_related = ("api_key", "request")
