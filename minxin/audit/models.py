@@ -24,6 +24,7 @@ class AuditKind(models.TextChoices):
     ADMIN_CHANGE = "admin_change", "后台修改"
     PERMISSION_CHANGE = "permission_change", "权限变更"
     EXPORT = "export", "导出"
+    PHONE_REVEAL = "phone_reveal", "查看号码"
     QUERY_CODE_LOCKED = "query_code_locked", "查询码锁定"
 
 

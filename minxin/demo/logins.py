@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from django.conf import settings
+
 from minxin.accounts.models import User
 from minxin.accounts.roles import Role
 
@@ -71,4 +73,16 @@ def demo_logins_table() -> str:
         for row in rows
     ]
     lines.insert(1, "-" * (sum(widths) + 8 + max(_width(r[4]) for r in rows)))
+    lines.append(_second_factor_note())
     return "\n".join(lines)
+
+
+def _second_factor_note() -> str:
+    if settings.MINXIN_2FA_REQUIRED:
+        return (
+            "二次验证：管理员、督查员、领导首次登录时须用手机身份验证器扫码绑定，"
+            "以后每次登录输入其 6 位数字（docs/security.md）"
+        )
+    return (
+        "二次验证：演示环境未强制（MINXIN_2FA_REQUIRED=1 开启）；任何账号都可在“账号安全”中自行启用"
+    )

@@ -157,3 +157,13 @@ def test_not_required_when_switched_off(client, settings, district):
 def test_the_pages_of_the_second_factor_need_a_login(client, db):
     for url in (SETUP, VERIFY, SECURITY):
         assert client.get(url)["Location"].startswith(LOGIN)
+
+
+@pytest.mark.parametrize("required", [True, False])
+def test_the_demo_logins_say_whether_the_second_factor_is_required(settings, district, required):
+    from minxin.demo.logins import demo_logins_table
+
+    settings.MINXIN_2FA_REQUIRED = required
+    note = demo_logins_table().splitlines()[-1]
+    assert note.startswith("二次验证：")
+    assert ("首次登录时须用手机身份验证器扫码绑定" in note) is required

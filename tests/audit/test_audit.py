@@ -136,3 +136,37 @@ def test_the_export_is_a_sheet_whose_text_cannot_run_as_a_formula(client, distri
 
 def test_the_retention_is_never_below_180_days(settings):
     assert settings.MINXIN_AUDIT_RETENTION_DAYS >= 180
+
+
+def test_a_phone_reveal_is_in_the_audit_log(district):
+    from minxin.cases import services
+    from minxin.cases.workflow import AppealStatus
+    from tests.builders import appeal_in
+
+    appeal = appeal_in(district, AppealStatus.ACCEPTED)
+    services.phone_reveal(actor=district.user("handler"), appeal=appeal)
+    event = AuditEvent.objects.get(kind=AuditKind.PHONE_REVEAL)
+    assert event.username == "handler" and appeal.tracking_number in event.target
+    assert appeal.appellant_phone not in event.summary + event.target + str(event.payload)
+
+
+def test_pruning_keeps_at_least_180_days(settings, district):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from minxin.audit.tasks import audit_prune, prune_audit_log_task
+
+    settings.MINXIN_AUDIT_RETENTION_DAYS = 30  # asked for less: 180 all the same
+    now = timezone.now()
+    for days in (10, 179, 181, 400):
+        AuditEvent.objects.create(
+            kind=AuditKind.LOGIN, username=f"old{days}", created_at=now - timedelta(days=days)
+        )
+    assert audit_prune(now=now) == 2
+    left = set(AuditEvent.objects.values_list("username", flat=True))
+    assert {"old10", "old179"} <= left and not {"old181", "old400"} & left
+    assert prune_audit_log_task.call(reschedule=False) == 0
+    if connection.vendor == "postgresql":  # the trigger is back on
+        with pytest.raises(DatabaseError), transaction.atomic():
+            AuditEvent.objects.all().delete()

@@ -65,6 +65,7 @@ def test_check_deploy_with_production_settings_warns_of_nothing(tmp_path):
         "MINXIN_VAR_DIR": str(tmp_path),
     }
     env.pop("DATABASE_URL", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests of this process
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy"],
         cwd=ROOT.parent,

@@ -3,6 +3,8 @@
 from django.db import transaction
 
 from minxin.accounts.models import User
+from minxin.audit.models import AuditKind
+from minxin.audit.services import audit_record
 from minxin.core.errors import NotFound, PermissionDenied, ValidationFailed
 
 from ..models import Appeal, PhoneReveal
@@ -24,5 +26,12 @@ def phone_reveal(*, actor: User, appeal: Appeal) -> str:
         raise ValidationFailed("诉求人未留联系电话")
     PhoneReveal.objects.create(
         appeal=appeal, actor=actor, actor_unit_id=actor.unit_id, role=actor.role
+    )
+    audit_record(
+        kind=AuditKind.PHONE_REVEAL,
+        actor=actor,
+        target=f"诉求 {appeal.tracking_number}",
+        summary="查看诉求人完整号码",
+        payload={"appeal": appeal.pk},
     )
     return appeal.appellant_phone
