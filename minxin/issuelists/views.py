@@ -79,13 +79,13 @@ def _year(raw: str | None) -> int:
 
 @login_required
 def list_index(request: HttpRequest) -> HttpResponse:
-    """The office's review: every unit's list of the year, ranked. A unit's handler goes to
-    its own list."""
+    """The office's review: every unit's list of the year, ranked. A unit's handler sees its
+    own list here (the page the navigation opens)."""
     user = staff_user(request, may_see_lists, VIEWERS_PAGE)
     year = _year(request.GET.get("year"))
     if not sees_every_list(user):
-        assert user.unit_id is not None  # may_see_lists
-        return redirect("issuelists:list_detail", user.unit_id, year)
+        assert user.unit is not None  # may_see_lists
+        return _list_render(request, user=user, unit=user.unit, year=year)
     return render(
         request,
         "issuelists/list_index.html",

@@ -114,3 +114,25 @@ class SupervisionOrderEvent(Event):
 
     def __str__(self) -> str:
         return f"{self.order_id} {self.action}"
+
+
+class LeaderCase(models.Model):
+    """领导包案: a district leader takes charge of one appeal. Its deadline warnings and the
+    escalations of its orders then reach the leader too, and the leader's instructions (批示)
+    are supervision orders on it. Append-only: a change of leader is a new row."""
+
+    appeal = key(Appeal, "诉求", related_name="leader_cases")
+    leader = key(User, "包案领导")
+    note = models.CharField("包案说明", max_length=500, blank=True)
+    taken_at = models.DateTimeField("包案时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "领导包案"
+        verbose_name_plural = "领导包案"
+        constraints = [
+            models.UniqueConstraint(fields=["appeal", "leader"], name="leader_case_once")
+        ]
+        indexes = [models.Index(fields=["leader", "taken_at"], name="leader_case_leader")]
+
+    def __str__(self) -> str:
+        return f"{self.appeal_id} ← {self.leader_id}"

@@ -16,7 +16,13 @@ from minxin.cases import selectors as case_selectors
 from minxin.cases.models import Appeal
 from minxin.core.errors import NotFound
 
-from .models import DeadlineWarning, Escalation, SupervisionOrder, SupervisionOrderEvent
+from .models import (
+    DeadlineWarning,
+    Escalation,
+    LeaderCase,
+    SupervisionOrder,
+    SupervisionOrderEvent,
+)
 from .permissions import sees_every_order
 from .workflow import OrderAction, OrderStatus
 
@@ -135,3 +141,15 @@ def appeal_supervision_timeline(*, user: User, appeal: Appeal) -> list[TimelineE
     entries += [TimelineEntry("warning", w.created_at, w) for w in warnings]
     entries.sort(key=lambda e: (e.at, _KIND_ORDER[e.kind], e.item.pk))
     return entries
+
+
+def leaders_of(appeal_ids: set[int]) -> dict[int, list[User]]:
+    """The leaders in charge of each of these appeals (those led by someone)."""
+    led: dict[int, list[User]] = {}
+    for case in LeaderCase.objects.filter(appeal_id__in=appeal_ids).select_related("leader"):
+        led.setdefault(case.appeal_id, []).append(case.leader)
+    return led
+
+
+def leader_cases_of(appeal: Appeal) -> list[LeaderCase]:
+    return list(appeal.leader_cases.select_related("leader").order_by("taken_at", "pk"))

@@ -14,11 +14,13 @@ from minxin.accounts.models import User
 from minxin.accounts.roles import Role
 from minxin.cases.models import Appeal
 from minxin.core.errors import IllegalTransition, NotFound, PermissionDenied, ValidationFailed
+from minxin.core.text import line_clean
 from minxin.machine.engine import Change
 from minxin.notify.services import notifications_send
 
 from .machine import MISSING, ORDERS
-from .models import Escalation, SupervisionOrder
+from .models import Escalation, LeaderCase, SupervisionOrder
+from .selectors import leaders_of
 from .workflow import OrderAction, OrderStatus
 
 # An order still unanswered this long after the unit head was told goes to the leaders.
@@ -147,11 +149,13 @@ def _escalate(*, order_id: int, current: int, target: Escalation, now: datetime)
     if order.escalation != current:
         return 0  # another run took this step
     ORDERS.apply(order, action=action, actor=system, change=Change({"escalation": target}), at=now)
-    recipients = (
+    recipients = list(
         User.objects.filter(role=Role.LEADER)
         if to_leaders
         else User.objects.filter(unit_id=order.unit_id, is_unit_head=True)
     )
+    if not to_leaders and order.appeal_id:  # a led appeal's leader hears of the first step
+        recipients += leaders_of({order.appeal_id}).get(order.appeal_id, [])
     notifications_send(
         recipients=recipients,
         title=f"【督办逾期】{_subject(order)} 逾期未答复",
@@ -160,3 +164,30 @@ def _escalate(*, order_id: int, current: int, target: Escalation, now: datetime)
         kind="supervision_escalation",
     )
     return 1
+
+
+@transaction.atomic(durable=True)
+def appeal_take_charge(
+    *, actor: User, appeal_id: int, note: str = "", at: datetime | None = None
+) -> LeaderCase:
+    """领导包案: a leader takes charge of an appeal; its lead unit is told. Once per leader."""
+    if actor.role != Role.LEADER:
+        raise PermissionDenied("只有区领导可以包案")
+    appeal = Appeal.objects.select_for_update().filter(pk=appeal_id).first()
+    if appeal is None:
+        raise NotFound
+    if LeaderCase.objects.filter(appeal=appeal, leader=actor).exists():
+        raise ValidationFailed("您已包案该诉求")
+    note = line_clean(note, label="包案说明", max_length=500, required=False)
+    case = LeaderCase.objects.create(
+        appeal=appeal, leader=actor, note=note, taken_at=at or timezone.now()
+    )
+    if appeal.lead_unit_id:
+        notifications_send(
+            recipients=User.objects.filter(unit_id=appeal.lead_unit_id, role=Role.HANDLER),
+            title=f"【领导包案】{appeal.tracking_number} 由{actor}包案",
+            body=note,
+            link=reverse("cases:appeal_detail", args=[appeal.pk]),
+            kind="leader_case",
+        )
+    return case

@@ -14,6 +14,7 @@ orders = [
 appeal = [
     path("orders/new/", views.order_issue, name="appeal_order_issue"),
     path("panel/", views.appeal_panel, name="appeal_panel"),
+    path("take-charge/", views.appeal_take_charge_view, name="appeal_take_charge"),
 ]
 urlpatterns = [
     path("orders/", include(orders)),

@@ -29,7 +29,7 @@ from . import selectors
 from .machine import ORDERS
 from .models import SupervisionOrder
 from .permissions import may_issue_orders, may_see_orders
-from .services import supervision_order_answer, supervision_order_issue
+from .services import appeal_take_charge, supervision_order_answer, supervision_order_issue
 from .workflow import OrderAction
 
 VIEWERS_PAGE = "督查员、领导和承办单位"
@@ -248,5 +248,22 @@ def appeal_panel(request: HttpRequest, appeal_id: int) -> HttpResponse:
         **_issue_context(appeal=appeal, posted=None),
         "entries": selectors.appeal_supervision_timeline(user=user, appeal=appeal),
         "can_issue": may_issue_orders(user),
+        "leader_cases": (cases := selectors.leader_cases_of(appeal)),
+        "may_take_charge": user.role == Role.LEADER and all(c.leader_id != user.pk for c in cases),
     }
     return render(request, "supervision/order_appeal_panel.html", context)
+
+
+@login_required
+@require_POST
+def appeal_take_charge_view(request: HttpRequest, appeal_id: int) -> HttpResponse:
+    """领导包案 from the appeal page's supervision panel; back to the appeal page."""
+    user = staff_user(request)
+    appeal = case_selectors.appeal_get_for(user=user, appeal_id=appeal_id)
+    try:
+        appeal_take_charge(actor=user, appeal_id=appeal.pk, note=request.POST.get("note", ""))
+    except MinxinError as error:
+        messages.error(request, error.message)
+        return redirect("cases:appeal_detail", appeal.pk)
+    messages.success(request, f"已包案诉求 {appeal.tracking_number}")
+    return redirect("cases:appeal_detail", appeal.pk)

@@ -25,6 +25,7 @@ from minxin.deadlines import calendar
 from minxin.notify.services import notifications_send
 
 from .models import Clock, DeadlineWarning, WarningLevel
+from .selectors import leaders_of
 
 BATCH_SIZE = 500
 # A clock can only have used its yellow share when its deadline is this close (or past). Far
@@ -137,6 +138,8 @@ def _notify(*, spec: _ClockSpec, warnings: list[DeadlineWarning]) -> None:
         assert user.unit_id is not None
         handlers.setdefault(user.unit_id, []).append(user)
     supervisors = list(User.objects.filter(role=Role.SUPERVISOR, is_active=True))
+    # An appeal a leader has taken in charge (领导包案) warns the leader too.
+    led = leaders_of({w.appeal_id for w in warnings})
     tz = timezone.get_default_timezone()
     for warning in warnings:
         appeal = warning.appeal
@@ -152,7 +155,11 @@ def _notify(*, spec: _ClockSpec, warnings: list[DeadlineWarning]) -> None:
             f"已用时 {warning.share_used:.0%}。"
         )
         notifications_send(
-            recipients=[*handlers.get(appeal.lead_unit_id or 0, []), *supervisors],
+            recipients=[
+                *handlers.get(appeal.lead_unit_id or 0, []),
+                *supervisors,
+                *led.get(appeal.pk, []),
+            ],
             title=title,
             body=body,
             link=reverse("cases:appeal_detail", args=[appeal.pk]),

@@ -10,7 +10,8 @@ from django.utils import timezone
 from minxin.accounts.models import User
 from minxin.cases.models import Appeal
 from minxin.core.errors import NotFound
-from minxin.supervision.models import SupervisionOrder
+from minxin.issuelists.models import IssueItem
+from minxin.supervision.models import LeaderCase, SupervisionOrder
 
 from .machine import MISSING
 from .models import Decision, Meeting, TaskForce, TaskForceEvent
@@ -77,3 +78,24 @@ def task_force_appeals(task_force: TaskForce) -> QuerySet[Appeal]:
 
 def task_forces_of_appeal(appeal_id: int) -> list[TaskForce]:
     return list(TaskForce.objects.filter(appeals__pk=appeal_id).order_by("pk"))
+
+
+def led_by(leader: User) -> dict[str, Any]:
+    """What a leader has taken personally: appeals (领导包案), items, task forces."""
+    now = timezone.now()
+    cases = (
+        LeaderCase.objects.filter(leader=leader)
+        .select_related("appeal", "appeal__lead_unit")
+        .order_by("-taken_at")[:100]
+    )
+    return {
+        "cases": cases,
+        "items": IssueItem.objects.filter(leader=leader)
+        .select_related("issue_list__unit")
+        .order_by("status", "deadline")[:100],
+        "forces": TaskForce.objects.filter(leader=leader).order_by("status", "-set_up_at")[:100],
+        "orders_open": SupervisionOrder.objects.filter(issued_by=leader, answered_at__isnull=True)
+        .select_related("unit")
+        .order_by("due_at")[:100],
+        "now": now,
+    }

@@ -263,3 +263,14 @@ def task_force_end(request: HttpRequest, task_force_id: int) -> HttpResponse:
         return _refused(request, user, task_force_id, error)
     messages.success(request, "专班已结束")
     return redirect("taskforces:task_force_detail", task_force.pk)
+
+
+def _is_leader(user: User) -> bool:
+    return user.role == Role.LEADER
+
+
+@login_required
+def leader_cases(request: HttpRequest) -> HttpResponse:
+    """我的包案: what a leader has taken personally — appeals, issue-list items, task forces."""
+    user = staff_user(request, _is_leader, "区领导")
+    return render(request, "taskforces/leader_cases.html", selectors.led_by(user))
