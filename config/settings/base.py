@@ -275,6 +275,7 @@ MINXIN_PERIODIC_TASKS = [
     "minxin.metrics.tasks.apply_metric_changes_task",
     "minxin.metrics.tasks.expire_exports_task",
     "minxin.imports.tasks.fail_stalled_imports_task",
+    "minxin.open311.tasks.prune_idempotency_keys_task",
     "minxin.audit.tasks.prune_audit_log_task",
 ]
 
