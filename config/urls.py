@@ -29,6 +29,7 @@ urlpatterns = [
     path("console/consultations/", include("minxin.consultation.urls")),
     path("console/issues/", include("minxin.issuelists.urls")),
     path("console/taskforces/", include("minxin.taskforces.urls")),
+    path("console/joint/", include("minxin.jointhandling.urls")),
     path("console/directory/", include("minxin.directory.urls")),
     path("suggestions/", include("minxin.suggestions.urls")),
     path("console/visits/", include("minxin.visits.urls")),

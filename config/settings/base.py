@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "minxin.proactive",
     "minxin.issuelists",
     "minxin.taskforces",
+    "minxin.jointhandling",
     "minxin.metrics",
     "minxin.intake",
     "minxin.feedback",

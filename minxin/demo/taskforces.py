@@ -12,10 +12,14 @@ from django.utils import timezone
 
 from minxin.accounts.models import User
 from minxin.accounts.roles import Role
+from minxin.cases.models import Appeal
+from minxin.cases.workflow import OPEN_STATUSES
 from minxin.directory.models import Unit
 from minxin.issuelists.models import IssueItem
-from minxin.supervision.services import supervision_order_answer
+from minxin.jointhandling.services import Part, joint_visit_record
+from minxin.supervision.services import appeal_take_charge, supervision_order_answer
 from minxin.taskforces import services as tf
+from minxin.taskforces.models import TaskForce
 
 from . import district as d
 
@@ -107,4 +111,47 @@ def task_forces_seed(*, now: datetime | None = None) -> int:
         ),
         at=now - timedelta(days=7) + timedelta(hours=3),
     )
+    _leader_case_and_joint_visit(supervisor, leader, force, now)
     return 1
+
+
+def _leader_case_and_joint_visit(
+    supervisor: User, leader: User, force: TaskForce, now: datetime
+) -> None:
+    """The leader takes one of the task force's appeals in charge (领导包案), and its lead unit
+    records a joint visit with the city management bureau on it (联合处置)."""
+    appeal = force.appeals.filter(status__in=OPEN_STATUSES, lead_unit__isnull=False).first()
+    if appeal is None:  # its appeals are all answered: an open one of its units joins it
+        units = [force.lead_unit_id, *force.members.values_list("pk", flat=True)]
+        appeal = (
+            Appeal.objects.filter(status__in=OPEN_STATUSES, lead_unit_id__in=units)
+            .order_by("-received_at")
+            .first()
+        )
+        if appeal is None:
+            return
+        tf.task_force_add_scope(
+            actor=supervisor,
+            task_force_id=force.pk,
+            scope=tf.Scope(tracking_numbers=[appeal.tracking_number]),
+            at=now - timedelta(days=3),
+        )
+    appeal_take_charge(actor=leader, appeal_id=appeal.pk, note="涉及多个部门，亲自协调", at=now)
+    lead = appeal.lead_unit_id
+    assert lead is not None  # chosen with a lead unit
+    handler = User.objects.filter(role=Role.HANDLER, unit_id=lead).first()
+    member = force.members.exclude(pk=lead).first() or force.lead_unit
+    if handler is None or member.pk == lead:
+        return
+    joint_visit_record(
+        actor=handler,
+        appeal_id=appeal.pk,
+        held_at=now - timedelta(days=1, hours=2),
+        place=appeal.place_text or "现场",
+        outcome="各单位现场会商：违规搭建限期拆除，物业承诺一周内整改，社区跟踪回访。",
+        parts=[
+            Part(lead, "承办人等2人", "现场核实情况，组织协调"),
+            Part(member.pk, "执法队员2人", "对违规搭建下达限期整改通知"),
+        ],
+        at=now - timedelta(days=1),
+    )

@@ -225,3 +225,9 @@ def test_the_demo_seeds_a_task_force_with_meetings_and_orders():
     assert force.meetings.count() == 2
     orders = SupervisionOrder.objects.filter(about_link__endswith=f"/taskforces/{force.pk}/")
     assert orders.count() == 3 and orders.filter(answered_at__isnull=False).count() == 1
+    from minxin.jointhandling.models import JointVisit
+    from minxin.supervision.models import LeaderCase
+
+    case = LeaderCase.objects.get()
+    assert force.appeals.filter(pk=case.appeal_id).exists()
+    assert JointVisit.objects.get().appeal_id == case.appeal_id

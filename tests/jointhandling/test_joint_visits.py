@@ -1,0 +1,114 @@
+"""联合处置: several units on the spot at once for one appeal, recorded by its lead unit (or
+the centre), at least two units each once, every unit told; refused input keeps nothing; the
+appeal page's panel shows it, escaped, to those who see the appeal."""
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from minxin.cases.workflow import AppealStatus
+from minxin.core.errors import NotFound, PermissionDenied, ValidationFailed
+from minxin.jointhandling.models import JointVisit, JointVisitPart
+from minxin.jointhandling.services import Part, joint_visit_record
+from minxin.notify.models import Notification
+from tests.builders import District, appeal_in
+
+
+def parts(d: District) -> list[Part]:
+    return [
+        Part(d.street_units[0].pk, "王主任等2人", "入户调解，约定整改时限"),
+        Part(d.departments[0].pk, "执法队李队长", "现场拆除违规搭建的雨棚"),
+    ]
+
+
+def record(d: District, appeal_id: int, key: str = "handler", **overrides: object) -> JointVisit:
+    values: dict[str, object] = {
+        "held_at": timezone.now() - timedelta(hours=3),
+        "place": "景蓉华苑3栋楼下",
+        "outcome": "雨棚已拆除，噪音源已关停，双方签订调解协议",
+        "parts": parts(d),
+    }
+    values.update(overrides)
+    return joint_visit_record(actor=d.user(key), appeal_id=appeal_id, **values)  # type: ignore[arg-type]
+
+
+def test_the_lead_unit_records_a_joint_visit_and_every_unit_is_told(district):
+    appeal = appeal_in(district, AppealStatus.IN_PROGRESS)
+    visit = record(district, appeal.pk)
+    assert visit.parts.count() == 2
+    told = Notification.objects.filter(kind="joint_visit")
+    assert set(told.values_list("recipient__username", flat=True)) == {"handler", "handler_dept"}
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"place": " "}, "请填写地点"),
+        ({"outcome": ""}, "请填写共同处置结果"),
+        ({"held_at": None}, "请填写处置时间"),
+        ({"held_at": timezone.now() + timedelta(days=2)}, "不能晚于现在"),
+        ({"parts": [Part(None, "x", "y"), Part(None, "a", "b")]}, "请为每一行选择单位"),
+    ],
+)
+def test_bad_input_is_refused_and_nothing_is_kept(district, overrides, message):
+    appeal = appeal_in(district, AppealStatus.IN_PROGRESS)
+    with pytest.raises(ValidationFailed, match=message):
+        record(district, appeal.pk, **overrides)
+    assert (JointVisit.objects.count(), JointVisitPart.objects.count()) == (0, 0)
+
+
+def test_two_units_each_once_an_open_appeal_and_the_right_people(district):
+    appeal = appeal_in(district, AppealStatus.IN_PROGRESS)
+    one = parts(district)[:1]
+    with pytest.raises(ValidationFailed, match="至少需要两个单位"):
+        record(district, appeal.pk, parts=one)
+    with pytest.raises(ValidationFailed, match="同一单位只能填写一行"):
+        record(district, appeal.pk, parts=one + one)
+    with pytest.raises(PermissionDenied):
+        record(district, appeal.pk, key="handler_dept")  # an assisting unit, not the lead
+    with pytest.raises(NotFound):
+        record(district, appeal.pk, key="handler_other")
+    closed = appeal_in(district, AppealStatus.RESOLVED)
+    with pytest.raises(ValidationFailed, match="不在办理中"):
+        record(district, closed.pk)
+    record(district, appeal.pk, key="dispatcher")
+    assert JointVisit.objects.count() == 1
+
+
+def test_the_appeal_pages_panel(district):
+    appeal = appeal_in(district, AppealStatus.IN_PROGRESS)
+    handler = Client()
+    handler.force_login(district.user("handler"))
+    panel = reverse("jointhandling:appeal_panel", args=[appeal.pk])
+    assert 'data-action="joint_visit"' in handler.get(panel).content.decode()
+    held = timezone.localtime(timezone.now() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+    response = handler.post(
+        reverse("jointhandling:visit_record", args=[appeal.pk]),
+        {
+            "held_at": held,
+            "place": "<b>楼下</b>",
+            "outcome": "已处置",
+            "unit_0": district.street_units[0].pk,
+            "people_0": "王主任",
+            "did_0": "调解",
+            "unit_1": district.departments[0].pk,
+            "people_1": "李队长",
+            "did_1": "拆除",
+        },
+    )
+    assert response.status_code == 302
+    page = handler.get(panel).content.decode()
+    assert "&lt;b&gt;楼下&lt;/b&gt;" in page and "李队长" in page
+    refused = handler.post(
+        reverse("jointhandling:visit_record", args=[appeal.pk]),
+        {"held_at": held, "place": "小区门口", "outcome": "已处置", "people_0": "张三"},
+    )
+    assert refused.status_code == 400 and JointVisit.objects.count() == 1
+    body = refused.content.decode()
+    assert "至少需要两个单位" in body and 'value="小区门口"' in body and 'value="张三"' in body
+    other = Client()
+    other.force_login(district.user("handler_other"))
+    assert other.get(panel).status_code == 404
