@@ -76,6 +76,8 @@ def screening(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": rows,
             "query": f"tab={tab}",
+            # Ticked appeals of the screening queue: bulk actions (triage:bulk), confirmed.
+            "bulk": tab == "received",
         },
     )
 

@@ -56,3 +56,11 @@ def triage_suggestion_get(*, appeal_id: int) -> TriageSuggestion | None:
         .filter(appeal_id=appeal_id)
         .first()
     )
+
+
+def triage_suggestions_for(*, appeal_ids: list[int]) -> dict[int, TriageSuggestion]:
+    """The suggestions of a page of appeals, by appeal id, in one query."""
+    rows = TriageSuggestion.objects.filter(appeal_id__in=appeal_ids).select_related(
+        "category", "suggested_unit", "region"
+    )
+    return {s.appeal_id: s for s in rows}

@@ -7,4 +7,5 @@ app_name = "triage"
 urlpatterns = [
     path("appeals/<int:appeal_id>/panel/", views.panel, name="panel"),
     path("appeals/<int:appeal_id>/screen/", views.screen, name="screen"),
+    path("bulk/", views.bulk, name="bulk"),
 ]

@@ -14,7 +14,7 @@ from minxin.accounts.models import User
 from minxin.cases import selectors as case_selectors
 from minxin.cases import services as case_services
 from minxin.cases.models import Appeal, AppealKind
-from minxin.cases.workflow import AppealStatus
+from minxin.cases.workflow import Action, AppealStatus
 from minxin.core.errors import MinxinError, ValidationFailed
 from minxin.deadlines.models import Urgency
 from minxin.directory.models import Category, Region, Unit
@@ -23,7 +23,7 @@ from minxin.dispatch.permissions import may_dispatch
 
 from .forms import ScreenForm
 from .models import CorrectionField, TriageSuggestion
-from .selectors import triage_suggestion_get
+from .selectors import triage_suggestion_get, triage_suggestions_for
 from .services import appeal_triage, triage_correction_record
 
 PERSONAL_LABELS = {
@@ -52,9 +52,13 @@ def panel(request: HttpRequest, appeal_id: int) -> HttpResponse:
     return render(request, "triage/panel.html", context)
 
 
-def _screen_context(appeal: Appeal, s: TriageSuggestion) -> dict[str, Any]:
+def _urgency(appeal: Appeal, s: TriageSuggestion) -> str:
     # The call-taker may have marked it more urgent than the text shows: keep the higher.
-    urgency = max(s.urgency, appeal.urgency, key=lambda u: _URGENCY_RANK.get(Urgency(u), 0))
+    return max(s.urgency, appeal.urgency, key=lambda u: _URGENCY_RANK.get(Urgency(u), 0))
+
+
+def _screen_context(appeal: Appeal, s: TriageSuggestion) -> dict[str, Any]:
+    urgency = _urgency(appeal, s)
     categories = category_leaf_groups()
     leaf_ids = {c.pk for _, cats in categories for c in cats}
     return {
@@ -148,3 +152,121 @@ def _dispatch_suggested(
     if following is not None:
         return redirect("cases:appeal_detail", following.pk)
     return redirect("dispatch:screening")
+
+
+# --- bulk: the queue's ticked appeals, one action, confirmed first ----------------------------
+
+BULK_ACTIONS = {
+    "accept": "采纳建议并派单",
+    "invalid": "标记无效",
+    "merge": "合并到同一件",
+}
+BULK_MAX = 100
+
+
+@login_required
+@require_POST
+def bulk(request: HttpRequest) -> HttpResponse:
+    """The appeals ticked on the screening queue: the first post shows what will happen to each
+    (the confirmation), the second (`confirm=1`) does it, one appeal at a time, each with the
+    version it was confirmed at; what could not be done is listed, nothing else changes."""
+    user = staff_user(request, may_dispatch, "派单员")
+    action = request.POST.get("action", "")
+    if action not in BULK_ACTIONS:
+        raise ValidationFailed("请选择批量操作")
+    ids = [int(x) for x in request.POST.getlist("appeals") if x.isdigit()][:BULK_MAX]
+    appeals = list(case_selectors.screening_queue(user=user).filter(pk__in=ids))
+    if not appeals:
+        raise ValidationFailed("请先勾选待甄别的诉求")
+    reason = request.POST.get("reason", "").strip()[:500]
+    into = request.POST.get("into_tracking_number", "").strip()[:30]
+    if action == "invalid" and not reason:
+        raise ValidationFailed("批量标记无效须填写理由")
+    if action == "merge" and not into:
+        raise ValidationFailed("请填写要合并到的原诉求受理编号")
+    suggestions = triage_suggestions_for(appeal_ids=[a.pk for a in appeals])
+    if request.POST.get("confirm") != "1":
+        rows = [{"appeal": a, "suggestion": suggestions.get(a.pk)} for a in appeals]
+        return render(
+            request,
+            "triage/bulk_confirm.html",
+            {
+                "action": action,
+                "label": BULK_ACTIONS[action],
+                "rows": rows,
+                "reason": reason,
+                "into": into,
+            },
+        )
+    done: list[str] = []
+    failed: list[str] = []
+    for appeal in appeals:
+        version = request.POST.get(f"version_{appeal.pk}", "")
+        try:
+            _bulk_one(
+                user,
+                appeal,
+                action,
+                version=int(version) if version.isdigit() else 0,
+                reason=reason,
+                into=into,
+                suggestion=suggestions.get(appeal.pk),
+            )
+        except MinxinError as error:
+            failed.append(f"{appeal.tracking_number}（{error.message}）")
+        else:
+            done.append(appeal.tracking_number)
+    if done:
+        messages.success(request, f"已{BULK_ACTIONS[action]} {len(done)} 件")
+    gone = len(set(ids)) - len(appeals)
+    if gone:
+        messages.info(request, f"{gone} 件已不在待甄别队列（已被处理），未再处理")
+    if failed:
+        messages.error(request, f"未能处理 {len(failed)} 件：" + "；".join(failed))
+    return redirect("dispatch:screening")
+
+
+def _bulk_one(
+    user: User,
+    appeal: Appeal,
+    action: str,
+    *,
+    version: int,
+    reason: str,
+    into: str,
+    suggestion: TriageSuggestion | None,
+) -> None:
+    actor = Actor.of(user)
+    if action == "invalid":
+        case_services.appeal_act(
+            appeal_id=appeal.pk,
+            action=Action.MARK_INVALID,
+            actor=actor,
+            expected_version=version,
+            reason=reason,
+        )
+    elif action == "merge":
+        case_services.appeal_merge(
+            appeal_id=appeal.pk,
+            actor=actor,
+            expected_version=version,
+            into_tracking_number=into,
+            reason=reason,
+        )
+    else:
+        if suggestion is None or suggestion.category is None or suggestion.suggested_unit is None:
+            raise ValidationFailed("没有完整的分类和承办单位建议，请逐件甄别")
+        screened = case_services.appeal_screen(
+            appeal_id=appeal.pk,
+            actor=actor,
+            expected_version=version,
+            category_id=suggestion.category.pk,
+            region_id=suggestion.region_id or appeal.region_id,
+            urgency=_urgency(appeal, suggestion),
+        )
+        case_services.appeal_dispatch(
+            appeal_id=appeal.pk,
+            actor=actor,
+            expected_version=screened.version,
+            lead_unit_id=suggestion.suggested_unit.pk,
+        )

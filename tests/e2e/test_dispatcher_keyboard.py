@@ -82,3 +82,31 @@ def test_the_category_is_found_by_typing(new_page, live_district: District):
     expect(category).to_have_value(str(d.category.pk))
     search.fill("没有这个分类")
     expect(category.locator("option[value]:not([value='']):not([hidden])")).to_have_count(0)
+
+
+def test_bulk_mark_invalid_from_the_queue_with_a_confirmation(new_page, live_district: District):
+    d = live_district
+    spam = [appeal_new(d, title=f"低价代办证件广告（{n}）") for n in range(2)]
+    kept = appeal_new(d)
+    page = new_page()
+    login(page, "dispatcher", "pw-dispatcher")
+    for appeal in spam:
+        page.get_by_label(f"勾选 {appeal.tracking_number}").check()
+    bar = page.locator("#bulk-form")
+    bar.locator("select[name=action]").select_option("invalid")
+    bar.locator("input[name=reason]").fill("广告信息，非诉求")
+    snap(page, "dispatcher_bulk_queue")
+    bar.get_by_role("button", name="下一步：确认").click()
+
+    expect(page.get_by_role("heading", name="确认批量标记无效（2 件）")).to_be_visible()
+    expect(page.locator("table.list tbody tr")).to_have_count(2)
+    snap(page, "dispatcher_bulk_confirm")
+    page.get_by_role("button", name="确认标记无效").click()
+
+    expect(page.get_by_role("status").first).to_contain_text("已标记无效 2 件")
+    statuses = dict(Appeal.objects.values_list("pk", "status"))
+    assert [statuses[a.pk] for a in spam] == [AppealStatus.INVALID] * 2
+    assert statuses[kept.pk] == AppealStatus.RECEIVED
+    page.set_viewport_size({"width": 390, "height": 844})
+    expect(page.get_by_label(f"勾选 {kept.tracking_number}")).to_be_visible()
+    snap(page, "dispatcher_bulk_queue_390")

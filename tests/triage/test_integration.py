@@ -295,3 +295,77 @@ def test_the_panels_pick_long_lists_by_typing(
     dispatch = client.get(reverse("dispatch:panel", args=[appeal.pk])).content.decode()
     assert "按住 Ctrl" not in dispatch and 'type="checkbox" name="assist_units"' in dispatch
     assert f'data-filter="#assist-{appeal.pk}"' in dispatch
+
+
+BULK = reverse("triage:bulk")
+
+
+def _confirm_fields(html: str) -> list[tuple[str, str]]:
+    """The hidden fields of the confirmation form, in order (appeals repeat)."""
+    return re.findall(r'type="hidden" name="(\w+)" value="([^"]*)"', html)
+
+
+def test_bulk_marks_invalid_after_a_confirmation(client, routed):
+    appeals = [appeal_new(routed, title=f"广告{n}") for n in range(3)]
+    client.force_login(routed.user("dispatcher"))
+    queue = client.get(reverse("dispatch:screening")).content.decode()
+    assert 'form="bulk-form"' in queue and "下一步：确认" in queue
+
+    ticked = {"action": "invalid", "reason": "广告信息", "appeals": [a.pk for a in appeals[:2]]}
+    confirm = client.post(BULK, ticked)
+
+    assert confirm.status_code == 200
+    page = confirm.content.decode()
+    assert "确认批量标记无效（2 件）" in page and appeals[2].tracking_number not in page
+    assert set(Appeal.objects.values_list("status", flat=True)) == {AppealStatus.RECEIVED}
+    fields = _confirm_fields(page)
+    data: dict[str, list[str]] = {}
+    for name, value in fields:
+        data.setdefault(name, []).append(value)
+    done = client.post(BULK, data, follow=True)
+    assert "已标记无效 2 件" in done.content.decode()
+    statuses = {a.pk: Appeal.objects.get(pk=a.pk).status for a in appeals}
+    assert statuses == {
+        appeals[0].pk: AppealStatus.INVALID,
+        appeals[1].pk: AppealStatus.INVALID,
+        appeals[2].pk: AppealStatus.RECEIVED,
+    }
+
+
+def test_bulk_accepts_suggestions_and_lists_what_it_could_not_do(
+    client, routed, installed_model, django_capture_on_commit_callbacks
+):
+    good = _receive(routed, django_capture_on_commit_callbacks)
+    changed = _receive(routed, django_capture_on_commit_callbacks)
+    client.force_login(routed.user("dispatcher"))
+    page = client.post(
+        BULK, {"action": "accept", "appeals": [good.pk, changed.pk]}
+    ).content.decode()
+    assert f"主办 {routed.street_units[0].name}" in page
+    data: dict[str, list[str]] = {}
+    for name, value in _confirm_fields(page):
+        data.setdefault(name, []).append(value)
+    # Someone screens one of them meanwhile: its confirmed version is stale.
+    client.post(reverse("triage:screen", args=[changed.pk]), _accept_data(client, changed))
+
+    done = client.post(BULK, data, follow=True).content.decode()
+
+    good.refresh_from_db()
+    assert good.status == AppealStatus.DISPATCHED and good.lead_unit == routed.street_units[0]
+    assert Appeal.objects.get(pk=changed.pk).status == AppealStatus.SCREENED
+    assert "已采纳建议并派单 1 件" in done
+    assert "1 件已不在待甄别队列" in done  # screened meanwhile: left as it is, and said so
+
+
+def test_bulk_is_the_dispatchers_and_refuses_without_what_it_needs(client, routed):
+    appeal = appeal_new(routed)
+    client.force_login(routed.user("handler"))
+    assert (
+        client.post(BULK, {"action": "invalid", "reason": "x", "appeals": [appeal.pk]}).status_code
+        == 404
+    )
+    client.force_login(routed.user("dispatcher"))
+    assert client.post(BULK, {"action": "invalid", "appeals": [appeal.pk]}).status_code == 400
+    assert client.post(BULK, {"action": "merge", "appeals": [appeal.pk]}).status_code == 400
+    assert client.post(BULK, {"action": "invalid", "reason": "x"}).status_code == 400
+    assert Appeal.objects.get(pk=appeal.pk).status == AppealStatus.RECEIVED
