@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse_lazy
@@ -25,10 +25,25 @@ from .access import staff_user
 from .models import User
 
 
+class LoginForm(AuthenticationForm):
+    """Django's login form, refusing outright what cannot be a username or a password (its
+    username length is only a widget attribute: a 100,000-character name reached the backends
+    and overflowed django-axes' column, a 500 on PostgreSQL)."""
+
+    def clean(self) -> dict[str, Any]:
+        username = self.cleaned_data.get("username") or ""
+        password = self.cleaned_data.get("password") or ""
+        longest = User._meta.get_field("username").max_length or 150
+        if len(username) > longest or len(password) > 1024:
+            raise self.get_invalid_login_error()
+        return super().clean()
+
+
 @method_decorator(ratelimit(key="ip", rate="20/m", method="POST", block=True), name="post")
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+    authentication_form = LoginForm
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(**kwargs) | {"failure_limit": settings.AXES_FAILURE_LIMIT}

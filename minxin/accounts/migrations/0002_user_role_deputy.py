@@ -4,15 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='user',
-            name='role',
-            field=models.CharField(choices=[('call_taker', '接线员'), ('dispatcher', '派单员'), ('handler', '承办人'), ('supervisor', '督查员'), ('leader', '领导'), ('admin', '管理员'), ('deputy', '人大代表')], default='handler', max_length=20, verbose_name='角色'),
+            model_name="user",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("call_taker", "接线员"),
+                    ("dispatcher", "派单员"),
+                    ("handler", "承办人"),
+                    ("supervisor", "督查员"),
+                    ("leader", "领导"),
+                    ("admin", "管理员"),
+                    ("deputy", "人大代表"),
+                ],
+                default="handler",
+                max_length=20,
+                verbose_name="角色",
+            ),
         ),
     ]
