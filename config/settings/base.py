@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "minxin.citizen",
     "minxin.selection",
     "minxin.consultation",
+    "minxin.deliberation",
     "minxin.demo",
 ]
 

@@ -38,6 +38,7 @@ from . import district as d
 from .boundaries import boundaries_seed, community_shapes
 from .channels import channels_seed
 from .consultation import consultation_seed
+from .deliberation import deliberation_seed
 from .issuelists import issue_lists_seed
 from .lifecycle import Lifecycle, World
 from .proactive import proactive_seed
@@ -130,6 +131,7 @@ def seed_demo(
         report.proactive_tasks = proactive_seed(now=now)
         report.selection_rounds = selection_seed(now=now)
         consultation_seed(now=now)
+        deliberation_seed(now=now)
         report.issue_items = issue_lists_seed(now=now)
         report.task_forces = task_forces_seed(now=now)
     if appeals > 0:

@@ -18,6 +18,9 @@ from minxin.consultation.machine import COMMENTS, CONSULTATIONS
 from minxin.consultation.models import Comment, Consultation
 from minxin.consultation.services import CommentDraft, comment_submit
 from minxin.consultation.workflow import CommentStatus, ConsultationStatus
+from minxin.deliberation.machine import TOPICS
+from minxin.deliberation.models import Topic
+from minxin.deliberation.workflow import TopicStatus
 from minxin.issuelists.machine import ITEMS
 from minxin.issuelists.models import IssueItem
 from minxin.issuelists.services import ItemDraft, issue_item_add
@@ -49,6 +52,7 @@ from minxin.taskforces.workflow import TaskForceStatus
 from tests.board.posts import post_new
 from tests.builders import District
 from tests.consultation.builders import draft_new, during, open_new
+from tests.deliberation.builders import topic_new
 from tests.projects.builders import project_new
 from tests.selection.builders import round_new
 
@@ -195,7 +199,26 @@ def _comment(d: District) -> int:
 
 def _comment_change(action: str) -> Change:
     if action == "answer":
-        return Change({"decision": "adopted", "decision_reason": "好", "answered_at": timezone.now()})
+        return Change(
+            {"decision": "adopted", "decision_reason": "好", "answered_at": timezone.now()}
+        )
+    return Change()
+
+
+def _topic_fields(status: str) -> dict[str, Any]:
+    met = status not in (TopicStatus.PROPOSED, TopicStatus.DECLINED)
+    return {
+        "status": status,
+        "meeting_at": timezone.now() if met else None,
+        "meeting_place": "社区党群服务中心" if met else "",
+    }
+
+
+def _topic_change(action: str) -> Change:
+    if action == "schedule":
+        return Change({"meeting_at": timezone.now(), "meeting_place": "社区党群服务中心"})
+    if action == "close":
+        return Change({"closed_at": timezone.now()})
     return Change()
 
 
@@ -204,6 +227,7 @@ def _post_fields(status: str) -> dict[str, Any]:
 
 
 CASES = {
+    "deliberation_topic": Case(TOPICS, lambda d: topic_new(d).pk, _topic_fields, _topic_change),
     "consultation": Case(
         CONSULTATIONS, lambda d: draft_new(d).pk, _consultation_fields, _consultation_change
     ),
@@ -230,6 +254,7 @@ CASES = {
     ),
 }
 SUBJECT_MODELS = {
+    "deliberation_topic": Topic,
     "consultation": Consultation,
     "consultation_comment": Comment,
     "suggestion": Suggestion,
@@ -242,6 +267,7 @@ SUBJECT_MODELS = {
     "task_force": TaskForce,
 }
 STATUSES = {
+    "deliberation_topic": list(TopicStatus),
     "consultation": list(ConsultationStatus),
     "consultation_comment": list(CommentStatus),
     "suggestion": list(SuggestionStatus),

@@ -29,6 +29,7 @@ def test_every_state_machine_is_registered():
         "selection_round",
         "consultation",
         "consultation_comment",
+        "deliberation_topic",
         "issue_item",
         "task_force",
     }

@@ -1,0 +1,22 @@
+from django.contrib import admin
+
+from minxin.core.admin import ReadOnlyAdmin
+from minxin.machine.admin import EventAdmin
+
+from .models import Decision, Topic, TopicEvent
+
+
+@admin.register(Topic)
+class TopicAdmin(ReadOnlyAdmin):
+    list_display = ("pk", "title", "region", "unit", "status", "created_at")
+    list_filter = ("status",)
+
+
+@admin.register(Decision)
+class DecisionAdmin(ReadOnlyAdmin):
+    list_display = ("topic", "position", "kind", "appeal", "project")
+
+
+@admin.register(TopicEvent)
+class TopicEventAdmin(EventAdmin):
+    list_display = ("topic", *EventAdmin.list_display)

@@ -1,0 +1,31 @@
+"""What this app lists on the public index /participation/: the topics of the deliberation
+hall, and the way to propose one."""
+
+from typing import Any
+
+from django.urls import reverse
+
+from .selectors import public_topics
+from .workflow import TopicStatus
+
+
+def sections() -> list[dict[str, Any]]:
+    topics = list(public_topics().order_by("-created_at", "-pk")[:50])
+    return [
+        {
+            "order": 30,
+            "title": "议事厅",
+            "hint": "大家的事大家商量着办：提出议题、附议，达到人数的议题必须安排议事",
+            "action": {"url": reverse("public_deliberation:new"), "label": "提出议题"},
+            "items": [
+                {
+                    "title": t.title,
+                    "url": reverse("public_deliberation:detail", args=[t.pk]),
+                    "status": t.get_status_display(),
+                    "open": t.status == TopicStatus.PROPOSED,
+                    "meta": f"{t.region.name} · 附议{t.n_supports}人",  # type: ignore[attr-defined]
+                }
+                for t in topics
+            ],
+        }
+    ]

@@ -1,0 +1,182 @@
+"""议事厅 screens for staff: the topics (the office's all, a street's own), a new topic, and
+a topic's page with its steps: schedule, decline, record the meeting (participants by group,
+minutes), record decisions (an appeal, a candidate project, a note), close.
+
+Thin: parse, one selector or service, render; a refusal re-renders the page with its Chinese
+message and 4xx status."""
+
+from datetime import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from minxin.accounts.access import staff_user
+from minxin.accounts.actor import Actor
+from minxin.accounts.models import User
+from minxin.accounts.roles import Role
+from minxin.core.errors import MinxinError, NotFound, PermissionDenied, ValidationFailed
+from minxin.directory.selectors import places_to_choose
+from minxin.projects.models import Programme
+
+from . import selectors
+from .machine import MISSING, TOPICS
+from .models import DecisionKind, Group, Topic
+from .permissions import may_see_topics
+from .services import (
+    DecisionDraft,
+    TopicDraft,
+    decision_record,
+    topic_close,
+    topic_decline,
+    topic_hold,
+    topic_propose,
+    topic_schedule,
+)
+from .workflow import TopicAction
+
+VIEWERS = "督查员、领导和街道承办人"
+FMT = "%Y-%m-%dT%H:%M"
+
+
+def _version(request: HttpRequest) -> int | None:
+    raw = request.POST.get("version", "")
+    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+
+
+def _int(raw: str) -> int | None:
+    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+
+
+def _when(raw: str) -> datetime | None:
+    try:
+        parsed = datetime.strptime(raw.strip(), FMT)  # noqa: DTZ007 - made aware below
+    except ValueError:
+        return None
+    return timezone.make_aware(parsed)
+
+
+@login_required
+def topic_list(request: HttpRequest) -> HttpResponse:
+    user = staff_user(request, may_see_topics, VIEWERS)
+    return render(request, "deliberation/list.html", {"topics": selectors.topics_for(user)[:100]})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def topic_new(request: HttpRequest) -> HttpResponse:
+    user = staff_user(request, may_see_topics, VIEWERS)
+    context: dict[str, Any] = {"regions": places_to_choose()}
+    if request.method == "GET":
+        return render(request, "deliberation/new.html", context | {"posted": {}})
+    try:
+        topic = topic_propose(
+            actor=user,
+            draft=TopicDraft(
+                title=request.POST.get("title", ""),
+                description=request.POST.get("description", ""),
+                region_id=_int(request.POST.get("region", "")),
+            ),
+        )
+    except MinxinError as error:
+        context |= {"posted": request.POST.dict(), "error": error}
+        return render(request, "deliberation/new.html", context, status=error.status_code)
+    messages.success(request, "已提出议题")
+    return redirect("deliberation:detail", topic.pk)
+
+
+def _detail(
+    request: HttpRequest,
+    *,
+    user: User,
+    topic: Topic,
+    error: MinxinError | None = None,
+    posted: dict[str, Any] | None = None,
+) -> HttpResponse:
+    actions = TOPICS.available(
+        actor=Actor.of(user), status=topic.status, lead_unit_id=topic.unit_id
+    )
+    context = {
+        "t": topic,
+        "p": selectors.topic_page(topic),
+        "actions": set(actions),
+        "forms": TOPICS.forms(actions),
+        "groups": Group.choices,
+        "kinds": DecisionKind.choices,
+        "programmes": Programme.objects.all(),
+        "error": error,
+        "posted": posted or {},
+    }
+    return render(
+        request, "deliberation/detail.html", context, status=error.status_code if error else 200
+    )
+
+
+@login_required
+def topic_detail(request: HttpRequest, topic_id: int) -> HttpResponse:
+    user = staff_user(request, may_see_topics, VIEWERS)
+    return _detail(request, user=user, topic=selectors.topic_get_for(user, topic_id))
+
+
+@login_required
+@require_POST
+def topic_act(request: HttpRequest, topic_id: int) -> HttpResponse:
+    user = staff_user(request, may_see_topics, VIEWERS)
+    topic = selectors.topic_get_for(user, topic_id)
+    post = request.POST
+    raw = post.get("action", "")
+    version = _version(request)
+    try:
+        if raw not in {a.value for a in TopicAction} or raw == TopicAction.PROPOSE:
+            raise ValidationFailed("未知的操作")
+        action = TopicAction(raw)
+        if action == TopicAction.SCHEDULE:
+            topic_schedule(
+                actor=user,
+                topic_id=topic.pk,
+                meeting_at=_when(post.get("meeting_at", "")),
+                place=post.get("place", ""),
+                expected_version=version,
+            )
+        elif action == TopicAction.DECLINE:
+            topic_decline(
+                actor=user,
+                topic_id=topic.pk,
+                reason=post.get("reason", ""),
+                expected_version=version,
+            )
+        elif action == TopicAction.HOLD:
+            topic_hold(
+                actor=user,
+                topic_id=topic.pk,
+                minutes=post.get("reason", ""),
+                participants={g: post.get(f"group_{g}", "").splitlines() for g in Group.values},
+                expected_version=version,
+            )
+        elif action == TopicAction.DECIDE:
+            decision_record(
+                actor=user,
+                topic_id=topic.pk,
+                draft=DecisionDraft(
+                    text=post.get("reason", ""),
+                    kind=post.get("kind", ""),
+                    note=post.get("note", ""),
+                    programme_id=_int(post.get("programme", "")),
+                ),
+                expected_version=version,
+            )
+        else:
+            topic_close(actor=user, topic_id=topic.pk, expected_version=version)
+    except PermissionDenied:
+        if user.role == Role.HANDLER:
+            raise NotFound(MISSING) from None
+        raise
+    except MinxinError as error:
+        topic = selectors.topic_get_for(user, topic_id)
+        return _detail(request, user=user, topic=topic, error=error, posted=post.dict())
+    messages.success(request, f"已{TOPICS.label(action)}")
+    return redirect("deliberation:detail", topic.pk)
