@@ -9,6 +9,7 @@ appeal = [
     path("act/<str:action>/", views.appeal_act, name="appeal_act"),
     path("photos/<int:attachment_id>/", views.attachment, name="attachment"),
     path("phone/", views.phone_reveal, name="phone_reveal"),
+    path("print/", views.appeal_print, name="appeal_print"),
 ]
 urlpatterns = [
     path("", views.home, name="home"),

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from minxin.accounts.access import staff_user
@@ -241,3 +242,24 @@ def phone_reveal_list(request: HttpRequest) -> HttpResponse:
     staff_user(request, may_see_phone_reveals, "督查员和管理员")
     page = paginate(request, selectors.phone_reveal_list())
     return render(request, "cases/phone_reveals.html", {"page": page, "query": ""})
+
+
+@login_required
+def appeal_print(request: HttpRequest, appeal_id: int) -> HttpResponse:
+    """The dispatch slip (交办单) to print: the appeal, its units and its deadlines; the
+    appellant masked like every page."""
+    user = staff_user(request)
+    appeal = selectors.appeal_get_for(user=user, appeal_id=appeal_id)
+    return render(
+        request,
+        "cases/appeal_print.html",
+        {
+            "appeal": appeal,
+            "assignments": selectors.appeal_assignments(appeal=appeal),
+            "dispatch": selectors.last_events_by_appeal(
+                appeal_ids=[appeal.pk], action=Action.DISPATCH
+            ).get(appeal.pk),
+            "show_contact": may_see_contact(user),
+            "printed_at": timezone.now(),
+        },
+    )

@@ -140,6 +140,13 @@ def test_a_handler_on_a_phone_calls_the_citizen_then_returns_the_appeal(
     assert (reveal.appeal_id, reveal.actor_id) == (other.pk, d.user("handler").pk)
     fits(page, "诉求页")
     snap(page, "workbench_handler_phone_revealed_390")
+    # The dispatch slip, to print.
+    page.goto(f"/console/appeals/{other.pk}/print/")
+    expect(page.get_by_role("heading", name="12345 诉求交办单")).to_be_visible()
+    expect(page.locator(".slip-table")).to_contain_text("主办：桂花坪街道办事处")
+    page.set_viewport_size(DESKTOP)
+    snap(page, "workbench_dispatch_slip")
+    page.set_viewport_size(PHONE)
 
     # 退单: back on the queue with the message, never on 未找到该诉求.
     page.goto(f"/console/appeals/{appeal.pk}/")
