@@ -25,7 +25,11 @@ class TriageCorrectionAdmin(admin.ModelAdmin[TriageCorrection]):
 
 @admin.register(AutoDispatchRule)
 class AutoDispatchRuleAdmin(admin.ModelAdmin[AutoDispatchRule]):
-    list_display = ["category", "min_confidence", "is_active", "updated_at"]
+    list_display = [
+        "category", "min_confidence", "target_precision", "suggested_threshold",
+        "suggested_share", "is_active", "updated_at",
+    ]  # fmt: skip
+    readonly_fields = ["suggested_threshold", "suggested_share", "threshold_note", "threshold_at"]
     list_filter = ["is_active"]
     autocomplete_fields = ["category"]
 

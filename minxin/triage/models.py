@@ -155,6 +155,20 @@ class AutoDispatchRule(models.Model):
         help_text="0–1，建议分类置信度不低于此值才自动派单",
     )
     is_active = models.BooleanField("启用", default=True)
+    target_precision = models.DecimalField(
+        "目标准确率",
+        max_digits=3,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1))],
+        help_text="如0.95：自动派单的分类应至少这样准确；据此计算建议阈值",
+    )
+    # Computed by `minxin triage thresholds` on held-out folds (nlp.versions.out_of_fold).
+    suggested_threshold = models.FloatField("建议阈值", null=True, blank=True)
+    suggested_share = models.FloatField("阈值下自动派单占比", null=True, blank=True)
+    threshold_note = models.CharField("阈值说明", max_length=300, blank=True)
+    threshold_at = models.DateTimeField("阈值计算时间", null=True, blank=True)
     updated_at = models.DateTimeField("修改时间", auto_now=True)
 
     class Meta:

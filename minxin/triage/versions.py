@@ -9,7 +9,7 @@ file is a side effect done once the decision is committed.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +20,15 @@ from minxin.accounts.models import User
 from minxin.core.errors import MinxinError
 from minxin.triage.nlp import forget_models
 from minxin.triage.nlp.dataset import DEFAULT_MODEL_PATH
-from minxin.triage.nlp.versions import EVAL_SET, at_least_as_good, train_version
+from minxin.triage.nlp.versions import (
+    EVAL_SET,
+    at_least_as_good,
+    out_of_fold,
+    precision_threshold,
+    train_version,
+)
 
-from .models import ModelStatus, ModelVersion
+from .models import AutoDispatchRule, ModelStatus, ModelVersion
 from .selectors import triage_training_examples
 
 
@@ -131,3 +137,44 @@ def model_version_in_use() -> int | None:
     return (
         ModelVersion.objects.filter(status=ModelStatus.ACTIVE).values_list("pk", flat=True).first()
     )
+
+
+def auto_dispatch_thresholds_compute(
+    *, scored: Sequence[tuple[str, float, bool]] | None = None
+) -> int:
+    """For every rule that states a target precision: the lowest confidence at which the
+    classifier's suggestions of the rule's top-level class were right at least that often on
+    held-out folds (`out_of_fold`, 5-fold cross-validation of the labelled messages), and the
+    share of all appeals its decisions would take. Stored beside the rule for the admin who
+    sets its 最低置信度; the rule's own threshold is not changed. How many rules were done."""
+    rules = list(
+        AutoDispatchRule.objects.filter(target_precision__isnull=False).select_related("category")
+    )
+    if not rules:
+        return 0
+    if scored is None:
+        scored = out_of_fold()
+    now = timezone.now()
+    for rule in rules:
+        top = rule.category.top_level.name
+        mine = [(c, ok) for cls, c, ok in scored if cls == top]
+        target = float(rule.target_precision or 0)
+        threshold, taken, precision = precision_threshold(mine, target)
+        rule.suggested_threshold = threshold
+        rule.suggested_share = taken / len(scored) if threshold is not None else None
+        rule.threshold_note = (
+            f"{len(scored)}条留出样本中建议为“{top}”的{len(mine)}条：置信度≥{threshold:.3f}时"
+            f"取{taken}条，准确率{precision:.3f}"
+            if threshold is not None
+            else f"建议为“{top}”的{len(mine)}条留出样本达不到目标准确率"
+        )[:300]
+        rule.threshold_at = now
+        rule.save(
+            update_fields=[
+                "suggested_threshold",
+                "suggested_share",
+                "threshold_note",
+                "threshold_at",
+            ]
+        )
+    return len(rules)

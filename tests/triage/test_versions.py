@@ -13,9 +13,15 @@ from minxin.triage.nlp.versions import (
     VersionFigures,
     at_least_as_good,
     evaluation_split,
+    precision_threshold,
     train_version,
 )
-from minxin.triage.versions import model_version_activate, model_version_in_use, model_version_train
+from minxin.triage.versions import (
+    auto_dispatch_thresholds_compute,
+    model_version_activate,
+    model_version_in_use,
+    model_version_train,
+)
 
 
 def test_the_evaluation_set_is_fixed_stratified_and_apart():
@@ -106,3 +112,40 @@ def test_rollback_needs_the_version_file(trained):
     version.save()
     with pytest.raises(MinxinError):
         model_version_activate(version_id=version.pk, actor=None, live=live)
+
+
+def test_the_lowest_threshold_meeting_a_target_precision():
+    scored = [(0.99, True), (0.95, True), (0.9, True), (0.8, False), (0.7, True), (0.6, False)]
+    assert precision_threshold(scored, 0.95) == (0.9, 3, 1.0)
+    assert precision_threshold(scored, 0.75) == (0.7, 5, 0.8)
+    assert precision_threshold([(0.9, False)], 0.5) == (None, 0, 0.0)
+    tied = [(0.9, True), (0.9, False), (0.8, True)]
+    assert precision_threshold(tied, 0.6)[0] == 0.8  # a tie is taken whole
+
+
+def test_a_rule_gets_the_threshold_meeting_its_target_on_held_out_folds(district):
+    from decimal import Decimal
+
+    from minxin.triage.models import AutoDispatchRule
+
+    top = district.category.top_level
+    rule = AutoDispatchRule.objects.create(
+        category=district.category, min_confidence=Decimal("0.90"), target_precision=Decimal("0.95")
+    )
+    untouched = (
+        AutoDispatchRule.objects.create(category=top, min_confidence=Decimal("0.80"))
+        if top != district.category
+        else None
+    )
+    scored = [(top.name, 0.97, True)] * 19 + [(top.name, 0.97, False)] + [
+        (top.name, 0.6, False), ("其他", 0.99, True)
+    ] * 10  # fmt: skip
+    assert auto_dispatch_thresholds_compute(scored=scored) == 1
+    rule.refresh_from_db()
+    assert rule.suggested_threshold == 0.97
+    assert rule.suggested_share == pytest.approx(20 / 40)
+    assert rule.min_confidence == Decimal("0.90")  # the admin decides; the rule is unchanged
+    assert top.name in rule.threshold_note
+    if untouched is not None:
+        untouched.refresh_from_db()
+        assert untouched.suggested_threshold is None

@@ -119,3 +119,55 @@ def at_least_as_good(candidate: float, current: float | None) -> bool:
     """The promotion rule: a candidate replaces the model in use only when its macro-F1 on the
     evaluation set is at least the current one's (rounded to 4 places, as stored)."""
     return current is None or round(candidate, 4) >= round(current, 4)
+
+
+def precision_threshold(
+    scored: Sequence[tuple[float, bool]], target: float
+) -> tuple[float | None, int, float]:
+    """The lowest confidence t such that the suggestions with confidence ≥ t are right at
+    least `target` of the time: (t, how many it takes, their precision); (None, 0, 0.0) when
+    no threshold reaches it."""
+    ordered = sorted(scored, key=lambda x: -x[0])
+    best: tuple[float | None, int, float] = (None, 0, 0.0)
+    right = 0
+    for k, (confidence, ok) in enumerate(ordered, 1):
+        right += ok
+        last_of_tie = k == len(ordered) or ordered[k][0] < confidence
+        if last_of_tie and right / k >= target:
+            best = (confidence, k, right / k)
+    return best
+
+
+def out_of_fold(
+    *,
+    data_dir: Path = DEFAULT_DATA_DIR,
+    folds: int = 5,
+    seed: int = 0,
+    fit: Fit = fit_category_model,
+    annotations: bool = True,
+    unlabelled_limit: int | None = None,
+) -> list[tuple[str, float, bool]]:
+    """Each labelled message's suggestion by a model that never saw it (stratified k-fold, the
+    shipped recipe): (suggested class, confidence, right)."""
+    from sklearn.model_selection import StratifiedKFold
+
+    labelled = load_labelled(data_dir)
+    classes = {e.label for e in labelled}
+    annotated = (
+        [e for e in load_annotated(data_dir, exclude=labelled) if e.label in classes]
+        if annotations
+        else []
+    )
+    unlabelled = load_unlabelled(data_dir, exclude=labelled + annotated)
+    if unlabelled_limit is not None:
+        unlabelled = unlabelled[:unlabelled_limit]
+    y = [e.label for e in labelled]
+    out: list[tuple[str, float, bool]] = []
+    split = StratifiedKFold(folds, shuffle=True, random_state=seed)
+    for train_idx, test_idx in split.split(np.zeros(len(y)), y):
+        model = fit([labelled[i] for i in train_idx], unlabelled, annotated=annotated, seed=seed)
+        proba = model.predict_proba([(labelled[i].title, labelled[i].content) for i in test_idx])
+        for i, p in zip(test_idx, proba, strict=True):
+            suggested = model.classes[int(p.argmax())]
+            out.append((suggested, float(p.max()), suggested == y[i]))
+    return out

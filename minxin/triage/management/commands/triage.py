@@ -124,6 +124,10 @@ class Command(BaseCommand):
         )
         sub.add_parser("hotspots-store", help="put every appeal that has none into its hotspot")
         sub.add_parser(
+            "thresholds",
+            help="compute, on held-out folds, the threshold meeting each rule's target precision",
+        )
+        sub.add_parser(
             "train-version",
             help="train a model version; in use only when at least as good on the evaluation set",
         )
@@ -149,6 +153,10 @@ class Command(BaseCommand):
                 from minxin.triage.duplicates import signatures_backfill
 
                 self.stdout.write(f"stored {signatures_backfill()} signatures")
+            elif action == "thresholds":
+                from minxin.triage.versions import auto_dispatch_thresholds_compute
+
+                self.stdout.write(f"{auto_dispatch_thresholds_compute()} rules")
             elif action == "train-version":
                 from minxin.triage.versions import model_version_train
 
