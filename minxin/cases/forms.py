@@ -6,7 +6,7 @@ from django import forms
 from django.conf import settings
 
 from minxin.cases.models import CONTENT_MAX, TITLE_MAX, AppealKind, Channel
-from minxin.cases.selectors import NEAR_FILTER, OPEN_FILTER
+from minxin.cases.selectors import NEAR_FILTER, OPEN_FILTER, SORTS
 from minxin.cases.workflow import AppealStatus
 from minxin.directory.models import Category
 from minxin.directory.selectors import areas_to_filter, units_active
@@ -52,6 +52,7 @@ class AppealFilterForm(forms.Form):
     received_to = forms.DateField(
         label="受理止", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+    sort = forms.ChoiceField(label="排序", required=False, choices=SORTS)
 
 
 class ActionForm(forms.Form):

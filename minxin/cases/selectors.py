@@ -81,6 +81,15 @@ OPEN_FILTER = "open"
 NEAR_FILTER = "near"
 
 
+# The list's orders: newest first (the default), oldest first, the nearest deadline first.
+SORTS = [("", "受理时间（新→旧）"), ("received", "受理时间（旧→新）"), ("due", "办结时限（近→远）")]
+_ORDER = {
+    "": ("-received_at", "-id"),
+    "received": ("received_at", "id"),
+    "due": (F("resolve_due").asc(nulls_last=True), "received_at", "id"),
+}
+
+
 @dataclass
 class AppealFilters:
     status: str = ""
@@ -93,6 +102,7 @@ class AppealFilters:
     received_to: date | None = None
     q: str = ""  # tracking number or words of the title
     statuses: list[str] = field(default_factory=list)
+    sort: str = ""  # a key of _ORDER
 
 
 def appeal_list_for(*, user: "User", filters: AppealFilters) -> QuerySet[Appeal]:
@@ -138,7 +148,7 @@ def appeal_list_for(*, user: "User", filters: AppealFilters) -> QuerySet[Appeal]
     if filters.q:
         q = filters.q.strip()
         appeals = appeals.filter(Q(tracking_number=q) if q.isdigit() else Q(title__icontains=q))
-    return appeals.order_by("-received_at", "-id")
+    return appeals.order_by(*_ORDER.get(filters.sort, _ORDER[""]))
 
 
 def overdue_q(now: datetime) -> Q:

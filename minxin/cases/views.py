@@ -68,6 +68,7 @@ def appeal_list(request: HttpRequest) -> HttpResponse:
             overdue=bool(data["overdue"]),
             received_from=data["received_from"],
             received_to=data["received_to"],
+            sort=data["sort"] or "",
         )
     page = paginate(request, selectors.appeal_list_for(user=user, filters=filters))
     query = request.GET.copy()

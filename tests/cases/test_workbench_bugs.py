@@ -90,3 +90,25 @@ def test_the_near_tile_opens_exactly_the_appeals_it_counts(client, district):
     assert shown == {a.pk for a in near}
     assert calm.pk not in shown and stale.pk not in shown
     assert dashboard.context["data"]["sla"]["urls"]["near"] == tile["url"]
+
+
+def test_the_list_sorts_by_received_time_or_by_deadline(client, district):
+    first = appeal_in(district, AppealStatus.IN_PROGRESS)
+    second = appeal_in(district, AppealStatus.IN_PROGRESS)
+    Appeal.objects.filter(pk=first.pk).update(
+        resolve_due=timezone.now() + timezone.timedelta(days=9)
+    )
+    Appeal.objects.filter(pk=second.pk).update(
+        resolve_due=timezone.now() + timezone.timedelta(days=2)
+    )
+    waiting = appeal_in(district, AppealStatus.RECEIVED)  # no deadline yet: last by deadline
+    client.force_login(district.user("supervisor"))
+
+    def order(sort: str) -> list[int]:
+        response = client.get(reverse("cases:appeal_list"), {"sort": sort})
+        return [row["appeal"].pk for row in response.context["rows"]]
+
+    assert order("") == [waiting.pk, second.pk, first.pk]
+    assert order("received") == [first.pk, second.pk, waiting.pk]
+    assert order("due") == [second.pk, first.pk, waiting.pk]
+    assert order("nonsense") == order("")  # refused by the form: the default order

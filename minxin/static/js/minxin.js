@@ -91,3 +91,42 @@ document.addEventListener("input", function (event) {
     });
   }
 });
+// Saved filters (全部诉求): the list's query kept under a name in this browser, offered as links.
+(function () {
+  function key(box) { return "minxin.filters." + box.getAttribute("data-saved-filters"); }
+  function load(box) {
+    try { return JSON.parse(localStorage.getItem(key(box)) || "[]"); } catch (e) { return []; }
+  }
+  function draw(box) {
+    var list = box.querySelector("[data-saved-list]");
+    list.textContent = "";
+    load(box).forEach(function (saved, i) {
+      var link = document.createElement("a");
+      link.href = location.pathname + saved.query;
+      link.textContent = saved.name;
+      link.className = "saved-filter";
+      var drop = document.createElement("button");
+      drop.type = "button"; drop.className = "link"; drop.textContent = "×";
+      drop.setAttribute("aria-label", "删除查询 " + saved.name);
+      drop.addEventListener("click", function () {
+        var all = load(box); all.splice(i, 1);
+        localStorage.setItem(key(box), JSON.stringify(all)); draw(box);
+      });
+      list.appendChild(link); list.appendChild(drop);
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-saved-filters]").forEach(function (box) {
+      draw(box);
+      box.querySelector("[data-save-filter]").addEventListener("click", function () {
+        var query = location.search.replace(/([?&])page=\d+&?/, "$1").replace(/[?&]$/, "");
+        if (!query) { alert("请先设置条件并点“筛选”，再保存"); return; }
+        var name = (prompt("给这个查询起个名字：") || "").trim().slice(0, 20);
+        if (!name) return;
+        var all = load(box).filter(function (s) { return s.name !== name; });
+        all.push({name: name, query: query});
+        localStorage.setItem(key(box), JSON.stringify(all.slice(-10))); draw(box);
+      });
+    });
+  });
+})();
