@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "minxin.selection",
     "minxin.consultation",
     "minxin.deliberation",
+    "minxin.panels",
     "minxin.demo",
 ]
 

@@ -41,6 +41,7 @@ from .consultation import consultation_seed
 from .deliberation import deliberation_seed
 from .issuelists import issue_lists_seed
 from .lifecycle import Lifecycle, World
+from .panels import panels_seed
 from .proactive import proactive_seed
 from .projects import projects_seed
 from .selection import selection_seed
@@ -132,6 +133,7 @@ def seed_demo(
         report.selection_rounds = selection_seed(now=now)
         consultation_seed(now=now)
         deliberation_seed(now=now)
+        panels_seed(now=now)
         report.issue_items = issue_lists_seed(now=now)
         report.task_forces = task_forces_seed(now=now)
     if appeals > 0:

@@ -26,6 +26,9 @@ from minxin.issuelists.models import IssueItem
 from minxin.issuelists.services import ItemDraft, issue_item_add
 from minxin.issuelists.workflow import ItemStatus
 from minxin.machine.engine import Change, Machine
+from minxin.panels.machine import EVALUATIONS
+from minxin.panels.models import Evaluation
+from minxin.panels.workflow import EvaluationStatus
 from minxin.proactive.machine import TASKS
 from minxin.proactive.models import ProactiveTask
 from minxin.proactive.services import TaskDraft, proactive_task_propose
@@ -53,6 +56,7 @@ from tests.board.posts import post_new
 from tests.builders import District
 from tests.consultation.builders import draft_new, during, open_new
 from tests.deliberation.builders import topic_new
+from tests.panels.builders import evaluation_new
 from tests.projects.builders import project_new
 from tests.selection.builders import round_new
 
@@ -227,6 +231,9 @@ def _post_fields(status: str) -> dict[str, Any]:
 
 
 CASES = {
+    "panel_evaluation": Case(
+        EVALUATIONS, lambda d: evaluation_new(d).pk, lambda st: {"status": st}, lambda a: Change()
+    ),
     "deliberation_topic": Case(TOPICS, lambda d: topic_new(d).pk, _topic_fields, _topic_change),
     "consultation": Case(
         CONSULTATIONS, lambda d: draft_new(d).pk, _consultation_fields, _consultation_change
@@ -254,6 +261,7 @@ CASES = {
     ),
 }
 SUBJECT_MODELS = {
+    "panel_evaluation": Evaluation,
     "deliberation_topic": Topic,
     "consultation": Consultation,
     "consultation_comment": Comment,
@@ -267,6 +275,7 @@ SUBJECT_MODELS = {
     "task_force": TaskForce,
 }
 STATUSES = {
+    "panel_evaluation": list(EvaluationStatus),
     "deliberation_topic": list(TopicStatus),
     "consultation": list(ConsultationStatus),
     "consultation_comment": list(CommentStatus),

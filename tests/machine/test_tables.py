@@ -30,6 +30,7 @@ def test_every_state_machine_is_registered():
         "consultation",
         "consultation_comment",
         "deliberation_topic",
+        "panel_evaluation",
         "issue_item",
         "task_force",
     }

@@ -1,0 +1,279 @@
+"""背对背测评 / 面对面询问: every write, the evaluation's steps through its machine
+(`machine.EVALUATIONS`, one event each).
+
+A panellist is invited by a one-time link: the token is given once and kept only as its hash.
+A sheet (one panellist, one unit, every item scored) is taken once, in the window; who gave it
+is never shown. A hearing's commitments each become a supervision order to the unit."""
+
+import hashlib
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from minxin.accounts.actor import Actor
+from minxin.accounts.models import User
+from minxin.core.errors import (
+    IllegalTransition,
+    MinxinError,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
+from minxin.core.text import line_clean, text_clean
+from minxin.directory.models import Unit
+from minxin.machine.engine import Change
+from minxin.supervision.services import supervision_order_issue
+
+from .machine import EVALUATIONS
+from .models import (
+    Commitment,
+    Evaluation,
+    Hearing,
+    Item,
+    PanelGroup,
+    Panellist,
+    Score,
+    Sheet,
+)
+from .workflow import EvaluationAction, EvaluationStatus
+
+A = EvaluationAction
+ITEMS_MAX = 30
+
+
+class AlreadyScored(MinxinError):
+    status_code = 409
+    default_message = "您已对该单位测评过，每位评议人员对每个单位只能测评一次"
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(f"panel:{token.strip()}".encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class EvaluationDraft:
+    title: str
+    opens_at: datetime | None
+    closes_at: datetime | None
+    unit_ids: tuple[int, ...]
+    items: tuple[tuple[str, int], ...]  # (text, full score)
+    description: str = ""
+
+
+@transaction.atomic(durable=True)
+def evaluation_create(
+    *, actor: User, draft: EvaluationDraft, at: datetime | None = None
+) -> Evaluation:
+    who = Actor.of(actor)
+    EVALUATIONS.may_create(action=A.CREATE, actor=who)
+    now = at or timezone.now()
+    title = line_clean(draft.title, label="测评名称", max_length=200)
+    description = text_clean(draft.description, label="说明", max_length=3000, required=False)
+    if draft.opens_at is None or draft.closes_at is None:
+        raise ValidationFailed("请填写测评的开始和截止时间")
+    if draft.closes_at <= draft.opens_at:
+        raise ValidationFailed("截止时间应晚于开始时间")
+    units = set(draft.unit_ids)
+    if not units or Unit.objects.filter(pk__in=units, is_active=True).count() != len(units):
+        raise ValidationFailed("请选择被测评的单位")
+    items = [
+        (line_clean(t, label="测评项目", max_length=200), m) for t, m in draft.items if t.strip()
+    ]
+    if not items:
+        raise ValidationFailed("请至少填写一个测评项目")
+    if len(items) > ITEMS_MAX:
+        raise ValidationFailed(f"测评项目不能超过{ITEMS_MAX}个")
+    if any(not 1 <= m <= 100 for _, m in items):
+        raise ValidationFailed("每个项目的满分应在1到100之间")
+    evaluation = Evaluation.objects.create(
+        title=title,
+        description=description,
+        opens_at=draft.opens_at,
+        closes_at=draft.closes_at,
+        created_by=actor,
+        created_at=now,
+        updated_at=now,
+    )
+    evaluation.units.set(units)
+    Item.objects.bulk_create(
+        Item(evaluation=evaluation, position=n, text=t, max_score=m)
+        for n, (t, m) in enumerate(items, start=1)
+    )
+    EVALUATIONS.created(
+        evaluation, action=A.CREATE, actor=who, payload={"units": len(units)}, at=now
+    )
+    return evaluation
+
+
+@transaction.atomic(durable=True)
+def panellist_invite(
+    *, actor: User, evaluation_id: int, name: str, group: str
+) -> tuple[Panellist, str]:
+    """A panellist and the token of the link to give them (shown once, kept as a hash)."""
+    if not EVALUATIONS.table[A.OPEN].roles & {Actor.of(actor).role}:
+        raise PermissionDenied("只有督查室可以邀请评议人员")
+    evaluation = Evaluation.objects.select_for_update().filter(pk=evaluation_id).first()
+    if evaluation is None:
+        raise NotFound("未找到该测评")
+    if evaluation.status == EvaluationStatus.CLOSED:
+        raise IllegalTransition("测评已结束，不能再邀请")
+    clean = line_clean(name, label="姓名", max_length=50)
+    if group not in PanelGroup.values:
+        raise ValidationFailed("请选择评议人员类别")
+    token = secrets.token_urlsafe(18)
+    panellist = Panellist.objects.create(
+        evaluation=evaluation, name=clean, group=group, token_hash=token_hash(token)
+    )
+    return panellist, token
+
+
+@transaction.atomic(durable=True)
+def evaluation_act(
+    *,
+    actor: User,
+    evaluation_id: int,
+    action: EvaluationAction,
+    expected_version: int | None = None,
+    at: datetime | None = None,
+) -> Evaluation:
+    """Open (units, items and a panel ready) or close (after the window) an evaluation."""
+    if action not in (A.OPEN, A.CLOSE):
+        raise ValidationFailed("未知的操作")
+    who = Actor.of(actor)
+    evaluation = EVALUATIONS.lock(
+        pk=evaluation_id, action=action, actor=who, expected_version=expected_version
+    )
+    now = at or timezone.now()
+    change = Change()
+    if action == A.OPEN:
+        if not evaluation.panellists.exists():
+            raise ValidationFailed("请先邀请评议人员")
+        if evaluation.closes_at <= now:
+            raise ValidationFailed("截止时间已过，不能开始测评")
+    else:
+        if now < evaluation.closes_at:
+            raise ValidationFailed(
+                f"测评截止时间为{timezone.localtime(evaluation.closes_at):%Y-%m-%d %H:%M}，"
+                "截止后才能公布结果"
+            )
+        change = Change(payload={"sheets": evaluation.sheets.count()})
+    return EVALUATIONS.apply(evaluation, action=action, actor=who, change=change, at=now).subject
+
+
+def panellist_of(token: str) -> Panellist:
+    found = (
+        Panellist.objects.select_related("evaluation").filter(token_hash=token_hash(token)).first()
+        if token
+        else None
+    )
+    if found is None:
+        raise PermissionDenied("您不在本次测评的评议人员名单中，请使用收到的邀请链接")
+    return found
+
+
+@transaction.atomic(durable=True)
+def sheet_submit(
+    *, token: str, unit_id: int, values: Mapping[int, int], at: datetime | None = None
+) -> Sheet:
+    """A panellist's scores for a unit: every item, 0 to its full score, once, in the window."""
+    panellist = panellist_of(token)
+    evaluation = Evaluation.objects.select_for_update().get(pk=panellist.evaluation_id)
+    now = at or timezone.now()
+    if evaluation.status != EvaluationStatus.OPEN or not (
+        evaluation.opens_at <= now < evaluation.closes_at
+    ):
+        raise IllegalTransition("不在测评时间内")
+    if not evaluation.units.filter(pk=unit_id).exists():
+        raise ValidationFailed("该单位不在本次测评范围内")
+    items = list(evaluation.items.order_by("position"))
+    unknown = set(values) - {i.pk for i in items}
+    if unknown:
+        raise ValidationFailed("测评表中有不属于本次测评的项目，请刷新后重新填写")
+    for item in items:
+        value = values.get(item.pk)
+        if value is None:
+            raise ValidationFailed(f"请为「{item.text}」打分")
+        if not 0 <= value <= item.max_score:
+            raise ValidationFailed(f"「{item.text}」的得分应在0到{item.max_score}之间")
+    try:
+        with transaction.atomic():
+            sheet = Sheet.objects.create(
+                evaluation=evaluation,
+                panellist=panellist,
+                unit_id=unit_id,
+                total=sum(values[i.pk] for i in items),
+                created_at=now,
+            )
+    except IntegrityError:
+        raise AlreadyScored() from None
+    Score.objects.bulk_create(Score(sheet=sheet, item=i, value=values[i.pk]) for i in items)
+    return sheet
+
+
+@dataclass(frozen=True)
+class HearingDraft:
+    unit_id: int | None
+    held_at: datetime | None
+    question: str
+    asked_by: str
+    answer: str
+    commitments: Sequence[str] = ()
+    due_at: datetime | None = None
+
+
+@transaction.atomic(durable=True)
+def hearing_record(
+    *, actor: User, evaluation_id: int, draft: HearingDraft, expected_version: int | None = None
+) -> Hearing:
+    """A face-to-face hearing of a unit; each commitment a supervision order to the unit,
+    due when the office says."""
+    who = Actor.of(actor)
+    evaluation = EVALUATIONS.lock(
+        pk=evaluation_id, action=A.HEARING, actor=who, expected_version=expected_version
+    )
+    if draft.unit_id is None or not evaluation.units.filter(pk=draft.unit_id).exists():
+        raise ValidationFailed("请选择被询问的单位（须为被测评单位）")
+    if draft.held_at is None:
+        raise ValidationFailed("请填写询问时间")
+    question = text_clean(draft.question, label="询问内容", max_length=3000)
+    asked_by = line_clean(draft.asked_by, label="询问人", max_length=100)
+    answer = text_clean(draft.answer, label="单位答复", max_length=3000)
+    promises = [
+        text_clean(c, label="整改承诺", max_length=1000) for c in draft.commitments if c.strip()
+    ]
+    if promises and (draft.due_at is None or draft.due_at <= timezone.now()):
+        raise ValidationFailed("有整改承诺的，请填写晚于今天的整改期限")
+    hearing = Hearing.objects.create(
+        evaluation=evaluation,
+        unit_id=draft.unit_id,
+        held_at=draft.held_at,
+        question=question,
+        asked_by=asked_by,
+        answer=answer,
+        recorded_by=actor,
+    )
+    link = reverse("panels:detail", args=[evaluation.pk])
+    for text in promises:
+        assert draft.due_at is not None
+        order = supervision_order_issue(
+            actor=actor,
+            content=f"面对面询问整改承诺：{text}",
+            due_at=draft.due_at,
+            unit_id=draft.unit_id,
+            about=f"测评：{evaluation.title}"[:200],
+            about_link=link,
+        )
+        Commitment.objects.create(hearing=hearing, text=text, order=order)
+    EVALUATIONS.apply(
+        evaluation,
+        action=A.HEARING,
+        actor=who,
+        reason=f"{asked_by}：{question}"[:5000],
+        change=Change(payload={"hearing": hearing.pk, "commitments": len(promises)}),
+    )
+    return hearing

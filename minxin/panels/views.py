@@ -1,0 +1,257 @@
+"""单位测评 screens: the office's list, a new evaluation, its page (units, items, panel and
+invitations, hearings with commitments, results, steps); the panellist's pages reached by the
+invitation link (the token read from the query string once, then kept in the session), and
+the public results once closed."""
+
+from datetime import datetime
+from typing import Any, Final
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+from django_ratelimit.decorators import ratelimit
+
+from minxin.accounts.access import staff_user
+from minxin.accounts.actor import Actor
+from minxin.accounts.models import User
+from minxin.core.errors import MinxinError, ValidationFailed
+from minxin.directory.selectors import units_handling
+
+from . import selectors
+from .machine import EVALUATIONS
+from .models import Evaluation, PanelGroup, Sheet
+from .permissions import runs_evaluations
+from .services import (
+    EvaluationDraft,
+    HearingDraft,
+    evaluation_act,
+    evaluation_create,
+    hearing_record,
+    panellist_invite,
+    panellist_of,
+    sheet_submit,
+)
+from .workflow import EvaluationAction
+
+OFFICE = "督查员和领导"
+FMT = "%Y-%m-%dT%H:%M"
+TOKEN: Final = "panel_token"  # noqa: S105 - a session key, not a secret
+
+
+def _when(raw: str) -> datetime | None:
+    try:
+        parsed = datetime.strptime(raw.strip(), FMT)  # noqa: DTZ007 - made aware below
+    except ValueError:
+        return None
+    return timezone.make_aware(parsed)
+
+
+def _int(raw: str) -> int | None:
+    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+
+
+@login_required
+def evaluation_list(request: HttpRequest) -> HttpResponse:
+    staff_user(request, runs_evaluations, OFFICE)
+    return render(request, "panels/list.html", {"items": selectors.evaluations()[:100]})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def evaluation_new(request: HttpRequest) -> HttpResponse:
+    user = staff_user(request, runs_evaluations, OFFICE)
+    context: dict[str, Any] = {"units": units_handling(), "rows": range(1, 6)}
+    if request.method == "GET":
+        return render(request, "panels/new.html", context | {"posted": {}})
+    post = request.POST
+    items = []
+    for n in range(1, 6):
+        text = post.get(f"item_{n}", "")
+        full = _int(post.get(f"max_{n}", "") or "10")
+        if text.strip():
+            items.append((text, full if full is not None else 0))
+    try:
+        evaluation = evaluation_create(
+            actor=user,
+            draft=EvaluationDraft(
+                title=post.get("title", ""),
+                description=post.get("description", ""),
+                opens_at=_when(post.get("opens_at", "")),
+                closes_at=_when(post.get("closes_at", "")),
+                unit_ids=tuple(u for raw in post.getlist("units") if (u := _int(raw))),
+                items=tuple(items),
+            ),
+        )
+    except MinxinError as error:
+        context |= {"posted": post.dict(), "error": error}
+        return render(request, "panels/new.html", context, status=error.status_code)
+    messages.success(request, "已新建测评，请邀请评议人员")
+    return redirect("panels:detail", evaluation.pk)
+
+
+def _detail(
+    request: HttpRequest,
+    *,
+    user: User,
+    evaluation: Evaluation,
+    error: MinxinError | None = None,
+    invited: str = "",
+) -> HttpResponse:
+    actions = EVALUATIONS.available(actor=Actor.of(user), status=evaluation.status)
+    context = {
+        "e": evaluation,
+        "units": evaluation.units.order_by("name"),
+        "items": evaluation.items.order_by("position"),
+        "panellists": evaluation.panellists.order_by("pk"),
+        "sheets": Sheet.objects.filter(evaluation=evaluation).count(),
+        "results": selectors.results(evaluation),
+        "hearings": selectors.hearings_of(evaluation),
+        "forms": EVALUATIONS.forms(actions),
+        "can_hear": EvaluationAction.HEARING in actions,
+        "groups": PanelGroup.choices,
+        "invited": invited,
+        "error": error,
+    }
+    return render(
+        request, "panels/detail.html", context, status=error.status_code if error else 200
+    )
+
+
+@login_required
+def evaluation_detail(request: HttpRequest, evaluation_id: int) -> HttpResponse:
+    user = staff_user(request, runs_evaluations, OFFICE)
+    return _detail(request, user=user, evaluation=selectors.evaluation_get(evaluation_id))
+
+
+@login_required
+@require_POST
+def evaluation_post(request: HttpRequest, evaluation_id: int) -> HttpResponse:
+    """The steps (open, close), an invitation, a hearing."""
+    user = staff_user(request, runs_evaluations, OFFICE)
+    evaluation = selectors.evaluation_get(evaluation_id)
+    post = request.POST
+    raw = post.get("action", "")
+    raw_version = post.get("version", "")
+    version = int(raw_version) if raw_version.isdigit() else None
+    invited = ""
+    try:
+        if raw == "invite":
+            panellist, token = panellist_invite(
+                actor=user,
+                evaluation_id=evaluation.pk,
+                name=post.get("name", ""),
+                group=post.get("group", ""),
+            )
+            link = request.build_absolute_uri(reverse("public_panels:join")) + f"?code={token}"
+            invited = f"{panellist.name}的邀请链接（只显示这一次，请发送给本人）：{link}"
+        elif raw == EvaluationAction.HEARING:
+            hearing_record(
+                actor=user,
+                evaluation_id=evaluation.pk,
+                expected_version=version,
+                draft=HearingDraft(
+                    unit_id=_int(post.get("unit", "")),
+                    held_at=_when(post.get("held_at", "")),
+                    question=post.get("question", ""),
+                    asked_by=post.get("asked_by", ""),
+                    answer=post.get("answer", ""),
+                    commitments=post.get("commitments", "").splitlines(),
+                    due_at=_when(post.get("due_at", "")),
+                ),
+            )
+            messages.success(request, "已记录面对面询问，整改承诺已转为督办单")
+        elif raw in (EvaluationAction.OPEN, EvaluationAction.CLOSE):
+            evaluation_act(
+                actor=user,
+                evaluation_id=evaluation.pk,
+                action=EvaluationAction(raw),
+                expected_version=version,
+            )
+            messages.success(request, f"已{EVALUATIONS.label(raw)}")
+        else:
+            raise ValidationFailed("未知的操作")
+    except MinxinError as error:
+        evaluation = selectors.evaluation_get(evaluation_id)
+        return _detail(request, user=user, evaluation=evaluation, error=error)
+    if invited:
+        return _detail(request, user=user, evaluation=evaluation, invited=invited)
+    return redirect("panels:detail", evaluation.pk)
+
+
+# --- the panellist ---------------------------------------------------------------------------
+
+
+@never_cache
+@ratelimit(key="ip", rate="30/h", block=True)
+def join(request: HttpRequest) -> HttpResponse:
+    """The invitation link: the code kept in the session, then the sheet (no code in the URL)."""
+    code = request.GET.get("code", "")[:64]
+    try:
+        panellist_of(code)
+    except MinxinError as error:
+        return render(
+            request, "panels/public/sheet.html", {"error": error}, status=error.status_code
+        )
+    request.session[TOKEN] = code
+    return redirect("public_panels:sheet")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@ratelimit(key="ip", rate="60/h", method="POST", block=True)
+def sheet(request: HttpRequest) -> HttpResponse:
+    token = str(request.session.get(TOKEN, ""))
+    try:
+        panellist = panellist_of(token)
+    except MinxinError as error:
+        return render(
+            request, "panels/public/sheet.html", {"error": error}, status=error.status_code
+        )
+    evaluation = panellist.evaluation
+    done = set(Sheet.objects.filter(panellist=panellist).values_list("unit_id", flat=True))
+    context: dict[str, Any] = {
+        "p": panellist,
+        "e": evaluation,
+        "items": evaluation.items.order_by("position"),
+        "units": [(u, u.pk in done) for u in evaluation.units.order_by("name")],
+    }
+    if request.method == "POST":
+        post = request.POST
+        values = {}
+        for name in post:
+            if name.startswith("item_"):
+                key, raw = _int(name.removeprefix("item_")), post.get(name, "")
+                if key is not None:
+                    values[key] = _int(raw) if raw else None
+        try:
+            if any(v is None for v in values.values()):
+                raise ValidationFailed("得分应为整数")
+            sheet_submit(
+                token=token,
+                unit_id=_int(post.get("unit", "")) or 0,
+                values={k: v for k, v in values.items() if v is not None},
+            )
+        except MinxinError as error:
+            context |= {"error": error, "posted": post.dict()}
+            return render(request, "panels/public/sheet.html", context, status=error.status_code)
+        messages.success(request, "测评表已提交，谢谢")
+        return redirect("public_panels:sheet")
+    return render(request, "panels/public/sheet.html", context)
+
+
+def public_results(request: HttpRequest, evaluation_id: int) -> HttpResponse:
+    evaluation = selectors.evaluation_get(evaluation_id, public=True)
+    return render(
+        request,
+        "panels/public/results.html",
+        {
+            "e": evaluation,
+            "results": selectors.results(evaluation),
+            "hearings": selectors.hearings_of(evaluation),
+        },
+    )
