@@ -221,6 +221,15 @@ def unit_queue(*, user: "User", include_done: bool = False) -> QuerySet[Appeal]:
     return appeals.order_by(F("resolve_due").asc(nulls_last=True), "received_at")
 
 
+def appeals_led(appeal_ids: list[int]) -> set[int]:
+    """Which of these appeals a district leader has taken in charge (领导包案: supervision's
+    LeaderCase, reached by its reverse relation so that cases imports nothing above it)."""
+    if not appeal_ids:
+        return set()
+    led = Appeal.objects.filter(pk__in=appeal_ids, leader_cases__isnull=False)
+    return set(led.values_list("pk", flat=True))
+
+
 @dataclass(frozen=True)
 class DeadlineFlag:
     level: str  # "overdue", "near", "ok", "" (no clock running)

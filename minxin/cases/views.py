@@ -119,8 +119,11 @@ def follow_up_queue(request: HttpRequest) -> HttpResponse:
 
 
 def _rows(appeals: Any) -> list[dict[str, Any]]:
-    """Each appeal with its deadline flag, computed once per row in Python (no extra queries)."""
-    return [{"appeal": a, "flag": selectors.deadline_flag(a)} for a in appeals]
+    """Each appeal with its deadline flag (computed in Python) and whether a leader has taken
+    it in charge (one query for the page)."""
+    appeals = list(appeals)
+    led = selectors.appeals_led([a.pk for a in appeals])
+    return [{"appeal": a, "flag": selectors.deadline_flag(a), "led": a.pk in led} for a in appeals]
 
 
 @login_required

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from minxin.accounts.models import User
 from minxin.cases.models import Appeal
+from minxin.cases.workflow import OPEN_STATUSES
 from minxin.core.errors import NotFound
 from minxin.issuelists.models import IssueItem
 from minxin.supervision.models import LeaderCase, SupervisionOrder
@@ -16,6 +17,7 @@ from minxin.supervision.models import LeaderCase, SupervisionOrder
 from .machine import MISSING
 from .models import Decision, Meeting, TaskForce, TaskForceEvent
 from .permissions import sees_every_task_force
+from .workflow import TaskForceStatus
 
 
 def task_forces_for(viewer: User) -> QuerySet[TaskForce]:
@@ -99,3 +101,20 @@ def led_by(leader: User) -> dict[str, Any]:
         .order_by("due_at")[:100],
         "now": now,
     }
+
+
+def active_for_unit(viewer: User) -> list[TaskForce]:
+    """The active task forces of the viewer's unit (lead or member), open appeals counted."""
+    if viewer.unit_id is None:
+        return []
+    open_appeals = Count("appeals", filter=Q(appeals__status__in=OPEN_STATUSES), distinct=True)
+    member = TaskForce.members.through.objects.filter(
+        taskforce_id=OuterRef("pk"), unit_id=viewer.unit_id
+    )
+    return list(
+        TaskForce.objects.filter(status=TaskForceStatus.ACTIVE)
+        .filter(Q(lead_unit_id=viewer.unit_id) | Exists(member))
+        .select_related("lead_unit")
+        .annotate(open_appeals=open_appeals)
+        .order_by("-set_up_at")[:20]
+    )

@@ -7,6 +7,7 @@ app_name = "taskforces"
 urlpatterns = [
     path("", views.task_force_list, name="task_force_list"),
     path("led/", views.leader_cases, name="leader_cases"),
+    path("queue-panel/", views.queue_panel, name="queue_panel"),
     path("new/", views.task_force_new, name="task_force_new"),
     path("<int:task_force_id>/", views.task_force_detail, name="task_force_detail"),
     path("<int:task_force_id>/members/", views.members_add, name="members_add"),

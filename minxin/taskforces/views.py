@@ -274,3 +274,13 @@ def leader_cases(request: HttpRequest) -> HttpResponse:
     """我的包案: what a leader has taken personally — appeals, issue-list items, task forces."""
     user = staff_user(request, _is_leader, "区领导")
     return render(request, "taskforces/leader_cases.html", selectors.led_by(user))
+
+
+@login_required
+def queue_panel(request: HttpRequest) -> HttpResponse:
+    """The unit queue's fragment: the active task forces the viewer's unit leads or belongs
+    to, each with its open appeals counted (the appeals are on the task force's page)."""
+    user = staff_user(request)
+    return render(
+        request, "taskforces/queue_panel.html", {"forces": selectors.active_for_unit(user)}
+    )

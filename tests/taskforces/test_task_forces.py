@@ -231,3 +231,28 @@ def test_the_demo_seeds_a_task_force_with_meetings_and_orders():
     case = LeaderCase.objects.get()
     assert force.appeals.filter(pk=case.appeal_id).exists()
     assert JointVisit.objects.get().appeal_id == case.appeal_id
+
+
+def test_members_see_their_task_forces_beside_their_queue_and_led_appeals_are_marked(district):
+    from minxin.supervision.services import appeal_take_charge
+
+    appeal = appeal_in(district, AppealStatus.IN_PROGRESS)
+    force = set_up(district, scope=Scope(tracking_numbers=[appeal.tracking_number]))
+    member = client_for(district, "handler")
+    panel = member.get(reverse("taskforces:queue_panel")).content.decode()
+    assert force.name in panel and "在办诉求 1 件" in panel
+    assert (
+        reverse("taskforces:queue_panel")
+        in member.get(reverse("cases:unit_queue")).content.decode()
+    )
+    assert (
+        "data-queue-task-forces"
+        not in client_for(district, "handler_other")
+        .get(reverse("taskforces:queue_panel"))
+        .content.decode()
+    )
+    assert "data-led" not in member.get(reverse("cases:unit_queue")).content.decode()
+    appeal_take_charge(actor=district.user("leader"), appeal_id=appeal.pk)
+    assert "data-led" in member.get(reverse("cases:unit_queue")).content.decode()
+    office = client_for(district, "supervisor")
+    assert "data-led" in office.get(reverse("cases:appeal_list")).content.decode()
