@@ -20,6 +20,7 @@ from .services import audit_record
 PERMISSION_FIELDS = frozenset(
     {"role", "unit", "is_staff", "is_superuser", "is_active", "groups", "user_permissions"}
 )
+PERMISSION_MODELS = frozenset({("accounts", "user"), ("auth", "group"), ("auth", "permission")})
 PERMISSION_LABELS = frozenset(
     {"角色", "所属单位", "职员状态", "超级用户状态", "有效", "组", "用户权限"} | PERMISSION_FIELDS
 )
@@ -96,10 +97,14 @@ def _admin_logged(sender: Any, instance: LogEntry, created: bool, **kwargs: Any)
     if not created:
         return
     changed = _changed_fields(instance.change_message)
-    is_user = instance.content_type is not None and (
-        instance.content_type.app_label,
-        instance.content_type.model,
-    ) in {("accounts", "user"), ("auth", "group"), ("auth", "permission")}
+    is_user = (
+        instance.content_type is not None
+        and (
+            instance.content_type.app_label,
+            instance.content_type.model,
+        )
+        in PERMISSION_MODELS
+    )
     permission = is_user and (
         instance.action_flag in (ADDITION, DELETION) or bool(changed & PERMISSION_LABELS)
     )

@@ -170,3 +170,39 @@ def test_pruning_keeps_at_least_180_days(settings, district):
     if connection.vendor == "postgresql":  # the trigger is back on
         with pytest.raises(DatabaseError), transaction.atomic():
             AuditEvent.objects.all().delete()
+
+
+def test_deleting_several_objects_in_the_admin_writes_a_row_for_each(client, district):
+    """The admin logs a deletion of several objects with one bulk insert (no post_save): the
+    删除所选 action writes the audit rows itself, one for each."""
+    from datetime import date
+
+    from minxin.deadlines.models import WorkingDayOverride
+
+    days = [
+        WorkingDayOverride.objects.create(date=date(2031, 1, d), is_working_day=True, note="测试")
+        for d in (4, 5)
+    ]
+    client.force_login(district.user("admin"))
+    response = client.post(
+        reverse("admin:deadlines_workingdayoverride_changelist"),
+        {"action": "delete_selected", "_selected_action": [d.pk for d in days], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert not WorkingDayOverride.objects.exists()
+    rows = AuditEvent.objects.filter(kind=AuditKind.ADMIN_CHANGE, summary__startswith="删除")
+    assert rows.count() == 2 and {r.username for r in rows} == {"admin"}
+
+
+def test_deleting_one_object_in_the_admin_writes_one_row(client, district):
+    from datetime import date
+
+    from minxin.deadlines.models import WorkingDayOverride
+
+    day = WorkingDayOverride.objects.create(date=date(2031, 1, 6), is_working_day=True, note="x")
+    client.force_login(district.user("admin"))
+    client.post(
+        reverse("admin:deadlines_workingdayoverride_changelist"),
+        {"action": "delete_selected", "_selected_action": [day.pk], "post": "yes"},
+    )
+    assert AuditEvent.objects.filter(kind=AuditKind.ADMIN_CHANGE).count() == 1
