@@ -4,12 +4,14 @@ score = 100 × Σ wᵢ·vᵢ / Σ wᵢ over the rates that are defined for the u
 where vᵢ is the rate, or 1 − rate for the rates where less is better (repeat, return, reopen).
 Weights come from settings.MINXIN["SCORE_WEIGHTS"] or DEFAULT_SCORE_WEIGHTS (docs/metrics.md).
 A unit that leads livelihood projects has one more component, its projects on plan at the
-period's end (`projects.selectors.on_plan_by_unit`), weighted PROJECT_WEIGHT.
+period's end (`projects.selectors.on_plan_by_unit`), weighted PROJECT_WEIGHT. Apps above this
+one add components of their own through a `scorecard.py` (found like the machines and the
+nav, so that nothing here imports them): the panels' grades of units (背对背测评) are one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Final
@@ -17,6 +19,7 @@ from typing import Final
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from minxin.core.discover import app_modules
 from minxin.directory.models import Unit, UnitKind
 from minxin.projects.selectors import on_plan_by_unit
 
@@ -39,6 +42,36 @@ MEASURED_UNIT_KINDS: Final = (UnitKind.SUBDISTRICT, UnitKind.DEPARTMENT, UnitKin
 
 
 @dataclass(frozen=True)
+class Component:
+    """A component another app adds: for the period, each unit's share (0-1), and its weight
+    beside the rates' (their sum is 100)."""
+
+    name: str
+    label: str
+    weight: float
+    shares: Mapping[int, float]
+
+
+def components_for(*, start: date, end: date) -> list[Component]:
+    """Every app's `scorecard.py`: NAME, LABEL, `weight()` and `unit_shares(start=, end=)`;
+    a component weighted 0 is left out."""
+    found = []
+    for module in app_modules("scorecard"):
+        weight = float(module.weight())
+        if weight < 0:
+            raise ImproperlyConfigured(f"{module.__name__}: a component's weight is non-negative")
+        if weight:
+            shares = module.unit_shares(start=start, end=end)
+            found.append(Component(module.NAME, module.LABEL, weight, shares))
+    return found
+
+
+def component_labels() -> list[tuple[str, str]]:
+    """(name, label) of the other apps' components that count (weight above 0)."""
+    return [(m.NAME, m.LABEL) for m in app_modules("scorecard") if float(m.weight()) > 0]
+
+
+@dataclass(frozen=True)
 class ScoreRow:
     unit_id: int
     label: str
@@ -46,6 +79,7 @@ class ScoreRow:
     score: float | None
     rank: int | None  # None: nothing to measure in the period
     projects: tuple[int, int] | None  # (on plan, measured) livelihood projects it leads
+    extras: Mapping[str, float]  # other apps' components: name → the unit's share (0-1)
     previous_score: float | None
     previous_rank: int | None
     score_delta: float | None  # score − previous score
@@ -73,12 +107,17 @@ def score_of(
     row: RateRow,
     weights: Mapping[str, float] | None = None,
     projects: tuple[int, int] | None = None,
+    extras: Sequence[tuple[float, float]] = (),
 ) -> float | None:
-    """The composite score (0-100, two decimals); None when no weighted rate is defined."""
+    """The composite score (0-100, two decimals); None when no weighted rate is defined.
+    `extras`: other apps' components the unit has, as (weight, share)."""
     weights = score_weights() if weights is None else weights
     total = weighted = 0.0
     if projects and projects[1] and (weight := project_weight()):
         weighted += weight * projects[0] / projects[1]
+        total += weight
+    for weight, share in extras:
+        weighted += weight * share
         total += weight
     for name, weight in weights.items():
         value = row.rate(name)
@@ -113,6 +152,12 @@ def scorecard_for(*, start: date, end: date) -> list[ScoreRow]:
     before_start = start - timedelta(days=1)
     previous = _by_unit(start - length, before_start)
     projects, projects_before = on_plan_by_unit(on=end), on_plan_by_unit(on=before_start)
+    extras = components_for(start=start, end=end)
+    extras_before = components_for(start=start - length, end=before_start)
+
+    def extra(components: list[Component], unit: int) -> list[tuple[float, float]]:
+        return [(c.weight, c.shares[unit]) for c in components if unit in c.shares]
+
     units = dict(
         Unit.objects.filter(is_active=True, kind__in=MEASURED_UNIT_KINDS).values_list("pk", "name")
     )
@@ -120,11 +165,18 @@ def scorecard_for(*, start: date, end: date) -> list[ScoreRow]:
     units.update(Unit.objects.filter(pk__in=set(projects) - set(units)).values_list("pk", "name"))
     empty = RateCounts()
     scores = {
-        u: score_of(current.get(u) or RateRow(u, "", empty), weights, projects.get(u))
+        u: score_of(
+            current.get(u) or RateRow(u, "", empty), weights, projects.get(u), extra(extras, u)
+        )
         for u in units
     }
     before = {
-        u: score_of(previous.get(u) or RateRow(u, "", empty), weights, projects_before.get(u))
+        u: score_of(
+            previous.get(u) or RateRow(u, "", empty),
+            weights,
+            projects_before.get(u),
+            extra(extras_before, u),
+        )
         for u in set(previous) | set(projects_before)
     }
     ranks, previous_ranks = _ranks(scores), _ranks(before)
@@ -140,6 +192,7 @@ def scorecard_for(*, start: date, end: date) -> list[ScoreRow]:
                 score=score,
                 rank=rank,
                 projects=projects.get(unit_id),
+                extras={c.name: c.shares[unit_id] for c in extras if unit_id in c.shares},
                 previous_score=prev_score,
                 previous_rank=prev_rank,
                 score_delta=None

@@ -32,7 +32,7 @@ from .map_views import dashboard_map
 from .metrics import RATES
 from .models import ExportKind, ExportStatus
 from .permissions import may_see_dashboard, may_see_scorecards
-from .scorecards import scorecard_for
+from .scorecards import component_labels, scorecard_for
 
 TILE_RATES = ("reply_rate", "on_time_rate", "satisfaction_rate")
 
@@ -157,9 +157,11 @@ def scorecards(request: HttpRequest) -> HttpResponse:
         unscored = [r for r in rows if r.score is None]
         scored.sort(key=lambda r: (r.score or 0, r.label), reverse=order == "-score")
         rows = scored + unscored
+    extra_labels = component_labels()
     table = [
         {
             "row": r,
+            "extras": [_pct(r.extras.get(name)) for name, _ in extra_labels],
             "rates": [
                 {
                     "pct": _pct(r.rates.rate(name)),
@@ -177,6 +179,8 @@ def scorecards(request: HttpRequest) -> HttpResponse:
         {
             "period": period,
             "rate_labels": [d.label for d in RATES.values()],
+            "extra_labels": [label for _, label in extra_labels],
+            "columns": len(RATES) + 5 + len(extra_labels),
             "table": table,
             "own_only": own_only,
             "sort": order,
