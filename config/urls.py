@@ -3,12 +3,16 @@ from django.urls import include, path
 
 from minxin.accounts import views as accounts_views
 from minxin.core import views as core_views
+from minxin.cti import views as cti_views
+from minxin.metrics import views as metrics_views
 
 admin.site.site_header = "民心 minxin 管理后台"
 admin.site.site_title = "民心 minxin"
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
+    path("metrics", metrics_views.prometheus_metrics, name="prometheus_metrics"),
     # One login for staff: the admin's login page sends to it (rate limit, lockout, 2FA).
     path("admin/login/", accounts_views.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
@@ -29,14 +33,20 @@ urlpatterns = [
     path("console/consultations/", include("minxin.consultation.urls")),
     path("console/deliberations/", include("minxin.deliberation.urls")),
     path("console/panels/", include("minxin.panels.urls")),
+    path("console/knowledge/", include("minxin.knowledge.urls")),
+    path("console/exemptions/", include("minxin.exemptions.urls")),
     path("console/issues/", include("minxin.issuelists.urls")),
     path("console/taskforces/", include("minxin.taskforces.urls")),
     path("console/joint/", include("minxin.jointhandling.urls")),
+    path("console/review/", include("minxin.review.urls")),
     path("console/directory/", include("minxin.directory.urls")),
     path("suggestions/", include("minxin.suggestions.urls")),
     path("console/visits/", include("minxin.visits.urls")),
     path("console/imports/", include("minxin.imports.urls")),
     path("open311/v2/", include("minxin.open311.urls")),
+    # The telephone exchange's hook (docs/cti.md); its console pages are under console/cti/.
+    path("cti/hook", cti_views.hook, name="cti_hook"),
+    path("console/cti/", include("minxin.cti.urls")),
     path("projects/", include("minxin.projects.public_urls")),
     path("participation/consultations/", include("minxin.consultation.public_urls")),
     path("participation/deliberations/", include("minxin.deliberation.public_urls")),

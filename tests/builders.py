@@ -2,6 +2,9 @@
 real services into any status (so every test's history is one the loop could produce)."""
 
 from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.utils import timezone
 
 from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
@@ -12,6 +15,7 @@ from minxin.cases.workflow import Action, AppealStatus, Satisfaction
 from minxin.deadlines.models import Urgency
 from minxin.directory.models import Category, Region, RegionLevel, Unit, UnitKind
 from minxin.feedback.services import rating_submit
+from minxin.review.models import ReviewRule
 
 
 @dataclass
@@ -87,6 +91,24 @@ def district_build() -> District:
     return d
 
 
+def communities_build(d: District) -> list[Unit]:
+    """Community units (二级派单) under the two street offices, each with a handler:
+    `handler_community` (景蓉社区, under street 0) and `handler_community_other` (银杉社区, under
+    street 1); a grid unit under 景蓉社区 without a handler."""
+    units = [
+        Unit.objects.create(
+            name=f"{c.name}居委会", kind=UnitKind.COMMUNITY, region=c, parent=street
+        )
+        for c, street in zip(d.communities, d.street_units, strict=True)
+    ]
+    Unit.objects.create(name="景蓉社区第一网格", kind=UnitKind.GRID, parent=units[0])
+    for key, unit in (("handler_community", units[0]), ("handler_community_other", units[1])):
+        d.users[key] = User.objects.create_user(
+            username=key, password="pw-" + key, role=Role.HANDLER, unit=unit, display_name=key
+        )
+    return units
+
+
 def appeal_new(d: District, **overrides: object) -> Appeal:
     values: dict[str, object] = {
         "channel": Channel.WEB,
@@ -115,6 +137,7 @@ _PATH: dict[AppealStatus, list[str]] = {
     AppealStatus.ACCEPTED: ["screen", "dispatch", "accept"],
     AppealStatus.IN_PROGRESS: ["screen", "dispatch", "accept", "contact"],
     AppealStatus.SUSPENDED: ["screen", "dispatch", "accept", "contact", "suspend"],
+    AppealStatus.REVIEWING: ["screen", "dispatch", "accept", "contact", "review_all"],
     AppealStatus.RESOLVED: ["screen", "dispatch", "accept", "contact", "resolve"],
     AppealStatus.RATED: ["screen", "dispatch", "accept", "contact", "resolve", "rate"],
     AppealStatus.FOLLOW_UP: ["screen", "dispatch", "accept", "contact", "resolve", "rate_bad"],
@@ -130,12 +153,26 @@ _PATH: dict[AppealStatus, list[str]] = {
 }
 
 
-def appeal_in(d: District, status: AppealStatus, *, assist: bool = True) -> Appeal:
-    """A fresh appeal brought to `status` through the services; street 0 leads, dept 0 assists."""
+def _halfway(due: datetime) -> datetime:
+    """A sub-task's deadline halfway to the appeal's, to the minute (as the form sends it)."""
+    now = timezone.now()
+    return (now + (due - now) / 2).replace(second=0, microsecond=0)
+
+
+def appeal_in(
+    d: District, status: AppealStatus, *, assist: bool = True, sub: Unit | None = None
+) -> Appeal:
+    """A fresh appeal brought to `status` through the services; street 0 leads, dept 0 assists.
+    With `sub` (a community unit under street 0, `communities_build`), street 0 passes it down
+    to that unit once accepted, and the unit still holds it: for the statuses before a reply."""
     appeal = appeal_new(d)
+    path = list(_PATH[status])
+    if sub is not None:
+        assert "resolve" not in path and "review_all" not in path and "accept" in path, status
+        path.insert(path.index("accept") + 1, "sub")
     dispatcher = Actor.of(d.user("dispatcher"))
     handler = Actor.of(d.user("handler"))
-    for step in _PATH[status]:
+    for step in path:
         v = Appeal.objects.get(pk=appeal.pk).version
         if step == "screen":
             services.appeal_screen(
@@ -178,6 +215,18 @@ def appeal_in(d: District, status: AppealStatus, *, assist: bool = True) -> Appe
             services.appeal_act(
                 appeal_id=appeal.pk, action=Action.ACCEPT, actor=handler, expected_version=v
             )
+        elif step == "sub":
+            assert sub is not None
+            due = Appeal.objects.get(pk=appeal.pk).resolve_due
+            assert due is not None
+            services.appeal_sub_dispatch(
+                appeal_id=appeal.pk,
+                actor=handler,
+                expected_version=v,
+                sub_unit=sub.pk,
+                sub_due=_halfway(due),
+                reason="请社区入户核实并处理",
+            )
         elif step == "contact":
             services.appeal_act(
                 action=Action.FIRST_CONTACT,
@@ -194,6 +243,19 @@ def appeal_in(d: District, status: AppealStatus, *, assist: bool = True) -> Appe
                 expected_version=v,
                 reason="请诉求人补充具体楼栋",
             )
+        elif step == "review_all":
+            # The centre reviews this one reply: a rule for the appeal's unit alone, switched
+            # off once the reply waits (other appeals keep the default: no rule, released).
+            rule = ReviewRule.objects.create(
+                name="测试：全部审核", unit_id=d.street_units[0].pk, sample_percent=100
+            )
+            services.reply_submit(
+                appeal_id=appeal.pk,
+                actor=handler,
+                expected_version=v,
+                reason="已安排环卫清运，并加密清运频次。",
+            )
+            ReviewRule.objects.filter(pk=rule.pk).update(is_active=False)
         elif step == "resolve":
             services.reply_submit(
                 appeal_id=appeal.pk,

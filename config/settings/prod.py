@@ -25,6 +25,16 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("MINXIN_HSTS_INCLUDE_SUBDOMAINS", True
 SECURE_HSTS_PRELOAD = env_bool("MINXIN_HSTS_PRELOAD", True)
 MINXIN_2FA_REQUIRED = env_bool("MINXIN_2FA_REQUIRED", True)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,  # noqa: F405
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# One JSON object a line on the standard error (journald keeps it), personal data masked.
+# MINXIN_LOG_FORMAT=plain for readable lines while debugging.
+LOGGING["handlers"]["console"]["formatter"] = (  # noqa: F405
+    "plain" if os.environ.get("MINXIN_LOG_FORMAT") == "plain" else "json"
+)
+LOGGING["loggers"]["minxin.request"]["level"] = os.environ.get(  # noqa: F405
+    "MINXIN_REQUEST_LOG_LEVEL", "INFO"
+)
+# Probes and the scraper speak plain HTTP to gunicorn on the loopback (docs/deploy.md).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]

@@ -45,6 +45,7 @@ PUBLIC_STATUSES: tuple[PublicStatus, ...] = (
                 AppealStatus.ACCEPTED,
                 AppealStatus.IN_PROGRESS,
                 AppealStatus.SUSPENDED,
+                AppealStatus.REVIEWING,  # the reply waits for the centre before it is public
                 AppealStatus.FOLLOW_UP,
             }
         ),
@@ -114,7 +115,9 @@ def post_get_public(*, post_id: int) -> PublicPost:
         post=post,
         status=public_status(appeal.status),
         replies=list(
-            Reply.objects.filter(appeal_id=answered).select_related("unit").order_by("created_at")
+            Reply.objects.filter(appeal_id=answered, released_at__isnull=False)
+            .select_related("unit")
+            .order_by("created_at")
         ),
         support_count=AppealSupport.objects.filter(appeal_id=appeal.pk).count(),
     )

@@ -4,7 +4,7 @@ from minxin.core.admin import ReadOnlyAdmin
 from minxin.core.privacy import mask_name, mask_phone
 from minxin.machine.admin import EventAdmin
 
-from .models import Appeal, AppealEvent, Assignment, Extension, PhoneReveal, Reply
+from .models import Appeal, AppealEvent, Assignment, Extension, PhoneReveal, Reply, Transfer
 
 
 @admin.register(Appeal)
@@ -40,6 +40,7 @@ class AppealEventAdmin(EventAdmin):
 admin.site.register(Assignment, ReadOnlyAdmin)
 admin.site.register(Reply, ReadOnlyAdmin)
 admin.site.register(Extension, ReadOnlyAdmin)
+admin.site.register(Transfer, ReadOnlyAdmin)
 
 
 @admin.register(PhoneReveal)

@@ -6,14 +6,22 @@ from django import forms
 from django.conf import settings
 
 from minxin.cases.models import CONTENT_MAX, TITLE_MAX, AppealKind, Channel
-from minxin.cases.selectors import NEAR_FILTER, OPEN_FILTER, SORTS
+from minxin.cases.selectors import NEAR_FILTER, OPEN_FILTER, SORTS, AppealFilters
 from minxin.cases.workflow import AppealStatus
+from minxin.core.errors import ValidationFailed
 from minxin.directory.models import Category
 from minxin.directory.selectors import areas_to_filter, units_active
 
 
 class AppealFilterForm(forms.Form):
-    q = forms.CharField(label="编号/标题", required=False, max_length=100)
+    q = forms.CharField(
+        label="编号/关键词",
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": "受理编号，或标题、内容中的词"}
+        ),
+    )
     status = forms.ChoiceField(
         label="状态",
         required=False,
@@ -54,6 +62,14 @@ class AppealFilterForm(forms.Form):
     )
     sort = forms.ChoiceField(label="排序", required=False, choices=SORTS)
 
+    def clean_q(self) -> str:
+        q = str(self.cleaned_data.get("q") or "")
+        try:
+            AppealFilters(q=q).search  # noqa: B018 - parsed for its message
+        except ValidationFailed as error:
+            raise forms.ValidationError(error.message) from error
+        return q
+
 
 class ActionForm(forms.Form):
     version = forms.IntegerField(min_value=1)
@@ -61,6 +77,14 @@ class ActionForm(forms.Form):
     days = forms.IntegerField(required=False, min_value=1, max_value=60)
     approve = forms.ChoiceField(required=False, choices=[("yes", "yes"), ("no", "no")])
     into_tracking_number = forms.CharField(required=False, max_length=30)
+    # 二级派单: the community or grid unit, and its deadline (a datetime-local input).
+    sub_unit = forms.IntegerField(required=False, min_value=1)
+    sub_due = forms.DateTimeField(
+        required=False, input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+    )
+    # 转办: the unit a handler suggests, the unit the dispatcher chooses (checked by the service).
+    suggested_unit_id = forms.IntegerField(required=False, min_value=1)
+    lead_unit_id = forms.IntegerField(required=False, min_value=1)
 
 
 def appeal_form_limits() -> dict[str, Any]:

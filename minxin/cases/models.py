@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from minxin.accounts.models import User
+from minxin.citylink.models import Peer
 from minxin.core.models import DaySequence, key, optional_key, self_key
 from minxin.core.privacy import Contact, contact_masked
 from minxin.deadlines.models import Urgency
@@ -72,7 +73,10 @@ class Appeal(VersionedModel):
     first_contact_due = models.DateTimeField("先行联系时限", null=True, blank=True)
     resolve_due = models.DateTimeField("办结时限", null=True, blank=True)
     first_contacted_at = models.DateTimeField("先行联系时间", null=True, blank=True)
+    # The unit's reply submitted (its completion clock stops), then released to the citizen
+    # once the centre's review passes it (办结审核); the rating window runs from the release.
     resolved_at = models.DateTimeField("办结时间", null=True, blank=True)
+    released_at = models.DateTimeField("答复发布时间", null=True, blank=True)
     closed_at = models.DateTimeField("归档时间", null=True, blank=True)
     # The clock stops while the appeal waits on the citizen; resuming shifts the deadlines.
     paused_at = models.DateTimeField("挂起时间", null=True, blank=True)
@@ -80,6 +84,14 @@ class Appeal(VersionedModel):
         "满意度", max_length=24, choices=Satisfaction.choices, blank=True
     )
     reopen_count = models.PositiveSmallIntegerField("重办次数", default=0)
+    # The city link (docs/citylink.md): an appeal a peer platform sent down keeps the peer, its
+    # id (unique per peer) and its deadline, which this side's deadlines never pass; an appeal
+    # sent down to a peer keeps which, and the id the peer gave it.
+    upstream_peer = optional_key(Peer, "上级平台")
+    upstream_id = models.CharField("上级工单编号", max_length=64, blank=True)
+    upstream_due = models.DateTimeField("上级办结时限", null=True, blank=True)
+    downstream_peer = optional_key(Peer, "下级平台")
+    downstream_id = models.CharField("下级工单编号", max_length=64, blank=True)
 
     created_by = optional_key(User, "录入人")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
@@ -104,6 +116,11 @@ class Appeal(VersionedModel):
             models.CheckConstraint(
                 condition=~Q(status=AppealStatus.MERGED) | Q(merged_into__isnull=False),
                 name="appeal_merged_has_target",
+            ),
+            models.UniqueConstraint(
+                fields=["upstream_peer", "upstream_id"],
+                condition=Q(upstream_peer__isnull=False),
+                name="appeal_upstream_once",
             ),
         ]
 
@@ -153,6 +170,65 @@ class Assignment(models.Model):
         return f"{self.appeal_id} → {self.unit_id} ({self.role})"
 
 
+class SubAssignmentStatus(models.TextChoices):
+    PENDING = "pending", "待反馈"
+    REPORTED = "reported", "已反馈"
+    RECALLED = "recalled", "已收回"
+
+
+class SubAssignment(models.Model):
+    """二级派单: the lead unit (a street office) passes the appeal down to a community or grid
+    unit under it, with a deadline inside the appeal's own. The lead unit stays the appeal's
+    lead: it answers the citizen and is scored. This row keeps who holds the sub-task and where
+    it stands; each step is also the appeal's event (`sub_dispatch`, `sub_report`,
+    `sub_recall`), written in the same transaction. One pending sub-task per appeal."""
+
+    appeal = key(Appeal, "诉求", related_name="sub_assignments")
+    unit = key(Unit, "承接单位", related_name="sub_assignments")
+    from_unit = key(Unit, "下派单位")
+    due_at = models.DateTimeField("下派时限")
+    instructions = models.TextField("交办要求", blank=True)
+    status = models.CharField(
+        "状态",
+        max_length=10,
+        choices=SubAssignmentStatus.choices,
+        default=SubAssignmentStatus.PENDING,
+    )
+    assigned_by = optional_key(User, "下派人")
+    assigned_at = models.DateTimeField("下派时间", default=timezone.now)
+    report = models.TextField("反馈内容", blank=True)
+    reported_by = optional_key(User, "反馈人")
+    reported_at = models.DateTimeField("反馈时间", null=True, blank=True)
+    recall_reason = models.CharField("收回理由", max_length=500, blank=True)
+    ended_at = models.DateTimeField("结束时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "二级派单"
+        verbose_name_plural = "二级派单"
+        ordering = ["assigned_at", "id"]
+        indexes = [
+            models.Index(fields=["unit", "status", "due_at"], name="subassign_unit_due"),
+            models.Index(fields=["from_unit", "status", "due_at"], name="subassign_from_due"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["appeal"], condition=Q(status="pending"), name="subassign_one_pending"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.appeal_id} → {self.unit_id} ({self.get_status_display()})"
+
+    @property
+    def is_overdue(self) -> bool:
+        """Past its deadline: still pending after it, or reported after it."""
+        if self.status == SubAssignmentStatus.PENDING:
+            return self.due_at < timezone.now()
+        if self.status == SubAssignmentStatus.REPORTED and self.reported_at is not None:
+            return self.reported_at > self.due_at
+        return False
+
+
 class AppealEvent(Event):
     """The append-only history of an appeal: who did what, when, from which status to which."""
 
@@ -172,18 +248,26 @@ class AppealEvent(Event):
 
 
 class Reply(models.Model):
-    """The answer to the citizen (果必复); a reopened appeal gets another one."""
+    """The answer to the citizen (果必复); a reopened appeal gets another one, and so does a
+    reply the centre's review sent back. The citizen sees it once released (`released_at`,
+    set by the review's approval); its quality check (the triage library's score and reasons)
+    is kept as it was when submitted."""
 
     appeal = key(Appeal, "诉求", related_name="replies")
     unit = key(Unit, "答复单位")
     author = optional_key(User)
     content = models.TextField("答复内容")
     created_at = models.DateTimeField("答复时间", default=timezone.now)
+    released_at = models.DateTimeField("发布时间", null=True, blank=True)
+    quality_score = models.PositiveSmallIntegerField("质量评分", null=True, blank=True)
+    quality = models.JSONField("质量检查", default=dict, blank=True)
+    review_note = models.CharField("审核去向", max_length=200, blank=True)
 
     class Meta:
         verbose_name = "答复"
         verbose_name_plural = "答复"
         ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["appeal", "released_at"], name="reply_appeal_released")]
 
     def __str__(self) -> str:
         return f"{self.appeal_id} 答复"
@@ -223,8 +307,121 @@ class Extension(models.Model):
         return f"{self.appeal_id} 延期{self.days}天"
 
 
+class TransferStatus(models.TextChoices):
+    PENDING = "pending", "待审批"
+    APPROVED = "approved", "已同意"
+    REFUSED = "refused", "已驳回"
+
+
+class Transfer(models.Model):
+    """A lead unit's request to transfer an accepted appeal to another unit (转办/改派), and the
+    decision on it: the dispatcher (or a supervisor) approves, choosing the new lead unit, or
+    refuses with a reason. Each step is also the appeal's event (request_transfer,
+    approve_transfer, refuse_transfer), written in the same transaction; this row keeps where
+    the request stands for the queue and the appeal page. One pending per appeal."""
+
+    appeal = key(Appeal, "诉求", related_name="transfers")
+    unit = key(Unit, "申请单位", related_name="+")
+    requested_by = key(User, "申请人", related_name="+")
+    reason = models.TextField("转办理由")
+    suggested_unit = optional_key(Unit, "建议承办单位", related_name="+")
+    status = models.CharField(
+        "审批状态", max_length=10, choices=TransferStatus.choices, default=TransferStatus.PENDING
+    )
+    to_unit = optional_key(Unit, "转至单位", related_name="+")
+    decided_by = optional_key(User, "审批人", related_name="+")
+    decided_at = models.DateTimeField("审批时间", null=True, blank=True)
+    decision_reason = models.TextField("审批意见", blank=True)
+    created_at = models.DateTimeField("申请时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "转办申请"
+        verbose_name_plural = "转办申请"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["appeal"], condition=Q(status="pending"), name="transfer_one_pending"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"], name="transfer_status")]
+
+    def __str__(self) -> str:
+        return f"{self.appeal_id} 转办（{self.get_status_display()}）"
+
+
+SUPPLEMENT_MAX = 2000
+
+
+class Supplement(models.Model):
+    """What the citizen added to an appeal (补充) from the tracking page: text and photos, one
+    SUPPLEMENT event each. `submission_key` is the form's one-time key: a resubmitted form
+    finds the supplement it made."""
+
+    appeal = key(Appeal, "诉求", related_name="supplements")
+    event = key(AppealEvent, "事件", related_name="+")
+    content = models.TextField("补充内容")
+    submission_key = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField("补充时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "诉求人补充"
+        verbose_name_plural = "诉求人补充"
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.appeal_id} 补充"
+
+
+class RevisitReason(models.TextChoices):
+    DISSATISFIED = "dissatisfied", "不满意必回访"
+    SAMPLE = "sample", "抽样回访"
+
+
+class RevisitStatus(models.TextChoices):
+    PENDING = "pending", "待回访"
+    DONE = "done", "已回访"
+    UNREACHABLE = "unreachable", "无法联系"
+
+
+class Revisit(models.Model):
+    """A call back to the citizen after the reply (回访): every dissatisfied appeal and a
+    sample of the rest are queued. Each call is the appeal's `follow_up` event (reached or not,
+    and when); this row keeps where the revisit stands, written in the same transaction. Three
+    calls that do not reach the citizen close it as unreachable. The two questions: was it
+    solved (实际解决), is the citizen satisfied."""
+
+    appeal = key(Appeal, "诉求", related_name="revisits")
+    reason = models.CharField("回访原因", max_length=20, choices=RevisitReason.choices)
+    status = models.CharField(
+        "回访状态", max_length=20, choices=RevisitStatus.choices, default=RevisitStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField("拨打次数", default=0)
+    last_attempt_at = models.DateTimeField("最近拨打", null=True, blank=True)
+    solved = models.BooleanField("问题是否解决", null=True, blank=True)
+    satisfaction = models.CharField(
+        "是否满意", max_length=24, choices=Satisfaction.choices, blank=True
+    )
+    note = models.TextField("回访记录", blank=True)
+    created_at = models.DateTimeField("加入回访时间", default=timezone.now)
+    closed_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "回访"
+        verbose_name_plural = "回访"
+        indexes = [models.Index(fields=["status", "created_at"], name="revisit_status_time")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["appeal"], condition=Q(status="pending"), name="revisit_one_pending"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.appeal_id} {self.get_reason_display()} {self.get_status_display()}"
+
+
 class Attachment(models.Model):
     appeal = key(Appeal, "诉求", related_name="attachments")
+    # The citizen's supplement it came with; none: the appeal's own photos.
+    supplement = optional_key(Supplement, "补充", related_name="photos")
     file = models.ImageField("照片", upload_to="appeals/%Y/%m/")
     content_type = models.CharField(max_length=50)
     size = models.PositiveIntegerField()

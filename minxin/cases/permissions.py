@@ -5,6 +5,7 @@ which action is the transition table's (the roles) and the appeals' machine's (t
 from minxin.accounts.access import has_role
 from minxin.accounts.models import User
 from minxin.accounts.roles import DISTRICT_WIDE_ROLES, Role
+from minxin.directory.selectors import units_passing_down
 
 
 def sees_whole_district(user: User) -> bool:
@@ -15,6 +16,13 @@ def sees_whole_district(user: User) -> bool:
 
 def works_a_unit_queue(user: User) -> bool:
     return has_role(user, Role.HANDLER) and user.unit_id is not None
+
+
+def passes_appeals_down(user: User) -> bool:
+    """A street office's handler, whose unit has community or grid units under it (二级派单):
+    the page of the sub-tasks it passed down, with their deadlines. (A community above grid
+    units does not pass appeals down: it never leads one.)"""
+    return works_a_unit_queue(user) and user.unit_id in units_passing_down()
 
 
 def may_follow_up(user: User) -> bool:

@@ -1,8 +1,9 @@
 """Every read of appeals, taking the viewer: out-of-scope and missing are the same 404."""
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
@@ -11,8 +12,12 @@ from django.utils.crypto import constant_time_compare
 
 from minxin.accounts.actor import Actor
 from minxin.accounts.roles import Role
+from minxin.citylink.models import OutboxMessage, Peer
 from minxin.core.errors import NotFound
+from minxin.core.privacy import phone_forms
+from minxin.core.search import SearchQuery, few_matches, search_filter, title_first
 from minxin.deadlines import calendar
+from minxin.directory.models import CHILD_KINDS, Unit
 
 from .machine import APPEALS
 from .models import (
@@ -20,9 +25,17 @@ from .models import (
     AppealEvent,
     Assignment,
     AssignmentRole,
+    Attachment,
     Extension,
     ExtensionStatus,
     PhoneReveal,
+    Revisit,
+    RevisitStatus,
+    SubAssignment,
+    SubAssignmentStatus,
+    Supplement,
+    Transfer,
+    TransferStatus,
 )
 from .permissions import sees_whole_district
 from .workflow import OPEN_STATUSES, TRANSITIONS, Action, AppealStatus
@@ -39,11 +52,24 @@ def appeal_scope_for(*, user: "User") -> QuerySet[Appeal]:
     if sees_whole_district(user):
         return appeals
     if user.role == Role.HANDLER and user.unit_id is not None:
-        mine = Assignment.objects.filter(
-            appeal_id=OuterRef("pk"), unit_id=user.unit_id, is_active=True
-        )
-        return appeals.filter(Exists(mine))
+        return appeals.filter(_units_appeals_q(user.unit_id, include_done=True))
     return appeals.none()
+
+
+# A community sees what its street passed down to it while it holds it and after it reported
+# back; a recalled sub-task leaves its scope (as a return leaves the lead's).
+_SUB_SEEN = (SubAssignmentStatus.PENDING, SubAssignmentStatus.REPORTED)
+
+
+def _units_appeals_q(unit_id: int, *, include_done: bool) -> Q:
+    """A unit's appeals: those with an active assignment of it (lead or assisting), and those
+    its street passed down to it (二级派单): pending, or reported too with `include_done`."""
+    mine = Assignment.objects.filter(unit_id=unit_id, is_active=True).values("appeal_id")
+    statuses = _SUB_SEEN if include_done else (SubAssignmentStatus.PENDING,)
+    passed_down = SubAssignment.objects.filter(unit_id=unit_id, status__in=statuses)
+    # One list of ids (a UNION), not two EXISTS joined by OR: the database starts from the
+    # unit's assignments (its index) instead of checking every appeal of the district.
+    return Q(pk__in=mine.order_by().union(passed_down.order_by().values("appeal_id")))
 
 
 def appeal_get_for(*, user: "User", appeal_id: int) -> Appeal:
@@ -82,7 +108,11 @@ NEAR_FILTER = "near"
 
 
 # The list's orders: newest first (the default), oldest first, the nearest deadline first.
-SORTS = [("", "受理时间（新→旧）"), ("received", "受理时间（旧→新）"), ("due", "办结时限（近→远）")]
+SORTS = [
+    ("", "受理时间（新→旧）；搜索时标题命中在前"),
+    ("received", "受理时间（旧→新）"),
+    ("due", "办结时限（近→远）"),
+]
 _ORDER = {
     "": ("-received_at", "-id"),
     "received": ("received_at", "id"),
@@ -100,9 +130,37 @@ class AppealFilters:
     overdue: bool = False
     received_from: date | None = None
     received_to: date | None = None
-    q: str = ""  # tracking number or words of the title
+    q: str = ""  # a tracking number, or words of the title and content
     statuses: list[str] = field(default_factory=list)
     sort: str = ""  # a key of _ORDER
+
+    @property
+    def search(self) -> SearchQuery | None:
+        """The words to search (ValidationFailed for what cannot be searched); None for no
+        words or a tracking number."""
+        q = self.q.strip()
+        if not q or is_tracking_number(q):
+            return None
+        return SearchQuery.parse(q)
+
+
+_TRACKING_NUMBER = re.compile(r"(?:C\d+-)?\d{6,20}")
+
+
+def is_tracking_number(text: str) -> bool:
+    """A tracking number typed whole (digits; the benchmark's copies carry a "C<k>-" prefix)."""
+    return bool(_TRACKING_NUMBER.fullmatch(text))
+
+
+def appeals_searched(appeals: QuerySet[Appeal], q: str) -> QuerySet[Appeal]:
+    """The appeals with this tracking number, or holding every word of `q` in their title or
+    content (minxin/core/search.py); callers rank them (`title_first`)."""
+    q = q.strip()
+    if not q:
+        return appeals
+    if is_tracking_number(q):
+        return appeals.filter(tracking_number=q)
+    return search_filter(appeals, SearchQuery.parse(q), fields=["title", "content"])
 
 
 def appeal_list_for(*, user: "User", filters: AppealFilters) -> QuerySet[Appeal]:
@@ -145,10 +203,12 @@ def appeal_list_for(*, user: "User", filters: AppealFilters) -> QuerySet[Appeal]
                 filters.received_to + timedelta(days=1), time.min, tzinfo=tz
             )
         )
-    if filters.q:
-        q = filters.q.strip()
-        appeals = appeals.filter(Q(tracking_number=q) if q.isdigit() else Q(title__icontains=q))
-    return appeals.order_by(*_ORDER.get(filters.sort, _ORDER[""]))
+    order: tuple[Any, ...] = _ORDER.get(filters.sort, _ORDER[""])
+    appeals = appeals_searched(appeals, filters.q)
+    search = filters.search
+    if search and not filters.sort and few_matches(appeals):  # every word in the title first
+        order = (title_first(search), *order)
+    return appeals.order_by(*order)
 
 
 def overdue_q(now: datetime) -> Q:
@@ -203,21 +263,61 @@ def extension_requests(*, user: "User") -> QuerySet[Extension]:
     )
 
 
+def transfer_requests(*, user: "User") -> QuerySet[Transfer]:
+    """Transfer requests waiting for the dispatcher (转办审批), the oldest first; callers
+    paginate."""
+    return (
+        Transfer.objects.filter(
+            status=TransferStatus.PENDING, appeal__in=appeal_scope_for(user=user)
+        )
+        .select_related("appeal", "unit", "suggested_unit", "requested_by")
+        .order_by("created_at", "id")
+    )
+
+
+def pending_transfer(*, appeal: Appeal) -> Transfer | None:
+    return (
+        Transfer.objects.filter(appeal=appeal, status=TransferStatus.PENDING)
+        .select_related("unit", "suggested_unit")
+        .first()
+    )
+
+
 def follow_up_queue(*, user: "User") -> QuerySet[Appeal]:
     return _queue(user, AppealStatus.FOLLOW_UP).order_by("resolved_at", "id")
 
 
-def unit_queue(*, user: "User", include_done: bool = False) -> QuerySet[Appeal]:
+def pending_revisit(*, appeal: Appeal) -> Revisit | None:
+    return Revisit.objects.filter(appeal=appeal, status=RevisitStatus.PENDING).first()
+
+
+def revisit_queue(*, user: "User") -> QuerySet[Revisit]:
+    """Revisits still to call (回访), the oldest first: every dissatisfied appeal and the
+    sampled ones, of the appeals the viewer sees; callers paginate."""
+    return (
+        Revisit.objects.filter(status=RevisitStatus.PENDING, appeal__in=appeal_scope_for(user=user))
+        .select_related("appeal", "appeal__lead_unit", "appeal__category")
+        .order_by("created_at", "id")
+    )
+
+
+def unit_queue(*, user: "User", include_done: bool = False, q: str = "") -> QuerySet[Appeal]:
     """The viewer's unit's appeals, the nearest deadline first (overdue ones lead); nothing
-    for a member of staff without a unit."""
+    for a member of staff without a unit. Searched (`q`): the hits, title hits first."""
     if user.unit_id is None:
         return Appeal.objects.none()
-    mine = Assignment.objects.filter(appeal_id=OuterRef("pk"), unit_id=user.unit_id, is_active=True)
-    appeals = Appeal.objects.filter(Exists(mine)).select_related(*LIST_RELATED)
+    mine = _units_appeals_q(user.unit_id, include_done=include_done)
+    appeals = Appeal.objects.filter(mine).select_related(*LIST_RELATED)
     if not include_done:
         appeals = appeals.filter(
             status__in=[*OPEN_STATUSES, AppealStatus.SUSPENDED, AppealStatus.DISPATCHED]
         )
+    search = AppealFilters(q=q).search
+    if search:  # the newest first; every word in the title before them while few match
+        found = appeals_searched(appeals, q)
+        rank = (title_first(search),) if few_matches(found) else ()
+        return found.order_by(*rank, "-received_at", "-id")
+    appeals = appeals_searched(appeals, q)  # a tracking number, or nothing
     return appeals.order_by(F("resolve_due").asc(nulls_last=True), "received_at")
 
 
@@ -266,6 +366,16 @@ def appeal_timeline(*, appeal: Appeal, public: bool = False) -> list[AppealEvent
     return rows
 
 
+def appeal_photos(*, appeal: Appeal) -> list[Attachment]:
+    """The appeal's own photos (a supplement's come with it: `appeal_supplements`)."""
+    return list(appeal.attachments.filter(supplement__isnull=True).order_by("id"))
+
+
+def appeal_supplements(*, appeal: Appeal) -> list[Supplement]:
+    """What the citizen added (补充), oldest first, each with its photos."""
+    return list(appeal.supplements.prefetch_related("photos").order_by("created_at", "id"))
+
+
 def appeal_assignments(*, appeal: Appeal) -> list[Assignment]:
     return list(
         Assignment.objects.filter(appeal=appeal).select_related("unit").order_by("assigned_at")
@@ -274,13 +384,13 @@ def appeal_assignments(*, appeal: Appeal) -> list[Assignment]:
 
 def appeals_by_phone(*, user: "User", phone: str, limit: int = 10) -> QuerySet[Appeal]:
     """The caller's earlier appeals the viewer may see (the call-taker: all), exact number
-    match, newest first."""
-    phone = phone.strip().replace(" ", "")
-    if not phone:
+    match (a landline with or without its dash), newest first."""
+    forms = phone_forms(phone)
+    if not forms:
         return Appeal.objects.none()
     return (
         appeal_scope_for(user=user)
-        .filter(appellant_phone=phone)
+        .filter(appellant_phone__in=forms)
         .select_related(*LIST_RELATED)
         .order_by("-received_at")[:limit]
     )
@@ -289,12 +399,18 @@ def appeals_by_phone(*, user: "User", phone: str, limit: int = 10) -> QuerySet[A
 def actions_available(*, user: "User", appeal: Appeal) -> list[str]:
     """The buttons to show: the transition table filtered by this user's role and unit."""
     assignments = Assignment.objects.filter(appeal=appeal, is_active=True)
-    # Extension buttons only make sense with (or without) a request waiting.
-    hidden = (
+    # Extension and transfer buttons only make sense with (or without) a request waiting.
+    hidden: set[Action] = (
         {Action.REQUEST_EXTENSION}
         if pending_extension(appeal=appeal) is not None
         else {Action.APPROVE_EXTENSION, Action.REFUSE_EXTENSION}
     )
+    hidden |= (
+        {Action.REQUEST_TRANSFER}
+        if pending_transfer(appeal=appeal) is not None
+        else {Action.APPROVE_TRANSFER, Action.REFUSE_TRANSFER}
+    )
+    pending_sub = sub_assignment_pending(appeal=appeal)
     available = APPEALS.available(
         actor=Actor.of(user),
         status=appeal.status,
@@ -302,8 +418,92 @@ def actions_available(*, user: "User", appeal: Appeal) -> list[str]:
         assisting_unit_ids=frozenset(
             a.unit_id for a in assignments if a.role == AssignmentRole.ASSIST
         ),
+        delegated_unit_ids=frozenset({pending_sub.unit_id} if pending_sub else ()),
     )
+    if Action.FOLLOW_UP in available and pending_revisit(appeal=appeal) is None:
+        hidden.add(Action.FOLLOW_UP)  # a call needs a revisit queued for it
+    # 二级派单: one sub-task at a time, to a unit under the lead; a recall needs one pending.
+    if pending_sub is not None:
+        hidden.add(Action.SUB_DISPATCH)
+    else:
+        hidden.add(Action.SUB_RECALL)
+        if Action.SUB_DISPATCH in available and not sub_units_for(user=user).exists():
+            hidden.add(Action.SUB_DISPATCH)
     return [action for action in available if action not in hidden]
+
+
+# --- 二级派单: sub-tasks passed down from a street to its communities and grid units --------
+
+
+def sub_assignment_pending(*, appeal: Appeal) -> SubAssignment | None:
+    return (
+        SubAssignment.objects.select_related("unit")
+        .filter(appeal=appeal, status=SubAssignmentStatus.PENDING)
+        .first()
+    )
+
+
+def sub_assignments_of(*, appeal: Appeal) -> list[SubAssignment]:
+    """Every sub-task of the appeal, oldest first (the appeal page's card)."""
+    return list(
+        SubAssignment.objects.filter(appeal=appeal)
+        .select_related("unit", "assigned_by", "reported_by")
+        .order_by("assigned_at", "id")
+    )
+
+
+def sub_units_for(*, user: "User") -> QuerySet[Unit]:
+    """The active community and grid units under the viewer's unit (its children and their
+    children): where its handler may pass an appeal down to."""
+    if user.unit_id is None:
+        return Unit.objects.none()
+    return (
+        Unit.objects.filter(is_active=True, kind__in=CHILD_KINDS)
+        .filter(Q(parent_id=user.unit_id) | Q(parent__parent_id=user.unit_id))
+        .select_related("parent")
+        .order_by("parent__name", "kind", "name")
+    )
+
+
+def sub_due_suggested(*, appeal: Appeal, now: datetime | None = None) -> datetime | None:
+    """What the sub-dispatch form offers as the community's deadline: halfway between now and
+    the appeal's own, to the minute, so the street keeps time to check the report and reply."""
+    now = now or timezone.now()
+    if appeal.resolve_due is None or appeal.resolve_due <= now:
+        return None
+    return (now + (appeal.resolve_due - now) / 2).replace(second=0, microsecond=0)
+
+
+def sub_pending_by_appeal(*, appeal_ids: list[int]) -> dict[int, SubAssignment]:
+    """The pending sub-task of each of a page of appeals, in one query (the unit queue)."""
+    if not appeal_ids:
+        return {}
+    rows = SubAssignment.objects.filter(
+        appeal_id__in=appeal_ids, status=SubAssignmentStatus.PENDING
+    ).select_related("unit")
+    return {row.appeal_id: row for row in rows}
+
+
+SUB_TABS = ("pending", "overdue", "all")
+
+
+def sub_tasks_for(*, user: "User", tab: str = "pending") -> QuerySet[SubAssignment]:
+    """The sub-tasks the viewer's unit passed down (a street's view of its communities):
+    pending ones by their deadline (the overdue lead), or those past their deadline, or all,
+    newest first; callers paginate."""
+    if user.role != Role.HANDLER or user.unit_id is None:
+        return SubAssignment.objects.none()
+    rows = SubAssignment.objects.filter(from_unit_id=user.unit_id).select_related(
+        "appeal", "unit", "assigned_by"
+    )
+    if tab == "pending":
+        return rows.filter(status=SubAssignmentStatus.PENDING).order_by("due_at", "id")
+    if tab == "overdue":
+        late = Q(status=SubAssignmentStatus.PENDING, due_at__lt=timezone.now()) | Q(
+            status=SubAssignmentStatus.REPORTED, reported_at__gt=F("due_at")
+        )
+        return rows.filter(late).order_by("due_at", "id")
+    return rows.order_by("-assigned_at", "-id")
 
 
 def pending_extension(*, appeal: Appeal) -> Extension | None:
@@ -321,6 +521,40 @@ def last_events_by_appeal(*, appeal_ids: list[int], action: Action) -> dict[int,
     for event in events:
         latest[event.appeal_id] = event
     return latest
+
+
+@dataclass(frozen=True)
+class PeerLink:
+    """The appeal page's 上下级平台 card: where a work order came from or went to, and the
+    outbox's messages about it (docs/citylink.md)."""
+
+    upstream_peer: Peer | None
+    upstream_id: str
+    upstream_due: datetime | None
+    within_upstream_due: bool | None  # this side's deadline is not later than the peer's
+    downstream_peer: Peer | None
+    downstream_id: str
+    messages: list[OutboxMessage]
+
+
+def appeal_peer_link(*, appeal: Appeal) -> PeerLink | None:
+    """None for an appeal no peer platform has part in (the card is not shown)."""
+    if appeal.upstream_peer_id is None and appeal.downstream_peer_id is None:
+        return None
+    due = appeal.upstream_due
+    return PeerLink(
+        upstream_peer=appeal.upstream_peer,
+        upstream_id=appeal.upstream_id,
+        upstream_due=due,
+        within_upstream_due=(
+            appeal.resolve_due <= due if due is not None and appeal.resolve_due else None
+        ),
+        downstream_peer=appeal.downstream_peer,
+        downstream_id=appeal.downstream_id,
+        messages=list(
+            OutboxMessage.objects.filter(appeal_id=appeal.pk).select_related("peer").order_by("id")
+        ),
+    )
 
 
 def phone_reveals_of(*, appeal: Appeal) -> list[PhoneReveal]:

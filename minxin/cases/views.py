@@ -18,7 +18,9 @@ from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
 from minxin.accounts.roles import Role
 from minxin.core.errors import MinxinError, NotFound, ValidationFailed
-from minxin.core.pagination import paginate
+from minxin.core.pagination import COUNT_CAP, paginate, rows_through_page
+from minxin.core.search import SearchQuery, highlight, snippet
+from minxin.directory.selectors import units_handling
 
 from . import selectors, services
 from .forms import ActionForm, AppealFilterForm
@@ -29,9 +31,13 @@ from .permissions import (
     may_reveal_phone,
     may_see_contact,
     may_see_phone_reveals,
+    passes_appeals_down,
     works_a_unit_queue,
 )
-from .workflow import TRANSITIONS, Action
+from .workflow import TRANSITIONS, Action, Satisfaction
+
+# A phone's appeals are listed whole on one page (a caller rarely has more).
+PHONE_SEARCH_LIMIT = 50
 
 HOME_BY_ROLE = {
     Role.CALL_TAKER: "intake:hotline",
@@ -70,7 +76,18 @@ def appeal_list(request: HttpRequest) -> HttpResponse:
             received_to=data["received_to"],
             sort=data["sort"] or "",
         )
-    page = paginate(request, selectors.appeal_list_for(user=user, filters=filters))
+    elif "q" in form.errors:  # words that cannot be searched: the message, nothing listed (400)
+        return render(
+            request,
+            "cases/appeal_list.html",
+            {"form": form, "rows": [], "query": "", "phone_search": may_reveal_phone(user)},
+            status=400,
+        )
+    page = paginate(
+        request,
+        selectors.appeal_list_for(user=user, filters=filters),
+        count_cap=rows_through_page(request) if filters.search else COUNT_CAP,
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -79,8 +96,9 @@ def appeal_list(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
-            "rows": _rows(page.object_list),
+            "rows": _rows(page.object_list, filters.search),
             "query": query.urlencode(),
+            "phone_search": may_reveal_phone(user),
         },
     )
 
@@ -89,41 +107,117 @@ def appeal_list(request: HttpRequest) -> HttpResponse:
 def unit_queue(request: HttpRequest) -> HttpResponse:
     user = staff_user(request, works_a_unit_queue, "承办单位")
     tab = request.GET.get("tab", "open")
-    appeals = selectors.unit_queue(user=user, include_done=tab == "all")
-    page = paginate(request, appeals)
+    q = request.GET.get("q", "").strip()
+    filters = selectors.AppealFilters(q=q)
+    try:
+        search = filters.search
+        appeals = selectors.unit_queue(user=user, include_done=tab == "all" or bool(q), q=q)
+    except ValidationFailed as error:
+        return render(
+            request,
+            "cases/unit_queue.html",
+            {"rows": [], "tab": tab, "q": q, "error": error, "phone_search": True},
+            status=error.status_code,
+        )
+    page = paginate(request, appeals, count_cap=rows_through_page(request) if search else COUNT_CAP)
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.setdefault("tab", tab)
+    rows = _rows(page.object_list, search)
+    subs = selectors.sub_pending_by_appeal(appeal_ids=[row["appeal"].pk for row in rows])
+    for row in rows:
+        row["sub"] = subs.get(row["appeal"].pk)
     return render(
         request,
         "cases/unit_queue.html",
         {
             "page": page,
-            "rows": _rows(page.object_list),
+            "rows": rows,
             "tab": tab,
-            "query": f"tab={tab}",
+            "q": q,
+            "query": query.urlencode(),
+            "phone_search": True,
         },
     )
 
 
 @login_required
-def follow_up_queue(request: HttpRequest) -> HttpResponse:
-    user = staff_user(request, may_follow_up)
-    page = paginate(request, selectors.follow_up_queue(user=user))
+def sub_tasks(request: HttpRequest) -> HttpResponse:
+    """下派任务: what the viewer's street passed down to its communities and grid units, with
+    their deadlines, overdue flags and reports."""
+    user = staff_user(request, passes_appeals_down, "街道承办人")
+    tab = request.GET.get("tab", "pending")
+    if tab not in selectors.SUB_TABS:
+        tab = "pending"
+    page = paginate(request, selectors.sub_tasks_for(user=user, tab=tab))
     return render(
         request,
-        "cases/follow_up_queue.html",
-        {
-            "page": page,
-            "rows": _rows(page.object_list),
-            "query": "",
-        },
+        "cases/sub_tasks.html",
+        {"page": page, "tab": tab, "query": f"tab={tab}", "now": timezone.now()},
     )
 
 
-def _rows(appeals: Any) -> list[dict[str, Any]]:
+@login_required
+@require_POST
+def appeal_phone_search(request: HttpRequest) -> HttpResponse:
+    """The appeals of one phone number the viewer may see (HTMX; POST so that the number stays
+    out of URLs and logs); for the roles that may reveal a number."""
+    user = staff_user(request, may_reveal_phone)
+    phone = request.POST.get("phone", "").strip().replace(" ", "")
+    if not phone.isdigit() or not 7 <= len(phone) <= 15:
+        return render(
+            request,
+            "cases/_phone_search.html",
+            {"error": "请输入 7 到 15 位的电话号码"},
+            status=400,
+        )
+    appeals = selectors.appeals_by_phone(user=user, phone=phone, limit=PHONE_SEARCH_LIMIT)
+    return render(
+        request,
+        "cases/_phone_search.html",
+        {"rows": _rows(appeals, None), "limit": PHONE_SEARCH_LIMIT},
+    )
+
+
+@login_required
+def follow_up_queue(request: HttpRequest) -> HttpResponse:
+    """回访重办: the revisits to call (every dissatisfied appeal and a sample of the rest), and
+    the dissatisfied appeals waiting for the supervisor's decision (reopen or close)."""
+    user = staff_user(request, may_follow_up)
+    tab = request.GET.get("tab", "revisits")
+    if tab == "decide":
+        page = paginate(request, selectors.follow_up_queue(user=user))
+        rows = _rows(page.object_list)
+    else:
+        tab = "revisits"
+        page = paginate(request, selectors.revisit_queue(user=user))
+        rows = []
+    return render(
+        request,
+        "cases/follow_up_queue.html",
+        {"page": page, "rows": rows, "tab": tab, "query": f"tab={tab}"},
+    )
+
+
+def _rows(appeals: Any, search: SearchQuery | None = None) -> list[dict[str, Any]]:
     """Each appeal with its deadline flag (computed in Python) and whether a leader has taken
-    it in charge (one query for the page)."""
+    it in charge (one query for the page); searched, its title and a piece of its content with
+    the words marked."""
     appeals = list(appeals)
     led = selectors.appeals_led([a.pk for a in appeals])
-    return [{"appeal": a, "flag": selectors.deadline_flag(a), "led": a.pk in led} for a in appeals]
+    return [
+        {
+            "appeal": a,
+            "flag": selectors.deadline_flag(a),
+            "led": a.pk in led,
+            **(
+                {"title": highlight(a.title, search), "snippet": snippet(a.content, search)}
+                if search
+                else {}
+            ),
+        }
+        for a in appeals
+    ]
 
 
 @login_required
@@ -150,18 +244,35 @@ def _detail_render(
         "timeline": selectors.appeal_timeline(appeal=appeal),
         "assignments": selectors.appeal_assignments(appeal=appeal),
         "replies": list(appeal.replies.select_related("unit").all()),
-        "attachments": list(appeal.attachments.all()),
+        "attachments": selectors.appeal_photos(appeal=appeal),
+        "supplements": selectors.appeal_supplements(appeal=appeal),
         "pending_extension": selectors.pending_extension(appeal=appeal),
+        "pending_transfer": selectors.pending_transfer(appeal=appeal),
         "forms": APPEALS.forms(available),
+        "sub_assignments": selectors.sub_assignments_of(appeal=appeal),
+        "sub_units": (
+            list(selectors.sub_units_for(user=user)) if Action.SUB_DISPATCH in available else []
+        ),
+        "sub_due_suggested": selectors.sub_due_suggested(appeal=appeal),
+        # the units a transfer form chooses from (the handler's suggestion, the new lead unit)
+        "transfer_units": (
+            list(units_handling())
+            if {Action.REQUEST_TRANSFER, Action.APPROVE_TRANSFER} & set(available)
+            else []
+        ),
         "screen_panel": Action.SCREEN in available,
         "dispatch_panel": Action.DISPATCH in available,
         "rate_panel": Action.RATE in available,
+        "revisit_panel": Action.FOLLOW_UP in available,
+        "revisit": selectors.pending_revisit(appeal=appeal),
+        "satisfaction_choices": Satisfaction.choices,
         "error": error,
         "posted": posted or {},
         "open_action": open_action,
         "show_contact": may_see_contact(user),
         "may_reveal_phone": may_reveal_phone(user) and bool(appeal.appellant_phone),
         "revealed_phone": revealed_phone,
+        "peer_link": selectors.appeal_peer_link(appeal=appeal),
         "phone_reveals": (
             selectors.phone_reveals_of(appeal=appeal) if may_see_phone_reveals(user) else None
         ),
@@ -212,11 +323,54 @@ def appeal_act(request: HttpRequest, appeal_id: int, action: str) -> HttpRespons
     return redirect(reverse("cases:appeal_detail", args=[appeal.pk]))
 
 
+@login_required
+@require_POST
+def revisit(request: HttpRequest, appeal_id: int) -> HttpResponse:
+    """One revisit call (回访): reached with the two answers, or not reached."""
+    user = staff_user(request, may_follow_up)
+    appeal = selectors.appeal_get_for(user=user, appeal_id=appeal_id)
+    post = request.POST
+    try:
+        try:
+            version = int(post.get("version", ""))
+        except ValueError as exc:
+            raise ValidationFailed("页面已过期，请刷新后重试") from exc
+        reached = post.get("reached") != "no"
+        solved = {"yes": True, "no": False}.get(post.get("solved", ""))
+        services.revisit_record(
+            appeal_id=appeal.pk,
+            actor=Actor.of(user),
+            expected_version=version,
+            reached=reached,
+            solved=solved if reached else None,
+            satisfaction=post.get("satisfaction", "") if reached else "",
+            reason=post.get("reason", ""),
+        )
+    except MinxinError as error:
+        appeal = selectors.appeal_get_for(user=user, appeal_id=appeal_id)
+        return _detail_render(
+            request,
+            user=user,
+            appeal=appeal,
+            error=error,
+            posted=post.dict(),
+            open_action="follow_up",
+        )
+    messages.success(request, "已记录回访")
+    return redirect(reverse("cases:appeal_detail", args=[appeal.pk]))
+
+
 def _form_error(form: ActionForm) -> str:
     if "version" in form.errors:
         return "页面已过期，请刷新后重试"
     if "days" in form.errors:
         return "天数应为1至60之间的整数"
+    if "sub_unit" in form.errors:
+        return "请选择下派的社区或网格"
+    if "sub_due" in form.errors:
+        return "下派时限的格式不正确，请按“年-月-日 时:分”填写"
+    if "lead_unit_id" in form.errors or "suggested_unit_id" in form.errors:
+        return "请选择有效的单位"
     return "提交的内容有误"
 
 

@@ -3,7 +3,7 @@ it proved with number and query code, or submitted itself), and sees only those 
 Missing and not granted are the same NotFound, so numbers cannot be probed. And the public
 transparency page's figures, the scorecards' own (`metrics.metrics.rates_for`)."""
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -12,15 +12,18 @@ from django.db.models import Q
 
 from minxin.accounts.roles import Role
 from minxin.cases.machine import APPEALS
-from minxin.cases.models import Appeal, AppealEvent, Attachment, Channel, Reply
-from minxin.cases.selectors import appeal_timeline
-from minxin.cases.workflow import Action, Satisfaction
+from minxin.cases.models import Appeal, AppealEvent, Attachment, Channel, Reply, Supplement
+from minxin.cases.selectors import appeal_photos, appeal_supplements, appeal_timeline
+from minxin.cases.workflow import TRANSITIONS, Action, AppealStatus, Satisfaction
 from minxin.core.errors import NotFound
+from minxin.core.replica import reporting_reads
 from minxin.metrics.metrics import RateRow, rates_for
 
 HOTLINE_LABEL = "12345热线中心"
 SYSTEM_LABEL = "系统"
 CITIZEN_LABEL = "诉求人"
+RELEASED_LABEL = "答复"
+TRANSFERRED_LABEL = "转办"
 
 
 @dataclass(frozen=True)
@@ -36,7 +39,16 @@ class CitizenAppeal:
     appeal: Appeal
     timeline: list[TimelineEntry]
     replies: list[Reply]
-    photos: list[Attachment]
+    photos: list[Attachment]  # the appeal's own; a supplement's are under it
+    supplements: list[Supplement]
+    asked: str  # while it waits on the citizen: what the unit asked them to add
+
+    @property
+    def can_supplement(self) -> bool:
+        return self.appeal.status in SUPPLEMENT_STATUSES
+
+
+SUPPLEMENT_STATUSES = TRANSITIONS[Action.SUPPLEMENT].source
 
 
 def appeal_get_for_grant(*, tracking_number: str, granted_ids: Collection[int]) -> Appeal:
@@ -81,11 +93,23 @@ def appeal_just_sent(
 def citizen_appeal_view(*, tracking_number: str, granted_ids: Collection[int]) -> CitizenAppeal:
     """Everything the tracking page shows: the appeal, its public timeline, replies, photos."""
     appeal = appeal_get_for_grant(tracking_number=tracking_number, granted_ids=granted_ids)
+    events = appeal_timeline(appeal=appeal, public=True)
+    # Only released replies: one waiting for the centre's review is not the citizen's yet.
+    released = list(
+        appeal.replies.filter(released_at__isnull=False)
+        .select_related("unit")
+        .order_by("created_at", "id")
+    )
+    texts = {r.pk: (r.content, r.unit.name) for r in released}
+    suspensions = [e.reason for e in events if e.action == Action.SUSPEND]
+    waiting = appeal.status == AppealStatus.SUSPENDED
     return CitizenAppeal(
         appeal=appeal,
-        timeline=[_entry(e) for e in appeal_timeline(appeal=appeal, public=True)],
-        replies=list(appeal.replies.select_related("unit").order_by("created_at", "id")),
-        photos=list(appeal.attachments.order_by("id")),
+        timeline=[_entry(e, texts) for e in events],
+        replies=released,
+        photos=appeal_photos(appeal=appeal),
+        supplements=appeal_supplements(appeal=appeal),
+        asked=suspensions[-1] if waiting and suspensions else "",
     )
 
 
@@ -102,17 +126,26 @@ def attachment_get_for_grant(
     return attachment
 
 
-def _entry(event: AppealEvent) -> TimelineEntry:
+def _entry(event: AppealEvent, replies: Mapping[int, tuple[str, str]]) -> TimelineEntry:
     text = ""
-    if event.action in (Action.RESOLVE, Action.SUSPEND):
-        # The reply, or what the citizen is asked to add while the clock is stopped.
+    unit = _unit_label(event)
+    label = APPEALS.label(event.action)
+    if event.action == Action.APPROVE_REPLY:
+        # The reply reaches the citizen when the centre's review releases it (办结审核); the
+        # unit's submission before it is not on the citizen's timeline.
+        label = RELEASED_LABEL
+        text, unit = replies.get(event.payload.get("reply_id"), ("", unit))
+    elif event.action == Action.APPROVE_TRANSFER:
+        # 转办: the citizen learns which unit handles it now, not the units' exchange before.
+        label = TRANSFERRED_LABEL
+        text = f"转至{event.payload.get('lead_unit', '')}办理"
+    elif event.action in (Action.SUSPEND, Action.SUPPLEMENT):
+        # What the citizen is asked to add while the clock is stopped, what they added.
         text = event.reason
     elif event.action == Action.RATE:  # "评价不满意" says it already
         value = event.payload.get("satisfaction", "")
         text = Satisfaction(value).label if value in Satisfaction.values else ""
-    return TimelineEntry(
-        at=event.created_at, label=APPEALS.label(event.action), unit=_unit_label(event), text=text
-    )
+    return TimelineEntry(at=event.created_at, label=label, unit=unit, text=text)
 
 
 def _unit_label(event: AppealEvent) -> str:
@@ -172,6 +205,7 @@ class Month:
     label: str  # 2026年5月
     start: date
     end: date  # the month's last day, or today for the current month
+    unfinished: bool = False  # the current month, counted up to today: not a whole month
 
 
 def transparency_months(*, today: date, count: int = TRANSPARENCY_MONTHS) -> list[Month]:
@@ -182,7 +216,13 @@ def transparency_months(*, today: date, count: int = TRANSPARENCY_MONTHS) -> lis
         start = date(year, month, 1)
         last = date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
         months.append(
-            Month(f"{year:04d}-{month:02d}", f"{year}年{month}月", start, min(last, today))
+            Month(
+                f"{year:04d}-{month:02d}",
+                f"{year}年{month}月",
+                start,
+                min(last, today),
+                unfinished=today < last,
+            )
         )
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
     return months[::-1]
@@ -196,6 +236,7 @@ class Transparency:
     by_unit: list[Figures]
 
 
+@reporting_reads()
 def transparency_figures(*, today: date, month_key: str = "") -> Transparency:
     """The district's figures per month (last 12) and per lead unit for one of those months,
     straight from `metrics.metrics.rates_for` (the scorecards' numbers). Cached for a few

@@ -8,6 +8,8 @@ app_name = "citizen"
 tracked = [
     path("", views.track_detail, name="track_detail"),
     path("rate/", views.rate, name="rate"),
+    path("supplement/", views.supplement, name="supplement"),
+    path("sms/", views.sms_notices, name="sms_notices"),
     path("photos/<int:attachment_id>/", views.photo, name="photo"),
 ]
 urlpatterns = [

@@ -20,21 +20,24 @@ from django_ratelimit.decorators import ratelimit
 
 from minxin.accounts.actor import Actor
 from minxin.cases.forms import appeal_form_limits
-from minxin.cases.models import Appeal, Channel
+from minxin.cases.models import SUPPLEMENT_MAX, Appeal, Channel
 from minxin.cases.selectors import appeal_get_for_citizen
-from minxin.cases.services import AppealDraft
+from minxin.cases.services import AppealDraft, appeal_supplement
 from minxin.cases.workflow import OPEN_STATUSES, AppealStatus, Satisfaction
-from minxin.core.errors import ConcurrentEdit, MinxinError, NotFound
+from minxin.core.errors import ConcurrentEdit, MinxinError, NotFound, ValidationFailed
 from minxin.core.pages import public_form_page, public_submit, public_track, receipt_page
 from minxin.core.session import (
     APPEAL_GRANTS_KEY,
     APPEAL_RECEIPT_KEY,
     grants,
+    is_one_time_key,
     one_time_key_new,
     submission_keep,
 )
 from minxin.feedback.services import COMMENT_MAX, rating_submit
 from minxin.intake.services import appeal_receive
+from minxin.notify.selectors import sms_notices_on
+from minxin.notify.services import sms_preference_set
 
 from .selectors import (
     CitizenAppeal,
@@ -48,6 +51,7 @@ from .selectors import (
 RESUBMIT_MINUTES: int = getattr(settings, "MINXIN_RESUBMIT_MINUTES", 30)
 # A stale rating form: the citizen's words, not the staff's 「已被他人更新」.
 CITIZEN_STALE = "诉求的办理情况刚有更新，请查看最新进度后再评价"
+SUPPLEMENT_STALE = "诉求的办理情况刚有更新，请查看最新进度后再补充；您填写的内容已保留"
 SUBMIT_FIELDS = ("kind", "title", "content", "place_text", "appellant_name", "appellant_phone")
 
 
@@ -208,9 +212,72 @@ def rate(request: HttpRequest, tracking_number: str) -> HttpResponse:
     return redirect("citizen:track_detail", tracking_number=tracking_number)
 
 
+@never_cache
+@require_POST
+@ratelimit(key="ip", rate="20/h", method="POST", block=True)
+def supplement(request: HttpRequest, tracking_number: str) -> HttpResponse:
+    """The citizen adds text and photos (补充); a form sent twice finds what it added."""
+    granted = grants(request.session, APPEAL_GRANTS_KEY)
+    view = citizen_appeal_view(tracking_number=tracking_number, granted_ids=granted)  # or 404
+    key = request.POST.get("submission_key", "")
+    content = request.POST.get("content", "")
+    version = request.POST.get("version", "")
+    try:
+        if not is_one_time_key(key):
+            raise ValidationFailed("页面已过期，请刷新后重试")
+        done = appeal_supplement(
+            appeal_id=view.appeal.pk,
+            actor=Actor.citizen(),
+            expected_version=int(version) if version.isdigit() else 0,
+            content=content,
+            photos=request.FILES.getlist("photos"),
+            submission_key=key,
+        )
+    except MinxinError as exc:
+        fresh = citizen_appeal_view(tracking_number=tracking_number, granted_ids=granted)
+        message = SUPPLEMENT_STALE if isinstance(exc, ConcurrentEdit) else exc.message
+        context = _detail_context(fresh, error=message)
+        context.update(
+            {
+                "supplement_text": content,
+                "supplement_key": key if is_one_time_key(key) else one_time_key_new(),
+            }
+        )
+        return render(request, "citizen/detail.html", context, status=exc.status_code)
+    if done.created:
+        messages.success(request, "已收到您补充的情况，承办单位会尽快处理")
+    else:
+        messages.info(request, "这次补充已经提交过了，无需重复提交")
+    return redirect("citizen:track_detail", tracking_number=tracking_number)
+
+
+@never_cache
+@require_POST
+@ratelimit(key="ip", rate="20/h", method="POST", block=True)
+def sms_notices(request: HttpRequest, tracking_number: str) -> HttpResponse:
+    """The appellant's phone stops (or starts again) receiving notification SMS. Replying TD
+    to a message is the provider's uplink, not handled here."""
+    granted = grants(request.session, APPEAL_GRANTS_KEY)
+    view = citizen_appeal_view(tracking_number=tracking_number, granted_ids=granted)  # or 404
+    opted_out = request.POST.get("notices") == "off"
+    sms_preference_set(
+        phone=view.appeal.appellant_phone, opted_out=opted_out, source="tracking_page"
+    )
+    messages.success(
+        request, "已退订短信通知，您仍可凭编号和查询码查看进度" if opted_out else "已恢复短信通知"
+    )
+    return redirect("citizen:track_detail", tracking_number=tracking_number)
+
+
 def _detail_context(view: CitizenAppeal, *, error: str = "") -> dict[str, Any]:
     status = view.appeal.status
     return {
+        "sms_on": sms_notices_on(phone=view.appeal.appellant_phone),
+        "supplement_key": one_time_key_new(),
+        "supplement_text": "",
+        "supplement_max": SUPPLEMENT_MAX,
+        "photo_max_count": settings.MINXIN_PHOTO_MAX_COUNT,
+        "photo_max_mb": settings.MINXIN_PHOTO_MAX_BYTES // (1024 * 1024),
         "view": view,
         "appeal": view.appeal,
         "clock_running": status in OPEN_STATUSES,
@@ -251,6 +318,8 @@ def transparency(request: HttpRequest) -> HttpResponse:
 
     chart = {
         "months": [m.label for m in figures.months],
+        # The current month so far: drawn apart, so a part-month is not read as a fall.
+        "unfinished": [m.unfinished for m in figures.months],
         "received": [f.received for f in figures.by_month],
         "reply": [rate(f.reply_rate) for f in figures.by_month],
         "onTime": [rate(f.on_time_rate) for f in figures.by_month],

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from minxin.core.errors import MinxinError, NotFound
+from minxin.core.pages import public_read
 
 from . import selectors
 from .models import Consultation
@@ -33,6 +34,7 @@ def _context(consultation: Consultation) -> dict[str, object]:
     }
 
 
+@public_read
 def consultation_detail(request: HttpRequest, consultation_id: int) -> HttpResponse:
     consultation = selectors.public_consultation_get(consultation_id)  # or 404
     return render(request, "consultation/public/detail.html", _context(consultation))

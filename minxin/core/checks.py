@@ -10,7 +10,7 @@ from typing import Any
 CLIENTS: Mapping[str, tuple[str, str]] = {
     "django.core.cache.backends.redis.RedisCache": ("redis", "pip install redis"),
 }
-EXTRAS = "make setup EXTRAS=redis 或 uv sync --extra redis"
+EXTRAS = "make setup，即 uv sync"
 
 
 def configuration_problems(*, caches: Mapping[str, Any], tasks: Mapping[str, Any]) -> list[str]:

@@ -80,7 +80,7 @@ def day_numbers_take(sequence: type[DaySequence], *, day: date, count: int = 1) 
     table = connection.ops.quote_name(sequence._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (day, last_value) VALUES (%s, %s) "  # noqa: S608 # nosec B608 - our own table
+            f"INSERT INTO {table} (day, last_value) VALUES (%s, %s) "  # noqa: S608 - our own table  # nosec B608
             f"ON CONFLICT (day) DO UPDATE SET last_value = {table}.last_value + %s "
             "RETURNING last_value",
             [day, count, count],

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django_ratelimit.core import get_usage
+from django_ratelimit.decorators import ratelimit
 
 from .errors import MinxinError, NotFound
 from .session import (
@@ -126,3 +127,15 @@ def _code_guesses(request: HttpRequest, page: str, tracking_number: str, *, coun
         increment=count,
     )
     return usage is not None and usage["count"] >= usage["limit"]
+
+
+def _public_read_rate(group: str, request: HttpRequest) -> str:
+    return str(settings.MINXIN_PUBLIC_READ_RATE)
+
+
+# The public pages' reads (the participation pages: rounds, drafts, topics, results), counted
+# per address across all of them (group "public_read"), at MINXIN_PUBLIC_READ_RATE: a resident
+# reads freely, a scraper is refused 429 「访问过于频繁」.
+public_read = ratelimit(
+    key="ip", rate=_public_read_rate, method="GET", group="public_read", block=True
+)

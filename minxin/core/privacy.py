@@ -1,7 +1,9 @@
 """Personal data, in one place: shown only as much as the viewer needs.
 
 - Contact details (a name, a phone) masked for lists and pages: `mask_name`, `mask_phone`,
-  `contact_masked` (what a page shows of an appellant or a proposer), `is_valid_phone`.
+  `contact_masked` (what a page shows of an appellant or a proposer), `is_valid_phone`;
+  `phone_normalise` (a number as an exchange gives it, in the form appeals store) and
+  `phone_forms` (the ways one number may be stored).
 - Personal data in free text, by two rules:
   - the staff rule (`find_personal_data`, `mask_personal_data`): phone numbers, valid ID-card
     numbers, plate numbers, e-mail addresses and names after a cue (我叫…, 姓…, …先生/女士);
@@ -57,6 +59,41 @@ def mask_name(name: str) -> str:
 def is_valid_phone(phone: str) -> bool:
     """Mainland mobile (11 digits from 13x–19x) or landline with area code."""
     return bool(_PHONE_RE.match(phone))
+
+
+_CALLER_JUNK_RE = re.compile(r"[\s\-().（）]")
+
+
+def phone_normalise(raw: str) -> str:
+    """A number as a telephone exchange presents it (+86 138 1234 5678, 008613812345678,
+    013812345678, +86 731 84567890) in the form appeals store it: 13812345678, 073184567890.
+    "" for what is no number (a withheld caller: anonymous, unknown, empty)."""
+    number = _CALLER_JUNK_RE.sub("", raw or "")
+    if not number or not number.lstrip("+").isdigit():
+        return ""
+    for country in ("+86", "0086"):
+        if number.startswith(country):
+            number = "0" + number[len(country) :]
+            break
+    number = number.lstrip("+")
+    if number.startswith("01") and len(number) == 12 and number[2] in "3456789":
+        return number[1:]  # a mobile dialled with the trunk 0 (also +86 1xx, made 01xx above)
+    if len(number) == 13 and number.startswith("86") and number[2] == "1":
+        return number[2:]  # 86 without the plus
+    return number
+
+
+def phone_forms(phone: str) -> list[str]:
+    """The ways one number may be stored on an appeal (a landline with or without the dash
+    after its area code: 010 and 02x have three digits, the rest four)."""
+    phone = (phone or "").strip().replace(" ", "")
+    if not phone:
+        return []
+    digits = phone.replace("-", "")
+    if not digits.startswith("0") or not digits.isdigit():
+        return [phone]
+    area = 3 if digits[1] in "12" else 4
+    return list(dict.fromkeys([phone, digits, f"{digits[:area]}-{digits[area:]}"]))
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,6 @@ def pdf_table_style(*extra: tuple[Any, ...]) -> Any:
 
 def pdf_text(value: str) -> str:
     """Text for a reportlab Paragraph, which reads its input as markup: escaped."""
-    from xml.sax.saxutils import escape  # nosec B406 - escapes our text, parses nothing
+    from xml.sax.saxutils import escape  # escapes our text, parses nothing  # nosec B406
 
     return escape(value)

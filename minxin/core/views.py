@@ -1,9 +1,17 @@
+import uuid
+
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django_tasks import task_backends
+
+from .replica import replica_state
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
+    """Liveness: the process answers and reaches its database (503 otherwise)."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -13,5 +21,58 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"status": "ok", "database": "up"})
 
 
+def _database() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        return cursor.fetchone() == (1,)
+
+
+def _cache() -> bool:
+    key = f"minxin:readyz:{uuid.uuid4().hex}"
+    cache.set(key, "1", timeout=10)
+    ok = cache.get(key) == "1"
+    cache.delete(key)
+    return ok
+
+
+def _tasks() -> bool:
+    """Each task backend reachable: the database backend's table answers, Redis pings."""
+    for alias in settings.TASKS:
+        backend = task_backends[alias]
+        module = type(backend).__module__
+        if module.startswith("django_tasks_db."):
+            from django_tasks_db.models import DBTaskResult
+
+            DBTaskResult.objects.filter(pk=uuid.uuid4()).exists()
+        elif module.startswith("django_tasks_rq."):
+            import django_rq
+
+            for queue in backend.queues:
+                django_rq.get_connection(queue).ping()
+    return True
+
+
+def readyz(request: HttpRequest) -> HttpResponse:
+    """Readiness: the database, the cache and the task backend each reachable (200), else 503
+    with which one is down. The replica is reported, never required: without it reporting
+    reads fall back to the primary. Names and states only, no data."""
+    checks: dict[str, str] = {}
+    for name, check in (("database", _database), ("cache", _cache), ("tasks", _tasks)):
+        try:
+            checks[name] = "up" if check() else "down"
+        except Exception:  # unreachable, refused, timed out: all mean "not ready"
+            checks[name] = "down"
+    ready = all(state == "up" for state in checks.values())
+    replica = replica_state()
+    if replica.state != "none":
+        checks["replica"] = replica.state
+    return JsonResponse(
+        {"status": "ok" if ready else "unavailable", "checks": checks}, status=200 if ready else 503
+    )
+
+
 def ratelimited(request: HttpRequest, exception: Exception) -> HttpResponse:
-    return render(request, "core/error.html", {"message": "提交过于频繁，请稍后再试"}, status=429)
+    what = "访问" if request.method == "GET" else "提交"
+    return render(
+        request, "core/error.html", {"message": f"{what}过于频繁，请稍后再试"}, status=429
+    )

@@ -20,8 +20,21 @@ class WorkingDayOverrideAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 @admin.register(DeadlinePolicy)
 class DeadlinePolicyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ("scope", "urgency", "first_contact_hours", "resolve_days", "note")
-    list_filter = ("urgency", ("category", admin.EmptyFieldListFilter))
+    list_display = (
+        "scope",
+        "urgency",
+        "first_contact_hours",
+        "resolve_days",
+        "transfer_restarts_clock",
+        "refused_return_restarts_clock",
+        "note",
+    )
+    list_filter = (
+        "urgency",
+        ("category", admin.EmptyFieldListFilter),
+        "transfer_restarts_clock",
+        "refused_return_restarts_clock",
+    )
     search_fields = ("category__path_name", "note")
     autocomplete_fields = ("category",)
     list_select_related = ("category",)

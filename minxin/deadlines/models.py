@@ -42,6 +42,21 @@ class DeadlinePolicy(BaseModel):
         "先行联系时限（工作小时）", max_digits=5, decimal_places=1
     )
     resolve_days = models.PositiveSmallIntegerField("办结时限（工作日）")
+    # Between units (docs/metrics.md, "Transfers and refused returns"): whether the new lead
+    # unit of an approved transfer starts with fresh deadlines, and whether a unit whose return
+    # was refused does.
+    transfer_restarts_clock = models.BooleanField(
+        "转办后重新计时",
+        default=True,
+        help_text="勾选：同意转办后，新主办单位的先行联系和办结时限从转办时起重新计算；"
+        "不勾选：沿用原时限（诉求人的等待不因转办而重来）",
+    )
+    refused_return_restarts_clock = models.BooleanField(
+        "驳回退单后重新计时",
+        default=False,
+        help_text="勾选：退单被驳回后，原承办单位的时限从驳回时起重新计算；"
+        "不勾选：恢复退单前的时限（不当退单耽误的时间由该单位承担）",
+    )
     note = models.CharField("备注", max_length=200, blank=True)
 
     class Meta:

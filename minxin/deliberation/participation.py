@@ -5,27 +5,30 @@ from typing import Any
 
 from django.urls import reverse
 
+from .models import Topic
 from .selectors import public_topics
 from .workflow import TopicStatus
 
 
+def _item(t: Topic) -> dict[str, Any]:
+    return {
+        "title": t.title,
+        "url": reverse("public_deliberation:detail", args=[t.pk]),
+        "status": t.get_status_display(),
+        "open": t.status == TopicStatus.PROPOSED,
+        "meta": f"{t.region.name} · 附议{t.n_supports}人",  # type: ignore[attr-defined]
+    }
+
+
 def sections() -> list[dict[str, Any]]:
-    topics = list(public_topics().order_by("-created_at", "-pk")[:50])
     return [
         {
+            "key": "deliberations",
             "order": 30,
             "title": "议事厅",
             "hint": "大家的事大家商量着办：提出议题、附议，达到人数的议题必须安排议事",
             "action": {"url": reverse("public_deliberation:new"), "label": "提出议题"},
-            "items": [
-                {
-                    "title": t.title,
-                    "url": reverse("public_deliberation:detail", args=[t.pk]),
-                    "status": t.get_status_display(),
-                    "open": t.status == TopicStatus.PROPOSED,
-                    "meta": f"{t.region.name} · 附议{t.n_supports}人",  # type: ignore[attr-defined]
-                }
-                for t in topics
-            ],
+            "rows": public_topics().order_by("-created_at", "-pk"),
+            "item": _item,
         }
     ]

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from minxin.core.errors import MinxinError
+from minxin.core.pages import public_read
 from minxin.core.privacy import mask_phone
 from minxin.directory.selectors import places_to_choose
 from minxin.notify.phone import phone_confirmed, phone_confirmed_keep
@@ -32,6 +33,7 @@ def _next(raw: str) -> str:
     return raw if raw.startswith(PREFIX) and "//" not in raw and len(raw) < 200 else PREFIX + "new/"
 
 
+@public_read
 def topic_detail(request: HttpRequest, topic_id: int) -> HttpResponse:
     topic = selectors.public_topic_get(topic_id)
     hashed = phone_confirmed(request.session, purpose=PURPOSE)
@@ -65,6 +67,7 @@ def support(request: HttpRequest, topic_id: int) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 @ratelimit(key="ip", rate="10/h", method="POST", block=True)
+@public_read
 def topic_new(request: HttpRequest) -> HttpResponse:
     hashed = phone_confirmed(request.session, purpose=PURPOSE)
     if not hashed:
@@ -94,6 +97,7 @@ def topic_new(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 @ratelimit(key="ip", rate="20/h", method="POST", block=True)
+@public_read
 def phone(request: HttpRequest) -> HttpResponse:
     """GET: the phone form; POST with `phone`: a code sent; POST with `code`: confirmed and
     back to `next`."""

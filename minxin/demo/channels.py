@@ -17,9 +17,8 @@ from minxin.accounts.roles import Role
 from minxin.board.models import BoardPost
 from minxin.board.services import appeal_support, post_create, post_moderate, supporter_hash
 from minxin.cases import services as cases
-from minxin.cases.models import Appeal, AppealKind
+from minxin.cases.models import AppealKind
 from minxin.cases.workflow import Action
-from minxin.deadlines.models import Urgency
 from minxin.directory.models import Category, Region, RegionLevel, Unit, UnitKind
 from minxin.suggestions.models import Suggestion, SuggestionField
 from minxin.suggestions.services import (
@@ -34,6 +33,7 @@ from minxin.suggestions.workflow import SuggestionAction
 from minxin.visits.models import Visit
 from minxin.visits.services import MatterDraft, VisitDraft, visit_record
 
+from . import walk
 from .texts import Message
 
 NICKNAMES = [
@@ -177,32 +177,23 @@ def _answer(
         return
     handling = Actor.of(handler)
 
-    def version() -> int:
-        return Appeal.objects.get(pk=appeal_id).version
-
-    cases.appeal_screen(
-        appeal_id=appeal_id,
-        actor=dispatcher,
-        expected_version=version(),
+    walk.dispatched(
+        appeal_id,
+        staff=dispatcher,
         category_id=category.pk,
         region_id=community.pk,
-        urgency=Urgency.NORMAL,
+        unit_id=street.pk,
     )
-    cases.appeal_dispatch(
-        appeal_id=appeal_id, actor=dispatcher, expected_version=version(), lead_unit_id=street.pk
-    )
-    cases.appeal_act(
-        appeal_id=appeal_id, action=Action.ACCEPT, actor=handling, expected_version=version()
-    )
-    cases.appeal_act(
-        action=Action.FIRST_CONTACT,
-        appeal_id=appeal_id,
-        actor=handling,
-        expected_version=version(),
-        reason="已联系网友了解情况",
+    walk.acted(
+        appeal_id,
+        handling,
+        [(Action.ACCEPT, ""), (Action.FIRST_CONTACT, "已联系网友了解情况")],
     )
     cases.reply_submit(
-        appeal_id=appeal_id, actor=handling, expected_version=version(), reason=reply[:4000]
+        appeal_id=appeal_id,
+        actor=handling,
+        expected_version=walk.version(appeal_id),
+        reason=reply[:4000],
     )
 
 

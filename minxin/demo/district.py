@@ -192,5 +192,15 @@ HANDLER_NAMES: Final = tuple(
 )
 
 
+# 二级派单: the main street's communities are units under its office, and the first has a
+# handler of its own, who receives what the street passes down.
+COMMUNITY_HANDLER: Final = "h_jingrong"
+COMMUNITY_HANDLER_NAME: Final = "邹晓梅"
+
+
+def community_unit_name(community: str) -> str:
+    return f"{community[:-1]}村民委员会" if community.endswith("村") else f"{community}居民委员会"
+
+
 def handler_username(slug: str) -> str:
     return MAIN_HANDLER if slug == MAIN_HANDLER_SLUG else f"h_{slug}"

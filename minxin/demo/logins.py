@@ -67,6 +67,8 @@ def demo_logins_table() -> str:
         if role == Role.DEPUTY:
             unit = "区人大代表（另有 deputy2 … deputy12）"
         rows.append((role.label, role.value, username, password, unit))
+        if role == Role.HANDLER:
+            rows += _community_rows(password)
     widths = [max(_width(row[i]) for row in rows) for i in range(4)]
     lines = [
         "  ".join(_pad(cell, widths[i]) for i, cell in enumerate(row[:4])) + "  " + row[4]
@@ -75,6 +77,16 @@ def demo_logins_table() -> str:
     lines.insert(1, "-" * (sum(widths) + 8 + max(_width(r[4]) for r in rows)))
     lines.append(_second_factor_note())
     return "\n".join(lines)
+
+
+def _community_rows(password: str) -> list[tuple[str, str, str, str, str]]:
+    """The community's handler (二级派单): what the main street passes down reaches it."""
+    user = User.objects.filter(username=d.COMMUNITY_HANDLER).select_related("unit__parent").first()
+    if user is None or user.unit is None:
+        return []
+    above = f"，{user.unit.parent.name}下属" if user.unit.parent else ""
+    unit = f"{user.unit.name}（社区承办人：接收街道下派的诉求{above}）"
+    return [("社区承办人", "handler", user.username, password, unit)]
 
 
 def _second_factor_note() -> str:

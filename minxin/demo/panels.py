@@ -1,11 +1,13 @@
 """The demo's 单位测评: a back-to-back evaluation of four departments, closed a week ago, by
-eight panellists (deputies, CPPCC members, residents' representatives), with a face-to-face
-hearing whose commitment is a supervision order. Once: skipped when an evaluation exists."""
+eight panellists (deputies by their accounts, CPPCC members and residents' representatives by
+invitation link), with a face-to-face hearing whose commitment is a supervision order. Once:
+skipped when an evaluation exists."""
 
 from __future__ import annotations
 
 import random
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.utils import timezone
 
@@ -58,25 +60,33 @@ def panels_seed(*, now: datetime | None = None) -> int:
         ),
         at=opens,
     )
-    tokens = [
-        panellist_invite(actor=office, evaluation_id=evaluation.pk, name=n, group=g)[1]
-        for n, g in PANEL
-    ]
+    # The demo's deputies (seeded with the selection rounds) sit by their accounts, so a
+    # deputy's 我的测评 shows it; the others come by invitation link.
+    seated = iter(User.objects.filter(role=Role.DEPUTY, is_active=True).order_by("pk")[:3])
+    panel: list[dict[str, Any]] = []
+    for name, group in PANEL:
+        member = next(seated, None) if group == "deputy" else None
+        if member is not None:
+            panellist_invite(actor=office, evaluation_id=evaluation.pk, user_id=member.pk, at=opens)
+            panel.append({"user": member, "evaluation_id": evaluation.pk})
+        else:
+            _, token = panellist_invite(
+                actor=office, evaluation_id=evaluation.pk, name=name, group=group, at=opens
+            )
+            panel.append({"token": token})
     evaluation_act(
         actor=office, evaluation_id=evaluation.pk, action=EvaluationAction.OPEN, at=opens
     )
     items = list(evaluation.items.order_by("position"))
-    rng = random.Random(21)  # noqa: S311 - repeatable demo data
-    for k, token in enumerate(tokens):
+    rng = random.Random(21)  # noqa: S311 - repeatable demo data  # nosec B311
+    for k, who in enumerate(panel):
         for slug, unit in units.items():
             assert unit is not None
             values = {
                 item.pk: max(0, min(item.max_score, level + rng.choice((-2, -1, 0, 0, 1, 2))))
                 for item, level in zip(items, LEVELS[slug], strict=True)
             }
-            sheet_submit(
-                token=token, unit_id=unit.pk, values=values, at=opens + timedelta(days=2 + k)
-            )
+            sheet_submit(unit_id=unit.pk, values=values, at=opens + timedelta(days=2 + k), **who)
     city = units["cgzf"]
     assert city is not None
     hearing_record(

@@ -64,6 +64,9 @@ def compose(rng: random.Random, status: AppealStatus, age: float, channel: str) 
     if status == S.SUSPENDED:
         return [*steps, Step(A.SUSPEND, "handler")]
     steps.append(Step(A.RESOLVE, "handler"))
+    if status == S.REVIEWING:
+        return steps  # the reply waits for the centre's review (unless the policy passes it)
+    steps += _reviewed(r)
     if reopened:
         return [
             *steps,
@@ -72,6 +75,19 @@ def compose(rng: random.Random, status: AppealStatus, age: float, channel: str) 
             Step(A.REOPEN, "supervisor"),
         ]
     return steps + _after_the_reply(r, status, age)
+
+
+def _reviewed(r: Callable[[], float]) -> list[Step]:
+    """The centre's review of a reply: passed, or sent back once and passed when revised. Steps
+    marked "reviewed" happen only if the policy holds the reply for review (`steps.run` drops
+    them, and the system passes it, when the policy lets it through)."""
+    if r() < 0.15:
+        return [
+            Step(A.SEND_BACK, "reviewer", "reviewed"),
+            Step(A.RESOLVE, "handler", "reviewed"),
+            Step(A.APPROVE_REPLY, "reviewer"),
+        ]
+    return [Step(A.APPROVE_REPLY, "reviewer")]
 
 
 def _screened_out(r: Callable[[], float], status: AppealStatus) -> list[Step]:
@@ -119,6 +135,7 @@ def _after_the_reply(r: Callable[[], float], status: AppealStatus, age: float) -
         Step(A.REOPEN, "supervisor"),
         Step(A.NOTE, "handler"),
         Step(A.RESOLVE, "handler", "again"),
+        *_reviewed(r),
         Step(A.RATE, "rater"),
         Step(A.ARCHIVE, "supervisor"),
     ]
@@ -163,6 +180,8 @@ _GAPS: Final[dict[Action, tuple[float, float]]] = {
     A.RATE: (1, 30),
     A.RATE_DISSATISFIED: (1, 30),
     A.FOLLOW_UP: (4, 24),
+    A.APPROVE_REPLY: (0.3, 5),
+    A.SEND_BACK: (0.3, 5),
     A.REOPEN: (1, 12),
     A.CLOSE: (4, 48),
 }
@@ -183,6 +202,8 @@ class Clock:
         action, rng = step.action, self.rng
         if action == A.DISPATCH:
             base, mean = (0.5, 6) if step.variant == "again" else (0.05, 1.5)
+        elif action == A.RESOLVE and step.variant == "reviewed":
+            base, mean = 2, 16  # the reply revised after the review sent it back
         elif action == A.RESOLVE:
             median_days = 4.0 if step.variant == "again" else 2.0
             return max(2.0, 24 * rng.lognormvariate(math.log(median_days), 0.75))
@@ -208,7 +229,12 @@ class Clock:
                 day += timedelta(days=1)
             start = datetime.combine(day, dtime(8, 30), tzinfo=self.tz)
             return start + timedelta(minutes=self.rng.uniform(0, 120))
-        window = {"dispatcher": (480, 1320), "call_taker": (510, 1260), "caller": (510, 1260)}
+        window = {
+            "dispatcher": (480, 1320),
+            "reviewer": (480, 1320),
+            "call_taker": (510, 1260),
+            "caller": (510, 1260),
+        }
         hours = window.get(by)
         if hours is None or hours[0] <= minutes < hours[1]:
             return at

@@ -14,6 +14,7 @@ from django.utils import timezone
 from minxin.accounts.models import User
 from minxin.accounts.roles import Role
 from minxin.cases.models import Appeal
+from minxin.cases.volume import DAYS
 from minxin.proactive.models import TaskSource
 from minxin.proactive.services import TaskDraft, proactive_task_act, proactive_task_propose
 from minxin.proactive.workflow import TaskAction
@@ -54,26 +55,37 @@ def proactive_seed(*, now: datetime | None = None) -> int:
     supervisor = User.objects.filter(role=Role.SUPERVISOR).order_by("pk").first()
     if supervisor is None:
         return 0
-    # The matters raised most: a category in a community, the lead unit that handled them.
-    matters = list(
-        Appeal.objects.filter(
+    made, taken = 0, set[tuple[int, int]]()
+    for plan in PLANS:
+        at = now - timedelta(days=plan.proposed)
+        # The matter raised most in the month before the proposal (a category in a community,
+        # the lead unit that handled it): what a supervisor would have seen then, so the done
+        # task's before-and-after reads real counts.
+        raised = Appeal.objects.filter(
             category__isnull=False,
             region__isnull=False,
             lead_unit__isnull=False,
             merged_into__isnull=True,
+            received_at__gte=at - timedelta(days=DAYS),
+            received_at__lt=at,
         )
-        .values("category", "region", "lead_unit")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "category", "region")[: len(PLANS)]
-    )
-    made = 0
-    for plan, matter in zip(PLANS, matters, strict=False):
+        matter = next(
+            (
+                m
+                for m in raised.values("category", "region", "lead_unit")
+                .annotate(n=Count("pk"))
+                .order_by("-n", "category", "region")[: len(PLANS) + 1]
+                if (m["category"], m["region"]) not in taken
+            ),
+            None,
+        )
+        if matter is None:
+            continue
         appeal = (
-            Appeal.objects.filter(
+            raised.filter(
                 category=matter["category"],
                 region=matter["region"],
                 lead_unit=matter["lead_unit"],
-                merged_into__isnull=True,
             )
             .select_related("region", "category")
             .order_by("-received_at")
@@ -82,8 +94,8 @@ def proactive_seed(*, now: datetime | None = None) -> int:
         handler = User.objects.filter(role=Role.HANDLER, unit=matter["lead_unit"]).first()
         if appeal is None or handler is None:
             continue
+        taken.add((matter["category"], matter["region"]))
         merged = appeal.duplicates.exists()  # several people: a hotspot; else a repeat matter
-        at = now - timedelta(days=plan.proposed)
         assert appeal.region is not None and appeal.category is not None
         task = proactive_task_propose(
             actor=supervisor,

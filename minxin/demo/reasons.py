@@ -56,6 +56,12 @@ REASONS: Final[dict[Action, tuple[str, ...]]] = {
         "回访诉求人，诉求人对处理时效不满意",
         "回访诉求人，诉求人认为答复未回应核心问题",
     ),
+    A.APPROVE_REPLY: ("", "", "答复规范，同意发布", "已核对办理情况，同意发布"),
+    A.SEND_BACK: (
+        "答复未写明承办人及联系电话，请补充后重新提交",
+        "答复未说明现场核查结果，请写明处理结果后重新提交",
+        "答复未回应诉求人反映的具体地点，请核实后重新答复",
+    ),
     A.REOPEN: (
         "请承办单位重新核查，并在时限内答复诉求人",
         "答复未回应诉求人核心问题，请重新办理",
@@ -77,3 +83,19 @@ SECOND_REPLIES: Final = (
     "如有疑问请联系承办人。",
     "您好！您反映的问题经重新办理，已督促责任方完成整改，并将整改情况电话告知您。",
 )
+
+# What a unit adds to a reply the review sent back (the contact it had left out).
+REVISED_CONTACT: Final = (
+    "如有疑问，请联系承办人王同志，联系电话：0731-84512345。",
+    "后续如有问题，可致电我单位办公室，联系电话：0731-85237716。",
+)
+# A revisit call's note, by why it was called and whether the matter is solved.
+REVISIT_NOTES: Final[dict[tuple[str, bool], tuple[str, ...]]] = {
+    ("dissatisfied", False): (
+        "电话回访诉求人，诉求人表示问题仍未解决",
+        "回访诉求人，诉求人认为答复未回应核心问题",
+    ),
+    ("dissatisfied", True): ("回访诉求人，问题已在回访前解决，但对处理时效不满意",),
+    ("sample", True): ("抽样回访，诉求人确认问题已解决", "抽样回访，诉求人表示处理及时"),
+    ("sample", False): ("抽样回访，诉求人表示问题尚未彻底解决", "抽样回访，诉求人反映仍有反复"),
+}

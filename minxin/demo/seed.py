@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from minxin.accounts.models import User
 from minxin.accounts.roles import Role
-from minxin.cases.models import Appeal, AppealEvent, Assignment, Extension, Reply
+from minxin.cases.models import Appeal, AppealEvent, Assignment, Extension, Reply, Revisit
 from minxin.deadlines.models import DeadlinePolicy
 from minxin.deadlines.services import policy_cache_clear, policy_for
 from minxin.directory.models import Category, Region, RegionLevel, Unit, UnitKind
@@ -32,24 +32,31 @@ from minxin.dispatch.models import RoutingRule
 from minxin.dispatch.services import routing_rule_save
 from minxin.feedback.models import Rating
 from minxin.metrics.facts import metrics_rebuild
+from minxin.review.models import ReviewRule
 from minxin.triage.duplicates import signatures_backfill
 
 from . import district as d
 from .boundaries import boundaries_seed, community_shapes
 from .channels import channels_seed
 from .consultation import consultation_seed
+from .cti import cti_seed
 from .deliberation import deliberation_seed
+from .exemptions import exemptions_seed
 from .issuelists import issue_lists_seed
+from .knowledge import knowledge_seed
 from .lifecycle import Lifecycle, World
 from .panels import panels_seed
 from .proactive import proactive_seed
 from .projects import projects_seed
 from .selection import selection_seed
 from .steps import AppealPlan
+from .subdispatch import subdispatch_seed
+from .supplements import supplements_seed
 from .taskforces import task_forces_seed
 from .texts import messages_load, taxonomy_load
+from .transfers import transfers_seed
 
-DEFAULT_PASSWORD = "minxin-demo-2026"  # noqa: S105 - the demo's published password
+DEFAULT_PASSWORD = "minxin-demo-2026"  # noqa: S105 - the demo's published password  # nosec B105
 RULE_NOTE = "演示数据初始化"
 CHUNK_SIZE = 5000
 
@@ -82,6 +89,7 @@ class SeedReport:
     selection_rounds: int = 0
     issue_items: int = 0
     task_forces: int = 0
+    calls: int = 0
 
 
 def seed_demo(
@@ -113,7 +121,7 @@ def seed_demo(
         _appeals_build(
             world=world,
             count=appeals,
-            rng=random.Random(seed),  # noqa: S311 - repeatable demo data, not secrets
+            rng=random.Random(seed),  # noqa: S311 - repeatable demo data  # nosec B311
             now=now or timezone.now(),
             chunk_size=chunk_size,
             report=report,
@@ -122,20 +130,26 @@ def seed_demo(
     if appeals > 0 and channels:
         # The other doors in, through their services (a few dozen records, each service in its
         # own durable transaction, so not inside a caller's atomic block).
-        added = channels_seed(messages=world.messages, rng=random.Random(seed))  # noqa: S311
+        added = channels_seed(messages=world.messages, rng=random.Random(seed))  # noqa: S311  # nosec B311
         report.posts, report.suggestions, report.visits = (
             added.posts,
             added.suggestions,
             added.visits,
         )
-        report.projects = projects_seed(rng=random.Random(seed), now=now).projects  # noqa: S311
+        report.projects = projects_seed(rng=random.Random(seed), now=now).projects  # noqa: S311  # nosec B311
         report.proactive_tasks = proactive_seed(now=now)
         report.selection_rounds = selection_seed(now=now)
         consultation_seed(now=now)
         deliberation_seed(now=now)
+        supplements_seed()
+        subdispatch_seed()
+        transfers_seed()
         panels_seed(now=now)
+        knowledge_seed(now=now)
+        exemptions_seed(now=now)
         report.issue_items = issue_lists_seed(now=now)
         report.task_forces = task_forces_seed(now=now)
+        report.calls = cti_seed(now=now, seed=seed)
     if appeals > 0:
         # The bulk writes above bypass the services' change rows and triage: count the figures
         # afresh, and store the duplicate-lookup signatures.
@@ -155,6 +169,7 @@ def _world_build(report: SeedReport) -> World:
     users = _users_build(units, report)
     _rules_build(categories, regions, units, users["admin"], report)
     _policies_build(categories, report)
+    review_rules = _review_rules_build(categories)
 
     subdistricts = [
         regions[f"{d.DISTRICT_CODE}-{i:02d}"] for i in range(1, len(d.SUBDISTRICTS) + 1)
@@ -180,6 +195,7 @@ def _world_build(report: SeedReport) -> World:
         dispatchers=[u for u in users.values() if u.role == Role.DISPATCHER],
         supervisors=[u for u in users.values() if u.role == Role.SUPERVISOR],
         messages=messages_load(),
+        review_rules=review_rules,
     )
 
 
@@ -237,6 +253,22 @@ def _units_build(regions: dict[str, Region], report: SeedReport) -> dict[str, Un
         ensure(slug, name, short, UnitKind.DEPARTMENT)
     for slug, name, short in d.ENTERPRISES:
         ensure(slug, name, short, UnitKind.ENTERPRISE)
+    # 二级派单: the main street's communities under its office.
+    main_slug, _, _, communities = d.SUBDISTRICTS[0]
+    office = units[f"office:{main_slug}"]
+    for j, community in enumerate(communities, start=1):
+        name = d.community_unit_name(community)
+        unit = existing.get(name)
+        if unit is None:
+            unit = Unit.objects.create(
+                name=name,
+                short_name=community,
+                kind=UnitKind.COMMUNITY,
+                region=regions[f"{d.DISTRICT_CODE}-01-{j:02d}"],
+                parent=office,
+            )
+            report.units += 1
+        units[f"community:{j}"] = unit
     return units
 
 
@@ -291,6 +323,14 @@ def _users_build(units: dict[str, Unit], report: SeedReport) -> dict[str, User]:
                 unit=unit,
             )
         )
+    wanted.append(
+        User(
+            username=d.COMMUNITY_HANDLER,
+            display_name=d.COMMUNITY_HANDLER_NAME,
+            role=Role.HANDLER,
+            unit=units["community:1"],
+        )
+    )
     existing = {
         u.username: u for u in User.objects.filter(username__in=[u.username for u in wanted])
     }
@@ -332,6 +372,36 @@ def _rules_build(
     for i, (slug, _, _, _) in enumerate(d.SUBDISTRICTS, start=1):
         for path in d.SUBDISTRICT_RULES:
             ensure(path, regions[f"{d.DISTRICT_CODE}-{i:02d}"], units[f"office:{slug}"])
+
+
+def _review_rules_build(categories: dict[str, Category]) -> list[ReviewRule]:
+    """The centre's review policy (办结审核): half of all replies drawn for review unless the
+    quality check scores them 90 or more, and every reply on urban construction (the most
+    complained-about class) reviewed."""
+    if not ReviewRule.objects.exists():
+        ReviewRule.objects.bulk_create(
+            [
+                ReviewRule(
+                    name="全区抽样审核",
+                    sample_percent=50,
+                    pass_score=90,
+                    priority=100,
+                    note="质量评分90分以上免审，其余抽审一半",
+                ),
+                ReviewRule(
+                    name="城乡建设类全部审核",
+                    category=categories["城乡建设"],
+                    sample_percent=100,
+                    priority=10,
+                    note="投诉集中的类别，答复一律经中心审核",
+                ),
+            ]
+        )
+    rules = list(ReviewRule.objects.filter(is_active=True).order_by("priority", "id"))
+    for rule in rules:  # the world's categories, parents linked, for the walks up the tree
+        if rule.category_id is not None:
+            rule.category = next(c for c in categories.values() if c.pk == rule.category_id)
+    return rules
 
 
 def _policies_build(categories: dict[str, Category], report: SeedReport) -> None:
@@ -464,10 +534,20 @@ def _chunk_write(chunk: list[AppealPlan]) -> int:
         assignments += p.assignments
         replies += p.replies
         extensions += p.extensions
+    Reply.objects.bulk_create(replies)
+    # The releases name the reply they released (its id only now known).
+    for p in chunk:
+        for event, reply in p.released:
+            event.payload["reply_id"] = reply.pk
     AppealEvent.objects.bulk_create(events)
     Assignment.objects.bulk_create(assignments)
-    Reply.objects.bulk_create(replies)
     Extension.objects.bulk_create(extensions)
+    revisits = []
+    for p in chunk:
+        for revisit in p.revisits:
+            revisit.appeal_id = p.appeal.pk
+            revisits.append(revisit)
+    Revisit.objects.bulk_create(revisits)
     ratings: list[Rating] = []
     for p in chunk:
         for rating, reply in p.ratings:

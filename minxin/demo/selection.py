@@ -210,7 +210,7 @@ def selection_seed(*, now: datetime | None = None) -> int:
             description="经人大代表票决产生的下一年度民生实事项目。",
         )
     district = Region.objects.get(code=d.DISTRICT_CODE)
-    rng = random.Random(13)  # noqa: S311 - repeatable demo data
+    rng = random.Random(13)  # noqa: S311 - repeatable demo data  # nosec B311
     _decided(supervisor, programme, district, deputies, now, rng)
     _open(supervisor, programme, now, rng)
     return 2

@@ -7,23 +7,36 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Final
+
+from django.conf import settings
 
 from minxin.accounts.actor import Actor
 from minxin.accounts.roles import Role
 from minxin.cases import changes
 from minxin.cases.machine import APPEALS
-from minxin.cases.models import Appeal, AppealEvent, Assignment, AssignmentRole, Extension, Reply
+from minxin.cases.models import (
+    Appeal,
+    AppealEvent,
+    Assignment,
+    AssignmentRole,
+    Extension,
+    Reply,
+    Revisit,
+    RevisitReason,
+    RevisitStatus,
+)
 from minxin.cases.services.closing import ARCHIVED_UNRATED
 from minxin.cases.workflow import TRANSITIONS, Action, Satisfaction
 from minxin.deadlines import calendar
 from minxin.directory.models import Category, Region, Unit, UnitKind
 from minxin.feedback.models import Rating
 from minxin.machine.engine import Change
+from minxin.review.policy import quality_of, rule_for, verdict
 
 from .paths import Step
-from .reasons import COMMENTS, REASONS, SECOND_REPLIES
+from .reasons import COMMENTS, REASONS, REVISED_CONTACT, REVISIT_NOTES, SECOND_REPLIES
 
 if TYPE_CHECKING:
     from .lifecycle import Lifecycle
@@ -39,6 +52,10 @@ class AppealPlan:
     replies: list[Reply] = field(default_factory=list)
     ratings: list[tuple[Rating, Reply]] = field(default_factory=list)
     extensions: list[Extension] = field(default_factory=list)
+    revisits: list[Revisit] = field(default_factory=list)
+    # Each release (approve_reply) and the reply it released, whose id the event names once
+    # the replies are written.
+    released: list[tuple[AppealEvent, Reply]] = field(default_factory=list)
     merge_target: Appeal | None = None
 
 
@@ -70,11 +87,35 @@ class AppealSteps:
         self.active: list[Assignment] = []
         self.returned_by: set[int] = set()
         self.pending: Extension | None = None
+        self.step: Step | None = None
+        self.held = False  # the review policy holds the latest reply for a reviewer
+        self.held_why = ""
+        self.revisit: Revisit | None = None  # the one pending, if any
 
     def run(self, steps: list[Step]) -> None:
-        for step in steps:
+        i = 0
+        while i < len(steps):
+            step = steps[i]
             assert step.at is not None
+            if step.action == A.ARCHIVE and self.revisit is not None:
+                # The revisit call is made before the appeal is archived.
+                before = self.plan.events[-1].created_at
+                call = Step(A.FOLLOW_UP, "caller", "reached", before + (step.at - before) / 2)
+                steps.insert(i, call)
+                continue
             self._step(step, step.at)
+            if step.action == A.RESOLVE and not self.held:
+                # The policy passes the reply: the system releases it at once, no review.
+                j = i + 1
+                while j < len(steps) and steps[j].variant == "reviewed":
+                    j += 1
+                del steps[i + 1 : j]
+                release = Step(A.APPROVE_REPLY, "system", at=step.at + timedelta(seconds=1))
+                if i + 1 < len(steps) and steps[i + 1].action == A.APPROVE_REPLY:
+                    steps[i + 1] = release
+                else:
+                    steps.insert(i + 1, release)
+            i += 1
         appeal = self.appeal
         appeal.version = len(self.plan.events)
         appeal.updated_at = self.plan.events[-1].created_at
@@ -89,6 +130,9 @@ class AppealSteps:
         elif by == "caller":
             # A follow-up is a call from the hotline or a supervisor's visit.
             by = "call_taker" if has_phone and rng.random() < 0.6 else "supervisor"
+        elif by == "reviewer":
+            # The centre's review: its dispatchers, sometimes the supervision office.
+            by = "dispatcher" if rng.random() < 0.8 else "supervisor"
         if by == "citizen":
             return _CITIZEN
         if by == "system":
@@ -110,6 +154,7 @@ class AppealSteps:
 
     def _step(self, step: Step, at: datetime) -> None:
         appeal, action = self.appeal, step.action
+        self.step = step
         who = self._who(step.by)
         from_status = appeal.status
         transition = TRANSITIONS[action]
@@ -142,6 +187,8 @@ class AppealSteps:
             payload=payload, at=at,
         )  # fmt: skip
         self.plan.events.append(event)
+        if action == A.APPROVE_REPLY:
+            self.plan.released.append((event, self.plan.replies[-1]))
 
     def _reason(self, action: Action) -> str:
         return self.rng.choice(REASONS[action])
@@ -231,7 +278,7 @@ class AppealSteps:
         reason = self._reason(A.RETURN)
         assert self.appeal.lead_unit_id is not None
         self.returned_by.add(self.appeal.lead_unit_id)
-        payload = self._changed(changes.returned(unit_id=who.unit_id))
+        payload = self._changed(changes.returned(unit_id=who.unit_id, appeal=self.appeal))
         self._assignments_end(at, changes.return_reason(reason))
         self.active = []
         return reason, payload
@@ -270,18 +317,86 @@ class AppealSteps:
         content = self.reply_text if not self.plan.replies else self.rng.choice(SECOND_REPLIES)
         if not content:  # a duplicate's text has no reply of its own
             content = self.rng.choice(SECOND_REPLIES)
+        if self.step is not None and self.step.variant == "reviewed":
+            # Sent back by the review: the same answer with whom to call added.
+            content = self.plan.replies[-1].content + self.rng.choice(REVISED_CONTACT)
         self._changed(changes.resolved(at=at))
         assert who.unit_id is not None
-        self.plan.replies.append(
-            changes.reply_given(
-                appeal=self.appeal,
-                unit_id=who.unit_id,
-                by_id=who.user.pk if who.user else None,
-                content=content,
-                at=at,
-            )
+        reply = changes.reply_given(
+            appeal=self.appeal,
+            unit_id=who.unit_id,
+            by_id=who.user.pk if who.user else None,
+            content=content,
+            at=at,
         )
+        # The review policy's decision, as `cases.review.review_decide` takes it.
+        quality = quality_of(self.appeal, content)
+        decided = verdict(
+            appeal=self.appeal,
+            replies=len(self.plan.replies) + 1,
+            quality=quality,
+            rule=rule_for(self.appeal, self.life.world.review_rules),
+        )
+        reply.quality_score, reply.quality = quality.score, quality.as_dict()
+        reply.review_note = decided.why[:200]
+        self.held, self.held_why = decided.review, decided.why
+        self.plan.replies.append(reply)
         return content, {}
+
+    def _do_approve_reply(self, who: Actor, at: datetime) -> tuple[str, dict[str, Any]]:
+        reply = self.plan.replies[-1]
+        reviewed = who.role != Role.SYSTEM
+        payload = self._changed(
+            changes.reply_released(appeal=self.appeal, reply=reply, at=at, reviewed=reviewed)
+        )
+        reply.released_at = at
+        self.held = False
+        percent = int(settings.MINXIN["REVISIT_SAMPLE_PERCENT"])
+        if self.revisit is None and changes.revisit_sampled(
+            tracking_number=self.appeal.tracking_number,
+            replies=len(self.plan.replies),
+            percent=percent,
+        ):
+            self.revisit = changes.revisit_queued(
+                appeal=self.appeal, reason=RevisitReason.SAMPLE, at=at
+            )
+            self.plan.revisits.append(self.revisit)
+        return (self.held_why if not reviewed else self._reason(A.APPROVE_REPLY)), payload
+
+    def _do_send_back(self, who: Actor, at: datetime) -> tuple[str, dict[str, Any]]:
+        payload = self._changed(changes.sent_back(appeal=self.appeal, at=at))
+        return self._reason(A.SEND_BACK), payload
+
+    def _do_follow_up(self, who: Actor, at: datetime) -> tuple[str, dict[str, Any]]:
+        revisit = self.revisit
+        assert revisit is not None, "a revisit call needs a revisit queued"
+        rng = self.rng
+        reached = (self.step is not None and self.step.variant == "reached") or rng.random() < 0.85
+        if revisit.reason == RevisitReason.DISSATISFIED:
+            solved = rng.random() < 0.2
+            satisfaction = (
+                Satisfaction.DISSATISFIED if not solved else Satisfaction.BASICALLY_SATISFIED
+            )
+        else:
+            solved = rng.random() < 0.88
+            satisfaction = rng.choice(
+                [Satisfaction.SATISFIED, Satisfaction.SATISFIED, Satisfaction.BASICALLY_SATISFIED]
+                if solved
+                else [Satisfaction.BASICALLY_SATISFIED, Satisfaction.DISSATISFIED]
+            )
+        if reached:
+            note = rng.choice(REVISIT_NOTES[(revisit.reason, solved)])
+        else:
+            note = changes.revisit_unreached_note(revisit.attempts + 1)
+        fields, payload = changes.revisit_called(
+            revisit=revisit, at=at, reached=reached, solved=solved, satisfaction=satisfaction,
+            note=note,
+        )  # fmt: skip
+        for name, value in fields.items():
+            setattr(revisit, name, value)
+        if revisit.status != RevisitStatus.PENDING:
+            self.revisit = None
+        return note, payload
 
     def _rate(
         self, who: Actor, at: datetime, satisfaction: Satisfaction
@@ -302,6 +417,14 @@ class AppealSteps:
         return self._rate(who, at, choice)
 
     def _do_rate_dissatisfied(self, who: Actor, at: datetime) -> tuple[str, dict[str, Any]]:
+        # Every dissatisfied rating is called back (`services.review.revisit_for_dissatisfied`).
+        if self.revisit is not None:
+            self.revisit.reason = RevisitReason.DISSATISFIED
+        else:
+            self.revisit = changes.revisit_queued(
+                appeal=self.appeal, reason=RevisitReason.DISSATISFIED, at=at
+            )
+            self.plan.revisits.append(self.revisit)
         return self._rate(who, at, Satisfaction.DISSATISFIED)
 
     def _do_reopen(self, who: Actor, at: datetime) -> tuple[str, dict[str, Any]]:

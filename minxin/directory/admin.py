@@ -24,10 +24,14 @@ class RegionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ("name", "kind", "region", "is_active")
+    """Units and their tree (二级派单): a community or grid unit names its street office or
+    community as 上级单位; `Unit.clean` refuses a parent of the same or a lower level."""
+
+    list_display = ("name", "kind", "parent", "region", "is_active")
     list_filter = ("kind", "is_active")
     search_fields = ("name", "short_name")
-    autocomplete_fields = ("region",)
+    autocomplete_fields = ("region", "parent")
+    list_select_related = ("parent", "region")
 
 
 @admin.register(Category)

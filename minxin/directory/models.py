@@ -1,5 +1,9 @@
+from typing import Final
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 
 from minxin.core.models import BaseModel, optional_key, self_key
 
@@ -41,10 +45,25 @@ class UnitKind(models.TextChoices):
     HOTLINE = "hotline", "热线中心"
     SUPERVISION = "supervision", "督查室"
     ENTERPRISE = "enterprise", "公共服务企业"
+    COMMUNITY = "community", "社区/村"
+    GRID = "grid", "网格"
+
+
+# The tree of units a subdistrict passes appeals down (二级派单): a street office above its
+# communities, a community above its grid units. A unit of a kind not named here has no parent
+# and no children; a parent is always of a smaller (higher) level, so the tree has no cycle.
+UNIT_LEVELS: Final[dict[str, int]] = {
+    UnitKind.SUBDISTRICT: 1,
+    UnitKind.COMMUNITY: 2,
+    UnitKind.GRID: 3,
+}
+# The kinds that sit under a parent unit (and must have one).
+CHILD_KINDS: Final = frozenset({UnitKind.COMMUNITY, UnitKind.GRID})
 
 
 class Unit(BaseModel):
-    """A body that handles or oversees appeals: a street office, a department, the hotline."""
+    """A body that handles or oversees appeals: a street office, a department, the hotline; a
+    community or grid unit under its street office, which passes appeals down to it."""
 
     name = models.CharField("单位名称", max_length=100, unique=True)
     short_name = models.CharField("简称", max_length=30, blank=True)
@@ -52,15 +71,57 @@ class Unit(BaseModel):
     region = optional_key(
         Region, "负责区域", related_name="units", help_text="街道办事处对应的街道；部门可空（全区）"
     )
+    parent = self_key("上级单位", related_name="children")
     is_active = models.BooleanField("启用", default=True)
 
     class Meta:
         verbose_name = "单位"
         verbose_name_plural = "单位"
         ordering = ["kind", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(parent__isnull=True) | ~Q(parent=models.F("pk")),
+                name="unit_not_own_parent",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """The tree's rule, for the admin's form: a community or grid unit sits under a unit
+        of a higher level (a street office; a community for a grid), other units under none."""
+        super().clean()
+        level = UNIT_LEVELS.get(self.kind)
+        if self.parent_id is None:
+            if self.kind in CHILD_KINDS:
+                raise ValidationError({"parent": "社区/村和网格单位须指定上级单位"})
+            return
+        if self.kind not in CHILD_KINDS or level is None:
+            raise ValidationError({"parent": "只有社区/村和网格单位可以有上级单位"})
+        parent = self.parent
+        parent_level = UNIT_LEVELS.get(parent.kind)
+        if parent_level is None or parent_level >= level:
+            kind = parent.get_kind_display()
+            raise ValidationError(
+                {"parent": f"上级单位须比本单位高一级以上（{parent.name}是{kind}）"}
+            )
+        seen = {self.pk} if self.pk else set()
+        node: Unit | None = parent
+        while node is not None:  # no cycle: a unit may not sit under itself or its own child
+            if node.pk in seen:
+                raise ValidationError({"parent": "上级单位不能是本单位或其下级单位"})
+            seen.add(node.pk)
+            node = node.parent
+
+    def is_above(self, other: "Unit") -> bool:
+        """Whether `other` sits somewhere under this unit (its child, or its child's child)."""
+        node = other.parent
+        while node is not None:
+            if node.pk == self.pk:
+                return True
+            node = node.parent
+        return False
 
 
 class Category(BaseModel):

@@ -2,9 +2,10 @@
 
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 
-from .models import Category, Region, RegionBoundary, RegionLevel, Unit, UnitKind
+from .models import CHILD_KINDS, Category, Region, RegionBoundary, RegionLevel, Unit, UnitKind
 
 # The units that handle appeals (and answer orders, take forwarded suggestions).
 HANDLING_KINDS = (UnitKind.SUBDISTRICT, UnitKind.DEPARTMENT, UnitKind.ENTERPRISE)
@@ -31,8 +32,32 @@ def units_handling() -> QuerySet[Unit]:
     return units_active().filter(kind__in=HANDLING_KINDS)
 
 
+PASSING_DOWN_KEY = "directory:units-passing-down"
+PASSING_DOWN_CACHED = 300  # seconds; a unit's save or delete clears it at once (apps.py)
+
+
+def units_passing_down() -> frozenset[int]:
+    """The units with community or grid units under them (二级派单), cached: every staff page's
+    bar asks, and the tree changes a few times a year. (A community above grid units does not
+    pass appeals down: it never leads one.)"""
+    found: frozenset[int] | None = cache.get(PASSING_DOWN_KEY)
+    if found is None:
+        found = frozenset(
+            Unit.objects.filter(parent__isnull=False)
+            .exclude(parent__kind__in=CHILD_KINDS)
+            .values_list("parent_id", flat=True)
+        )
+        cache.set(PASSING_DOWN_KEY, found, PASSING_DOWN_CACHED)
+    return found
+
+
 def categories_active() -> QuerySet[Category]:
     return Category.objects.filter(is_active=True)
+
+
+def categories_to_filter() -> QuerySet[Category]:
+    """The top two levels of the catalogue, in path order (a filter or a coarse choice)."""
+    return categories_active().filter(level__lte=2).order_by("path_name")
 
 
 def category_leaf_groups() -> list[tuple[str, list[Category]]]:

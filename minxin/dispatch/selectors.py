@@ -1,8 +1,18 @@
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Final
 
-from minxin.directory.models import Category, Region, Unit
+from django.db.models import Count, Min, Q
+from django.utils import timezone
+
+from minxin.cases.models import Appeal
+from minxin.directory.models import Category, Region, Unit, UnitKind
 
 from .models import RoutingRule
+
+# How far back the units that handled similar appeals are counted.
+HISTORY_DAYS: Final = 365
 
 
 def region_chain(region: Region | None) -> list[Region | None]:
@@ -42,10 +52,17 @@ def units_ranked(
 
 
 def units_suggested_for(
-    *, category: Category | None, region: Region | None, limit: int = 3
+    *,
+    category: Category | None,
+    region: Region | None,
+    limit: int = 3,
+    before: datetime | None = None,
 ) -> list[Unit]:
-    """Responsible units for a category and place, most specific rule first (`units_ranked`);
-    then units of the category's unit type."""
+    """Responsible units for a category and place: the routing rules' units, most specific rule
+    first (`units_ranked`); then the units that resolved the most appeals of the same category
+    (or, failing that, of its parent) in the last year (`before`: counted up to then); then,
+    for a street-led category, the place's own street office. Never a unit picked only for
+    its kind: a noise complaint is not offered to 人社局 to fill a list."""
     if category is None:
         return []
     categories = category.ancestors_and_self()
@@ -59,19 +76,93 @@ def units_suggested_for(
         rules=((r.category_id, r.region_id, r.unit) for r in rules),
     )
     if len(units) < limit:
-        units += [u for u in _units_of_kind(categories, regions, limit) if u not in units]
+        for near in categories[:2]:  # the category, then its parent
+            units += [
+                u
+                for u in units_by_history(category=near, region=region, before=before)
+                if u not in units
+            ]
+            if len(units) >= limit:
+                break
+    if len(units) < limit:
+        units += [u for u in _own_street_office(categories, regions) if u not in units]
     return units[:limit]
 
 
-def _units_of_kind(
-    categories: list[Category], regions: list[Region | None], limit: int
+def units_by_history(
+    *, category: Category, region: Region | None, before: datetime | None = None
 ) -> list[Unit]:
-    """Units of the kind the category (or an ancestor) names; a street's own office first."""
+    """The active units that resolved appeals of this category (received in the year) before
+    `before` (now), most appeals first; a street office only for its own street's appeals."""
+    end = before or timezone.now()
+    counted = (
+        Appeal.objects.filter(
+            category=category,
+            received_at__gte=end - timedelta(days=HISTORY_DAYS),
+            resolved_at__lt=end,
+            lead_unit__is_active=True,
+        )
+        .values("lead_unit")
+        .annotate(n=Count("id"))
+        .order_by("-n", "lead_unit")[:20]
+    )
+    ids = [row["lead_unit"] for row in counted]
+    found = {u.pk: u for u in Unit.objects.filter(pk__in=ids)}
+    subdistrict = next((r for r in region_chain(region) if r and r.level == "subdistrict"), None)
+    return [
+        found[i]
+        for i in ids
+        if i in found
+        and (
+            found[i].kind != UnitKind.SUBDISTRICT
+            or found[i].region_id == getattr(subdistrict, "pk", None)
+        )
+    ]
+
+
+def _own_street_office(categories: list[Category], regions: list[Region | None]) -> list[Unit]:
+    """For a category the street leads (its kind, or an ancestor's, is subdistrict): the office
+    of the appeal's street."""
     kind = next((c.responsible_unit_kind for c in categories if c.responsible_unit_kind), "")
-    if not kind:
+    subdistrict = next((r for r in regions if r and r.level == "subdistrict"), None)
+    if kind != UnitKind.SUBDISTRICT or subdistrict is None:
         return []
-    fallback = Unit.objects.filter(kind=kind, is_active=True)
-    if regions[0] is not None and kind == "subdistrict":
-        subdistrict = next((r for r in regions if r and r.level == "subdistrict"), None)
-        fallback = fallback.filter(region=subdistrict) if subdistrict else fallback
-    return list(fallback[: limit * 2])
+    return list(Unit.objects.filter(kind=kind, is_active=True, region=subdistrict)[:1])
+
+
+@dataclass(frozen=True)
+class Accuracy:
+    """How often the unit that resolved an appeal was the first suggestion, or among the first
+    three, as suggested when the appeal was first dispatched (history counted up to then)."""
+
+    appeals: int
+    top1: int
+    top3: int
+
+    def share(self, hits: int) -> float:
+        return hits / self.appeals if self.appeals else 0.0
+
+
+def suggestion_accuracy(*, limit: int | None = None) -> Accuracy:
+    """`units_suggested_for` scored on the dispatch history: every appeal resolved by its lead
+    unit, against the suggestion at its first dispatch (the rules as they are now)."""
+    appeals = (
+        Appeal.objects.filter(resolved_at__isnull=False, lead_unit__isnull=False)
+        .exclude(category=None)
+        .annotate(first_dispatch=Min("events__created_at", filter=Q(events__action="dispatch")))
+        .exclude(first_dispatch=None)
+        .select_related("category", "region")
+        .order_by("pk")
+    )
+    seen = top1 = top3 = 0
+    for appeal in appeals[:limit] if limit else appeals:
+        offered = [
+            u.pk
+            for u in units_suggested_for(
+                category=appeal.category, region=appeal.region, before=appeal.first_dispatch
+            )
+        ]
+        seen += 1
+        top1 += offered[:1] == [appeal.lead_unit_id]
+        top3 += appeal.lead_unit_id in offered[:3]
+    return Accuracy(appeals=seen, top1=top1, top3=top3)

@@ -1,6 +1,8 @@
 """The dispatcher's screens: the screening queue and the dispatch panel of an appeal (the
 screening form, with triage's suggestions, is `triage:panel`)."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -26,6 +28,7 @@ TABS = {
     "screened": "待派单",
     "returned": "退单待处理",
     "extensions": "延期审批",
+    "transfers": "转办审批",
 }
 
 
@@ -35,9 +38,11 @@ def screening(request: HttpRequest) -> HttpResponse:
     tab = request.GET.get("tab", "received")
     if tab not in TABS:
         tab = "received"
+    rows: list[dict[str, Any]] = []
     if tab == "extensions":
         page = paginate(request, case_selectors.extension_requests(user=user))
-        rows = []
+    elif tab == "transfers":
+        page = paginate(request, case_selectors.transfer_requests(user=user))
     else:
         queue = {
             "received": case_selectors.screening_queue(user=user),
@@ -65,6 +70,7 @@ def screening(request: HttpRequest) -> HttpResponse:
         "screened": case_selectors.screened_queue(user=user).count(),
         "returned": case_selectors.screening_queue(user=user, returned=True).count(),
         "extensions": case_selectors.extension_requests(user=user).count(),
+        "transfers": case_selectors.transfer_requests(user=user).count(),
     }
     return render(
         request,

@@ -31,7 +31,11 @@ def rating_submit(
         satisfaction=satisfaction,
         comment=comment,
     )
-    reply = Reply.objects.filter(appeal_id=appeal_id).order_by("-created_at", "-id").first()
+    reply = (
+        Reply.objects.filter(appeal_id=appeal_id, released_at__isnull=False)
+        .order_by("-created_at", "-id")
+        .first()
+    )
     try:
         with transaction.atomic():
             return Rating.objects.create(

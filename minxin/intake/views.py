@@ -11,24 +11,16 @@ from django.views.decorators.http import require_POST
 from minxin.accounts.access import staff_user
 from minxin.accounts.actor import Actor
 from minxin.cases import selectors as case_selectors
-from minxin.cases.models import AppealKind, Channel
-from minxin.cases.services import AppealDraft
-from minxin.core.errors import ValidationFailed
-from minxin.deadlines.models import Urgency
-from minxin.directory.selectors import places_to_choose
-from minxin.intake.services import appeal_receive
+from minxin.cases.workflow import AppealStatus
+from minxin.core.errors import MinxinError, NotFound
+from minxin.intake.services import appeal_receive, appeal_receive_answered
 
+from .forms import hotline_draft, hotline_form_context
 from .permissions import may_take_calls
 
 
 def _context(posted: dict[str, str] | None = None) -> dict[str, object]:
-    return {
-        "kinds": AppealKind.choices,
-        "urgencies": Urgency.choices,
-        "regions": places_to_choose(),
-        "posted": posted or {"kind": AppealKind.COMPLAINT, "urgency": Urgency.NORMAL},
-        "submission_key": uuid.uuid4().hex,
-    }
+    return {**hotline_form_context(posted), "submission_key": uuid.uuid4().hex}
 
 
 @login_required
@@ -37,34 +29,30 @@ def hotline(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return render(request, "intake/hotline.html", _context())
     post = request.POST
-    region_id = post.get("region") or None
+    answer = post.get("answer_article", "")
     try:
-        created = appeal_receive(
-            actor=Actor.of(user),
-            draft=AppealDraft(
-                channel=Channel.HOTLINE,
-                kind=post.get("kind", ""),
-                title=post.get("title", ""),
-                content=post.get("content", ""),
-                place_text=post.get("place_text", ""),
-                region_id=int(region_id) if region_id and region_id.isdigit() else None,
-                urgency=post.get("urgency", Urgency.NORMAL),
-                appellant_name=post.get("appellant_name", ""),
-                appellant_phone=post.get("appellant_phone", ""),
-                is_anonymous=post.get("is_anonymous") == "on",
-            ),
-            submission_key=post.get("submission_key") or None,
-        )
-    except ValidationFailed as error:
+        draft = hotline_draft(post)
+        key = post.get("submission_key") or None
+        if answer:  # 直接答复 with a knowledge-base article
+            if not answer.isdigit() or len(answer) > 9:
+                raise NotFound("未找到该知识条目，或它未发布")
+            created = appeal_receive_answered(
+                actor=user, draft=draft, article_id=int(answer), submission_key=key
+            )
+        else:
+            created = appeal_receive(actor=Actor.of(user), draft=draft, submission_key=key)
+    except MinxinError as error:
         context = _context(post.dict())
         context["submission_key"] = post.get("submission_key") or context["submission_key"]
         context["error"] = error.message
-        return render(request, "intake/hotline.html", context, status=400)
+        return render(request, "intake/hotline.html", context, status=error.status_code)
     appeal = created.appeal
+    answered = "，已直接答复并办结" if appeal.status == AppealStatus.ARCHIVED and answer else ""
     # Shown once so the call-taker can read both back to the caller; not put in any URL.
     messages.success(
         request,
-        f"已受理：受理编号 {appeal.tracking_number}，查询码 {appeal.query_code}（请告知来电人）",
+        f"已受理：受理编号 {appeal.tracking_number}，查询码 {appeal.query_code}（请告知来电人）"
+        + answered,
     )
     return redirect("intake:hotline")
 

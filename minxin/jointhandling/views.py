@@ -15,12 +15,12 @@ from minxin.accounts.access import staff_user
 from minxin.accounts.models import User
 from minxin.cases import selectors as case_selectors
 from minxin.cases.models import Appeal
-from minxin.cases.workflow import OPEN_STATUSES
+from minxin.cases.workflow import OPEN_STATUSES, Action
 from minxin.core.errors import MinxinError
 from minxin.directory.selectors import units_handling
 
 from .permissions import may_record_visit
-from .selectors import visits_of
+from .selectors import reply_draft, visits_of
 from .services import PARTS_MAX, Part, joint_visit_record
 
 ROWS = 4  # unit rows on the form
@@ -46,9 +46,14 @@ def _panel_context(user: User, appeal: Appeal, posted: Any = None) -> dict[str, 
         }
         for i in range(ROWS)
     ]
+    visits = list(visits_of(appeal.pk))
+    # The one reply: whoever may reply now gets each visit drafted into the reply form.
+    may_reply = bool(visits) and Action.RESOLVE in case_selectors.actions_available(
+        user=user, appeal=appeal
+    )
     return {
         "appeal": appeal,
-        "visits": visits_of(appeal.pk),
+        "visits": [(v, reply_draft(v) if may_reply else "") for v in visits],
         "may_record": may,
         "units": units_handling() if may else [],
         "rows": rows,

@@ -19,7 +19,11 @@ transaction; side effects run after commit. Refused actions change nothing and a
 Chinese message (409 for a wrong status or a stale page, 403 for a wrong role or unit).
 """
 
-_SCOPES = {UnitScope.LEAD: "its own unit", UnitScope.ASSIGNED: "lead or assisting unit"}
+_SCOPES = {
+    UnitScope.LEAD: "its own unit",
+    UnitScope.ASSIGNED: "lead, assisting or delegated unit",
+    UnitScope.DELEGATED: "the unit it was passed down to",
+}
 
 
 def machine_markdown(machine: Machine[Any, Any]) -> list[str]:

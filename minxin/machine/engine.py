@@ -56,8 +56,9 @@ class Machine(Generic[SubjectT, EventT]):
     """One state machine: its table, the model it changes and the event model it writes.
 
     `units` tells which units a subject is given to (lead, assisting), for the rows that
-    bind a handler to a unit; `event_fields` adds what an app's events record of the actor
-    (the appeals': the actor's unit); `recorded` runs in the transaction of every event
+    bind a handler to a unit, and `delegates` the units its lead passed it down to (an
+    appeal's sub-dispatch to a community); `event_fields` adds what an app's events record of
+    the actor (the appeals': the actor's unit); `recorded` runs in the transaction of every event
     (the appeals' outbox for the figures); `committed` runs after it commits (notifications)."""
 
     name: str
@@ -72,6 +73,7 @@ class Machine(Generic[SubjectT, EventT]):
     missing: str = ""
     stale_message: str = ""
     units: Callable[[SubjectT], tuple[int | None, frozenset[int]]] | None = None
+    delegates: Callable[[SubjectT], frozenset[int]] | None = None
     event_fields: Callable[[Actor], dict[str, Any]] | None = None
     recorded: Callable[[SubjectT, EventT], None] | None = None
     committed: Callable[[SubjectT, EventT], None] | None = None
@@ -97,6 +99,7 @@ class Machine(Generic[SubjectT, EventT]):
         status: str,
         lead_unit_id: int | None = None,
         assisting_unit_ids: frozenset[int] = frozenset(),
+        delegated_unit_ids: frozenset[int] = frozenset(),
     ) -> str | None:
         """Why `actor` may not take `action` from `status`, in Chinese; None if allowed."""
         return refusal(
@@ -108,6 +111,7 @@ class Machine(Generic[SubjectT, EventT]):
             lead_label=self.lead_label,
             lead_unit_id=lead_unit_id,
             assisting_unit_ids=assisting_unit_ids,
+            delegated_unit_ids=delegated_unit_ids,
         )
 
     def available(
@@ -117,6 +121,7 @@ class Machine(Generic[SubjectT, EventT]):
         status: str,
         lead_unit_id: int | None = None,
         assisting_unit_ids: frozenset[int] = frozenset(),
+        delegated_unit_ids: frozenset[int] = frozenset(),
     ) -> list[str]:
         """The actions `actor` may take from `status` now (the buttons to show), in the
         table's order; the creating rows are not among them."""
@@ -130,6 +135,7 @@ class Machine(Generic[SubjectT, EventT]):
                 status=status,
                 lead_unit_id=lead_unit_id,
                 assisting_unit_ids=assisting_unit_ids,
+                delegated_unit_ids=delegated_unit_ids,
             )
             is None
         ]
@@ -172,15 +178,18 @@ class Machine(Generic[SubjectT, EventT]):
         if expected_version is not None and subject.version != expected_version:
             raise ConcurrentEdit(self.stale)
         status = subject.status  # type: ignore[attr-defined]
-        lead, assisting = None, frozenset[int]()
+        lead, assisting, delegated = None, frozenset[int](), frozenset[int]()
         if actor.role == Role.HANDLER and self.units is not None:
             lead, assisting = self.units(subject)
+        if actor.role == Role.HANDLER and self.delegates is not None:
+            delegated = self.delegates(subject)
         why_not = self.refusal(
             action=action,
             actor=actor,
             status=status,
             lead_unit_id=lead,
             assisting_unit_ids=assisting,
+            delegated_unit_ids=delegated,
         )
         if why_not is not None:
             wrong_status = status not in self.table[action].source

@@ -17,7 +17,10 @@ class UnitScope(StrEnum):
 
     ANY = "any"  # no unit condition
     LEAD = "lead"  # the unit the subject is given to (an appeal's lead unit, an order's unit)
-    ASSIGNED = "assigned"  # that unit or any active assisting unit
+    ASSIGNED = "assigned"  # that unit, any active assisting unit, or a delegated unit
+    # The unit the lead unit passed the subject down to (二级派单: a street's community) and
+    # only that unit: the lead keeps the subject and answers for it.
+    DELEGATED = "delegated"
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,7 @@ def refusal(
     lead_label: str = "主办单位",
     lead_unit_id: int | None = None,
     assisting_unit_ids: frozenset[int] = frozenset(),
+    delegated_unit_ids: frozenset[int] = frozenset(),
 ) -> str | None:
     """Why `actor` may not take `transition` from `status` now, in Chinese; None if allowed."""
     if status not in transition.source:
@@ -71,7 +75,11 @@ def refusal(
         if transition.handler_scope == UnitScope.LEAD and not is_lead:
             return f"只有{lead_label}可以{transition.label}"
         if transition.handler_scope == UnitScope.ASSIGNED and not (
-            is_lead or actor.unit_id in assisting_unit_ids
+            is_lead or actor.unit_id in assisting_unit_ids or actor.unit_id in delegated_unit_ids
         ):
             return f"只有承办单位可以{transition.label}"
+        if transition.handler_scope == UnitScope.DELEGATED and (
+            actor.unit_id not in delegated_unit_ids
+        ):
+            return f"只有承接下派任务的单位可以{transition.label}"
     return None

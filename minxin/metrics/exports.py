@@ -24,6 +24,7 @@ from minxin.cases.models import Appeal
 from minxin.cases.selectors import AppealFilters, appeal_list_for
 from minxin.core.errors import ValidationFailed
 from minxin.core.privacy import mask_name, mask_phone
+from minxin.core.replica import reporting_reads
 from minxin.core.sheets import PDF_FONT, pdf_font, pdf_table_style, pdf_text, row_safe
 from minxin.notify.services import notifications_send
 
@@ -151,7 +152,9 @@ def export_build(export_id: int) -> Export:
     Export.objects.filter(pk=export.pk).update(status=ExportStatus.RUNNING)
     try:
         with tempfile.TemporaryFile() as out:
-            name, rows = _BUILDERS[ExportKind(export.kind)](export, out)
+            # The reads of a report may go to the replica (core/replica.py).
+            with reporting_reads():
+                name, rows = _BUILDERS[ExportKind(export.kind)](export, out)
             out.seek(0)
             with transaction.atomic():
                 export.file.save(name, File(out), save=False)
@@ -268,6 +271,7 @@ class Bulletin:
         ]
 
 
+@reporting_reads()
 def bulletin_for(*, start: date, end: date) -> Bulletin:
     ranked = [r for r in scorecard_for(start=start, end=end) if r.rank is not None]
     best = ranked[:BULLETIN_TOP]

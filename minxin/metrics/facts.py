@@ -33,10 +33,13 @@ from minxin.cases.models import (
     AssignmentRole,
     ChangedAppeal,
     Reply,
+    Revisit,
+    RevisitStatus,
 )
-from minxin.cases.workflow import OPEN_STATUSES, Action, AppealStatus
+from minxin.cases.workflow import OPEN_STATUSES, RESUMING_ACTIONS, Action, AppealStatus
 from minxin.deadlines.calendar import working_seconds_between
 from minxin.directory.models import Category, Region, RegionLevel
+from minxin.exemptions.selectors import approved_exemptions
 
 from .models import AppealFact, MetricCell, MetricsLock
 
@@ -72,6 +75,13 @@ COUNTERS: Final = (
     "reopened",
     "handled",
     "handling_seconds",
+    "reviews",
+    "sent_back",
+    "revisits",
+    "revisits_reached",
+    "revisit_answers",
+    "revisit_solved",
+    "returns_refused",
 )
 BATCH: Final = 2000
 _FACT_EVENTS: Final = (
@@ -80,7 +90,11 @@ _FACT_EVENTS: Final = (
     Action.RATE,
     Action.RATE_DISSATISFIED,
     Action.RETURN,
-    Action.RESUME,
+    *RESUMING_ACTIONS,
+    Action.APPROVE_REPLY,
+    Action.SEND_BACK,
+    Action.DISPATCH,
+    Action.REFUSE_RETURN,
 )
 
 Cell = tuple[str, str, str]  # (dim, day ISO, key)
@@ -179,17 +193,53 @@ def _facts_compute(appeal_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
         .values_list("appeal_id", "action", "created_at", "actor_unit_id", "payload")
     ):
         events[appeal_id].append((action, at, unit, payload))
-    replied = set(Reply.objects.filter(appeal_id__in=ids).values_list("appeal_id", flat=True))
+    # A reply counts once the citizen has it: released by the review (办结审核).
+    replied = set(
+        Reply.objects.filter(appeal_id__in=ids, released_at__isnull=False).values_list(
+            "appeal_id", flat=True
+        )
+    )
+    revisits: dict[int, list[list[Any]]] = defaultdict(list)
+    for appeal_id, created, status, solved, closed in (
+        Revisit.objects.filter(appeal_id__in=ids)
+        .order_by("created_at", "pk")
+        .values_list("appeal_id", "created_at", "status", "solved", "closed_at")
+    ):
+        reached = status == RevisitStatus.DONE
+        revisits[appeal_id].append(
+            [_day(created), reached, _day(closed) if reached and closed else None, bool(solved)]
+        )
     leads: dict[int, list[tuple[int, datetime]]] = defaultdict(list)
     for appeal_id, unit, at in Assignment.objects.filter(
         appeal_id__in=ids, role=AssignmentRole.LEAD
     ).values_list("appeal_id", "unit_id", "assigned_at"):
         leads[appeal_id].append((unit, at))
     directory = _Directory()
+    exempted = approved_exemptions(ids)
     return {
-        pk: _fact(row, target_rows, events[pk], pk in replied, leads[pk], directory)
+        pk: _fact(
+            row,
+            target_rows,
+            _without_exempted_ratings(events[pk], exempted.ratings.get(pk, ())),
+            pk in replied,
+            leads[pk],
+            directory,
+            exempted.deadlines.get(pk, ()),
+        )
+        | {"vs": revisits[pk]}
         for pk, row in rows.items()
     }
+
+
+def _without_exempted_ratings(
+    events: list[tuple[str, datetime, int | None, Any]], exempted: Iterable[datetime]
+) -> list[tuple[str, datetime, int | None, Any]]:
+    """The events without the dissatisfied ratings an approved exemption (考核申诉) leaves out
+    of the figures (known by their time: an appeal's events are written one at a time)."""
+    times = set(exempted)
+    if not times:
+        return events
+    return [e for e in events if not (e[0] == Action.RATE_DISSATISFIED and e[1] in times)]
 
 
 def _fact(
@@ -199,6 +249,7 @@ def _fact(
     has_reply: bool,
     leads: list[tuple[int, datetime]],
     directory: _Directory,
+    exempt_deadlines: Iterable[datetime] = (),
 ) -> dict[str, Any]:
     own = directory.keys(a["lead_unit_id"], a["category_id"], a["region_id"])
     # A merged duplicate belongs to the groups of the appeal it was merged into.
@@ -213,16 +264,19 @@ def _fact(
         "rep": has_reply,
         "res": a["resolved_at"] is not None,
     }
-    fact.update(_clocks(a, events))
+    fact.update(_clocks(a, events, frozenset(exempt_deadlines)))
     fact.update(_history(events, leads))
     return fact
 
 
 def _clocks(
-    a: dict[str, Any], events: list[tuple[str, datetime, int | None, Any]]
+    a: dict[str, Any],
+    events: list[tuple[str, datetime, int | None, Any]],
+    exempt_deadlines: frozenset[datetime] = frozenset(),
 ) -> dict[str, Any]:
     """The first-contact clock ("d"), and the completion clock: resolved ("s", with the
-    working time it took, pauses aside) or still open and due ("o")."""
+    working time it took, pauses aside) or still open and due ("o"). A deadline whose miss an
+    approved exemption excuses (考核申诉) counts as met: resolved on time, or not yet due."""
     part: dict[str, Any] = {}
     dispatched, resolved = a["dispatched_at"], a["resolved_at"]
     fc_due, contacted = a["first_contact_due"], a["first_contacted_at"]
@@ -237,15 +291,26 @@ def _clocks(
         seconds = None
         if dispatched is not None:
             paused = sum(
-                int((payload or {}).get("paused_working_seconds") or 0)
+                _paused_seconds(action, payload)
                 for action, at, _, payload in events
-                if action == Action.RESUME and dispatched < at <= resolved
+                if dispatched < at <= resolved
             )
             seconds = max(working_seconds_between(dispatched, resolved) - paused, 0)
-        part["s"] = [_day(resolved), due is not None, bool(due and resolved <= due), seconds]
-    elif due is not None and a["status"] in OPEN_STATUSES:
+        on_time = bool(due and (resolved <= due or due in exempt_deadlines))
+        part["s"] = [_day(resolved), due is not None, on_time, seconds]
+    elif due is not None and a["status"] in OPEN_STATUSES and due not in exempt_deadlines:
         part["o"] = _day(due)
     return part
+
+
+def _paused_seconds(action: str, payload: Mapping[str, Any] | None) -> int:
+    """Working time the unit's clock stood still: suspended (resume) or a reply in the centre's
+    review that was sent back (send_back)."""
+    if action in RESUMING_ACTIONS:
+        return int((payload or {}).get("paused_working_seconds") or 0)
+    if action == Action.SEND_BACK:
+        return int((payload or {}).get("review_working_seconds") or 0)
+    return 0
 
 
 def _history(
@@ -258,26 +323,52 @@ def _history(
         for action, at, _, _ in events
         if action in (Action.RATE, Action.RATE_DISSATISFIED)
     ]
-    # A lead assignment ends only by a return (no re-dispatch of a dispatched appeal), so any
-    # return by its unit after it began is the one that ended it.
-    assignments = [
-        [
-            _day(assigned_at),
-            _k(unit),
-            any(
-                action == Action.RETURN and by == unit and at >= assigned_at
+    # A lead assignment ends by a return or by an approved transfer (no re-dispatch of a
+    # dispatched appeal), so the first return by its unit after it began is the one that ended
+    # it; it was refused (退单审核) when the next dispatch or refusal after it is a refusal.
+    assignments = []
+    for unit, assigned_at in leads:
+        returned_at = next(
+            (
+                at
                 for action, at, by, _ in events
+                if action == Action.RETURN and by == unit and at >= assigned_at
             ),
-        ]
-        for unit, assigned_at in leads
-    ]
+            None,
+        )
+        assignments.append(
+            [
+                _day(assigned_at),
+                _k(unit),
+                returned_at is not None,
+                returned_at is not None and _return_refused(events, returned_at),
+            ]
+        )
     reopens = [at for action, at, _, _ in events if action == Action.REOPEN]
     resolutions = [
         [_day(at), any(r > at for r in reopens)]
         for action, at, _, _ in events
         if action == Action.RESOLVE
     ]
-    return {"rt": ratings, "as": assignments, "rs": resolutions}
+    # The reviews a person made (an approval by the policy is no review): sent back or not,
+    # against the unit whose reply it was.
+    reviews = [
+        [_day(at), action == Action.SEND_BACK, _k((payload or {}).get("unit_id"))]
+        for action, at, _, payload in events
+        if action == Action.SEND_BACK
+        or (action == Action.APPROVE_REPLY and (payload or {}).get("reviewed"))
+    ]
+    return {"rt": ratings, "as": assignments, "rs": resolutions, "rv": reviews}
+
+
+def _return_refused(events: list[tuple[str, datetime, int | None, Any]], at: datetime) -> bool:
+    """Whether the return made at `at` was refused: the appeal's next dispatch or refusal of
+    a return after it is a refusal (a returned appeal leaves RETURNED by one or the other,
+    or by being marked invalid or merged, which refuses nothing)."""
+    for action, when, _, _ in events:
+        if when > at and action in (Action.DISPATCH, Action.REFUSE_RETURN):
+            return action == Action.REFUSE_RETURN
+    return False
 
 
 def contribution(fact: Mapping[str, Any] | None) -> Contribution:
@@ -333,10 +424,24 @@ def contribution(fact: Mapping[str, Any] | None) -> Contribution:
         add(fact["o"], {"open_due": 1})
     for day, satisfied in fact["rt"]:
         add(day, {"rated": 1, "satisfied": int(satisfied)})
-    for day, lead_unit, returned in fact["as"]:
-        add(day, {"dispatches": 1, "returns": int(returned)}, unit_key=lead_unit)
+    for day, lead_unit, returned, *refused in fact["as"]:  # facts counted before 退单审核: 3
+        add(
+            day,
+            {
+                "dispatches": 1,
+                "returns": int(returned),
+                "returns_refused": int(bool(refused and refused[0])),
+            },
+            unit_key=lead_unit,
+        )
     for day, reopened in fact["rs"]:
         add(day, {"resolutions": 1, "reopened": int(reopened)})
+    for day, sent_back, reply_unit in fact.get("rv", []):
+        add(day, {"reviews": 1, "sent_back": int(sent_back)}, unit_key=reply_unit or None)
+    for day, reached, answered, solved in fact.get("vs", []):
+        add(day, {"revisits": 1, "revisits_reached": int(reached)})
+        if answered is not None:
+            add(answered, {"revisit_answers": 1, "revisit_solved": int(solved)})
     return {cell: counters for cell, counters in out.items() if counters}
 
 
@@ -373,7 +478,7 @@ def _cells_add(delta: Contribution) -> None:
             params += [dim, date.fromisoformat(day), key]
             params += [counters.get(c, 0) for c in COUNTERS]
         sql = (
-            f"INSERT INTO {table} (dim, day, key, {columns}) VALUES {placeholders} "  # noqa: S608 # nosec B608 - names are ours
+            f"INSERT INTO {table} (dim, day, key, {columns}) VALUES {placeholders} "  # noqa: S608 - names are ours  # nosec B608
             f"ON CONFLICT (dim, day, key) DO UPDATE SET {updates}"
         )
         with connection.cursor() as cursor:
@@ -476,7 +581,7 @@ def metrics_rebuild(*, batch: int = BATCH, apply: bool = True) -> int:
         table = ChangedAppeal._meta.db_table
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {table} (appeal_id, created_at) "  # noqa: S608 # nosec B608 - names are ours
+                f"INSERT INTO {table} (appeal_id, created_at) "  # noqa: S608 - names are ours  # nosec B608
                 f"SELECT id, %s FROM {Appeal._meta.db_table}",
                 [timezone.now()],
             )

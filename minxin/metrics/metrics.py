@@ -34,12 +34,12 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
-from minxin.cases.models import Appeal, AppealEvent
-from minxin.cases.workflow import OPEN_STATUSES, Action
+from minxin.cases.models import Appeal, AppealEvent, Channel
+from minxin.cases.workflow import OPEN_STATUSES, RESUMING_ACTIONS, Action
 from minxin.deadlines.calendar import working_seconds_between
 from minxin.directory.models import Category, Region, RegionLevel, Unit
 
-from .facts import ALL, CATEGORY, COUNTERS, GROUP_DIMS, REGION, UNIT, metric_facts_apply
+from .facts import ALL, CATEGORY, CHANNEL, COUNTERS, GROUP_DIMS, REGION, UNIT, metric_facts_apply
 from .models import AppealFact, MetricCell
 
 GroupBy = Literal["unit", "category", "region"]
@@ -80,6 +80,14 @@ RATES: Final[Mapping[str, RateDefinition]] = {
     "reopen_rate": RateDefinition(
         "重办率", "reopened", "resolved_in_period", higher_is_better=False
     ),
+    "review_return_rate": RateDefinition(
+        "审核退回率", "sent_back", "reviews", higher_is_better=False
+    ),
+    "revisit_rate": RateDefinition("回访率", "revisits_reached", "revisits"),
+    "actual_resolution_rate": RateDefinition("实际解决率", "revisit_solved", "revisit_answers"),
+    "refused_return_rate": RateDefinition(
+        "退单驳回率", "returns_refused", "returns", higher_is_better=False
+    ),
 }
 
 
@@ -103,6 +111,13 @@ class RateCounts:
     reopened: int = 0
     resolved_in_period: int = 0
     handled: int = 0  # appeals behind the handling-time figures
+    reviews: int = 0
+    sent_back: int = 0
+    revisits: int = 0
+    revisits_reached: int = 0
+    revisit_answers: int = 0
+    revisit_solved: int = 0
+    returns_refused: int = 0  # returns the dispatcher refused (退单审核), of `returns`
 
 
 @dataclass(frozen=True)
@@ -153,6 +168,22 @@ class RateRow:
     @property
     def reopen_rate(self) -> float | None:
         return self.rate("reopen_rate")
+
+    @property
+    def review_return_rate(self) -> float | None:
+        return self.rate("review_return_rate")
+
+    @property
+    def revisit_rate(self) -> float | None:
+        return self.rate("revisit_rate")
+
+    @property
+    def actual_resolution_rate(self) -> float | None:
+        return self.rate("actual_resolution_rate")
+
+    @property
+    def refused_return_rate(self) -> float | None:
+        return self.rate("refused_return_rate")
 
 
 def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
@@ -234,19 +265,25 @@ def _handling_times(
     group_by: GroupBy | None, lo: datetime, hi: datetime
 ) -> tuple[dict[Any, _Handling], bool]:
     """Working days from the (last) dispatch to the (latest) resolution of the appeals resolved
-    in the period, less the working time they spent suspended (the RESUME events' recorded
+    in the period, less the working time they spent suspended (the resuming events' recorded
     `paused_working_seconds` between the two). One query, then Python, bounded."""
     paused = (
         AppealEvent.objects.filter(
             appeal=OuterRef("pk"),
-            action=Action.RESUME,
+            action__in=(*RESUMING_ACTIONS, Action.SEND_BACK),
             created_at__gt=OuterRef("dispatched_at"),
             created_at__lte=OuterRef("resolved_at"),
         )
         .order_by()
         .values("appeal")
         .annotate(
-            total=Sum(Cast(KT("payload__paused_working_seconds"), output_field=IntegerField()))
+            total=Sum(
+                Coalesce(
+                    Cast(KT("payload__paused_working_seconds"), output_field=IntegerField()),
+                    Cast(KT("payload__review_working_seconds"), output_field=IntegerField()),
+                    Value(0),
+                )
+            )
         )
         .values("total")
     )
@@ -303,6 +340,32 @@ def _cell_sums(dim: str, start: date, end: date) -> dict[str, dict[str, int]]:
     return out
 
 
+@dataclass(frozen=True)
+class DirectAnswers:
+    """直接答复率 (docs/metrics.md): hotline inquiries closed on the spot from the knowledge
+    base, over the valid hotline appeals received, in the same period."""
+
+    answered: int
+    received: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.answered / self.received if self.received else None
+
+
+def direct_answer_rate(*, start: date, end: date) -> DirectAnswers:
+    """The numerator from the ANSWER_DIRECTLY events of the period (their index: action, time),
+    the denominator from the channel cells (valid hotline appeals received): neither reads the
+    appeals themselves. An answer is given during the call, so both fall on the same day."""
+    metric_facts_apply(max_batches=1)
+    lo, hi = period_bounds(start, end)
+    answered = AppealEvent.objects.filter(
+        action=Action.ANSWER_DIRECTLY, created_at__gte=lo, created_at__lt=hi
+    ).count()
+    received = _cell_sums(CHANNEL, start, end).get(Channel.HOTLINE, {}).get("received_valid", 0)
+    return DirectAnswers(answered=answered, received=received)
+
+
 def _ahead(dim: str, lo: datetime, hi: datetime, now: datetime) -> dict[str, tuple[int, int]]:
     """Per key, the appeals the cells count as due whose deadline is still ahead of `now`:
     (dispatched in the period, not contacted, first-contact deadline ≥ now), and (open,
@@ -354,6 +417,13 @@ def _counts(c: dict[str, int], ahead: tuple[int, int]) -> RateCounts:
         reopened=c.get("reopened", 0),
         resolved_in_period=c.get("resolutions", 0),
         handled=c.get("handled", 0),
+        reviews=c.get("reviews", 0),
+        sent_back=c.get("sent_back", 0),
+        revisits=c.get("revisits", 0),
+        revisits_reached=c.get("revisits_reached", 0),
+        revisit_answers=c.get("revisit_answers", 0),
+        revisit_solved=c.get("revisit_solved", 0),
+        returns_refused=c.get("returns_refused", 0),
     )
 
 

@@ -100,6 +100,13 @@ class MetricCell(models.Model):
     reopened = models.IntegerField(default=0)
     handled = models.IntegerField(default=0)
     handling_seconds = models.BigIntegerField(default=0)
+    reviews = models.IntegerField(default=0)
+    sent_back = models.IntegerField(default=0)
+    revisits = models.IntegerField(default=0)
+    revisits_reached = models.IntegerField(default=0)
+    revisit_answers = models.IntegerField(default=0)
+    revisit_solved = models.IntegerField(default=0)
+    returns_refused = models.IntegerField(default=0)
 
     class Meta:
         verbose_name = "统计格"

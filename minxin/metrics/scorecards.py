@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from minxin.core.discover import app_modules
+from minxin.core.replica import reporting_reads
 from minxin.directory.models import Unit, UnitKind
 from minxin.projects.selectors import on_plan_by_unit
 
@@ -96,6 +97,36 @@ def score_weights() -> Mapping[str, float]:
     return weights
 
 
+def score_min_appeals() -> int:
+    """The appeals dispatched to a unit in the period below which it is not ranked."""
+    value = int(settings.MINXIN.get("SCORE_MIN_APPEALS", 0))
+    if value < 0:
+        raise ImproperlyConfigured("MINXIN['SCORE_MIN_APPEALS'] is 0 or more")
+    return value
+
+
+def score_formula() -> str:
+    """The composite score's formula, in the words of the scorecards page."""
+    weights = score_weights()
+    parts = [
+        f"{RATES[name].label}×{weight:g}" + ("" if RATES[name].higher_is_better else "（取1−比率）")
+        for name, weight in weights.items()
+        if weight
+    ]
+    if project_weight():
+        parts.append(f"民心工程按计划率×{project_weight():g}")
+    parts += [f"{label}×{weight:g}" for label, weight in _component_weights()]
+    return (
+        "综合得分 = 100 × (" + " + ".join(parts) + ") ÷ 参与计算的权重之和；"
+        "分母为 0 的指标不参与计算。"
+        f"本期派单不少于 {score_min_appeals()} 件的单位才排名。"
+    )
+
+
+def _component_weights() -> list[tuple[str, float]]:
+    return [(m.LABEL, float(m.weight())) for m in app_modules("scorecard") if float(m.weight()) > 0]
+
+
 def project_weight() -> float:
     weight = float(settings.MINXIN.get("PROJECT_WEIGHT", DEFAULT_PROJECT_WEIGHT))
     if weight < 0:
@@ -131,7 +162,8 @@ def score_of(
 
 
 def _ranks(scores: Mapping[int, float | None]) -> dict[int, int]:
-    """Competition ranking (1, 2, 2, 4) of the units that have a score."""
+    """Competition ranking (1, 2, 2, 4) of the units that have a score (the caller leaves out
+    those with too few appeals)."""
     ordered = sorted((s for s in scores.values() if s is not None), reverse=True)
     first_at: dict[float, int] = {}
     for position, s in enumerate(ordered, start=1):
@@ -143,6 +175,7 @@ def _by_unit(start: date, end: date) -> dict[int, RateRow]:
     return {r.key: r for r in rates_for(start=start, end=end, group_by="unit") if r.key}
 
 
+@reporting_reads()
 def scorecard_for(*, start: date, end: date) -> list[ScoreRow]:
     """Every measured unit's rates, score and rank for [start, end], and the change against
     the period of the same length just before it. Ranked units first, then the rest by name."""
@@ -155,7 +188,7 @@ def scorecard_for(*, start: date, end: date) -> list[ScoreRow]:
     extras = components_for(start=start, end=end)
     extras_before = components_for(start=start - length, end=before_start)
 
-    def extra(components: list[Component], unit: int) -> list[tuple[float, float]]:
+    def weighted_shares(components: list[Component], unit: int) -> list[tuple[float, float]]:
         return [(c.weight, c.shares[unit]) for c in components if unit in c.shares]
 
     units = dict(
@@ -166,7 +199,10 @@ def scorecard_for(*, start: date, end: date) -> list[ScoreRow]:
     empty = RateCounts()
     scores = {
         u: score_of(
-            current.get(u) or RateRow(u, "", empty), weights, projects.get(u), extra(extras, u)
+            current.get(u) or RateRow(u, "", empty),
+            weights,
+            projects.get(u),
+            weighted_shares(extras, u),
         )
         for u in units
     }
@@ -175,11 +211,18 @@ def scorecard_for(*, start: date, end: date) -> list[ScoreRow]:
             previous.get(u) or RateRow(u, "", empty),
             weights,
             projects_before.get(u),
-            extra(extras_before, u),
+            weighted_shares(extras_before, u),
         )
         for u in set(previous) | set(projects_before)
     }
-    ranks, previous_ranks = _ranks(scores), _ranks(before)
+    minimum = score_min_appeals()
+
+    def enough(rows: Mapping[int, RateRow], unit: int) -> bool:
+        row = rows.get(unit)
+        return (row.counts.dispatches if row is not None else 0) >= minimum
+
+    ranks = _ranks({u: s for u, s in scores.items() if enough(current, u)})
+    previous_ranks = _ranks({u: s for u, s in before.items() if enough(previous, u)})
     rows = []
     for unit_id, name in units.items():
         score, rank = scores[unit_id], ranks.get(unit_id)
@@ -201,5 +244,8 @@ def scorecard_for(*, start: date, end: date) -> list[ScoreRow]:
                 rank_delta=None if rank is None or prev_rank is None else prev_rank - rank,
             )
         )
-    rows.sort(key=lambda r: (r.rank is None, r.rank or 0, r.label))
+    # Ranked units, then those scored but with too few appeals (best first), then the rest.
+    rows.sort(
+        key=lambda r: (r.rank is None, r.score is None, r.rank or 0, -(r.score or 0), r.label)
+    )
     return rows

@@ -20,6 +20,7 @@ from minxin.cases.models import Appeal, Channel
 from minxin.cases.selectors import overdue_q
 from minxin.cases.workflow import OPEN_STATUSES, AppealStatus
 from minxin.core.errors import NotFound
+from minxin.core.replica import reporting_reads
 from minxin.directory.models import Category, Region, RegionLevel
 from minxin.supervision.models import Clock, DeadlineWarning, WarningLevel
 from minxin.triage.hotspots import hotspot_members_among, hotspots_active
@@ -294,6 +295,7 @@ def dashboard_live_refresh() -> None:
     _live(period, lo, hi, timezone.now(), cached=True, refresh=True)
 
 
+@reporting_reads()
 def dashboard_for(*, period: Period, now: datetime | None = None) -> Dashboard:
     """The dashboard's figures: the district's rates for the period, the SLA picture now,
     volume per day and channel, the top categories, each subdistrict's volume and overdue,

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -26,13 +26,13 @@ from minxin.proactive.permissions import may_propose_tasks
 from minxin.projects.permissions import may_run_projects
 
 from . import exports as export_files
-from . import selectors
+from . import prometheus, selectors
 from .facts import metric_changes_pending
 from .map_views import dashboard_map
-from .metrics import RATES
+from .metrics import RATES, direct_answer_rate
 from .models import ExportKind, ExportStatus
 from .permissions import may_see_dashboard, may_see_scorecards
-from .scorecards import component_labels, scorecard_for
+from .scorecards import component_labels, score_formula, score_min_appeals, scorecard_for
 
 TILE_RATES = ("reply_rate", "on_time_rate", "satisfaction_rate")
 
@@ -185,7 +185,10 @@ def scorecards(request: HttpRequest) -> HttpResponse:
             "own_only": own_only,
             "sort": order,
             "next_sort": "score" if order == "-score" else "-score",
+            "formula": score_formula(),
+            "min_appeals": score_min_appeals(),
             "pending": metric_changes_pending(),
+            "direct": None if own_only else direct_answer_rate(start=period.start, end=period.end),
         },
     )
 
@@ -286,3 +289,11 @@ def export_download(request: HttpRequest, export_id: int) -> FileResponse:
         payload={"export": export.pk, "kind": export.kind, "params": export.params},
     )
     return FileResponse(export.file.open("rb"), as_attachment=True, filename=name)
+
+
+def prometheus_metrics(request: HttpRequest) -> HttpResponse:
+    """GET /metrics for Prometheus, to a scraper bearing MINXIN_METRICS_TOKEN; 404 to anyone
+    else, as if there were no such page (docs/deploy.md)."""
+    if not prometheus.metrics_token_valid(request.headers.get("Authorization", "")):
+        raise Http404
+    return HttpResponse(prometheus.exposition(), content_type=prometheus.CONTENT_TYPE)

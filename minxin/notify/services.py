@@ -1,25 +1,47 @@
-"""Telling staff: in-app rows now, email and SMS from a background task after commit. And
-confirming a citizen's phone by a one-time SMS code (a rating, a vote): `phone_code_send`,
-`phone_code_confirm`."""
+"""Telling staff: in-app rows now, email and SMS from a background task after commit.
+Confirming a citizen's phone by a one-time SMS code (a rating, a vote): `phone_code_send`,
+`phone_code_confirm`. And telling citizens by SMS: `sms_message_record` (the outbox row, in
+the event's transaction), `sms_message_deliver` (the worker's send, with retries), and a
+phone's opt-out (`sms_preference_set`)."""
 
+import contextlib
 import hmac
 import logging
 import re
 import secrets
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Final
+from typing import Any, Final
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from minxin.accounts.models import User
 from minxin.core.errors import MinxinError, ValidationFailed
+from minxin.core.privacy import mask_phone
 
-from .models import Notification, PhoneCode
+from .models import (
+    NoticePreference,
+    Notification,
+    PhoneCode,
+    SmsMessage,
+    SmsPreference,
+    SmsStatus,
+    SmsTemplate,
+)
 from .phone import code_hash, mobile_clean, phone_hash
-from .sms import sms_send
+from .selectors import sms_opted_out
+from .sms import (
+    SmsPermanentError,
+    SmsTransientError,
+    sms_backend,
+    sms_backend_path,
+    sms_send,
+)
+from .texts import PLACEHOLDERS, template_render
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +82,16 @@ def notifications_mark_read(*, user: User) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+
+
+@transaction.atomic(durable=True)
+def notice_preference_set(*, user: User, by_email: bool, by_sms: bool) -> NoticePreference:
+    """The member of staff's own choice of how notifications reach them beyond the inbox."""
+    preference, _ = NoticePreference.objects.update_or_create(
+        user=user,
+        defaults={"by_email": by_email, "by_sms": by_sms, "updated_at": timezone.now()},
+    )
+    return preference
 
 
 # --- a phone confirmed by a one-time SMS code ------------------------------------------------
@@ -169,3 +201,130 @@ def _code_check(*, phone_hash: str, purpose: str, code: str) -> str:
     if left <= 0:
         return "验证码错误次数过多，已失效，请重新获取"
     return f"验证码不正确，还可以再试{left}次"
+
+
+# --- notification SMS to citizens --------------------------------------------------------------
+
+
+@transaction.atomic(durable=True)
+def sms_preference_set(*, phone: str, opted_out: bool, source: str) -> SmsPreference | None:
+    """Record a phone's choice (a new row; the latest wins); None when it is already so."""
+    hashed = phone_hash(mobile_clean(phone))
+    if sms_opted_out(phone_hash=hashed) == opted_out:
+        return None
+    return SmsPreference.objects.create(phone_hash=hashed, opted_out=opted_out, source=source[:40])
+
+
+def sms_message_record(
+    *, phone: str, template_key: str, subject_type: str, subject_id: int
+) -> SmsMessage | None:
+    """The record of a notification SMS to send, in the caller's transaction (an outbox: it is
+    there whatever happens to the worker); None for a number that cannot take an SMS (a
+    landline, none). A phone that opted out, or a template switched off, gets a record marked
+    not sent, with the reason. The caller enqueues the sending once it commits."""
+    try:
+        number = mobile_clean(phone)
+    except ValidationFailed:
+        return None
+    hashed = phone_hash(number)
+    template = SmsTemplate.objects.filter(key=template_key).first()
+    skipped = ""
+    if sms_opted_out(phone_hash=hashed):
+        skipped = "已退订短信通知"
+    elif template is None or not template.is_active:
+        skipped = "短信模板未启用"
+    return SmsMessage.objects.create(
+        template_key=template_key,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        phone_hash=hashed,
+        phone_masked=mask_phone(number),
+        status=SmsStatus.SKIPPED if skipped else SmsStatus.QUEUED,
+        error=skipped,
+    )
+
+
+def _sms_settings() -> tuple[int, float]:
+    conf = getattr(settings, "MINXIN_SMS", {})
+    return int(conf.get("ATTEMPTS", 3)), float(conf.get("BACKOFF_SECONDS", 2.0))
+
+
+def sms_message_deliver(
+    *,
+    message_id: int,
+    phone: str,
+    params: Mapping[str, str],
+    sleep: Callable[[float], None] = time.sleep,
+) -> SmsMessage:
+    """Send a recorded message through the configured backend (run by the worker): the text
+    from its template and `params`, tried up to MINXIN_SMS["ATTEMPTS"] times while the
+    failure is transient, waiting BACKOFF_SECONDS, then twice that, and so on; each try
+    counted on the record with its error. A message sent or given up on is left as it is (a
+    task run twice sends once). Logs carry the record's id, never the number or the text."""
+    message = SmsMessage.objects.filter(pk=message_id, status=SmsStatus.QUEUED).first()
+    if message is None:
+        return SmsMessage.objects.get(pk=message_id)
+    template = SmsTemplate.objects.filter(key=message.template_key, is_active=True).first()
+    number = ""
+    with contextlib.suppress(ValidationFailed):
+        number = mobile_clean(phone)
+    if template is None or not number or phone_hash(number) != message.phone_hash:
+        why = "短信模板未启用" if template is None else "号码已变更，未发送"
+        return _sms_outcome(message, status=SmsStatus.SKIPPED, error=why)
+    spec = PLACEHOLDERS[message.template_key]
+    text = template_render(template.text, params)
+    secrets = [params[name] for name in spec.secret if params.get(name)]
+    backend = sms_backend()
+    provider = sms_backend_path().rsplit(".", 1)[-1][:40]
+    attempts, backoff = _sms_settings()
+    for attempt in range(message.attempts + 1, attempts + 1):
+        try:
+            provider_id = backend.send(
+                phone=number,
+                text=text,
+                template_code=template.provider_code,
+                params={k: v for k, v in params.items() if f"${{{k}}}" in template.text},
+                secrets=secrets,
+            )
+        except SmsTransientError as exc:
+            message = _sms_outcome(
+                message,
+                status=SmsStatus.QUEUED,
+                error=str(exc),
+                attempts=attempt,
+                provider=provider,
+            )
+            logger.warning("SMS %s attempt %s failed: %s", message.pk, attempt, exc)
+            if attempt < attempts:
+                sleep(backoff * 2 ** (attempt - 1))
+            continue
+        except SmsPermanentError as exc:
+            logger.warning("SMS %s refused: %s", message.pk, exc)
+            return _sms_outcome(
+                message,
+                status=SmsStatus.FAILED,
+                error=str(exc),
+                attempts=attempt,
+                provider=provider,
+            )
+        logger.info("SMS %s sent (attempt %s)", message.pk, attempt)
+        return _sms_outcome(
+            message,
+            status=SmsStatus.SENT,
+            error="",
+            attempts=attempt,
+            provider=provider,
+            provider_message_id=provider_id[:80],
+            sent_at=timezone.now(),
+        )
+    return _sms_outcome(
+        message, status=SmsStatus.FAILED, error=f"重试{attempts}次仍失败：{message.error}"
+    )
+
+
+def _sms_outcome(message: SmsMessage, **fields: Any) -> SmsMessage:
+    """The record updated after a try, in its own short write (the worker's, not a request's)."""
+    fields["error"] = str(fields.get("error", ""))[:300]
+    SmsMessage.objects.filter(pk=message.pk).update(updated_at=timezone.now(), **fields)
+    message.refresh_from_db()
+    return message

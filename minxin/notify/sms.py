@@ -1,11 +1,14 @@
 """The SMS interface: a backend with one method, chosen by settings.MINXIN_SMS_BACKEND.
 
-The default only logs (with the number masked); a real gateway is a class with the same
-`send` method, named in the setting.
+The default only logs (with the number and any secret masked); `aliyun.AliyunSmsBackend`
+sends through Alibaba Cloud's SMS API. A backend's `send` returns the provider's message id
+("" when it has none) and raises `SmsTransientError` for what may pass if tried again (the
+network, the provider's 5xx, throttling) or `SmsPermanentError` for what will not.
 """
 
 import logging
 import re
+from collections.abc import Collection, Mapping
 from typing import ClassVar, Final, Protocol
 
 from django.conf import settings
@@ -18,19 +21,58 @@ DEFAULT_SMS_BACKEND = "minxin.notify.sms.LoggingSmsBackend"
 logger = logging.getLogger(__name__)
 
 
+class SmsError(Exception):
+    """A message the backend could not send; the text says why, without number or text."""
+
+
+class SmsTransientError(SmsError):
+    pass
+
+
+class SmsPermanentError(SmsError):
+    pass
+
+
 class SmsBackend(Protocol):
-    def send(self, *, phone: str, text: str) -> None: ...
+    def send(
+        self,
+        *,
+        phone: str,
+        text: str,
+        template_code: str = "",
+        params: Mapping[str, str] | None = None,
+        secrets: Collection[str] = (),
+    ) -> str: ...
 
 
 # A one-time code is a secret: the log shows that one was sent, never which.
-_CODE_IN_TEXT: Final = re.compile(r"(验证码[为是:：]?\s*)\d{4,8}")
+_CODE_IN_TEXT: Final = re.compile(r"((?:验证码|查询码)[为是:：]?\s*)[0-9A-Za-z]{4,8}")
+MASK: Final = "******"
+
+
+def text_for_log(text: str, secrets: Collection[str] = ()) -> str:
+    """The text as a log may show it: the secrets given and anything that reads like a code
+    masked."""
+    for secret in sorted(secrets, key=len, reverse=True):
+        if secret:
+            text = text.replace(secret, MASK)
+    return _CODE_IN_TEXT.sub(rf"\1{MASK}", text)
 
 
 class LoggingSmsBackend:
     """Writes the message to the log instead of sending it (number and codes masked)."""
 
-    def send(self, *, phone: str, text: str) -> None:
-        logger.info("SMS to %s: %s", mask_phone(phone), _CODE_IN_TEXT.sub(r"\1******", text))
+    def send(
+        self,
+        *,
+        phone: str,
+        text: str,
+        template_code: str = "",
+        params: Mapping[str, str] | None = None,
+        secrets: Collection[str] = (),
+    ) -> str:
+        logger.info("SMS to %s: %s", mask_phone(phone), text_for_log(text, secrets))
+        return ""
 
 
 class MemorySmsBackend:
@@ -38,15 +80,33 @@ class MemorySmsBackend:
 
     outbox: ClassVar[list[tuple[str, str]]] = []
 
-    def send(self, *, phone: str, text: str) -> None:
+    def send(
+        self,
+        *,
+        phone: str,
+        text: str,
+        template_code: str = "",
+        params: Mapping[str, str] | None = None,
+        secrets: Collection[str] = (),
+    ) -> str:
         MemorySmsBackend.outbox.append((phone, text))
+        return f"memory-{len(MemorySmsBackend.outbox)}"
+
+
+def sms_backend_path() -> str:
+    return str(getattr(settings, "MINXIN_SMS_BACKEND", "") or DEFAULT_SMS_BACKEND)
 
 
 def sms_backend() -> SmsBackend:
-    path = getattr(settings, "MINXIN_SMS_BACKEND", DEFAULT_SMS_BACKEND)
-    backend: SmsBackend = import_string(path)()
+    backend: SmsBackend = import_string(sms_backend_path())()
     return backend
 
 
 def sms_send(*, phone: str, text: str) -> None:
-    sms_backend().send(phone=phone, text=text)
+    """A free text at once (a one-time code, a suggestion's outcome); a refusal is logged
+    (without the number), the person may ask again. Citizens' notifications go through
+    `services.sms_message_record` and the worker instead, with a record and retries."""
+    try:
+        sms_backend().send(phone=phone, text=text)
+    except SmsError as exc:
+        logger.warning("SMS to %s not sent: %s", mask_phone(phone), exc)

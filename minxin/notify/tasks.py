@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django_tasks import task
 
-from .models import Notification
+from .models import NoticePreference, Notification
 from .sms import sms_backend
 
 logger = logging.getLogger(__name__)
@@ -22,13 +22,20 @@ def _text(notification: Notification) -> str:
 
 @task()
 def send_notification_task(notification_ids: list[int]) -> dict[str, int]:
-    """Email to recipients with an address, SMS to those with a phone; one failure does not
-    stop the others (it is logged, without the address)."""
+    """Email to recipients with an address, SMS to those with a phone, each as they chose
+    (`NoticePreference`; no choice: both); one failure does not stop the others (it is logged,
+    without the address)."""
     notifications = list(
         Notification.objects.filter(pk__in=notification_ids)
         .select_related("recipient")
         .order_by("pk")
     )
+    chosen = {
+        user_id: (by_email, by_sms)
+        for user_id, by_email, by_sms in NoticePreference.objects.filter(
+            user_id__in={n.recipient_id for n in notifications}
+        ).values_list("user_id", "by_email", "by_sms")
+    }
     emails = [
         EmailMessage(
             subject=n.title,
@@ -37,7 +44,7 @@ def send_notification_task(notification_ids: list[int]) -> dict[str, int]:
             to=[n.recipient.email],
         )
         for n in notifications
-        if n.recipient.email
+        if n.recipient.email and chosen.get(n.recipient_id, (True, True))[0]
     ]
     sent_email = 0
     if emails:
@@ -45,7 +52,7 @@ def send_notification_task(notification_ids: list[int]) -> dict[str, int]:
     sms = sms_backend()
     sent_sms = 0
     for n in notifications:
-        if not n.recipient.phone:
+        if not n.recipient.phone or not chosen.get(n.recipient_id, (True, True))[1]:
             continue
         try:
             sms.send(phone=n.recipient.phone, text=f"{n.title} {n.body}".strip())

@@ -14,7 +14,35 @@ from . import selectors, services
 def inbox(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     page = paginate(request, selectors.notification_list_for(user=user))
-    return render(request, "notify/inbox.html", {"page": page})
+    by_email, by_sms = selectors.notice_preference_for(user=user)
+    return render(
+        request,
+        "notify/inbox.html",
+        {
+            "page": page,
+            "by_email": by_email,
+            "by_sms": by_sms,
+            "has_email": bool(user.email),
+            "has_phone": bool(user.phone),
+        },
+    )
+
+
+@login_required
+@require_POST
+def preference_set(request: HttpRequest) -> HttpResponse:
+    """Ticked boxes: how notifications reach this member of staff beyond the inbox."""
+    user = staff_user(request)
+    preference = services.notice_preference_set(
+        user=user,
+        by_email=request.POST.get("by_email") == "1",
+        by_sms=request.POST.get("by_sms") == "1",
+    )
+    ways = [w for w, on in (("邮件", preference.by_email), ("短信", preference.by_sms)) if on]
+    messages.success(
+        request, f"已保存：消息同时以{'和'.join(ways)}通知" if ways else "已保存：消息只在本页查看"
+    )
+    return redirect("notify:inbox")
 
 
 @login_required

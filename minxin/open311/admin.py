@@ -16,19 +16,29 @@ from .services import api_key_create
 class ApiKeyForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = ApiKey
-        fields = ("name", "is_active")
+        fields = ("name", "is_active", "peer")
 
 
 @admin.register(ApiKey)
 class ApiKeyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     form = ApiKeyForm
-    list_display = ("name", "prefix", "is_active", "created_at", "last_used_at", "revoked_at")
-    list_filter = ("is_active",)
+    list_display = (
+        "name",
+        "prefix",
+        "peer",
+        "is_active",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    )
+    list_filter = ("is_active", "peer")
     search_fields = ("name", "prefix")
     readonly_fields = ("prefix", "created_at", "last_used_at", "revoked_at")
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        return ["name"] if obj is None else ["name", "is_active", *self.readonly_fields]
+        if obj is None:
+            return ["name", "peer"]
+        return ["name", "is_active", "peer", *self.readonly_fields]
 
     def save_model(self, request: HttpRequest, obj: ApiKey, form: Any, change: bool) -> None:
         if change:
@@ -36,7 +46,7 @@ class ApiKeyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                 obj.revoked_at = timezone.now()
             super().save_model(request, obj, form, change)
             return
-        created, secret = api_key_create(name=obj.name)
+        created, secret = api_key_create(name=obj.name, peer_id=obj.peer_id)
         obj.pk = created.pk
         obj.prefix, obj.key_hash = created.prefix, created.key_hash
         obj.created_at = created.created_at

@@ -1,6 +1,7 @@
 """The standard's objects, built from minxin's records. Never the citizen's name, phone or
 e-mail; free text goes out with personal data masked."""
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -124,12 +125,18 @@ def request_document(appeal: Appeal) -> dict[str, Any]:
     }
 
 
-def update_document(event: AppealEvent) -> dict[str, Any]:
+def update_document(event: AppealEvent, replies: Mapping[int, str]) -> dict[str, Any]:
     """A mySociety request_update: what happened, with the reply or the question to the
-    reporter as its text (as on the citizen's tracking page)."""
+    reporter as its text (as on the citizen's tracking page). The reply goes out when the
+    centre's review releases it (APPROVE_REPLY, `replies`: reply id → text), as 办结答复."""
     appeal = event.appeal
     description = APPEALS.label(event.action)
-    if event.action in (Action.RESOLVE, Action.SUSPEND) and event.reason:
+    if event.action == Action.APPROVE_REPLY:
+        reply = replies.get((event.payload or {}).get("reply_id", 0), "")
+        description = APPEALS.label(Action.RESOLVE)
+        if reply:
+            description = f"{description}：{public_text(reply, appeal=appeal)}"
+    elif event.action == Action.SUSPEND and event.reason:
         description = f"{description}：{public_text(event.reason, appeal=appeal)}"
     return {
         "update_id": str(event.pk),

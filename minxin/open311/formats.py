@@ -7,7 +7,7 @@ dropped, so a stored oddity can never make the document unreadable."""
 
 import json
 import re
-import xml.etree.ElementTree as ET  # nosec B405 - builds XML, parses none
+import xml.etree.ElementTree as ET  # builds XML, parses none  # nosec B405
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 

@@ -4,6 +4,7 @@ from django.db import models
 from django.utils import timezone
 
 from minxin.cases.models import Appeal
+from minxin.citylink.models import Peer
 from minxin.core.models import key, one_to_one, optional_key
 
 KEY_PREFIX_LENGTH = 8
@@ -20,6 +21,10 @@ class ApiKey(models.Model):
     created_at = models.DateTimeField("创建时间", default=timezone.now, editable=False)
     revoked_at = models.DateTimeField("停用时间", null=True, blank=True, editable=False)
     last_used_at = models.DateTimeField("最近使用", null=True, blank=True, editable=False)
+    # A key given to a peer platform (the city link, docs/citylink.md): its requests are work
+    # orders sent down (their `attribute[upstream_id]` and `[upstream_due]` kept on the
+    # appeal), and it may POST updates about the appeals sent down to that peer.
+    peer = optional_key(Peer, "对接平台", related_name="api_keys")
 
     class Meta:
         verbose_name = "Open311 接口密钥"

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db.models import Max, Prefetch, QuerySet
 
 from minxin.cases.models import Appeal, AppealEvent, Channel, Reply
-from minxin.cases.workflow import TRANSITIONS, AppealStatus
+from minxin.cases.workflow import TRANSITIONS, Action, AppealStatus
 from minxin.core.errors import NotFound
 from minxin.directory.models import Category
 
@@ -96,7 +96,14 @@ def published_appeals() -> QuerySet[Appeal]:
         Appeal.objects.filter(channel__in=published_channels())
         .select_related("category", "lead_unit", "region", "merged_into")
         .annotate(last_event_at=Max("events__created_at"))
-        .prefetch_related(Prefetch("replies", queryset=Reply.objects.order_by("created_at", "id")))
+        .prefetch_related(
+            Prefetch(
+                "replies",
+                queryset=Reply.objects.filter(released_at__isnull=False).order_by(
+                    "created_at", "id"
+                ),
+            )
+        )
     )
 
 
@@ -172,3 +179,10 @@ def request_updates(
     )
     offset = (page - 1) * page_size
     return list(events[offset : offset + page_size])
+
+
+def released_replies(events: Sequence[AppealEvent]) -> dict[int, str]:
+    """The replies these events released (reply id → text), in one query."""
+    ids = [e.payload.get("reply_id") for e in events if e.action == Action.APPROVE_REPLY]
+    wanted = [i for i in ids if isinstance(i, int)]
+    return dict(Reply.objects.filter(pk__in=wanted).values_list("pk", "content"))

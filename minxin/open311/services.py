@@ -3,6 +3,7 @@
 import hashlib
 import json
 import logging
+import re
 import secrets
 import string
 from collections.abc import Mapping
@@ -17,14 +18,21 @@ from django.utils import timezone
 
 from minxin.accounts.actor import Actor
 from minxin.cases.models import CONTENT_MAX, TITLE_MAX, AppealKind, Channel
-from minxin.cases.services import AppealDraft
-from minxin.core.errors import MinxinError, NotFound, ValidationFailed
+from minxin.cases.services import (
+    AppealDraft,
+    DownstreamRecorded,
+    DownstreamUpdate,
+    Upstream,
+    appeal_downstream_record,
+)
+from minxin.core.errors import MinxinError, NotFound, PermissionDenied, ValidationFailed
 from minxin.core.privacy import is_valid_phone
 from minxin.core.text import control_free
 from minxin.directory.models import Region
 from minxin.intake.services import appeal_receive
 
 from .models import KEY_PREFIX_LENGTH, ApiKey, IdempotencyKey, Open311Request
+from .params import w3c_datetime
 from .selectors import service_get
 
 logger = logging.getLogger(__name__)
@@ -45,8 +53,9 @@ def api_key_hash(secret: str) -> str:
 
 
 @transaction.atomic
-def api_key_create(*, name: str) -> tuple[ApiKey, str]:
-    """A new key; the secret is returned once and only its hash is stored."""
+def api_key_create(*, name: str, peer_id: int | None = None) -> tuple[ApiKey, str]:
+    """A new key (a peer platform's, with `peer_id`); the secret is returned once and only its
+    hash is stored."""
     name = " ".join((name or "").split())
     if not name:
         raise ValidationFailed("请填写密钥名称")
@@ -59,7 +68,10 @@ def api_key_create(*, name: str) -> tuple[ApiKey, str]:
         if ApiKey.objects.filter(prefix=secret[:KEY_PREFIX_LENGTH]).exists():
             continue
         key = ApiKey.objects.create(
-            name=name, prefix=secret[:KEY_PREFIX_LENGTH], key_hash=api_key_hash(secret)
+            name=name,
+            prefix=secret[:KEY_PREFIX_LENGTH],
+            key_hash=api_key_hash(secret),
+            peer_id=peer_id,
         )
         return key, secret
     raise ValidationFailed("生成密钥失败，请重试")
@@ -263,6 +275,7 @@ def service_request_create(
     submission_key is then derived from the key, so two concurrent retries, or a retry after a
     failure half-way, find one appeal (`appeal_create` is idempotent by it, races included)."""
     claim = None
+    upstream = _upstream(api_key, attributes)
     if idempotency_key:
         key_hash = hashlib.sha256(idempotency_key.encode()).hexdigest()
         fingerprint = request_fingerprint(params=params, attributes=attributes)
@@ -284,7 +297,13 @@ def service_request_create(
     if idempotency_key:
         claim = _idempotency_claim(api_key=api_key, key_hash=key_hash, fingerprint=fingerprint)
         submission_key = f"open311:{api_key.prefix}:k{key_hash[:40]}"
-    result = appeal_receive(actor=Actor.system(), draft=draft, submission_key=submission_key)
+    if upstream is not None:
+        # One appeal per peer and upstream id, whatever key or idempotency key resends it.
+        digest = hashlib.sha256(upstream.upstream_id.encode()).hexdigest()[:40]
+        submission_key = f"upstream:{upstream.peer_id}:{digest}"
+    result = appeal_receive(
+        actor=Actor.system(), draft=draft, submission_key=submission_key, upstream=upstream
+    )
     appeal = result.appeal
     try:
         with transaction.atomic():
@@ -296,3 +315,78 @@ def service_request_create(
     ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=timezone.now())
     logger.info("open311 request created: key=%s appeal=%s", api_key.prefix, appeal.tracking_number)
     return ServiceRequestCreated(record=record, created=result.created)
+
+
+# --- the city link (docs/citylink.md) ---------------------------------------------------
+
+_PEER_ID = re.compile(r"[\x21-\x7e]{1,64}")
+
+
+def _peer_id_field(raw: str, *, name: str) -> str:
+    value = clean_text(raw)
+    if not _PEER_ID.fullmatch(value):
+        raise ValidationFailed(f"{name} 须为1到64个可见ASCII字符")
+    return value
+
+
+def _upstream(api_key: ApiKey, attributes: Mapping[str, str]) -> Upstream | None:
+    """A peer platform's work order: its id (`attribute[upstream_id]`) and deadline
+    (`attribute[upstream_due]`, W3C); None for other clients (their attributes ignored)."""
+    if api_key.peer_id is None or not attributes.get("upstream_id", "").strip():
+        return None
+    upstream_id = _peer_id_field(attributes["upstream_id"], name="attribute[upstream_id]")
+    due_raw = attributes.get("upstream_due", "").strip()
+    due = w3c_datetime(due_raw, name="attribute[upstream_due]") if due_raw else None
+    return Upstream(peer_id=api_key.peer_id, upstream_id=upstream_id, due=due)
+
+
+@dataclass(frozen=True)
+class UpdateReceived:
+    update_id: str  # the event this side recorded for it
+    replayed: bool
+
+
+REPLY_CODE = "reply"
+
+
+def service_request_update_receive(*, api_key: ApiKey, params: Mapping[str, str]) -> UpdateReceived:
+    """A peer's update (mySociety's POST servicerequestupdates) about an appeal this side sent
+    down to it: `service_request_id` (our tracking number), `update_id` (its message id,
+    recorded once), `status`, `description`, `updated_datetime`, and `external_status_code`
+    (its step; `reply` for its released reply). Only a peer's key may send one."""
+    if api_key.peer is None:
+        raise PermissionDenied("该密钥不属于对接平台，不能提交诉求进展")
+    number = clean_text(params.get("service_request_id", ""))
+    if not number:
+        raise ValidationFailed("缺少 service_request_id")
+    update_id = _peer_id_field(params.get("update_id", ""), name="update_id")
+    status = clean_text(params.get("status", "")).lower()
+    if status not in ("", "open", "closed"):
+        raise ValidationFailed("status 只能是 open 或 closed")
+    description = clean_text(params.get("description", ""))
+    if not description:
+        raise ValidationFailed("缺少 description")
+    if len(description) > CONTENT_MAX:
+        raise ValidationFailed(f"description 不能超过{CONTENT_MAX}字")
+    code = clean_text(params.get("external_status_code", ""))[:40]
+    update = DownstreamUpdate(
+        service_request_id=number[:30],
+        update_id=update_id,
+        description=description,
+        status=status,
+        external_status_code=code,
+        updated_datetime=clean_text(params.get("updated_datetime", ""))[:40],
+        reply=code == REPLY_CODE,
+    )
+    try:
+        recorded: DownstreamRecorded = appeal_downstream_record(peer=api_key.peer, update=update)
+    except IntegrityError:  # the same update_id, recorded by a concurrent resend first
+        recorded = appeal_downstream_record(peer=api_key.peer, update=update)
+    ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=timezone.now())
+    logger.info(
+        "open311 update received: peer=%s appeal=%s replayed=%s",
+        api_key.peer.code,
+        number[:30],
+        recorded.replayed,
+    )
+    return UpdateReceived(update_id=str(recorded.event_id), replayed=recorded.replayed)

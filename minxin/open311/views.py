@@ -18,7 +18,11 @@ from . import documents, params, selectors
 from .formats import Format, document_response, errors_response
 from .models import ApiKey
 from .openapi import openapi_document
-from .services import api_key_authenticate, service_request_create
+from .services import (
+    api_key_authenticate,
+    service_request_create,
+    service_request_update_receive,
+)
 
 View = Callable[..., HttpResponse]
 
@@ -177,12 +181,29 @@ def token(request: HttpRequest, fmt: Format, token: str) -> HttpResponse:
 @open311("GET", "POST")
 def request_updates(request: HttpRequest, fmt: Format) -> HttpResponse:
     if request.method == "POST":
-        raise PermissionDenied("本平台不接受通过接口提交诉求进展，请在办理系统中操作")
+        return _update_receive(request, fmt)
     page, page_size = params.page_params(request.GET)
     start, end = params.date_window(request.GET)
     events = selectors.request_updates(start=start, end=end, page=page, page_size=page_size)
-    data = [documents.update_document(e) for e in events]
+    replies = selectors.released_replies(events)
+    data = [documents.update_document(e, replies) for e in events]
     return document_response(fmt, root="service_request_updates", data=data)
+
+
+def _update_receive(request: HttpRequest, fmt: Format) -> HttpResponse:
+    """Only a peer platform's key may POST an update, about an appeal sent down to it (the city
+    link, docs/citylink.md); any other client is refused as before (403)."""
+    posted = params.posted_request(request)
+    selectors.jurisdiction_check(posted.params.get("jurisdiction_id", ""))
+    api_key = _api_key(request, posted.params.get("api_key", ""))
+    if api_key.peer_id is None:
+        raise PermissionDenied("本平台不接受通过接口提交诉求进展，请在办理系统中操作")
+    received = service_request_update_receive(api_key=api_key, params=posted.params)
+    data = [{"update_id": received.update_id, "account_id": None}]
+    response = document_response(fmt, root="service_request_updates", data=data)
+    if received.replayed:
+        response["Idempotent-Replayed"] = "true"
+    return response
 
 
 def openapi(request: HttpRequest) -> HttpResponse:

@@ -1,7 +1,7 @@
 """背对背测评 / 面对面询问: an evaluation, its scored items, the units evaluated, the panel
-(each panellist invited by a link whose token is kept only as a hash), each panellist's sheet
-per unit (once, by the constraint; anonymous on every page), and the hearings with the
-commitments units made there (each a supervision order)."""
+(each panellist invited by a link whose token is kept only as a hash, or seated by their
+account), each panellist's sheet per unit (once, by the constraint; anonymous on every page),
+and the hearings with the commitments units made there (each a supervision order)."""
 
 from django.db import models
 from django.db.models import F, Q
@@ -82,15 +82,31 @@ class PanelGroup(models.TextChoices):
 
 
 class Panellist(models.Model):
+    """A member of the panel: invited by a one-time link (`token_hash`), or seated by the
+    account they sign in with (`user`: a deputy scores from the console). One or the other,
+    and an account once per evaluation."""
+
     evaluation = key(Evaluation, "测评", related_name="panellists")
     name = models.CharField("姓名", max_length=50)
     group = models.CharField("类别", max_length=10, choices=PanelGroup.choices)
-    token_hash = models.CharField("邀请码摘要", max_length=64, unique=True)
+    token_hash = models.CharField("邀请码摘要", max_length=64, unique=True, null=True, blank=True)
+    user = optional_key(User, "账号", related_name="panel_seats")
     created_at = models.DateTimeField("邀请时间", default=timezone.now)
 
     class Meta:
         verbose_name = "测评人员"
         verbose_name_plural = "测评人员"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(token_hash__isnull=False) | Q(user__isnull=False),
+                name="panels_panellist_link_or_account",
+            ),
+            models.UniqueConstraint(
+                fields=["evaluation", "user"],
+                condition=Q(user__isnull=False),
+                name="panels_panellist_account_once",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

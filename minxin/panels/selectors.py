@@ -3,12 +3,15 @@ score) are public once the evaluation is closed."""
 
 from dataclasses import dataclass
 
-from django.db.models import Avg, QuerySet
+from django.db.models import Avg, Count, QuerySet
 
+from minxin.accounts.models import User
+from minxin.accounts.roles import Role
 from minxin.core.errors import NotFound
+from minxin.directory.models import Unit
 
 from . import scores
-from .models import Evaluation, Hearing, Item, Score, Sheet
+from .models import Evaluation, Hearing, Item, Panellist, Score, Sheet
 from .workflow import EvaluationStatus
 
 
@@ -72,3 +75,60 @@ def results(evaluation: Evaluation) -> list[UnitResult]:
 
 def hearings_of(evaluation: Evaluation) -> list[Hearing]:
     return list(evaluation.hearings.select_related("unit").prefetch_related("commitments__order"))
+
+
+def deputies_to_seat(evaluation: Evaluation) -> QuerySet[User]:
+    """The deputies' accounts the office may seat on the panel (those not on it yet)."""
+    return (
+        User.objects.filter(role=Role.DEPUTY, is_active=True)
+        .exclude(panel_seats__evaluation=evaluation)
+        .order_by("display_name", "username")
+    )
+
+
+def panel_of(evaluation: Evaluation) -> QuerySet[Panellist]:
+    return evaluation.panellists.order_by("pk")
+
+
+@dataclass(frozen=True)
+class Seat:
+    evaluation: Evaluation
+    units: int
+    done: int
+
+
+def seats_of(user: User) -> list[Seat]:
+    """The evaluations whose panel the account sits on, open ones first, with how many of
+    their units it has scored."""
+    rows = (
+        Panellist.objects.filter(user=user)
+        .exclude(evaluation__status=EvaluationStatus.DRAFT)
+        .select_related("evaluation")
+        .annotate(
+            n_units=Count("evaluation__units", distinct=True),
+            n_done=Count("sheets", distinct=True),
+        )
+        .order_by("-evaluation__opens_at", "-pk")
+    )
+    seats = [Seat(p.evaluation, p.n_units, p.n_done) for p in rows]
+    seats.sort(key=lambda s: s.evaluation.status != EvaluationStatus.OPEN)
+    return seats
+
+
+@dataclass(frozen=True)
+class SheetPage:
+    panellist: Panellist
+    evaluation: Evaluation
+    items: list[Item]
+    units: list[tuple[Unit, bool]]  # each unit evaluated, and whether this panellist scored it
+
+
+def sheet_page(panellist: Panellist) -> SheetPage:
+    evaluation = panellist.evaluation
+    done = set(Sheet.objects.filter(panellist=panellist).values_list("unit_id", flat=True))
+    return SheetPage(
+        panellist=panellist,
+        evaluation=evaluation,
+        items=list(evaluation.items.order_by("position")),
+        units=[(u, u.pk in done) for u in evaluation.units.order_by("name")],
+    )

@@ -17,10 +17,10 @@ from django.utils import timezone
 
 from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
+from minxin.accounts.roles import Role
 from minxin.core.errors import (
     IllegalTransition,
     MinxinError,
-    NotFound,
     PermissionDenied,
     ValidationFailed,
 )
@@ -112,22 +112,53 @@ def evaluation_create(
 
 @transaction.atomic(durable=True)
 def panellist_invite(
-    *, actor: User, evaluation_id: int, name: str, group: str
+    *,
+    actor: User,
+    evaluation_id: int,
+    name: str = "",
+    group: str = "",
+    user_id: int | None = None,
+    expected_version: int | None = None,
+    at: datetime | None = None,
 ) -> tuple[Panellist, str]:
-    """A panellist and the token of the link to give them (shown once, kept as a hash)."""
-    if not EVALUATIONS.table[A.OPEN].roles & {Actor.of(actor).role}:
-        raise PermissionDenied("只有督查室可以邀请评议人员")
-    evaluation = Evaluation.objects.select_for_update().filter(pk=evaluation_id).first()
-    if evaluation is None:
-        raise NotFound("未找到该测评")
-    if evaluation.status == EvaluationStatus.CLOSED:
-        raise IllegalTransition("测评已结束，不能再邀请")
-    clean = line_clean(name, label="姓名", max_length=50)
-    if group not in PanelGroup.values:
-        raise ValidationFailed("请选择评议人员类别")
-    token = secrets.token_urlsafe(18)
-    panellist = Panellist.objects.create(
-        evaluation=evaluation, name=clean, group=group, token_hash=token_hash(token)
+    """A panellist, until the results are out: by a link (its token returned to be given to
+    them, shown once, kept as a hash), or a deputy seated by their account (no token: they
+    score from the console). One event on the evaluation either way."""
+    who = Actor.of(actor)
+    evaluation = EVALUATIONS.lock(
+        pk=evaluation_id, action=A.INVITE, actor=who, expected_version=expected_version
+    )
+    now = at or timezone.now()
+    token = ""  # a seated account has no invitation code  # nosec B105
+    if user_id is not None:
+        member = User.objects.filter(pk=user_id, is_active=True, role=Role.DEPUTY).first()
+        if member is None:
+            raise ValidationFailed("只能选择在任人大代表的账号；政协委员和居民代表请用邀请链接")
+        if evaluation.panellists.filter(user=member).exists():
+            raise ValidationFailed(f"{member}已在本次测评的评议人员名单中")
+        clean, group = line_clean(str(member), label="姓名", max_length=50), PanelGroup.DEPUTY
+        panellist = Panellist.objects.create(
+            evaluation=evaluation, name=clean, group=group, user=member, created_at=now
+        )
+    else:
+        clean = line_clean(name, label="姓名", max_length=50)
+        if group not in PanelGroup.values:
+            raise ValidationFailed("请选择评议人员类别")
+        token = secrets.token_urlsafe(18)
+        panellist = Panellist.objects.create(
+            evaluation=evaluation,
+            name=clean,
+            group=group,
+            token_hash=token_hash(token),
+            created_at=now,
+        )
+    EVALUATIONS.apply(
+        evaluation,
+        action=A.INVITE,
+        actor=who,
+        reason=f"{PanelGroup(group).label} {clean}",
+        change=Change(payload={"panellist": panellist.pk, "by": "account" if user_id else "link"}),
+        at=now,
     )
     return panellist, token
 
@@ -165,6 +196,9 @@ def evaluation_act(
     return EVALUATIONS.apply(evaluation, action=action, actor=who, change=change, at=now).subject
 
 
+NOT_ON_PANEL = "您不在本次测评的评议人员名单中，请使用收到的邀请链接"
+
+
 def panellist_of(token: str) -> Panellist:
     found = (
         Panellist.objects.select_related("evaluation").filter(token_hash=token_hash(token)).first()
@@ -172,16 +206,36 @@ def panellist_of(token: str) -> Panellist:
         else None
     )
     if found is None:
-        raise PermissionDenied("您不在本次测评的评议人员名单中，请使用收到的邀请链接")
+        raise PermissionDenied(NOT_ON_PANEL)
+    return found
+
+
+def seat_of(user: User, evaluation_id: int) -> Panellist:
+    """The signed-in account's seat on an evaluation's panel; 403 for anyone else."""
+    found = (
+        Panellist.objects.select_related("evaluation")
+        .filter(evaluation_id=evaluation_id, user=user, user__is_active=True)
+        .first()
+    )
+    if found is None:
+        raise PermissionDenied("您不在本次测评的评议人员名单中")
     return found
 
 
 @transaction.atomic(durable=True)
 def sheet_submit(
-    *, token: str, unit_id: int, values: Mapping[int, int], at: datetime | None = None
+    *,
+    unit_id: int,
+    values: Mapping[int, int],
+    token: str = "",
+    user: User | None = None,
+    evaluation_id: int | None = None,
+    at: datetime | None = None,
 ) -> Sheet:
-    """A panellist's scores for a unit: every item, 0 to its full score, once, in the window."""
-    panellist = panellist_of(token)
+    """A panellist's scores for a unit: every item, 0 to its full score, once, in the window.
+    The panellist is the invitation link's (`token`) or the account's seat on the evaluation
+    (`user`, `evaluation_id`)."""
+    panellist = seat_of(user, evaluation_id or 0) if user is not None else panellist_of(token)
     evaluation = Evaluation.objects.select_for_update().get(pk=panellist.evaluation_id)
     now = at or timezone.now()
     if evaluation.status != EvaluationStatus.OPEN or not (

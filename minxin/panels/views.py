@@ -1,7 +1,8 @@
 """单位测评 screens: the office's list, a new evaluation, its page (units, items, panel and
 invitations, hearings with commitments, results, steps); the panellist's pages reached by the
-invitation link (the token read from the query string once, then kept in the session), and
-the public results once closed."""
+invitation link (the token read from the query string once, then kept in the session), a
+deputy's evaluations and sheets in the console (seated by account), and the public results
+once closed."""
 
 from datetime import datetime
 from typing import Any, Final
@@ -20,12 +21,13 @@ from minxin.accounts.access import staff_user
 from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
 from minxin.core.errors import MinxinError, ValidationFailed
+from minxin.core.pages import public_read
 from minxin.directory.selectors import units_handling
 
 from . import selectors
 from .machine import EVALUATIONS
-from .models import Evaluation, PanelGroup, Sheet
-from .permissions import runs_evaluations
+from .models import Evaluation, PanelGroup, Panellist
+from .permissions import runs_evaluations, sits_on_panels
 from .services import (
     EvaluationDraft,
     HearingDraft,
@@ -34,6 +36,7 @@ from .services import (
     hearing_record,
     panellist_invite,
     panellist_of,
+    seat_of,
     sheet_submit,
 )
 from .workflow import EvaluationAction
@@ -107,8 +110,9 @@ def _detail(
         "e": evaluation,
         "units": evaluation.units.order_by("name"),
         "items": evaluation.items.order_by("position"),
-        "panellists": evaluation.panellists.order_by("pk"),
-        "sheets": Sheet.objects.filter(evaluation=evaluation).count(),
+        "panellists": selectors.panel_of(evaluation),
+        "deputies": selectors.deputies_to_seat(evaluation),
+        "sheets": evaluation.sheets.count(),
         "results": selectors.results(evaluation),
         "hearings": selectors.hearings_of(evaluation),
         "forms": EVALUATIONS.forms(actions),
@@ -140,7 +144,16 @@ def evaluation_post(request: HttpRequest, evaluation_id: int) -> HttpResponse:
     version = int(raw_version) if raw_version.isdigit() else None
     invited = ""
     try:
-        if raw == "invite":
+        if raw == "seat":
+            panellist, _ = panellist_invite(
+                actor=user,
+                evaluation_id=evaluation.pk,
+                user_id=_int(post.get("user", "")) or 0,
+            )
+            messages.success(
+                request, f"已将{panellist.name}列为评议人员，请其登录后在「我的测评」打分"
+            )
+        elif raw == "invite":
             panellist, token = panellist_invite(
                 actor=user,
                 evaluation_id=evaluation.pk,
@@ -178,7 +191,8 @@ def evaluation_post(request: HttpRequest, evaluation_id: int) -> HttpResponse:
     except MinxinError as error:
         evaluation = selectors.evaluation_get(evaluation_id)
         return _detail(request, user=user, evaluation=evaluation, error=error)
-    if invited:
+    if invited:  # shown once, on this page: the evaluation as the invitation left it
+        evaluation = selectors.evaluation_get(evaluation_id)
         return _detail(request, user=user, evaluation=evaluation, invited=invited)
     return redirect("panels:detail", evaluation.pk)
 
@@ -201,49 +215,93 @@ def join(request: HttpRequest) -> HttpResponse:
     return redirect("public_panels:sheet")
 
 
+def _values(request: HttpRequest) -> dict[int, int]:
+    """The sheet's scores from the form: item_<id> → an integer (a blank or a word is 400)."""
+    values: dict[int, int] = {}
+    for name in request.POST:
+        if name.startswith("item_") and (key := _int(name.removeprefix("item_"))) is not None:
+            value = _int(request.POST.get(name, ""))
+            if value is None:
+                raise ValidationFailed("得分应为整数")
+            values[key] = value
+    return values
+
+
+def _sheet_page(
+    request: HttpRequest,
+    template: str,
+    panellist: Panellist,
+    *,
+    error: MinxinError | None = None,
+) -> HttpResponse:
+    context: dict[str, Any] = {"page": selectors.sheet_page(panellist)}
+    if error is not None:
+        context |= {"error": error, "posted": request.POST.dict()}
+    return render(request, template, context, status=error.status_code if error else 200)
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 @ratelimit(key="ip", rate="60/h", method="POST", block=True)
+@public_read
 def sheet(request: HttpRequest) -> HttpResponse:
+    """The sheet of a panellist invited by link (the code in the session)."""
+    template = "panels/public/sheet.html"
     token = str(request.session.get(TOKEN, ""))
     try:
         panellist = panellist_of(token)
     except MinxinError as error:
-        return render(
-            request, "panels/public/sheet.html", {"error": error}, status=error.status_code
-        )
-    evaluation = panellist.evaluation
-    done = set(Sheet.objects.filter(panellist=panellist).values_list("unit_id", flat=True))
-    context: dict[str, Any] = {
-        "p": panellist,
-        "e": evaluation,
-        "items": evaluation.items.order_by("position"),
-        "units": [(u, u.pk in done) for u in evaluation.units.order_by("name")],
-    }
+        return render(request, template, {"error": error}, status=error.status_code)
     if request.method == "POST":
-        post = request.POST
-        values = {}
-        for name in post:
-            if name.startswith("item_"):
-                key, raw = _int(name.removeprefix("item_")), post.get(name, "")
-                if key is not None:
-                    values[key] = _int(raw) if raw else None
         try:
-            if any(v is None for v in values.values()):
-                raise ValidationFailed("得分应为整数")
             sheet_submit(
                 token=token,
-                unit_id=_int(post.get("unit", "")) or 0,
-                values={k: v for k, v in values.items() if v is not None},
+                unit_id=_int(request.POST.get("unit", "")) or 0,
+                values=_values(request),
             )
         except MinxinError as error:
-            context |= {"error": error, "posted": post.dict()}
-            return render(request, "panels/public/sheet.html", context, status=error.status_code)
+            return _sheet_page(request, template, panellist, error=error)
         messages.success(request, "测评表已提交，谢谢")
         return redirect("public_panels:sheet")
-    return render(request, "panels/public/sheet.html", context)
+    return _sheet_page(request, template, panellist)
 
 
+# --- a deputy seated by account ---------------------------------------------------------------
+
+
+@login_required
+def my_evaluations(request: HttpRequest) -> HttpResponse:
+    user = staff_user(request, sits_on_panels, "人大代表")
+    return render(request, "panels/mine.html", {"seats": selectors.seats_of(user)})
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def my_sheet(request: HttpRequest, evaluation_id: int) -> HttpResponse:
+    """A seated deputy's sheet; anyone not on this panel is refused (403) and nothing is kept."""
+    user = staff_user(request)
+    template = "panels/my_sheet.html"
+    try:
+        panellist = seat_of(user, evaluation_id)
+    except MinxinError as error:
+        return render(request, template, {"error": error}, status=error.status_code)
+    if request.method == "POST":
+        try:
+            sheet_submit(
+                user=user,
+                evaluation_id=evaluation_id,
+                unit_id=_int(request.POST.get("unit", "")) or 0,
+                values=_values(request),
+            )
+        except MinxinError as error:
+            return _sheet_page(request, template, panellist, error=error)
+        messages.success(request, "测评表已提交，谢谢")
+        return redirect("panels:my_sheet", evaluation_id)
+    return _sheet_page(request, template, panellist)
+
+
+@public_read
 def public_results(request: HttpRequest, evaluation_id: int) -> HttpResponse:
     evaluation = selectors.evaluation_get(evaluation_id, public=True)
     return render(

@@ -1,8 +1,9 @@
 """A panel evaluation's lifecycle as data (背对背测评 / 面对面询问): the supervision office sets
 up a questionnaire of scored items, the units evaluated and the panel (deputies, CPPCC members,
-residents' representatives, each by an invitation link), opens the window, and closes it to
-publish the scores per unit. Face-to-face hearings are recorded while it is open; each
-commitment a unit makes there becomes a supervision order. One EvaluationEvent per step."""
+residents' representatives, each by an invitation link or, for a deputy, by account), opens the
+window, and closes it to publish the scores per unit. Face-to-face hearings are recorded while
+it is open; each commitment a unit makes there becomes a supervision order. One
+EvaluationEvent per step."""
 
 from enum import StrEnum
 from typing import Final
@@ -21,6 +22,7 @@ class EvaluationStatus(models.TextChoices):
 
 class EvaluationAction(StrEnum):
     CREATE = "create"
+    INVITE = "invite"
     OPEN = "open"
     HEARING = "hearing"
     CLOSE = "close"
@@ -31,6 +33,10 @@ OFFICE: Final = frozenset({Role.SUPERVISOR, Role.LEADER, Role.ADMIN})
 
 TRANSITIONS: Final[dict[EvaluationAction, Transition[EvaluationStatus]]] = {
     EvaluationAction.CREATE: Transition("新建测评", frozenset(), S.DRAFT, OFFICE),
+    # A panellist invited by a link, or seated by a deputy's account; until the results are out.
+    EvaluationAction.INVITE: Transition(
+        "邀请评议人员", frozenset({S.DRAFT, S.OPEN}), None, OFFICE, panel=True
+    ),
     EvaluationAction.OPEN: Transition(
         "开始测评", frozenset({S.DRAFT}), S.OPEN, OFFICE, style="primary"
     ),

@@ -72,13 +72,15 @@ def draft_from_appeal(viewer: User, appeal_id: int, source: str) -> TaskDraft:
 
 def task_effect(task: ProactiveTask, *, now: datetime | None = None) -> VolumeChange:
     """Appeals of the task's matter in its place before it was proposed and after it was
-    completed, beside the rest of the district (`cases.volume`)."""
+    completed, beside the rest of the district and the places most like its own
+    (`cases.volume`)."""
     return volume_change(
         categories=[task.category] if task.category else [],
         regions=[task.region] if task.region else [],
         start=task.proposed_at,
         done=task.completed_at,
         now=now or timezone.now(),
+        similar=True,
     )
 
 

@@ -1,6 +1,7 @@
 """What the projects' forms post, parsed into the services' drafts. Every problem becomes a
 ValidationFailed with a Chinese message; the view shows it with what was typed."""
 
+import re
 from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -11,7 +12,7 @@ from django.utils import timezone
 
 from minxin.core.errors import ValidationFailed
 
-from .services import MilestoneDraft, ProjectDraft, TargetDraft, value_clean
+from .services import MilestoneDraft, ProjectDraft, TargetDraft, point_clean, value_clean
 
 TARGET_ROWS: Final = 6
 MILESTONE_ROWS: Final = 8
@@ -43,6 +44,26 @@ def optional_decimal(raw: object, label: str) -> Decimal | None:
     return value_clean(raw, label) if str(raw or "").strip() else None
 
 
+# A multi-year target's parts as offices write them: "2026:4；2027:8" (or 2026年4, 2026：4).
+YEAR_PART: Final = re.compile(r"(\d{4})\s*年?\s*[:：]?\s*(-?[0-9.]+)")
+YEAR_SEPARATORS: Final = " \t;；,，、"
+
+
+def years_of(raw: object, name: str) -> dict[int, Decimal]:
+    """A target's yearly parts out of what was typed, or the reason it cannot be read."""
+    text = str(raw or "").strip()
+    if not text:
+        return {}
+    if YEAR_PART.sub("", text).strip(YEAR_SEPARATORS):
+        raise ValidationFailed(f"指标「{name}」的年度分解格式有误，应如：2026:100；2027:200")
+    years: dict[int, Decimal] = {}
+    for year, value in YEAR_PART.findall(text):
+        if int(year) in years:
+            raise ValidationFailed(f"指标「{name}」的{year}年目标填了两次")
+        years[int(year)] = value_clean(value, f"指标「{name}」{year}年的目标")
+    return years
+
+
 def _targets(post: Mapping[str, Any]) -> tuple[TargetDraft, ...]:
     targets = []
     for i in range(TARGET_ROWS):
@@ -59,6 +80,7 @@ def _targets(post: Mapping[str, Any]) -> tuple[TargetDraft, ...]:
                 value=value_clean(value, f"指标「{name}」的目标值"),
                 measure=str(post.get(f"target_measure_{i}", "")),
                 unit_id=int(unit) if unit.isdigit() else None,
+                years=years_of(post.get(f"target_years_{i}"), name),
             )
         )
     return tuple(targets)
@@ -85,7 +107,17 @@ def _milestones(post: Mapping[str, Any]) -> tuple[MilestoneDraft, ...]:
     return tuple(milestones)
 
 
+def rows_posted(
+    post: Mapping[str, Any], prefix: str, fields: tuple[str, ...], n: int
+) -> list[dict[str, Any]]:
+    """The form's numbered rows with what was typed in them (a refused form keeps its rows)."""
+    return [
+        {"i": i, **{f: str(post.get(f"{prefix}_{f}_{i}", "")) for f in fields}} for i in range(n)
+    ]
+
+
 def project_draft(post: QueryDict) -> ProjectDraft:
+    latitude, longitude = point_clean(post.get("latitude"), post.get("longitude"))
     return ProjectDraft(
         programme_id=id_of(post.get("programme"), "所属计划"),
         name=post.get("name", ""),
@@ -97,6 +129,8 @@ def project_draft(post: QueryDict) -> ProjectDraft:
         assisting_unit_ids=ids_of(post.getlist("assisting_units")),
         region_ids=ids_of(post.getlist("regions")),
         budget=optional_decimal(post.get("budget"), "预算"),
+        latitude=latitude,
+        longitude=longitude,
         is_public=post.get("is_public") == "on",
         targets=_targets(post),
         milestones=_milestones(post),

@@ -73,3 +73,21 @@ def gap(progress: float, elapsed: float) -> float:
 
 def is_behind(progress: float, elapsed: float, margin: int) -> bool:
     return gap(progress, elapsed) < -margin
+
+
+def achieved_by_year(
+    reports: Sequence[tuple[int, Decimal]], years: Sequence[int]
+) -> dict[int, Decimal]:
+    """What a target reached within each of `years` (a multi-year target's parts): the last
+    cumulative value reported by the year's end less the last by the previous year's end.
+    `reports` are (the year it was reported in, the cumulative value), in time order; a
+    correction lowers the year it was made in."""
+    last: dict[int, Decimal] = {}
+    for year, value in reports:
+        last[year] = value
+
+    def by_end(year: int) -> Decimal:
+        before = [y for y in last if y <= year]
+        return last[max(before)] if before else Decimal(0)
+
+    return {year: by_end(year) - by_end(year - 1) for year in years}

@@ -19,7 +19,7 @@ from minxin.cases.models import Appeal
 from minxin.cases.selectors import appeal_get_for
 from minxin.cases.workflow import Satisfaction
 from minxin.core.errors import NotFound, ValidationFailed
-from minxin.directory.models import Region
+from minxin.directory.models import Region, RegionLevel
 from minxin.supervision.models import SupervisionOrder
 from minxin.triage.related import appeals_related
 
@@ -27,6 +27,8 @@ from .machine import MISSING, PROJECTS
 from .models import (
     Milestone,
     Programme,
+    ProgressPhoto,
+    ProgressReport,
     Project,
     ProjectAppeal,
     ProjectEvent,
@@ -35,12 +37,13 @@ from .models import (
     Target,
 )
 from .permissions import sees_every_project
-from .schedule import gap, is_behind, target_share, time_share
+from .schedule import achieved_by_year, gap, is_behind, target_share, time_share
 from .workflow import LIVE, RATEABLE, ProjectStatus
 
 LINKABLE = sorted(LIVE | RATEABLE)
 
 TIMELINE_ROWS = 100
+REPORTS_SHOWN = 20  # the latest progress reports on the project page; the rest paginated
 SUGGESTION_SCAN = 400  # the latest appeals of the project's places looked at
 SUGGESTIONS_SHOWN = 10
 
@@ -203,10 +206,21 @@ def _row(values: Mapping[str, Any], today: date, margin: int, late: int) -> Proj
 
 
 @dataclass(frozen=True)
+class YearView:
+    """A multi-year target's part for a year, and what was reached within that year."""
+
+    year: int
+    value: Decimal
+    achieved: Decimal
+    share: float
+    ahead: bool  # a year still to come
+
+
+@dataclass(frozen=True)
 class TargetView:
     target: Target
     share: float
-    years: list[tuple[int, Decimal]]
+    years: list[YearView]
 
 
 @dataclass(frozen=True)
@@ -237,12 +251,14 @@ class ProjectPage:
     targets: list[TargetView]
     milestones: list[MilestoneView]
     timeline: list[ProjectEvent]
+    reports: list[ProgressReport]  # the latest REPORTS_SHOWN (+1: whether there are more)
     letters: list[ResponsibilityLetter]
     appeals: AppealsLinked
     orders: list[SupervisionOrder]
     warnings: list[ProjectWarning]
     assisting: list[str]
     regions: list[str]
+    places: list[Region]  # where a progress report may be placed
 
 
 def project_page(viewer: User, project_id: int, *, today: date | None = None) -> ProjectPage:
@@ -250,6 +266,7 @@ def project_page(viewer: User, project_id: int, *, today: date | None = None) ->
     today = today or timezone.localdate()
     elapsed = time_share(project.start_date, project.end_date, today)
     targets = list(project.targets.select_related("unit").prefetch_related("years"))
+    reported = _reported_by_year([t.pk for t in targets if t.years.all()])
     milestones = list(project.milestones.select_related("unit"))
     timeline = list(
         ProjectEvent.objects.filter(project=project)
@@ -264,12 +281,13 @@ def project_page(viewer: User, project_id: int, *, today: date | None = None) ->
         behind=live and is_behind(project.progress, elapsed, project.programme.behind_margin),
         targets=[
             TargetView(
-                t, target_share(t.achieved, t.value), [(y.year, y.value) for y in t.years.all()]
+                t, target_share(t.achieved, t.value), _years(t, reported.get(t.pk, []), today)
             )
             for t in targets
         ],
         milestones=[_milestone(m, today) for m in milestones],
         timeline=timeline,
+        reports=list(reports_of(project)[: REPORTS_SHOWN + 1]),
         letters=list(project.letters.select_related("unit").prefetch_related("targets")),
         appeals=_appeals_linked(project),
         orders=list(
@@ -282,7 +300,61 @@ def project_page(viewer: User, project_id: int, *, today: date | None = None) ->
         warnings=list(project.warnings.select_related("milestone").order_by("-created_at")[:10]),
         assisting=list(project.assisting_units.values_list("name", flat=True)),
         regions=list(project.regions.values_list("name", flat=True)),
+        places=report_places([project.pk]).get(project.pk, []),
     )
+
+
+def _reported_by_year(target_ids: Sequence[int]) -> dict[int, list[tuple[int, Decimal]]]:
+    """Each target's reports as (the local year, the cumulative value), in time order: one
+    query, only for targets cut into years."""
+    found: dict[int, list[tuple[int, Decimal]]] = {}
+    if not target_ids:
+        return found
+    rows = (
+        ProgressReport.objects.filter(target_id__in=target_ids)
+        .order_by("reported_at", "pk")
+        .values_list("target_id", "reported_at", "value")
+    )
+    for target_id, at, value in rows:
+        found.setdefault(target_id, []).append((timezone.localtime(at).year, value))
+    return found
+
+
+def _years(target: Target, reports: Sequence[tuple[int, Decimal]], today: date) -> list[YearView]:
+    parts = [(y.year, y.value) for y in target.years.all()]
+    reached = achieved_by_year(reports, [year for year, _ in parts])
+    return [
+        YearView(
+            year,
+            value,
+            reached[year],
+            target_share(reached[year], value),
+            ahead=year > today.year,
+        )
+        for year, value in parts
+    ]
+
+
+def reports_of(project: Project) -> QuerySet[ProgressReport]:
+    """A project's progress reports, newest first, with their target, unit, reporter, place
+    and photos (the evidence the office checks, public project or not)."""
+    return (
+        ProgressReport.objects.filter(project=project)
+        .select_related("target", "unit", "region", "reported_by")
+        .prefetch_related("photos")
+        .order_by("-reported_at", "-pk")
+    )
+
+
+def report_photo_for(viewer: User, project_id: int, photo_id: int) -> ProgressPhoto:
+    """A progress photo of a project the viewer sees; another project's is as missing."""
+    project = project_for(viewer, project_id)
+    photo = (
+        ProgressPhoto.objects.filter(pk=photo_id, report__project=project).exclude(image="").first()
+    )
+    if photo is None:
+        raise NotFound("未找到该照片")
+    return photo
 
 
 def _milestone(m: Milestone, today: date) -> MilestoneView:
@@ -339,14 +411,6 @@ def appeals_suggested(viewer: User, project_id: int) -> list[tuple[Mapping[str, 
     return appeals_related(about, candidates, limit=SUGGESTIONS_SHOWN)
 
 
-def reports_of(project: Project) -> QuerySet[Any]:
-    return (
-        project.reports.select_related("target", "unit", "reported_by")
-        .prefetch_related("photos")
-        .order_by("-reported_at", "-id")
-    )
-
-
 def projects_linked_to(appeal_id: int) -> list[ProjectAppeal]:
     return list(
         ProjectAppeal.objects.filter(appeal_id=appeal_id).select_related("project").order_by("pk")
@@ -381,12 +445,36 @@ def letter_for(viewer: User, project_id: int, letter_id: int) -> ResponsibilityL
     return letter
 
 
+def report_places(project_ids: Sequence[int]) -> dict[int, list[Region]]:
+    """Where each project's progress may be placed: its own places and the streets and
+    communities below them, in the tree's order. Two queries whatever the number of projects
+    (the unit page's forms)."""
+    paths: dict[int, list[str]] = {}
+    for project_id, path in Project.regions.through.objects.filter(
+        project_id__in=project_ids
+    ).values_list("project_id", "region__path"):
+        paths.setdefault(project_id, []).append(path)
+    every = {path for found in paths.values() for path in found}
+    if not every:
+        return {}
+    under = Q()
+    for path in every:
+        under |= Q(path__startswith=path)
+    shown = Q(level__in=[RegionLevel.SUBDISTRICT, RegionLevel.COMMUNITY]) | Q(path__in=every)
+    regions = list(Region.objects.filter(under & shown).order_by("path"))
+    return {
+        project_id: [r for r in regions if r.path.startswith(tuple(found))]
+        for project_id, found in paths.items()
+    }
+
+
 @dataclass(frozen=True)
 class UnitProject:
     project: Project
     elapsed: float
     targets: list[TargetView]
     behind: bool = False
+    places: Sequence[Region] = ()
 
 
 def unit_projects_for(viewer: User) -> list[UnitProject]:
@@ -399,6 +487,7 @@ def unit_projects_for(viewer: User) -> list[UnitProject]:
         .prefetch_related("targets")  # one query for every project's targets, not one each
         .order_by("end_date", "pk")[:100]
     )
+    places = report_places([p.pk for p in projects])
     today = timezone.localdate()
     rows = []
     for project in projects:
@@ -417,6 +506,7 @@ def unit_projects_for(viewer: User) -> list[UnitProject]:
                 elapsed=elapsed,
                 targets=[TargetView(t, target_share(t.achieved, t.value), []) for t in targets],
                 behind=behind,
+                places=places.get(project.pk, []),
             )
         )
     return rows

@@ -11,6 +11,7 @@ from typing import Any, Final
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import Max, Min
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,7 +22,7 @@ from minxin.cases.models import Appeal
 from minxin.cases.photos import photo_validate
 from minxin.core.errors import NotFound, PermissionDenied, ValidationFailed
 from minxin.core.text import line_clean, text_clean
-from minxin.directory.models import Region, Unit
+from minxin.directory.models import Region, RegionBoundary, Unit
 from minxin.machine.engine import NO_CHANGE, Change
 from minxin.notify.services import notifications_send
 from minxin.supervision.models import SupervisionOrder
@@ -90,6 +91,54 @@ def value_clean(raw: object, label: str = "数值") -> Decimal:
     return value.quantize(Decimal("0.01"))
 
 
+COORDINATES: Final = (("纬度", -90, 90), ("经度", -180, 180))
+
+
+def point_clean(latitude: object, longitude: object) -> tuple[Decimal | None, Decimal | None]:
+    """A point typed or taken from the phone: both or neither, WGS84 degrees in range, kept to
+    six decimal places (about 0.1 m)."""
+    texts = [str(v if v is not None else "").strip() for v in (latitude, longitude)]
+    if not any(texts):
+        return None, None
+    if not all(texts):
+        raise ValidationFailed("经度和纬度须同时填写")
+    values: list[Decimal] = []
+    for text, (label, low, high) in zip(texts, COORDINATES, strict=True):
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            raise ValidationFailed(f"{label}应为数字") from None
+        if not value.is_finite() or not low <= value <= high:
+            raise ValidationFailed(f"{label}超出范围（应在{low}到{high}之间）")
+        values.append(value.quantize(Decimal("0.000001")))
+    return values[0], values[1]
+
+
+def _point_in_district(latitude: Decimal, longitude: Decimal) -> None:
+    """A project's point lies within the district's outlines (their bounding box, when any
+    were imported): a typo or swapped degrees would put the project off the map."""
+    box = RegionBoundary.objects.aggregate(
+        south=Min("min_lat"), north=Max("max_lat"), west=Min("min_lng"), east=Max("max_lng")
+    )
+    if box["south"] is None:
+        return
+    if not (box["south"] <= latitude <= box["north"] and box["west"] <= longitude <= box["east"]):
+        raise ValidationFailed(
+            f"该位置不在本区范围内（纬度{box['south']:.4f}至{box['north']:.4f}，"
+            f"经度{box['west']:.4f}至{box['east']:.4f}），请核对经纬度"
+        )
+
+
+def _place_checked(project: Project, region_id: int) -> None:
+    """A report's place is one of the project's places or a place below one of them."""
+    path = Region.objects.filter(pk=region_id).values_list("path", flat=True).first()
+    if path is None:
+        raise ValidationFailed("所选地点不存在")
+    paths = tuple(project.regions.values_list("path", flat=True))
+    if not paths or not path.startswith(paths):
+        raise ValidationFailed("所选地点不在项目的实施区域内")
+
+
 @dataclass(frozen=True)
 class TargetDraft:
     name: str
@@ -147,7 +196,16 @@ def _draft_checked(draft: ProjectDraft) -> ProjectDraft:
         raise ValidationFailed("所选单位不存在或已停用")
     if Region.objects.filter(pk__in=draft.region_ids).count() != len(set(draft.region_ids)):
         raise ValidationFailed("所选区域不存在")
+    latitude, longitude = point_clean(draft.latitude, draft.longitude)
+    if latitude is not None and longitude is not None:
+        _point_in_district(latitude, longitude)
     targets = tuple(_target_checked(t) for t in draft.targets)
+    first, last = draft.start_date.year, draft.end_date.year
+    for t in targets:
+        if outside := sorted(y for y in t.years if not first <= y <= last):
+            raise ValidationFailed(
+                f"指标「{t.name}」的{outside[0]}年目标不在项目工期（{first}至{last}年）内"
+            )
     milestones = tuple(_milestone_checked(m) for m in draft.milestones)
     if any(m.planned_end for m in milestones):
         _dates_checked(draft, milestones)
@@ -162,6 +220,8 @@ def _draft_checked(draft: ProjectDraft) -> ProjectDraft:
         name=name,
         summary=text_clean(draft.summary, label="项目内容", max_length=5000, required=False),
         origin_note=line_clean(draft.origin_note, label="来源说明", max_length=300, required=False),
+        latitude=latitude,
+        longitude=longitude,
         targets=targets,
         milestones=milestones,
     )
@@ -404,8 +464,9 @@ def progress_report(
         raise ValidationFailed(f"照片最多{PHOTOS_MAX}张")
     photos = [photo_validate(p) for p in draft.photos]
     note = text_clean(draft.note, label="说明", max_length=NOTE_MAX, required=False)
-    if draft.region_id and not Region.objects.filter(pk=draft.region_id).exists():
-        raise ValidationFailed("所选地点不存在")
+    if draft.region_id:
+        _place_checked(project, draft.region_id)
+    latitude, longitude = point_clean(draft.latitude, draft.longitude)
     now = at or timezone.now()
     report = ProgressReport.objects.create(
         target=target,
@@ -416,8 +477,8 @@ def progress_report(
         is_correction=correcting,
         note=note,
         region_id=draft.region_id,
-        latitude=draft.latitude,
-        longitude=draft.longitude,
+        latitude=latitude,
+        longitude=longitude,
         reported_by=actor,
         reported_at=now,
     )

@@ -29,5 +29,7 @@ urlpatterns = [
     path("<int:project_id>/appeals/", views.appeals_link, name="appeal_link"),
     path("<int:project_id>/order/", views.order_new, name="order_issue"),
     path("<int:project_id>/ratings/", views.rating_comments, name="rating_comments"),
+    path("<int:project_id>/reports/", views.progress_reports, name="progress_reports"),
+    path("<int:project_id>/reports/photos/<int:photo_id>", views.report_photo, name="report_photo"),
     path("appeals/<int:appeal_id>/panel/", views.appeal_panel, name="appeal_panel"),
 ]

@@ -193,6 +193,8 @@ def progress_new(request: HttpRequest, project_id: int) -> HttpResponse:
     selectors.project_for(user, project_id)
     post = request.POST
     try:
+        latitude, longitude = services.point_clean(post.get("latitude"), post.get("longitude"))
+        region = post.get("region", "").strip()
         report = services.progress_report(
             actor=user,
             draft=services.ProgressDraft(
@@ -200,9 +202,9 @@ def progress_new(request: HttpRequest, project_id: int) -> HttpResponse:
                 value=services.value_clean(post.get("value"), "累计完成值"),
                 note=post.get("note", ""),
                 correction_reason=post.get("correction_reason", ""),
-                region_id=forms.ids_of([post.get("region", "")])[0]
-                if post.get("region", "").isdigit()
-                else None,
+                region_id=int(region) if region.isdigit() else None,
+                latitude=latitude,
+                longitude=longitude,
                 photos=request.FILES.getlist("photos"),
             ),
         )
@@ -346,13 +348,22 @@ def appeal_panel(request: HttpRequest, appeal_id: int) -> HttpResponse:
 
 
 def _new_context(request: HttpRequest, user: User, **extra: Any) -> dict[str, Any]:
+    posted = extra.get("posted", {})
     return {
         "programmes": selectors.programmes_for(user),
         "kinds": ProjectKind.choices,
         "units": units_handling(),
         "places": places_to_choose(),
-        "target_rows": range(forms.TARGET_ROWS),
-        "milestone_rows": range(forms.MILESTONE_ROWS),
+        "target_rows": forms.rows_posted(
+            posted, "target", ("name", "value", "measure", "unit", "years"), forms.TARGET_ROWS
+        ),
+        "milestone_rows": forms.rows_posted(
+            posted, "milestone", ("name", "days", "task", "unit"), forms.MILESTONE_ROWS
+        ),
+        "chosen": {
+            name: set(posted.getlist(name)) if hasattr(posted, "getlist") else set()
+            for name in ("assisting_units", "regions")
+        },
         **extra,
     }
 
@@ -395,3 +406,20 @@ def rating_comments(request: HttpRequest, project_id: int) -> HttpResponse:
     project = selectors.project_for(user, project_id)
     page = paginate(request, verdict.rating_comments(project), per_page=ROWS_PER_PAGE)
     return render(request, "projects/rating_comments.html", {"project": project, "page": page})
+
+
+@login_required
+def progress_reports(request: HttpRequest, project_id: int) -> HttpResponse:
+    """Every progress report of a project with its evidence, newest first, paginated."""
+    user = staff_user(request, may_see_projects, VIEWERS)
+    project = selectors.project_for(user, project_id)
+    page = paginate(request, selectors.reports_of(project), per_page=ROWS_PER_PAGE)
+    return render(request, "projects/progress_reports.html", {"project": project, "page": page})
+
+
+@login_required
+def report_photo(request: HttpRequest, project_id: int, photo_id: int) -> FileResponse:
+    """A progress report's photo, for whoever sees the project (public or not)."""
+    user = staff_user(request, may_see_projects, VIEWERS)
+    photo = selectors.report_photo_for(user, project_id, photo_id)
+    return FileResponse(photo.image.open("rb"), content_type=photo.content_type)

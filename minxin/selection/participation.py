@@ -4,25 +4,28 @@ from typing import Any
 
 from django.urls import reverse
 
+from .models import SelectionRound
 from .selectors import public_rounds
 
 
+def _item(r: SelectionRound) -> dict[str, Any]:
+    return {
+        "title": r.title,
+        "url": reverse("public_selection:round_detail", args=[r.pk]),
+        "status": r.get_status_display(),
+        "open": r.status in ("consulting", "voting"),
+        "meta": f"{r.region.name} · 候选项目{r.n_candidates}个",  # type: ignore[attr-defined]
+    }
+
+
 def sections() -> list[dict[str, Any]]:
-    rounds = list(public_rounds()[:50])
     return [
         {
+            "key": "rounds",
             "order": 10,
             "title": "民生实事项目票决",
             "hint": "候选项目公示征求意见，人大代表票决，结果公开",
-            "items": [
-                {
-                    "title": r.title,
-                    "url": reverse("public_selection:round_detail", args=[r.pk]),
-                    "status": r.get_status_display(),
-                    "open": r.status in ("consulting", "voting"),
-                    "meta": f"{r.region.name} · 候选项目{r.n_candidates}个",  # type: ignore[attr-defined]
-                }
-                for r in rounds
-            ],
+            "rows": public_rounds(),
+            "item": _item,
         }
     ]

@@ -6,6 +6,7 @@ app_name = "public_selection"
 
 urlpatterns = [
     path("", public_views.index, name="index"),
+    path("all/<slug:key>/", public_views.section_list, name="section"),
     path("rounds/<int:round_id>/", public_views.round_detail, name="round_detail"),
     path(
         "rounds/<int:round_id>/candidates/<int:candidate_id>/comment/",

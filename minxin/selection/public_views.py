@@ -18,7 +18,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from minxin.core.discover import app_modules
-from minxin.core.errors import MinxinError, ValidationFailed
+from minxin.core.errors import MinxinError, NotFound, ValidationFailed
+from minxin.core.pages import public_read
+from minxin.core.pagination import paginate
 from minxin.core.privacy import mask_phone
 from minxin.core.session import is_one_time_key, one_time_key_new
 from minxin.notify.phone import phone_confirmed, phone_confirmed_keep
@@ -33,15 +35,46 @@ PURPOSE: Final = "selection_vote"
 DONE_KEY: Final = "selection_vote_done"
 
 
-def index(request: HttpRequest) -> HttpResponse:
-    """Every published round, and what other apps list in their `participation.py`."""
-    sections = [
+SHOWN: Final = 10  # items of each section on the index; the rest on the section's own pages
+
+
+def _sections() -> list[dict[str, Any]]:
+    """Every app's sections of the index (its `participation.py`): key, title, hint, the
+    published rows (a queryset, newest first) and how to show one."""
+    found = [
         section
         for module in app_modules("participation")
         for section in getattr(module, "sections", lambda: [])()
     ]
-    sections.sort(key=lambda s: s.get("order", 100))
-    return render(request, "selection/public/index.html", {"sections": sections})
+    return sorted(found, key=lambda s: s.get("order", 100))
+
+
+@public_read
+def index(request: HttpRequest) -> HttpResponse:
+    """Each section's newest items, and a link to all of them when there are more."""
+    shown = []
+    for section in _sections():
+        rows = list(section["rows"][: SHOWN + 1])
+        shown.append(
+            section
+            | {"items": [section["item"](r) for r in rows[:SHOWN]], "more": len(rows) > SHOWN}
+        )
+    return render(request, "selection/public/index.html", {"sections": shown})
+
+
+@public_read
+def section_list(request: HttpRequest, key: str) -> HttpResponse:
+    """Every open and closed item of one section, a page at a time."""
+    section = next((s for s in _sections() if s.get("key") == key), None)
+    if section is None:
+        raise NotFound("未找到该栏目")
+    page = paginate(request, section["rows"])
+    items = [section["item"](r) for r in page.object_list]
+    return render(
+        request,
+        "selection/public/section.html",
+        {"s": section | {"items": items}, "page": page},
+    )
 
 
 def _round_context(request: HttpRequest, selection: SelectionRound) -> dict[str, Any]:
@@ -64,6 +97,7 @@ def _voted(request: HttpRequest, selection: SelectionRound) -> bool:
     )
 
 
+@public_read
 def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
     selection = selectors.public_round_get(round_id)  # or 404
     return render(request, "selection/public/round_detail.html", _round_context(request, selection))
@@ -137,6 +171,7 @@ def _vote_page(
 @never_cache
 @require_http_methods(["GET", "POST"])
 @ratelimit(key="ip", rate="30/h", method="POST", block=True)
+@public_read
 def vote(request: HttpRequest, round_id: int) -> HttpResponse:
     selection = _votable(round_id)
     session = request.session
@@ -220,6 +255,7 @@ def code_send(request: HttpRequest, round_id: int) -> HttpResponse:
 
 
 @never_cache
+@public_read
 def vote_receipt(request: HttpRequest, round_id: int) -> HttpResponse:
     selection = selectors.public_round_get(round_id)
     receipt = request.session.get("selection_vote_receipt")

@@ -175,7 +175,8 @@ def _round_form_context(posted: dict[str, Any]) -> dict[str, Any]:
 def round_new(request: HttpRequest) -> HttpResponse:
     user = staff_user(request, runs_rounds, OFFICE_PAGE)
     if request.method == "GET":
-        posted = {"pass_base": PassBase.PRESENT, "pass_percent": "50", "residents_choices": "3"}
+        # The form's first values: half of those present pass a project, residents pick three.
+        posted = {"pass_base": PassBase.PRESENT, "pass_percent": "50", "residents_choices": "3"}  # nosec B105
         return render(request, "selection/round_new.html", _round_form_context(posted))
     form = RoundForm(request.POST)
     try:

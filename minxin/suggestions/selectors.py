@@ -117,7 +117,11 @@ def citizen_suggestion_view(*, tracking_number: str, granted_ids: list[int]) -> 
     if suggestion is None:
         raise NotFound("建议编号或查询码不正确，请核对后重试")
     appeal = suggestion.appeal
-    replies = list(appeal.replies.select_related("unit").all()) if appeal else []
+    replies = (
+        list(appeal.replies.filter(released_at__isnull=False).select_related("unit"))
+        if appeal
+        else []
+    )
     return CitizenSuggestion(
         suggestion=suggestion,
         events=suggestion_timeline(suggestion=suggestion),

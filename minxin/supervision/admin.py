@@ -3,7 +3,13 @@ from django.contrib import admin
 from minxin.core.admin import ReadOnlyAdmin
 from minxin.machine.admin import EventAdmin
 
-from .models import DeadlineWarning, SupervisionOrder, SupervisionOrderEvent
+from .models import (
+    DeadlineWarning,
+    OnSiteCheck,
+    OnSiteCheckPhoto,
+    SupervisionOrder,
+    SupervisionOrderEvent,
+)
 
 
 @admin.register(DeadlineWarning)
@@ -26,3 +32,7 @@ class SupervisionOrderAdmin(ReadOnlyAdmin):
 @admin.register(SupervisionOrderEvent)
 class SupervisionOrderEventAdmin(EventAdmin):
     list_display = ("order", *EventAdmin.list_display)
+
+
+admin.site.register(OnSiteCheck, ReadOnlyAdmin)
+admin.site.register(OnSiteCheckPhoto, ReadOnlyAdmin)

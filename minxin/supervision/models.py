@@ -136,3 +136,45 @@ class LeaderCase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.appeal_id} ← {self.leader_id}"
+
+
+def _onsite_photo_path(photo: "OnSiteCheckPhoto", filename: str) -> str:
+    return f"supervision/onsite/{timezone.now():%Y/%m}/{photo.onsite_check_id}-{filename[-40:]}"
+
+
+class OnSiteCheck(models.Model):
+    """四不两直: a supervisor's unannounced check on the spot of an appeal the citizen was
+    dissatisfied with — what was found, photos, and the deadline by which the unit must correct
+    it (the 督办单 `order` it was given). Recorded with the appeal's `onsite_check` event;
+    append-only (PROTECT keys, a read-only admin)."""
+
+    appeal = key(Appeal, "诉求", related_name="onsite_checks")
+    unit = key(Unit, "被督查单位")
+    checked_by = key(User, "督查人")
+    checked_at = models.DateTimeField("督查时间")
+    findings = models.TextField("督查发现")
+    correction_due = models.DateTimeField("整改期限")
+    order = optional_key(SupervisionOrder, "整改督办单")
+    created_at = models.DateTimeField("记录时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "四不两直督查"
+        verbose_name_plural = "四不两直督查"
+        indexes = [models.Index(fields=["appeal", "checked_at"], name="onsite_appeal_time")]
+
+    def __str__(self) -> str:
+        return f"{self.appeal_id} {self.checked_at:%Y-%m-%d}"
+
+
+class OnSiteCheckPhoto(models.Model):
+    onsite_check = key(OnSiteCheck, "督查", related_name="photos")
+    image = models.ImageField("照片", upload_to=_onsite_photo_path)
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = "督查照片"
+        verbose_name_plural = "督查照片"
+
+    def __str__(self) -> str:
+        return f"{self.onsite_check_id} 照片"

@@ -14,6 +14,9 @@ orders = [
 appeal = [
     path("orders/new/", views.order_issue, name="appeal_order_issue"),
     path("panel/", views.appeal_panel, name="appeal_panel"),
+    path("onsite/", views.onsite_panel, name="onsite_panel"),
+    path("onsite/record/", views.onsite_record, name="onsite_record"),
+    path("onsite/photos/<int:photo_id>/", views.onsite_photo, name="onsite_photo"),
     path("take-charge/", views.appeal_take_charge_view, name="appeal_take_charge"),
 ]
 urlpatterns = [

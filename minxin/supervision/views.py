@@ -10,9 +10,10 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_http_methods, require_POST
 
 from minxin.accounts.access import staff_user
@@ -21,11 +22,12 @@ from minxin.accounts.models import User
 from minxin.accounts.roles import Role
 from minxin.cases import selectors as case_selectors
 from minxin.cases.models import Appeal
-from minxin.core.errors import MinxinError, ValidationFailed
+from minxin.cases.workflow import Action
+from minxin.core.errors import MinxinError, NotFound, ValidationFailed
 from minxin.core.pagination import paginate
 from minxin.directory.selectors import units_handling
 
-from . import selectors
+from . import onsite, selectors
 from .machine import ORDERS
 from .models import SupervisionOrder
 from .permissions import may_issue_orders, may_see_orders
@@ -257,13 +259,84 @@ def appeal_panel(request: HttpRequest, appeal_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def appeal_take_charge_view(request: HttpRequest, appeal_id: int) -> HttpResponse:
-    """领导包案 from the appeal page's supervision panel; back to the appeal page."""
+    """领导包案 from the appeal page's supervision panel; back to the appeal page. A refusal (not
+    a leader, already taken) is its 4xx page with the Chinese message, as the middleware
+    renders every domain error: nothing was typed that the page would have to keep."""
     user = staff_user(request)
     appeal = case_selectors.appeal_get_for(user=user, appeal_id=appeal_id)
-    try:
-        appeal_take_charge(actor=user, appeal_id=appeal.pk, note=request.POST.get("note", ""))
-    except MinxinError as error:
-        messages.error(request, error.message)
-        return redirect("cases:appeal_detail", appeal.pk)
+    appeal_take_charge(actor=user, appeal_id=appeal.pk, note=request.POST.get("note", ""))
     messages.success(request, f"已包案诉求 {appeal.tracking_number}")
     return redirect("cases:appeal_detail", appeal.pk)
+
+
+# --- 四不两直: on-site checks of dissatisfied appeals ------------------------------------------
+
+
+def _onsite_context(user: User, appeal: Appeal) -> dict[str, Any]:
+    may = Action.ONSITE_CHECK in case_selectors.actions_available(user=user, appeal=appeal)
+    return {
+        "appeal": appeal,
+        "checks": onsite.onsite_checks_of(appeal),
+        "may_check": may and onsite.appeal_dissatisfied(appeal),
+        "posted": {},
+    }
+
+
+@login_required
+def onsite_panel(request: HttpRequest, appeal_id: int) -> HttpResponse:
+    user = staff_user(request)
+    appeal = case_selectors.appeal_get_for(user=user, appeal_id=appeal_id)
+    return render(request, "supervision/onsite_panel.html", _onsite_context(user, appeal))
+
+
+def _when(raw: str) -> datetime | None:
+    try:
+        value = parse_datetime(raw.strip()) if raw.strip() else None
+    except ValueError:
+        value = None
+    if value is not None and timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    return value
+
+
+@login_required
+@require_POST
+def onsite_record(request: HttpRequest, appeal_id: int) -> HttpResponse:
+    user = staff_user(request)
+    appeal = case_selectors.appeal_get_for(user=user, appeal_id=appeal_id)
+    post = request.POST
+    try:
+        try:
+            version = int(post.get("version", ""))
+        except ValueError as exc:
+            raise ValidationFailed("页面已过期，请刷新后重试") from exc
+        raw_due = post.get("correction_due", "").strip()
+        due = _when(raw_due + ("T18:00" if raw_due and "T" not in raw_due else ""))
+        if raw_due and due is None:
+            raise ValidationFailed("整改期限格式不正确")
+        onsite.onsite_check_record(
+            appeal_id=appeal.pk,
+            actor=user,
+            expected_version=version,
+            draft=onsite.CheckDraft(
+                findings=post.get("findings", ""),
+                checked_at=_when(post.get("checked_at", "")),
+                correction_due=due,
+                photos=request.FILES.getlist("photos"),
+            ),
+        )
+    except MinxinError as error:
+        context = _onsite_context(user, appeal) | {"error": error, "posted": post.dict()}
+        return render(request, "supervision/onsite_record.html", context, status=error.status_code)
+    messages.success(request, "已记录四不两直督查，并向主办单位下达整改督办单")
+    return redirect("cases:appeal_detail", appeal.pk)
+
+
+@login_required
+def onsite_photo(request: HttpRequest, appeal_id: int, photo_id: int) -> FileResponse:
+    """The check's photos: only for those who may see the appeal."""
+    appeal = case_selectors.appeal_get_for(user=staff_user(request), appeal_id=appeal_id)
+    photo = onsite.onsite_photo_get(appeal=appeal, photo_id=photo_id)
+    if photo is None:
+        raise NotFound
+    return FileResponse(photo.image.open("rb"), content_type=photo.content_type)

@@ -12,7 +12,7 @@ from minxin.cases.models import Appeal
 from minxin.cases.workflow import OPEN_STATUSES
 from minxin.core.errors import NotFound
 from minxin.issuelists.models import IssueItem
-from minxin.supervision.models import LeaderCase, SupervisionOrder
+from minxin.supervision.models import LeaderCase, SupervisionOrder, SupervisionOrderEvent
 
 from .machine import MISSING
 from .models import Decision, Meeting, TaskForce, TaskForceEvent
@@ -53,6 +53,45 @@ def task_force_get_for(viewer: User, task_force_id: int) -> TaskForce:
 
 def task_force_history(task_force: TaskForce) -> QuerySet[TaskForceEvent]:
     return task_force.events.select_related("actor").order_by("created_at", "pk")
+
+
+def task_force_timeline(task_force: TaskForce) -> list[dict[str, Any]]:
+    """The shared timeline: the task force's own events and, beside them, what became of its
+    meetings' decisions — each order's answer and escalations, naming the member unit. Two
+    queries, sorted by time."""
+    entries: list[dict[str, Any]] = [
+        {
+            "at": e.created_at,
+            "actor": e.actor,
+            "action": e.action,
+            "machine": "task_force",
+            "reason": e.reason,
+            "unit": None,
+            "pk": e.pk,
+        }
+        for e in task_force_history(task_force)
+    ]
+    orders = Decision.objects.filter(meeting__task_force=task_force).values("order_id")
+    for e in (
+        SupervisionOrderEvent.objects.filter(order_id__in=orders)
+        .exclude(action="issue")  # the meeting's own entry says it issued them
+        .select_related("actor", "order__unit")
+        .order_by("created_at", "pk")
+    ):
+        entries.append(
+            {
+                "at": e.created_at,
+                "actor": e.actor,
+                "action": e.action,
+                "machine": "supervision_order",
+                "reason": e.reason,
+                "unit": e.order.unit,
+                "order": e.order_id,
+                "pk": e.pk,
+            }
+        )
+    entries.sort(key=lambda x: (x["at"], x["machine"] != "task_force", x["pk"]))
+    return entries
 
 
 def task_force_meetings(task_force: TaskForce) -> list[tuple[Meeting, list[dict[str, Any]]]]:

@@ -138,7 +138,7 @@ def _detail_render(
         "appeals": appeals[:50],
         "appeal_count": appeals.count(),
         "meetings": selectors.task_force_meetings(task_force),
-        "history": selectors.task_force_history(task_force),
+        "history": selectors.task_force_timeline(task_force),
         "may": {a: a in actions for a in TaskForceAction},
         "decision_rows": range(DECISION_ROWS),
         "error": error,

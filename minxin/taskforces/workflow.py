@@ -14,6 +14,7 @@ from django.db import models
 
 from minxin.accounts.roles import Role
 from minxin.machine.table import Transition
+from minxin.supervision.workflow import ISSUERS
 
 
 class TaskForceStatus(models.TextChoices):
@@ -40,13 +41,14 @@ TRANSITIONS: Final[dict[TaskForceAction, Transition[TaskForceStatus]]] = {
     TaskForceAction.ADD_MEMBER: Transition(
         "增加成员单位", LIVE, None, OFFICE, public=False, panel=True
     ),
-    # The lead unit's handlers grow the scope and record meetings beside the office.
+    # The lead unit's handlers grow the scope beside the office.
     TaskForceAction.ADD_SCOPE: Transition(
         "纳入专班范围", LIVE, None, OFFICE | {R.HANDLER}, public=False, panel=True
     ),
-    # The office records meetings: their decisions are supervision orders, which it issues.
+    # Those who issue supervision orders record meetings: each decision is an order they issue
+    # (an administrator, who issues none, would be refused at the first decision).
     TaskForceAction.MEETING: Transition(
-        "记录专班会议", LIVE, None, OFFICE, public=False, panel=True
+        "记录专班会议", LIVE, None, ISSUERS, public=False, panel=True
     ),
     TaskForceAction.CLOSE: Transition(
         "结束专班",

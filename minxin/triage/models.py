@@ -185,6 +185,29 @@ class AutoDispatchRule(models.Model):
         return f"{self.category} ≥ {self.min_confidence}"
 
 
+class AutoDispatchDecision(models.Model):
+    """An appeal a 快速交办 rule screened and dispatched as the system: what it chose, kept so
+    the screening queue can show how often each rule's decisions were later corrected (the
+    appeal's category or lead unit changed, or it was found invalid or a duplicate)."""
+
+    appeal = one_to_one_key(Appeal)
+    rule = models.ForeignKey(
+        AutoDispatchRule, on_delete=models.PROTECT, related_name="decisions", verbose_name="规则"
+    )
+    category = key(Category, "分类")
+    unit = key(Unit, "主办单位")
+    confidence = models.DecimalField("分类置信度", max_digits=5, decimal_places=4)
+    decided_at = models.DateTimeField("派单时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "快速交办记录"
+        verbose_name_plural = "快速交办记录"
+        indexes = [models.Index(fields=["rule", "decided_at"], name="auto_decision_rule_time")]
+
+    def __str__(self) -> str:
+        return f"{self.appeal_id} ← {self.rule_id}"
+
+
 class AppealSignature(models.Model):
     """An appeal's MinHash signature and its 8 LSH band hashes, stored when it is triaged: the
     duplicate lookup asks the database for the appeals sharing a band (8 indexed equality

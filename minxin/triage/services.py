@@ -22,13 +22,18 @@ from minxin.directory.models import Region
 from minxin.dispatch.selectors import units_suggested_for
 from minxin.triage.duplicates import duplicate_index_for, duplicates_current, signatures_store
 from minxin.triage.hotspots import appeal_hotspot_assign
-from minxin.triage.models import CorrectionField, TriageCorrection, TriageSuggestion
+from minxin.triage.models import (
+    AutoDispatchDecision,
+    CorrectionField,
+    TriageCorrection,
+    TriageSuggestion,
+)
 from minxin.triage.nlp import DuplicateIndex, RegionNode, RegionTree, Suggestion, suggest
 from minxin.triage.selectors import (
     auto_dispatch_rule_for,
     category_for_path,
 )
-from minxin.triage.versions import model_version_in_use
+from minxin.triage.versions import confidence_calibrated, model_version_in_use
 
 logger = logging.getLogger(__name__)
 
@@ -148,7 +153,7 @@ def appeal_triage(*, appeal_id: int, auto_dispatch: bool = True) -> TriageSugges
                 "category": category,
                 "category_path": found.category.path[:300],
                 "top_category_name": found.category.category[:100],
-                "confidence": Decimal(str(round(found.category.confidence, 4))),
+                "confidence": Decimal(str(confidence_calibrated(found.category.confidence))),
                 "urgency": found.urgency.level,
                 "urgency_reason": found.urgency.reason[:500],
                 "is_valid": found.validity.valid,
@@ -214,4 +219,12 @@ def _auto_dispatch(suggestion: TriageSuggestion) -> bool:
         # A dispatcher acted first; their decision stands.
         logger.info("auto-dispatch of appeal %s skipped: acted on meanwhile", appeal.pk)
         return False
+    # What the rule decided, so the screening queue can count how often it was corrected.
+    AutoDispatchDecision.objects.create(
+        appeal_id=appeal.pk,
+        rule=rule,
+        category=suggestion.category,
+        unit_id=suggestion.suggested_unit_id,
+        confidence=suggestion.confidence,
+    )
     return True

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable, Sequence
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from django.utils import timezone
 from minxin.accounts.models import User
 from minxin.core.errors import MinxinError
 from minxin.triage.nlp import forget_models
+from minxin.triage.nlp.calibration import Calibration, fit_calibration
 from minxin.triage.nlp.dataset import DEFAULT_MODEL_PATH
 from minxin.triage.nlp.versions import (
     EVAL_SET,
@@ -28,8 +30,47 @@ from minxin.triage.nlp.versions import (
     train_version,
 )
 
-from .models import AutoDispatchRule, ModelStatus, ModelVersion
+from .models import (
+    AutoDispatchRule,
+    CorrectionField,
+    ModelStatus,
+    ModelVersion,
+    TriageCorrection,
+)
 from .selectors import triage_training_examples
+
+# The confidence calibration in use (`nlp.calibration`), written by `minxin triage thresholds`.
+CALIBRATION_PATH = DEFAULT_MODEL_PATH.with_name("calibration.json")
+_calibration: dict[Path, tuple[float, Calibration | None]] = {}
+
+
+def confidence_calibrated(raw: float, *, path: Path = CALIBRATION_PATH) -> float:
+    """The classifier's confidence as the share of such suggestions that were right on held-out
+    messages (the calibration in use; the raw value until one has been fitted). The file is
+    reread when it changes."""
+    try:
+        stamp = path.stat().st_mtime
+    except OSError:
+        return round(raw, 4)
+    cached = _calibration.get(path)
+    if cached is None or cached[0] != stamp:
+        cached = (stamp, Calibration.load(path))
+        _calibration[path] = cached
+    mapped = cached[1]
+    return round(mapped(raw) if mapped is not None else raw, 4)
+
+
+def confidence_calibration_fit(
+    *, path: Path = CALIBRATION_PATH, scored: Sequence[tuple[str, float, bool]] | None = None
+) -> list[tuple[str, float, bool]]:
+    """Fit the calibration on held-out suggestions (`out_of_fold`: 5-fold cross-validation of
+    the labelled messages, unless given) and put it in use; those suggestions with their
+    calibrated confidence (what a stored suggestion's confidence means from now on)."""
+    if scored is None:
+        scored = out_of_fold()
+    mapped = fit_calibration([(c, ok) for _, c, ok in scored])
+    mapped.save(path)
+    return [(cls, round(mapped(c), 4), ok) for cls, c, ok in scored]
 
 
 def _artifact(version_id: int, live: Path) -> Path:
@@ -132,6 +173,20 @@ def model_version_activate(
     return version
 
 
+def model_version_due() -> bool:
+    """Whether a scheduled training has something new to learn: no version yet, or a category
+    correction recorded since the last version's training began (it read the corrections
+    then; its row is written when it ends)."""
+    last = ModelVersion.objects.order_by("-created_at").only("created_at", "train_seconds")
+    version = last.first()
+    if version is None:
+        return True
+    began = version.created_at - timedelta(seconds=version.train_seconds)
+    return TriageCorrection.objects.filter(
+        field=CorrectionField.CATEGORY, created_at__gt=began
+    ).exists()
+
+
 def model_version_in_use() -> int | None:
     """The id of the version in use (None before the first versioned training)."""
     return (
@@ -145,15 +200,17 @@ def auto_dispatch_thresholds_compute(
     """For every rule that states a target precision: the lowest confidence at which the
     classifier's suggestions of the rule's top-level class were right at least that often on
     held-out folds (`out_of_fold`, 5-fold cross-validation of the labelled messages), and the
-    share of all appeals its decisions would take. Stored beside the rule for the admin who
-    sets its 最低置信度; the rule's own threshold is not changed. How many rules were done."""
+    share of all appeals its decisions would take; without `scored`, the calibration is fitted
+    on those folds first and the thresholds are on the calibrated confidence, as stored
+    suggestions carry it. Stored beside the rule for the admin who sets its 最低置信度; the
+    rule's own threshold is not changed. How many rules were done."""
     rules = list(
         AutoDispatchRule.objects.filter(target_precision__isnull=False).select_related("category")
     )
     if not rules:
         return 0
     if scored is None:
-        scored = out_of_fold()
+        scored = confidence_calibration_fit()
     now = timezone.now()
     for rule in rules:
         top = rule.category.top_level.name

@@ -23,7 +23,7 @@ from minxin.dispatch.permissions import may_dispatch
 
 from .forms import ScreenForm
 from .models import CorrectionField, TriageSuggestion
-from .selectors import triage_suggestion_get, triage_suggestions_for
+from .selectors import auto_dispatch_rule_records, triage_suggestion_get, triage_suggestions_for
 from .services import appeal_triage, triage_correction_record
 
 PERSONAL_LABELS = {
@@ -50,6 +50,14 @@ def panel(request: HttpRequest, appeal_id: int) -> HttpResponse:
         assert suggestion is not None
         context.update(_screen_context(appeal, suggestion))
     return render(request, "triage/panel.html", context)
+
+
+@login_required
+def rules(request: HttpRequest) -> HttpResponse:
+    """The 快速交办 rules with how often their decisions were later corrected, loaded into the
+    screening queue by HTMX (empty without rules)."""
+    staff_user(request, may_dispatch, "派单员")
+    return render(request, "triage/rules.html", {"records": auto_dispatch_rule_records()})
 
 
 def _urgency(appeal: Appeal, s: TriageSuggestion) -> str:

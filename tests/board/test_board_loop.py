@@ -11,6 +11,7 @@ from minxin.cases.services import (
     appeal_act,
     appeal_dispatch,
     appeal_screen,
+    reply_approve,
     reply_submit,
 )
 from minxin.cases.workflow import Action, AppealStatus, Satisfaction
@@ -77,6 +78,11 @@ def test_a_board_post_goes_round_the_loop_and_shows_its_reply(district):
     reply_submit(
         appeal_id=appeal_id, actor=handler, expected_version=version(appeal_id), reason=REPLY
     )
+    # A reply naming a person waits for the centre's review; the public sees it once passed.
+    assert Appeal.objects.get(pk=appeal_id).status == AppealStatus.REVIEWING
+    page = public.get(reverse("board:post_detail", args=[post.pk])).content.decode()
+    assert "已更换东门路灯灯泡" not in page
+    reply_approve(appeal_id=appeal_id, actor=dispatcher, expected_version=version(appeal_id))
 
     # 3. The public page: status, lead unit, the official reply with personal data masked.
     page = public.get(reverse("board:post_detail", args=[post.pk])).content.decode()

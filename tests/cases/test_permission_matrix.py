@@ -22,7 +22,7 @@ from minxin.cases.models import Appeal, AppealEvent, Assignment, Attachment, Ext
 from minxin.cases.services import extension_request
 from minxin.cases.workflow import TRANSITIONS, Action, AppealStatus
 from minxin.feedback.models import Rating
-from tests.builders import appeal_in, appeal_new
+from tests.builders import appeal_in, appeal_new, communities_build
 
 STATUSES = list(AppealStatus)
 STAFF_NAMESPACES = ("cases", "intake", "dispatch", "triage", "feedback")
@@ -33,6 +33,8 @@ POST_ONLY = {
     "dispatch:dispatch",
     "feedback:rate",
     "intake:caller_history",
+    "cases:revisit",
+    "review:check",
 }
 MISSING_ID = 987654321
 TITLE = "小区垃圾无人清运"  # the builders' title
@@ -98,6 +100,9 @@ def _appeal_urls(appeal_id: int, attachment_id: int) -> Iterator[tuple[str, str]
         "dispatch:dispatch",
         "feedback:panel",
         "feedback:rate",
+        "cases:revisit",
+        "review:panel",
+        "review:check",
     ):
         yield name, reverse(name, args=[appeal_id])
 
@@ -192,6 +197,64 @@ def test_the_assigned_units_do_see_it(client, district, status, who):
     served = client.get(reverse("cases:attachment", args=[appeal.pk, photo.pk]))
     assert served.status_code == 200
     assert served["Content-Type"] == "image/png"
+
+
+# --- 二级派单: a community sees only what its street passed down to it --------------------
+
+
+@pytest.mark.parametrize("status", STATUSES, ids=str)
+def test_a_community_gets_404_on_every_url_of_an_appeal_not_passed_down_to_it(
+    client, district, status
+):
+    """Its own street's appeals included: the street leads them, the community is not in it
+    until the street passes one down."""
+    communities_build(district)
+    appeal = appeal_in(district, status)
+    photo = _photo(appeal)
+    into = appeal_new(district, title="另一件事")
+    before = _state(appeal.pk)
+    data = _post_data(district, appeal, into)
+    failures = []
+    for who in ("handler_community", "handler_community_other"):
+        client.force_login(district.user(who))
+        for name, url in _appeal_urls(appeal.pk, photo.pk):
+            for method in ("get", "post"):
+                expected = 405 if method == "get" and name in POST_ONLY else 404
+                response = getattr(client, method)(url, data if method == "post" else None)
+                if response.status_code != expected:
+                    failures.append(f"{who} {method.upper()} {url}: {response.status_code}")
+    assert not failures, "\n".join(failures)
+    assert _state(appeal.pk) == before
+
+
+@pytest.mark.parametrize(
+    "status", [AppealStatus.ACCEPTED, AppealStatus.IN_PROGRESS, AppealStatus.SUSPENDED], ids=str
+)
+def test_the_community_it_was_passed_down_to_sees_it_and_may_not_answer(client, district, status):
+    community = communities_build(district)[0]
+    appeal = appeal_in(district, status, sub=community)
+    photo = _photo(appeal)
+    client.force_login(district.user("handler_community"))
+    detail = client.get(reverse("cases:appeal_detail", args=[appeal.pk]))
+    assert detail.status_code == 200 and TITLE in detail.content.decode()
+    _assert_masked(detail.content.decode(), "detail as the community")
+    assert client.get(reverse("cases:attachment", args=[appeal.pk, photo.pk])).status_code == 200
+    before = _state(appeal.pk)
+    data = _post_data(district, appeal, appeal)
+    failures = []
+    for action in Action:
+        if action in NOT_ON_THE_GENERIC_FORM or action in (Action.NOTE, Action.SUB_REPORT):
+            continue
+        response = client.post(reverse("cases:appeal_act", args=[appeal.pk, action.value]), data)
+        if response.status_code not in (403, 409):
+            failures.append(f"{action}: {response.status_code}")
+        elif response.status_code == 403 and not _error_message(response.content.decode()):
+            failures.append(f"{action}: 403 without a message")
+    assert not failures, "\n".join(failures)
+    assert _state(appeal.pk) == before
+    # The street's pages stay closed to it.
+    assert client.get(reverse("dispatch:screening")).status_code == 404
+    assert client.get(reverse("cases:sub_tasks")).status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -297,6 +360,13 @@ NOT_ON_THE_GENERIC_FORM = {
     Action.DISPATCH,
     Action.RATE,
     Action.RATE_DISSATISFIED,
+    Action.SUPPLEMENT,  # the citizen's tracking page
+    Action.FOLLOW_UP,  # the revisit panel (cases:revisit)
+    Action.ANSWER_DIRECTLY,  # the hotline console, with a knowledge-base article
+    Action.ONSITE_CHECK,  # the on-site check's panel
+    Action.SEND_DOWN,  # the city link: appeal_send_down (docs/citylink.md)
+    Action.DOWNSTREAM_UPDATE,  # the city link: a peer's POST servicerequestupdates
+    Action.DOWNSTREAM_REPLY,
 }
 
 

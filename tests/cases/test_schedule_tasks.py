@@ -30,3 +30,28 @@ def test_a_periodic_task_books_its_next_run_where_the_backend_can_defer(settings
     (booked,) = DBTaskResult.objects.all()
     assert booked.task_path == fail_stalled_imports_task.module_path
     assert booked.run_after >= before + timedelta(minutes=10)
+
+
+@pytest.mark.django_db
+def test_a_worker_starting_again_fails_its_dead_runs_and_books_them_again(settings):
+    """A periodic task whose worker was killed mid-run never books its next run; the worker's
+    unit runs `schedule_tasks --worker-id <its id>` before it starts again."""
+    settings.TASKS = DB_TASKS
+    call_command("schedule_tasks")
+    archive, warnings = settings.MINXIN_PERIODIC_TASKS[:2]
+    DBTaskResult.objects.filter(task_path=archive).update(status="RUNNING", worker_ids=["h-1"])
+    DBTaskResult.objects.filter(task_path=warnings).update(status="RUNNING", worker_ids=["h-2"])
+    call_command("schedule_tasks")
+    assert DBTaskResult.objects.count() == len(settings.MINXIN_PERIODIC_TASKS)  # still running
+
+    call_command("schedule_tasks", "--worker-id", "h-1")
+    assert sorted(
+        DBTaskResult.objects.filter(task_path=archive).values_list("status", flat=True)
+    ) == [
+        "FAILED",
+        "READY",
+    ]
+    # Another worker's run is left to it.
+    assert list(
+        DBTaskResult.objects.filter(task_path=warnings).values_list("status", flat=True)
+    ) == ["RUNNING"]

@@ -148,7 +148,12 @@ def test_return_clears_the_lead_and_the_unit_loses_sight_of_the_appeal(district)
             appeal_get_for(user=user, appeal_id=appeal.pk)
     assert appeal_get_for(user=district.user("dispatcher"), appeal_id=appeal.pk) == appeal
     assert appeal in screening_queue(user=district.user("dispatcher"), returned=True)
-    assert events(appeal)[-1].payload == {"unit_id": district.street_units[0].pk}
+    # The return keeps the deadlines the unit had: a refused return may give them back.
+    assert events(appeal)[-1].payload == {
+        "unit_id": district.street_units[0].pk,
+        "first_contact_due": appeal.first_contact_due.isoformat(),
+        "resolve_due": appeal.resolve_due.isoformat(),
+    }
 
 
 def test_redispatch_after_return_starts_a_fresh_set_of_assignments(district):
@@ -439,9 +444,17 @@ def test_reply_submit_creates_a_reply_and_resolves(district):
         district.user("handler"),
     )
     resolved = fresh(appeal)
+    # No review rule covers it: the system releases it at once, through the review's row.
     assert resolved.status == AppealStatus.RESOLVED
-    assert resolved.resolved_at == later == reply.created_at
-    assert events(appeal)[-1].reason == reply.content
+    assert resolved.resolved_at == later == reply.created_at == reply.released_at
+    assert resolved.released_at == later
+    submitted, released = events(appeal)[-2:]
+    assert (submitted.action, submitted.to_status) == (Action.RESOLVE, AppealStatus.REVIEWING)
+    assert submitted.reason == reply.content
+    assert (released.action, released.actor_role) == (Action.APPROVE_REPLY, "system")
+    assert released.reason == "自动通过：没有适用的审核规则"
+    assert released.payload["reply_id"] == reply.pk and not released.payload["reviewed"]
+    assert reply.quality_score is not None and reply.quality["checks"]
     with pytest.raises(ValidationFailed, match="答复内容"):  # a reply needs content
         services.reply_submit(
             appeal_id=appeal_in(district, AppealStatus.IN_PROGRESS).pk,

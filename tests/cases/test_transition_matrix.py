@@ -7,7 +7,8 @@ again on purpose (not by calling `permissions.refusal`), so the test and the cod
           and actor role ∈ transition.roles
           and (role is not handler, or the unit rule holds:
                LEAD → the actor's unit is the appeal's lead unit;
-               ASSIGNED → the lead unit or an active assisting unit).
+               ASSIGNED → the lead unit, an active assisting unit or the delegated unit;
+               DELEGATED → the unit holding the appeal's pending sub-task, 二级派单).
 
 Allowed: exactly one new AppealEvent telling who did what, the status moved (or kept, for the
 rows without a target) and the version up by one. Refused: IllegalTransition when the status
@@ -31,14 +32,22 @@ from django.db.models import Count, Max
 from minxin.accounts.actor import Actor
 from minxin.accounts.roles import Role
 from minxin.cases.machine import APPEALS, REASON_MAX
-from minxin.cases.models import Appeal, AppealEvent, Assignment, AssignmentRole
+from minxin.cases.models import (
+    Appeal,
+    AppealEvent,
+    Assignment,
+    AssignmentRole,
+    SubAssignment,
+    SubAssignmentStatus,
+)
 from minxin.cases.selectors import actions_available
 from minxin.cases.workflow import TRANSITIONS, Action, AppealStatus, UnitScope
 from minxin.core.errors import IllegalTransition, MinxinError, PermissionDenied, ValidationFailed
 from minxin.deadlines.calendar import calendar_cache_clear
 from minxin.deadlines.services import policy_cache_clear
+from minxin.directory.models import Unit
 from minxin.machine.engine import Applied, Change
-from tests.builders import District, appeal_in, appeal_new, district_build
+from tests.builders import District, appeal_in, appeal_new, communities_build, district_build
 
 # Every test is marked: that is also what makes pytest-django create the test database the
 # module fixture below writes to.
@@ -50,6 +59,8 @@ STAFF_KEYS = (
     "handler",
     "handler_other",
     "handler_dept",
+    "handler_community",
+    "handler_community_other",
     "supervisor",
     "leader",
     "admin",
@@ -64,6 +75,7 @@ ASSIGNED_STATUSES = frozenset(
         AppealStatus.ACCEPTED,
         AppealStatus.IN_PROGRESS,
         AppealStatus.SUSPENDED,
+        AppealStatus.REVIEWING,
         AppealStatus.RESOLVED,
         AppealStatus.RATED,
         AppealStatus.FOLLOW_UP,
@@ -72,12 +84,18 @@ ASSIGNED_STATUSES = frozenset(
 )
 
 
+# Statuses in which street 0 has passed the appeal down to its community (二级派单), which
+# still holds it: the delegated unit of the `sub_report` row and of notes.
+SUB_STATUSES = frozenset({AppealStatus.ACCEPTED, AppealStatus.IN_PROGRESS, AppealStatus.SUSPENDED})
+
+
 @dataclass(frozen=True)
 class World:
     district: District
     appeals: dict[AppealStatus, Appeal]
     merge_target: Appeal  # a live appeal a MERGE can point at (the table row needs a target)
-    units: dict[AppealStatus, tuple[int | None, frozenset[int]]]  # (lead, assisting) per status
+    # (lead, assisting, delegated) per status
+    units: dict[AppealStatus, tuple[int | None, frozenset[int], frozenset[int]]]
     before: dict[AppealStatus, "Snapshot"]  # each test starts from exactly this
 
     def actor(self, key: str) -> Actor:
@@ -100,7 +118,11 @@ def world(django_db_setup: None, django_db_blocker: object) -> Iterator[World]:
         calendar_cache_clear()
         policy_cache_clear()
         d = district_build()
-        appeals = {status: appeal_in(d, status) for status in STATUSES}
+        community = communities_build(d)[0]
+        appeals = {
+            status: appeal_in(d, status, sub=community if status in SUB_STATUSES else None)
+            for status in STATUSES
+        }
         target = appeal_new(d, title="合并目标")
         yield World(
             district=d,
@@ -119,6 +141,7 @@ def expected_refusal(
     actor: Actor,
     lead_unit_id: int | None,
     assisting_unit_ids: frozenset[int],
+    delegated_unit_ids: frozenset[int] = frozenset(),
 ) -> type[MinxinError] | None:
     """The table and the unit rule, restated: None when allowed, else the error class."""
     transition = TRANSITIONS[action]
@@ -130,7 +153,9 @@ def expected_refusal(
         if transition.handler_scope == UnitScope.LEAD:
             units = {lead_unit_id}
         elif transition.handler_scope == UnitScope.ASSIGNED:
-            units = {lead_unit_id, *assisting_unit_ids}
+            units = {lead_unit_id, *assisting_unit_ids, *delegated_unit_ids}
+        elif transition.handler_scope == UnitScope.DELEGATED:
+            units = set(delegated_unit_ids)
         else:
             units = None
         if units is not None and (actor.unit_id is None or actor.unit_id not in units):
@@ -138,13 +163,18 @@ def expected_refusal(
     return None
 
 
-def _units(appeal: Appeal) -> tuple[int | None, frozenset[int]]:
+def _units(appeal: Appeal) -> tuple[int | None, frozenset[int], frozenset[int]]:
     assisting = frozenset(
         Assignment.objects.filter(
             appeal=appeal, is_active=True, role=AssignmentRole.ASSIST
         ).values_list("unit_id", flat=True)
     )
-    return Appeal.objects.get(pk=appeal.pk).lead_unit_id, assisting
+    delegated = frozenset(
+        SubAssignment.objects.filter(appeal=appeal, status=SubAssignmentStatus.PENDING).values_list(
+            "unit_id", flat=True
+        )
+    )
+    return Appeal.objects.get(pk=appeal.pk).lead_unit_id, assisting, delegated
 
 
 def _changes(world: World, action: Action) -> dict[str, object]:
@@ -175,8 +205,10 @@ def test_the_world_is_what_the_matrix_assumes(world):
     """The unit branches are only exercised if the appeals have the units we think they have."""
     d = world.district
     for status, appeal in world.appeals.items():
-        lead, assisting = _units(appeal)
-        assert world.units[status] == (lead, assisting)
+        lead, assisting, delegated = _units(appeal)
+        assert world.units[status] == (lead, assisting, delegated)
+        community = d.user("handler_community").unit_id
+        assert delegated == (frozenset({community}) if status in SUB_STATUSES else frozenset())
         assert Appeal.objects.get(pk=appeal.pk).status == status
         if status in ASSIGNED_STATUSES:
             assert (lead, assisting) == (d.street_units[0].pk, frozenset({d.departments[0].pk}))
@@ -184,6 +216,7 @@ def test_the_world_is_what_the_matrix_assumes(world):
             assert (lead, assisting) == (None, frozenset()), status
     assert d.user("handler").unit_id == d.street_units[0].pk
     assert d.user("handler_other").unit_id == d.street_units[1].pk
+    assert Unit.objects.get(pk=community).parent_id == d.street_units[0].pk
     assert d.user("handler_dept").unit_id == d.departments[0].pk
 
 
@@ -192,7 +225,7 @@ def test_every_action_is_allowed_somewhere_and_refused_somewhere(world):
     for action in ACTIONS:
         outcomes = set()
         for status in STATUSES:
-            lead, assisting = world.units[status]
+            lead, assisting, delegated = world.units[status]
             for key in ACTOR_KEYS:
                 outcomes.add(
                     expected_refusal(
@@ -201,6 +234,7 @@ def test_every_action_is_allowed_somewhere_and_refused_somewhere(world):
                         actor=world.actor(key),
                         lead_unit_id=lead,
                         assisting_unit_ids=assisting,
+                        delegated_unit_ids=delegated,
                     )
                 )
         assert None in outcomes, action
@@ -211,13 +245,14 @@ def _check(world: World, status: AppealStatus, action: Action, actor_key: str) -
     """One cell of the matrix: attempt it and assert the outcome the table predicts."""
     appeal = world.appeals[status]
     actor = world.actor(actor_key)
-    lead, assisting = world.units[status]
+    lead, assisting, delegated = world.units[status]
     refused = expected_refusal(
         status=status,
         action=action,
         actor=actor,
         lead_unit_id=lead,
         assisting_unit_ids=assisting,
+        delegated_unit_ids=delegated,
     )
     before = world.before[status]  # the savepoint around the previous cell undid it
 
@@ -281,15 +316,33 @@ def test_transition(world, status, action):
     assert not failures, "\n\n".join(failures)
 
 
-EXTENSION_BUTTONS = {Action.REQUEST_EXTENSION, Action.APPROVE_EXTENSION, Action.REFUSE_EXTENSION}
+EXTENSION_BUTTONS = {
+    Action.REQUEST_EXTENSION,
+    Action.APPROVE_EXTENSION,
+    Action.REFUSE_EXTENSION,
+    # the transfer buttons likewise: asking while none is pending, deciding while one is
+    Action.REQUEST_TRANSFER,
+    Action.APPROVE_TRANSFER,
+    Action.REFUSE_TRANSFER,
+}
+# A revisit call is offered only while a revisit is queued for the appeal (cases.Revisit).
+REVISIT_BUTTON = {Action.FOLLOW_UP}
+
+
+def sub_button_hidden(status: AppealStatus) -> set[Action]:
+    """二级派单: passing down is offered only while nothing is pending (street 0 has units to
+    pass down to), recalling only while something is."""
+    return {Action.SUB_DISPATCH} if status in SUB_STATUSES else {Action.SUB_RECALL}
 
 
 @pytest.mark.parametrize("status", STATUSES, ids=str)
 def test_the_buttons_offer_exactly_what_the_applier_allows(world, status):
     """The appeal page's buttons (selectors.actions_available) never offer a refused action,
-    and hide an allowed one only for the extension buttons (shown by whether one is pending)."""
+    and hide an allowed one only for the extension and transfer buttons (shown by whether a
+    request is pending), a revisit call without a revisit queued, and the sub-dispatch buttons
+    (`sub_button_hidden`)."""
     appeal = world.appeals[status]
-    lead, assisting = world.units[status]
+    lead, assisting, delegated = world.units[status]
     failures = []
     for key in STAFF_KEYS:
         user = world.district.user(key)
@@ -302,13 +355,15 @@ def test_the_buttons_offer_exactly_what_the_applier_allows(world, status):
                 actor=Actor.of(user),
                 lead_unit_id=lead,
                 assisting_unit_ids=assisting,
+                delegated_unit_ids=delegated,
             )
             is None
         }
         shown = set(actions_available(user=user, appeal=appeal))
         if shown - allowed:
             failures.append(f"{key}: offers refused {sorted(shown - allowed)}")
-        if (allowed - shown) - EXTENSION_BUTTONS:
+        hidden = EXTENSION_BUTTONS | REVISIT_BUTTON | sub_button_hidden(status)
+        if (allowed - shown) - hidden:
             failures.append(f"{key}: hides allowed {sorted(allowed - shown)}")
     assert not failures, "\n".join(failures)
 
@@ -318,7 +373,7 @@ def test_the_buttons_offer_exactly_what_the_applier_allows(world, status):
 
 def _first_allowed(world: World, action: Action) -> tuple[Appeal, Actor]:
     for status, appeal in world.appeals.items():
-        lead, assisting = world.units[status]
+        lead, assisting, delegated = world.units[status]
         for key in ACTOR_KEYS:
             actor = world.actor(key)
             if (
@@ -328,6 +383,7 @@ def _first_allowed(world: World, action: Action) -> tuple[Appeal, Actor]:
                     actor=actor,
                     lead_unit_id=lead,
                     assisting_unit_ids=assisting,
+                    delegated_unit_ids=delegated,
                 )
                 is None
             ):
@@ -344,15 +400,23 @@ def test_the_reason_rows_are_the_ones_we_expect():
         Action.MARK_INVALID,
         Action.RESTORE,
         Action.RETURN,
+        Action.REFUSE_RETURN,
         Action.FIRST_CONTACT,
         Action.NOTE,
         Action.REQUEST_EXTENSION,
         Action.REFUSE_EXTENSION,
+        Action.REQUEST_TRANSFER,
+        Action.REFUSE_TRANSFER,
         Action.SUSPEND,
+        Action.SUPPLEMENT,
         Action.RESOLVE,
-        Action.FOLLOW_UP,
+        Action.SEND_BACK,
         Action.REOPEN,
         Action.CLOSE,
+        Action.SUB_REPORT,
+        Action.SUB_RECALL,
+        Action.DOWNSTREAM_UPDATE,
+        Action.DOWNSTREAM_REPLY,
     }
 
 

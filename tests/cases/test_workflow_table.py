@@ -127,12 +127,22 @@ def test_every_row_names_roles_that_exist():
 
 
 def test_only_the_lead_unit_moves_an_appeal():
-    """An assisting unit may record what it did, never change where the appeal stands."""
+    """An assisting unit, or a community the street passed the appeal down to (二级派单), may
+    record what it did, never change where the appeal stands."""
     for action, t in TRANSITIONS.items():
         if Role.HANDLER in t.roles:
-            assert t.handler_scope in (UnitScope.LEAD, UnitScope.ASSIGNED), action
+            assert t.handler_scope in (UnitScope.LEAD, UnitScope.ASSIGNED, UnitScope.DELEGATED)
             if t.target is not None:
                 assert t.handler_scope == UnitScope.LEAD, action
+
+
+def test_a_community_records_only_its_report_and_notes():
+    """The rows a delegated unit may take: its report (DELEGATED) and notes (ASSIGNED)."""
+    delegated = {a for a, t in TRANSITIONS.items() if t.handler_scope == UnitScope.DELEGATED}
+    assigned = {a for a, t in TRANSITIONS.items() if t.handler_scope == UnitScope.ASSIGNED}
+    assert delegated == {Action.SUB_REPORT}
+    assert assigned == {Action.NOTE}
+    assert all(TRANSITIONS[a].target is None for a in delegated | assigned)
 
 
 def test_open_statuses_are_the_ones_a_unit_works_in():

@@ -74,7 +74,8 @@ def test_tracking_page_shows_the_public_loop_without_staff_names(client, distric
     assert "桂花坪街道办事处" in text  # the lead unit
     assert "12345热线中心" in text
     assert "已安排环卫清运，并加密清运频次。" in text  # the reply
-    for label in ("受理", "派单", "接单", "先行联系", "办结答复"):
+    # The reply appears when the centre releases it (答复), not at the unit's submission.
+    for label in ("受理", "派单", "接单", "先行联系", "答复"):
         assert label in text
     assert "甄别" not in text  # internal steps stay internal
     for user in district.users.values():

@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -85,3 +86,17 @@ def test_any_month_parameter_is_safe(client, district, month):
         .replace('<script id="transparency-data" type="application/json">', "")
         .split("</script>")[0]
     )
+
+
+def test_the_current_month_is_marked_unfinished_until_its_last_day(client, district):
+    """Issue 14: the current month was plotted like a whole one, a cliff on the chart."""
+    months = transparency_months(today=date(2026, 2, 10))
+    assert months[-1].unfinished and not any(m.unfinished for m in months[:-1])
+    assert not transparency_months(today=date(2025, 12, 31))[-1].unfinished
+    with time_machine.travel("2026-02-10 10:00 +0800", tick=False):
+        response = client.get(reverse("citizen:transparency"))
+    html = response.content.decode()
+    assert response.context["chart"]["unfinished"] == [False] * 11 + [True]
+    assert '2026年2月 <small class="muted" data-unfinished>截至2月10日，本月未结束' in html
+    assert "2026年2月尚未结束，图中为截至2月10日的数字" in html
+    assert html.count("data-unfinished") == 2

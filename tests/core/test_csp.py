@@ -20,7 +20,8 @@ def test_every_page_carries_the_policy(client, db):
     assert directives["style-src"] == "'self'"
     assert directives["object-src"] == "'none'"
     assert directives["frame-ancestors"] == "'none'"
-    assert "unsafe-inline" not in directives["script-src"] + directives["style-src"]
+    assert "unsafe-inline" not in policy
+    assert "style-src-attr" not in policy  # style= attributes refused like the rest
     assert "unsafe-eval" not in policy
 
 
@@ -38,6 +39,7 @@ def test_no_inline_script_in_a_template(path: Path):
     assert not re.search(r"\son[a-z]+\s*=", html), f"event handler attribute in {path.name}"
     assert "javascript:" not in html, f"javascript: URL in {path.name}"
     assert not re.search(r"<style\b", html, flags=re.IGNORECASE), f"<style> in {path.name}"
+    assert not re.search(r"\sstyle\s*=", html), f"style= attribute in {path.name}: use a class"
 
 
 def test_production_settings_are_https_only(monkeypatch):

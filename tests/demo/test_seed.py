@@ -181,6 +181,9 @@ def test_demo_logins_lists_every_role():
     table = out.getvalue()
     for username in ("calltaker", "dispatcher", "handler", "supervisor", "leader", "admin"):
         assert username in table
+    assert "h_jingrong" in table and "社区承办人" in table  # 二级派单
+    community = User.objects.get(username="h_jingrong")
+    assert community.unit.parent.name == "桂花坪街道办事处"
     assert "minxin-demo-2026" in table
     assert User.objects.get(username="handler").check_password("minxin-demo-2026")
 

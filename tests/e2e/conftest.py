@@ -54,8 +54,14 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def new_page(browser: Browser, live_server):  # type: ignore[no-untyped-def]
-    """Open pages as separate people: each call is a fresh context (own cookies)."""
+    """Open pages as separate people: each call is a fresh context (own cookies). Whatever the
+    browser refuses under the Content-Security-Policy fails the test."""
     contexts = []
+    refused: list[str] = []
+
+    def listen(message) -> None:  # type: ignore[no-untyped-def]
+        if "Content Security Policy" in message.text:
+            refused.append(f"{message.page.url if message.page else '?'}: {message.text}")
 
     def make(*, phone: bool = False) -> Page:
         context = browser.new_context(
@@ -67,12 +73,14 @@ def new_page(browser: Browser, live_server):  # type: ignore[no-untyped-def]
             base_url=live_server.url,
         )
         context.set_default_timeout(15_000)
+        context.on("console", listen)
         contexts.append(context)
         return context.new_page()
 
     yield make
     for context in contexts:
         context.close()
+    assert not refused, "refused by the Content-Security-Policy:\n" + "\n".join(refused[:10])
 
 
 def shot(page: Page, name: str) -> None:
@@ -160,8 +168,17 @@ def action_open(page: Page, action: str) -> Locator:
     """The <details data-action=...> form of an action on the appeal page, opened."""
     details = page.locator(f"details[data-action={action}]")
     expect(details).to_be_visible()
-    if details.get_attribute("open") is None:
-        details.locator("summary").click()
+    # The page's panels load after it (HTMX) and move the summary: wait for them; a click during
+    # a late shift can still land beside it, so the state is checked again before another click.
+    page.wait_for_load_state("networkidle")
+    for _ in range(3):
+        if details.get_attribute("open") is None:
+            details.locator("summary").click()
+        try:
+            expect(details.locator("form")).to_be_visible(timeout=3000)
+            break
+        except AssertionError:
+            continue
     expect(details.locator("form")).to_be_visible()
     return details
 

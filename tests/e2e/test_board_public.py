@@ -6,12 +6,14 @@ from playwright.sync_api import expect
 
 from minxin.accounts.actor import Actor
 from minxin.board.models import AppealSupport, BoardPost
+from minxin.board.selectors import public_status
 from minxin.board.services import post_create, post_moderate
 from minxin.cases.models import Appeal
 from minxin.cases.services import (
     appeal_act,
     appeal_dispatch,
     appeal_screen,
+    reply_approve,
     reply_submit,
 )
 from minxin.cases.workflow import Action, AppealStatus
@@ -72,6 +74,9 @@ def handle_and_reply(d: District, appeal_id: int, reply: str) -> None:
     reply_submit(
         appeal_id=appeal_id, actor=handler, expected_version=version(appeal_id), reason=reply
     )
+    # A reply naming a person waits for the centre's review (办理中 on the board meanwhile).
+    assert public_status(Appeal.objects.get(pk=appeal_id).status).label == "办理中"
+    reply_approve(appeal_id=appeal_id, actor=dispatcher, expected_version=version(appeal_id))
 
 
 @pytest.mark.django_db(transaction=True)

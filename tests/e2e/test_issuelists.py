@@ -3,8 +3,8 @@ office links an appeal the page suggests, the leader takes the item in charge an
 (a supervision order), the department asks to close it with its evidence, and the office
 closes it having seen the volume check; the office's ranking shows the list.
 
-Screenshots: issuelists-ranking-1366, issuelists-list-390, issuelists-item-1366,
-issuelists-item-390."""
+Screenshots: issuelists-ranking-1366, issuelists-ranking-390, issuelists-list-390,
+issuelists-list-1366, issuelists-item-1366, issuelists-item-390."""
 
 from datetime import timedelta
 
@@ -93,3 +93,13 @@ def test_an_item_from_listing_to_closing(new_page, live_district: District):
     office.goto(reverse("issuelists:list_index"))
     expect(office.locator("[data-ranking]")).to_contain_text(d.departments[0].name)
     snap(office, "issuelists-ranking-1366")
+    office.goto(list_url)
+    expect(office.locator("h1")).to_contain_text(d.departments[0].name)
+    snap(office, "issuelists-list-1366")
+
+    # The supervision office's review of the lists, on a phone.
+    review = new_page(phone=True)
+    login(review, "supervisor", "pw-supervisor")
+    review.goto(reverse("issuelists:list_index"))
+    expect(review.locator("[data-ranking]")).to_contain_text(d.departments[0].name)
+    snap(review, "issuelists-ranking-390")

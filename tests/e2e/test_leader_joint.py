@@ -1,9 +1,12 @@
 """领导包案 and 联合处置 in a browser: the leader takes an appeal in charge from its page and
 finds it on 我的包案; the lead street's handler, on a phone, sees the flag and records a joint
-visit with the city management bureau; a visit with one unit is refused with what was typed.
+visit with the city management bureau; a visit with one unit is refused with what was typed;
+the visit is drafted into the one reply. The leader's page on a phone, the visit on a desk.
 
-Screenshots: leader-cases-1366, appeal-led-1366, joint-visit-390."""
+Screenshots: leader-cases-1366, leader-cases-390, appeal-led-1366, joint-visit-390,
+joint-reply-390, joint-visit-1366."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -64,3 +67,24 @@ def test_a_leader_takes_charge_and_the_street_handles_it_jointly(new_page, live_
     street.locator("#joint-visits").scroll_into_view_if_needed()
     snap(street, "joint-visit-390")
     assert JointVisit.objects.get().parts.count() == 2
+
+    # One reply: the visit drafted into the reply form, each unit's part named.
+    street.locator("[data-draft-reply]").click()
+    reply = street.locator("details[data-action=resolve] textarea[name=reason]")
+    expect(reply).to_be_visible()
+    expect(reply).to_have_value(re.compile("联合到现场处置.*现场拆除违规搭建的雨棚.*调解协议"))
+    snap(street, "joint-reply-390")
+
+    office = new_page()
+    login(office, "supervisor", "pw-supervisor")
+    office.goto(appeal_url)
+    expect(office.locator("[data-visit]")).to_contain_text("入户调解")
+    expect(office.locator("[data-draft-reply]")).to_have_count(0)  # the office does not reply
+    office.locator("#joint-visits").scroll_into_view_if_needed()
+    snap(office, "joint-visit-1366")
+
+    phone = new_page(phone=True)
+    login(phone, "leader", "pw-leader")
+    phone.goto(reverse("taskforces:leader_cases"))
+    expect(phone.locator("[data-led-appeals]")).to_contain_text(appeal.tracking_number)
+    snap(phone, "leader-cases-390")

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from minxin.panels.models import Evaluation, Sheet
 from tests.builders import District
-from tests.panels.builders import evaluation_new
+from tests.panels.builders import deputy_account, evaluation_new
 
 from .conftest import action_open, login, snap
 
@@ -67,3 +67,64 @@ def test_a_panel_scores_and_the_results_are_published(new_page, live_district: D
     expect(deputy.locator("[data-results]")).to_contain_text("30.0")
     expect(deputy.locator("body")).not_to_contain_text("王秀兰的邀请")
     snap(deputy, "panels-results-390")
+
+
+def test_a_deputy_seated_by_account_scores_from_the_console(
+    new_page, live_district: District
+) -> None:
+    """The office seats a deputy by account; the deputy signs in, finds it under 我的测评 and
+    scores on a phone; a deputy not on the panel is refused.
+
+    Screenshots: panels-seat-1366, panels-seat-390, panels-mine-390, panels-my-sheet-390,
+    panels-my-sheet-1366."""
+    d = live_district
+    e = evaluation_new(d, at=timezone.now() - timedelta(hours=1))
+    deputy_account(1)
+    deputy_account(2)
+    office = new_page()
+    login(office, "supervisor", "pw-supervisor")
+    office.goto(f"/console/panels/{e.pk}/")
+    seat = office.locator("form[data-seat]")
+    seat.locator("select[name=user]").select_option(label="代表1")
+    seat.get_by_role("button", name="列为评议人员").click()
+    expect(office.get_by_role("status")).to_contain_text("已将代表1列为评议人员")
+    expect(office.locator("[data-panel]")).to_contain_text("账号登录")
+    action_open(office, "open").get_by_role("button", name="开始测评").click()
+    expect(office.get_by_role("status")).to_contain_text("已开始测评")
+    snap(office, "panels-seat-1366")
+    office_phone = new_page(phone=True)
+    login(office_phone, "supervisor", "pw-supervisor")
+    office_phone.goto(f"/console/panels/{e.pk}/")
+    snap(office_phone, "panels-seat-390")
+
+    deputy = new_page(phone=True)
+    login(deputy, "dep1", "pw-dep1")
+    deputy.goto("/console/panels/mine/")
+    expect(deputy.locator(f"[data-evaluation='{e.pk}'] [data-progress]")).to_have_text(
+        "已测评 0/2 个单位"
+    )
+    snap(deputy, "panels-mine-390")
+    deputy.get_by_role("link", name=e.title).click()
+    unit = deputy.locator(f"[data-unit='{d.departments[0].pk}']")
+    for field, value in zip(
+        unit.locator("input[type=number]").all(), ("9", "8", "16"), strict=True
+    ):
+        field.fill(value)
+    snap(deputy, "panels-my-sheet-390")
+    unit.get_by_role("button", name="提交测评").click()
+    expect(deputy.get_by_role("status")).to_contain_text("测评表已提交")
+    expect(unit).to_contain_text("已测评")
+    assert Sheet.objects.filter(panellist__user__username="dep1").count() == 1
+
+    desk = new_page()
+    login(desk, "dep1", "pw-dep1")
+    desk.goto(f"/console/panels/{e.pk}/sheet/")
+    expect(desk.locator(f"[data-unit='{d.departments[0].pk}']")).to_contain_text("已测评")
+    snap(desk, "panels-my-sheet-1366")
+
+    outsider = new_page(phone=True)
+    login(outsider, "dep2", "pw-dep2")
+    response = outsider.goto(f"/console/panels/{e.pk}/sheet/")
+    assert response is not None and response.status == 403
+    expect(outsider.locator("body")).to_contain_text("您不在本次测评的评议人员名单中")
+    assert Sheet.objects.count() == 1

@@ -1,6 +1,7 @@
 """未诉先办 in a browser: the supervisor turns a hotspot of the dashboard into a task for the
 street (the form filled in from the hotspot's appeal), the street's handler takes it on from a
-phone, records progress and completes it, and the task's page shows its effect.
+phone, records progress and completes it, and the task's page shows its effect beside the rest
+of the district and the places most like its own.
 
 Screenshots: proactive-new-1366, proactive-detail-1366, proactive-list-1366,
 proactive-list-390, proactive-detail-390."""
@@ -40,6 +41,10 @@ def hotspot(d: District) -> int:
 def test_a_hotspot_becomes_a_task_the_street_completes(new_page, live_district: District):
     d = live_district
     hotspot(d)
+    # The same matter once in the other street's community: the place most like this one.
+    appeal_new(
+        d, title="银杉社区垃圾清运不及时", region_id=d.communities[1].pk, category_id=d.category.pk
+    )
     supervisor = new_page()
     login(supervisor, "supervisor", "pw-supervisor")
     supervisor.goto(reverse("metrics:dashboard"))
@@ -59,6 +64,7 @@ def test_a_hotspot_becomes_a_task_the_street_completes(new_page, live_district: 
     supervisor.get_by_role("button", name="提出任务").click()
     expect(supervisor.get_by_role("status")).to_contain_text("已向桂花坪街道办事处提出未诉先办任务")
     expect(supervisor.locator("[data-effect]")).to_contain_text("提出前 30 天")
+    expect(supervisor.locator("[data-similar]")).to_have_text("银杉社区")
     snap(supervisor, "proactive-detail-1366")
 
     # The street's handler, on a phone: the list, the task, take it on, progress, complete.

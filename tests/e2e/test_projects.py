@@ -1,8 +1,9 @@
 """民心工程 in a browser, the whole life of a project: the office enters it into the year's
 programme, a unit's responsibility letter is signed, the unit reports progress on its phone,
-the project falls behind (it started 100 days ago), the warning check raises a warning and
-the office issues a supervision order, the unit completes it, the office accepts it, a
-resident rates it on the public page with an SMS code, and again at the 回头看.
+with a place and a photo, the project falls behind (it started 100 days ago), the warning
+check raises a warning and the office issues a supervision order, the unit completes it, the
+office accepts it (the report's place and photo on its page), a resident rates it on the
+public page with an SMS code, and again at the 回头看.
 
 Screenshots of every screen go to docs/screenshots/projects-*.png: staff screens at 1366 px
 and 390 px (`-phone`), the public pages at 390 px."""
@@ -114,7 +115,7 @@ def rate(
 
 
 def test_a_project_from_the_plan_to_the_peoples_verdict(
-    new_page, live_district: District, settings
+    new_page, live_district: District, settings, photo_png
 ) -> None:
     settings.MINXIN_SMS_BACKEND = "minxin.notify.sms.MemorySmsBackend"
     MemorySmsBackend.outbox = []
@@ -177,6 +178,14 @@ def test_a_project_from_the_plan_to_the_peoples_verdict(
     report = unit.locator(f"form.pj-report[data-target='{lift.pk}']")
     report.locator("[name=value]").fill("3")
     report.locator("[name=note]").fill("3栋、5栋、7栋电梯已安装")
+    # Where: the estate's community, the phone's position, and a photo as evidence.
+    unit.context.grant_permissions(["geolocation"])
+    unit.context.set_geolocation({"latitude": 28.2051, "longitude": 112.9012})
+    report.locator("summary").click()
+    report.locator("[name=region]").select_option(str(d.communities[0].pk))
+    report.get_by_role("button", name="使用当前位置").click()
+    expect(report.locator("[data-located]")).to_contain_text("纬度 28.205100")
+    report.locator("[name=photos]").set_input_files(str(photo_png))
     report.get_by_role("button", name="提交").click()
     expect(unit.locator(".msg-success")).to_contain_text("「加装电梯」累计完成 3台")
     expect(unit.locator(f"form.pj-report[data-target='{lift.pk}']")).to_contain_text("已完成 3")
@@ -256,8 +265,13 @@ def test_a_project_from_the_plan_to_the_peoples_verdict(
     snap(resident, "projects-public-project")
     fits(resident, "projects-public-project")
 
-    # The project page as it stands: timeline, targets chart, Gantt, appeals, ratings.
+    # The project page as it stands: timeline, targets chart, Gantt, the reports with their
+    # evidence, appeals, ratings.
     office.goto(f"/console/projects/{project.pk}/")
+    placed = office.locator("#reports tr", has_text="3栋、5栋、7栋电梯已安装")
+    expect(placed).to_contain_text("地点：景蓉社区（28.20510, 112.90120）")
+    expect(placed.locator("img.pj-thumb")).to_have_count(1)
+    assert placed.locator("img.pj-thumb").evaluate("i => i.complete && i.naturalWidth > 0")
     expect(office.locator("#ratings")).to_contain_text("3 人次")
     expect(office.locator("#timeline")).to_contain_text("开展回头看")
     expect(office.locator("#appeals")).to_contain_text("1 件")

@@ -2,7 +2,10 @@
 meeting whose decision goes to a member street as a supervision order, and the street's
 handler sees the task force, its appeal and the decision on a phone.
 
-Screenshots: taskforces-new-1366, taskforces-detail-1366, taskforces-detail-390."""
+The member then answers the decision's order and finds the task force beside its queue.
+
+Screenshots: taskforces-new-1366, taskforces-detail-1366, taskforces-detail-390,
+taskforces-queue-390, taskforces-list-1366."""
 
 from datetime import timedelta
 
@@ -63,3 +66,26 @@ def test_a_task_force_from_set_up_to_a_members_phone(new_page, live_district: Di
     expect(member.locator("[data-appeals]")).to_contain_text(appeal.tracking_number)
     expect(member.locator("[data-decision]")).to_contain_text("逐户走访")
     snap(member, "taskforces-detail-390")
+
+    # The decision is the member's order: answered from its page, 已答复 on the task force's.
+    member.locator("[data-decision] a").click()
+    member.locator("details[data-action=answer] textarea[name=answer]").fill(
+        "已完成走访，摸清纠纷28户，台账已报专班"
+    )
+    member.locator("details[data-action=answer] button[type=submit]").click()
+    expect(member.get_by_role("status")).to_contain_text(f"已答复督办单 {order.pk}")
+    member.goto(reverse("taskforces:task_force_detail", args=[force.pk]))
+    expect(member.locator("[data-decision]")).to_contain_text(f"督办单 {order.pk} 已答复")
+    expect(member.locator(f"[data-order-event='{order.pk}']")).to_contain_text("摸清纠纷28户")
+
+    # Beside its own queue, the member's unit finds the task force and its open appeals.
+    member.goto(reverse("cases:unit_queue"))
+    panel = member.locator("[data-queue-task-forces]")
+    expect(panel).to_contain_text("老旧小区物业纠纷工作专班")
+    expect(panel).to_contain_text("在办诉求 1 件")
+    panel.scroll_into_view_if_needed()
+    snap(member, "taskforces-queue-390")
+
+    office.goto(reverse("taskforces:task_force_list"))
+    expect(office.locator(f"li[data-task-force='{force.pk}']")).to_be_visible()
+    snap(office, "taskforces-list-1366")

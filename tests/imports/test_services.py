@@ -304,6 +304,7 @@ def test_an_imported_appeal_completes_the_loop(district, django_capture_on_commi
         "accept",
         "first_contact",
         "resolve",
+        "approve_reply",  # no review rule: released at once by the system
     ]
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from minxin.cases.workflow import AppealStatus
 from minxin.core.errors import NotFound, PermissionDenied, ValidationFailed
 from minxin.jointhandling.models import JointVisit, JointVisitPart
+from minxin.jointhandling.selectors import reply_draft, visits_of
 from minxin.jointhandling.services import Part, joint_visit_record
 from minxin.notify.models import Notification
 from tests.builders import District, appeal_in
@@ -112,3 +113,33 @@ def test_the_appeal_pages_panel(district):
     other = Client()
     other.force_login(district.user("handler_other"))
     assert other.get(panel).status_code == 404
+
+
+def test_the_visit_is_drafted_into_the_one_reply_for_the_lead_unit_only(district):
+    """联合处置 ends in one reply: the lead unit, which replies, is offered the visit drafted —
+    each unit that came and what it did, what they settled; the assisting unit, which does not
+    reply, is not."""
+    appeal = appeal_in(district, AppealStatus.IN_PROGRESS)
+    visit = joint_visit_record(
+        actor=district.user("handler"),
+        appeal_id=appeal.pk,
+        held_at=timezone.now() - timedelta(hours=1),
+        place="景蓉社区3栋",
+        outcome="雨棚已拆除，双方签订调解协议。",
+        parts=[
+            Part(district.street_units[0].pk, "王主任", "入户调解，约定整改时限。"),
+            Part(district.departments[0].pk, "李队长", "现场拆除违规雨棚"),
+        ],
+    )
+    draft = reply_draft(visits_of(appeal.pk).get(pk=visit.pk))
+    assert "桂花坪街道办事处、A3区城市管理局联合到现场处置" in draft
+    assert "桂花坪街道办事处入户调解，约定整改时限；A3区城市管理局现场拆除违规雨棚。" in draft
+    assert "雨棚已拆除，双方签订调解协议。" in draft
+    assert "王主任" not in draft and "李队长" not in draft  # no person's name to the citizen
+    panel = reverse("jointhandling:appeal_panel", args=[appeal.pk])
+    lead, assist = Client(), Client()
+    lead.force_login(district.user("handler"))
+    assist.force_login(district.user("handler_dept"))
+    assert "data-draft-reply" in lead.get(panel).content.decode()
+    assert "调解协议" in assist.get(panel).content.decode()
+    assert "data-draft-reply" not in assist.get(panel).content.decode()

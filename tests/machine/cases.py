@@ -14,17 +14,28 @@ from minxin.accounts.actor import Actor
 from minxin.board.machine import MODERATION
 from minxin.board.models import BoardPost
 from minxin.board.workflow import ModerationStatus
+from minxin.cases.workflow import AppealStatus
 from minxin.consultation.machine import COMMENTS, CONSULTATIONS
 from minxin.consultation.models import Comment, Consultation
 from minxin.consultation.services import CommentDraft, comment_submit
 from minxin.consultation.workflow import CommentStatus, ConsultationStatus
+from minxin.cti.machine import CALLS
+from minxin.cti.models import Call
+from minxin.cti.services import CallNotice, call_notice_receive, pbx_create
+from minxin.cti.workflow import CallStatus
 from minxin.deliberation.machine import TOPICS
 from minxin.deliberation.models import Topic
 from minxin.deliberation.workflow import TopicStatus
+from minxin.exemptions.machine import EXEMPTIONS
+from minxin.exemptions.models import Exemption
+from minxin.exemptions.workflow import ExemptionStatus
 from minxin.issuelists.machine import ITEMS
 from minxin.issuelists.models import IssueItem
 from minxin.issuelists.services import ItemDraft, issue_item_add
 from minxin.issuelists.workflow import ItemStatus
+from minxin.knowledge.machine import ARTICLES
+from minxin.knowledge.models import Article
+from minxin.knowledge.workflow import ArticleStatus
 from minxin.machine.engine import Change, Machine
 from minxin.panels.machine import EVALUATIONS
 from minxin.panels.models import Evaluation
@@ -53,9 +64,11 @@ from minxin.taskforces.models import TaskForce
 from minxin.taskforces.services import task_force_set_up
 from minxin.taskforces.workflow import TaskForceStatus
 from tests.board.posts import post_new
-from tests.builders import District
+from tests.builders import District, appeal_in
 from tests.consultation.builders import draft_new, during, open_new
 from tests.deliberation.builders import topic_new
+from tests.exemptions.builders import request as exemption_request
+from tests.knowledge.builders import article_new
 from tests.panels.builders import evaluation_new
 from tests.projects.builders import project_new
 from tests.selection.builders import round_new
@@ -226,11 +239,42 @@ def _topic_change(action: str) -> Change:
     return Change()
 
 
+def _call(d: District) -> int:
+    pbx, _ = pbx_create(name="A3区12345交换机")
+    notice = CallNotice(event="newCall", call_id="m-1", direction="in", from_number="13812345678")
+    return call_notice_receive(pbx=pbx, notice=notice).call.pk
+
+
+def _call_fields(status: str) -> dict[str, Any]:
+    answered = status in (CallStatus.ANSWERED, CallStatus.ENDED)
+    return {"status": status, "answered_at": timezone.now() if answered else None}
+
+
+def _call_change(action: str) -> Change:
+    if action in ("hang_up", "miss"):
+        return Change({"ended_at": timezone.now(), "cause": "normalClearing"})
+    return Change()
+
+
 def _post_fields(status: str) -> dict[str, Any]:
     return {"status": status, "published_at": timezone.now()}
 
 
+def _exemption(d: District) -> int:
+    return exemption_request(d, appeal_in(d, AppealStatus.FOLLOW_UP)).pk
+
+
 CASES = {
+    "call": Case(CALLS, _call, _call_fields, _call_change),
+    "exemption": Case(
+        EXEMPTIONS, _exemption, lambda status: {"status": status}, lambda action: Change()
+    ),
+    "knowledge_article": Case(
+        ARTICLES,
+        lambda d: article_new(d, published=False).pk,
+        lambda status: {"status": status},
+        lambda action: Change(),
+    ),
     "panel_evaluation": Case(
         EVALUATIONS, lambda d: evaluation_new(d).pk, lambda st: {"status": st}, lambda a: Change()
     ),
@@ -261,6 +305,9 @@ CASES = {
     ),
 }
 SUBJECT_MODELS = {
+    "call": Call,
+    "exemption": Exemption,
+    "knowledge_article": Article,
     "panel_evaluation": Evaluation,
     "deliberation_topic": Topic,
     "consultation": Consultation,
@@ -275,6 +322,9 @@ SUBJECT_MODELS = {
     "task_force": TaskForce,
 }
 STATUSES = {
+    "call": list(CallStatus),
+    "exemption": list(ExemptionStatus),
+    "knowledge_article": list(ArticleStatus),
     "panel_evaluation": list(EvaluationStatus),
     "deliberation_topic": list(TopicStatus),
     "consultation": list(ConsultationStatus),

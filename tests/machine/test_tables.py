@@ -31,8 +31,11 @@ def test_every_state_machine_is_registered():
         "consultation_comment",
         "deliberation_topic",
         "panel_evaluation",
+        "knowledge_article",
         "issue_item",
         "task_force",
+        "call",
+        "exemption",
     }
     assert machine_named("appeal") is MACHINES["appeal"]
 
@@ -48,7 +51,18 @@ def test_labels_are_chinese_and_distinct(name):
         if t.needs_reason:
             assert CJK.search(t.reason_label), action
         assert t.roles and t.roles <= set(Role), action
-        assert set(t.inputs) <= {"days", "into_tracking_number", "unit_id", "title", "content"}
+        assert set(t.inputs) <= {
+            "days",
+            "into_tracking_number",
+            "unit_id",
+            "title",
+            "content",
+            "review_due",
+            "sub_unit",  # 二级派单: the community or grid unit, and its deadline
+            "sub_due",
+            "suggested_unit_id",  # a transfer's suggested unit (appeal: request_transfer)
+            "lead_unit_id",  # the new lead unit of an approved transfer
+        }
     for value, label in machine.statuses.choices:
         assert CJK.search(str(label)), value
         assert machine.status_label(value) == label

@@ -81,6 +81,13 @@ def test_open311_appeal_completes_the_loop(
         expected_version=_version(appeal.pk),
         reason="已安排环卫清运，张三先生请留意，如仍有问题请拨打13812345678回访。",
     )
+    # A reply naming a person waits for the centre's review; the feed shows it once passed.
+    assert Appeal.objects.get(pk=appeal.pk).status == AppealStatus.REVIEWING
+    services.reply_approve(
+        appeal_id=appeal.pk,
+        actor=Actor.of(district.user("dispatcher")),
+        expected_version=_version(appeal.pk),
+    )
     assert Appeal.objects.get(pk=appeal.pk).status == AppealStatus.RESOLVED
 
     [done] = client.get(f"{BASE}/requests/{number}.json").json()

@@ -2,6 +2,8 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
+from minxin.accounts.models import User
+from minxin.accounts.roles import Role
 from minxin.panels.models import Evaluation
 from minxin.panels.services import EvaluationDraft, evaluation_create
 from tests.builders import District
@@ -20,4 +22,11 @@ def evaluation_new(d: District, *, at: datetime = T0) -> Evaluation:
             items=(("服务态度", 10), ("办理效率", 10), ("办理结果", 20)),
         ),
         at=at,
+    )
+
+
+def deputy_account(n: int) -> User:
+    """A people's deputy's account (dep<n> / pw-dep<n>), as panels seat them."""
+    return User.objects.create_user(
+        username=f"dep{n}", password=f"pw-dep{n}", role=Role.DEPUTY, display_name=f"代表{n}"
     )

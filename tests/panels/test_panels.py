@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 
 from minxin.core.errors import IllegalTransition, PermissionDenied, ValidationFailed
 from minxin.panels import scores
-from minxin.panels.models import Commitment, Sheet
+from minxin.panels.models import Commitment, Panellist, Sheet
 from minxin.panels.selectors import results
 from minxin.panels.services import (
     AlreadyScored,
@@ -23,7 +23,7 @@ from minxin.panels.services import (
 from minxin.panels.workflow import EvaluationAction
 from minxin.supervision.models import SupervisionOrder
 
-from .builders import T0, evaluation_new
+from .builders import T0, deputy_account, evaluation_new
 
 pytestmark = pytest.mark.django_db
 
@@ -128,3 +128,52 @@ def test_a_hearing_commitment_becomes_a_supervision_order(district):
             draft=HearingDraft(d.departments[0].pk, T0, "问", "人", "答"),
         )
     assert Commitment.objects.count() == 1
+
+
+def test_a_deputy_seated_by_account_scores_and_others_are_refused(district):
+    d = district
+    e = evaluation_new(d)
+    sup = d.user("supervisor")
+    dep1, dep2 = deputy_account(1), deputy_account(2)
+    seat, token = panellist_invite(actor=sup, evaluation_id=e.pk, user_id=dep1.pk)
+    assert (seat.user_id, seat.group, seat.name, seat.token_hash, token) == (
+        dep1.pk,
+        "deputy",
+        "代表1",
+        None,
+        "",
+    )
+    with pytest.raises(ValidationFailed, match="已在本次测评的评议人员名单中"):
+        panellist_invite(actor=sup, evaluation_id=e.pk, user_id=dep1.pk)
+    with pytest.raises(ValidationFailed, match="只能选择在任人大代表的账号"):
+        panellist_invite(actor=sup, evaluation_id=e.pk, user_id=d.user("handler").pk)
+    with pytest.raises(PermissionDenied):
+        panellist_invite(actor=d.user("handler"), evaluation_id=e.pk, user_id=dep2.pk)
+    panellist_invite(actor=sup, evaluation_id=e.pk, name="陈国强", group="cppcc")
+    # Every invitation is one event on the evaluation, by account or by link.
+    invites = e.events.filter(action=EvaluationAction.INVITE).order_by("pk")
+    assert [ev.payload["by"] for ev in invites] == ["account", "link"]
+    assert Panellist.objects.filter(evaluation=e).count() == 2
+    evaluation_act(actor=sup, evaluation_id=e.pk, action=EvaluationAction.OPEN, at=T0)
+
+    a, b, c = e.items.order_by("position")
+    during, unit = T0 + timedelta(days=1), d.departments[0].pk
+    values = {a.pk: 9, b.pk: 8, c.pk: 16}
+    sheet_submit(user=dep1, evaluation_id=e.pk, unit_id=unit, values=values, at=during)
+    with pytest.raises(AlreadyScored):
+        sheet_submit(user=dep1, evaluation_id=e.pk, unit_id=unit, values=values, at=during)
+    # Not on this panel: another deputy, a member of staff, or this deputy on another one.
+    other = evaluation_new(d)
+    for who, on in ((dep2, e.pk), (sup, e.pk), (dep1, other.pk)):
+        with pytest.raises(PermissionDenied, match="不在本次测评的评议人员名单中"):
+            sheet_submit(user=who, evaluation_id=on, unit_id=unit, values=values, at=during)
+    assert Sheet.objects.count() == 1
+    row = {r.unit_id: r for r in results(e)}[unit]
+    assert (row.score.panellists, row.score.mean) == (1, 33.0)  # type: ignore[union-attr]
+
+    evaluation_act(
+        actor=sup, evaluation_id=e.pk, action=EvaluationAction.CLOSE, at=T0 + timedelta(days=11)
+    )
+    with pytest.raises(IllegalTransition):
+        panellist_invite(actor=sup, evaluation_id=e.pk, user_id=dep2.pk)
+    assert Panellist.objects.filter(evaluation=e).count() == 2

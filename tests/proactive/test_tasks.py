@@ -8,9 +8,12 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.conf import settings
+from django.test import Client
+from django.urls import reverse
 
 from minxin.cases.workflow import AppealStatus
 from minxin.core.errors import IllegalTransition, NotFound, PermissionDenied, ValidationFailed
+from minxin.directory.models import Region, RegionLevel
 from minxin.notify.models import Notification
 from minxin.proactive.models import ProactiveTask, TaskSource
 from minxin.proactive.selectors import draft_from_appeal, task_effect, tasks_for
@@ -163,6 +166,62 @@ def test_the_effect_compares_the_place_before_and_after_beside_the_rest_of_the_d
     halfway = task_effect(task, now=MONDAY + timedelta(days=17))
     assert (halfway.after, halfway.observed_days, halfway.observing) == (1, 15, True)
     assert halfway.change == pytest.approx(1 * 30 / 15 / 4 - 1)
+
+
+def test_the_effect_is_compared_with_the_places_most_like_the_tasks_own(district):
+    """Similar places: communities (the task's level) whose count of the matter before was
+    nearest its own — nearest first, then the most — three of them together; a grid's appeal
+    counts for its community, a street's own appeal for no community, the task's place never."""
+    here = district.communities[0]
+    street = district.streets[1]
+    b, c, d, e = (
+        Region.objects.create(
+            name=name, level=RegionLevel.COMMUNITY, code=f"A3-02-0{i}", parent=street
+        )
+        for i, name in enumerate(("枫林社区", "金桥社区", "湘雅社区", "岳麓社区"), start=2)
+    )
+    grid_b = Region.objects.create(
+        name="枫林一网格", level=RegionLevel.GRID, code="A3-02-02-g1", parent=b
+    )
+    before = {here: 4, grid_b: 5, c: 1, d: 3, street: 6}  # e: none, so never like it
+    after = {here: 1, b: 2, d: 1, e: 3, street: 2}
+
+    def file(counts, start_day):
+        for region, n in counts.items():
+            for i in range(n):
+                with time_machine.travel(MONDAY + timedelta(days=start_day + i), tick=False):
+                    appeal_new(district, region_id=region.pk, category_id=district.category.pk)
+
+    file(before, -25)
+    task = propose(district)
+    effect = task_effect(task, now=MONDAY)
+    assert effect.similar is not None
+    # |5-4| = |3-4| = 1 (the more first), then |1-4| = 3.
+    assert effect.similar.places == ("枫林社区", "湘雅社区", "金桥社区")
+    assert (effect.similar.before, effect.similar.after) == (9, None)
+    act(district, task, "handler", TaskAction.ACCEPT)
+    task = act(district, task, "handler", TaskAction.COMPLETE, "已整改", days=2)
+    file(after, 3)
+    effect = task_effect(task, now=MONDAY + timedelta(days=60))
+    assert effect.similar is not None
+    assert (effect.before, effect.after) == (4, 1)
+    assert (effect.similar.before, effect.similar.after) == (9, 3)
+    assert effect.similar_change == pytest.approx(3 / 9 - 1)
+    client = Client()
+    client.force_login(district.user("supervisor"))
+    with time_machine.travel(MONDAY + timedelta(days=60), tick=False):
+        html = client.get(reverse("proactive:task_detail", args=[task.pk])).content.decode()
+    assert "枫林社区、湘雅社区、金桥社区" in html
+    assert "提出前 9 件、办结后 3 件" in html
+    assert "data-similar-change>-67%" in html
+
+
+def test_no_similar_places_when_no_other_place_had_the_matter(district):
+    task = propose(district)
+    assert task_effect(task, now=MONDAY).similar is None
+    # A task for the whole district has no like either.
+    whole = propose(district, region_id=district.district.pk)
+    assert task_effect(whole, now=MONDAY).similar is None
 
 
 @pytest.mark.django_db

@@ -286,3 +286,183 @@ def test_project_rating_comments(client: Client, district: District) -> None:
     page = client.get(reverse("projects:project_detail", args=[project.pk]))
     assert page.status_code == 200
     _escaped(page.content.decode())
+
+
+# --- photos through the public forms ----------------------------------------------------------
+
+
+def _exif_jpeg() -> bytes:
+    """A phone's photo: GPS position, camera and owner in its EXIF."""
+    import io
+
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make
+    exif[0x013B] = "张三"  # Artist
+    exif[0x8825] = {1: "N", 2: (31.0, 14.0, 0.0), 3: "E", 4: (121.0, 28.0, 0.0)}  # GPS
+    out = io.BytesIO()
+    Image.new("RGB", (40, 20), (10, 120, 200)).save(out, format="JPEG", exif=exif)
+    return out.getvalue()
+
+
+def _photos_clean(appeal: Appeal) -> None:
+    """Every stored photo of the appeal was re-encoded: no GPS, camera or owner left."""
+    from PIL import Image
+
+    from minxin.cases.models import Attachment
+
+    stored = Attachment.objects.filter(appeal=appeal)
+    assert stored.exists()
+    for attachment in stored:
+        with attachment.file.open("rb") as f:
+            exif = Image.open(f).getexif()
+        assert not {0x8825, 0x010F, 0x013B} & set(exif)
+
+
+def _hostile_photos() -> list[tuple[str, object]]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.uploads import bomb_png_upload, fake_jpg_upload
+
+    return [
+        ("bomb", bomb_png_upload()),
+        ("fake", fake_jpg_upload()),
+        ("empty", SimpleUploadedFile("x.png", b"", content_type="image/png")),
+        ("exif", SimpleUploadedFile("phone.jpg", _exif_jpeg(), content_type="image/jpeg")),
+    ]
+
+
+def test_photos_on_the_citizen_form_and_the_board(
+    client: Client, district: District, settings, tmp_path
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    forms = {
+        "citizen:submit": {
+            "kind": "complaint",
+            "title": "路灯",
+            "content": "路灯不亮",
+            "appellant_phone": PHONE,
+        },
+        "board:post_new": {
+            "kind": "complaint",
+            "title": "路灯",
+            "content": "路灯不亮",
+            "nickname": "居民",
+        },
+    }
+    for name, form in forms.items():
+        for n, (kind, photo) in enumerate(_hostile_photos()):
+            before = Appeal.objects.count()
+            with _stored_or_nothing(before) as box:
+                box.append(
+                    response := client.post(
+                        reverse(name),
+                        {**form, "content": f"路灯不亮{n}{name}", "photos": [photo]},
+                    )
+                )
+            if kind == "exif":
+                assert response.status_code == 302, (name, response.status_code)
+                _photos_clean(Appeal.objects.latest("id"))
+            else:
+                assert response.status_code == 400, (name, kind, response.status_code)
+                _escaped(response.content.decode())
+
+
+def test_photos_on_the_citizens_supplement(
+    client: Client, district: District, settings, tmp_path
+) -> None:
+    from minxin.cases.models import Supplement
+
+    settings.MEDIA_ROOT = tmp_path
+    appeal = appeal_in(district, AppealStatus.SUSPENDED)
+    client.post(
+        reverse("citizen:track"),
+        {"tracking_number": appeal.tracking_number, "query_code": appeal.query_code},
+    )
+    url = reverse("citizen:supplement", args=[appeal.tracking_number])
+    for n, (kind, photo) in enumerate(_hostile_photos()):
+        appeal.refresh_from_db()
+        response = client.post(
+            url,
+            {
+                "content": "是3栋2单元门口",
+                "submission_key": f"{n:032x}",
+                "version": appeal.version,
+                "photos": [photo],
+            },
+        )
+        assert response.status_code < 500, (kind, response.status_code)
+        if kind == "exif":
+            assert response.status_code == 302
+            _photos_clean(appeal)
+        else:
+            assert response.status_code == 400, (kind, response.status_code)
+            assert not Supplement.objects.exists()
+            _escaped(response.content.decode())
+
+
+# --- the telephone exchange's hook (CTI) ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "field", ["callId", "from", "to", "user", "cause", "answeringNumber", "recordingUrl", "event"]
+)
+def test_cti_hook_fields(client: Client, district: District, field: str) -> None:
+    from minxin.cti.models import Call, CallEvent
+    from minxin.cti.services import pbx_create
+
+    _, token = pbx_create(name="交换机", recording_prefix="https://pbx.example.gov.cn/rec/")
+    auth = {"Authorization": f"Bearer {token}"}
+    for n, value in enumerate([*CORPUS, HUGE[:15_000]]):
+        params = {
+            "event": "newCall",
+            "callId": f"c-{n}",
+            "direction": "in",
+            "from": PHONE,
+            "to": "12345",
+            "user": "call_taker",
+            field: value,
+        }
+        for kind in ("json", "form"):
+            calls, events = Call.objects.count(), CallEvent.objects.count()
+            if kind == "json":
+                response = client.post(
+                    "/cti/hook", json.dumps(params), content_type="application/json", headers=auth
+                )
+            else:
+                response = client.post("/cti/hook", params, headers=auth)
+            assert response.status_code < 500, (field, value[:40], response.status_code)
+            json.loads(response.content)
+            if response.status_code >= 400:
+                assert (Call.objects.count(), CallEvent.objects.count()) == (calls, events)
+    for call in Call.objects.all():
+        for text in (call.call_id, call.phone, call.line, call.agent_name, call.recording_url):
+            assert text_normalise(text) == text, text[:40]
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        (b'{"event": ', 400),
+        (b"[1, 2]", 400),
+        (b'{"event": {"nested": [1]}}', 400),
+        (b"[" * 15_000, 400),  # deep nesting within the size limit: not a RecursionError
+        (b'{"a": "' + b"x" * 20_000 + b'"}', 400),  # over the hook's 16 KB
+        (b"\xff\xfe\x00\x01", 400),
+    ],
+)
+def test_cti_hook_malformed_bodies(client: Client, district: District, body, status) -> None:
+    from minxin.cti.models import Call
+    from minxin.cti.services import pbx_create
+
+    _, token = pbx_create(name="交换机", recording_prefix="https://pbx.example.gov.cn/rec/")
+    response = client.post(
+        "/cti/hook",
+        body,
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == status, response.content[:200]
+    assert not Call.objects.exists()
+    json.loads(response.content)

@@ -2,52 +2,24 @@
 the same moment, and a phone's ballot sent twice at once, each leave one ballot; the second
 is refused with 409. The votes' tables refuse UPDATE and DELETE (PostgreSQL triggers)."""
 
-import threading
-from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from django.db import DatabaseError, connection, connections, transaction
+from django.db import DatabaseError, transaction
 
 from minxin.core.errors import MinxinError
 from minxin.selection.models import DeputyVote, ResidentBallot, SelectionRound, VoteChoice
 from minxin.selection.services import deputy_vote, resident_ballot_cast, round_act
 from minxin.selection.workflow import RoundAction
+from tests.races import needs_concurrent_writers, race
 
 from .builders import T0, candidates_add, deputies_new, in_vote, round_new
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _postgres() -> None:
-    if connection.vendor == "sqlite":
-        pytest.skip("needs a database that runs two writers at once (PostgreSQL)")
-
-
-def _race(call: Callable[[], object], n: int = 2) -> list[object]:
-    """`call` in n threads released together; what each returned or raised."""
-    barrier = threading.Barrier(n)
-    results: list[object] = []
-
-    def run() -> None:
-        try:
-            barrier.wait()
-            results.append(call())
-        except MinxinError as error:
-            results.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run) for _ in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
-
-
 def test_a_deputys_ballot_sent_twice_at_once_is_counted_once(district):
-    _postgres()
+    needs_concurrent_writers()
     d = district
     deputy = deputies_new(d, 1)[0]
     selection = round_new(d)
@@ -60,7 +32,7 @@ def test_a_deputys_ballot_sent_twice_at_once_is_counted_once(district):
         at=in_vote(),
     )
     sheet = {c.pk: VoteChoice.FOR for c in cands}
-    results = _race(
+    results = race(
         lambda: deputy_vote(actor=deputy.user, round_id=selection.pk, choices=sheet, at=in_vote())
     )
     refused = [r for r in results if isinstance(r, MinxinError)]
@@ -69,13 +41,13 @@ def test_a_deputys_ballot_sent_twice_at_once_is_counted_once(district):
 
 
 def test_a_phones_ballot_sent_twice_at_once_is_counted_once(district):
-    _postgres()
+    needs_concurrent_writers()
     d = district
     selection = round_new(d, residents_vote=True)
     a, _b = candidates_add(d, selection, ["A", "B"])
     round_act(actor=d.user("supervisor"), round_id=selection.pk, action=RoundAction.PUBLISH, at=T0)
     at = T0 + timedelta(hours=1)
-    results = _race(
+    results = race(
         lambda: resident_ballot_cast(
             round_id=selection.pk, phone_hash="h" * 64, candidate_ids=[a.pk], at=at
         ),
@@ -88,7 +60,7 @@ def test_a_phones_ballot_sent_twice_at_once_is_counted_once(district):
 
 
 def test_votes_cannot_be_changed_or_deleted(district):
-    _postgres()
+    needs_concurrent_writers()
     d = district
     selection = round_new(d, residents_vote=True)
     a, _b = candidates_add(d, selection, ["A", "B"])

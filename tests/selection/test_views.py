@@ -18,6 +18,7 @@ from minxin.selection.models import (
     ResidentBallot,
     SelectionRound,
 )
+from minxin.selection.public_views import SHOWN
 from minxin.selection.services import round_act
 from minxin.selection.workflow import RoundAction, RoundStatus
 
@@ -232,3 +233,47 @@ def test_a_comment_after_the_public_window_is_refused(district):
     assert late.status_code == 409 and "公示期已结束" in late.content.decode()
     assert not CandidateComment.objects.exists()
     assert SelectionRound.objects.get(pk=selection.pk).status == RoundStatus.CONSULTING
+
+
+def test_the_public_pages_reads_are_rate_limited_per_address(district, settings):
+    """Every participation page counts against one allowance per address; past it, 429 in
+    Chinese, for reads of any of them; forms' posts keep their own limits."""
+    d = district
+    selection, _ = _published(d)
+    settings.RATELIMIT_ENABLE = True
+    settings.MINXIN_PUBLIC_READ_RATE = "4/h"
+    visitor = Client()
+    pages = [
+        reverse("public_selection:index"),
+        reverse("public_selection:round_detail", args=[selection.pk]),
+        reverse("public_selection:vote", args=[selection.pk]),
+        reverse("public_deliberation:new"),
+    ]
+    assert 429 not in [visitor.get(url).status_code for url in pages]
+    for url in (*pages, reverse("public_panels:results", args=[1])):
+        blocked = visitor.get(url)
+        assert blocked.status_code == 429 and "访问过于频繁" in blocked.content.decode()
+    # Another address reads on.
+    assert Client(REMOTE_ADDR="10.0.0.9").get(pages[0]).status_code == 200
+
+
+def test_the_index_links_every_item_of_a_section(district):
+    """The index shows each section's newest items; when there are more, a link to all of
+    them, open and closed, a page at a time."""
+    from tests.deliberation.builders import topic_new
+
+    d = district
+    for n in range(SHOWN + 1):
+        topic_new(d, by_resident=False, title=f"议题{n:02d}")
+    public = Client()
+    index = public.get(reverse("public_selection:index")).content.decode()
+    assert "议题10" in index and "议题00" not in index
+    every = reverse("public_selection:section", args=["deliberations"])
+    assert f'href="{every}"' in index
+    assert f'href="{reverse("public_selection:section", args=["rounds"])}"' not in index
+    page = public.get(every)
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert all(f"议题{n:02d}" in text for n in range(SHOWN + 1))
+    missing = public.get(reverse("public_selection:section", args=["nothing"]))
+    assert missing.status_code == 404 and "未找到该栏目" in missing.content.decode()

@@ -13,8 +13,9 @@ class CollectingSms:
 
     sent: ClassVar[list[tuple[str, str]]] = []
 
-    def send(self, *, phone: str, text: str) -> None:
+    def send(self, *, phone: str, text: str, **_: object) -> str:
         self.sent.append((phone, text))
+        return ""
 
 
 @pytest.fixture(autouse=True)

@@ -309,7 +309,10 @@ def test_forward_makes_a_suggestion_appeal_linked_to_it(
     assert AppealEvent.objects.filter(appeal=appeal, action="receive").count() == 1
     event = SuggestionEvent.objects.filter(suggestion=s, action="forward").get()
     assert event.payload == {"unit": unit.name, "appeal": appeal.tracking_number}
-    assert len(sms) == 1 and unit.name in sms[0][1]
+    # The outcome, and the appeal's receipt with its own tracking number and query code.
+    outcome, receipt = sorted(sms, key=lambda m: "采纳" not in m[1])
+    assert len(sms) == 2 and unit.name in outcome[1]
+    assert appeal.tracking_number in receipt[1] and appeal.query_code in receipt[1]
 
 
 def test_forward_needs_a_handling_unit_and_stores_nothing_without_one(district):

@@ -256,3 +256,35 @@ def test_members_see_their_task_forces_beside_their_queue_and_led_appeals_are_ma
     assert "data-led" in member.get(reverse("cases:unit_queue")).content.decode()
     office = client_for(district, "supervisor")
     assert "data-led" in office.get(reverse("cases:appeal_list")).content.decode()
+
+
+def test_the_shared_timeline_holds_the_decisions_answers_and_escalations(district):
+    """One timeline: the task force's steps, then what became of each decision — its order
+    answered by the member, or escalated — naming the member, in time order; the page shows it."""
+    from minxin.supervision.services import supervision_order_answer, supervision_orders_escalate
+    from minxin.taskforces.selectors import task_force_timeline
+
+    force = set_up(district)
+    soon = timezone.now() + timedelta(hours=1)
+    meeting(
+        district,
+        force,
+        DecisionDraft("桂花坪街道逐小区排查纠纷", district.street_units[0].pk, soon),
+        DecisionDraft("城管局清理违规搭建", district.departments[0].pk, soon),
+    )
+    street_order, dept_order = SupervisionOrder.objects.order_by("pk")
+    supervision_order_answer(
+        actor=district.user("handler"), order_id=street_order.pk, answer="已排查28户"
+    )
+    assert supervision_orders_escalate(now=timezone.now() + timedelta(days=3)) >= 1
+    timeline = task_force_timeline(force)
+    assert [e["action"] for e in timeline[:2]] == ["set_up", "meeting"]
+    later = [(e["action"], e["unit"], e["order"]) for e in timeline[2:]]
+    assert later[0] == ("answer", district.street_units[0], street_order.pk)
+    assert later[1][1:] == (district.departments[0], dept_order.pk)
+    assert later[1][0].startswith("escalate")
+    assert "issue" not in [e["action"] for e in timeline]
+    client = Client()
+    client.force_login(district.user("handler"))
+    html = client.get(reverse("taskforces:task_force_detail", args=[force.pk])).content.decode()
+    assert f'data-order-event="{street_order.pk}"' in html and "已排查28户" in html

@@ -369,3 +369,108 @@ def test_bulk_is_the_dispatchers_and_refuses_without_what_it_needs(client, route
     assert client.post(BULK, {"action": "merge", "appeals": [appeal.pk]}).status_code == 400
     assert client.post(BULK, {"action": "invalid", "reason": "x"}).status_code == 400
     assert Appeal.objects.get(pk=appeal.pk).status == AppealStatus.RECEIVED
+
+
+def _return(d, appeal: Appeal) -> Appeal:
+    from minxin.cases.services import appeal_act
+
+    appeal.refresh_from_db()
+    appeal_act(
+        appeal_id=appeal.pk,
+        action=Action.RETURN,
+        actor=Actor.of(d.user("handler")),
+        expected_version=appeal.version,
+        reason="不属于本单位职责",
+    )
+    return Appeal.objects.get(pk=appeal.pk)
+
+
+def test_a_rules_decisions_are_recorded_and_their_corrections_counted(
+    client, routed, installed_model, django_capture_on_commit_callbacks
+):
+    from minxin.cases.services import appeal_act, appeal_dispatch
+    from minxin.triage.models import AutoDispatchDecision
+    from minxin.triage.selectors import auto_dispatch_rule_records
+
+    rule = AutoDispatchRule.objects.create(
+        category=routed.category_top, min_confidence=Decimal("0.10")
+    )
+    kept, pending, moved = (
+        _receive(routed, django_capture_on_commit_callbacks, title=t, content=c)
+        for t, c in (
+            (GARBAGE["title"], GARBAGE["content"]),
+            (
+                "小区停水三天无人管",
+                "芙蓉路景苑小区自来水停水三天，物业和自来水公司都没有说明原因。",
+            ),
+            (
+                "物业乱收停车费",
+                "银杉小区物业公司擅自上调停车费，每月多收两百元，业主多次反映无果。",
+            ),
+        )
+    )
+    decisions = AutoDispatchDecision.objects.order_by("appeal_id")
+    assert [(x.appeal_id, x.rule_id, x.unit_id) for x in decisions] == [
+        (a.pk, rule.pk, routed.street_units[0].pk) for a in (kept, pending, moved)
+    ]
+    assert all(
+        x.category_id == a.category_id
+        for x, a in zip(decisions, (kept, pending, moved), strict=True)
+    )
+    [record] = auto_dispatch_rule_records()
+    assert (record.decided, record.corrected) == (3, 0)
+
+    # A return not yet handled is not a correction; one re-dispatched elsewhere is.
+    _return(routed, pending)
+    moved = _return(routed, moved)
+    appeal_dispatch(
+        appeal_id=moved.pk,
+        actor=Actor.of(routed.user("dispatcher")),
+        expected_version=moved.version,
+        lead_unit_id=routed.street_units[1].pk,
+    )
+    [record] = auto_dispatch_rule_records()
+    assert (record.decided, record.corrected, record.corrected_percent) == (3, 1, "33.3%")
+
+    # Found invalid after the return: corrected too.
+    pending.refresh_from_db()
+    appeal_act(
+        appeal_id=pending.pk,
+        action=Action.MARK_INVALID,
+        actor=Actor.of(routed.user("dispatcher")),
+        expected_version=pending.version,
+        reason="广告",
+    )
+    [record] = auto_dispatch_rule_records()
+    assert (record.decided, record.corrected) == (3, 2)
+
+    # The screening queue loads the rules' record for a dispatcher, not for a handler.
+    client.force_login(routed.user("dispatcher"))
+    page = client.get(reverse("dispatch:screening")).content.decode()
+    assert reverse("triage:rules") in page
+    html = client.get(reverse("triage:rules")).content.decode()
+    row = re.search(rf'<tr data-rule="{rule.pk}">(.*?)</tr>', html, re.S)
+    assert row is not None
+    cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td>(.*?)</td>", row[1], re.S)]
+    assert cells[4].startswith("3") and cells[5:] == ["2", "66.7%"]
+    client.force_login(routed.user("handler"))
+    assert client.get(reverse("triage:rules")).status_code in (403, 404)
+
+
+def test_the_rules_record_is_empty_without_rules(client, routed):
+    client.force_login(routed.user("dispatcher"))
+    response = client.get(reverse("triage:rules"))
+    assert response.status_code == 200 and b"auto-dispatch-rules" not in response.content
+
+
+def test_a_suggestion_records_the_model_version_that_made_it(
+    routed, installed_model, django_capture_on_commit_callbacks
+):
+    from minxin.triage.models import ModelStatus, ModelVersion
+
+    before = _receive(routed, django_capture_on_commit_callbacks)
+    assert TriageSuggestion.objects.get(appeal=before).model_version is None  # none trained yet
+    ModelVersion.objects.create(status=ModelStatus.RETIRED, macro_f1=0.9)
+    in_use = ModelVersion.objects.create(status=ModelStatus.ACTIVE, macro_f1=0.8)
+    appeal = _receive(routed, django_capture_on_commit_callbacks, **ADVERT)
+    assert TriageSuggestion.objects.get(appeal=appeal).model_version == in_use

@@ -19,6 +19,7 @@ from minxin.triage.nlp.versions import (
 from minxin.triage.versions import (
     auto_dispatch_thresholds_compute,
     model_version_activate,
+    model_version_due,
     model_version_in_use,
     model_version_train,
 )
@@ -149,3 +150,45 @@ def test_a_rule_gets_the_threshold_meeting_its_target_on_held_out_folds(district
     if untouched is not None:
         untouched.refresh_from_db()
         assert untouched.suggested_threshold is None
+
+
+def test_scheduled_training_runs_only_with_something_new_to_learn(trained, district, monkeypatch):
+    from datetime import timedelta
+
+    from minxin.triage import versions
+    from minxin.triage.models import CorrectionField, TriageCorrection
+    from minxin.triage.services import triage_correction_record
+    from minxin.triage.tasks import train_model_version_task
+    from tests.builders import appeal_new
+
+    def correct(field: CorrectionField, suggested: str, chosen: str) -> TriageCorrection:
+        made = triage_correction_record(
+            appeal_id=appeal.pk, field=field, suggested_value=suggested, chosen_value=chosen,
+            actor=None,
+        )  # fmt: skip
+        assert made is not None
+        return made
+
+    assert model_version_due()  # no version yet: the first one is trained
+    train, _ = trained
+    train(0.8)
+    assert not model_version_due()
+    appeal = appeal_new(district)
+    correct(CorrectionField.URGENCY, "normal", "urgent")
+    assert not model_version_due()  # only a category correction is a training example
+    runs: list[int] = []
+    monkeypatch.setattr(versions, "model_version_train", lambda **_: runs.append(1))
+    assert train_model_version_task.call(reschedule=False) is None and runs == []
+
+    correction = correct(CorrectionField.CATEGORY, "城乡建设", "交通运输")
+    assert model_version_due()
+    version = train(0.7)  # its training took FIGURES.seconds (1 s) before its row was written
+    began = version.created_at - timedelta(seconds=1)
+    TriageCorrection.objects.filter(pk=correction.pk).update(created_at=began - timedelta(1))
+    assert not model_version_due()  # read when the training began
+    TriageCorrection.objects.filter(pk=correction.pk).update(
+        created_at=began + timedelta(milliseconds=500)
+    )
+    assert model_version_due()  # recorded while it trained: perhaps not learnt
+    monkeypatch.setattr(versions, "model_version_train", lambda **_: version)
+    assert train_model_version_task.call(reschedule=False) == version.pk

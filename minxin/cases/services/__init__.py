@@ -3,8 +3,16 @@
 - `intake`: new appeals, one at a time or in bulk;
 - `screening`: category, place, urgency; duplicates merged;
 - `dispatch`: to a lead unit and assisting units; returned by a unit;
-- `handling`: first contact, suspend and resume, extensions, the reply;
-- `closing`: rating, re-handling, closing and archiving.
+- `handling`: first contact, suspend and resume, extensions, the citizen's supplement, the
+  reply;
+- `subdispatch`: 二级派单, the lead street passing the appeal down to a community or grid unit
+  and the community's report back (the appeal's lead and status unchanged);
+- `review`: the centre's review of a reply (approve, send back) and the revisits after it;
+- `closing`: rating, re-handling, closing and archiving;
+- `transfer`: between units — a transfer asked for and decided (转办), a return refused
+  (退单审核);
+- `peers`: the city link — a work order sent down to a peer platform, what a peer reports back,
+  and the delivery of the outbox's messages to peers (docs/citylink.md).
 
 Each service is keyword-only, a durable transaction when views and tasks call it, and changes
 the appeal only through the appeals' machine (`cases.machine.APPEALS`), once per action.
@@ -31,41 +39,77 @@ from ..workflow import TRANSITIONS, Action
 from .closing import appeal_rate, appeal_reopen, appeals_unrated_archive
 from .contact import phone_reveal
 from .dispatch import appeal_dispatch, assignment_return
-from .handling import extension_decide, extension_request, reply_submit
+from .handling import (
+    Supplemented,
+    appeal_supplement,
+    extension_decide,
+    extension_request,
+    reply_submit,
+)
 from .intake import (
     AppealDraft,
     BulkAppeal,
     CreatedAppeal,
+    Upstream,
     appeal_create,
     appeal_draft_clean,
     appeals_create_bulk,
     query_code_new,
     tracking_numbers_allocate,
 )
+from .peers import (
+    DownstreamRecorded,
+    DownstreamUpdate,
+    appeal_downstream_record,
+    appeal_send_down,
+    peer_message_deliver,
+)
+from .review import reply_approve, reply_release, reply_send_back, revisit_record
 from .screening import appeal_merge, appeal_screen
+from .subdispatch import appeal_sub_dispatch, appeal_sub_recall, appeal_sub_report
+from .transfer import return_refuse, transfer_decide, transfer_pending, transfer_request
 
 __all__ = [
     "ACTION_SERVICES",
     "AppealDraft",
     "BulkAppeal",
     "CreatedAppeal",
+    "DownstreamRecorded",
+    "DownstreamUpdate",
+    "Supplemented",
+    "Upstream",
     "appeal_act",
     "appeal_create",
     "appeal_dispatch",
+    "appeal_downstream_record",
     "appeal_draft_clean",
     "appeal_merge",
     "appeal_rate",
     "appeal_reopen",
     "appeal_screen",
+    "appeal_send_down",
+    "appeal_sub_dispatch",
+    "appeal_sub_recall",
+    "appeal_sub_report",
+    "appeal_supplement",
     "appeals_create_bulk",
     "appeals_unrated_archive",
     "assignment_return",
     "extension_decide",
     "extension_request",
+    "peer_message_deliver",
     "phone_reveal",
     "query_code_new",
+    "reply_approve",
+    "reply_release",
+    "reply_send_back",
     "reply_submit",
+    "return_refuse",
+    "revisit_record",
     "tracking_numbers_allocate",
+    "transfer_decide",
+    "transfer_pending",
+    "transfer_request",
 ]
 
 # The services of the actions a staff form posts (`cases.views.appeal_act`). Each takes
@@ -73,11 +117,20 @@ __all__ = [
 ACTION_SERVICES: Final[Mapping[str, Callable[..., Any]]] = {
     Action.MERGE: appeal_merge,
     Action.RETURN: assignment_return,
+    Action.REFUSE_RETURN: return_refuse,
     Action.REQUEST_EXTENSION: extension_request,
     Action.APPROVE_EXTENSION: partial(extension_decide, approve=True),
     Action.REFUSE_EXTENSION: partial(extension_decide, approve=False),
+    Action.REQUEST_TRANSFER: transfer_request,
+    Action.APPROVE_TRANSFER: partial(transfer_decide, approve=True),
+    Action.REFUSE_TRANSFER: partial(transfer_decide, approve=False),
     Action.RESOLVE: reply_submit,
+    Action.APPROVE_REPLY: reply_approve,
+    Action.SEND_BACK: reply_send_back,
     Action.REOPEN: appeal_reopen,
+    Action.SUB_DISPATCH: appeal_sub_dispatch,
+    Action.SUB_REPORT: appeal_sub_report,
+    Action.SUB_RECALL: appeal_sub_recall,
 }
 
 

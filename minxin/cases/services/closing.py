@@ -16,8 +16,9 @@ from minxin.machine.engine import Applied
 
 from .. import changes
 from ..machine import APPEALS
-from ..models import Appeal, AppealEvent
+from ..models import Appeal, AppealEvent, RevisitStatus
 from ..workflow import Action, AppealStatus, Satisfaction
+from .review import revisit_for_dissatisfied
 
 ARCHIVED_UNRATED = "超过评价期限未评价，自动归档"
 
@@ -35,7 +36,7 @@ def appeal_rate(
     if satisfaction not in Satisfaction.values:
         raise ValidationFailed("请选择满意、基本满意或不满意")
     action = Action.RATE_DISSATISFIED if satisfaction == Satisfaction.DISSATISFIED else Action.RATE
-    return APPEALS.transition(
+    applied = APPEALS.transition(
         pk=appeal_id,
         action=action,
         actor=actor,
@@ -43,6 +44,9 @@ def appeal_rate(
         expected_version=expected_version,
         change=changes.rated(satisfaction=satisfaction),
     )
+    if action == Action.RATE_DISSATISFIED:
+        revisit_for_dissatisfied(applied.subject, at=applied.event.created_at)
+    return applied
 
 
 @transaction.atomic(durable=True)
@@ -75,12 +79,14 @@ def appeal_reopen(
 
 
 def appeals_unrated_archive(*, now: datetime | None = None, limit: int = 500) -> int:
-    """Archive appeals left unrated longer than the configured number of days (system action)."""
+    """Archive appeals left unrated longer than the configured number of days after their reply
+    was released (system action); not while a revisit call is still pending for one."""
     now = now or timezone.now()
     cutoff = now - timedelta(days=int(settings.MINXIN["ARCHIVE_UNRATED_AFTER_DAYS"]))
     ids = list(
-        Appeal.objects.filter(status=AppealStatus.RESOLVED, resolved_at__lt=cutoff)
-        .order_by("resolved_at")
+        Appeal.objects.filter(status=AppealStatus.RESOLVED, released_at__lt=cutoff)
+        .exclude(revisits__status=RevisitStatus.PENDING)
+        .order_by("released_at")
         .values_list("pk", flat=True)[:limit]
     )
     done = 0

@@ -47,6 +47,7 @@ def appeal_dispatch(
         assists=[units[u] for u in assist_ids],
         first_contact_due=due.first_contact_due,
         resolve_due=due.resolve_due,
+        cap=appeal.upstream_due,
     )
     applied = APPEALS.apply(
         appeal, action=Action.DISPATCH, actor=actor, reason=reason, change=change
@@ -70,14 +71,18 @@ def appeal_dispatch(
 def assignment_return(
     *, appeal_id: int, actor: Actor, expected_version: int | None, reason: str
 ) -> Appeal:
-    """The lead unit sends the appeal back: not ours. The dispatcher sees it again."""
-    applied = APPEALS.transition(
-        pk=appeal_id,
+    """The lead unit sends the appeal back: not ours. The dispatcher sees it again, and
+    re-dispatches it or refuses the return (`transfer.return_refuse`); the event keeps the
+    deadlines the unit had, which a refused return may give back."""
+    appeal = APPEALS.lock(
+        pk=appeal_id, action=Action.RETURN, actor=actor, expected_version=expected_version
+    )
+    applied = APPEALS.apply(
+        appeal,
         action=Action.RETURN,
         actor=actor,
         reason=reason,
-        expected_version=expected_version,
-        change=changes.returned(unit_id=actor.unit_id),
+        change=changes.returned(unit_id=actor.unit_id, appeal=appeal),
     )
     Assignment.objects.filter(appeal_id=appeal_id, is_active=True).update(
         **changes.assignment_ended(

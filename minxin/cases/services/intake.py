@@ -57,6 +57,16 @@ class AppealDraft:
 
 
 @dataclass(frozen=True)
+class Upstream:
+    """Where an appeal a peer platform sent down came from (docs/citylink.md): the peer, its
+    id for the work order (one appeal per peer and id) and its deadline, if it gave one."""
+
+    peer_id: int
+    upstream_id: str
+    due: datetime | None = None
+
+
+@dataclass(frozen=True)
 class CreatedAppeal:
     appeal: Appeal
     created: bool  # False when a resubmitted form found the appeal it had already created
@@ -143,8 +153,10 @@ def appeal_create(
     draft: AppealDraft,
     photos: Sequence[UploadedFile[bytes]] = (),
     submission_key: str | None = None,
+    upstream: Upstream | None = None,
 ) -> CreatedAppeal:
-    """Receive an appeal from any channel; a resubmitted form returns the appeal it created."""
+    """Receive an appeal from any channel; a resubmitted form returns the appeal it created.
+    An `upstream` work order keeps the peer's id and deadline on the appeal."""
     APPEALS.may_create(action=Action.RECEIVE, actor=actor)
     if submission_key:
         existing = Appeal.objects.filter(submission_key=submission_key).first()
@@ -169,6 +181,10 @@ def appeal_create(
                 submission_key=submission_key or None,
                 received_at=now,
             )
+            if upstream is not None:
+                appeal.upstream_peer_id = upstream.peer_id
+                appeal.upstream_id = upstream.upstream_id
+                appeal.upstream_due = upstream.due
             appeal.save(force_insert=True)
     except IntegrityError:
         # The same form raced itself (a double click reaching two workers): one row won.

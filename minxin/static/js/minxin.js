@@ -130,3 +130,55 @@ document.addEventListener("input", function (event) {
     });
   });
 })();
+
+// 知识库: "插入答复" puts a standard answer (the <template> beside the button, text only) into
+// the reply being written, at the cursor; the handler edits it before sending.
+(function () {
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-insert-answer]");
+    if (!button) return;
+    var form = button.closest("form");
+    var box = form && form.querySelector("textarea[name=reason]");
+    var source = button.parentElement.querySelector("template");
+    if (!box || !source) return;
+    var text = source.content.textContent.trim();
+    var at = box.selectionStart || box.value.length;
+    box.value = box.value.slice(0, at) + text + box.value.slice(at);
+    box.focus();
+    box.setSelectionRange(at + text.length, at + text.length);
+  });
+})();
+
+// 联合处置: "据此起草答复" puts the joint visit's draft (the <template> beside the button, text
+// only) into the reply form (办结答复), opening it; a reply already begun is kept, the draft after it.
+(function () {
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-draft-reply]");
+    if (!button) return;
+    var form = document.querySelector("details[data-action=resolve]");
+    var box = form && form.querySelector("textarea[name=reason]");
+    var source = button.parentElement.querySelector("template");
+    if (!box || !source) return;
+    var text = source.content.textContent.trim();
+    form.open = true;
+    box.value = box.value.trim() ? box.value.trim() + "\n" + text : text;
+    box.focus();
+    form.scrollIntoView({block: "nearest"});
+  });
+})();
+
+// Bars: data-bar="42" is a 42 % width, data-bar-at="42" a mark 42 % along. Set through the
+// element's style object, which the Content-Security-Policy allows (style= attributes it refuses).
+(function () {
+  function clamp(value) { return Math.max(0, Math.min(100, parseFloat(value) || 0)) + "%"; }
+  function draw(root) {
+    root.querySelectorAll("[data-bar]").forEach(function (el) {
+      el.style.width = clamp(el.getAttribute("data-bar"));
+    });
+    root.querySelectorAll("[data-bar-at]").forEach(function (el) {
+      el.style.left = clamp(el.getAttribute("data-bar-at"));
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { draw(document); });
+  document.addEventListener("htmx:afterSettle", function (event) { draw(event.target); });
+})();

@@ -33,7 +33,7 @@
   function options(data) {
     return {
       volume: {
-        tooltip: { trigger: "axis" },
+        tooltip: { renderMode: "richText", trigger: "axis" },
         legend: { top: 0 },
         grid: { left: 40, right: 16, top: 36, bottom: 28 },
         xAxis: { type: "category", data: data.days },
@@ -43,7 +43,7 @@
         })
       },
       categories: {
-        tooltip: {},
+        tooltip: { renderMode: "richText" },
         grid: { left: 110, right: 24, top: 8, bottom: 24 },
         xAxis: { type: "value", minInterval: 1 },
         yAxis: { type: "category", inverse: true, data: data.categories.map(function (c) { return c.name; }) },
@@ -52,7 +52,7 @@
         }), barMaxWidth: 28, itemStyle: { color: BLUE }, label: { show: true, position: "right" }, cursor: "pointer" }]
       },
       sla: {
-        tooltip: {},
+        tooltip: { renderMode: "richText" },
         grid: { left: 48, right: 16, top: 16, bottom: 28 },
         xAxis: { type: "category", data: ["在办", "临期", "超期"] },
         yAxis: { type: "value", minInterval: 1 },

@@ -10,7 +10,7 @@
       xAxis: { type: "value", axisLabel: { formatter: "{value}%" } },
       yAxis: { type: "category", inverse: true, data: rows.map(function (r) { return r.label; }),
                axisLabel: { width: 130, overflow: "truncate" } },
-      tooltip: { trigger: "axis", valueFormatter: function (v) { return v + "%"; } },
+      tooltip: { renderMode: "richText", trigger: "axis", valueFormatter: function (v) { return v + "%"; } },
       series: [{ type: "bar", barMaxWidth: 28, data: rows.map(function (r) {
         return { value: r.share, itemStyle: { color: r.share >= 100 ? GREEN : BLUE } };
       }), label: { show: true, position: "right", formatter: "{c}%" },
@@ -71,6 +71,30 @@
     window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
   }
 
-  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); }
-  else { start(); }
+  /* A progress report's place from the phone's position: the button shows only where the
+     browser can locate (and asks the user's leave); the point goes in the form's hidden fields. */
+  function locators() {
+    if (!navigator.geolocation) { return; }
+    document.querySelectorAll("[data-locate]").forEach(function (button) {
+      var box = button.closest("[data-place]");
+      var said = box.querySelector("[data-located]");
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        said.textContent = "正在定位…";
+        navigator.geolocation.getCurrentPosition(function (at) {
+          var lat = at.coords.latitude.toFixed(6), lng = at.coords.longitude.toFixed(6);
+          box.querySelector("[name=latitude]").value = lat;
+          box.querySelector("[name=longitude]").value = lng;
+          said.textContent = "已定位：纬度 " + lat + "，经度 " + lng;
+        }, function () {
+          said.textContent = "无法获取位置，请检查定位权限，或只选所在地";
+        }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
+      });
+    });
+  }
+
+  function ready() { start(); locators(); }
+
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", ready); }
+  else { ready(); }
 })();

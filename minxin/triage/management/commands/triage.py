@@ -125,7 +125,8 @@ class Command(BaseCommand):
         sub.add_parser("hotspots-store", help="put every appeal that has none into its hotspot")
         sub.add_parser(
             "thresholds",
-            help="compute, on held-out folds, the threshold meeting each rule's target precision",
+            help="fit the confidence calibration on held-out folds and compute the threshold "
+            "meeting each rule's target precision",
         )
         sub.add_parser(
             "train-version",
@@ -154,9 +155,14 @@ class Command(BaseCommand):
 
                 self.stdout.write(f"stored {signatures_backfill()} signatures")
             elif action == "thresholds":
-                from minxin.triage.versions import auto_dispatch_thresholds_compute
+                from minxin.triage.versions import (
+                    auto_dispatch_thresholds_compute,
+                    confidence_calibration_fit,
+                )
 
-                self.stdout.write(f"{auto_dispatch_thresholds_compute()} rules")
+                scored = confidence_calibration_fit()
+                self.stdout.write(f"calibration fitted on {len(scored)} held-out suggestions")
+                self.stdout.write(f"{auto_dispatch_thresholds_compute(scored=scored)} rules")
             elif action == "train-version":
                 from minxin.triage.versions import model_version_train
 

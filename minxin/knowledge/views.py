@@ -1,0 +1,224 @@
+"""知识库 screens: the list (searched in Chinese with the same search as the appeals), an
+article with its revisions and steps, writing and revising, and the suggestions for a text
+being typed (HTMX, POST: the call-taker's console, a handler's reply). Thin: parse, one
+selector or service, render."""
+
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from minxin.accounts.access import staff_user
+from minxin.accounts.actor import Actor
+from minxin.accounts.models import User
+from minxin.accounts.roles import Role
+from minxin.core.errors import MinxinError, ValidationFailed
+from minxin.core.pagination import paginate
+from minxin.core.search import highlight, snippet
+from minxin.directory.selectors import categories_to_filter, units_handling
+
+from . import selectors
+from .machine import ARTICLES
+from .models import Article
+from .permissions import keeps_knowledge, may_read_knowledge, may_write_knowledge
+from .services import ArticleDraft, article_act, article_create, article_revise
+from .workflow import ArticleAction, ArticleStatus
+
+READERS = "工作人员"
+
+
+def _date(raw: str) -> date | None:
+    try:
+        return date.fromisoformat(raw.strip()) if raw.strip() else None
+    except ValueError:
+        raise ValidationFailed("日期格式不正确") from None
+
+
+def _int(raw: str | None) -> int | None:
+    raw = (raw or "").strip()
+    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+
+
+@login_required
+def article_list(request: HttpRequest) -> HttpResponse:
+    user = staff_user(request, may_read_knowledge, READERS)
+    get = request.GET
+    filters = selectors.ArticleFilters(
+        q=get.get("q", ""),
+        category_id=_int(get.get("category")),
+        status=get.get("status", "") if get.get("status") in ArticleStatus.values else "",
+        review_due=get.get("review") == "due",
+    )
+    context: dict[str, Any] = {
+        "categories": categories_to_filter(),
+        "statuses": ArticleStatus.choices,
+        "filters": filters,
+        "may_write": may_write_knowledge(user),
+        "keeps": keeps_knowledge(user),
+        "reviews_due": selectors.reviews_due(user=user),
+    }
+    try:
+        search = filters.search
+        page = paginate(request, selectors.article_list_for(user=user, filters=filters))
+    except MinxinError as error:
+        return render(
+            request,
+            "knowledge/list.html",
+            context | {"error": error, "rows": []},
+            status=error.status_code,
+        )
+    query = get.copy()
+    query.pop("page", None)
+    rows = [
+        {"article": a, "title": highlight(a.title, search), "snippet": snippet(a.body, search)}
+        for a in page.object_list
+    ]
+    return render(
+        request,
+        "knowledge/list.html",
+        context | {"page": page, "rows": rows, "query": query.urlencode()},
+    )
+
+
+def _detail(
+    request: HttpRequest, user: User, article: Article, error: MinxinError | None = None
+) -> HttpResponse:
+    available = ARTICLES.available(
+        actor=Actor.of(user), status=article.status, lead_unit_id=article.owner_unit_id
+    )
+    context = {
+        "a": article,
+        "revisions": selectors.article_revisions(article=article),
+        "events": selectors.article_events(article=article),
+        "forms": [f for f in ARTICLES.forms(available) if f["action"] != ArticleAction.REVISE],
+        "may_revise": ArticleAction.REVISE in available,
+        "error": error,
+    }
+    status = error.status_code if error else 200
+    return render(request, "knowledge/detail.html", context, status=status)
+
+
+@login_required
+def article_detail(request: HttpRequest, article_id: int) -> HttpResponse:
+    user = staff_user(request, may_read_knowledge, READERS)
+    article = selectors.article_get_for(user=user, article_id=article_id)
+    return _detail(request, user, article)
+
+
+@login_required
+@require_POST
+def article_post(request: HttpRequest, article_id: int) -> HttpResponse:
+    user = staff_user(request, may_read_knowledge, READERS)
+    article = selectors.article_get_for(user=user, article_id=article_id)
+    post = request.POST
+    try:
+        article_act(
+            actor=user,
+            article_id=article.pk,
+            action=post.get("action", ""),
+            expected_version=_int(post.get("version")),
+            reason=post.get("reason", ""),
+            review_due=_date(post.get("review_due", "")),
+        )
+    except MinxinError as error:
+        article = selectors.article_get_for(user=user, article_id=article_id)
+        return _detail(request, user, article, error)
+    messages.success(request, "已完成")
+    return redirect("knowledge:detail", article.pk)
+
+
+def _form(
+    request: HttpRequest,
+    user: User,
+    *,
+    posted: dict[str, Any],
+    article: Article | None = None,
+    error: MinxinError | None = None,
+) -> HttpResponse:
+    context = {
+        "posted": posted,
+        "a": article,
+        "categories": categories_to_filter(),
+        "units": units_handling(),
+        "choose_unit": article is None and user.role != Role.HANDLER,
+        "error": error,
+    }
+    return render(
+        request, "knowledge/form.html", context, status=error.status_code if error else 200
+    )
+
+
+def _draft(request: HttpRequest) -> ArticleDraft:
+    post = request.POST
+    return ArticleDraft(
+        title=post.get("title", ""),
+        body=post.get("body", ""),
+        category_id=_int(post.get("category")),
+        review_due=_date(post.get("review_due", "")),
+        owner_unit_id=_int(post.get("owner_unit")),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def article_new(request: HttpRequest) -> HttpResponse:
+    user = staff_user(request, may_write_knowledge, "知识库编辑")
+    if request.method == "GET":
+        return _form(request, user, posted={})
+    try:
+        article = article_create(actor=user, draft=_draft(request))
+    except MinxinError as error:
+        return _form(request, user, posted=request.POST.dict(), error=error)
+    messages.success(request, "已保存为草稿")
+    return redirect("knowledge:detail", article.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def article_edit(request: HttpRequest, article_id: int) -> HttpResponse:
+    user = staff_user(request, may_write_knowledge, "知识库编辑")
+    article = selectors.article_get_for(user=user, article_id=article_id)
+    if request.method == "GET":
+        posted = {
+            "title": article.title,
+            "body": article.body,
+            "category": str(article.category_id or ""),
+            "review_due": article.review_due.isoformat(),
+            "version": article.version,
+        }
+        return _form(request, user, posted=posted, article=article)
+    try:
+        article_revise(
+            actor=user,
+            article_id=article.pk,
+            expected_version=_int(request.POST.get("version")),
+            draft=_draft(request),
+            note=request.POST.get("note", ""),
+        )
+    except MinxinError as error:
+        return _form(request, user, posted=request.POST.dict(), article=article, error=error)
+    messages.success(request, "已保存新版本")
+    return redirect("knowledge:detail", article.pk)
+
+
+@login_required
+@require_POST
+def suggest(request: HttpRequest) -> HttpResponse:
+    """Articles for the text being typed (HTMX; POST, so what a caller says stays out of URLs
+    and logs). `insert` marks the reply form's picker (a button inserts the answer)."""
+    staff_user(request, may_read_knowledge, READERS)
+    post = request.POST
+    text = " ".join(post.get(name, "") for name in ("title", "content", "reply_text", "text"))
+    return render(
+        request,
+        "knowledge/_suggestions.html",
+        {
+            "articles": selectors.articles_suggested(text=text),
+            "mode": post.get("mode", ""),
+            "typed": bool(text.strip()),
+        },
+    )

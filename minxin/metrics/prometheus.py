@@ -1,0 +1,125 @@
+"""The Prometheus figures of an install (GET /metrics, docs/deploy.md): the web processes'
+requests (`core/observability.py`) and, computed at each scrape, the state of the work —
+background tasks waiting, appeals waiting for their triage suggestion and for how long,
+open and overdue appeals, the replica. Counts only: no appeal, no person."""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Iterator
+from datetime import datetime
+
+from django.conf import settings
+from django.db.models import Count, Min
+from django.utils import timezone
+from django_tasks import task_backends
+from django_tasks.base import TaskResultStatus
+from prometheus_client import CollectorRegistry, generate_latest
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
+
+from minxin.cases.models import Appeal
+from minxin.cases.selectors import overdue_q
+from minxin.cases.workflow import OPEN_STATUSES, AppealStatus
+from minxin.core.observability import process_registry
+from minxin.core.replica import replica_state
+
+CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+
+
+def metrics_token_valid(header: str) -> bool:
+    """`Authorization: Bearer <MINXIN_METRICS_TOKEN>`, compared in constant time."""
+    token = settings.MINXIN_METRICS_TOKEN
+    if not token or not header.startswith("Bearer "):
+        return False
+    return hmac.compare_digest(header.removeprefix("Bearer ").encode(), token.encode())
+
+
+def task_queue_depths() -> dict[tuple[str, str], int]:
+    """Tasks waiting to run, per (backend, queue): the database backend's ready rows, the
+    length of each Redis queue."""
+    depths: dict[tuple[str, str], int] = {}
+    for alias in settings.TASKS:
+        backend = task_backends[alias]
+        path = type(backend).__module__ + "." + type(backend).__name__
+        if path.startswith("django_tasks_db."):
+            from django_tasks_db.models import DBTaskResult
+
+            rows = (
+                DBTaskResult.objects.filter(backend_name=alias, status=TaskResultStatus.READY)
+                .values("queue_name")
+                .annotate(n=Count("pk"))
+            )
+            for queue in backend.queues or {"default"}:
+                depths[(alias, queue)] = 0
+            for row in rows:
+                depths[(alias, row["queue_name"])] = row["n"]
+        elif path.startswith("django_tasks_rq."):
+            import django_rq
+
+            for queue in backend.queues:
+                depths[(alias, queue)] = django_rq.get_queue(queue).count
+    return depths
+
+
+def triage_waiting(now: datetime) -> tuple[int, float]:
+    """Appeals waiting for screening with no stored triage suggestion, and the age in seconds
+    of the oldest of them (0 when none)."""
+    waiting = Appeal.objects.filter(
+        status=AppealStatus.RECEIVED, triage_suggestion__isnull=True
+    ).aggregate(n=Count("pk"), oldest=Min("received_at"))
+    oldest = waiting["oldest"]
+    return waiting["n"], (now - oldest).total_seconds() if oldest else 0.0
+
+
+class WorkCollector(Collector):
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        now = timezone.now()
+        depth = GaugeMetricFamily(
+            "minxin_task_queue_depth",
+            "Background tasks waiting to run.",
+            labels=["backend", "queue"],
+        )
+        for (alias, queue), n in sorted(task_queue_depths().items()):
+            depth.add_metric([alias, queue], n)
+        yield depth
+        waiting, oldest = triage_waiting(now)
+        yield GaugeMetricFamily(
+            "minxin_triage_pending_appeals",
+            "Appeals waiting for screening without a stored triage suggestion.",
+            value=waiting,
+        )
+        yield GaugeMetricFamily(
+            "minxin_triage_lag_seconds",
+            "Age of the oldest appeal waiting for its triage suggestion (0 when none).",
+            value=oldest,
+        )
+        yield GaugeMetricFamily(
+            "minxin_appeals_open",
+            "Appeals being handled (dispatched, accepted, in progress).",
+            value=Appeal.objects.filter(status__in=OPEN_STATUSES).count(),
+        )
+        yield GaugeMetricFamily(
+            "minxin_appeals_overdue",
+            "Open appeals past their first-contact or completion deadline.",
+            value=Appeal.objects.filter(overdue_q(now)).count(),
+        )
+        replica = replica_state()
+        if replica.state != "none":
+            yield GaugeMetricFamily(
+                "minxin_replica_usable",
+                "1 while reporting reads go to the replica (up and within the allowed lag).",
+                value=1 if replica.usable else 0,
+            )
+            yield GaugeMetricFamily(
+                "minxin_replica_lag_seconds",
+                "Replay lag of the replica (-1 when it does not answer).",
+                value=-1 if replica.lag is None else replica.lag,
+            )
+
+
+def exposition() -> bytes:
+    """The text a scrape reads: the web processes' figures, then the work's."""
+    work = CollectorRegistry()
+    work.register(WorkCollector())
+    return generate_latest(process_registry()) + generate_latest(work)

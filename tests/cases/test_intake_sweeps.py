@@ -1,0 +1,91 @@
+"""The safety nets of intake's background work: an appeal's triage and its receipt SMS, lost
+with a crash (the enqueue after the commit never made, or the run of a killed worker), are
+queued again by a periodic sweep once they are late and no run of them is waiting. The crash
+itself is tests/deploy/test_chaos.py; here, the sweeps' rules."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from minxin.cases.models import Appeal
+from minxin.cases.tasks import send_appeal_sms_task, sweep_appeal_sms_task
+from minxin.notify.models import SmsMessage, SmsStatus
+from minxin.triage.models import TriageSuggestion
+from minxin.triage.tasks import sweep_untriaged_appeals_task, triage_appeal_task
+from tests.builders import appeal_in, appeal_new
+
+DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+LATE = timedelta(minutes=10)
+
+
+def _late(appeal: Appeal) -> None:
+    """Received (and its SMS recorded) ten minutes ago; the enqueues after its commit never
+    ran (the test's transaction is never committed): as if lost in a crash."""
+    Appeal.objects.filter(pk=appeal.pk).update(received_at=timezone.now() - LATE)
+    SmsMessage.objects.filter(subject_id=appeal.pk).update(created_at=timezone.now() - LATE)
+
+
+def _queued(task) -> list[list[int]]:
+    return [
+        r.args_kwargs["args"]
+        for r in DBTaskResult.objects.filter(task_path=task.module_path, status="READY")
+    ]
+
+
+@pytest.mark.django_db
+def test_late_work_without_a_waiting_run_is_queued_again(district, settings) -> None:
+    settings.TASKS = DB_TASKS
+    settings.MINXIN_TASK_SWEEP_AFTER_SECONDS = 300
+    lost = appeal_new(district, content="桂花路12号路灯不亮已经一周，晚上看不清路。")
+    _late(lost)
+    recent = appeal_new(district, content="望月湖路垃圾桶满了两天没人清运。")  # not late yet
+    screened = appeal_in(district, "screened")  # a dispatcher's already: no triage needed
+    Appeal.objects.filter(pk=screened.pk).update(received_at=timezone.now() - LATE)
+    sms = SmsMessage.objects.get(subject_id=lost.pk)
+    assert sms.status == SmsStatus.QUEUED
+    assert SmsMessage.objects.filter(subject_id=recent.pk, status=SmsStatus.QUEUED).exists()
+
+    assert sweep_untriaged_appeals_task.call(reschedule=False) == 1
+    assert sweep_appeal_sms_task.call(reschedule=False) == 1
+    assert _queued(triage_appeal_task) == [[lost.pk]]
+    assert _queued(send_appeal_sms_task) == [[sms.pk]]
+
+    # Waiting in the queue: not queued twice.
+    assert sweep_untriaged_appeals_task.call(reschedule=False) == 0
+    assert sweep_appeal_sms_task.call(reschedule=False) == 0
+
+    # Started by a worker that was then killed (still "running" long after): queued again;
+    # started a moment ago by a live worker: left alone.
+    DBTaskResult.objects.filter(task_path=triage_appeal_task.module_path).update(
+        status="RUNNING", started_at=timezone.now() - LATE
+    )
+    DBTaskResult.objects.filter(task_path=send_appeal_sms_task.module_path).update(
+        status="RUNNING", started_at=timezone.now()
+    )
+    assert sweep_untriaged_appeals_task.call(reschedule=False) == 1
+    assert sweep_appeal_sms_task.call(reschedule=False) == 0
+
+
+@pytest.mark.django_db
+def test_the_sweeps_do_the_work_and_book_their_next_run(district, settings) -> None:
+    settings.MINXIN_SMS = {"ATTEMPTS": 3, "BACKOFF_SECONDS": 0}
+    lost = appeal_new(district, content="桂花路12号路灯不亮已经一周，晚上看不清路。")
+    _late(lost)
+    assert not TriageSuggestion.objects.filter(appeal=lost).exists()
+    # The immediate backend of the tests runs what is queued at once.
+    assert sweep_untriaged_appeals_task.call() == 1
+    assert sweep_appeal_sms_task.call() == 1
+    assert TriageSuggestion.objects.filter(appeal=lost).exists()
+    assert SmsMessage.objects.get(subject_id=lost.pk).status == SmsStatus.SENT
+    assert sweep_untriaged_appeals_task.call() == 0
+    assert sweep_appeal_sms_task.call() == 0
+
+    settings.TASKS = DB_TASKS
+    sweep_untriaged_appeals_task.call()
+    sweep_appeal_sms_task.call()
+    booked = DBTaskResult.objects.filter(status="READY").values_list("task_path", flat=True)
+    assert sorted(booked) == sorted(
+        [sweep_untriaged_appeals_task.module_path, sweep_appeal_sms_task.module_path]
+    )
