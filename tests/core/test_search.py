@@ -152,3 +152,18 @@ def test_snippet_is_cut_around_the_first_word():
     piece = snippet(text, SearchQuery.parse("电梯"), width=40)
     assert piece.startswith("…") and piece.endswith("…")
     assert "<mark>电梯</mark>" in piece
+
+
+@pytest.mark.django_db
+def test_postgresql_keeps_a_larger_sample_of_the_searched_fields():
+    """The planner reads how common a word is from the fields' histograms (PG_STATISTICS)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("column statistics targets are PostgreSQL's; SQLite plans without them")
+    from minxin.core.search import PG_STATISTICS
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attname, attstattarget FROM pg_attribute "
+            "WHERE attrelid = 'cases_appeal'::regclass AND attname IN ('title', 'content')"
+        )
+        assert dict(cursor.fetchall()) == {"title": PG_STATISTICS, "content": PG_STATISTICS}
