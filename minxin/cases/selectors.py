@@ -211,8 +211,8 @@ def appeal_list_for(*, user: "User", filters: AppealFilters) -> QuerySet[Appeal]
         )
     order: tuple[Any, ...] = _ORDER.get(filters.sort, _ORDER[""])
     appeals = appeals_searched(appeals, filters.q)
-    search = filters.search
-    if search and not filters.sort and few_matches(appeals):  # every word in the title first
+    search = filters.search  # every word in the title first, while they are few
+    if search and not filters.sort and few_matches(appeals):
         order = (title_first(search), *order)
     return appeals.order_by(*order)
 

@@ -52,6 +52,8 @@ MIN_TERM: Final = 2
 RANK_LIMIT: Final = 1000  # matches ranked title-first at most; more are in the caller's order
 # Index candidates a PostgreSQL search reads at most before it walks the caller's order instead
 CANDIDATE_LIMIT: Final = 5000
+# The mark (an alias, never selected) of a PostgreSQL search that walks the caller's order
+WALKS: Final = "search_walks_the_order"
 MAX_TERMS: Final = 6
 MAX_LENGTH: Final = 100
 
@@ -310,23 +312,13 @@ def search_filter(queryset: QuerySet[M], query: SearchQuery, *, fields: list[str
             queryset = queryset.filter(_term_q(model, term, fields))
         return queryset
     # PostgreSQL: the index's candidates (every term's bigrams), while they are few; then each
-    # term whole (`LIKE`) on those rows. Whether they are few, the planner's estimate says
-    # first (its statistics of the bigrams, no row read): asked for a common word's first
-    # CANDIDATE_LIMIT rows, the database would check them one by one.
-    side = connection.ops.quote_name(index_table(model._meta.db_table))
-    grams = sorted({g for term in query.terms for g in bigrams(term)})
-    ids: list[int] = []
-    with connections[queryset.db].cursor() as cursor:
-        where = f"FROM {side} WHERE grams @> %s::text[]"  # names are ours  # nosec B608
-        cursor.execute(f"EXPLAIN (FORMAT JSON) SELECT id {where}", [grams])
-        plan = cursor.fetchone()[0]
-        estimate = (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]["Plan Rows"]
-        if estimate <= CANDIDATE_LIMIT:
-            cursor.execute(f"SELECT id {where} LIMIT %s", [grams, CANDIDATE_LIMIT + 1])
-            ids = [row[0] for row in cursor.fetchall()]
-    if estimate <= CANDIDATE_LIMIT and len(ids) <= CANDIDATE_LIMIT:
+    # term whole (`LIKE`) on those rows.
+    ids = _candidates(queryset, query)
+    if ids is not None:
         found = RawSQL("SELECT unnest(%s::bigint[])", [ids])  # nosec B611 - bound
         queryset = queryset.filter(pk__in=found)
+    else:
+        queryset = queryset.alias(**{WALKS: Value(True)})  # few_matches reads it
     # More candidates than that: a common word (小区 is in a sixth of the appeals). Reading
     # them all from the index costs more than walking the caller's order (its own index) and
     # checking each row: a page of matches is found within a few hundred rows.
@@ -353,15 +345,49 @@ def search_any(queryset: QuerySet[M], terms: list[str], *, fields: list[str]) ->
     return cast("QuerySet[M]", found)
 
 
+def _grams_sql(queryset: QuerySet[Any], query: SearchQuery) -> tuple[str, list[Any]]:
+    """The ids of the queryset's model whose index holds every bigram of the query."""
+    side = connection.ops.quote_name(index_table(queryset.model._meta.db_table))
+    grams = sorted({g for term in query.terms for g in bigrams(term)})
+    return f"SELECT id FROM {side} WHERE grams @> %s::text[]", [grams]  # nosec B608 - ours
+
+
+def _candidates(queryset: QuerySet[Any], query: SearchQuery) -> list[int] | None:
+    """PostgreSQL: the ids of the rows holding every bigram of the query, or None when they
+    are more than CANDIDATE_LIMIT. Whether they are, the planner's estimate says first (its
+    statistics of the bigrams, no row read): asked for a common word's first CANDIDATE_LIMIT
+    rows, the database would check them one by one."""
+    sql, params = _grams_sql(queryset, query)
+    if _plan_rows(queryset.db, sql, params) > CANDIDATE_LIMIT:
+        return None
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(f"{sql} LIMIT %s", [*params, CANDIDATE_LIMIT + 1])
+        ids = [row[0] for row in cursor.fetchall()]
+    return ids if len(ids) <= CANDIDATE_LIMIT else None
+
+
 def few_matches(queryset: QuerySet[Any], limit: int | None = None) -> bool:
     """Whether the queryset holds at most `limit` (RANK_LIMIT) rows: few enough to rank. The
-    count stops at limit + 1 rows, whatever the number of matches; on PostgreSQL no count at
+    count stops at limit + 1 rows, whatever the number of matches. On PostgreSQL no count at
     all when the planner expects more than `limit` (ranking is a courtesy: a wrong guess only
-    leaves the list newest first)."""
+    leaves the list newest first), nor when a common word was searched (WALKS): its matches
+    are found by walking the list's order, and ranking them means finding them all (a unit's
+    few matches of a common word lie anywhere in the table)."""
     limit = RANK_LIMIT if limit is None else limit
-    if connection.vendor == "postgresql" and _estimate(queryset.order_by()) > limit:
-        return False  # the planner expects more: counting them would check every row
+    if connection.vendor == "postgresql":
+        if WALKS in queryset.query.annotations:
+            return False
+        if _estimate(queryset.order_by()) > limit:
+            return False  # the planner expects more: counting them would check every row
     return queryset.order_by()[: limit + 1].count() <= limit
+
+
+def _plan_rows(db: str, sql: str, params: list[Any]) -> int:
+    """The rows PostgreSQL's planner expects the query to return (planned, not run)."""
+    with connections[db].cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    return int((json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]["Plan Rows"])
 
 
 def _estimate(queryset: QuerySet[Any]) -> int:

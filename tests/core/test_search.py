@@ -58,6 +58,22 @@ def test_few_matches_counts_no_further_than_its_bound(appeals, django_assert_num
     assert few_matches(Appeal.objects.none(), limit=0)
 
 
+def test_a_common_word_walks_the_order_and_is_not_ranked(
+    appeals, monkeypatch, django_assert_num_queries
+):
+    """PostgreSQL: past CANDIDATE_LIMIT the matches are found by walking the list's order;
+    ranking them would mean finding them all, so few_matches says no without counting.
+    SQLite has no such path and counts."""
+    monkeypatch.setattr("minxin.core.search.CANDIDATE_LIMIT", 0)
+    found = search_filter(Appeal.objects.all(), SearchQuery.parse("电梯"), fields=FIELDS)
+    if connection.vendor == "postgresql":
+        with django_assert_num_queries(0):
+            assert not few_matches(found, limit=2)
+    else:
+        assert few_matches(found, limit=2)
+    assert found.count() == 2  # the mark selects nothing and filters nothing
+
+
 def test_every_word_must_appear_and_the_words_whole(appeals):
     assert _found("电梯 老人") == ["小区电梯经常停运"]
     assert _found("电梯 噪音") == []
