@@ -18,6 +18,7 @@ from minxin.core.privacy import phone_forms
 from minxin.core.search import SearchQuery, few_matches, search_filter, title_first
 from minxin.deadlines import calendar
 from minxin.directory.models import CHILD_KINDS, Unit
+from minxin.directory.selectors import categories_and_below, regions_and_below
 
 from .machine import APPEALS
 from .models import (
@@ -183,17 +184,9 @@ def appeal_list_for(*, user: "User", filters: AppealFilters) -> QuerySet[Appeal]
     if filters.unit_id:
         appeals = appeals.filter(lead_unit_id=filters.unit_id)
     if filters.category_id:
-        appeals = appeals.filter(
-            Q(category_id=filters.category_id)
-            | Q(category__parent_id=filters.category_id)
-            | Q(category__parent__parent_id=filters.category_id)
-        )
+        appeals = appeals.filter(category_id__in=categories_and_below(filters.category_id))
     if filters.region_id:
-        appeals = appeals.filter(
-            Q(region_id=filters.region_id)
-            | Q(region__parent_id=filters.region_id)
-            | Q(region__parent__parent_id=filters.region_id)
-        )
+        appeals = appeals.filter(region_id__in=regions_and_below(filters.region_id))
     if filters.channel:
         appeals = appeals.filter(channel=filters.channel)
     if filters.overdue:

@@ -11,6 +11,7 @@ from minxin.accounts.models import User
 from minxin.accounts.roles import Role
 from minxin.core.errors import NotFound
 from minxin.core.search import SearchQuery, search_any, search_filter, title_first
+from minxin.directory.selectors import categories_and_below
 from minxin.triage.nlp.matter import matter_words
 
 from .machine import MISSING
@@ -49,11 +50,7 @@ def article_list_for(*, user: User, filters: ArticleFilters) -> QuerySet[Article
     """Filtered and searched (minxin/core/search.py), title hits first, then by title."""
     articles = article_scope_for(user=user)
     if filters.category_id:
-        articles = articles.filter(
-            Q(category_id=filters.category_id)
-            | Q(category__parent_id=filters.category_id)
-            | Q(category__parent__parent_id=filters.category_id)
-        )
+        articles = articles.filter(category_id__in=categories_and_below(filters.category_id))
     if filters.status:
         articles = articles.filter(status=filters.status)
     if filters.review_due:

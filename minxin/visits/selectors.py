@@ -13,6 +13,7 @@ from minxin.cases.models import Appeal
 from minxin.cases.selectors import appeal_scope_for
 from minxin.core.errors import NotFound
 from minxin.core.privacy import mask_personal_data
+from minxin.directory.selectors import regions_and_below
 
 from .models import Visit, VisitMatter
 from .permissions import sees_every_visit
@@ -53,11 +54,7 @@ def visit_list_for(*, user: User, filters: VisitFilters) -> QuerySet[Visit]:
         q = filters.q.strip()
         visits = visits.filter(Q(place_text__icontains=q) | Q(notes__icontains=q))
     if filters.region_id:
-        visits = visits.filter(
-            Q(region_id=filters.region_id)
-            | Q(region__parent_id=filters.region_id)
-            | Q(region__parent__parent_id=filters.region_id)
-        )
+        visits = visits.filter(region_id__in=regions_and_below(filters.region_id))
     if filters.unit_id:
         visits = visits.filter(unit_id=filters.unit_id)
     if filters.visited_from:
