@@ -301,8 +301,9 @@ def revisit_queue(*, user: "User") -> QuerySet[Revisit]:
 
 
 def unit_queue(*, user: "User", include_done: bool = False, q: str = "") -> QuerySet[Appeal]:
-    """The viewer's unit's appeals, the nearest deadline first (overdue ones lead); nothing
-    for a member of staff without a unit. Searched (`q`): the hits, title hits first."""
+    """The viewer's unit's appeals, the nearest deadline first (overdue ones lead), or with
+    `include_done` its whole history, the newest first; nothing for a member of staff without
+    a unit. Searched (`q`): the hits, title hits first while they are few."""
     if user.unit_id is None:
         return Appeal.objects.none()
     mine = _units_appeals_q(user.unit_id, include_done=include_done)
@@ -317,6 +318,8 @@ def unit_queue(*, user: "User", include_done: bool = False, q: str = "") -> Quer
         rank = (title_first(search),) if few_matches(found) else ()
         return found.order_by(*rank, "-received_at", "-id")
     appeals = appeals_searched(appeals, q)  # a tracking number, or nothing
+    if include_done:  # the whole history: the newest first, as the district's list
+        return appeals.order_by("-received_at", "-id")
     return appeals.order_by(F("resolve_due").asc(nulls_last=True), "received_at")
 
 

@@ -4,7 +4,6 @@ pagination, filters, 附议 in place, rate limits, roles."""
 import re
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
@@ -239,17 +238,13 @@ def test_bad_post_is_refused_with_its_message_and_the_values_kept(client, distri
     assert not Appeal.objects.exists()
 
 
-def test_posting_is_rate_limited(client, district, settings):
-    settings.RATELIMIT_ENABLE = True
-    cache.clear()
+def test_posting_is_rate_limited(client, district, settings, rate_limits):
     statuses = [client.post(NEW, {"nickname": ""}).status_code for _ in range(11)]
     assert statuses[:10] == [400] * 10 and statuses[10] == 429
     assert "提交过于频繁" in client.post(NEW, {}).content.decode()
 
 
-def test_support_is_rate_limited(district, settings):
-    settings.RATELIMIT_ENABLE = True
-    cache.clear()
+def test_support_is_rate_limited(district, settings, rate_limits):
     post = post_published(district)
     client = Client()
     statuses = [client.post(support_url(post)).status_code for _ in range(31)]

@@ -1,7 +1,6 @@
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -192,9 +191,7 @@ def test_title_is_escaped_on_the_tracking_page(client, db):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
 
 
-def test_the_eleventh_submit_in_an_hour_is_refused(client, db, settings):
-    settings.RATELIMIT_ENABLE = True
-    cache.clear()
+def test_the_eleventh_submit_in_an_hour_is_refused(client, db, settings, rate_limits):
     for n in range(10):
         response = client.post(SUBMIT, form(title=f"第{n}件", submission_key=fresh_key(client)))
         assert response.status_code == 302

@@ -1,7 +1,6 @@
 """The citizen's 补充 form on the tracking page: shown while the appeal waits on them or is in
 progress, posted with CSRF, a one-time key and the version; refused with the typed text kept."""
 
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
@@ -109,9 +108,7 @@ def test_csrf_is_required(district):
     assert not Supplement.objects.exists()
 
 
-def test_rate_limited_per_address(client, district, settings):
-    settings.RATELIMIT_ENABLE = True
-    cache.clear()
+def test_rate_limited_per_address(client, district, settings, rate_limits):
     appeal = appeal_in(district, AppealStatus.IN_PROGRESS)
     prove(client, appeal)
     codes = [

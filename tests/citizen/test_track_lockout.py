@@ -10,8 +10,7 @@ from tests.builders import appeal_new
 TRACK = reverse("citizen:track")
 
 
-def test_wrong_codes_lock_the_number_not_the_others(client, settings, district):
-    settings.RATELIMIT_ENABLE = True  # the public pages' tests switch rate limits off
+def test_wrong_codes_lock_the_number_not_the_others(client, settings, district, rate_limits):
     settings.MINXIN_QUERY_CODE_FAILURES = "5/h"
     appeal = appeal_new(district)
     other = appeal_new(district, title="另一件")
@@ -45,8 +44,7 @@ def test_wrong_codes_lock_the_number_not_the_others(client, settings, district):
     assert appeal.query_code not in str(event.payload) + event.summary
 
 
-def test_a_right_code_after_a_few_wrong_ones_still_opens(client, settings, district):
-    settings.RATELIMIT_ENABLE = True
+def test_a_right_code_after_a_few_wrong_ones_still_opens(client, settings, district, rate_limits):
     settings.MINXIN_QUERY_CODE_FAILURES = "5/h"
     appeal = appeal_new(district)
     for _ in range(3):

@@ -9,7 +9,6 @@ from decimal import Decimal
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
@@ -201,9 +200,7 @@ def test_posts_need_their_csrf_token(district):
     assert not PhoneCode.objects.exists() and not ProjectRating.objects.exists()
 
 
-def test_code_sending_is_rate_limited_per_address(client, district, settings):
-    settings.RATELIMIT_ENABLE = True
-    cache.clear()
+def test_code_sending_is_rate_limited_per_address(client, district, settings, rate_limits):
     project = project_at(district, "completed")
     statuses = [
         client.post(url("code_send", project), {"phone": PHONES[n]}).status_code for n in range(11)

@@ -235,12 +235,11 @@ def test_a_comment_after_the_public_window_is_refused(district):
     assert SelectionRound.objects.get(pk=selection.pk).status == RoundStatus.CONSULTING
 
 
-def test_the_public_pages_reads_are_rate_limited_per_address(district, settings):
+def test_the_public_pages_reads_are_rate_limited_per_address(district, settings, rate_limits):
     """Every participation page counts against one allowance per address; past it, 429 in
     Chinese, for reads of any of them; forms' posts keep their own limits."""
     d = district
     selection, _ = _published(d)
-    settings.RATELIMIT_ENABLE = True
     settings.MINXIN_PUBLIC_READ_RATE = "4/h"
     visitor = Client()
     pages = [
