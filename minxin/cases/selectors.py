@@ -29,6 +29,7 @@ from .models import (
     Extension,
     ExtensionStatus,
     PhoneReveal,
+    Reply,
     Revisit,
     RevisitStatus,
     SubAssignment,
@@ -367,8 +368,16 @@ def appeal_timeline(*, appeal: Appeal, public: bool = False) -> list[AppealEvent
 
 
 def appeal_photos(*, appeal: Appeal) -> list[Attachment]:
-    """The appeal's own photos (a supplement's come with it: `appeal_supplements`)."""
-    return list(appeal.attachments.filter(supplement__isnull=True).order_by("id"))
+    """The appeal's own photos (a supplement's and a reply's come with them:
+    `appeal_supplements`, `appeal_replies`)."""
+    return list(
+        appeal.attachments.filter(supplement__isnull=True, reply__isnull=True).order_by("id")
+    )
+
+
+def appeal_replies(*, appeal: Appeal) -> list[Reply]:
+    """The replies, oldest first, each with its unit and photos (two queries)."""
+    return list(appeal.replies.select_related("unit").prefetch_related("photos"))
 
 
 def appeal_supplements(*, appeal: Appeal) -> list[Supplement]:
