@@ -111,6 +111,8 @@ def _screening(
         "transfers": case_selectors.transfer_requests(user=user).count(),
     }
     query = _filter_query(params) if filtering else ""
+    pager = QueryDict(query, mutable=True)
+    pager["tab"] = tab  # the pager's links keep the tab and the filters
     return render(
         request,
         "dispatch/screening.html",
@@ -120,11 +122,11 @@ def _screening(
             "counts": counts,
             "page": page,
             "rows": rows,
-            # the pager's links keep the tab and the filters
-            "query": query if "tab=" in query else f"tab={tab}&{query}".rstrip("&"),
+            "query": pager.urlencode(),
             "filter_form": form if filtering else None,
             "filter_query": query,
-            "filtered": bool(set(params) & (set(QUERY_KEYS) - {"tab", "sort"})),
+            # something beyond the tab is chosen: it may be saved
+            "filtered": bool(set(QueryDict(query)) - {"tab"}),
             "saved_filters": saved_filters_for(user=user),
             "saved_name": posted_name,
             "error": error,
