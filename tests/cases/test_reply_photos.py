@@ -9,9 +9,12 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from minxin.accounts.actor import Actor
+from minxin.cases import services
 from minxin.cases.models import Appeal, Attachment, Reply
 from minxin.cases.selectors import appeal_photos
 from minxin.cases.workflow import AppealStatus
+from minxin.review.models import ReviewRule
 from tests.builders import District, appeal_in
 from tests.uploads import big_png_upload, fake_jpg_upload, png_upload
 
@@ -95,3 +98,42 @@ def test_a_reply_without_photos_is_as_before(district: District):
     appeal = appeal_in(district, AppealStatus.IN_PROGRESS)
     assert resolve(client_for(district, "handler"), appeal, []).status_code == 302
     assert not Reply.objects.get(appeal=appeal).photos.exists()
+
+
+def test_the_citizen_sees_a_replys_photos_once_it_is_released(district: District):
+    """A reply waiting for the centre's review (办结审核) is not the citizen's yet: neither its
+    text nor its photos, even by guessing the photo's address."""
+    appeal = appeal_in(district, AppealStatus.IN_PROGRESS)
+    ReviewRule.objects.create(
+        name="全部审核", unit_id=district.street_units[0].pk, sample_percent=100
+    )
+    reply = services.reply_submit(
+        appeal_id=appeal.pk,
+        actor=Actor.of(district.user("handler")),
+        expected_version=appeal.version,
+        reason=ANSWER,
+        photos=[png_upload()],
+    )
+    assert reply.released_at is None
+    photo = reply.photos.get()
+
+    citizen = Client()
+    citizen.post(
+        reverse("citizen:track"),
+        {"tracking_number": appeal.tracking_number, "query_code": appeal.query_code},
+    )
+    track = reverse("citizen:track_detail", args=[appeal.tracking_number])
+    url = reverse("citizen:photo", args=[appeal.tracking_number, photo.pk])
+    assert url not in citizen.get(track).content.decode()
+    assert citizen.get(url).status_code == 404
+
+    appeal.refresh_from_db()
+    services.reply_approve(
+        appeal_id=appeal.pk,
+        actor=Actor.of(district.user("dispatcher")),
+        expected_version=appeal.version,
+    )
+    page = citizen.get(track).content.decode()
+    assert url in page and "答复照片1" in page
+    served = citizen.get(url)
+    assert served.status_code == 200 and served["Content-Type"] == "image/png"
