@@ -1,12 +1,12 @@
-"""The audit log as a spreadsheet: every cell through core.sheets.cell_safe."""
+"""The audit log as a spreadsheet: every cell through core.sheets.sheet_row (text formula-safe,
+the time an Excel date to the second)."""
 
 from collections.abc import Iterable
 from io import BytesIO
 
-from django.utils import timezone
 from openpyxl import Workbook
 
-from minxin.core.sheets import row_safe
+from minxin.core.sheets import DATETIME_SECONDS, Formatted, sheet_row
 
 from .models import AuditEvent
 
@@ -20,16 +20,17 @@ def audit_xlsx(rows: Iterable[AuditEvent]) -> bytes:
     sheet.append(HEADER)
     for event in rows:
         sheet.append(
-            row_safe(
+            sheet_row(
+                sheet,
                 [
-                    timezone.localtime(event.created_at).strftime("%Y-%m-%d %H:%M:%S"),
+                    Formatted(event.created_at, DATETIME_SECONDS),
                     event.get_kind_display(),
                     event.username,
                     str(event.actor) if event.actor else "",
                     event.ip_address or "",
                     event.target,
                     event.summary,
-                ]
+                ],
             )
         )
     out = BytesIO()

@@ -3,9 +3,9 @@
 from typing import Any
 
 from django import forms
-from django.conf import settings
 
 from minxin.cases.models import CONTENT_MAX, TITLE_MAX, AppealKind, Channel
+from minxin.cases.photos import photo_limits
 from minxin.cases.selectors import NEAR_FILTER, OPEN_FILTER, SORTS, AppealFilters
 from minxin.cases.workflow import AppealStatus
 from minxin.core.errors import ValidationFailed
@@ -93,6 +93,5 @@ def appeal_form_limits() -> dict[str, Any]:
         "kinds": AppealKind.choices,
         "title_max": TITLE_MAX,
         "content_max": CONTENT_MAX,
-        "photo_max_count": settings.MINXIN_PHOTO_MAX_COUNT,
-        "photo_max_mb": settings.MINXIN_PHOTO_MAX_BYTES // (1024 * 1024),
+        **photo_limits(),
     }

@@ -420,8 +420,9 @@ class Revisit(models.Model):
 
 class Attachment(models.Model):
     appeal = key(Appeal, "诉求", related_name="attachments")
-    # The citizen's supplement it came with; none: the appeal's own photos.
+    # The citizen's supplement or the unit's reply it came with; neither: the appeal's own.
     supplement = optional_key(Supplement, "补充", related_name="photos")
+    reply = optional_key(Reply, "答复", related_name="photos")
     file = models.ImageField("照片", upload_to="appeals/%Y/%m/")
     content_type = models.CharField(max_length=50)
     size = models.PositiveIntegerField()
@@ -430,6 +431,12 @@ class Attachment(models.Model):
     class Meta:
         verbose_name = "照片"
         verbose_name_plural = "照片"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(supplement__isnull=True) | Q(reply__isnull=True),
+                name="attachment_one_owner",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.appeal_id} 照片"

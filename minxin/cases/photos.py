@@ -4,6 +4,7 @@ owner's name) dropped and the orientation applied — so what is served is only 
 
 import io
 import warnings
+from collections.abc import Sequence
 from pathlib import PurePath
 from typing import Final
 
@@ -59,6 +60,25 @@ def photo_validate(photo: UploadedFile[bytes]) -> tuple[ContentFile[bytes], str]
     stored = STORED_AS[image_format]
     name = PurePath(photo.name or "photo").stem[:40] + SUFFIX[stored]
     return ContentFile(data, name=name), ALLOWED_FORMATS[stored]
+
+
+def photo_limits() -> dict[str, int]:
+    """What a form with photos tells its reader: how many, how large each."""
+    return {
+        "photo_max_count": settings.MINXIN_PHOTO_MAX_COUNT,
+        "photo_max_mb": settings.MINXIN_PHOTO_MAX_BYTES // (1024 * 1024),
+    }
+
+
+def photos_validate(
+    photos: Sequence[UploadedFile[bytes]],
+) -> list[tuple[ContentFile[bytes], str]]:
+    """Several photos of one form (an appeal, a supplement, a reply, an order's answer): at most
+    MINXIN_PHOTO_MAX_COUNT, each through `photo_validate`."""
+    limit = settings.MINXIN_PHOTO_MAX_COUNT
+    if len(photos) > limit:
+        raise ValidationFailed(f"照片最多{limit}张")
+    return [photo_validate(photo) for photo in photos]
 
 
 def _reencoded(image: Image.Image, stored: str) -> bytes:

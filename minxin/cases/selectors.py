@@ -1,12 +1,12 @@
 """Every read of appeals, taking the viewer: out-of-scope and missing are the same 404."""
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
@@ -17,6 +17,7 @@ from minxin.core.errors import NotFound
 from minxin.core.privacy import phone_forms
 from minxin.core.search import SearchQuery, few_matches, search_filter, title_first
 from minxin.deadlines import calendar
+from minxin.deadlines.models import Urgency
 from minxin.directory.models import CHILD_KINDS, Unit
 from minxin.directory.selectors import categories_and_below, regions_and_below
 
@@ -30,6 +31,7 @@ from .models import (
     Extension,
     ExtensionStatus,
     PhoneReveal,
+    Reply,
     Revisit,
     RevisitStatus,
     SubAssignment,
@@ -120,11 +122,26 @@ SORTS = [
     ("received", "受理时间（旧→新）"),
     ("due", "办结时限（近→远）"),
 ]
+# The most urgent first: 特急, 紧急, 一般 (the values are words, not an order).
+_URGENCY_RANK = Case(
+    When(urgency=Urgency.CRITICAL, then=Value(0)),
+    When(urgency=Urgency.URGENT, then=Value(1)),
+    default=Value(2),
+    output_field=IntegerField(),
+)
 _ORDER = {
     "": ("-received_at", "-id"),
+    "newest": ("-received_at", "-id"),
     "received": ("received_at", "id"),
     "due": (F("resolve_due").asc(nulls_last=True), "received_at", "id"),
+    "urgency": (_URGENCY_RANK, "received_at", "id"),
 }
+# The screening queue's orders (甄别派单): a queue is worked from its head, the oldest first.
+QUEUE_SORTS = [
+    ("received", "受理时间（旧→新）"),
+    ("newest", "受理时间（新→旧）"),
+    ("urgency", "紧急程度（特急在前）"),
+]
 
 
 @dataclass
@@ -134,6 +151,8 @@ class AppealFilters:
     category_id: int | None = None
     region_id: int | None = None
     channel: str = ""
+    kind: str = ""
+    urgency: str = ""
     overdue: bool = False
     received_from: date | None = None
     received_to: date | None = None
@@ -189,6 +208,10 @@ def appeal_list_for(*, user: "User", filters: AppealFilters) -> QuerySet[Appeal]
         appeals = appeals.filter(region_id__in=regions_and_below(filters.region_id))
     if filters.channel:
         appeals = appeals.filter(channel=filters.channel)
+    if filters.kind:
+        appeals = appeals.filter(kind=filters.kind)
+    if filters.urgency:
+        appeals = appeals.filter(urgency=filters.urgency)
     if filters.overdue:
         appeals = appeals.filter(overdue_q(timezone.now()))
     tz = timezone.get_current_timezone()
@@ -250,6 +273,13 @@ def screening_queue(*, user: "User", returned: bool = False) -> QuerySet[Appeal]
 
 def screened_queue(*, user: "User") -> QuerySet[Appeal]:
     return _queue(user, AppealStatus.SCREENED)
+
+
+def queue_filtered(*, user: "User", status: str, filters: AppealFilters) -> QuerySet[Appeal]:
+    """A queue (one status) narrowed by the dispatcher's filters and in the chosen order, the
+    oldest first unless another is chosen; the same scope and filters as `appeal_list_for`."""
+    chosen = replace(filters, status=status, statuses=[], sort=filters.sort or "received")
+    return appeal_list_for(user=user, filters=chosen)
 
 
 def extension_requests(*, user: "User") -> QuerySet[Extension]:
@@ -369,8 +399,16 @@ def appeal_timeline(*, appeal: Appeal, public: bool = False) -> list[AppealEvent
 
 
 def appeal_photos(*, appeal: Appeal) -> list[Attachment]:
-    """The appeal's own photos (a supplement's come with it: `appeal_supplements`)."""
-    return list(appeal.attachments.filter(supplement__isnull=True).order_by("id"))
+    """The appeal's own photos (a supplement's and a reply's come with them:
+    `appeal_supplements`, `appeal_replies`)."""
+    return list(
+        appeal.attachments.filter(supplement__isnull=True, reply__isnull=True).order_by("id")
+    )
+
+
+def appeal_replies(*, appeal: Appeal) -> list[Reply]:
+    """The replies, oldest first, each with its unit and photos (two queries)."""
+    return list(appeal.replies.select_related("unit").prefetch_related("photos"))
 
 
 def appeal_supplements(*, appeal: Appeal) -> list[Supplement]:

@@ -34,6 +34,7 @@ from .permissions import (
     passes_appeals_down,
     works_a_unit_queue,
 )
+from .photos import photo_limits
 from .workflow import TRANSITIONS, Action, Satisfaction
 
 # A phone's appeals are listed whole on one page (a caller rarely has more).
@@ -243,7 +244,7 @@ def _detail_render(
         "flag": selectors.deadline_flag(appeal),
         "timeline": selectors.appeal_timeline(appeal=appeal),
         "assignments": selectors.appeal_assignments(appeal=appeal),
-        "replies": list(appeal.replies.select_related("unit").all()),
+        "replies": selectors.appeal_replies(appeal=appeal),
         "attachments": selectors.appeal_photos(appeal=appeal),
         "supplements": selectors.appeal_supplements(appeal=appeal),
         "pending_extension": selectors.pending_extension(appeal=appeal),
@@ -272,6 +273,7 @@ def _detail_render(
         "show_contact": may_see_contact(user),
         "may_reveal_phone": may_reveal_phone(user) and bool(appeal.appellant_phone),
         "revealed_phone": revealed_phone,
+        **photo_limits(),
         "peer_link": selectors.appeal_peer_link(appeal=appeal),
         "phone_reveals": (
             selectors.phone_reveals_of(appeal=appeal) if may_see_phone_reveals(user) else None
@@ -300,7 +302,7 @@ def appeal_act(request: HttpRequest, appeal_id: int, action: str) -> HttpRespons
             actor=Actor.of(user),
             expected_version=data["version"],
             reason=data.get("reason") or "",
-            inputs=data,
+            inputs={**data, "photos": request.FILES.getlist("photos")},
         )
     except MinxinError as error:
         appeal = selectors.appeal_get_for(user=user, appeal_id=appeal_id)

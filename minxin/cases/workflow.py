@@ -291,6 +291,7 @@ TRANSITIONS: Final[dict[Action, Transition[AppealStatus]]] = {
         public=False,
         style="primary",
         long_reason=True,
+        inputs=("photos",),  # of what was done, checked like the citizen's
     ),
     Action.APPROVE_REPLY: Transition(
         "审核通过",

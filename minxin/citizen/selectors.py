@@ -98,6 +98,7 @@ def citizen_appeal_view(*, tracking_number: str, granted_ids: Collection[int]) -
     released = list(
         appeal.replies.filter(released_at__isnull=False)
         .select_related("unit")
+        .prefetch_related("photos")
         .order_by("created_at", "id")
     )
     texts = {r.pk: (r.content, r.unit.name) for r in released}
@@ -117,6 +118,8 @@ def attachment_get_for_grant(
     *, tracking_number: str, attachment_id: int, granted_ids: Collection[int]
 ) -> Attachment:
     attachment = Attachment.objects.filter(
+        # a reply's photos once the reply is released, like its text (办结审核 first)
+        Q(reply__isnull=True) | Q(reply__released_at__isnull=False),
         pk=attachment_id,
         appeal__tracking_number=tracking_number,
         appeal_id__in=list(granted_ids),

@@ -59,3 +59,28 @@ class RoutingRuleHistory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule_id} @ {self.changed_at:%Y-%m-%d %H:%M}"
+
+
+SAVED_FILTER_MISSING = "未找到该常用筛选"
+
+
+class SavedFilter(models.Model):
+    """A dispatcher's named filter of the screening queue (甄别派单的常用筛选): the queue page's
+    query string, kept for that user alone; applied as a link, replaced by saving under the same
+    name, deleted when no longer wanted (a preference, not a record)."""
+
+    user = key(User, "用户", related_name="saved_queue_filters")
+    name = models.CharField("名称", max_length=30)
+    query = models.CharField("筛选条件", max_length=800)
+    created_at = models.DateTimeField("保存时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "常用筛选"
+        verbose_name_plural = "常用筛选"
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "name"], name="saved_filter_user_name"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.name}"

@@ -6,10 +6,12 @@ from typing import Final
 from django.db.models import Count, Min, Q
 from django.utils import timezone
 
+from minxin.accounts.models import User
 from minxin.cases.models import Appeal
+from minxin.core.errors import NotFound
 from minxin.directory.models import Category, Region, Unit, UnitKind
 
-from .models import RoutingRule
+from .models import SAVED_FILTER_MISSING, RoutingRule, SavedFilter
 
 # How far back the units that handled similar appeals are counted.
 HISTORY_DAYS: Final = 365
@@ -166,3 +168,16 @@ def suggestion_accuracy(*, limit: int | None = None) -> Accuracy:
         top1 += offered[:1] == [appeal.lead_unit_id]
         top3 += appeal.lead_unit_id in offered[:3]
     return Accuracy(appeals=seen, top1=top1, top3=top3)
+
+
+def saved_filters_for(*, user: User) -> list[SavedFilter]:
+    """The viewer's own saved filters of the screening queue, by name."""
+    return list(SavedFilter.objects.filter(user=user).order_by("name", "id"))
+
+
+def saved_filter_get_for(*, user: User, filter_id: int) -> SavedFilter:
+    """One of the viewer's saved filters; another user's is as good as missing (404)."""
+    saved = SavedFilter.objects.filter(pk=filter_id, user=user).first()
+    if saved is None:
+        raise NotFound(SAVED_FILTER_MISSING)
+    return saved

@@ -1,10 +1,13 @@
+from typing import Final
+
 from django.db import transaction
 from django.utils import timezone
 
 from minxin.accounts.models import User
-from minxin.core.errors import ValidationFailed
+from minxin.core.errors import NotFound, ValidationFailed
+from minxin.core.text import line_clean
 
-from .models import RoutingRule, RoutingRuleHistory
+from .models import SAVED_FILTER_MISSING, RoutingRule, RoutingRuleHistory, SavedFilter
 
 
 @transaction.atomic
@@ -28,3 +31,37 @@ def routing_rule_save(*, rule: RoutingRule, actor: User | None, note: str) -> Ro
         changed_at=rule.updated_at,
     )
     return rule
+
+
+# --- the screening queue's saved filters (常用筛选) --------------------------------------------
+
+SAVED_FILTERS_MAX: Final = 20
+
+
+@transaction.atomic(durable=True)
+def saved_filter_save(*, actor: User, name: str, query: str) -> SavedFilter:
+    """Keep the queue's `query` (already normalised by the caller: known keys only) under
+    `name` for `actor`; the same name again replaces its query. At most SAVED_FILTERS_MAX."""
+    name = line_clean(name, label="筛选名称", max_length=30)
+    if not query:
+        raise ValidationFailed("请先设置筛选条件，再保存为常用筛选")
+    if len(query) > SavedFilter._meta.get_field("query").max_length:  # type: ignore[operator]
+        raise ValidationFailed("筛选条件过长，请减少条件后再保存")
+    # The user's row locked: two saves at once cannot both pass the count.
+    User.objects.select_for_update().filter(pk=actor.pk).first()
+    existing = SavedFilter.objects.filter(user=actor, name=name).first()
+    if existing is not None:
+        existing.query = query
+        existing.save(update_fields=["query"])
+        return existing
+    if SavedFilter.objects.filter(user=actor).count() >= SAVED_FILTERS_MAX:
+        raise ValidationFailed(f"常用筛选最多{SAVED_FILTERS_MAX}个，请先删除不再使用的")
+    return SavedFilter.objects.create(user=actor, name=name, query=query)
+
+
+@transaction.atomic(durable=True)
+def saved_filter_delete(*, actor: User, filter_id: int) -> None:
+    """Delete one of the actor's own saved filters; another user's is as good as missing."""
+    deleted, _ = SavedFilter.objects.filter(pk=filter_id, user=actor).delete()
+    if not deleted:
+        raise NotFound(SAVED_FILTER_MISSING)

@@ -5,23 +5,27 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from minxin.accounts.access import staff_user
 from minxin.accounts.actor import Actor
+from minxin.accounts.models import User
 from minxin.cases import selectors as case_selectors
 from minxin.cases import services as case_services
 from minxin.cases.models import AppealEvent
+from minxin.cases.selectors import AppealFilters
 from minxin.cases.workflow import Action, AppealStatus
-from minxin.core.errors import ValidationFailed
+from minxin.core.errors import MinxinError, ValidationFailed
 from minxin.core.pagination import paginate
 from minxin.directory.selectors import units_handling
 
-from .forms import DispatchForm
+from .forms import QUERY_KEYS, DispatchForm, QueueFilterForm, SavedFilterForm
 from .permissions import may_dispatch
-from .selectors import units_suggested_for
+from .selectors import saved_filter_get_for, saved_filters_for, units_suggested_for
+from .services import saved_filter_delete, saved_filter_save
 
 TABS = {
     "received": "待甄别",
@@ -32,23 +36,57 @@ TABS = {
 }
 
 
+# The tabs that are queues of appeals in one status: filterable, sortable, savable.
+QUEUE_TABS = {
+    "received": AppealStatus.RECEIVED,
+    "screened": AppealStatus.SCREENED,
+    "returned": AppealStatus.RETURNED,
+}
+
+
+def _filter_query(params: QueryDict) -> str:
+    """The queue's filters out of a query string, as a query string: the form's keys only, the
+    empty ones and the page number left out (what a saved filter keeps)."""
+    kept = QueryDict(mutable=True)
+    for key in QUERY_KEYS:
+        value = params.get(key, "").strip()
+        if value:
+            kept[key] = value
+    return kept.urlencode()
+
+
 @login_required
 def screening(request: HttpRequest) -> HttpResponse:
     user = staff_user(request, may_dispatch, "派单员")
-    tab = request.GET.get("tab", "received")
+    return _screening(request, user=user, params=request.GET)
+
+
+def _screening(
+    request: HttpRequest,
+    *,
+    user: User,
+    params: QueryDict,
+    error: MinxinError | None = None,
+    posted_name: str = "",
+) -> HttpResponse:
+    tab = params.get("tab", "received")
     if tab not in TABS:
         tab = "received"
     rows: list[dict[str, Any]] = []
+    filtering = tab in QUEUE_TABS
+    form = QueueFilterForm(params if filtering else None)
+    status = error.status_code if error else 200
     if tab == "extensions":
         page = paginate(request, case_selectors.extension_requests(user=user))
     elif tab == "transfers":
         page = paginate(request, case_selectors.transfer_requests(user=user))
     else:
-        queue = {
-            "received": case_selectors.screening_queue(user=user),
-            "screened": case_selectors.screened_queue(user=user),
-            "returned": case_selectors.screening_queue(user=user, returned=True),
-        }[tab]
+        if form.is_valid():
+            filters = form.filters()
+        else:  # what cannot be searched: the form's message, the queue unfiltered (400)
+            filters = AppealFilters()
+            status = 400
+        queue = case_selectors.queue_filtered(user=user, status=QUEUE_TABS[tab], filters=filters)
         page = paginate(request, queue)
         returns = (
             case_selectors.last_events_by_appeal(
@@ -72,6 +110,9 @@ def screening(request: HttpRequest) -> HttpResponse:
         "extensions": case_selectors.extension_requests(user=user).count(),
         "transfers": case_selectors.transfer_requests(user=user).count(),
     }
+    query = _filter_query(params) if filtering else ""
+    pager = QueryDict(query, mutable=True)
+    pager["tab"] = tab  # the pager's links keep the tab and the filters
     return render(
         request,
         "dispatch/screening.html",
@@ -81,11 +122,71 @@ def screening(request: HttpRequest) -> HttpResponse:
             "counts": counts,
             "page": page,
             "rows": rows,
-            "query": f"tab={tab}",
+            "query": pager.urlencode(),
+            "filter_form": form if filtering else None,
+            "filter_query": query,
+            # something beyond the tab is chosen: it may be saved
+            "filtered": bool(set(QueryDict(query)) - {"tab"}),
+            "saved_filters": saved_filters_for(user=user),
+            "saved_name": posted_name,
+            "error": error,
             # Ticked appeals of the screening queue: bulk actions (triage:bulk), confirmed.
             "bulk": tab == "received",
         },
+        status=status,
     )
+
+
+@login_required
+@require_POST
+def saved_filter_save_view(request: HttpRequest) -> HttpResponse:
+    """Save the queue's current filters under a name (常用筛选), for this user only."""
+    user = staff_user(request, may_dispatch, "派单员")
+    form = SavedFilterForm(request.POST)
+    params = QueryDict(request.POST.get("query", ""))
+    try:
+        if not form.is_valid():
+            raise ValidationFailed(_first_error(form))
+        if not QueueFilterForm(params).is_valid():
+            raise ValidationFailed("筛选条件有误，请先修正筛选再保存")
+        query = _filter_query(params)
+        if set(QueryDict(query)) <= {"tab"}:
+            query = ""  # a tab alone is no filter: the service asks for one
+        saved = saved_filter_save(actor=user, name=form.cleaned_data["name"], query=query)
+    except MinxinError as error:
+        return _screening(
+            request,
+            user=user,
+            params=params,
+            error=error,
+            posted_name=request.POST.get("name", ""),
+        )
+    messages.success(request, f"已保存常用筛选「{saved.name}」")
+    return redirect(f"{reverse('dispatch:screening')}?{saved.query}")
+
+
+@login_required
+def saved_filter_apply(request: HttpRequest, filter_id: int) -> HttpResponse:
+    """Open the queue with one of the user's saved filters (another user's: 404)."""
+    user = staff_user(request, may_dispatch, "派单员")
+    saved = saved_filter_get_for(user=user, filter_id=filter_id)
+    return redirect(f"{reverse('dispatch:screening')}?{saved.query}")
+
+
+@login_required
+@require_POST
+def saved_filter_delete_view(request: HttpRequest, filter_id: int) -> HttpResponse:
+    user = staff_user(request, may_dispatch, "派单员")
+    saved = saved_filter_get_for(user=user, filter_id=filter_id)
+    saved_filter_delete(actor=user, filter_id=saved.pk)
+    messages.success(request, f"已删除常用筛选「{saved.name}」")
+    return redirect("dispatch:screening")
+
+
+def _first_error(form: SavedFilterForm) -> str:
+    for errors in form.errors.values():
+        return str(errors[0])
+    return "提交的内容有误"
 
 
 @login_required

@@ -25,7 +25,17 @@ from minxin.cases.selectors import AppealFilters, appeal_list_for
 from minxin.core.errors import ValidationFailed
 from minxin.core.privacy import mask_name, mask_phone
 from minxin.core.replica import reporting_reads
-from minxin.core.sheets import PDF_FONT, pdf_font, pdf_table_style, pdf_text, row_safe
+from minxin.core.sheets import (
+    PDF_FONT,
+    PERCENT,
+    SCORE,
+    SIGNED_SCORE,
+    Formatted,
+    pdf_font,
+    pdf_table_style,
+    pdf_text,
+    sheet_row,
+)
 from minxin.notify.services import notifications_send
 
 from .metrics import RATES, RateRow, rates_for
@@ -196,10 +206,11 @@ def _when(value: datetime | None) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
-def ledger_row(appeal: Appeal) -> list[str]:
+def ledger_row(appeal: Appeal) -> list[Any]:
+    """One appeal's cells; its times as datetimes, written as Excel dates by `sheet_row`."""
     return [
         appeal.tracking_number,
-        _when(appeal.received_at),
+        appeal.received_at,
         appeal.get_channel_display(),
         appeal.get_kind_display(),
         appeal.title,
@@ -207,15 +218,15 @@ def ledger_row(appeal: Appeal) -> list[str]:
         appeal.region.name if appeal.region else "",
         appeal.lead_unit.name if appeal.lead_unit else "",
         appeal.get_status_display(),
-        _when(appeal.resolve_due),
-        _when(appeal.resolved_at),
+        appeal.resolve_due,
+        appeal.resolved_at,
         appeal.get_satisfaction_display() if appeal.satisfaction else "",
         "匿名" if appeal.is_anonymous else mask_name(appeal.appellant_name),
         mask_phone(appeal.appellant_phone),
     ]
 
 
-def _ledger_rows(export: Export) -> Iterator[list[str]]:
+def _ledger_rows(export: Export) -> Iterator[list[Any]]:
     appeals = appeal_list_for(user=export.requested_by, filters=ledger_filters(export.params))
     for appeal in appeals.iterator(chunk_size=CHUNK_SIZE):
         yield ledger_row(appeal)
@@ -229,7 +240,7 @@ def _build_ledger(export: Export, out: IO[bytes]) -> tuple[str, int]:
     sheet.append(list(LEDGER_COLUMNS))
     rows = 0
     for row in _ledger_rows(export):
-        sheet.append(row_safe(row))
+        sheet.append(sheet_row(sheet, row))
         rows += 1
     book.save(out)
     stamp = timezone.localtime(export.created_at).strftime("%Y%m%d-%H%M")
@@ -292,6 +303,18 @@ def unit_figures(row: ScoreRow) -> list[str]:
     ]
 
 
+def unit_cells(row: ScoreRow) -> list[Any]:
+    """`unit_figures` for a spreadsheet: the rank and the score as numbers, the rates as
+    fractions shown as percentages; an empty cell where there is no figure."""
+    return [
+        row.rank,
+        row.label,
+        Formatted(row.score, SCORE),
+        Formatted(row.score_delta, SIGNED_SCORE),
+        *(Formatted(row.rates.rate(name), PERCENT) for name in RATES),
+    ]
+
+
 UNIT_HEADER: Final = ("排名", "单位", "综合得分", "较上期", *(d.label for d in RATES.values()))
 
 
@@ -305,18 +328,29 @@ def _build_bulletin_xlsx(export: Export, out: IO[bytes]) -> tuple[str, int]:
     sheet.append([bulletin.title])
     sheet.append([])
     sheet.append(["全区指标", "比率", "分子", "分母"])
-    for label, pct, num, den in bulletin.district_rates():
-        sheet.append([label, pct, num, den])
+    counts = bulletin.district.counts
+    for name, d in RATES.items():
+        sheet.append(
+            sheet_row(
+                sheet,
+                [
+                    d.label,
+                    Formatted(bulletin.district.rate(name), PERCENT),
+                    getattr(counts, d.numerator),
+                    getattr(counts, d.denominator),
+                ],
+            )
+        )
     for heading, rows in (("表现最好的单位", bulletin.best), ("表现最差的单位", bulletin.worst)):
         sheet.append([])
         sheet.append([heading])
         sheet.append(list(UNIT_HEADER))
         for r in rows:
-            sheet.append(row_safe(unit_figures(r)))
+            sheet.append(sheet_row(sheet, unit_cells(r)))
     ranking = book.create_sheet("单位排名")
     ranking.append(list(UNIT_HEADER))
     for r in bulletin.ranked:
-        ranking.append(row_safe(unit_figures(r)))
+        ranking.append(sheet_row(ranking, unit_cells(r)))
     book.save(out)
     return f"bulletin-{start.isoformat()}-{end.isoformat()}.xlsx", len(bulletin.ranked)
 

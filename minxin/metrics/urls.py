@@ -6,6 +6,7 @@ app_name = "metrics"
 
 bulletin = [
     path("", views.bulletin, name="bulletin"),
+    path("print/", views.bulletin_print, name="bulletin_print"),
     path("export/", views.bulletin_export, name="bulletin_export"),
 ]
 exports = [

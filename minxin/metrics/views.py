@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from minxin.accounts.access import staff_user
@@ -209,6 +210,29 @@ def bulletin(request: HttpRequest) -> HttpResponse:
             "best": [export_files.unit_figures(r) for r in report.best],
             "worst": [export_files.unit_figures(r) for r in report.worst],
             "ranked": [export_files.unit_figures(r) for r in report.ranked],
+        },
+    )
+
+
+@login_required
+def bulletin_print(request: HttpRequest) -> HttpResponse:
+    """The bulletin laid out for paper (like the dispatch slip): the same figures as the
+    bulletin page, without the staff bar, with a 打印 button."""
+    staff_user(request, may_see_dashboard, "督查员和领导")
+    period = selectors.period_from(request.GET)
+    report = export_files.bulletin_for(start=period.start, end=period.end)
+    return render(
+        request,
+        "metrics/bulletin_print.html",
+        {
+            "period": period,
+            "bulletin": report,
+            "district_rates": report.district_rates(),
+            "header": export_files.UNIT_HEADER,
+            "best": report.best,
+            "worst": report.worst,
+            "ranked": [export_files.unit_figures(r) for r in report.ranked],
+            "printed_at": timezone.now(),
         },
     )
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from minxin.accounts.models import User
 from minxin.core.errors import NotFound
-from minxin.core.sheets import pdf_font, pdf_table_style, pdf_text, row_safe
+from minxin.core.sheets import pdf_font, pdf_table_style, pdf_text, row_safe, sheet_row
 
 from .models import Target
 from .permissions import sees_every_project
@@ -159,7 +159,9 @@ def report_xlsx(report: ProgrammeReport) -> bytes:
     projects = book.create_sheet("项目")
     projects.append(list(PROJECT_HEADER))
     for number, row in enumerate(o.rows, 1):
-        projects.append(row_safe(_project_cells(number, row, report.targets.get(row.pk, []))))
+        projects.append(
+            sheet_row(projects, _project_cells(number, row, report.targets.get(row.pk, [])))
+        )
     lines = book.create_sheet("指标")
     lines.append(list(TARGET_HEADER))
     for row in o.rows:

@@ -9,6 +9,7 @@ from .models import (
     OnSiteCheckPhoto,
     SupervisionOrder,
     SupervisionOrderEvent,
+    SupervisionOrderPhoto,
 )
 
 
@@ -36,3 +37,4 @@ class SupervisionOrderEventAdmin(EventAdmin):
 
 admin.site.register(OnSiteCheck, ReadOnlyAdmin)
 admin.site.register(OnSiteCheckPhoto, ReadOnlyAdmin)
+admin.site.register(SupervisionOrderPhoto, ReadOnlyAdmin)

@@ -102,6 +102,28 @@ class SupervisionOrder(VersionedModel):
         return f"督办单 {self.pk} → {self.unit_id}"
 
 
+def _order_photo_path(photo: "SupervisionOrderPhoto", filename: str) -> str:
+    return f"supervision/orders/{timezone.now():%Y/%m}/{photo.order_id}-{filename[-40:]}"
+
+
+class SupervisionOrderPhoto(models.Model):
+    """A photo sent with the unit's answer to an order (checked and re-encoded like the
+    citizens', `cases.photos`); written with the answer, never changed."""
+
+    order = key(SupervisionOrder, "督办单", related_name="photos")
+    image = models.ImageField("照片", upload_to=_order_photo_path)
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "督办答复照片"
+        verbose_name_plural = "督办答复照片"
+
+    def __str__(self) -> str:
+        return f"督办单 {self.order_id} 照片"
+
+
 class SupervisionOrderEvent(Event):
     """Append-only history of a supervision order (issue, answer, escalations)."""
 

@@ -22,6 +22,7 @@ from .models import (
     LeaderCase,
     SupervisionOrder,
     SupervisionOrderEvent,
+    SupervisionOrderPhoto,
 )
 from .permissions import sees_every_order
 from .workflow import OrderAction, OrderStatus
@@ -75,6 +76,17 @@ def order_get_for(*, user: User, order_id: int) -> SupervisionOrder:
     if order is None:
         raise NotFound("未找到该督办单或无权查看")
     return order
+
+
+def order_photos(*, order: SupervisionOrder) -> list[SupervisionOrderPhoto]:
+    return list(order.photos.order_by("id"))
+
+
+def order_photo_get(*, order: SupervisionOrder, photo_id: int) -> SupervisionOrderPhoto:
+    photo = order.photos.filter(pk=photo_id).first()
+    if photo is None:
+        raise NotFound("未找到该照片")
+    return photo
 
 
 def order_history(*, order: SupervisionOrder) -> list[SupervisionOrderEvent]:

@@ -2,9 +2,11 @@
 (`machine.ORDERS`): one SupervisionOrderEvent per step (the order's own history; the appeal's
 table is untouched), and a notification through notify."""
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -13,13 +15,14 @@ from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
 from minxin.accounts.roles import Role
 from minxin.cases.models import Appeal
+from minxin.cases.photos import photos_validate
 from minxin.core.errors import IllegalTransition, NotFound, PermissionDenied, ValidationFailed
 from minxin.core.text import line_clean
 from minxin.machine.engine import Change
 from minxin.notify.services import notifications_send
 
 from .machine import MISSING, ORDERS
-from .models import Escalation, LeaderCase, SupervisionOrder
+from .models import Escalation, LeaderCase, SupervisionOrder, SupervisionOrderPhoto
 from .selectors import leaders_of
 from .workflow import OrderAction, OrderStatus
 
@@ -89,9 +92,17 @@ def supervision_order_issue(
 
 
 @transaction.atomic(durable=True)
-def supervision_order_answer(*, actor: User, order_id: int, answer: str) -> SupervisionOrder:
-    """The unit's answer; only a handler of that unit, only once."""
+def supervision_order_answer(
+    *,
+    actor: User,
+    order_id: int,
+    answer: str,
+    photos: Sequence[UploadedFile[bytes]] = (),
+) -> SupervisionOrder:
+    """The unit's answer, with photos of what was done (checked like the citizens'); only a
+    handler of that unit, only once."""
     who = Actor.of(actor)
+    checked = photos_validate(photos)  # decoded before the row is locked
     try:
         order = ORDERS.lock(
             pk=order_id, action=OrderAction.ANSWER, actor=who, expected_version=None
@@ -106,6 +117,12 @@ def supervision_order_answer(*, actor: User, order_id: int, answer: str) -> Supe
     order = ORDERS.apply(
         order, action=OrderAction.ANSWER, actor=who, reason=answer, change=change, at=now
     ).subject
+    for data, content_type in checked:
+        photo = SupervisionOrderPhoto(
+            order=order, content_type=content_type, size=data.size, created_at=now
+        )
+        photo.image.save(data.name or "photo", data, save=False)
+        photo.save(force_insert=True)
     notifications_send(
         recipients=[order.issued_by],
         title=f"【督办答复】{_subject(order)} 已答复",

@@ -9,6 +9,7 @@ orders = [
     path("new/", views.order_issue, name="order_issue"),
     path("<int:order_id>/", views.order_detail, name="order_detail"),
     path("<int:order_id>/answer/", views.order_answer, name="order_answer"),
+    path("<int:order_id>/photos/<int:photo_id>/", views.order_photo, name="order_photo"),
 ]
 # On one appeal: the supervision panel of its page and an order about it.
 appeal = [

@@ -22,6 +22,7 @@ from minxin.accounts.models import User
 from minxin.accounts.roles import Role
 from minxin.cases import selectors as case_selectors
 from minxin.cases.models import Appeal
+from minxin.cases.photos import photo_limits
 from minxin.cases.workflow import Action
 from minxin.core.errors import MinxinError, NotFound, ValidationFailed
 from minxin.core.pagination import paginate
@@ -199,6 +200,8 @@ def _detail_render(
         "can_answer": _can_answer(user, order),
         "error": error,
         "posted_answer": posted_answer,
+        "photos": selectors.order_photos(order=order),
+        **photo_limits(),
     }
     return render(
         request,
@@ -216,6 +219,15 @@ def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
 
 
 @login_required
+def order_photo(request: HttpRequest, order_id: int, photo_id: int) -> FileResponse:
+    """A photo of an order's answer: only for those who may see the order (404 otherwise)."""
+    user = staff_user(request, may_see_orders, VIEWERS_PAGE)
+    order = selectors.order_get_for(user=user, order_id=order_id)
+    photo = selectors.order_photo_get(order=order, photo_id=photo_id)
+    return FileResponse(photo.image.open("rb"), content_type=photo.content_type)
+
+
+@login_required
 @require_POST
 def order_answer(request: HttpRequest, order_id: int) -> HttpResponse:
     user = staff_user(request, may_see_orders, VIEWERS_PAGE)
@@ -224,7 +236,12 @@ def order_answer(request: HttpRequest, order_id: int) -> HttpResponse:
     try:
         if not form.is_valid():
             raise ValidationFailed(_first_error(form))
-        supervision_order_answer(actor=user, order_id=order.pk, answer=form.cleaned_data["answer"])
+        supervision_order_answer(
+            actor=user,
+            order_id=order.pk,
+            answer=form.cleaned_data["answer"],
+            photos=request.FILES.getlist("photos"),
+        )
     except MinxinError as error:
         order = selectors.order_get_for(user=user, order_id=order_id)
         return _detail_render(

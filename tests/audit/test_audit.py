@@ -131,6 +131,12 @@ def test_the_export_is_a_sheet_whose_text_cannot_run_as_a_formula(client, distri
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:3] == ("时间", "事件", "账号")
     assert rows[1][2] == '\'=HYPERLINK("http://e.vil","x")'
+    # The time is an Excel date to the second, not text (issue 14).
+    assert sheet.cell(row=2, column=1).is_date
+    assert sheet.cell(row=2, column=1).number_format == "yyyy-mm-dd hh:mm:ss"
+    # The time is an Excel date to the second, not text (issue 14).
+    assert sheet.cell(row=2, column=1).is_date
+    assert sheet.cell(row=2, column=1).number_format == "yyyy-mm-dd hh:mm:ss"
     assert AuditEvent.objects.filter(kind=AuditKind.EXPORT, username="admin").exists()
 
 

@@ -124,7 +124,12 @@ def _staff_patterns() -> Iterator[tuple[str, set[str]]]:
 
 
 def _staff_urls(appeal_id: int, attachment_id: int) -> dict[str, str]:
-    values = {"appeal_id": appeal_id, "attachment_id": attachment_id, "action": "accept"}
+    values = {
+        "appeal_id": appeal_id,
+        "attachment_id": attachment_id,
+        "action": "accept",
+        "filter_id": 1,  # a dispatcher's saved filter of the screening queue
+    }
     urls = {}
     for name, params in _staff_patterns():
         urls[name] = reverse(name, kwargs={k: values[k] for k in params})

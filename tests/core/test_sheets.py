@@ -92,3 +92,44 @@ def test_a_rejected_row_quoting_a_formula_is_text_in_the_rejections_csv(
     body = client.get(reverse("imports:rejections_csv", args=[job.pk])).content.decode("utf-8-sig")
     excerpts = [row[2] for row in list(csv.reader(io.StringIO(body)))[1:]]
     assert sorted(excerpts) == sorted("'" + t for t in HOSTILE[:4])
+
+
+def test_sheet_row_writes_numbers_and_dates_as_such() -> None:
+    """Issue 14: numbers as numbers, times as local Excel dates with a number format, rates as
+    fractions shown as percentages; text still formula-safe."""
+    from datetime import UTC, date, datetime
+
+    from django.utils import timezone
+    from openpyxl import Workbook
+
+    from minxin.core.sheets import PERCENT, Formatted, sheet_row
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("x")
+    at = datetime(2026, 3, 2, 1, 30, tzinfo=UTC)  # 09:30 in Beijing
+    sheet.append(
+        sheet_row(
+            sheet,
+            [
+                at,
+                date(2026, 3, 2),
+                12,
+                0.5,
+                Formatted(0.875, PERCENT),
+                Formatted(None, PERCENT),
+                "=1",
+            ],
+        )
+    )
+    out = io.BytesIO()
+    book.save(out)
+    cells = next(load_workbook(io.BytesIO(out.getvalue())).worksheets[0].iter_rows())
+    assert cells[0].is_date and cells[0].number_format == "yyyy-mm-dd hh:mm"
+    assert cells[0].value == timezone.localtime(at).replace(tzinfo=None)
+    assert cells[0].value.hour == 9
+    assert cells[1].is_date and cells[1].number_format == "yyyy-mm-dd"
+    assert cells[2].value == 12 and cells[2].data_type == "n"
+    assert cells[3].value == 0.5 and cells[3].data_type == "n"
+    assert cells[4].value == 0.875 and cells[4].number_format == "0.0%"
+    assert cells[5].value is None
+    assert cells[6].value == "'=1"

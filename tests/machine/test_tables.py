@@ -62,6 +62,7 @@ def test_labels_are_chinese_and_distinct(name):
             "sub_due",
             "suggested_unit_id",  # a transfer's suggested unit (appeal: request_transfer)
             "lead_unit_id",  # the new lead unit of an approved transfer
+            "photos",  # a reply's photos (appeal: resolve)
         }
     for value, label in machine.statuses.choices:
         assert CJK.search(str(label)), value

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 
 from minxin.cases.workflow import AppealStatus
 from minxin.metrics.exports import LEDGER_COLUMNS, bulletin_for
+from minxin.metrics.metrics import RATES
 from minxin.metrics.models import Export, ExportKind, ExportStatus
 from minxin.notify.models import Notification
 from tests.builders import District, appeal_in, appeal_new
@@ -220,3 +221,69 @@ def test_old_export_files_are_deleted_and_the_request_stays_listed(
     link = reverse("metrics:export_download", args=[export.pk])
     assert client.get(link).status_code == 404
     assert "已过期" in client.get(reverse("metrics:exports")).content.decode()
+
+
+def _book(export: Export) -> Any:
+    with export.file.open("rb") as f:
+        return load_workbook(io.BytesIO(f.read()))
+
+
+def test_the_ledger_stores_times_as_excel_dates_not_text(
+    district: District, django_capture_on_commit_callbacks: Any
+):
+    """Issue 14: a ledger is sorted and filtered in Excel; its times are dates with a format,
+    in local time (Excel has no time zones)."""
+    appeal = appeal_in(district, AppealStatus.RESOLVED)
+    export = ledger_for(client_for(district, "supervisor"), "", django_capture_on_commit_callbacks)
+    sheet = _book(export).worksheets[0]
+    header = [c.value for c in sheet[1]]
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == appeal.tracking_number)
+    for column, at in (
+        ("受理时间", appeal.received_at),
+        ("办结时限", appeal.resolve_due),
+        ("办结时间", appeal.resolved_at),
+    ):
+        cell = row[header.index(column)]
+        assert at is not None
+        assert cell.is_date and cell.data_type == "d", column
+        assert cell.number_format == "yyyy-mm-dd hh:mm"
+        local = timezone.localtime(at).replace(tzinfo=None)
+        assert abs(cell.value - local) < timedelta(seconds=1)
+    assert row[0].data_type == "s"  # the tracking number stays text
+
+
+def test_the_bulletin_xlsx_stores_figures_as_numbers(
+    district: District, django_capture_on_commit_callbacks: Any
+):
+    _scored_history(district)
+    export = bulletin_export(district, "xlsx", django_capture_on_commit_callbacks)
+    book = _book(export)
+    end = timezone.localdate()
+    bulletin = bulletin_for(start=end - timedelta(days=29), end=end)
+
+    sheet = book["通报"]
+    district_rows = list(sheet.iter_rows(min_row=4, max_row=3 + len(RATES)))
+    assert [r[0].value for r in district_rows] == [d.label for d in RATES.values()]
+    measured = 0
+    for name, row in zip(RATES, district_rows, strict=True):
+        ratio, numerator, denominator = row[1:4]
+        expected = bulletin.district.rate(name)
+        if expected is None:
+            assert ratio.value is None
+        else:
+            measured += 1
+            assert ratio.data_type == "n" and ratio.number_format == "0.0%"
+            assert ratio.value == pytest.approx(expected)
+        assert isinstance(numerator.value, int) and isinstance(denominator.value, int)
+    assert measured
+
+    ranking = list(book["单位排名"].iter_rows(min_row=2))
+    assert len(ranking) == len(bulletin.ranked) > 0
+    first = ranking[0]
+    assert first[0].value == 1 and first[0].data_type == "n"
+    assert first[1].value == bulletin.ranked[0].label
+    assert first[2].data_type == "n" and first[2].number_format == "0.00"
+    assert first[2].value == pytest.approx(bulletin.ranked[0].score)
+    rates = [c for c in first[4:] if c.value is not None]
+    assert rates and all(c.data_type == "n" and c.number_format == "0.0%" for c in rates)
+    assert all(0 <= c.value <= 1 for c in rates)

@@ -95,6 +95,10 @@ def test_the_excel_report_has_the_programme_pages_numbers(
     assert lifts[5] == "加装电梯：9/12台（75.0%）\n惠及居民：330/300户（110.0%）"
     assert lifts[6] == project.progress == 87.5  # each target capped at 100, then the mean
     assert lifts[8] == pytest.approx(lifts[6] - lifts[7], abs=0.11)
+    # The planned end is an Excel date, not text (issue 14).
+    end = next(r for r in book["项目"].iter_rows(min_row=2) if r[1].value == lifts[1])[4]
+    assert end.is_date and end.number_format == "yyyy-mm-dd"
+    assert end.value.date() == project.end_date
 
     lines = list(book["指标"].iter_rows(min_row=2, values_only=True))
     assert len(lines) == 4

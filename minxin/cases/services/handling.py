@@ -6,7 +6,6 @@ more need nothing but the table and their change (`changes.BY_ACTION`), applied 
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
@@ -33,7 +32,7 @@ from ..models import (
     Transfer,
     TransferStatus,
 )
-from ..photos import photo_validate
+from ..photos import photos_validate
 from ..review import review_decide
 from ..workflow import Action, AppealStatus
 from .review import reply_release
@@ -110,13 +109,20 @@ def extension_decide(
 
 @transaction.atomic(durable=True)
 def reply_submit(
-    *, appeal_id: int, actor: Actor, expected_version: int | None, reason: str
+    *,
+    appeal_id: int,
+    actor: Actor,
+    expected_version: int | None,
+    reason: str,
+    photos: Sequence[UploadedFile[bytes]] | None = None,
 ) -> Reply:
-    """Resolve with an answer to the citizen (办结答复): the reason is the reply's text. The
-    review policy decides whether it waits for the centre's review or is released at once
-    (`cases.review`); its quality check is kept with it. Refused while a community still holds
-    a sub-task of it (the street recalls it or waits for the report), and while the unit's
-    transfer request waits for the dispatcher (转办)."""
+    """Resolve with an answer to the citizen (办结答复): the reason is the reply's text, with
+    photos of what was done (checked like the citizen's, `photos_validate`). The review policy
+    decides whether it waits for the centre's review or is released at once (`cases.review`);
+    its quality check is kept with it. Refused while a community still holds a sub-task of it
+    (the street recalls it or waits for the report), and while the unit's transfer request
+    waits for the dispatcher (转办)."""
+    checked = photos_validate(photos or ())  # decoded before the row is locked
     appeal = APPEALS.lock(
         pk=appeal_id, action=Action.RESOLVE, actor=actor, expected_version=expected_version
     )
@@ -144,6 +150,19 @@ def reply_submit(
     reply.quality = decision.quality
     reply.review_note = decision.why[:200]
     reply.save(force_insert=True)
+    Attachment.objects.bulk_create(
+        [
+            Attachment(
+                appeal=applied.subject,
+                reply=reply,
+                file=photo,
+                content_type=content_type,
+                size=photo.size or 0,
+                created_at=now,
+            )
+            for photo, content_type in checked
+        ]
+    )
     if not decision.review:
         reply_release(applied.subject, actor=Actor.system(), reason=decision.why)
         reply.refresh_from_db()
@@ -187,9 +206,7 @@ def appeal_supplement(
     if expected_version is not None and appeal.version != expected_version:
         raise ConcurrentEdit(APPEALS.stale)
     text = text_clean(content, label="补充内容", max_length=SUPPLEMENT_MAX)
-    if len(photos) > settings.MINXIN_PHOTO_MAX_COUNT:
-        raise ValidationFailed(f"照片最多{settings.MINXIN_PHOTO_MAX_COUNT}张")
-    checked = [photo_validate(photo) for photo in photos]
+    checked = photos_validate(photos)
     was_suspended = appeal.status == AppealStatus.SUSPENDED
     change = changes.supplemented(appeal=appeal, at=timezone.now(), photos=len(checked))
     applied = APPEALS.apply(

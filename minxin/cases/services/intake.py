@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -32,7 +31,7 @@ from ..models import (
     Channel,
     DailySequence,
 )
-from ..photos import photo_validate
+from ..photos import photos_validate
 from ..workflow import Action
 
 QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read over the phone
@@ -163,9 +162,7 @@ def appeal_create(
         if existing is not None:
             return CreatedAppeal(appeal=existing, created=False)
     draft = appeal_draft_clean(draft)
-    if len(photos) > settings.MINXIN_PHOTO_MAX_COUNT:
-        raise ValidationFailed(f"照片最多{settings.MINXIN_PHOTO_MAX_COUNT}张")
-    checked = [photo_validate(photo) for photo in photos]
+    checked = photos_validate(photos)
     if draft.region_id is not None and not Region.objects.filter(pk=draft.region_id).exists():
         raise ValidationFailed("所选区域不存在")
     if draft.category_id is not None and not Category.objects.filter(pk=draft.category_id).exists():

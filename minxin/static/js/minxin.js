@@ -182,3 +182,8 @@ document.addEventListener("input", function (event) {
   document.addEventListener("DOMContentLoaded", function () { draw(document); });
   document.addEventListener("htmx:afterSettle", function (event) { draw(event.target); });
 })();
+// A page laid out for paper (the bulletin): its 打印 button opens the browser's print dialog.
+document.addEventListener("click", function (event) {
+  var button = event.target.closest && event.target.closest("[data-print]");
+  if (button) { event.preventDefault(); window.print(); }
+});
