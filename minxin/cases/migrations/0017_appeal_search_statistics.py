@@ -18,6 +18,6 @@ def more_statistics(apps, schema_editor):  # type: ignore[no-untyped-def]
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0015_appeal_search_triggers")]
+    dependencies = [("cases", "0016_reply_photos")]
 
     operations = [migrations.RunPython(more_statistics, migrations.RunPython.noop)]
