@@ -32,3 +32,28 @@ def test_a_place_filter_takes_in_the_streets_and_communities_under_it(district):
     assert _titles(district, region_id=second.pk) == ["社区二"]
     assert _titles(district, region_id=district.district.pk) == ["社区一", "社区二", "街道一"]
     assert _titles(district, region_id=district.communities[0].pk) == ["社区一"]
+
+
+def test_a_units_whole_history_lists_the_newest_first(district):
+    from datetime import timedelta
+
+    from django.test import Client
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from minxin.cases.models import Appeal
+    from minxin.cases.selectors import unit_queue
+    from minxin.cases.workflow import AppealStatus
+    from tests.builders import appeal_in
+
+    older = appeal_in(district, AppealStatus.IN_PROGRESS)
+    newer = appeal_in(district, AppealStatus.IN_PROGRESS)
+    Appeal.objects.filter(pk=older.pk).update(received_at=timezone.now() - timedelta(days=30))
+    Appeal.objects.filter(pk=newer.pk).update(resolve_due=timezone.now() + timedelta(days=60))
+    handler = district.user("handler")
+    assert list(unit_queue(user=handler, include_done=True)) == [newer, older]
+    assert list(unit_queue(user=handler)) == [older, newer]  # the nearest deadline first
+    client = Client()
+    client.force_login(handler)
+    page = client.get(reverse("cases:unit_queue"), {"tab": "all"}).content.decode()
+    assert "最新的在前" in page
