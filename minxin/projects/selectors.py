@@ -6,11 +6,23 @@ keep (`Project.progress`, `Target.achieved`): a few queries whatever the number 
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -35,6 +47,7 @@ from .models import (
     ProjectWarning,
     ResponsibilityLetter,
     Target,
+    TargetYear,
 )
 from .permissions import sees_every_project
 from .schedule import achieved_by_year, gap, is_behind, target_share, time_share
@@ -102,14 +115,29 @@ class ProjectRow:
 
 
 @dataclass(frozen=True)
+class YearPart:
+    """The programme's year of the targets of a name and measure: their parts due that year
+    and what was reached within it (`year_parts`)."""
+
+    value: Decimal
+    achieved: Decimal
+
+    @property
+    def share(self) -> float:
+        return target_share(self.achieved, self.value)
+
+
+@dataclass(frozen=True)
 class Achievement:
-    """One line of the achievement table: all targets of a name and measure, summed."""
+    """One line of the achievement table: all targets of a name and measure, summed; `year`:
+    the programme's year of them, None when none of them has a part that year."""
 
     name: str
     measure: str
     projects: int
     value: Decimal
     achieved: Decimal
+    year: YearPart | None = None
 
     @property
     def share(self) -> float:
@@ -124,6 +152,7 @@ class Overview:
     achievements: list[Achievement]
     behind: int
     warnings: list[ProjectWarning]
+    year: int  # the programme's: the year of the achievement table's yearly columns
 
 
 def programme_overview(
@@ -152,6 +181,15 @@ def programme_overview(
         )
     ]
     rows.sort(key=lambda r: (not r.behind, -r.late_milestones, r.gap, r.name))
+    totals = list(
+        Target.objects.filter(project__in=projects)
+        .values("name", "measure")
+        .annotate(
+            projects=Count("project", distinct=True), value=Sum("value"), achieved=Sum("achieved")
+        )
+        .order_by("-projects", "name")[:50]
+    )
+    parts = year_parts(projects, programme.year) if totals else {}
     achievements = [
         Achievement(
             name=a["name"],
@@ -159,13 +197,9 @@ def programme_overview(
             projects=a["projects"],
             value=a["value"],
             achieved=a["achieved"],
+            year=parts.get((a["name"], a["measure"])),
         )
-        for a in Target.objects.filter(project__in=projects)
-        .values("name", "measure")
-        .annotate(
-            projects=Count("project", distinct=True), value=Sum("value"), achieved=Sum("achieved")
-        )
-        .order_by("-projects", "name")[:50]
+        for a in totals
     ]
     warnings = list(
         ProjectWarning.objects.filter(project__in=projects)
@@ -179,7 +213,47 @@ def programme_overview(
         achievements=achievements,
         behind=sum(r.behind for r in rows),
         warnings=warnings,
+        year=programme.year,
     )
+
+
+def year_parts(projects: QuerySet[Project], year: int) -> dict[tuple[str, str], YearPart]:
+    """Each target name and measure's part due in `year` and what was reached within it, by
+    the project page's rule (`schedule.achieved_by_year`: the last cumulative value reported
+    by the year's end less the last by the year before's). A target cut into years counts its
+    part for the year; one not cut counts whole when its project starts and ends within the
+    year; one of a multi-year project not cut into years is left out (its year is unknown).
+    One query: the two last values are subqueries on the reports' (target, time) index."""
+    here = timezone.get_current_timezone()
+    start, end = (datetime(y, 1, 1, tzinfo=here) for y in (year, year + 1))
+    money = DecimalField(max_digits=16, decimal_places=2)
+
+    def last_before(moment: datetime) -> Coalesce:
+        last = ProgressReport.objects.filter(target=OuterRef("pk"), reported_at__lt=moment)
+        value = Subquery(last.order_by("-reported_at", "-pk").values("value")[:1])
+        return Coalesce(value, Value(Decimal(0)), output_field=money)
+
+    of_year = TargetYear.objects.filter(target=OuterRef("pk"), year=year)
+    cut = TargetYear.objects.filter(target=OuterRef("pk"))
+    rows = (
+        Target.objects.filter(project__in=projects)
+        .filter(
+            Q(Exists(of_year))
+            | (~Q(Exists(cut)) & Q(project__start_date__year=year, project__end_date__year=year))
+        )
+        .annotate(
+            part=Coalesce(Subquery(of_year.values("value")[:1]), F("value"), output_field=money),
+            by_end=last_before(end),
+            by_start=last_before(start),
+        )
+        .values_list("name", "measure", "part", "by_end", "by_start")
+    )
+    sums: dict[tuple[str, str], list[Decimal]] = {}
+    for name, measure, part, by_end, by_start in rows.iterator(chunk_size=5000):
+        line = sums.setdefault((name, measure), [Decimal(0), Decimal(0)])
+        line[0] += part
+        line[1] += by_end - by_start
+    return {k: YearPart(value=v, achieved=a) for k, (v, a) in sums.items()}
 
 
 def _row(values: Mapping[str, Any], today: date, margin: int, late: int) -> ProjectRow:
