@@ -1,10 +1,13 @@
 """挂图作战: the projects' map page and its data, scoped like every project page."""
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 
+from config.settings.base import tile_origin
 from minxin.directory.services import boundaries_import
 from minxin.projects.maps import project_map_for
 from minxin.projects.services import project_act
@@ -136,6 +139,44 @@ def test_the_page_points_to_its_data_and_the_outlines(client, district, project,
     assert f'data-source="{reverse(DATA)}?programme={project.programme_id}"' in html
     assert reverse("directory:boundaries") in html
     assert 'data-tiles="https://tiles.intranet/{z}/{x}/{y}.png"' in html
+
+
+def test_without_a_tile_server_no_page_names_one(client, district, project, settings):
+    settings.MINXIN_MAP_TILE_URL = ""
+    client.force_login(district.user("supervisor"))
+    for url in (reverse("project_map:page"), reverse("metrics:dashboard")):
+        html = client.get(url).content.decode()
+        assert "data-map" in html and "data-tiles" not in html
+
+
+def test_the_dashboards_map_gets_the_tile_server_too(client, district, settings):
+    settings.MINXIN_MAP_TILE_URL = "http://10.1.2.3:8080/tiles/{z}/{x}/{y}.png"
+    client.force_login(district.user("supervisor"))
+    html = client.get(reverse("metrics:dashboard")).content.decode()
+    assert 'data-tiles="http://10.1.2.3:8080/tiles/{z}/{x}/{y}.png"' in html
+
+
+@pytest.mark.parametrize(
+    ("template", "origin"),
+    [
+        ("", ""),
+        ("https://tiles.intranet/{z}/{x}/{y}.png", "https://tiles.intranet"),
+        ("http://10.1.2.3:8080/wmts/{z}/{y}/{x}", "http://10.1.2.3:8080"),
+        ("https://{s}.tiles.gov.example/{z}/{x}/{y}.png", "https://*.tiles.gov.example"),
+        ("/tiles/{z}/{x}/{y}.png", ""),  # this site's own: 'self' already
+        ("javascript:alert(1)", ""),
+    ],
+)
+def test_the_policy_lets_images_come_from_the_tile_server_only(template, origin):
+    assert tile_origin(template) == origin
+
+
+def test_the_map_script_draws_the_configured_tiles():
+    """The tiles are drawn (tests/e2e/test_map.py loads them from a local server): the
+    script reads data-tiles, lays the map out in Web Mercator and fills in z/x/y."""
+    source = Path(str(finders.find("js/map.js"))).read_text(encoding="utf-8")
+    assert 'getAttribute("data-tiles")' in source and "projection: tiled ? MERCATOR" in source
+    assert '.replace("{z}", z)' in source and "mx-map-tiles" in source
 
 
 def test_the_programme_page_links_to_its_map(client, district, project):
