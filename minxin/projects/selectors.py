@@ -44,6 +44,7 @@ from .models import (
     Project,
     ProjectAppeal,
     ProjectEvent,
+    ProjectPoint,
     ProjectWarning,
     ResponsibilityLetter,
     Target,
@@ -332,6 +333,7 @@ class ProjectPage:
     warnings: list[ProjectWarning]
     assisting: list[str]
     regions: list[str]
+    points: list[ProjectPoint]  # its points on the map
     places: list[Region]  # where a progress report may be placed
 
 
@@ -374,6 +376,7 @@ def project_page(viewer: User, project_id: int, *, today: date | None = None) ->
         warnings=list(project.warnings.select_related("milestone").order_by("-created_at")[:10]),
         assisting=list(project.assisting_units.values_list("name", flat=True)),
         regions=list(project.regions.values_list("name", flat=True)),
+        points=list(project.points.all()),
         places=report_places([project.pk]).get(project.pk, []),
     )
 

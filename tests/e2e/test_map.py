@@ -27,7 +27,7 @@ from minxin.demo import district as demo
 from minxin.demo.boundaries import demo_boundaries
 from minxin.directory.models import Region, RegionBoundary, RegionLevel
 from minxin.directory.services import boundaries_import
-from minxin.projects.services import project_act
+from minxin.projects.services import PointDraft, project_act
 from tests.builders import District, appeal_in, appeal_new
 from tests.directory.geo import collection
 from tests.projects.builders import project_new
@@ -83,8 +83,16 @@ def test_a_point_on_the_projects_map_opens_its_project(new_page, live_district: 
     _outlines(d)
     lng, lat = _centre("A3-02")
     lat += 0.01  # off the street's label
+    # A project at two places: one in this street, one in another; each point opens it.
+    lng2, lat2 = _centre("A3-05")
+    lat2 += 0.01
     project = project_new(
-        d, latitude=Decimal(f"{lat:.6f}"), longitude=Decimal(f"{lng:.6f}"), name="天顶早餐网点"
+        d,
+        points=(
+            PointDraft(f"{lat:.6f}", f"{lng:.6f}", "天顶路口"),
+            PointDraft(f"{lat2:.6f}", f"{lng2:.6f}", "西湖路口"),
+        ),
+        name="天顶早餐网点",
     )
     # Two more in the first street's community, one started and so behind plan.
     started = project_new(d, project.programme, name="景蓉小区加装电梯")
@@ -99,6 +107,12 @@ def test_a_point_on_the_projects_map_opens_its_project(new_page, live_district: 
     expect(page.locator("[data-map-note]")).to_contain_text("共 3 个项目")
     _card(page, ".mx-map-card", "projects-map-1366")
     _click_at(page, "[data-map]", lng, lat)
+    page.wait_for_url(f"**/console/projects/{project.pk}/")
+    expect(page.locator("[data-points]")).to_contain_text("天顶路口")
+    expect(page.locator("[data-points]")).to_contain_text("西湖路口")
+    page.go_back()
+    _ready(page, "[data-map]")
+    _click_at(page, "[data-map]", lng2, lat2)
     page.wait_for_url(f"**/console/projects/{project.pk}/")
 
     phone = new_page(phone=True)
@@ -231,7 +245,7 @@ def test_a_configured_tile_layer_is_drawn_under_the_outlines(
     d = live_district
     _outlines(d)
     lng, lat = _centre("A3-02")
-    project_new(d, latitude=Decimal(f"{lat:.6f}"), longitude=Decimal(f"{lng:.6f}"))
+    project_new(d, points=(PointDraft(f"{lat:.6f}", f"{lng:.6f}"),))
     page = new_page()
     login(page, "supervisor", "pw-supervisor")
     page.goto("/console/projects/map/")

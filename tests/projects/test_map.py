@@ -10,7 +10,7 @@ from django.urls import reverse
 from config.settings.base import tile_origin
 from minxin.directory.services import boundaries_import
 from minxin.projects.maps import project_map_for
-from minxin.projects.services import project_act
+from minxin.projects.services import PointDraft, project_act
 from tests.directory.geo import collection, feature, square
 from tests.projects.builders import programme_new, project_new
 
@@ -71,14 +71,32 @@ def test_a_project_without_a_point_sits_in_its_community_and_shades_its_street(
 def test_a_project_with_its_own_point_is_drawn_there(district, outlines):
     project_new(
         district,
-        latitude=Decimal("28.215"),
-        longitude=Decimal("112.935"),
+        points=(PointDraft(Decimal("28.215"), Decimal("112.935")),),
         region_ids=(district.communities[1].pk,),
     )
     m = project_map_for(district.user("supervisor"))
     (point,) = m.points
     assert (point.lat, point.lng, point.approximate) == (28.215, 112.935, False)
     assert point.group == "planned"
+
+
+def test_a_project_with_several_points_is_drawn_at_each_and_counted_once(district, outlines):
+    project = project_new(
+        district,
+        points=(
+            PointDraft(Decimal("28.215"), Decimal("112.935"), "景蓉小区"),
+            PointDraft(Decimal("28.205"), Decimal("112.915"), "银杉小区"),
+        ),
+        region_ids=(district.communities[1].pk,),
+    )
+    m = project_map_for(district.user("supervisor"))
+    assert [(p.pk, p.lat, p.lng, p.place) for p in m.points] == [
+        (project.pk, 28.215, 112.935, "景蓉小区"),
+        (project.pk, 28.205, 112.915, "银杉小区"),
+    ]
+    assert m.total == 1 and not m.unplaced
+    # Its street counts the project once, not once a point.
+    assert sum(r.projects for r in m.regions) == 1
 
 
 def test_a_project_with_no_place_on_the_map_is_counted_not_drawn(client, district):
