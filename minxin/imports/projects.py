@@ -30,11 +30,12 @@ from minxin.core.errors import MinxinError, ValidationFailed
 from minxin.core.privacy import mask_personal_data
 from minxin.core.sheets import row_safe
 from minxin.directory.models import Unit
-from minxin.projects.forms import years_of
+from minxin.projects.forms import points_of, years_of
 from minxin.projects.models import Programme, Project, ProjectKind
 from minxin.projects.schedule import dated_plan
 from minxin.projects.services import (
     MilestoneDraft,
+    PointDraft,
     ProjectDraft,
     TargetDraft,
     project_create_within,
@@ -68,6 +69,9 @@ FIELDS: Final = (
     Field("measure", "计量单位", False, ("计量单位", "单位")),
     Field("target_unit", "责任单位", False, ("指标责任单位", "责任单位")),
     Field("milestone_name", "节点名称", False, ("节点名称", "节点", "里程碑")),
+    # The project's points on the map, on any of its rows (several lines in a cell, or a
+    # point a row): "28.2153, 112.9212 景蓉小区", as the new-project form takes them.
+    Field("points", "坐标", False, ("坐标", "经纬度", "位置坐标", "点位")),
     # A multi-year target's parts in one cell, as typed on the new-project form: 2026:4；2027:8.
     Field("target_years", "年度分解", False, ("年度分解", "分年度目标", "年度目标", "分年目标")),
 )
@@ -248,8 +252,11 @@ def _draft(group: _Group, *, programme_id: int, lookups: Lookups) -> ProjectDraf
     targets: list[TargetDraft] = []
     target_names: set[str] = set()
     milestones: dict[str, tuple[date, int]] = {}
+    points: dict[tuple[str, str, str], PointDraft] = {}  # a point repeated on rows counts once
     for number, values in group.rows:
         try:
+            for point in _points(values.get("points", "")):
+                points.setdefault((str(point.latitude), str(point.longitude), point.name), point)
             target = _target(values, lookups)
             if target is not None:
                 if target.name in target_names:
@@ -299,6 +306,7 @@ def _draft(group: _Group, *, programme_id: int, lookups: Lookups) -> ProjectDraf
         summary=summary,
         assisting_unit_ids=tuple(assisting),
         region_ids=tuple(regions),
+        points=tuple(points.values()),
         budget=budget,
         targets=tuple(targets),
         milestones=tuple(steps),
@@ -342,6 +350,17 @@ def _place(text: str, lookups: Lookups) -> tuple[list[int], str]:
     found = [lookups.regions.get(path_normalise(n)) for n in names]
     regions = sorted({pk for pk in found if pk is not None})
     return regions, (f"实施地点：{text}" if text and None in found else "")
+
+
+def _points(text: str) -> tuple[PointDraft, ...]:
+    try:
+        return points_of(text)
+    except ValidationFailed as refusal:
+        if "格式有误" not in refusal.message:
+            raise
+        raise ValidationFailed(
+            f"坐标“{text[:30]}”格式有误，应为“纬度, 经度 地点名称”，如：28.2153, 112.9212 景蓉小区"
+        ) from None
 
 
 def _day(text: str, *, label: str, last: bool = False) -> date:

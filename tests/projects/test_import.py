@@ -21,6 +21,7 @@ from minxin.projects.models import (
     Programme,
     Project,
     ProjectEvent,
+    ProjectPoint,
     Target,
     TargetYear,
 )
@@ -612,3 +613,65 @@ def test_bad_yearly_parts_refuse_the_project_with_the_reason_and_write_nothing(
     assert list(Project.objects.values_list("name", flat=True)) == ["银杉路早餐工程"]
     assert not Target.objects.filter(project__name="老旧小区三年改造").exists()
     assert not TargetYear.objects.exists()
+
+
+# --- a project's points -------------------------------------------------------------------
+
+POINTS_HEADER = [*HEADER, "坐标"]
+
+
+def points_uploaded(
+    client: Client, programme: Programme, rows: Sequence[Sequence[str]]
+) -> ImportJob:
+    response = client.post(
+        reverse("imports:projects_upload"),
+        {"file": upload("点位.xlsx", rows_xlsx(rows, POINTS_HEADER)), "programme": programme.pk},
+    )
+    assert response.status_code == 302, response.content.decode()
+    return ImportJob.objects.latest("pk")
+
+
+def test_a_projects_points_come_from_the_rows_of_its_coordinates_column(
+    district: District, django_capture_on_commit_callbacks: Any
+) -> None:
+    client = client_for(district, "supervisor")
+    rows = [
+        [*GOOD[0], "28.2051, 112.9012 景蓉小区3栋\n28.2063, 112.9030 景蓉小区7栋"],
+        [*GOOD[1], "28.2063, 112.9030 景蓉小区7栋"],  # repeated: once
+        [*GOOD[2], "28.2101 112.9111"],
+        [*GOOD[3], ""],
+    ]
+    job = points_uploaded(client, programme_new(), rows)
+    assert job.mapping["points"] == POINTS_HEADER.index("坐标")
+    job = checked(client, job, django_capture_on_commit_callbacks)
+    assert (job.valid, job.rejected) == (2, 0)
+    run(client, job, django_capture_on_commit_callbacks)
+    elevator = Project.objects.get(name="景蓉小区加装电梯")
+    assert list(elevator.points.values_list("latitude", "longitude", "name")) == [
+        (Decimal("28.205100"), Decimal("112.901200"), "景蓉小区3栋"),
+        (Decimal("28.206300"), Decimal("112.903000"), "景蓉小区7栋"),
+        (Decimal("28.210100"), Decimal("112.911100"), ""),
+    ]
+    assert not Project.objects.get(name="银杉路早餐工程").points.exists()
+
+
+@pytest.mark.parametrize(
+    ("cell", "reason"),
+    [
+        ("东经112度", "坐标“东经112度”格式有误"),
+        ("112.9, 28.2", "纬度超出范围"),
+        ("28.2, 112.9\n28.2, -181", "第2个位置：经度超出范围"),
+    ],
+)
+def test_a_bad_point_refuses_its_project_with_the_reason(
+    district: District, django_capture_on_commit_callbacks: Any, cell: str, reason: str
+) -> None:
+    client = client_for(district, "supervisor")
+    rows = [[*GOOD[0], cell], [*GOOD[3], ""]]
+    job = checked(
+        client, points_uploaded(client, programme_new(), rows), django_capture_on_commit_callbacks
+    )
+    assert (job.valid, job.rejected) == (1, 1) and reason in reasons(job)[2]
+    run(client, job, django_capture_on_commit_callbacks)
+    assert list(Project.objects.values_list("name", flat=True)) == ["银杉路早餐工程"]
+    assert not ProjectPoint.objects.exists()
