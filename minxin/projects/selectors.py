@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
+    Case,
     Count,
     DecimalField,
     Exists,
@@ -21,6 +22,7 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -224,7 +226,11 @@ def year_parts(projects: QuerySet[Project], year: int) -> dict[tuple[str, str], 
     by the year's end less the last by the year before's). A target cut into years counts its
     part for the year; one not cut counts whole when its project starts and ends within the
     year; one of a multi-year project not cut into years is left out (its year is unknown).
-    One query: the two last values are subqueries on the reports' (target, time) index."""
+    One query. The last value by the year's end is the target's kept `achieved` unless it was
+    reported after the year (then a subquery on the reports' (target, time) index); the last
+    by the year's start is 0 when the project was started within the year or later (reports
+    come only after 开工), else a subquery: the current year's page looks up only the targets
+    of projects started before it."""
     here = timezone.get_current_timezone()
     start, end = (datetime(y, 1, 1, tzinfo=here) for y in (year, year + 1))
     money = DecimalField(max_digits=16, decimal_places=2)
@@ -234,8 +240,9 @@ def year_parts(projects: QuerySet[Project], year: int) -> dict[tuple[str, str], 
         value = Subquery(last.order_by("-reported_at", "-pk").values("value")[:1])
         return Coalesce(value, Value(Decimal(0)), output_field=money)
 
-    of_year = TargetYear.objects.filter(target=OuterRef("pk"), year=year)
-    cut = TargetYear.objects.filter(target=OuterRef("pk"))
+    # No default orderings: TargetYear's would join the targets again in each subquery.
+    of_year = TargetYear.objects.filter(target=OuterRef("pk"), year=year).order_by()
+    cut = TargetYear.objects.filter(target=OuterRef("pk")).order_by()
     rows = (
         Target.objects.filter(project__in=projects)
         .filter(
@@ -244,17 +251,25 @@ def year_parts(projects: QuerySet[Project], year: int) -> dict[tuple[str, str], 
         )
         .annotate(
             part=Coalesce(Subquery(of_year.values("value")[:1]), F("value"), output_field=money),
-            by_end=last_before(end),
-            by_start=last_before(start),
+            by_end=Case(
+                When(reported_at__isnull=True, then=Value(Decimal(0))),
+                When(reported_at__lt=end, then=F("achieved")),
+                default=last_before(end),
+                output_field=money,
+            ),
+            by_start=Case(
+                When(project__started_at__gte=start, then=Value(Decimal(0))),
+                default=last_before(start),
+                output_field=money,
+            ),
         )
-        .values_list("name", "measure", "part", "by_end", "by_start")
+        .order_by()
+        .values("name", "measure")
+        .annotate(value=Sum("part"), reached=Sum(F("by_end") - F("by_start"), output_field=money))
     )
-    sums: dict[tuple[str, str], list[Decimal]] = {}
-    for name, measure, part, by_end, by_start in rows.iterator(chunk_size=5000):
-        line = sums.setdefault((name, measure), [Decimal(0), Decimal(0)])
-        line[0] += part
-        line[1] += by_end - by_start
-    return {k: YearPart(value=v, achieved=a) for k, (v, a) in sums.items()}
+    return {
+        (r["name"], r["measure"]): YearPart(value=r["value"], achieved=r["reached"]) for r in rows
+    }
 
 
 def _row(values: Mapping[str, Any], today: date, margin: int, late: int) -> ProjectRow:

@@ -187,11 +187,13 @@ def a_year_of_lifts(district):
         targets=(TargetDraft(name="加装电梯", value=D(12), measure="台", unit_id=None),),
     )
     handler = district.user("handler")
-    for project in (three, within, across):
-        project_act(project_id=project.pk, action="start", actor=handler, expected_version=None)
     lifts = {p: p.targets.get() for p in (three, within, across)}
+    # The three-year one started last year and reported there (reports follow 开工).
     with time_machine.travel(timezone.make_aware(datetime(year - 1, 11, 20, 10)), tick=False):
+        project_act(project_id=three.pk, action="start", actor=handler, expected_version=None)
         progress_report(actor=handler, draft=ProgressDraft(target_id=lifts[three].pk, value=D(7)))
+    for project in (within, across):
+        project_act(project_id=project.pk, action="start", actor=handler, expected_version=None)
     for project, value in ((three, 10), (within, 4), (across, 6)):
         draft = ProgressDraft(target_id=lifts[project].pk, value=D(value))
         progress_report(actor=handler, draft=draft)
@@ -242,3 +244,22 @@ def test_a_year_with_no_parts_shows_a_dash(client, district):
     html = client.get(reverse("projects:programme_detail", args=[programme.pk])).content.decode()
     table = html.split('<table class="list pj-achievements">')[1].split("</table>")[0]
     assert 'class="muted">—</td>' in table and "data-year-value" not in table
+
+
+def test_last_years_programme_counts_what_was_reached_by_its_end_not_since(client, district):
+    """Reported since the year ended: the last value by its end is looked up (7 of 6 lifts
+    last year), this year's 10 does not count there."""
+    year = timezone.localdate().year
+    programme = programme_new(year=year - 1)
+    three = three_years(district, programme=programme)
+    handler = district.user("handler")
+    lifts = three.targets.get()
+    with time_machine.travel(timezone.make_aware(datetime(year - 1, 11, 20, 10)), tick=False):
+        project_act(project_id=three.pk, action="start", actor=handler, expected_version=None)
+        progress_report(actor=handler, draft=ProgressDraft(target_id=lifts.pk, value=D(7)))
+    progress_report(actor=handler, draft=ProgressDraft(target_id=lifts.pk, value=D(10)))
+    client.force_login(district.user("supervisor"))
+    html = client.get(reverse("projects:programme_detail", args=[programme.pk])).content.decode()
+    table = html.split('<table class="list pj-achievements">')[1].split("</table>")[0]
+    assert f"<th>{year - 1}年目标</th>" in table
+    assert "data-year-value>6 台<" in table and "7 台（116.7%）" in table
