@@ -80,14 +80,15 @@ def main() -> None:
 
 
 def _points_give(programme: Any) -> None:
-    """A third of the projects get a point of their own, near their community's."""
+    """A third of the projects get points of their own near their community's (every fifth of
+    them two: a project in two estates)."""
     import random
 
     from minxin.directory.models import RegionBoundary
-    from minxin.projects.models import Project
+    from minxin.projects.models import Project, ProjectPoint
 
     projects = Project.objects.filter(programme=programme)
-    if projects.filter(latitude__isnull=False).exists():
+    if ProjectPoint.objects.filter(project__programme=programme).exists():
         return
     rng = random.Random(11)
     located = dict(
@@ -99,16 +100,22 @@ def _points_give(programme: Any) -> None:
         .order_by("-region_id")
         .values_list("project_id", "region_id")
     )
-    changed = []
-    for p in projects.only("pk").order_by("pk"):
-        region = first.get(p.pk)
-        if p.pk % 3 or region not in located:
+    points = []
+    for pk in projects.order_by("pk").values_list("pk", flat=True):
+        region = first.get(pk)
+        if pk % 3 or region not in located:
             continue
-        p.latitude = Decimal(f"{located[region] + rng.uniform(-0.004, 0.004):.6f}")
-        p.longitude = Decimal(f"{lngs[region] + rng.uniform(-0.004, 0.004):.6f}")
-        changed.append(p)
-    Project.objects.bulk_update(changed, ["latitude", "longitude"], batch_size=1000)
-    print(f"gave {len(changed)} projects a point of their own")
+        for position in range(2 if pk % 5 == 0 else 1):
+            points.append(
+                ProjectPoint(
+                    project_id=pk,
+                    latitude=Decimal(f"{located[region] + rng.uniform(-0.004, 0.004):.6f}"),
+                    longitude=Decimal(f"{lngs[region] + rng.uniform(-0.004, 0.004):.6f}"),
+                    position=position,
+                )
+            )
+    ProjectPoint.objects.bulk_create(points, batch_size=1000)
+    print(f"gave {len({p.project_id for p in points})} projects {len(points)} points of their own")
 
 
 def _appeals_locate() -> None:
@@ -157,7 +164,7 @@ def _measure(programme: Any, *, runs: int) -> None:
     assert handler is not None
     print(
         f"backend {connection.vendor}; projects {Project.objects.count():,} "
-        f"({projects.filter(latitude__isnull=False).count():,} with a point of their own); "
+        f"({projects.filter(points__isnull=False).distinct().count():,} with points of their own); "
         f"boundaries {RegionBoundary.objects.count()}; the handler's unit leads {busiest['n']}"
     )
     office = Client()

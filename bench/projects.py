@@ -87,6 +87,7 @@ def main() -> None:
     settings.ALLOWED_HOSTS = ["*"]
     settings.DEBUG = False
     call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)  # the pages' cache (DatabaseCache)
     from minxin.directory.models import Unit
 
     if not Unit.objects.exists():

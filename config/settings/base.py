@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -290,7 +291,19 @@ STORAGES = {
 # pages did in onclick= is in static/js/minxin.js), no <style> element (htmx's indicator styles
 # are in minxin.css), no style= attribute (layouts are classes; bars' widths are data-bar
 # attributes drawn by minxin.js through the style object, which the policy allows).
-_TILE_ORIGIN = "/".join(os.environ.get("MINXIN_MAP_TILE_URL", "").split("/")[:3])
+
+
+def tile_origin(template: str) -> str:
+    """The origin the map's tile images come from, for img-src: "" for none or a path on this
+    site; a {s} subdomain template as the wildcard CSP allows (https://*.tiles.example)."""
+    parts = urlsplit(template.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return ""
+    host = parts.netloc.replace("{s}", "*")
+    return f"{parts.scheme}://{host}"
+
+
+_TILE_ORIGIN = tile_origin(os.environ.get("MINXIN_MAP_TILE_URL", ""))
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

@@ -19,7 +19,7 @@ from django.utils import timezone
 from minxin.accounts.models import User
 from minxin.accounts.roles import Role
 from minxin.cases.models import Appeal
-from minxin.directory.models import Region, Unit
+from minxin.directory.models import Region, RegionBoundary, Unit
 from minxin.notify.phone import phone_hash
 from minxin.projects import services as ps
 from minxin.projects.models import LinkSource, Origin, Programme, Project, ProjectKind, Verdict
@@ -421,6 +421,28 @@ class _Seeder:
     def later(self, at: datetime, step: Callable[[datetime], object]) -> None:
         self.steps.append(Step(at, len(self.steps), step))
 
+    def points(self, regions: list[Region]) -> tuple[ps.PointDraft, ...]:
+        """A project in several communities has a point in each, near the community's own
+        (its own random numbers: the rest of the demo draws the same as before)."""
+        if len(regions) < 2:
+            return ()
+        inner = {
+            pk: (lat, lng)
+            for pk, lat, lng in RegionBoundary.objects.filter(region__in=regions).values_list(
+                "region_id", "centroid_lat", "centroid_lng"
+            )
+        }
+        jitter = random.Random(len(self.steps))  # noqa: S311  # nosec B311
+        return tuple(
+            ps.PointDraft(
+                f"{inner[r.pk][0] + jitter.uniform(-0.002, 0.002):.6f}",
+                f"{inner[r.pk][1] + jitter.uniform(-0.002, 0.002):.6f}",
+                r.name,
+            )
+            for r in regions
+            if r.pk in inner
+        )
+
     # --- a project's history -------------------------------------------------------
 
     def project(self, programme: Programme, spec: ProjectSpec) -> None:
@@ -430,6 +452,7 @@ class _Seeder:
         lead = self.unit(spec.lead)
         regions = list(Region.objects.filter(name__in=spec.regions).order_by("pk"))
         draft = ps.ProjectDraft(
+            points=self.points(regions),
             programme_id=programme.pk,
             name=spec.name,
             kind=spec.kind,

@@ -30,10 +30,12 @@ from minxin.core.errors import MinxinError, ValidationFailed
 from minxin.core.privacy import mask_personal_data
 from minxin.core.sheets import row_safe
 from minxin.directory.models import Unit
+from minxin.projects.forms import points_of, years_of
 from minxin.projects.models import Programme, Project, ProjectKind
 from minxin.projects.schedule import dated_plan
 from minxin.projects.services import (
     MilestoneDraft,
+    PointDraft,
     ProjectDraft,
     TargetDraft,
     project_create_within,
@@ -42,7 +44,7 @@ from minxin.projects.services import (
 )
 
 from . import reading
-from .mapping import Field, directory_load, path_normalise
+from .mapping import Field, directory_load, header_normalise, path_normalise
 from .models import ImportJob, ImportRejection, ImportStatus
 
 FIELDS: Final = (
@@ -67,8 +69,16 @@ FIELDS: Final = (
     Field("measure", "计量单位", False, ("计量单位", "单位")),
     Field("target_unit", "责任单位", False, ("指标责任单位", "责任单位")),
     Field("milestone_name", "节点名称", False, ("节点名称", "节点", "里程碑")),
+    # The project's points on the map, on any of its rows (several lines in a cell, or a
+    # point a row): "28.2153, 112.9212 景蓉小区", as the new-project form takes them.
+    Field("points", "坐标", False, ("坐标", "经纬度", "位置坐标", "点位")),
+    # A multi-year target's parts in one cell, as typed on the new-project form: 2026:4；2027:8.
+    Field("target_years", "年度分解", False, ("年度分解", "分年度目标", "年度目标", "分年目标")),
 )
 LABELS: Final = {f.key: f.label for f in FIELDS}
+# Or one column per year (2026年目标, 2027年度任务, 2028年): `fields_for` adds a field for each.
+YEAR_HEADER: Final = re.compile(r"(20\d{2})(?:年度?)?(?:目标|任务|计划)?(?:值|数|量)?")
+YEAR_PREFIX: Final = "year_"
 PROJECT_KEYS: Final = (
     "kind",
     "lead_unit",
@@ -79,7 +89,7 @@ PROJECT_KEYS: Final = (
     "budget",
     "summary",
 )
-TARGET_KEYS: Final = ("target_name", "target_value", "measure", "target_unit")
+TARGET_KEYS: Final = ("target_name", "target_value", "measure", "target_unit", "target_years")
 KINDS: Final[Mapping[str, str]] = {
     **{label: value for value, label in ProjectKind.choices},
     **{value: value for value in ProjectKind.values},
@@ -91,6 +101,19 @@ KINDS: Final[Mapping[str, str]] = {
 }
 T = TypeVar("T")
 _LIST_SEPARATORS = re.compile(r"[、,，;；\s]+")
+
+
+def fields_for(headers: Sequence[str]) -> tuple[Field, ...]:
+    """The sheet's fields: the fixed ones and a yearly part's for each column headed by a year
+    (its header is its one synonym, so the mapping guesses it and the office may change it)."""
+    years: dict[int, Field] = {}
+    for header in headers:
+        name = header_normalise(header)
+        found = YEAR_HEADER.fullmatch(name)
+        if found and int(found[1]) not in years:
+            year = int(found[1])
+            years[year] = Field(f"{YEAR_PREFIX}{year}", f"{year}年目标", False, (name,))
+    return FIELDS + tuple(years[y] for y in sorted(years))
 
 
 # --- cells ------------------------------------------------------------------------------
@@ -229,8 +252,11 @@ def _draft(group: _Group, *, programme_id: int, lookups: Lookups) -> ProjectDraf
     targets: list[TargetDraft] = []
     target_names: set[str] = set()
     milestones: dict[str, tuple[date, int]] = {}
+    points: dict[tuple[str, str, str], PointDraft] = {}  # a point repeated on rows counts once
     for number, values in group.rows:
         try:
+            for point in _points(values.get("points", "")):
+                points.setdefault((str(point.latitude), str(point.longitude), point.name), point)
             target = _target(values, lookups)
             if target is not None:
                 if target.name in target_names:
@@ -280,6 +306,7 @@ def _draft(group: _Group, *, programme_id: int, lookups: Lookups) -> ProjectDraf
         summary=summary,
         assisting_unit_ids=tuple(assisting),
         region_ids=tuple(regions),
+        points=tuple(points.values()),
         budget=budget,
         targets=tuple(targets),
         milestones=tuple(steps),
@@ -325,6 +352,17 @@ def _place(text: str, lookups: Lookups) -> tuple[list[int], str]:
     return regions, (f"实施地点：{text}" if text and None in found else "")
 
 
+def _points(text: str) -> tuple[PointDraft, ...]:
+    try:
+        return points_of(text)
+    except ValidationFailed as refusal:
+        if "格式有误" not in refusal.message:
+            raise
+        raise ValidationFailed(
+            f"坐标“{text[:30]}”格式有误，应为“纬度, 经度 地点名称”，如：28.2153, 112.9212 景蓉小区"
+        ) from None
+
+
 def _day(text: str, *, label: str, last: bool = False) -> date:
     if not text:
         raise ValidationFailed(f"缺少{label}日期")
@@ -332,11 +370,21 @@ def _day(text: str, *, label: str, last: bool = False) -> date:
 
 
 def _target(values: Mapping[str, str], lookups: Lookups) -> TargetDraft | None:
-    if not any(values.get(k) for k in TARGET_KEYS):
+    columns = {
+        int(k[len(YEAR_PREFIX) :]): v for k, v in values.items() if k.startswith(YEAR_PREFIX)
+    }
+    if not any(values.get(k) for k in TARGET_KEYS) and not any(columns.values()):
         return None
     name = " ".join(values.get("target_name", "").split())
     if not name:
         raise ValidationFailed("缺少指标名称")
+    years = years_of(values.get("target_years", ""), name)
+    for year, text in sorted(columns.items()):
+        if not text:
+            continue
+        if year in years:
+            raise ValidationFailed(f"指标「{name}」的{year}年目标填了两次")
+        years[year] = value_clean(text, f"指标「{name}」{year}年的目标")
     value = value_clean(values.get("target_value", ""), f"指标「{name}」的目标值")
     if value <= 0:
         raise ValidationFailed(f"指标「{name}」的目标值应大于0")
@@ -345,7 +393,7 @@ def _target(values: Mapping[str, str], lookups: Lookups) -> TargetDraft | None:
         raise ValidationFailed(f"指标「{name}」缺少计量单位（如 平方米、户、台、个）")
     unit_text = values.get("target_unit", "")
     unit_id = lookups.unit_id(unit_text, label="责任单位") if unit_text else None
-    return TargetDraft(name=name, value=value, measure=measure, unit_id=unit_id)
+    return TargetDraft(name=name, value=value, measure=measure, unit_id=unit_id, years=years)
 
 
 def _milestone(values: Mapping[str, str]) -> tuple[str, date] | None:

@@ -123,7 +123,7 @@ def import_job_upload(
         file_format=file_format,
         encoding=detected,
         headers=preview.headers,
-        mapping=mapping_guess(preview.headers, fields_for(kind)),
+        mapping=mapping_guess(preview.headers, fields_for(kind, preview.headers)),
         kind=kind,
         programme_id=programme_id if kind == ImportKind.PROJECTS else None,
     )
@@ -132,8 +132,9 @@ def import_job_upload(
     return job
 
 
-def fields_for(kind: str) -> Sequence[Field]:
-    return project_import.FIELDS if kind == ImportKind.PROJECTS else FIELDS
+def fields_for(kind: str, headers: Sequence[str] = ()) -> Sequence[Field]:
+    """The fields a file's columns map to: a projects' sheet adds one per year column."""
+    return project_import.fields_for(headers) if kind == ImportKind.PROJECTS else FIELDS
 
 
 def import_job_preview(*, job: ImportJob) -> Preview:
@@ -197,7 +198,7 @@ def import_job_map(
     if default_kind not in AppealKind.values:
         raise ValidationFailed("请选择默认诉求类型")
     job.mapping = mapping_clean(
-        raw_mapping, column_count=len(job.headers), fields=fields_for(job.kind)
+        raw_mapping, column_count=len(job.headers), fields=fields_for(job.kind, job.headers)
     )
     job.source_system = source
     job.default_kind = default_kind

@@ -92,7 +92,7 @@ def _mapping_context(job: ImportJob, posted: dict[str, str] | None = None) -> di
                 "required": f.required,
                 "chosen": chosen.get(f.key, ""),
             }
-            for f in services.fields_for(job.kind)
+            for f in services.fields_for(job.kind, job.headers)
         ],
         "columns": list(enumerate(job.headers)),
         "preview": services.preview_masked(job=job, preview=preview),
@@ -146,7 +146,7 @@ def mapping(request: HttpRequest, job_id: int) -> HttpResponse:
     user = _any_user(request)
     found = selectors.import_job_get_for(user=user, job_id=job_id)
     post = request.POST
-    fields = services.fields_for(found.kind)
+    fields = services.fields_for(found.kind, found.headers)
     try:
         services.import_job_map(
             actor=user,

@@ -12,7 +12,14 @@ from django.utils import timezone
 
 from minxin.core.errors import ValidationFailed
 
-from .services import MilestoneDraft, ProjectDraft, TargetDraft, point_clean, value_clean
+from .services import (
+    POINTS_MAX,
+    MilestoneDraft,
+    PointDraft,
+    ProjectDraft,
+    TargetDraft,
+    value_clean,
+)
 
 TARGET_ROWS: Final = 6
 MILESTONE_ROWS: Final = 8
@@ -62,6 +69,32 @@ def years_of(raw: object, name: str) -> dict[int, Decimal]:
             raise ValidationFailed(f"指标「{name}」的{year}年目标填了两次")
         years[int(year)] = value_clean(value, f"指标「{name}」{year}年的目标")
     return years
+
+
+# A project's points, one a line: "28.2153, 112.9212 景蓉小区" (a comma, 、 or spaces between
+# the degrees; the place's name after them, optional).
+POINT_LINE: Final = re.compile(
+    r"(-?\d+(?:\.\d+)?)\s*(?:[,，、]\s*|\s+)(-?\d+(?:\.\d+)?)(?:\s*[,，、]?\s*(.*))?"
+)
+
+
+def points_of(raw: object) -> tuple[PointDraft, ...]:
+    """The points typed in the form's box, or the line that cannot be read."""
+    points = []
+    lines = [line.strip() for line in str(raw or "").splitlines()]
+    for number, line in enumerate(lines, 1):
+        if not line:
+            continue
+        found = POINT_LINE.fullmatch(line)
+        if found is None:
+            raise ValidationFailed(
+                f"位置第{number}行格式有误，应为“纬度, 经度 地点名称”，"
+                "如：28.2153, 112.9212 景蓉小区"
+            )
+        points.append(PointDraft(found[1], found[2], (found[3] or "").strip()))
+    if len(points) > POINTS_MAX:
+        raise ValidationFailed(f"位置最多{POINTS_MAX}个")
+    return tuple(points)
 
 
 def _targets(post: Mapping[str, Any]) -> tuple[TargetDraft, ...]:
@@ -117,7 +150,6 @@ def rows_posted(
 
 
 def project_draft(post: QueryDict) -> ProjectDraft:
-    latitude, longitude = point_clean(post.get("latitude"), post.get("longitude"))
     return ProjectDraft(
         programme_id=id_of(post.get("programme"), "所属计划"),
         name=post.get("name", ""),
@@ -129,8 +161,7 @@ def project_draft(post: QueryDict) -> ProjectDraft:
         assisting_unit_ids=ids_of(post.getlist("assisting_units")),
         region_ids=ids_of(post.getlist("regions")),
         budget=optional_decimal(post.get("budget"), "预算"),
-        latitude=latitude,
-        longitude=longitude,
+        points=points_of(post.get("points")),
         is_public=post.get("is_public") == "on",
         targets=_targets(post),
         milestones=_milestones(post),

@@ -81,6 +81,8 @@ def map_json(m: ProjectMap) -> dict[str, Any]:
     page = url_pattern("projects:project_detail")
     for p in m.points:
         where = "（位置为所在区域中心）" if p.approximate else ""
+        if p.place:
+            where = f" · {escape(p.place)}"
         groups[p.group].append(
             {
                 "lng": p.lng,

@@ -1,8 +1,9 @@
-"""挂图作战: the viewer's projects on the map. Each project is a point (its own, or the point
-inside its first region that has a boundary, walking up the tree), coloured by status, sized
-and labelled by progress; each subdistrict is shaded by the number of its projects behind
-plan. Three queries whatever the number of projects: the projects, their regions, and the
-subdistricts with the located regions."""
+"""挂图作战: the viewer's projects on the map. Each project is drawn at its points (any number:
+a project in several estates), or, having none, at the point inside its first region that has
+a boundary (walking up the tree); coloured by status, sized and labelled by progress; each
+subdistrict is shaded by the number of its projects behind plan. Four queries whatever the
+number of projects: the projects, their points, their regions, and the subdistricts with the
+located regions."""
 
 import math
 from collections import defaultdict
@@ -17,7 +18,7 @@ from minxin.accounts.models import User
 from minxin.directory.models import Region, RegionLevel
 
 from .machine import PROJECTS
-from .models import Programme, Project
+from .models import Programme, Project, ProjectPoint
 from .schedule import is_behind, time_share
 from .selectors import projects_for
 from .workflow import ProjectStatus
@@ -29,9 +30,10 @@ SPREAD: Final = 0.006
 
 
 @dataclass(frozen=True)
-class ProjectPoint:
+class MapPoint:
     pk: int
     name: str
+    place: str  # the point's own name (景蓉小区), or ""
     group: str  # a status value, or BEHIND
     progress: float
     lat: float
@@ -49,7 +51,7 @@ class RegionShade:
 
 @dataclass(frozen=True)
 class ProjectMap:
-    points: list[ProjectPoint]
+    points: list[MapPoint]
     regions: list[RegionShade]
     total: int
     unplaced: int  # projects with neither a point nor a region with a boundary
@@ -84,11 +86,16 @@ def project_map_for(
             "progress",
             "start_date",
             "end_date",
-            "latitude",
-            "longitude",
             "programme__behind_margin",
         ).order_by("pk")
     )
+    own: dict[int, list[tuple[float, float, str]]] = defaultdict(list)
+    for project_id, lat, lng, place in (
+        ProjectPoint.objects.filter(project__in=projects.values("pk"))
+        .order_by("project_id", "position", "pk")
+        .values_list("project_id", "latitude", "longitude", "name")
+    ):
+        own[project_id].append((float(lat), float(lng), place))
     # The projects' regions: (project, region path), the first by code first.
     links: dict[int, list[str]] = defaultdict(list)
     for project_id, path in (
@@ -109,11 +116,11 @@ def project_map_for(
         if c_lat is not None and c_lng is not None:
             located[code] = (c_lat, c_lng)
 
-    points: list[ProjectPoint] = []
+    points: list[MapPoint] = []
     crowd: dict[tuple[float, float], int] = defaultdict(int)
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # street code → [projects, behind]
     unplaced = 0
-    for pk, name, status, progress, start, end, lat, lng, margin in rows:
+    for pk, name, status, progress, start, end, margin in rows:
         behind = status == ProjectStatus.IN_PROGRESS and is_behind(
             float(progress), time_share(start, end, today), margin
         )
@@ -121,27 +128,29 @@ def project_map_for(
         for code in {c for path in paths for c in _codes(path) if c in streets}:
             counts[code][0] += 1
             counts[code][1] += behind
-        place = _place(lat, lng, paths, located)
-        if place is None:
+        places = own.get(pk) or _region_place(paths, located)
+        if not places:
             unplaced += 1
             continue
-        (y, x), approximate = place
-        if approximate:  # spread the projects sharing a region's point
-            n = crowd[(y, x)]
-            crowd[(y, x)] += 1
-            angle, radius = n * 2.4, SPREAD * math.sqrt(n)
-            y, x = y + radius * math.sin(angle), x + radius * math.cos(angle)
-        points.append(
-            ProjectPoint(
-                pk=pk,
-                name=name,
-                group=BEHIND if behind else status,
-                progress=round(float(progress), 1),
-                lat=round(y, 6),
-                lng=round(x, 6),
-                approximate=approximate,
+        approximate = pk not in own
+        for y, x, place in places:
+            if approximate:  # spread the projects sharing a region's point
+                n = crowd[(y, x)]
+                crowd[(y, x)] += 1
+                angle, radius = n * 2.4, SPREAD * math.sqrt(n)
+                y, x = y + radius * math.sin(angle), x + radius * math.cos(angle)
+            points.append(
+                MapPoint(
+                    pk=pk,
+                    name=name,
+                    place=place,
+                    group=BEHIND if behind else status,
+                    progress=round(float(progress), 1),
+                    lat=round(y, 6),
+                    lng=round(x, 6),
+                    approximate=approximate,
+                )
             )
-        )
     regions = [
         RegionShade(pk=pk, name=name, projects=counts[code][0], behind=counts[code][1])
         for code, (pk, name) in sorted(streets.items())
@@ -154,13 +163,13 @@ def _codes(path: str) -> list[str]:
     return [c for c in path.split("/") if c]
 
 
-def _place(
-    lat: object, lng: object, paths: list[str], located: dict[str, tuple[float, float]]
-) -> tuple[tuple[float, float], bool] | None:
-    if lat is not None and lng is not None:
-        return (float(str(lat)), float(str(lng))), False
+def _region_place(
+    paths: list[str], located: dict[str, tuple[float, float]]
+) -> list[tuple[float, float, str]]:
+    """A project without points of its own: the point inside its first region with a
+    boundary, the region itself first, then up the tree; none when no region has one."""
     for path in paths:
-        for code in reversed(_codes(path)):  # the region itself, then up the tree
+        for code in reversed(_codes(path)):
             if code in located:
-                return located[code], True
-    return None
+                return [(*located[code], "")]
+    return []

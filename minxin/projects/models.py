@@ -72,8 +72,7 @@ class Project(VersionedModel):
     regions = models.ManyToManyField(
         Region, verbose_name="实施区域", related_name="projects", blank=True
     )
-    latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
+    # Its points on the map: `ProjectPoint` rows, any number (a project in several estates).
     budget = models.DecimalField(
         "预算（万元）",
         max_digits=16,
@@ -118,6 +117,33 @@ class Project(VersionedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ProjectPoint(models.Model):
+    """A place of a project on the map (WGS84 degrees), with an optional name: a project may
+    have several (加装电梯 in three estates), beside or instead of its regions."""
+
+    project = key(Project, "项目", related_name="points")
+    latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6)
+    longitude = models.DecimalField("经度", max_digits=9, decimal_places=6)
+    name = models.CharField("地点名称", max_length=100, blank=True)
+    position = models.PositiveSmallIntegerField("顺序", default=0)
+
+    class Meta:
+        verbose_name = "项目点位"
+        verbose_name_plural = "项目点位"
+        ordering = ["project", "position", "id"]
+        indexes = [models.Index(fields=["project", "position"], name="project_point_order")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__gte=-90, latitude__lte=90)
+                & Q(longitude__gte=-180, longitude__lte=180),
+                name="project_point_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.latitude},{self.longitude}"
 
 
 class Target(models.Model):

@@ -25,7 +25,7 @@ from minxin.core.sheets import pdf_font, pdf_table_style, pdf_text, row_safe, sh
 from .models import Target
 from .permissions import sees_every_project
 from .schedule import target_share
-from .selectors import Overview, ProjectRow, programme_overview, projects_for
+from .selectors import Achievement, Overview, ProjectRow, programme_overview, projects_for
 from .workflow import ProjectStatus
 
 # Reportlab re-wraps a table's remaining rows each time it splits it across pages: tables of
@@ -126,6 +126,16 @@ TARGET_HEADER: Final = (
 ACHIEVEMENT_HEADER: Final = ("指标名称", "计量单位", "项目数", "目标", "完成", "完成率（%）")
 
 
+def achievement_header(year: int) -> list[str]:
+    """The achievement table's columns: the whole, then the programme's year of it."""
+    return [*ACHIEVEMENT_HEADER, f"{year}年目标", f"{year}年完成", f"{year}年完成率（%）"]
+
+
+def achievement_cells(a: Achievement) -> list[Any]:
+    year = [a.year.value, a.year.achieved, round(a.year.share, 1)] if a.year else ["", "", ""]
+    return [a.name, a.measure, a.projects, a.value, a.achieved, round(a.share, 1), *year]
+
+
 def _project_cells(number: int, row: ProjectRow, targets: list[TargetLine]) -> list[Any]:
     return [
         number,
@@ -153,9 +163,9 @@ def report_xlsx(report: ProgrammeReport) -> bytes:
     summary.append([f"项目 {len(o.rows)} 个：{report.statuses()}；落后于计划 {o.behind} 个"])
     summary.append(row_safe([report.headline()]))
     summary.append([])
-    summary.append(list(ACHIEVEMENT_HEADER))
+    summary.append(achievement_header(o.year))
     for a in o.achievements:
-        summary.append(row_safe([a.name, a.measure, a.projects, a.value, a.achieved, a.share]))
+        summary.append(row_safe(achievement_cells(a)))
     projects = book.create_sheet("项目")
     projects.append(list(PROJECT_HEADER))
     for number, row in enumerate(o.rows, 1):
@@ -226,16 +236,9 @@ def report_pdf(report: ProgrammeReport) -> bytes:
         story.append(
             Table(
                 [
-                    list(ACHIEVEMENT_HEADER),
+                    achievement_header(o.year),
                     *(
-                        [
-                            a.name,
-                            a.measure,
-                            a.projects,
-                            _number(a.value),
-                            _number(a.achieved),
-                            f"{a.share:.1f}",
-                        ]
+                        [_number(c) if isinstance(c, Decimal) else c for c in achievement_cells(a)]
                         for a in o.achievements
                     ),
                 ],

@@ -6,11 +6,25 @@ keep (`Project.progress`, `Target.achieved`): a few queries whatever the number 
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -32,9 +46,11 @@ from .models import (
     Project,
     ProjectAppeal,
     ProjectEvent,
+    ProjectPoint,
     ProjectWarning,
     ResponsibilityLetter,
     Target,
+    TargetYear,
 )
 from .permissions import sees_every_project
 from .schedule import achieved_by_year, gap, is_behind, target_share, time_share
@@ -102,14 +118,29 @@ class ProjectRow:
 
 
 @dataclass(frozen=True)
+class YearPart:
+    """The programme's year of the targets of a name and measure: their parts due that year
+    and what was reached within it (`year_parts`)."""
+
+    value: Decimal
+    achieved: Decimal
+
+    @property
+    def share(self) -> float:
+        return target_share(self.achieved, self.value)
+
+
+@dataclass(frozen=True)
 class Achievement:
-    """One line of the achievement table: all targets of a name and measure, summed."""
+    """One line of the achievement table: all targets of a name and measure, summed; `year`:
+    the programme's year of them, None when none of them has a part that year."""
 
     name: str
     measure: str
     projects: int
     value: Decimal
     achieved: Decimal
+    year: YearPart | None = None
 
     @property
     def share(self) -> float:
@@ -124,6 +155,7 @@ class Overview:
     achievements: list[Achievement]
     behind: int
     warnings: list[ProjectWarning]
+    year: int  # the programme's: the year of the achievement table's yearly columns
 
 
 def programme_overview(
@@ -152,6 +184,15 @@ def programme_overview(
         )
     ]
     rows.sort(key=lambda r: (not r.behind, -r.late_milestones, r.gap, r.name))
+    totals = list(
+        Target.objects.filter(project__in=projects)
+        .values("name", "measure")
+        .annotate(
+            projects=Count("project", distinct=True), value=Sum("value"), achieved=Sum("achieved")
+        )
+        .order_by("-projects", "name")[:50]
+    )
+    parts = year_parts(projects, programme.year) if totals else {}
     achievements = [
         Achievement(
             name=a["name"],
@@ -159,13 +200,9 @@ def programme_overview(
             projects=a["projects"],
             value=a["value"],
             achieved=a["achieved"],
+            year=parts.get((a["name"], a["measure"])),
         )
-        for a in Target.objects.filter(project__in=projects)
-        .values("name", "measure")
-        .annotate(
-            projects=Count("project", distinct=True), value=Sum("value"), achieved=Sum("achieved")
-        )
-        .order_by("-projects", "name")[:50]
+        for a in totals
     ]
     warnings = list(
         ProjectWarning.objects.filter(project__in=projects)
@@ -179,7 +216,60 @@ def programme_overview(
         achievements=achievements,
         behind=sum(r.behind for r in rows),
         warnings=warnings,
+        year=programme.year,
     )
+
+
+def year_parts(projects: QuerySet[Project], year: int) -> dict[tuple[str, str], YearPart]:
+    """Each target name and measure's part due in `year` and what was reached within it, by
+    the project page's rule (`schedule.achieved_by_year`: the last cumulative value reported
+    by the year's end less the last by the year before's). A target cut into years counts its
+    part for the year; one not cut counts whole when its project starts and ends within the
+    year; one of a multi-year project not cut into years is left out (its year is unknown).
+    One query. The last value by the year's end is the target's kept `achieved` unless it was
+    reported after the year (then a subquery on the reports' (target, time) index); the last
+    by the year's start is 0 when the project was started within the year or later (reports
+    come only after 开工), else a subquery: the current year's page looks up only the targets
+    of projects started before it."""
+    here = timezone.get_current_timezone()
+    start, end = (datetime(y, 1, 1, tzinfo=here) for y in (year, year + 1))
+    money = DecimalField(max_digits=16, decimal_places=2)
+
+    def last_before(moment: datetime) -> Coalesce:
+        last = ProgressReport.objects.filter(target=OuterRef("pk"), reported_at__lt=moment)
+        value = Subquery(last.order_by("-reported_at", "-pk").values("value")[:1])
+        return Coalesce(value, Value(Decimal(0)), output_field=money)
+
+    # No default orderings: TargetYear's would join the targets again in each subquery.
+    of_year = TargetYear.objects.filter(target=OuterRef("pk"), year=year).order_by()
+    cut = TargetYear.objects.filter(target=OuterRef("pk")).order_by()
+    rows = (
+        Target.objects.filter(project__in=projects)
+        .filter(
+            Q(Exists(of_year))
+            | (~Q(Exists(cut)) & Q(project__start_date__year=year, project__end_date__year=year))
+        )
+        .annotate(
+            part=Coalesce(Subquery(of_year.values("value")[:1]), F("value"), output_field=money),
+            by_end=Case(
+                When(reported_at__isnull=True, then=Value(Decimal(0))),
+                When(reported_at__lt=end, then=F("achieved")),
+                default=last_before(end),
+                output_field=money,
+            ),
+            by_start=Case(
+                When(project__started_at__gte=start, then=Value(Decimal(0))),
+                default=last_before(start),
+                output_field=money,
+            ),
+        )
+        .order_by()
+        .values("name", "measure")
+        .annotate(value=Sum("part"), reached=Sum(F("by_end") - F("by_start"), output_field=money))
+    )
+    return {
+        (r["name"], r["measure"]): YearPart(value=r["value"], achieved=r["reached"]) for r in rows
+    }
 
 
 def _row(values: Mapping[str, Any], today: date, margin: int, late: int) -> ProjectRow:
@@ -258,6 +348,7 @@ class ProjectPage:
     warnings: list[ProjectWarning]
     assisting: list[str]
     regions: list[str]
+    points: list[ProjectPoint]  # its points on the map
     places: list[Region]  # where a progress report may be placed
 
 
@@ -300,6 +391,7 @@ def project_page(viewer: User, project_id: int, *, today: date | None = None) ->
         warnings=list(project.warnings.select_related("milestone").order_by("-created_at")[:10]),
         assisting=list(project.assisting_units.values_list("name", flat=True)),
         regions=list(project.regions.values_list("name", flat=True)),
+        points=list(project.points.all()),
         places=report_places([project.pk]).get(project.pk, []),
     )
 

@@ -39,6 +39,7 @@ from .models import (
     Project,
     ProjectAppeal,
     ProjectKind,
+    ProjectPoint,
     ProjectWarning,
     ResponsibilityLetter,
     Target,
@@ -139,6 +140,18 @@ def _place_checked(project: Project, region_id: int) -> None:
         raise ValidationFailed("所选地点不在项目的实施区域内")
 
 
+POINTS_MAX: Final = 50
+
+
+@dataclass(frozen=True)
+class PointDraft:
+    """A project's point on the map as typed: degrees (text or Decimal) and a place name."""
+
+    latitude: Decimal | str
+    longitude: Decimal | str
+    name: str = ""
+
+
 @dataclass(frozen=True)
 class TargetDraft:
     name: str
@@ -169,8 +182,7 @@ class ProjectDraft:
     summary: str = ""
     assisting_unit_ids: tuple[int, ...] = ()
     region_ids: tuple[int, ...] = ()
-    latitude: Decimal | None = None
-    longitude: Decimal | None = None
+    points: tuple[PointDraft, ...] = ()
     budget: Decimal | None = None
     is_public: bool = True
     origin: str = Origin.OFFICE
@@ -196,9 +208,7 @@ def _draft_checked(draft: ProjectDraft) -> ProjectDraft:
         raise ValidationFailed("所选单位不存在或已停用")
     if Region.objects.filter(pk__in=draft.region_ids).count() != len(set(draft.region_ids)):
         raise ValidationFailed("所选区域不存在")
-    latitude, longitude = point_clean(draft.latitude, draft.longitude)
-    if latitude is not None and longitude is not None:
-        _point_in_district(latitude, longitude)
+    points = _points_checked(draft.points)
     targets = tuple(_target_checked(t) for t in draft.targets)
     first, last = draft.start_date.year, draft.end_date.year
     for t in targets:
@@ -220,11 +230,31 @@ def _draft_checked(draft: ProjectDraft) -> ProjectDraft:
         name=name,
         summary=text_clean(draft.summary, label="项目内容", max_length=5000, required=False),
         origin_note=line_clean(draft.origin_note, label="来源说明", max_length=300, required=False),
-        latitude=latitude,
-        longitude=longitude,
+        points=points,
         targets=targets,
         milestones=milestones,
     )
+
+
+def _points_checked(points: Sequence[PointDraft]) -> tuple[PointDraft, ...]:
+    """Each point both degrees, in range, inside the district; named with at most 100
+    characters. With several, a refusal says which."""
+    if len(points) > POINTS_MAX:
+        raise ValidationFailed(f"位置最多{POINTS_MAX}个")
+    checked = []
+    for i, point in enumerate(points, 1):
+        try:
+            latitude, longitude = point_clean(point.latitude, point.longitude)
+            if latitude is None or longitude is None:
+                raise ValidationFailed("请填写经度和纬度")
+            _point_in_district(latitude, longitude)
+            name = line_clean(point.name, label="地点名称", max_length=100, required=False)
+        except ValidationFailed as refusal:
+            if len(points) == 1:
+                raise
+            raise ValidationFailed(f"第{i}个位置：{refusal.message}") from None
+        checked.append(PointDraft(latitude=latitude, longitude=longitude, name=name))
+    return tuple(checked)
 
 
 def _target_checked(t: TargetDraft) -> TargetDraft:
@@ -299,8 +329,6 @@ def project_create_within(
         kind=draft.kind,
         summary=draft.summary,
         lead_unit_id=draft.lead_unit_id,
-        latitude=draft.latitude,
-        longitude=draft.longitude,
         budget=draft.budget,
         start_date=draft.start_date,
         end_date=draft.end_date,
@@ -313,6 +341,16 @@ def project_create_within(
     )
     project.assisting_units.set(set(draft.assisting_unit_ids) - {draft.lead_unit_id})
     project.regions.set(draft.region_ids)
+    ProjectPoint.objects.bulk_create(
+        ProjectPoint(
+            project=project,
+            latitude=p.latitude,
+            longitude=p.longitude,
+            name=p.name,
+            position=position,
+        )
+        for position, p in enumerate(draft.points)
+    )
     for position, t in enumerate(draft.targets):
         target = Target.objects.create(
             project=project,

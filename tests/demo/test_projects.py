@@ -195,3 +195,14 @@ def test_seeding_again_adds_no_second_programme(programme):
     # This year's, once (the deputies' vote adds next year's programme beside it).
     year = timezone.localdate().year
     assert Programme.objects.filter(name=PROGRAMME, year=year).count() == 1
+
+
+def test_a_project_in_several_communities_has_a_point_in_each(programme):
+    several = [spec for spec in PROJECTS if len(spec.regions) > 1]
+    assert len(several) >= 8
+    for spec in several:
+        project = programme.projects.get(name=spec.name)
+        names = set(project.points.values_list("name", flat=True))
+        assert names == set(spec.regions), spec.name
+    single = next(spec for spec in PROJECTS if len(spec.regions) == 1)
+    assert not programme.projects.get(name=single.name).points.exists()

@@ -1,24 +1,33 @@
 """The maps in a browser: the outlines drawn offline, a click on a project's point opens the
 project, a click on a street of the dashboard's map opens that street's appeals.
 
-Screenshots: docs/screenshots/projects-map-1366.png, projects-map-390.png (the map card) and
-dashboard-map-1366.png (the dashboard's map panel)."""
+Screenshots: docs/screenshots/projects-map-1366.png, projects-map-390.png (the map card),
+dashboard-map-1366.png (the dashboard's map panel) and projects-map-tiles-1366.png,
+projects-map-tiles-390.png (the map over a tile server's layer: the test's own, on 127.0.0.1)."""
 
+import copy
+import io
+import math
 import random
+import re
+import threading
 from datetime import timedelta
 from decimal import Decimal
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.utils import timezone
+from PIL import Image, ImageDraw
 from playwright.sync_api import Page, expect
 
+from config.settings.base import tile_origin
 from minxin.cases.models import Appeal
 from minxin.cases.workflow import AppealStatus
 from minxin.demo import district as demo
 from minxin.demo.boundaries import demo_boundaries
 from minxin.directory.models import Region, RegionBoundary, RegionLevel
 from minxin.directory.services import boundaries_import
-from minxin.projects.services import project_act
+from minxin.projects.services import PointDraft, project_act
 from tests.builders import District, appeal_in, appeal_new
 from tests.directory.geo import collection
 from tests.projects.builders import project_new
@@ -74,8 +83,16 @@ def test_a_point_on_the_projects_map_opens_its_project(new_page, live_district: 
     _outlines(d)
     lng, lat = _centre("A3-02")
     lat += 0.01  # off the street's label
+    # A project at two places: one in this street, one in another; each point opens it.
+    lng2, lat2 = _centre("A3-05")
+    lat2 += 0.01
     project = project_new(
-        d, latitude=Decimal(f"{lat:.6f}"), longitude=Decimal(f"{lng:.6f}"), name="天顶早餐网点"
+        d,
+        points=(
+            PointDraft(f"{lat:.6f}", f"{lng:.6f}", "天顶路口"),
+            PointDraft(f"{lat2:.6f}", f"{lng2:.6f}", "西湖路口"),
+        ),
+        name="天顶早餐网点",
     )
     # Two more in the first street's community, one started and so behind plan.
     started = project_new(d, project.programme, name="景蓉小区加装电梯")
@@ -90,6 +107,12 @@ def test_a_point_on_the_projects_map_opens_its_project(new_page, live_district: 
     expect(page.locator("[data-map-note]")).to_contain_text("共 3 个项目")
     _card(page, ".mx-map-card", "projects-map-1366")
     _click_at(page, "[data-map]", lng, lat)
+    page.wait_for_url(f"**/console/projects/{project.pk}/")
+    expect(page.locator("[data-points]")).to_contain_text("天顶路口")
+    expect(page.locator("[data-points]")).to_contain_text("西湖路口")
+    page.go_back()
+    _ready(page, "[data-map]")
+    _click_at(page, "[data-map]", lng2, lat2)
     page.wait_for_url(f"**/console/projects/{project.pk}/")
 
     phone = new_page(phone=True)
@@ -133,3 +156,144 @@ def test_a_street_on_the_dashboards_map_opens_its_appeals(new_page, live_distric
     _click_at(page, ".sv-map [data-map]", lng, lat)
     street = Region.objects.get(code="A3-03")
     page.wait_for_url(f"**/console/appeals/**region={street.pk}**")
+
+
+class _Tiles(ThreadingHTTPServer):
+    """A tile server of the test's own on 127.0.0.1: each tile a 256-pixel PNG (a pale grid
+    with its z/x/y), every path asked for recorded."""
+
+    asked: list[str]
+
+    def __init__(self) -> None:
+        self.asked = []
+        super().__init__(("127.0.0.1", 0), _TileHandler)
+
+    @property
+    def template(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/tiles/{{z}}/{{x}}/{{y}}.png"
+
+
+class _TileHandler(BaseHTTPRequestHandler):
+    server: _Tiles
+
+    def do_GET(self) -> None:
+        self.server.asked.append(self.path)
+        found = re.fullmatch(r"/tiles/(\d+)/(\d+)/(\d+)\.png", self.path)
+        if not found:
+            self.send_error(404)
+            return
+        image = Image.new("RGB", (256, 256), (236, 232, 222))
+        draw = ImageDraw.Draw(image)
+        for i in range(0, 256, 32):
+            draw.line((i, 0, i, 255), fill=(214, 208, 196))
+            draw.line((0, i, 255, i), fill=(214, 208, 196))
+        draw.rectangle((0, 0, 255, 255), outline=(170, 160, 140))
+        draw.text((8, 8), "/".join(found.groups()), fill=(120, 110, 90))
+        out = io.BytesIO()
+        image.save(out, format="PNG")
+        self.send_response(200)
+        self.send_header("Content-Type", "image/png")
+        self.send_header("Content-Length", str(len(out.getvalue())))
+        self.end_headers()
+        self.wfile.write(out.getvalue())
+
+    def log_message(self, *args: object) -> None:  # quiet
+        pass
+
+
+@pytest.fixture
+def tile_server(settings):  # type: ignore[no-untyped-def]
+    """The local tile server, configured as the deployment's (its URL and the policy's
+    img-src, as config/settings/base.py derives it from MINXIN_MAP_TILE_URL)."""
+    server = _Tiles()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    settings.MINXIN_MAP_TILE_URL = server.template
+    policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
+    policy["DIRECTIVES"]["img-src"] = [
+        *policy["DIRECTIVES"]["img-src"],
+        tile_origin(server.template),
+    ]
+    settings.CONTENT_SECURITY_POLICY = policy
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def _tile_of(lng: float, lat: float, z: int) -> tuple[int, int]:
+    """The slippy-map tile (x, y) holding a point at zoom z."""
+    n = 2**z
+    s = math.sin(math.radians(lat))
+    return int((lng + 180) / 360 * n), int((0.5 - math.log((1 + s) / (1 - s)) / (4 * math.pi)) * n)
+
+
+TILES_LOADED = (
+    "sel => { const imgs = [...document.querySelectorAll(sel + ' .mx-map-tiles img')];"
+    " return imgs.length > 0 && imgs.every(i => i.complete && i.naturalWidth === 256); }"
+)
+TILE_AT = (
+    "([sel, x, y]) => { const hit = [...document.querySelectorAll(sel + ' .mx-map-tiles img')]"
+    ".find(i => { const r = i.getBoundingClientRect();"
+    " return r.left <= x && x < r.right && r.top <= y && y < r.bottom; });"
+    " return hit ? hit.getAttribute('data-tile') : null; }"
+)
+
+
+def test_a_configured_tile_layer_is_drawn_under_the_outlines(
+    new_page, live_district: District, tile_server: _Tiles
+):
+    d = live_district
+    _outlines(d)
+    lng, lat = _centre("A3-02")
+    project_new(d, points=(PointDraft(f"{lat:.6f}", f"{lng:.6f}"),))
+    page = new_page()
+    login(page, "supervisor", "pw-supervisor")
+    page.goto("/console/projects/map/")
+    expect(page.locator("[data-tiles-note]")).to_contain_text(tile_server.template)
+    _ready(page, "[data-map]")
+    page.wait_for_function(TILES_LOADED, arg="[data-map]")
+    asked = [p for p in tile_server.asked if p.startswith("/tiles/")]
+    zooms = {int(p.split("/")[2]) for p in asked}
+    assert len(zooms) == 1 and 9 <= min(zooms) <= 16, asked  # a district fills the box
+    # The tile under the street's inner point on the screen is the tile that holds it: the
+    # layer and the outlines are in the same projection.
+    z = zooms.pop()
+    x, y = page.evaluate(PIXEL, ["[data-map]", lng, lat])
+    tx, ty = _tile_of(lng, lat, z)
+    assert page.evaluate(TILE_AT, ["[data-map]", x, y]) == f"{z}/{tx}/{ty}"
+    _card(page, ".mx-map-card", "projects-map-tiles-1366")
+    # Zoomed in with the wheel: the next zoom level's tiles, still under the same point.
+    page.mouse.move(x, y)
+    for _ in range(8):  # ECharts zooms by 1.1 a step: twice as large
+        page.mouse.wheel(0, -240)
+        page.wait_for_timeout(150)
+    page.wait_for_function(
+        f"sel => [...document.querySelectorAll(sel + ' .mx-map-tiles img')]"
+        f".every(i => Number(i.getAttribute('data-tile').split('/')[0]) > {z})",
+        arg="[data-map]",
+    )
+    page.wait_for_function(TILES_LOADED, arg="[data-map]")
+    x, y = page.evaluate(PIXEL, ["[data-map]", lng, lat])
+    zoomed = page.evaluate(TILE_AT, ["[data-map]", x, y])
+    tx, ty = _tile_of(lng, lat, int(zoomed.split("/")[0]))
+    assert zoomed.endswith(f"/{tx}/{ty}")
+
+    phone = new_page(phone=True)
+    login(phone, "supervisor", "pw-supervisor")
+    phone.goto("/console/projects/map/")
+    _ready(phone, "[data-map]")
+    phone.wait_for_function(TILES_LOADED, arg="[data-map]")
+    assert phone.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1")
+    _card(phone, ".mx-map-card", "projects-map-tiles-390")
+
+
+def test_without_a_tile_server_the_map_asks_no_other_host(new_page, live_server, live_district):
+    _outlines(live_district)
+    page = new_page()
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url))
+    login(page, "supervisor", "pw-supervisor")
+    page.goto("/console/projects/map/")
+    _ready(page, "[data-map]")
+    assert page.locator(".mx-map-tiles").count() == 0
+    assert asked and all(u.startswith(live_server.url) for u in asked), asked

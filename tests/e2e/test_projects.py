@@ -142,11 +142,17 @@ def test_a_project_from_the_plan_to_the_peoples_verdict(
     form.locator("[name=end_date]").fill(str(today + timedelta(days=100)))
     form.locator("[name=budget]").fill("960")
     form.locator("[name=summary]").fill("为景蓉小区12个单元加装电梯，方便老年人上下楼。")
+    # Two places of the estate on the map.
+    form.locator("[name=points]").fill(
+        "28.2051, 112.9012 景蓉小区3栋\n28.2063, 112.9030 景蓉小区7栋"
+    )
     targets = (("加装电梯", "12", "台"), ("受益住户", "300", "户"))
     for i, (name, value, measure) in enumerate(targets):
         form.locator(f"[name=target_name_{i}]").fill(name)
         form.locator(f"[name=target_value_{i}]").fill(value)
         form.locator(f"[name=target_measure_{i}]").fill(measure)
+    # Across the new year: 8 lifts due this year, 4 the next.
+    form.locator("[name=target_years_0]").fill(f"{today.year}:8；{today.year + 1}:4")
     for i, (name, days) in enumerate((("意见征询", "30"), ("设计审批", "40"), ("施工安装", "100"))):
         form.locator(f"[name=milestone_name_{i}]").fill(name)
         form.locator(f"[name=milestone_days_{i}]").fill(days)
@@ -154,6 +160,7 @@ def test_a_project_from_the_plan_to_the_peoples_verdict(
     form.get_by_role("button", name="保存项目").click()
     expect(office.locator("h1")).to_contain_text(NAME)
     expect(office.locator("[data-status]")).to_have_attribute("data-status", "planned")
+    expect(office.locator("[data-points]")).to_contain_text("景蓉小区7栋")
     project = Project.objects.get(name=NAME)
 
     # The lead unit's responsibility letter, and the appeal linked by its number.
@@ -205,6 +212,8 @@ def test_a_project_from_the_plan_to_the_peoples_verdict(
     row = office.locator(f"tr[data-project='{project.pk}']")
     expect(row).to_contain_text("落后")
     expect(office.locator(".pj-warnings")).to_contain_text("进度落后于计划")
+    # This year's part of the lifts: 3 of 8 reached.
+    expect(office.locator(".pj-achievements")).to_contain_text("3 台（37.5%）")
     both(office, "projects-programme", charts=True)
 
     # The office orders the unit to catch up.

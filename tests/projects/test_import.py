@@ -12,10 +12,19 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from minxin.imports import projects as project_import
 from minxin.imports.mapping import mapping_guess
 from minxin.imports.models import ImportJob, ImportKind, ImportRejection, ImportStatus
 from minxin.imports.projects import FIELDS, date_parse
-from minxin.projects.models import Milestone, Programme, Project, ProjectEvent, Target
+from minxin.projects.models import (
+    Milestone,
+    Programme,
+    Project,
+    ProjectEvent,
+    ProjectPoint,
+    Target,
+    TargetYear,
+)
 from minxin.projects.workflow import ProjectAction, ProjectStatus
 from tests.builders import District
 from tests.imports.files import rows_csv, rows_xlsx, upload
@@ -472,3 +481,197 @@ def test_the_template_imports_as_it_is(
     assert set(job.mapping) == {f.key for f in FIELDS}  # every column guessed
     assert (job.valid, job.rejected) == (1, 0)
     assert job.summary == {"projects": 1, "targets": 2, "milestones": 2, "refused_projects": 0}
+
+
+# --- a multi-year target's parts ----------------------------------------------------------
+
+YEARS_HEADER = [*HEADER[:11], "年度分解", "2026年目标", "2027年目标", "2028年度任务"]
+
+
+def years_row(name: str = "老旧小区三年改造", **cells: str) -> list[str]:
+    """A three-year project (2026-2028): its parts in the 年度分解 cell or in the year columns."""
+    values = {
+        **dict(zip(HEADER, row(name, 类别="老旧小区改造", 计划完成="2028-12-31"), strict=True)),
+        "年度分解": "",
+        "2026年目标": "",
+        "2027年目标": "",
+        "2028年度任务": "",
+        **cells,
+    }
+    return [values[h] for h in YEARS_HEADER]
+
+
+def years_uploaded(
+    client: Client, programme: Programme, rows: Sequence[Sequence[str]]
+) -> ImportJob:
+    response = client.post(
+        reverse("imports:projects_upload"),
+        {"file": upload("三年计划.xlsx", rows_xlsx(rows, YEARS_HEADER)), "programme": programme.pk},
+    )
+    assert response.status_code == 302, response.content.decode()
+    return ImportJob.objects.latest("pk")
+
+
+def test_a_yearly_part_column_is_offered_in_the_mapping_for_each_year_header() -> None:
+    fields = project_import.fields_for(YEARS_HEADER)
+    years = [(f.key, f.label) for f in fields if f.key.startswith("year_")]
+    assert years == [
+        ("year_2026", "2026年目标"),
+        ("year_2027", "2027年目标"),
+        ("year_2028", "2028年目标"),
+    ]
+    guess = mapping_guess(YEARS_HEADER, fields)
+    assert {k: YEARS_HEADER[i] for k, i in guess.items() if "year" in k} == {
+        "target_years": "年度分解",
+        "year_2026": "2026年目标",
+        "year_2027": "2027年目标",
+        "year_2028": "2028年度任务",
+    }
+    assert guess["target_value"] == HEADER.index("目标值")
+
+
+def test_yearly_parts_from_a_cell_or_year_columns_are_checked_then_imported(
+    district: District, django_capture_on_commit_callbacks: Any
+) -> None:
+    programme = programme_new(year=2026)
+    client = client_for(district, "supervisor")
+    rows = [
+        # Columns: 4 + 4 + 4 of 12 lifts.
+        years_row(目标值="12", **{"2026年目标": "4", "2027年目标": "4", "2028年度任务": "4"}),
+        # The cell, continuing the project on the next row.
+        [
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "改造面积",
+            "360000",
+            "平方米",
+            "2026:100000；2027:130000；2028:130000",
+            "",
+            "",
+            "",
+        ],
+        years_row(
+            "银杉路早餐工程", 计划完成="2026-10-31", 指标名称="早餐网点", 目标值="8", 计量单位="个"
+        ),
+    ]
+    job = years_uploaded(client, programme, rows)
+    page = client.get(reverse("imports:job", args=[job.pk])).content.decode()
+    assert "2027年目标" in page and "年度分解" in page  # the mapping step names them
+    job = checked(client, job, django_capture_on_commit_callbacks)
+    assert (job.valid, job.rejected) == (2, 0) and job.summary["targets"] == 3
+    assert not TargetYear.objects.exists() and not Project.objects.exists()  # the dry run
+
+    run(client, job, django_capture_on_commit_callbacks)
+    parts = {
+        (p.target.name, p.year): p.value
+        for p in TargetYear.objects.select_related("target").order_by("target", "year")
+    }
+    assert parts == {
+        ("加装电梯", 2026): Decimal(4),
+        ("加装电梯", 2027): Decimal(4),
+        ("加装电梯", 2028): Decimal(4),
+        ("改造面积", 2026): Decimal(100000),
+        ("改造面积", 2027): Decimal(130000),
+        ("改造面积", 2028): Decimal(130000),
+    }
+    assert not TargetYear.objects.filter(target__project__name="银杉路早餐工程").exists()
+
+
+@pytest.mark.parametrize(
+    ("cells", "reason"),
+    [
+        ({"2026年目标": "-4"}, "指标「加装电梯」2026年的目标不能为负数"),
+        (
+            {"年度分解": "2026:4；2029:8"},
+            "指标「加装电梯」的2029年目标不在项目工期（2026至2028年）内",
+        ),
+        ({"2026年目标": "8", "2027年目标": "8"}, "指标「加装电梯」的年度目标之和超过了总目标"),
+        ({"年度分解": "2026:4", "2026年目标": "4"}, "指标「加装电梯」的2026年目标填了两次"),
+        ({"年度分解": "明年八台"}, "指标「加装电梯」的年度分解格式有误"),
+        ({"指标名称": "", "目标值": "", "计量单位": "", "2027年目标": "3"}, "缺少指标名称"),
+    ],
+)
+def test_bad_yearly_parts_refuse_the_project_with_the_reason_and_write_nothing(
+    district: District, django_capture_on_commit_callbacks: Any, cells: dict[str, str], reason: str
+) -> None:
+    client = client_for(district, "supervisor")
+    rows = [years_row(**cells), years_row("银杉路早餐工程", 计划完成="2026-10-31")]
+    job = checked(
+        client,
+        years_uploaded(client, programme_new(year=2026), rows),
+        django_capture_on_commit_callbacks,
+    )
+    assert (job.valid, job.rejected) == (1, 1)
+    assert reason in reasons(job)[2]
+    run(client, job, django_capture_on_commit_callbacks)
+    assert list(Project.objects.values_list("name", flat=True)) == ["银杉路早餐工程"]
+    assert not Target.objects.filter(project__name="老旧小区三年改造").exists()
+    assert not TargetYear.objects.exists()
+
+
+# --- a project's points -------------------------------------------------------------------
+
+POINTS_HEADER = [*HEADER, "坐标"]
+
+
+def points_uploaded(
+    client: Client, programme: Programme, rows: Sequence[Sequence[str]]
+) -> ImportJob:
+    response = client.post(
+        reverse("imports:projects_upload"),
+        {"file": upload("点位.xlsx", rows_xlsx(rows, POINTS_HEADER)), "programme": programme.pk},
+    )
+    assert response.status_code == 302, response.content.decode()
+    return ImportJob.objects.latest("pk")
+
+
+def test_a_projects_points_come_from_the_rows_of_its_coordinates_column(
+    district: District, django_capture_on_commit_callbacks: Any
+) -> None:
+    client = client_for(district, "supervisor")
+    rows = [
+        [*GOOD[0], "28.2051, 112.9012 景蓉小区3栋\n28.2063, 112.9030 景蓉小区7栋"],
+        [*GOOD[1], "28.2063, 112.9030 景蓉小区7栋"],  # repeated: once
+        [*GOOD[2], "28.2101 112.9111"],
+        [*GOOD[3], ""],
+    ]
+    job = points_uploaded(client, programme_new(), rows)
+    assert job.mapping["points"] == POINTS_HEADER.index("坐标")
+    job = checked(client, job, django_capture_on_commit_callbacks)
+    assert (job.valid, job.rejected) == (2, 0)
+    run(client, job, django_capture_on_commit_callbacks)
+    elevator = Project.objects.get(name="景蓉小区加装电梯")
+    assert list(elevator.points.values_list("latitude", "longitude", "name")) == [
+        (Decimal("28.205100"), Decimal("112.901200"), "景蓉小区3栋"),
+        (Decimal("28.206300"), Decimal("112.903000"), "景蓉小区7栋"),
+        (Decimal("28.210100"), Decimal("112.911100"), ""),
+    ]
+    assert not Project.objects.get(name="银杉路早餐工程").points.exists()
+
+
+@pytest.mark.parametrize(
+    ("cell", "reason"),
+    [
+        ("东经112度", "坐标“东经112度”格式有误"),
+        ("112.9, 28.2", "纬度超出范围"),
+        ("28.2, 112.9\n28.2, -181", "第2个位置：经度超出范围"),
+    ],
+)
+def test_a_bad_point_refuses_its_project_with_the_reason(
+    district: District, django_capture_on_commit_callbacks: Any, cell: str, reason: str
+) -> None:
+    client = client_for(district, "supervisor")
+    rows = [[*GOOD[0], cell], [*GOOD[3], ""]]
+    job = checked(
+        client, points_uploaded(client, programme_new(), rows), django_capture_on_commit_callbacks
+    )
+    assert (job.valid, job.rejected) == (1, 1) and reason in reasons(job)[2]
+    run(client, job, django_capture_on_commit_callbacks)
+    assert list(Project.objects.values_list("name", flat=True)) == ["银杉路早餐工程"]
+    assert not ProjectPoint.objects.exists()

@@ -1,13 +1,16 @@
 """挂图作战: the projects' map page and its data, scoped like every project page."""
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 
+from config.settings.base import tile_origin
 from minxin.directory.services import boundaries_import
 from minxin.projects.maps import project_map_for
-from minxin.projects.services import project_act
+from minxin.projects.services import PointDraft, project_act
 from tests.directory.geo import collection, feature, square
 from tests.projects.builders import programme_new, project_new
 
@@ -68,14 +71,32 @@ def test_a_project_without_a_point_sits_in_its_community_and_shades_its_street(
 def test_a_project_with_its_own_point_is_drawn_there(district, outlines):
     project_new(
         district,
-        latitude=Decimal("28.215"),
-        longitude=Decimal("112.935"),
+        points=(PointDraft(Decimal("28.215"), Decimal("112.935")),),
         region_ids=(district.communities[1].pk,),
     )
     m = project_map_for(district.user("supervisor"))
     (point,) = m.points
     assert (point.lat, point.lng, point.approximate) == (28.215, 112.935, False)
     assert point.group == "planned"
+
+
+def test_a_project_with_several_points_is_drawn_at_each_and_counted_once(district, outlines):
+    project = project_new(
+        district,
+        points=(
+            PointDraft(Decimal("28.215"), Decimal("112.935"), "景蓉小区"),
+            PointDraft(Decimal("28.205"), Decimal("112.915"), "银杉小区"),
+        ),
+        region_ids=(district.communities[1].pk,),
+    )
+    m = project_map_for(district.user("supervisor"))
+    assert [(p.pk, p.lat, p.lng, p.place) for p in m.points] == [
+        (project.pk, 28.215, 112.935, "景蓉小区"),
+        (project.pk, 28.205, 112.915, "银杉小区"),
+    ]
+    assert m.total == 1 and not m.unplaced
+    # Its street counts the project once, not once a point.
+    assert sum(r.projects for r in m.regions) == 1
 
 
 def test_a_project_with_no_place_on_the_map_is_counted_not_drawn(client, district):
@@ -136,6 +157,44 @@ def test_the_page_points_to_its_data_and_the_outlines(client, district, project,
     assert f'data-source="{reverse(DATA)}?programme={project.programme_id}"' in html
     assert reverse("directory:boundaries") in html
     assert 'data-tiles="https://tiles.intranet/{z}/{x}/{y}.png"' in html
+
+
+def test_without_a_tile_server_no_page_names_one(client, district, project, settings):
+    settings.MINXIN_MAP_TILE_URL = ""
+    client.force_login(district.user("supervisor"))
+    for url in (reverse("project_map:page"), reverse("metrics:dashboard")):
+        html = client.get(url).content.decode()
+        assert "data-map" in html and "data-tiles" not in html
+
+
+def test_the_dashboards_map_gets_the_tile_server_too(client, district, settings):
+    settings.MINXIN_MAP_TILE_URL = "http://10.1.2.3:8080/tiles/{z}/{x}/{y}.png"
+    client.force_login(district.user("supervisor"))
+    html = client.get(reverse("metrics:dashboard")).content.decode()
+    assert 'data-tiles="http://10.1.2.3:8080/tiles/{z}/{x}/{y}.png"' in html
+
+
+@pytest.mark.parametrize(
+    ("template", "origin"),
+    [
+        ("", ""),
+        ("https://tiles.intranet/{z}/{x}/{y}.png", "https://tiles.intranet"),
+        ("http://10.1.2.3:8080/wmts/{z}/{y}/{x}", "http://10.1.2.3:8080"),
+        ("https://{s}.tiles.gov.example/{z}/{x}/{y}.png", "https://*.tiles.gov.example"),
+        ("/tiles/{z}/{x}/{y}.png", ""),  # this site's own: 'self' already
+        ("javascript:alert(1)", ""),
+    ],
+)
+def test_the_policy_lets_images_come_from_the_tile_server_only(template, origin):
+    assert tile_origin(template) == origin
+
+
+def test_the_map_script_draws_the_configured_tiles():
+    """The tiles are drawn (tests/e2e/test_map.py loads them from a local server): the
+    script reads data-tiles, lays the map out in Web Mercator and fills in z/x/y."""
+    source = Path(str(finders.find("js/map.js"))).read_text(encoding="utf-8")
+    assert 'getAttribute("data-tiles")' in source and "projection: tiled ? MERCATOR" in source
+    assert '.replace("{z}", z)' in source and "mx-map-tiles" in source
 
 
 def test_the_programme_page_links_to_its_map(client, district, project):

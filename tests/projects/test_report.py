@@ -84,8 +84,8 @@ def test_the_excel_report_has_the_programme_pages_numbers(
     assert "加装电梯完成9台，为目标18台的50.0%" in summary[3][0]
     assert "惠及居民完成330户，为目标300户的110.0%" in summary[3][0]
     achievements = {row[0]: row for row in summary[6:]}
-    assert achievements["加装电梯"][1:] == ("台", 3, 18, 9, 50.0)
-    assert achievements["惠及居民"][1:] == ("户", 1, 300, 330, 110.0)
+    assert achievements["加装电梯"][1:] == ("台", 3, 18, 9, 50.0, None, None, None)
+    assert achievements["惠及居民"][1:] == ("户", 1, 300, 330, 110.0, None, None, None)
 
     projects = list(book["项目"].iter_rows(min_row=2, values_only=True))
     assert len(projects) == 3

@@ -3,6 +3,7 @@ as offices write them, checked against the total and the project's years, and on
 page each year's part beside what was reached within that year (the last cumulative value by
 the year's end less the last by the year before's)."""
 
+import io
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -161,3 +162,104 @@ def test_a_target_not_cut_into_years_shows_no_parts(client, district):
     html = client.get(reverse("projects:project_detail", args=[project.pk])).content.decode()
     targets = html.split('<table class="list pj-targets">')[1].split("</table>")[0]
     assert "加装电梯" in targets and "pj-years" not in targets
+
+
+def a_year_of_lifts(district):
+    """This year's programme: the three-year lifts (12 due this year, 3 reached in it after 7
+    last year), a lift project within this year (5, 4 reached) and one across the new year
+    whose target is not cut into years (12, 6 reached: its year is unknown, left out)."""
+    year = timezone.localdate().year
+    programme = programme_new()
+    three = three_years(district, programme=programme)
+    within = project_new(
+        district,
+        programme,
+        name="银杉路加装电梯",
+        start_date=date(year, 1, 5),
+        end_date=date(year, 12, 31),
+        targets=(TargetDraft(name="加装电梯", value=D(5), measure="台", unit_id=None),),
+        milestones=(),
+    )
+    across = project_new(
+        district,
+        programme,
+        name="景蓉小区加装电梯",
+        targets=(TargetDraft(name="加装电梯", value=D(12), measure="台", unit_id=None),),
+    )
+    handler = district.user("handler")
+    lifts = {p: p.targets.get() for p in (three, within, across)}
+    # The three-year one started last year and reported there (reports follow 开工).
+    with time_machine.travel(timezone.make_aware(datetime(year - 1, 11, 20, 10)), tick=False):
+        project_act(project_id=three.pk, action="start", actor=handler, expected_version=None)
+        progress_report(actor=handler, draft=ProgressDraft(target_id=lifts[three].pk, value=D(7)))
+    for project in (within, across):
+        project_act(project_id=project.pk, action="start", actor=handler, expected_version=None)
+    for project, value in ((three, 10), (within, 4), (across, 6)):
+        draft = ProgressDraft(target_id=lifts[project].pk, value=D(value))
+        progress_report(actor=handler, draft=draft)
+    return programme
+
+
+def test_the_programme_page_shows_this_years_parts_against_what_was_reached_in_it(client, district):
+    year = timezone.localdate().year
+    programme = a_year_of_lifts(district)
+    client.force_login(district.user("supervisor"))
+    html = client.get(reverse("projects:programme_detail", args=[programme.pk])).content.decode()
+    table = html.split('<table class="list pj-achievements">')[1].split("</table>")[0]
+    assert f"<th>{year}年目标</th>" in table and f"<th>{year}年完成</th>" in table
+    # The whole: 30 + 5 + 12 = 47, 10 + 4 + 6 = 20 reached; this year: 12 + 5 = 17, 3 + 4 = 7.
+    assert ">47 台<" in table and ">20 台<" in table
+    assert "data-year-value>17 台<" in table
+    assert "7 台（41.2%）" in table
+
+
+def test_the_programme_report_has_this_years_parts_in_excel_and_pdf(client, district):
+    from openpyxl import load_workbook
+
+    from tests.projects.test_report import _pdf_text
+
+    year = timezone.localdate().year
+    programme = a_year_of_lifts(district)
+    client.force_login(district.user("leader"))
+    response = client.get(reverse("projects:programme_report_xlsx", args=[programme.pk]))
+    summary = list(
+        load_workbook(io.BytesIO(response.content))["完成情况"].iter_rows(values_only=True)
+    )
+    assert summary[5] == (
+        "指标名称", "计量单位", "项目数", "目标", "完成", "完成率（%）",
+        f"{year}年目标", f"{year}年完成", f"{year}年完成率（%）",
+    )  # fmt: skip
+    assert summary[6] == ("加装电梯", "台", 3, 47, 20, 42.6, 17, 7, 41.2)
+
+    pdf = client.get(reverse("projects:programme_report_pdf", args=[programme.pk]))
+    text = _pdf_text(pdf.content)
+    assert f"{year}年目标" in text and f"{year}年完成率（%）" in text
+    assert "加装电梯台3472042.617741.2" in text.replace(" ", "")
+
+
+def test_a_year_with_no_parts_shows_a_dash(client, district):
+    programme = programme_new(year=timezone.localdate().year + 5)
+    project_new(district, programme)  # nothing due in that year
+    client.force_login(district.user("supervisor"))
+    html = client.get(reverse("projects:programme_detail", args=[programme.pk])).content.decode()
+    table = html.split('<table class="list pj-achievements">')[1].split("</table>")[0]
+    assert 'class="muted">—</td>' in table and "data-year-value" not in table
+
+
+def test_last_years_programme_counts_what_was_reached_by_its_end_not_since(client, district):
+    """Reported since the year ended: the last value by its end is looked up (7 of 6 lifts
+    last year), this year's 10 does not count there."""
+    year = timezone.localdate().year
+    programme = programme_new(year=year - 1)
+    three = three_years(district, programme=programme)
+    handler = district.user("handler")
+    lifts = three.targets.get()
+    with time_machine.travel(timezone.make_aware(datetime(year - 1, 11, 20, 10)), tick=False):
+        project_act(project_id=three.pk, action="start", actor=handler, expected_version=None)
+        progress_report(actor=handler, draft=ProgressDraft(target_id=lifts.pk, value=D(7)))
+    progress_report(actor=handler, draft=ProgressDraft(target_id=lifts.pk, value=D(10)))
+    client.force_login(district.user("supervisor"))
+    html = client.get(reverse("projects:programme_detail", args=[programme.pk])).content.decode()
+    table = html.split('<table class="list pj-achievements">')[1].split("</table>")[0]
+    assert f"<th>{year - 1}年目标</th>" in table
+    assert "data-year-value>6 台<" in table and "7 台（116.7%）" in table

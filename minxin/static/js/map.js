@@ -6,8 +6,8 @@
         data-source="/…/data.json"          (JSON: regions, series, note; or)
         data-blob="id-of-a-json_script"     (the same JSON already in the page)
         data-points="/…/points.json"        (optional: more series, fetched and added)
-        data-tiles="https://…/{z}/{x}/{y}.png"> (optional: a deployment's tile server; ECharts
-                                                 has no tile layer, so it is passed on, not drawn)
+        data-tiles="https://…/{z}/{x}/{y}.png"> (optional: a deployment's tile server, drawn
+                                                 under the outlines: see tiles() below)
    Data: { regionLabel, regionColor, pointsOnTop, regions: [{key, value, tooltip, url, label}],
            series: [{name, color, points: [{lng, lat, size, label, tooltip, url}]}], note } */
 (function () {
@@ -37,7 +37,65 @@
     if (note) { note.textContent = text; }
   }
 
-  function option(name, geo, data, narrow) {
+  /* The tile layer. ECharts has none, so the map is laid out in Web Mercator (the geo
+     component's own projection hook) and the tiles are <img>s in a layer under the chart's
+     canvas, placed from the chart's pixel ↔ longitude/latitude conversion after each render
+     (roam and zoom included). Only when the page names a tile server: otherwise the map asks
+     nothing of any other host. */
+  var MERCATOR = {
+    project: function (p) {
+      var s = Math.max(-0.9999, Math.min(0.9999, Math.sin(p[1] * Math.PI / 180)));
+      return [(p[0] + 180) / 360, 0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI)];
+    },
+    unproject: function (p) {
+      return [p[0] * 360 - 180, 360 / Math.PI * Math.atan(Math.exp((0.5 - p[1]) * 2 * Math.PI)) - 90];
+    }
+  };
+
+  function tileUrl(template, z, x, y) {
+    return template.replace("{z}", z).replace("{x}", x).replace("{y}", y)
+      .replace("{-y}", Math.pow(2, z) - 1 - y).replace("{s}", "abc".charAt((x + y) % 3));
+  }
+
+  function tiles(chart, layer, template, anchor) {
+    // Two points a little apart, in pixels and in the world (1 × 1): the view's scale and
+    // where the world's corner is (the chart's pixel → longitude/latitude way does not
+    // undo a custom projection, its other way does).
+    var a = anchor, b = [anchor[0] + 0.05, anchor[1] - 0.05];
+    var pa = chart.convertToPixel({ geoIndex: 0 }, a), pb = chart.convertToPixel({ geoIndex: 0 }, b);
+    var wa = MERCATOR.project(a), wb = MERCATOR.project(b);
+    if (!pa || !pb || !(pb[0] > pa[0]) || !layer.clientWidth) { return; }
+    var scale = (pb[0] - pa[0]) / (wb[0] - wa[0]);  // pixels per world
+    var nw = [wa[0] - pa[0] / scale, wa[1] - pa[1] / scale];
+    var se = [nw[0] + layer.clientWidth / scale, nw[1] + layer.clientHeight / scale];
+    var z = Math.max(0, Math.min(18, Math.round(Math.log(scale / 256) / Math.LN2)));
+    var n = Math.pow(2, z), size = scale / n;
+    var wanted = {};
+    for (var x = Math.max(0, Math.floor(nw[0] * n)); x <= Math.min(n - 1, Math.floor(se[0] * n)); x++) {
+      for (var y = Math.max(0, Math.floor(nw[1] * n)); y <= Math.min(n - 1, Math.floor(se[1] * n)); y++) {
+        wanted[z + "/" + x + "/" + y] = [x, y];
+      }
+    }
+    Array.prototype.slice.call(layer.children).forEach(function (img) {
+      if (!wanted[img.getAttribute("data-tile")]) { layer.removeChild(img); }
+    });
+    Object.keys(wanted).forEach(function (k) {
+      var img = layer.querySelector('[data-tile="' + k + '"]');
+      if (!img) {
+        img = document.createElement("img");
+        img.alt = "";
+        img.setAttribute("data-tile", k);
+        img.src = tileUrl(template, z, wanted[k][0], wanted[k][1]);
+        layer.appendChild(img);
+      }
+      // Half a pixel more each way: no hairline seams between tiles.
+      img.style.left = (wanted[k][0] * size - nw[0] * scale) + "px";
+      img.style.top = (wanted[k][1] * size - nw[1] * scale) + "px";
+      img.style.width = img.style.height = (size + 0.5) + "px";
+    });
+  }
+
+  function option(name, geo, data, narrow, tiled) {
     var names = {};
     geo.features.forEach(function (f) { names[f.properties.key] = f.properties.name; });
     var regions = data.regions || [];
@@ -101,15 +159,20 @@
       visualMap: Object.assign({
         type: "continuous", seriesIndex: 0, min: 0, max: Math.max(max, 1), calculable: false,
         text: [data.regionLabel || "", ""], textGap: 6,
-        inRange: { color: ["#f3f5f8", data.regionColor || "#1d5fd1"] }
+        // Over a tile layer the regions are washes through which the streets show.
+        inRange: Object.assign({ color: ["#f3f5f8", data.regionColor || "#1d5fd1"] },
+                               tiled ? { colorAlpha: [0.15, 0.6] } : {})
       }, narrow ? { orient: "horizontal", left: "center", bottom: 0, itemWidth: 10, itemHeight: 120 }
                 : { left: 8, bottom: 8, itemHeight: 90 }),
       geo: {
         map: name, nameProperty: "key", roam: true,
+        // Web Mercator, with no squeeze of the height: square tiles fit it.
+        projection: tiled ? MERCATOR : undefined, aspectScale: tiled ? 1 : 0.75,
         // Sized to the smaller side of the box, the outline's proportions kept (desk and phone).
         layoutCenter: ["50%", narrow ? "50%" : "53%"], layoutSize: narrow ? "88%" : "92%",
         label: { show: false },
-        itemStyle: { areaColor: "#f3f5f8", borderColor: "#7b8597", borderWidth: 1 },
+        itemStyle: { areaColor: tiled ? "rgba(243, 245, 248, 0.15)" : "#f3f5f8",
+                     borderColor: tiled ? "#3b4557" : "#7b8597", borderWidth: tiled ? 1.5 : 1 },
         emphasis: { label: { show: false }, itemStyle: { areaColor: "#ffe08a" } },
         select: { disabled: true }
       },
@@ -138,11 +201,25 @@
       }
       say(el, notes);
       window.echarts.registerMap(name, geo);
+      var template = el.getAttribute("data-tiles") || "";
       var chart = window.echarts.init(el, null, { renderer: "canvas" });
-      chart.setOption(option(name, geo, data, el.clientWidth < 520));
+      var layer = null;
+      if (template) {  // after init (which empties the element), before the chart's canvas
+        layer = document.createElement("div");
+        layer.className = "mx-map-tiles";
+        el.insertBefore(layer, el.firstChild);
+      }
+      chart.setOption(option(name, geo, data, el.clientWidth < 520, Boolean(template)));
       chart.on("click", function (p) {
         if (p.data && p.data.url) { window.location.href = p.data.url; }
       });
+      if (layer) {
+        var anchor = geo.features.map(function (f) { return f.properties.centre; }).filter(Boolean)[0];
+        var draw = function () { if (anchor) { tiles(chart, layer, template, anchor); } };
+        chart.on("finished", draw);
+        chart.on("georoam", function () { window.requestAnimationFrame(draw); });
+        draw();
+      }
       window.addEventListener("resize", function () { chart.resize(); });
       el.setAttribute("data-map-ready", "1");
     }).catch(function () {
