@@ -1,6 +1,7 @@
 """Browser tests: Playwright driving Debian's headless Chromium against a live server."""
 
 import base64
+import contextlib
 import os
 import time
 import warnings
@@ -11,6 +12,7 @@ import pytest
 from django.core.cache import cache
 from PIL import Image, ImageDraw
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.builders import District, district_build
 
@@ -78,8 +80,15 @@ def new_page(browser: Browser, live_server):  # type: ignore[no-untyped-def]
         return context.new_page()
 
     yield make
+    # Let the pages' last requests (HTMX panels, polls, the map's data) finish before the test
+    # database is emptied: a request still running on the live server held SQLite's lock and
+    # failed the flush ("database table is locked") on a busy machine.
     for context in contexts:
+        for page in context.pages:
+            with contextlib.suppress(PlaywrightError):
+                page.wait_for_load_state("networkidle", timeout=5_000)
         context.close()
+    time.sleep(0.2)  # the server closes a response just after the browser has it
     assert not refused, "refused by the Content-Security-Policy:\n" + "\n".join(refused[:10])
 
 
