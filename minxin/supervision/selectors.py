@@ -5,7 +5,7 @@ their own unit. Missing and out-of-scope orders are the same 404."""
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -14,6 +14,7 @@ from minxin.accounts.models import User
 from minxin.accounts.roles import Role
 from minxin.cases import selectors as case_selectors
 from minxin.cases.models import Appeal
+from minxin.core.discover import app_modules
 from minxin.core.errors import NotFound
 
 from .models import (
@@ -161,6 +162,22 @@ def leaders_of(appeal_ids: set[int]) -> dict[int, list[User]]:
     for case in LeaderCase.objects.filter(appeal_id__in=appeal_ids).select_related("leader"):
         led.setdefault(case.appeal_id, []).append(case.leader)
     return led
+
+
+class OrderLeaders(Protocol):
+    def __call__(self, *, order: SupervisionOrder) -> list[User]: ...
+
+
+def order_leaders(order: SupervisionOrder) -> list[User]:
+    """The leaders in charge of what an order is about, who hear when it escalates: a led
+    appeal's (领导包案), and those another app names through an `order_leaders.py` giving
+    `leaders(*, order)` (found like the machines, so supervision imports none of them: an
+    issue-list item's leader, for the orders of the item's instructions)."""
+    leaders = leaders_of({order.appeal_id}).get(order.appeal_id, []) if order.appeal_id else []
+    for module in app_modules("order_leaders"):
+        found: OrderLeaders = module.leaders
+        leaders += found(order=order)
+    return leaders
 
 
 def leader_cases_of(appeal: Appeal) -> list[LeaderCase]:
