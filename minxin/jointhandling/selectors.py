@@ -1,5 +1,10 @@
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
+
+from minxin.core.privacy import mask_personal_data
 
 from .models import JointVisit, JointVisitPart
 
@@ -27,3 +32,44 @@ def reply_draft(visit: JointVisit) -> str:
         f"您好！{when.month}月{when.day}日，{units}联合到现场处置您反映的问题：{each}。"
         f"{visit.outcome.strip()}感谢您的监督和支持。"
     )
+
+
+@dataclass(frozen=True)
+class PartLine:
+    unit: str
+    people: str
+    did: str
+
+
+@dataclass(frozen=True)
+class VisitLine:
+    """A joint visit as the appeal's timeline (办理记录) shows it, read-only: who came, when,
+    what each did and what they settled; the free texts masked by the staff rule, as lists
+    show what a visit heard (the 联合处置 panel beside it has them whole)."""
+
+    pk: int
+    held_at: datetime
+    place: str
+    recorded_by: str
+    recorded_at: datetime
+    parts: list[PartLine]
+    outcome: str
+
+
+def visit_lines(appeal_id: int) -> list[VisitLine]:
+    """An appeal's joint visits for its timeline (which orders them by time): two queries."""
+    return [
+        VisitLine(
+            pk=v.pk,
+            held_at=v.held_at,
+            place=mask_personal_data(v.place),
+            recorded_by=str(v.recorded_by),
+            recorded_at=v.recorded_at,
+            parts=[
+                PartLine(p.unit.name, mask_personal_data(p.people), mask_personal_data(p.did))
+                for p in v.parts.all()
+            ],
+            outcome=mask_personal_data(v.outcome),
+        )
+        for v in visits_of(appeal_id)
+    ]

@@ -5,7 +5,7 @@ their own unit. Missing and out-of-scope orders are the same 404."""
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -14,6 +14,7 @@ from minxin.accounts.models import User
 from minxin.accounts.roles import Role
 from minxin.cases import selectors as case_selectors
 from minxin.cases.models import Appeal
+from minxin.core.discover import app_modules
 from minxin.core.errors import NotFound
 
 from .models import (
@@ -116,21 +117,30 @@ def order_state(order: SupervisionOrder, now: datetime | None = None) -> OrderSt
 
 @dataclass(frozen=True)
 class TimelineEntry:
-    """One line of the appeal's merged timeline: its own event, an order step or a warning."""
+    """One line of the appeal's merged timeline: its own event, an order step, a warning, or
+    another app's row (drawn by its `template`, given `entry`)."""
 
-    kind: str  # "event" | "order" | "warning"
+    kind: str  # "event" | "order" | "warning", or another app's kind
     at: datetime
     item: Any
     state: OrderState | None = None  # an order's current state, on its "issue" step
+    template: str = ""
 
 
-# Same instant: the appeal's own event first, then the order step, then the warning.
+class TimelineRows(Protocol):
+    def __call__(self, *, user: User, appeal: Appeal) -> list[TimelineEntry]: ...
+
+
+# Same instant: the appeal's own event first, then the order step, the warning, other rows.
 _KIND_ORDER = {"event": 0, "order": 1, "warning": 2}
 
 
 def appeal_supervision_timeline(*, user: User, appeal: Appeal) -> list[TimelineEntry]:
     """The appeal's events merged by time with the order steps the viewer may see (a handler:
-    their unit's orders) and the deadline warnings. Three queries, whatever the length."""
+    their unit's orders), the deadline warnings, and the rows other apps add through an
+    `appeal_timeline.py` giving `entries(*, user, appeal)` (found like the machines: a joint
+    visit). The caller has checked that the viewer sees the appeal. Three queries, and the
+    other apps' own, whatever the length."""
     entries = [
         TimelineEntry("event", e.created_at, e)
         for e in case_selectors.appeal_timeline(appeal=appeal)
@@ -151,7 +161,10 @@ def appeal_supervision_timeline(*, user: User, appeal: Appeal) -> list[TimelineE
     ]
     warnings = DeadlineWarning.objects.filter(appeal=appeal)
     entries += [TimelineEntry("warning", w.created_at, w) for w in warnings]
-    entries.sort(key=lambda e: (e.at, _KIND_ORDER[e.kind], e.item.pk))
+    for module in app_modules("appeal_timeline"):
+        rows: TimelineRows = module.entries
+        entries += rows(user=user, appeal=appeal)
+    entries.sort(key=lambda e: (e.at, _KIND_ORDER.get(e.kind, 3), e.item.pk))
     return entries
 
 
@@ -161,6 +174,22 @@ def leaders_of(appeal_ids: set[int]) -> dict[int, list[User]]:
     for case in LeaderCase.objects.filter(appeal_id__in=appeal_ids).select_related("leader"):
         led.setdefault(case.appeal_id, []).append(case.leader)
     return led
+
+
+class OrderLeaders(Protocol):
+    def __call__(self, *, order: SupervisionOrder) -> list[User]: ...
+
+
+def order_leaders(order: SupervisionOrder) -> list[User]:
+    """The leaders in charge of what an order is about, who hear when it escalates: a led
+    appeal's (领导包案), and those another app names through an `order_leaders.py` giving
+    `leaders(*, order)` (found like the machines, so supervision imports none of them: an
+    issue-list item's leader, for the orders of the item's instructions)."""
+    leaders = leaders_of({order.appeal_id}).get(order.appeal_id, []) if order.appeal_id else []
+    for module in app_modules("order_leaders"):
+        found: OrderLeaders = module.leaders
+        leaders += found(order=order)
+    return leaders
 
 
 def leader_cases_of(appeal: Appeal) -> list[LeaderCase]:

@@ -23,7 +23,7 @@ from minxin.notify.services import notifications_send
 
 from .machine import MISSING, ORDERS
 from .models import Escalation, LeaderCase, SupervisionOrder, SupervisionOrderPhoto
-from .selectors import leaders_of
+from .selectors import order_leaders
 from .workflow import OrderAction, OrderStatus
 
 # An order still unanswered this long after the unit head was told goes to the leaders.
@@ -171,8 +171,9 @@ def _escalate(*, order_id: int, current: int, target: Escalation, now: datetime)
         if to_leaders
         else User.objects.filter(unit_id=order.unit_id, is_unit_head=True)
     )
-    if not to_leaders and order.appeal_id:  # a led appeal's leader hears of the first step
-        recipients += leaders_of({order.appeal_id}).get(order.appeal_id, [])
+    # The leaders in charge of what it is about (a led appeal, an item's instruction) hear of
+    # the first step, not only of the second that goes to every leader.
+    recipients += order_leaders(order)
     notifications_send(
         recipients=recipients,
         title=f"【督办逾期】{_subject(order)} 逾期未答复",

@@ -1,7 +1,8 @@
 """领导包案 and 联合处置 in a browser: the leader takes an appeal in charge from its page and
 finds it on 我的包案; the lead street's handler, on a phone, sees the flag and records a joint
 visit with the city management bureau; a visit with one unit is refused with what was typed;
-the visit is drafted into the one reply. The leader's page on a phone, the visit on a desk.
+the visit is on the appeal's timeline and drafted into the one reply. The leader's page on a
+phone, the visit on a desk.
 
 Screenshots: leader-cases-1366, leader-cases-390, appeal-led-1366, joint-visit-390,
 joint-reply-390, joint-visit-1366."""
@@ -64,6 +65,10 @@ def test_a_leader_takes_charge_and_the_street_handles_it_jointly(new_page, live_
     form.get_by_role("button", name="记录联合处置").click()
     expect(street.get_by_role("status")).to_contain_text("已记录联合处置")
     expect(street.locator("[data-visit]")).to_contain_text("执法队李队长")
+    # On the timeline (办理记录) too, where it was held among the appeal's events.
+    row = street.locator("li[data-kind=joint_visit]")
+    expect(row).to_contain_text("执法队李队长")
+    expect(row).to_contain_text("共同处置结果：雨棚已拆除，双方签订调解协议")
     street.locator("#joint-visits").scroll_into_view_if_needed()
     snap(street, "joint-visit-390")
     assert JointVisit.objects.get().parts.count() == 2
@@ -80,6 +85,7 @@ def test_a_leader_takes_charge_and_the_street_handles_it_jointly(new_page, live_
     office.goto(appeal_url)
     expect(office.locator("[data-visit]")).to_contain_text("入户调解")
     expect(office.locator("[data-draft-reply]")).to_have_count(0)  # the office does not reply
+    expect(office.locator("li[data-kind=joint_visit]")).to_contain_text("2个单位到场")
     office.locator("#joint-visits").scroll_into_view_if_needed()
     snap(office, "joint-visit-1366")
 

@@ -9,7 +9,11 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.conf import settings
+from django.core import mail
+from django.utils import timezone
 
+from minxin.accounts.models import User
+from minxin.accounts.roles import Role
 from minxin.core.errors import IllegalTransition, NotFound, PermissionDenied, ValidationFailed
 from minxin.issuelists.models import IssueItem, IssueList, ItemAppeal
 from minxin.issuelists.selectors import appeals_suggested, items_listed, lists_ranked
@@ -22,8 +26,9 @@ from minxin.issuelists.services import (
     item_volume,
 )
 from minxin.issuelists.workflow import ItemAction, ItemStatus
-from minxin.notify.models import Notification
+from minxin.notify.models import NoticePreference, Notification
 from minxin.supervision.models import SupervisionOrder
+from minxin.supervision.services import supervision_order_issue, supervision_orders_escalate
 from tests.builders import District, appeal_new
 
 from .builders import item_new
@@ -183,6 +188,45 @@ def test_a_leader_takes_charge_and_instructs_through_a_supervision_order(distric
     assert "领导批示" in order.content and order.about_link.endswith(f"/items/{item.pk}/")
     event = item.events.get(action="instruct")
     assert event.payload["order"] == order.pk and event.reason.startswith("请城管局牵头")
+
+
+def test_the_items_leader_hears_when_an_instructions_order_escalates(
+    district, django_capture_on_commit_callbacks
+):
+    """The first escalation (the unit head) reaches the item's leader too, as it does a led
+    appeal's, by the leader's own choice of mail or SMS; another leader hears only of the
+    second, which goes to every leader."""
+    leader = district.user("leader")
+    leader.email = "leader@example.org"
+    leader.save()
+    NoticePreference.objects.create(user=leader, by_email=True, by_sms=False)
+    other = User.objects.create_user(
+        username="leader_other", password="pw", role=Role.LEADER, display_name="leader_other"
+    )
+    item = item_new(district)
+    issue_item_take_charge(actor=leader, item_id=item.pk)
+    due = timezone.now() + timedelta(days=2)
+    issue_item_instruct(
+        actor=leader, item_id=item.pk, instruction="请本周拿出方案", unit_id=None, due_at=due
+    )
+    order = SupervisionOrder.objects.get()
+    unrelated = supervision_order_issue(
+        actor=district.user("supervisor"),
+        content="请答复",
+        due_at=due,
+        unit_id=district.departments[0].pk,
+        about="别的事项",
+    )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert supervision_orders_escalate(now=due + timedelta(minutes=1)) == 2
+    told = Notification.objects.filter(kind="supervision_escalation", recipient=leader)
+    assert [n.link for n in told] == [order.about_link]  # the item's order only
+    assert not Notification.objects.filter(recipient=other).exists()
+    assert [m.to for m in mail.outbox] == [["leader@example.org"]]
+    assert f"督办单{order.pk}" in mail.outbox[0].subject and unrelated.pk != order.pk
+    assert supervision_orders_escalate(now=due + timedelta(hours=25)) == 2
+    assert Notification.objects.filter(recipient=other).count() == 2
 
 
 def test_items_near_and_past_their_deadline_warn_once_each(district):

@@ -5,17 +5,27 @@ appeal page's panel shows it, escaped, to those who see the appeal."""
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from minxin.cases.workflow import AppealStatus
+from minxin.accounts.actor import Actor
+from minxin.cases.models import AppealEvent
+from minxin.cases.services import appeal_act
+from minxin.cases.workflow import Action, AppealStatus
 from minxin.core.errors import NotFound, PermissionDenied, ValidationFailed
 from minxin.jointhandling.models import JointVisit, JointVisitPart
 from minxin.jointhandling.selectors import reply_draft, visits_of
 from minxin.jointhandling.services import Part, joint_visit_record
 from minxin.notify.models import Notification
 from tests.builders import District, appeal_in
+
+
+def client_for(d: District, key: str) -> Client:
+    client = Client()
+    client.force_login(d.user(key))
+    return client
 
 
 def parts(d: District) -> list[Part]:
@@ -143,3 +153,44 @@ def test_the_visit_is_drafted_into_the_one_reply_for_the_lead_unit_only(district
     assert "data-draft-reply" in lead.get(panel).content.decode()
     assert "调解协议" in assist.get(panel).content.decode()
     assert "data-draft-reply" not in assist.get(panel).content.decode()
+
+
+def test_the_visit_is_on_the_appeals_timeline_for_those_who_see_the_appeal(district):
+    """办理记录 shows each joint visit at the time it was held, among the appeal's events —
+    who recorded it, the units that came and what each did, what they settled — read-only and
+    with personal data masked; the appeal's own history gains no event; another street's
+    handler, who cannot see the appeal, gets 404."""
+    with time_machine.travel(timezone.now() - timedelta(days=2), tick=False):
+        appeal = appeal_in(district, AppealStatus.IN_PROGRESS)
+    events = AppealEvent.objects.filter(appeal=appeal).count()
+    record(
+        district,
+        appeal.pk,
+        held_at=timezone.now() - timedelta(days=1),
+        place="<b>景蓉华苑</b>3栋楼下",
+        outcome="雨棚已拆除，已电话告知诉求人13812345678",
+    )
+    assert AppealEvent.objects.filter(appeal=appeal).count() == events
+    appeal_act(  # a note after the visit: the timeline puts the visit between the two
+        appeal_id=appeal.pk,
+        action=Action.NOTE,
+        actor=Actor.of(district.user("handler")),
+        expected_version=None,
+        reason="已回访诉求人",
+    )
+    timeline = reverse("supervision:appeal_panel", args=[appeal.pk])
+    for key in ("handler", "handler_dept", "supervisor", "leader"):
+        page = client_for(district, key).get(timeline).content.decode()
+        assert page.count('data-kind="joint_visit"') == 1, key
+        before, after = page.split('data-kind="joint_visit"')
+        assert 'data-kind="event"' in before and "已回访诉求人" in after
+        row = after.split("</li>")[0]
+        assert "handler 记录于" in row and "2个单位到场" in row
+        assert "桂花坪街道办事处（王主任等2人）：入户调解，约定整改时限" in row
+        assert "A3区城市管理局（执法队李队长）：现场拆除违规搭建的雨棚" in row
+        assert "&lt;b&gt;景蓉华苑&lt;/b&gt;" in row and "<b>" not in row
+        assert "13812345678" not in page and "共同处置结果：雨棚已拆除" in row
+    assert client_for(district, "handler_other").get(timeline).status_code == 404
+    later = appeal_in(district, AppealStatus.IN_PROGRESS)
+    page = client_for(district, "handler").get(reverse("supervision:appeal_panel", args=[later.pk]))
+    assert 'data-kind="joint_visit"' not in page.content.decode()

@@ -13,6 +13,7 @@ from django.utils import timezone
 from minxin.accounts.models import User
 from minxin.accounts.roles import Role
 from minxin.cases.workflow import AppealStatus
+from minxin.jointhandling.services import Part, joint_visit_record
 from minxin.supervision.models import Clock, DeadlineWarning, SupervisionOrder, WarningLevel
 from minxin.supervision.services import (
     supervision_order_answer,
@@ -499,7 +500,19 @@ def test_the_fragment_runs_a_fixed_number_of_queries(
     for _ in range(8):
         order = order_on(district, appeal.pk)
         supervision_order_answer(actor=district.user("handler"), order_id=order.pk, answer="好")
+    for _ in range(3):  # joint visits are on the timeline too: two queries for any number
+        joint_visit_record(
+            actor=district.user("handler"),
+            appeal_id=appeal.pk,
+            held_at=timezone.now() - timedelta(hours=1),
+            place="景蓉华苑",
+            outcome="已处置",
+            parts=[
+                Part(district.street_units[0].pk, "王主任", "调解"),
+                Part(district.departments[0].pk, "李队长", "拆除"),
+            ],
+        )
     client = client_for(district, "supervisor")
     url = reverse("supervision:appeal_panel", args=[appeal.pk])
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(12):
         assert client.get(url).status_code == 200
