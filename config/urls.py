@@ -57,3 +57,6 @@ urlpatterns = [
 ]
 # Media (citizens' photos, exports) is never served as files: only through views that
 # check who is asking.
+
+# Django's own 400s (an unparsable form, too many files) in Chinese, like the domain's.
+handler400 = "minxin.core.views.bad_request"

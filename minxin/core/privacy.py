@@ -275,6 +275,21 @@ def mask_public_text(text: str) -> str:
     return mask_personal_data(text, find_personal_data(text, public=True))
 
 
+def mask_public_place(text: str) -> str:
+    """The public rule for the name of a place where public works are done (a project's point
+    on its public page): the same, except that a building's number is kept (景蓉小区3栋,
+    12号楼2单元): a building or a stairwell is shared by many households and is where a lift
+    goes in. A room, a floor or a house number (3栋501室, 桂花路12号) is still masked: it is
+    someone's home."""
+    text = text or ""
+    spans = [
+        s
+        for s in find_personal_data(text, public=True)
+        if not (s.kind == "house" and BUILDING_RE.fullmatch(s.text))
+    ]
+    return mask_personal_data(text, spans)
+
+
 def mask_personal_data(text: str, spans: list[PersonalSpan] | None = None) -> str:
     """Replace each span (by default the staff rule's): names keep their first character,
     house numbers lose their digits, other numbers keep their first 3 and last 2."""
@@ -323,6 +338,8 @@ HOUSE_RE: Final = re.compile(
     r"(?:\s?\d+(?:[-－]\d+)?(?![\d年月日天]))?"
     r"|(?<!\d)\d{3,}\s?房"
 )
+# Only buildings and stairwells (3栋, 12号楼, 2-1幢, 3栋2单元): no room, floor or house number.
+BUILDING_RE: Final = re.compile(r"(?:\s?(?:\d+(?:[-－—]\d+)*|[A-Za-z]\d*)\s?(?:号楼|栋|幢|单元))+")
 _HOUSE_STRONG: Final = re.compile(r"号楼|栋|幢|单元|室|户|号|房")
 _HONORIFIC: Final = (
     "先生|女士|小姐|师傅|阿姨|大爷|大妈|大娘|大姐|大哥|奶奶|爷爷|"

@@ -76,3 +76,11 @@ def ratelimited(request: HttpRequest, exception: Exception) -> HttpResponse:
     return render(
         request, "core/error.html", {"message": f"{what}过于频繁，请稍后再试"}, status=429
     )
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's own 400s, before a view could refuse in its words: a form body it cannot parse,
+    more fields or files than DATA_UPLOAD_MAX_NUMBER_FIELDS/FILES, a suspicious host. In
+    Chinese, on the same page as the domain's refusals."""
+    message = "提交的内容无法处理（格式有误，或字段、文件过多），请返回检查后重试"
+    return render(request, "core/error.html", {"message": message}, status=400)

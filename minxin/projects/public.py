@@ -1,7 +1,8 @@
 """Reads for the public pages of 民心工程 (/projects/): only projects marked public, of a public
 programme, past the candidates' stage (`verdict.public_projects`); anything else, or missing,
 is the same 404. What they show is the commitment and its progress: no unit's handler, no
-progress note, no appeal, no rating comment (those carry people's words), no raw media URL."""
+progress note, no appeal, no rating comment (those carry people's words), no raw media URL,
+no coordinates (a point is shown by its place name)."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from minxin.core.errors import NotFound
+from minxin.core.privacy import mask_public_place
 
 from .models import Milestone, Programme, ProgressPhoto, Project, ProjectKind, Target
 from .schedule import target_share, time_share
@@ -109,6 +111,8 @@ class PublicPage:
     project: Project
     elapsed: float
     regions: list[str]
+    places: list[str]  # its points' names, masked by the public rule for places
+    unnamed_places: int  # its points without a name
     lead_unit: str
     targets: list[tuple[Target, float]]
     milestones: list[Milestone]
@@ -122,10 +126,14 @@ def public_project_page(project_id: int, *, today: date | None = None) -> Public
     project = public_project_get(project_id)
     today = today or timezone.localdate()
     round_ = rating_round(project)
+    names = list(project.points.order_by("position", "pk").values_list("name", flat=True))
+    places = [mask_public_place(name) for name in names if name.strip()]
     return PublicPage(
         project=project,
         elapsed=time_share(project.start_date, project.end_date, today),
         regions=list(project.regions.order_by("path").values_list("name", flat=True)),
+        places=places,
+        unnamed_places=len(names) - len(places),
         lead_unit=project.lead_unit.name,
         targets=[
             (t, target_share(t.achieved, t.value))

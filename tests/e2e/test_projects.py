@@ -258,6 +258,8 @@ def test_a_project_from_the_plan_to_the_peoples_verdict(
     fits(resident, "projects-public-list")
     resident.get_by_role("link", name=NAME).first.click()
     expect(resident.locator("h1")).to_contain_text(NAME)
+    # Its two points by their place names (a building's number is not someone's home).
+    expect(resident.locator("[data-points]")).to_have_text("景蓉小区3栋、景蓉小区7栋")
     rate(resident, project, "13912345678", "满意", "电梯装好了，老人上下楼方便多了")
     rate(new_page(phone=True), project, "13987654321", "基本满意", "施工期间噪音有点大")
     assert ProjectRating.objects.filter(project=project, round=RatingRound.COMPLETION).count() == 2

@@ -17,7 +17,13 @@ from django.utils import timezone
 
 from minxin.notify.models import PhoneCode
 from minxin.notify.sms import MemorySmsBackend
-from minxin.projects.models import ProgressPhoto, Project, ProjectRating, RatingRound
+from minxin.projects.models import (
+    ProgressPhoto,
+    Project,
+    ProjectPoint,
+    ProjectRating,
+    RatingRound,
+)
 from minxin.projects.services import ProgressDraft, progress_report
 from tests.projects.builders import programme_new, project_new
 from tests.uploads import png_upload
@@ -140,6 +146,62 @@ def test_the_project_page_shows_targets_milestones_and_photos_without_media_urls
     assert client.get(url("rate", project)).status_code == 400
     assert client.post(url("code_send", project), {"phone": PHONE}).status_code == 400
     assert MemorySmsBackend.outbox == []
+
+
+def points_at(project: Project, *names: str) -> None:
+    for n, name in enumerate(names):
+        ProjectPoint.objects.create(
+            project=project,
+            latitude=Decimal("28.205100") + n,
+            longitude=Decimal("112.901200"),
+            name=name,
+            position=n,
+        )
+
+
+def test_the_project_page_names_its_points_without_coordinates_or_personal_data(client, district):
+    """Issue 12: the project's points (ProjectPoint) by their place names, as on the staff
+    page, but masked by the public rule for places (a building kept, a home, a name and a phone
+    not) and without coordinates; a point without a name counted; text escaped."""
+    project = project_at(district, "in_progress")
+    points_at(
+        project,
+        "景蓉小区3栋",
+        "景蓉小区7栋2单元",
+        "王建国先生家（3栋501室），电话13912345678",
+        "<script>alert(1)</script>东门",
+        "",
+    )
+    response = client.get(url("project_detail", project))
+    assert response.status_code == 200
+    page = response.content.decode()
+    start = page.index("<dd data-points>")
+    places = page[start : page.index("</dd>", start)]
+    assert places == (
+        "<dd data-points>景蓉小区3栋、景蓉小区7栋2单元、王**先生家（*栋***室），电话139******78、"
+        "&lt;script&gt;alert(1)&lt;/script&gt;东门，另有 1 处"
+    )
+    for leak in ("13912345678", "王建国", "501", "<script>alert(1)", "28.2051", "112.9012"):
+        assert leak not in page, leak
+
+
+def test_a_page_without_points_has_no_place_line_and_hidden_points_stay_hidden(client, district):
+    plain = project_at(district, "in_progress")
+    assert "data-points" not in client.get(url("project_detail", plain)).content.decode()
+    nameless = project_at(district, "in_progress", name="无名点位的项目")
+    points_at(nameless, "", "")
+    page = client.get(url("project_detail", nameless)).content.decode()
+    assert "<dd data-points>，" not in page and "共 2 处" in page
+    hidden = project_at(district, "in_progress", name="不公开的项目")
+    points_at(hidden, "保密的地点")
+    Project.objects.filter(pk=hidden.pk).update(is_public=False)
+    candidate = project_new(district, name="候选的项目", planned=False)
+    points_at(candidate, "候选的地点")
+    for project in (hidden, candidate):
+        response = client.get(url("project_detail", project))
+        assert response.status_code == 404
+        assert "的地点" not in response.content.decode()
+    assert "的地点" not in client.get(LIST).content.decode()
 
 
 def test_no_personal_data_in_the_summary(client, district):

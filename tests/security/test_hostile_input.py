@@ -8,8 +8,10 @@ whole file stays within seconds; run it on PostgreSQL too (DATABASE_URL)."""
 
 import json
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -323,11 +325,12 @@ def _photos_clean(appeal: Appeal) -> None:
 def _hostile_photos() -> list[tuple[str, object]]:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from tests.uploads import bomb_png_upload, fake_jpg_upload
+    from tests.uploads import bomb_png_upload, fake_jpg_upload, polyglot_gif_upload
 
     return [
         ("bomb", bomb_png_upload()),
         ("fake", fake_jpg_upload()),
+        ("GIF signature and a script", polyglot_gif_upload()),
         ("empty", SimpleUploadedFile("x.png", b"", content_type="image/png")),
         ("exif", SimpleUploadedFile("phone.jpg", _exif_jpeg(), content_type="image/jpeg")),
     ]
@@ -466,3 +469,257 @@ def test_cti_hook_malformed_bodies(client: Client, district: District, body, sta
     assert response.status_code == status, response.content[:200]
     assert not Call.objects.exists()
     json.loads(response.content)
+
+
+# --- photos through the staff forms: a reply (办结答复) and an order's answer (督办答复) ----------
+
+REPLY = "经现场核查，已于本周三完成路灯维修，恢复正常照明，感谢您的反映。"
+WRONG_TYPE = "只能上传 JPG、PNG、WEBP 或 GIF 格式的照片"
+TOO_LARGE = "照片尺寸过大"
+# Django's own refusal of a form it cannot parse (more files than DATA_UPLOAD_MAX_NUMBER_FILES,
+# a broken multipart body): core.views.bad_request.
+UNREADABLE = "提交的内容无法处理"
+
+
+@dataclass
+class _StaffForm:
+    """A staff form with photos, on a fresh subject: where it posts, what else it sends, and
+    what a refusal must leave as it was."""
+
+    client: Client
+    url: str
+    fields: dict[str, str]
+    folder: str  # where an accepted photo is stored, under MEDIA_ROOT
+    state: Callable[[], tuple[object, ...]]  # status, version, events, rows written
+    stored: Callable[[], list[str]]  # the names of the photos stored with it
+
+
+def _reply_form(district: District) -> _StaffForm:
+    from minxin.cases.models import Attachment, Reply
+    from minxin.notify.models import Notification
+
+    appeal = appeal_in(district, AppealStatus.IN_PROGRESS)
+    handler = Client()
+    handler.force_login(district.user("handler"))
+
+    def state() -> tuple[object, ...]:
+        now = Appeal.objects.get(pk=appeal.pk)
+        return (
+            now.status,
+            now.version,
+            AppealEvent.objects.filter(appeal=now).count(),
+            Reply.objects.filter(appeal=now).count(),
+            Attachment.objects.filter(appeal=now).count(),
+            Notification.objects.count(),
+        )
+
+    return _StaffForm(
+        client=handler,
+        url=reverse("cases:appeal_act", args=[appeal.pk, "resolve"]),
+        fields={"version": str(appeal.version), "reason": REPLY},
+        folder="appeals/",
+        state=state,
+        stored=lambda: [a.file.name for a in Attachment.objects.filter(appeal=appeal)],
+    )
+
+
+def _answer_form(district: District) -> _StaffForm:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from minxin.notify.models import Notification
+    from minxin.supervision.models import (
+        SupervisionOrder,
+        SupervisionOrderEvent,
+        SupervisionOrderPhoto,
+    )
+    from minxin.supervision.services import supervision_order_issue
+
+    order = supervision_order_issue(
+        actor=district.user("supervisor"),
+        appeal_id=appeal_in(district, AppealStatus.IN_PROGRESS).pk,
+        content="请三日内完成清运并反馈",
+        due_at=timezone.now() + timedelta(days=2),
+    )
+    handler = Client()
+    handler.force_login(district.user("handler"))
+
+    def state() -> tuple[object, ...]:
+        now = SupervisionOrder.objects.get(pk=order.pk)
+        return (
+            now.status,
+            now.version,
+            now.answer,
+            SupervisionOrderEvent.objects.filter(order=now).count(),
+            SupervisionOrderPhoto.objects.filter(order=now).count(),
+            Notification.objects.count(),
+        )
+
+    return _StaffForm(
+        client=handler,
+        url=reverse("supervision:order_answer", args=[order.pk]),
+        fields={"answer": "已于周三完成垃圾清运，并安排专人每日巡查，现场照片附后。"},
+        folder="supervision/orders/",
+        state=state,
+        stored=lambda: [p.image.name for p in SupervisionOrderPhoto.objects.filter(order=order)],
+    )
+
+
+STAFF_FORMS = {"reply": _reply_form, "order_answer": _answer_form}
+
+
+def _hostile_staff_photos() -> list[tuple[str, Callable[[], Sequence[object]], str]]:
+    """(what, the files, the Chinese refusal): each refused whole, nothing kept of it."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.uploads import (
+        big_png_upload,
+        bomb_jpeg_upload,
+        bomb_png_upload,
+        fake_jpg_upload,
+        png_upload,
+        polyglot_gif_upload,
+        svg_upload,
+        truncated_jpeg_upload,
+    )
+
+    return [
+        ("text renamed .jpg", lambda: [fake_jpg_upload()], WRONG_TYPE),
+        ("truncated JPEG", lambda: [truncated_jpeg_upload()], WRONG_TYPE),
+        ("PNG bomb 20000×20000", lambda: [bomb_png_upload()], TOO_LARGE),
+        ("PNG 12000×12000", lambda: [bomb_png_upload((12000, 12000))], TOO_LARGE),
+        ("PNG 7200×7200", lambda: [bomb_png_upload((7200, 7200))], "照片尺寸过大（7200×7200）"),
+        ("JPEG claiming 60000×60000", lambda: [bomb_jpeg_upload()], TOO_LARGE),
+        ("over 5 MB", lambda: [big_png_upload()], "照片不能超过5MB"),
+        ("empty", lambda: [SimpleUploadedFile("x.png", b"", content_type="image/png")], "为空"),
+        ("SVG with a script", lambda: [svg_upload()], WRONG_TYPE),
+        ("SVG named .jpg", lambda: [svg_upload("photo.jpg")], WRONG_TYPE),
+        ("GIF signature and a script", lambda: [polyglot_gif_upload()], WRONG_TYPE),
+        ("a good photo then a bad one", lambda: [png_upload(), fake_jpg_upload()], WRONG_TYPE),
+        ("seven photos", lambda: [png_upload(f"{n}.png") for n in range(7)], "照片最多6张"),
+        ("101 files", lambda: [png_upload(f"{n}.png") for n in range(101)], UNREADABLE),
+    ]
+
+
+def _media_files(media: Path) -> set[Path]:
+    return {p for p in media.rglob("*") if p.is_file()}
+
+
+def _refused(
+    form: _StaffForm, response: object, messages: tuple[str, ...], media: Path, before
+) -> None:
+    """A 4xx with one of the Chinese `messages`, and everything as it was `before`."""
+    status = response.status_code  # type: ignore[attr-defined]
+    html = response.content.decode()  # type: ignore[attr-defined]
+    assert 400 <= status < 500, status
+    assert any(message in html for message in messages), html[html.find("<main") :][:400]
+    _escaped(html)
+    assert form.state() == before[0]
+    assert _media_files(media) == before[1]
+
+
+@pytest.mark.parametrize("which", STAFF_FORMS)
+def test_hostile_staff_photos_are_refused_whole(
+    district: District, settings, tmp_path: Path, which: str
+) -> None:
+    """A text file renamed .jpg, a truncated JPEG, decompression bombs, a file over the size
+    limit, too many files, SVG with a script: a 4xx with the Chinese reason, the appeal or the
+    order as it was (status, version, events), no row and no file written."""
+    settings.MEDIA_ROOT = tmp_path
+    settings.MINXIN_PHOTO_MAX_COUNT = 6
+    form = STAFF_FORMS[which](district)
+    for what, files, message in _hostile_staff_photos():
+        before = (form.state(), _media_files(tmp_path))
+        response = form.client.post(form.url, {**form.fields, "photos": files()})
+        try:
+            _refused(form, response, (message,), tmp_path, before)
+        except AssertionError as failure:
+            raise AssertionError(f"{which}: {what}: {failure}") from failure
+    # The same form with a genuine photo goes through: the refusals were about the files.
+    from tests.uploads import png_upload
+
+    response = form.client.post(form.url, {**form.fields, "photos": [png_upload()]})
+    assert response.status_code == 302, response.content.decode()[:300]
+    assert len(form.stored()) == 1
+
+
+# Names as a browser or a script may send them in the multipart header. Django's parser keeps
+# only the last path component and the printable characters; cases.photos keeps at most 40
+# characters of the stem and adds its own suffix; the storage keeps [-\w.] of that.
+HOSTILE_NAMES = [
+    "../../../../etc/cron.d/minxin.jpg",
+    "..\\..\\..\\Windows\\System32\\drivers\\etc\\hosts.jpg",
+    "&#46;&#46;&#47;&#46;&#46;&#47;settings.jpg",
+    "%2e%2e%2f%2e%2e%2fsettings.jpg",
+    "/var/lib/minxin/media/appeals/someone-else.jpg",
+    "现场\x00.jpg.php",
+    "\u202egpj.exe",
+    "a\x1b[31m\x07\x08\x7fb.jpg",
+    "\u200b\ufeff\u2028.jpg",
+    "<script>alert(1)</script>.jpg",
+    "CON.jpg",
+    "x" * 3000 + ".jpg",
+    'x.jpg"\r\nContent-Type: text/html\r\n\r\n<script>alert(1)</script>',
+]
+
+
+def _multipart(fields: dict[str, str], name: str, data: bytes) -> tuple[bytes, str]:
+    """A multipart body written by hand: the test client would clean the file's name."""
+    boundary = "minxin-hostile-boundary-7b3f"
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode()
+        for key, value in fields.items()
+    ]
+    parts.append(
+        f"--{boundary}\r\nContent-Disposition: form-data; "
+        f'name="photos"; filename="{name}"\r\nContent-Type: image/png\r\n\r\n'.encode()
+        + data
+        + b"\r\n"
+    )
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
+def _stored_safely(name: str, folder: str, media: Path) -> None:
+    """Under its folder in MEDIA_ROOT, a name of word characters, dashes and dots only."""
+    import re
+
+    assert name.startswith(folder), name
+    assert re.fullmatch(r"[-\w./]+", name) and ".." not in Path(name).parts, name
+    assert text_normalise(name) == name and len(Path(name).name) <= 100, name
+    path = (media / name).resolve()
+    assert path.is_relative_to(media.resolve()) and path.is_file(), name
+
+
+@pytest.mark.parametrize("which", STAFF_FORMS)
+def test_hostile_photo_names_on_staff_forms(
+    district: District, settings, tmp_path: Path, which: str
+) -> None:
+    """A name with a path or control characters never chooses where a photo goes. Django's
+    parser drops the path and the control characters before any view sees the name, so a
+    genuine photo so named is kept, re-encoded, under a clean name in its folder (or the whole
+    form is refused); a non-image so named is refused like any other, nothing kept. A name
+    too long for the part's header (3000 characters) is refused by Django's parser, in Chinese
+    too (core.views.bad_request)."""
+    from tests.uploads import png
+
+    settings.MEDIA_ROOT = tmp_path
+    for name in HOSTILE_NAMES:
+        form = STAFF_FORMS[which](district)
+        before = (form.state(), _media_files(tmp_path))
+        body, content_type = _multipart(form.fields, name, b"<?php system($_GET['c']); ?>")
+        response = form.client.post(form.url, body, content_type=content_type)
+        try:
+            _refused(form, response, (WRONG_TYPE, UNREADABLE), tmp_path, before)
+        except AssertionError as failure:
+            raise AssertionError(f"{which}: {name[:60]!r}: {failure}") from failure
+
+        body, content_type = _multipart(form.fields, name, png())
+        response = form.client.post(form.url, body, content_type=content_type)
+        assert response.status_code < 500, (name[:60], response.status_code)
+        if response.status_code == 302:
+            (stored,) = form.stored()
+            _stored_safely(stored, form.folder, tmp_path)
+        else:
+            _refused(form, response, (WRONG_TYPE, UNREADABLE), tmp_path, before)

@@ -108,3 +108,22 @@ def test_an_adopted_suggestion_and_a_project_page_use_the_public_rule(district: 
     assert public_text(f"联系王建国先生，{ADDRESS}") == "联系王**先生，景蓉华苑*栋*单元***室"
     appeal = appeal_new(district, channel=Channel.WEB, content=f"{ADDRESS}漏水")
     assert mask_public_text(appeal.content) == "景蓉华苑*栋*单元***室漏水"
+
+
+@pytest.mark.parametrize(
+    ("text", "public"),
+    [
+        ("景蓉小区3栋", "景蓉小区3栋"),  # a building: where the lift goes in
+        ("景蓉华苑12号楼2单元", "景蓉华苑12号楼2单元"),
+        ("桂花坪A栋、2-1幢", "桂花坪A栋、2-1幢"),
+        (ADDRESS, "景蓉华苑*栋*单元***室"),  # a room is someone's home
+        ("12号楼1单元302", "**号楼*单元***"),
+        ("桂花路12号", "桂花路**号"),
+        ("王建国先生家门口，电话13912345678", "王**先生家门口，电话139******78"),
+    ],
+)
+def test_a_place_keeps_its_building_and_masks_a_home(text: str, public: str) -> None:
+    """A project's point on its public page (issue 12): core.privacy.mask_public_place."""
+    from minxin.core.privacy import mask_public_place
+
+    assert mask_public_place(text) == public
