@@ -11,7 +11,6 @@ import hashlib
 import json
 import os
 import signal
-import socket
 import sqlite3
 import subprocess
 import time
@@ -21,16 +20,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from tests.ports import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 MINXIN = str(ROOT / ".venv" / "bin" / "minxin")
 CACHE = ROOT / "var" / "test-citylink"
 REPLY = "路灯已于今日修复，经现场核实恢复照明，已电话告知诉求人。"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _env(database: Path, **extra: str) -> dict[str, str]:
@@ -242,7 +237,7 @@ def test_city_and_district_on_the_loopback(tmp_path: Path) -> None:
     city_db, district_db = tmp_path / "city.sqlite3", tmp_path / "district.sqlite3"
     _copy(template, city_db)
     _copy(template, district_db)
-    city_port, district_port = _free_port(), _free_port()
+    city_port, district_port = free_port(), free_port()
     base = "http://127.0.0.1:{}/open311/v2"
     # Each side's record of the other, and the key the other side will call it with.
     district_key_on_city, city_key_on_district = _shells(

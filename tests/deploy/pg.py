@@ -9,7 +9,6 @@ from __future__ import annotations
 import glob
 import hashlib
 import os
-import socket
 import subprocess
 import uuid
 from collections.abc import Iterator
@@ -149,12 +148,6 @@ def pg_bin(name: str) -> str:
 def as_postgres(cmd: list[str]) -> list[str]:
     """PostgreSQL refuses to run as root: as the postgres user when we are root."""
     return ["runuser", "-u", "postgres", "--", *cmd] if os.geteuid() == 0 else cmd
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def instance_init(data: Path) -> None:

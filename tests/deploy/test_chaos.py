@@ -56,6 +56,8 @@ import pytest
 import requests
 from django.conf import settings
 
+from tests.ports import free_port
+
 from . import pg
 
 HOST = "minxin.example.gov.cn"
@@ -333,7 +335,7 @@ def instance() -> Iterator[tuple[Path, int, str]]:
     root = Path(tempfile.mkdtemp(prefix="minxin-chaos-", dir="/tmp"))
     if os.geteuid() == 0:
         shutil.chown(root, "postgres", "postgres")
-    data, port = root / "data", pg.free_port()
+    data, port = root / "data", free_port()
     try:
         pg.instance_init(data)
         pg.instance_start(data, port, _OPTIONS)
@@ -391,7 +393,7 @@ def test_appeals_survive_killed_workers_and_database(
     var = tmp_path / "var"
     var.mkdir()
     (var / "triage").symlink_to(pg.ROOT / "var" / "triage")
-    web_port = pg.free_port()
+    web_port = free_port()
     env = pg.django_env(
         "unused",
         DATABASE_URL=database,

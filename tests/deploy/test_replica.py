@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.ports import free_port
+
 from . import pg
 
 
@@ -37,7 +39,7 @@ def primary_and_standby() -> Iterator[tuple[str, str, Path]]:
     if os.geteuid() == 0:
         shutil.chown(root, "postgres", "postgres")
     primary, standby = root / "primary", root / "standby"
-    p_port, s_port = pg.free_port(), pg.free_port()
+    p_port, s_port = free_port(), free_port()
     env = dict(os.environ)
     started: list[Path] = []
     try:

@@ -3,7 +3,6 @@ a real S3 endpoint on the loopback: moto's server, spoken to over HTTP by boto3 
 object store would be. A citizen's photo goes into the bucket, a handler's page streams it back
 from there, and the bucket keeps it private."""
 
-import socket
 from collections.abc import Iterator
 
 import boto3
@@ -17,6 +16,7 @@ from config.settings.base import media_storage
 from minxin.accounts.actor import Actor
 from minxin.cases.models import Attachment
 from minxin.cases.services import AppealDraft, appeal_create
+from tests.ports import free_port
 from tests.uploads import png
 
 pytestmark = pytest.mark.django_db
@@ -26,9 +26,7 @@ KEYS = {"MINXIN_S3_ACCESS_KEY_ID": "minxin-test", "MINXIN_S3_SECRET_ACCESS_KEY":
 
 @pytest.fixture
 def s3_endpoint() -> Iterator[str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     try:

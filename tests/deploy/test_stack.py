@@ -12,7 +12,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -21,16 +20,12 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.ports import free_port
+
 from . import pg
 
 HOST = "minxin.example.gov.cn"
 TOKEN = "stack-test-metrics-token-0123456789"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _nginx_conf(tmp: Path, var: Path, sock: Path, http: int, https: int) -> Path:
@@ -110,7 +105,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object
     )
     CERTIFICATE[:] = [f"{tmp}/tls/fullchain.pem"]
     sock = tmp / "gunicorn.sock"
-    http, https = _free_port(), _free_port()
+    http, https = free_port(), free_port()
     with pg.migrated_database("minxin_stack") as database:
         env = pg.django_env(
             database,
