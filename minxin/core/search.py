@@ -394,8 +394,8 @@ def _estimate(queryset: QuerySet[Any]) -> int:
     """The rows PostgreSQL's planner expects the queryset to hold (planned, not run)."""
     if queryset.query.is_empty():
         return 0  # .none(): Django sends no query at all, so there is no plan to read
-    plan = json.loads(queryset.explain(format="json"))
-    return int(plan[0]["Plan"]["Plan Rows"])
+    sql, params = queryset.query.get_compiler(queryset.db).as_sql()
+    return _plan_rows(queryset.db, sql, list(params))
 
 
 def title_first(query: SearchQuery, *, field: str = "title") -> Case:
