@@ -81,7 +81,7 @@ class ModelVersionAdmin(admin.ModelAdmin[ModelVersion]):
     readonly_fields = [f.name for f in ModelVersion._meta.fields]
     actions = ["put_in_use"]
 
-    @admin.action(description="启用所选版本（回滚）")
+    @admin.action(description="启用所选版本（回滚）", permissions=["change"])
     def put_in_use(self, request: HttpRequest, queryset: Any) -> None:
         from minxin.core.errors import MinxinError
 

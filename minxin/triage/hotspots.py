@@ -62,21 +62,38 @@ def _loaded(row: HotspotRow) -> Hotspot:
 def _recent_under(keys: list[str], since: datetime) -> list[int]:
     """The hotspots under these keys whose last appeal is at or after `since`, most recent
     first: per key, an index range read backwards and cut at MAX_CANDIDATES (a common word or a
-    district has many), all in one statement where the database allows it."""
-    per_key = [
-        HotspotKey.objects.filter(key=key[:64], last_at__gte=since)
-        .order_by("-last_at")
-        .values_list("hotspot_id", "last_at")[:MAX_CANDIDATES]
-        for key in dict.fromkeys(keys)
-    ]
-    if not per_key:
+    district has many), in one statement on PostgreSQL."""
+    keys = list(dict.fromkeys(key[:64] for key in keys))
+    if not keys:
         return []
-    if connection.features.supports_slicing_ordering_in_compound:
-        rows = list(per_key[0].union(*per_key[1:], all=True))
+    if connection.vendor == "postgresql":
+        # One LATERAL range per key: the same plan as a UNION of the per-key queries, without
+        # building a queryset per key (the ORM's work was a third of the step).
+        with connection.cursor() as cursor:
+            cursor.execute(_RECENT_SQL, [keys, since, MAX_CANDIDATES])
+            rows = cursor.fetchall()
     else:  # SQLite: one query per key (in-process, cheap)
-        rows = [row for query in per_key for row in query]
-    rows.sort(key=lambda r: r[1], reverse=True)
+        rows = [
+            row
+            for key in keys
+            for row in HotspotKey.objects.filter(key=key, last_at__gte=since)
+            .order_by("-last_at")
+            .values_list("hotspot_id", "last_at")[:MAX_CANDIDATES]
+        ]
+        rows.sort(key=lambda r: r[1], reverse=True)
     return list(dict.fromkeys(hotspot_id for hotspot_id, _ in rows))
+
+
+_RECENT_SQL: Final = """
+SELECT found.hotspot_id, found.last_at
+FROM unnest(%s::varchar[]) AS wanted(key)
+CROSS JOIN LATERAL (
+    SELECT k.hotspot_id, k.last_at FROM triage_hotspotkey k
+    WHERE k.key = wanted.key AND k.last_at >= %s
+    ORDER BY k.last_at DESC LIMIT %s
+) AS found
+ORDER BY found.last_at DESC
+"""
 
 
 @transaction.atomic

@@ -288,3 +288,28 @@ def test_the_shared_timeline_holds_the_decisions_answers_and_escalations(distric
     client.force_login(district.user("handler"))
     html = client.get(reverse("taskforces:task_force_detail", args=[force.pk])).content.decode()
     assert f'data-order-event="{street_order.pk}"' in html and "已排查28户" in html
+
+
+def test_the_leader_hears_when_a_decisions_order_escalates(
+    district, django_capture_on_commit_callbacks
+):
+    """The first escalation (to the unit head) reaches the task force's leader too, as it does
+    an item's leader; a leader of no task force hears only of the second, which goes to all."""
+    from minxin.accounts.models import Role, User
+    from minxin.notify.models import Notification
+    from minxin.supervision.services import supervision_orders_escalate
+
+    other = User.objects.create_user(
+        username="leader_other", password="pw", role=Role.LEADER, display_name="leader_other"
+    )
+    force = set_up(district)
+    due = timezone.now() + timedelta(hours=1)
+    meeting(district, force, DecisionDraft("城管局清理违规搭建", district.departments[0].pk, due))
+    order = SupervisionOrder.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert supervision_orders_escalate(now=due + timedelta(minutes=1)) == 1
+    told = Notification.objects.filter(
+        kind="supervision_escalation", recipient=district.user("leader")
+    )
+    assert [n.link for n in told] == [order.about_link]
+    assert not Notification.objects.filter(recipient=other).exists()

@@ -192,3 +192,48 @@ def test_scheduled_training_runs_only_with_something_new_to_learn(trained, distr
     assert model_version_due()  # recorded while it trained: perhaps not learnt
     monkeypatch.setattr(versions, "model_version_train", lambda **_: version)
     assert train_model_version_task.call(reschedule=False) == version.pk
+
+
+def test_the_admin_rolls_back_through_its_action_and_view_only_staff_cannot(
+    trained, district, django_capture_on_commit_callbacks
+):
+    """The admin's 启用所选版本（回滚） over HTTP: one version chosen puts it in use (its file is
+    installed after the commit); two chosen, or a staff member who may only view the versions,
+    change nothing."""
+    from django.contrib.auth.models import Permission
+    from django.test import Client
+    from django.urls import reverse
+
+    from minxin.accounts.models import User
+
+    train, _ = trained
+    first, second = train(0.80), train(0.85)
+    assert model_version_in_use() == second.pk
+    changelist = reverse("admin:triage_modelversion_changelist")
+    admin = Client()
+    admin.force_login(district.user("admin"))
+    listing = admin.get(changelist)
+    assert listing.status_code == 200 and "启用所选版本（回滚）" in listing.content.decode()
+
+    def roll(client: Client, *pks: int):
+        data = {"action": "put_in_use", "_selected_action": [str(pk) for pk in pks]}
+        return client.post(changelist, data, follow=True)
+
+    both = roll(admin, first.pk, second.pk)
+    assert "请只选择一个版本" in both.content.decode() and model_version_in_use() == second.pk
+
+    viewer = User.objects.create_user(username="viewer", password="pw", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_modelversion"))
+    looking = Client()
+    looking.force_login(viewer)
+    assert looking.get(changelist).status_code == 200
+    assert "启用所选版本" not in looking.get(changelist).content.decode()
+    roll(looking, first.pk)
+    assert model_version_in_use() == second.pk
+
+    with django_capture_on_commit_callbacks(execute=False) as installs:
+        done = roll(admin, first.pk)
+    assert f"v{first.pk} 已启用" in done.content.decode().lower()  # the admin capitalises it
+    assert model_version_in_use() == first.pk and len(installs) == 1  # the file, after commit
+    first.refresh_from_db()
+    assert first.decided_by == district.user("admin") and "管理后台回滚" in first.note
