@@ -287,7 +287,7 @@ class Lifecycle:
     def _plan(self, tracking_number: str, received_at: datetime) -> AppealPlan:
         rng = self.rng
         age = (self.now - received_at).total_seconds() / 86400
-        status = self._status_for(age)
+        status, made_up = self._status_for(age)
         if status == S.MERGED and not self.merge_pool:
             status = S.INVALID  # nothing received before it to be a duplicate of
         self.index += 1
@@ -298,6 +298,10 @@ class Lifecycle:
         source = self._source(status, answered=any(s.action == A.RESOLVE for s in steps))
         # The category and urgency are set by screening; unscreened appeals have none yet.
         leaf = (source.leaf or self._leaf_for(source.label)) if screened else None
+        if status == S.REVIEWING and made_up:
+            # The policy draws only part of the replies: a make-up one goes to a class whose
+            # replies are all reviewed, or chance could pass it and leave the status out.
+            leaf = self._always_reviewed_leaf() or leaf
         community = self.community_by_id[source.community_id]
         appellant = self._appellant()
         urgency: str = self.urgencies.pick(rng) if screened else Urgency.NORMAL
@@ -390,16 +394,33 @@ class Lifecycle:
                 return S.ARCHIVED
         return status
 
-    def _status_for(self, age: float) -> AppealStatus:
+    def _status_for(self, age: float) -> tuple[AppealStatus, bool]:
+        """The status the appeal ends in, and whether it makes up for one chance left out."""
         # The last few appeals make up for statuses chance left out, so every one occurs.
         missing = [s for s in AppealStatus if s not in self.seen]
         if missing and self.total - self.index <= len(missing):
-            return missing[0]
+            return missing[0], True
         for limit, weights in self.bands:
             if age < limit:
                 status: AppealStatus = weights.pick(self.rng)
-                return status
+                return status, False
         raise AssertionError("the last band has no limit")
+
+    def _always_reviewed_leaf(self) -> Category | None:
+        """A leaf of a class the review policy reviews in full (district-wide rules only)."""
+        for rule in self.world.review_rules:
+            if (
+                rule.sample_percent >= 100
+                and rule.pass_score is None
+                and rule.unit_id is None
+                and rule.category is not None
+            ):
+                prefix = rule.category.path_name
+                for leaves in self.leaves_by_top.values():
+                    for leaf in leaves:
+                        if leaf.path_name == prefix or leaf.path_name.startswith(prefix + "/"):
+                            return leaf
+        return None
 
     # --- content ----------------------------------------------------------------------
 
