@@ -1,7 +1,8 @@
 """Periodic work on django-tasks."""
 
-from datetime import datetime, timedelta
-from typing import Any
+from collections.abc import Collection
+from datetime import UTC, datetime, timedelta
+from typing import Any, Final
 
 from django.conf import settings
 from django.db.models import Q
@@ -28,14 +29,28 @@ def sweep_after() -> timedelta:
     return timedelta(seconds=settings.MINXIN_TASK_SWEEP_AFTER_SECONDS)
 
 
-def runs_waiting(queued: Task[Any, Any], *, started_since: datetime) -> set[tuple[Any, ...]] | None:
-    """The positional arguments of the runs of `queued` still to come: waiting in the queue,
-    or started at or after `started_since`. A run started earlier and still marked running had
-    its worker killed (the database backend never takes it back): it is not counted. None
-    where the backend cannot tell (Redis): a sweep then relies on its delay alone."""
-    backend = task_backends[queued.backend]
-    if not type(backend).__module__.startswith("django_tasks_db."):
-        return None
+# Since ever: every started run counts (a periodic task's, however long it runs).
+EVER: Final = datetime.min.replace(tzinfo=UTC)
+
+
+def runs_waiting(
+    queued: Task[Any, Any], *, started_since: datetime, dead_workers: Collection[str] = ()
+) -> set[tuple[Any, ...]] | None:
+    """The positional arguments of the runs of `queued` still to come: waiting in the queue
+    (or deferred), or started at or after `started_since`. A run started earlier and still
+    marked running had its worker killed (neither backend takes it back at once): it is not
+    counted, nor, on Redis, one started by a worker of `dead_workers` (the database's are
+    marked failed by `schedule_tasks` first). None where the backend cannot tell (the
+    immediate one of the tests)."""
+    backend = type(task_backends[queued.backend]).__module__
+    if backend.startswith("django_tasks_db."):
+        return _db_runs_waiting(queued, started_since)
+    if backend.startswith("django_tasks_rq."):
+        return _rq_runs_waiting(queued, started_since, set(dead_workers))
+    return None
+
+
+def _db_runs_waiting(queued: Task[Any, Any], started_since: datetime) -> set[tuple[Any, ...]]:
     from django_tasks_db.models import DBTaskResult
 
     rows = (
@@ -47,3 +62,32 @@ def runs_waiting(queued: Task[Any, Any], *, started_since: datetime) -> set[tupl
         .values_list("args_kwargs", flat=True)
     )
     return {tuple(row.get("args", ())) for row in rows}
+
+
+def _rq_runs_waiting(
+    queued: Task[Any, Any], started_since: datetime, dead_workers: set[str]
+) -> set[tuple[Any, ...]]:
+    """The same read of Redis: the task's queue, its deferred jobs and its started ones (a
+    job's function is the task's path, as django-tasks-rq enqueues it)."""
+    import django_rq
+    from django_tasks_rq import Job
+    from rq.registry import ScheduledJobRegistry, StartedJobRegistry
+
+    queue = django_rq.get_queue(queued.queue_name, job_class=Job)
+    started = set(StartedJobRegistry(queue=queue).get_job_ids())
+    scheduled = ScheduledJobRegistry(queue=queue)  # type: ignore[no-untyped-call]
+    ids = [*queue.get_job_ids(), *scheduled.get_job_ids(), *started]
+    waiting: set[tuple[Any, ...]] = set()
+    for job in Job.fetch_many(ids, connection=queue.connection):
+        if job is None or job.func_name != queued.module_path:
+            continue
+        if job.id in started:
+            at = job.started_at
+            if at is None or job.worker_name in dead_workers:
+                continue
+            if timezone.is_naive(at):  # rq keeps UTC
+                at = at.replace(tzinfo=UTC)
+            if at < started_since:
+                continue
+        waiting.add(tuple(job.args))
+    return waiting

@@ -3,6 +3,7 @@ with a crash (the enqueue after the commit never made, or the run of a killed wo
 queued again by a periodic sweep once they are late and no run of them is waiting. The crash
 itself is tests/deploy/test_chaos.py; here, the sweeps' rules."""
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -89,3 +90,41 @@ def test_the_sweeps_do_the_work_and_book_their_next_run(district, settings) -> N
     assert sorted(booked) == sorted(
         [sweep_untriaged_appeals_task.module_path, sweep_appeal_sms_task.module_path]
     )
+
+
+@pytest.mark.django_db
+def test_on_redis_the_sweep_sees_what_waits_and_what_a_killed_worker_left(
+    district, settings, rq_queue
+) -> None:
+    from django_tasks_rq import Job
+    from rq.registry import StartedJobRegistry
+
+    settings.MINXIN_TASK_SWEEP_AFTER_SECONDS = 300
+    lost = appeal_new(district, content="桂花路12号路灯不亮已经一周，晚上看不清路。")
+    _late(lost)
+
+    def triage_jobs() -> list[Job]:
+        jobs = Job.fetch_many(rq_queue.get_job_ids(), connection=rq_queue.connection)
+        return [j for j in jobs if j is not None and j.func_name == triage_appeal_task.module_path]
+
+    assert sweep_untriaged_appeals_task.call(reschedule=False) == 1
+    [job] = triage_jobs()
+    assert list(job.args) == [lost.pk]
+    # Waiting in the queue: not queued twice.
+    assert sweep_untriaged_appeals_task.call(reschedule=False) == 0
+
+    # Taken by a worker a moment ago: left alone.
+    rq_queue.remove(job)
+    started = StartedJobRegistry(queue=rq_queue)
+    rq_queue.connection.zadd(started.key, {f"{job.id}:run1": time.time() + 600})
+    job.started_at = timezone.now()
+    job.save()
+    assert sweep_untriaged_appeals_task.call(reschedule=False) == 0
+    assert triage_jobs() == []
+
+    # Taken long ago by a worker since killed (still in the started registry): queued again.
+    job.started_at = timezone.now() - LATE
+    job.save()
+    assert sweep_untriaged_appeals_task.call(reschedule=False) == 1
+    [again] = triage_jobs()
+    assert list(again.args) == [lost.pk]

@@ -39,8 +39,12 @@ def test_a_worker_starting_again_fails_its_dead_runs_and_books_them_again(settin
     settings.TASKS = DB_TASKS
     call_command("schedule_tasks")
     archive, warnings = settings.MINXIN_PERIODIC_TASKS[:2]
-    DBTaskResult.objects.filter(task_path=archive).update(status="RUNNING", worker_ids=["h-1"])
-    DBTaskResult.objects.filter(task_path=warnings).update(status="RUNNING", worker_ids=["h-2"])
+    from django.utils import timezone
+
+    for path, worker in ((archive, "h-1"), (warnings, "h-2")):
+        DBTaskResult.objects.filter(task_path=path).update(
+            status="RUNNING", started_at=timezone.now(), worker_ids=[worker]
+        )
     call_command("schedule_tasks")
     assert DBTaskResult.objects.count() == len(settings.MINXIN_PERIODIC_TASKS)  # still running
 
@@ -55,3 +59,43 @@ def test_a_worker_starting_again_fails_its_dead_runs_and_books_them_again(settin
     assert list(
         DBTaskResult.objects.filter(task_path=warnings).values_list("status", flat=True)
     ) == ["RUNNING"]
+
+
+@pytest.mark.django_db
+def test_on_redis_a_worker_starting_again_books_what_died_with_it(settings, rq_queue):
+    """The same on the Redis queue (deploy/systemd/minxin-rqworker@.service): a periodic job
+    waiting or started is not booked twice; one started by the worker now starting again died
+    with it and is booked again."""
+    import time
+
+    from django.utils import timezone
+    from django_tasks_rq import Job
+    from rq.registry import StartedJobRegistry
+
+    def booked() -> list[str]:
+        jobs = Job.fetch_many(rq_queue.get_job_ids(), connection=rq_queue.connection)
+        return sorted(job.func_name for job in jobs if job is not None)
+
+    periodic = sorted(settings.MINXIN_PERIODIC_TASKS)
+    call_command("schedule_tasks")
+    call_command("schedule_tasks")
+    assert booked() == periodic
+
+    # A worker (rq's --name h-1) takes the archive job, then is killed.
+    archive = settings.MINXIN_PERIODIC_TASKS[0]
+    [job] = [
+        job
+        for job in Job.fetch_many(rq_queue.get_job_ids(), connection=rq_queue.connection)
+        if job is not None and job.func_name == archive
+    ]
+    rq_queue.remove(job)
+    started = StartedJobRegistry(queue=rq_queue)
+    rq_queue.connection.zadd(started.key, {f"{job.id}:run1": time.time() + 600})
+    job.worker_name, job.started_at = "h-1", timezone.now()
+    job.save()
+    call_command("schedule_tasks")
+    call_command("schedule_tasks", "--worker-id", "h-2")  # another worker's start
+    assert archive not in booked()
+
+    call_command("schedule_tasks", "--worker-id", "h-1")
+    assert booked() == periodic

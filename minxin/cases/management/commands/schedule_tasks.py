@@ -8,6 +8,8 @@ from django.utils.module_loading import import_string
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from minxin.core.tasks import EVER, runs_waiting
+
 # Held while booking: two workers starting at once must not book each periodic task twice.
 LOCK_KEY = "minxin.schedule_tasks"
 
@@ -17,7 +19,8 @@ class Command(BaseCommand):
         "Book the first run of each periodic task unless one is already waiting (idempotent). "
         "With --worker-id (a worker starting again, deploy/systemd/minxin-worker@.service): the "
         "runs still marked as running by that worker died with it and are marked failed first, "
-        "so that a periodic task killed mid-run is booked again."
+        "so that a periodic task killed mid-run is booked again (on Redis, its started jobs "
+        "are not counted as waiting)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -30,7 +33,7 @@ class Command(BaseCommand):
                     cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [LOCK_KEY])
             for worker_id in options["worker_id"]:
                 self._dead_runs_fail(worker_id)
-            self._book()
+            self._book(options["worker_id"])
 
     def _dead_runs_fail(self, worker_id: str) -> None:
         running = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING)
@@ -45,14 +48,10 @@ class Command(BaseCommand):
         if dead:
             self.stdout.write(f"{dead} run(s) of worker {worker_id} marked failed")
 
-    def _book(self) -> None:
+    def _book(self, worker_ids: list[str]) -> None:
         # The list is a setting: the tasks live in apps above this one in the import layers.
         for path in settings.MINXIN_PERIODIC_TASKS:
             periodic = import_string(path)
-            waiting = DBTaskResult.objects.filter(
-                task_path=periodic.module_path,
-                status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
-            ).exists()
-            if not waiting:
+            if not runs_waiting(periodic, started_since=EVER, dead_workers=worker_ids):
                 periodic.enqueue()
                 self.stdout.write(f"scheduled {periodic.name}")
