@@ -3,7 +3,8 @@ project, a click on a street of the dashboard's map opens that street's appeals.
 
 Screenshots: docs/screenshots/projects-map-1366.png, projects-map-390.png (the map card),
 dashboard-map-1366.png (the dashboard's map panel) and projects-map-tiles-1366.png,
-projects-map-tiles-390.png (the map over a tile server's layer: the test's own, on 127.0.0.1)."""
+projects-map-tiles-390.png, dashboard-map-tiles-1366.png, dashboard-map-tiles-390.png (the
+maps over a tile server's layer: the test's own, on 127.0.0.1)."""
 
 import copy
 import io
@@ -285,6 +286,46 @@ def test_a_configured_tile_layer_is_drawn_under_the_outlines(
     phone.wait_for_function(TILES_LOADED, arg="[data-map]")
     assert phone.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1")
     _card(phone, ".mx-map-card", "projects-map-tiles-390")
+
+
+def test_the_dashboards_map_draws_the_configured_tile_layer_too(
+    new_page, live_district: District, tile_server: _Tiles
+):
+    """The supervision dashboard's map is the same map: over the deployment's tiles, in the
+    same projection, a street still clickable through to its appeals."""
+    d = live_district
+    _outlines(d)
+    lng, lat = _centre("A3-01")
+    appeal = appeal_new(d, title="路灯不亮")
+    Appeal.objects.filter(pk=appeal.pk).update(
+        region=d.streets[0], latitude=Decimal(f"{lat:.6f}"), longitude=Decimal(f"{lng:.6f}")
+    )
+    page = new_page()
+    login(page, "supervisor", "pw-supervisor")
+    page.goto("/console/supervision/")
+    sel = ".sv-map [data-map]"
+    _ready(page, sel)
+    page.wait_for_function(TILES_LOADED, arg=sel)
+    asked = [p for p in tile_server.asked if p.startswith("/tiles/")]
+    zooms = {int(p.split("/")[2]) for p in asked}
+    assert len(zooms) == 1 and 9 <= min(zooms) <= 16, asked
+    z = zooms.pop()
+    lng, lat = _centre("A3-03")
+    x, y = page.evaluate(PIXEL, [sel, lng, lat])
+    tx, ty = _tile_of(lng, lat, z)
+    assert page.evaluate(TILE_AT, [sel, x, y]) == f"{z}/{tx}/{ty}"
+    _card(page, ".sv-map", "dashboard-map-tiles-1366")  # scrolled into view: click it there
+    _click_at(page, sel, lng, lat)
+    street = Region.objects.get(code="A3-03")
+    page.wait_for_url(f"**/console/appeals/**region={street.pk}**")
+
+    phone = new_page(phone=True)
+    login(phone, "supervisor", "pw-supervisor")
+    phone.goto("/console/supervision/")
+    _ready(phone, sel)
+    phone.wait_for_function(TILES_LOADED, arg=sel)
+    assert phone.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1")
+    _card(phone, ".sv-map", "dashboard-map-tiles-390")
 
 
 def test_without_a_tile_server_the_map_asks_no_other_host(new_page, live_server, live_district):
