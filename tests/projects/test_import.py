@@ -2,6 +2,7 @@
 headers, a dry run that writes nothing and gives each bad row its reason, a run that creates
 each good project whole through the projects' service (its events included), idempotent."""
 
+import io
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
@@ -481,6 +482,19 @@ def test_the_template_imports_as_it_is(
     assert set(job.mapping) == {f.key for f in FIELDS}  # every column guessed
     assert (job.valid, job.rejected) == (1, 0)
     assert job.summary == {"projects": 1, "targets": 2, "milestones": 2, "refused_projects": 0}
+    # Its example shows a two-year target's parts and a point on the map, and a second sheet
+    # says what each column takes (the import reads the first sheet only).
+    run(client, job, django_capture_on_commit_callbacks)
+    project = Project.objects.get(programme=programme)
+    years = TargetYear.objects.filter(target__project=project).order_by("year")
+    assert [(y.year, y.value) for y in years] == [(2026, Decimal(6)), (2027, Decimal(6))]
+    assert ProjectPoint.objects.get(project=project).name == "景蓉小区"
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(template.content), read_only=True)
+    assert book.sheetnames == ["民心工程", "填写说明"]
+    notes = [row[0] for row in book["填写说明"].iter_rows(min_row=2, values_only=True)]
+    assert "年度分解" in notes and "坐标" in notes
 
 
 # --- a multi-year target's parts ----------------------------------------------------------
