@@ -11,7 +11,7 @@ from minxin.accounts.models import User
 from minxin.core.errors import NotFound
 
 from .machine import MISSING
-from .models import Article, Comment, Consultation, Decision
+from .models import Article, Comment, Consultation, ContactPoint, Decision
 from .permissions import moderates_comments, runs_consultations
 from .workflow import CommentStatus, ConsultationStatus
 
@@ -112,3 +112,7 @@ def report_rows(consultation: Consultation) -> list[Comment]:
         .select_related("article", "contact_point")
         .order_by("article__position", "created_at", "pk")
     )
+
+
+def contact_points_active() -> QuerySet[ContactPoint]:
+    return ContactPoint.objects.filter(is_active=True)

@@ -27,7 +27,7 @@ from minxin.directory.selectors import units_handling
 
 from . import report, selectors
 from .machine import COMMENTS, CONSULTATIONS
-from .models import Consultation, ContactPoint, Decision
+from .models import Consultation, Decision
 from .permissions import may_see_consultations, moderates_comments, runs_consultations
 from .services import (
     CommentDraft,
@@ -156,7 +156,7 @@ def _detail(
         "deputy": user.role == Role.DEPUTY,
         "answering": consultation.status == ConsultationStatus.CLOSED and runs_consultations(user),
         "decisions": Decision.choices,
-        "points": ContactPoint.objects.filter(is_active=True),
+        "points": selectors.contact_points_active(),
         "is_open": is_open,
         "error": error,
         "posted": posted or {},

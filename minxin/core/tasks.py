@@ -1,5 +1,6 @@
-"""Periodic work on django-tasks."""
+"""Periodic work on django-tasks, and what the rest asks of the task backends."""
 
+import uuid
 from collections.abc import Collection
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
@@ -91,3 +92,21 @@ def _rq_runs_waiting(
                 continue
         waiting.add(tuple(job.args))
     return waiting
+
+
+def task_backends_reachable() -> bool:
+    """Each task backend reachable (the readiness check): the database backend's table
+    answers, Redis pings."""
+    for alias in settings.TASKS:
+        backend = task_backends[alias]
+        module = type(backend).__module__
+        if module.startswith("django_tasks_db."):
+            from django_tasks_db.models import DBTaskResult
+
+            DBTaskResult.objects.filter(pk=uuid.uuid4()).exists()
+        elif module.startswith("django_tasks_rq."):
+            import django_rq
+
+            for queue in backend.queues:
+                django_rq.get_connection(queue).ping()
+    return True

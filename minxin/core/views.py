@@ -1,13 +1,12 @@
 import uuid
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django_tasks import task_backends
 
 from .replica import replica_state
+from .tasks import task_backends_reachable
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -35,29 +34,16 @@ def _cache() -> bool:
     return ok
 
 
-def _tasks() -> bool:
-    """Each task backend reachable: the database backend's table answers, Redis pings."""
-    for alias in settings.TASKS:
-        backend = task_backends[alias]
-        module = type(backend).__module__
-        if module.startswith("django_tasks_db."):
-            from django_tasks_db.models import DBTaskResult
-
-            DBTaskResult.objects.filter(pk=uuid.uuid4()).exists()
-        elif module.startswith("django_tasks_rq."):
-            import django_rq
-
-            for queue in backend.queues:
-                django_rq.get_connection(queue).ping()
-    return True
-
-
 def readyz(request: HttpRequest) -> HttpResponse:
     """Readiness: the database, the cache and the task backend each reachable (200), else 503
     with which one is down. The replica is reported, never required: without it reporting
     reads fall back to the primary. Names and states only, no data."""
     checks: dict[str, str] = {}
-    for name, check in (("database", _database), ("cache", _cache), ("tasks", _tasks)):
+    for name, check in (
+        ("database", _database),
+        ("cache", _cache),
+        ("tasks", task_backends_reachable),
+    ):
         try:
             checks[name] = "up" if check() else "down"
         except Exception:  # unreachable, refused, timed out: all mean "not ready"

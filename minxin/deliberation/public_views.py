@@ -21,7 +21,6 @@ from minxin.notify.phone import phone_confirmed, phone_confirmed_keep
 from minxin.notify.services import CODE_TTL, TooManyCodes, phone_code_confirm, phone_code_send
 
 from . import selectors
-from .models import TopicSupport
 from .services import TopicDraft, topic_propose, topic_support
 
 PURPOSE: Final = "deliberation"
@@ -37,9 +36,7 @@ def _next(raw: str) -> str:
 def topic_detail(request: HttpRequest, topic_id: int) -> HttpResponse:
     topic = selectors.public_topic_get(topic_id)
     hashed = phone_confirmed(request.session, purpose=PURPOSE)
-    supported = (
-        bool(hashed) and TopicSupport.objects.filter(topic=topic, phone_hash=hashed).exists()
-    )
+    supported = selectors.topic_supported(topic, hashed or "")
     return render(
         request,
         "deliberation/public/detail.html",

@@ -10,7 +10,7 @@ from minxin.accounts.models import User
 from minxin.core.errors import NotFound
 
 from .machine import MISSING
-from .models import Decision, Participant, Topic
+from .models import Decision, Participant, Topic, TopicSupport
 from .permissions import sees_every_topic
 from .services import decision_done
 from .workflow import TopicStatus
@@ -85,4 +85,12 @@ def topic_page(topic: Topic) -> TopicPage:
         must_schedule=topic.status == TopicStatus.PROPOSED and supports >= topic.support_needed,
         participants=groups,
         decisions=views,
+    )
+
+
+def topic_supported(topic: Topic, phone_hash: str) -> bool:
+    """Whether the confirmed phone already supports the topic."""
+    return (
+        bool(phone_hash)
+        and TopicSupport.objects.filter(topic=topic, phone_hash=phone_hash).exists()
     )

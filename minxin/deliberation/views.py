@@ -21,7 +21,7 @@ from minxin.accounts.models import User
 from minxin.accounts.roles import Role
 from minxin.core.errors import MinxinError, NotFound, PermissionDenied, ValidationFailed
 from minxin.directory.selectors import places_to_choose
-from minxin.projects.models import Programme
+from minxin.projects.selectors import programmes_to_choose
 
 from . import selectors
 from .machine import MISSING, TOPICS
@@ -107,7 +107,7 @@ def _detail(
         "forms": TOPICS.forms(actions),
         "groups": Group.choices,
         "kinds": DecisionKind.choices,
-        "programmes": Programme.objects.all(),
+        "programmes": programmes_to_choose(),
         "error": error,
         "posted": posted or {},
     }

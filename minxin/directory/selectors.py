@@ -114,3 +114,7 @@ def places_located() -> dict[str, tuple[float, float]]:
             "region__code", "centroid_lat", "centroid_lng"
         )
     }
+
+
+def unit_get(unit_id: int) -> Unit | None:
+    return Unit.objects.filter(pk=unit_id).first()

@@ -23,7 +23,12 @@ from minxin.accounts.roles import Role
 from minxin.core.errors import MinxinError, NotFound, ValidationFailed
 from minxin.core.pagination import paginate
 from minxin.directory.models import Unit
-from minxin.directory.selectors import categories_active, places_to_choose, units_handling
+from minxin.directory.selectors import (
+    categories_active,
+    places_to_choose,
+    unit_get,
+    units_handling,
+)
 
 from . import selectors, services
 from .machine import ITEMS
@@ -158,7 +163,7 @@ def list_detail(request: HttpRequest, unit_id: int, year: int) -> HttpResponse:
     user = staff_user(request, may_see_lists, VIEWERS_PAGE)
     if not sees_every_list(user) and user.unit_id != unit_id:
         raise NotFound("未找到该单位的事项清单或无权查看")
-    unit = Unit.objects.filter(pk=unit_id).first()
+    unit = unit_get(unit_id)
     if unit is None:
         raise NotFound("未找到该单位的事项清单或无权查看")
     year = _year(str(year))

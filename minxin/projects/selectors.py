@@ -671,3 +671,8 @@ def projects_of_appeal(viewer: User, appeal_id: int) -> AppealProjects:
             .order_by("-start_date")[:10]
         )
     return AppealProjects(linked=linked, nearby=nearby)
+
+
+def programmes_to_choose() -> QuerySet[Programme]:
+    """The programmes a form offers (a topic's decision, a vote's round)."""
+    return Programme.objects.all()

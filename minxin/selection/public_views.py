@@ -27,7 +27,7 @@ from minxin.notify.phone import phone_confirmed, phone_confirmed_keep
 from minxin.notify.services import CODE_TTL, TooManyCodes, phone_code_confirm, phone_code_send
 
 from . import selectors
-from .models import ResidentBallot, SelectionRound
+from .models import SelectionRound
 from .services import COMMENT_MAX, candidate_comment, resident_ballot_cast
 from .workflow import RoundStatus
 
@@ -92,9 +92,7 @@ def _round_context(request: HttpRequest, selection: SelectionRound) -> dict[str,
 
 def _voted(request: HttpRequest, selection: SelectionRound) -> bool:
     hashed = phone_confirmed(request.session, purpose=PURPOSE)
-    return (
-        bool(hashed) and ResidentBallot.objects.filter(round=selection, phone_hash=hashed).exists()
-    )
+    return selectors.ballot_cast(selection, hashed or "")
 
 
 @public_read

@@ -213,3 +213,11 @@ def ballot_sheet(user: User, selection: SelectionRound) -> dict[str, Any]:
     """What a deputy's ballot page needs: the candidates and the deputy's own votes."""
     page = round_page(selection, viewer=user)
     return {"page": page}
+
+
+def ballot_cast(selection: SelectionRound, phone_hash: str) -> bool:
+    """Whether the confirmed phone has voted in the round."""
+    return (
+        bool(phone_hash)
+        and ResidentBallot.objects.filter(round=selection, phone_hash=phone_hash).exists()
+    )

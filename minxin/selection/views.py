@@ -21,9 +21,9 @@ from minxin.accounts.access import staff_user
 from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
 from minxin.core.errors import MinxinError, ValidationFailed
-from minxin.directory.models import Region, RegionLevel
-from minxin.directory.selectors import places_to_choose, units_handling
-from minxin.projects.models import Origin, Programme, ProjectKind
+from minxin.directory.selectors import areas_to_filter, places_to_choose, units_handling
+from minxin.projects.models import Origin, ProjectKind
+from minxin.projects.selectors import programmes_to_choose
 
 from . import selectors
 from .machine import ROUNDS
@@ -61,11 +61,11 @@ def _when(value: Any) -> datetime | None:
 class RoundForm(forms.Form):
     title = forms.CharField(max_length=200, error_messages={"required": "请填写票决名称"})
     programme = forms.ModelChoiceField(
-        queryset=Programme.objects.all(),
+        queryset=programmes_to_choose(),
         error_messages={"required": "请选择列入的年度计划", "invalid_choice": "所选计划不存在"},
     )
     region = forms.ModelChoiceField(
-        queryset=Region.objects.filter(level__in=[RegionLevel.DISTRICT, RegionLevel.SUBDISTRICT]),
+        queryset=areas_to_filter(),
         error_messages={"required": "请选择票决范围", "invalid_choice": "所选范围不存在"},
     )
     description = forms.CharField(max_length=5000, required=False)
@@ -162,10 +162,8 @@ def round_list(request: HttpRequest) -> HttpResponse:
 def _round_form_context(posted: dict[str, Any]) -> dict[str, Any]:
     return {
         "posted": posted,
-        "programmes": Programme.objects.all(),
-        "regions": Region.objects.filter(
-            level__in=[RegionLevel.DISTRICT, RegionLevel.SUBDISTRICT]
-        ).order_by("code"),
+        "programmes": programmes_to_choose(),
+        "regions": areas_to_filter().order_by("code"),
         "bases": PassBase.choices,
     }
 

@@ -8,10 +8,12 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from minxin.accounts.models import User
+from minxin.accounts.roles import Role
 from minxin.cases.models import Appeal
 from minxin.cases.workflow import OPEN_STATUSES
 from minxin.core.errors import NotFound
 from minxin.issuelists.models import IssueItem
+from minxin.projects.models import Project
 from minxin.supervision.models import LeaderCase, SupervisionOrder, SupervisionOrderEvent
 
 from .machine import MISSING
@@ -157,3 +159,14 @@ def active_for_unit(viewer: User) -> list[TaskForce]:
         .annotate(open_appeals=open_appeals)
         .order_by("-set_up_at")[:20]
     )
+
+
+def scope_choices() -> dict[str, Any]:
+    """What a task force's form offers: its leader, and the items and projects of its scope."""
+    return {
+        "leaders": User.objects.filter(role=Role.LEADER, is_active=True).order_by("pk"),
+        "items": IssueItem.objects.filter(status__in=["open", "closing"])
+        .select_related("issue_list__unit")
+        .order_by("deadline")[:200],
+        "projects": Project.objects.exclude(status="accepted").order_by("name")[:200],
+    }

@@ -23,8 +23,6 @@ from minxin.accounts.roles import Role
 from minxin.core.errors import MinxinError, ValidationFailed
 from minxin.core.pagination import paginate
 from minxin.directory.selectors import units_handling
-from minxin.issuelists.models import IssueItem
-from minxin.projects.models import Project
 
 from . import selectors, services
 from .machine import TASK_FORCES
@@ -59,14 +57,7 @@ def _scope(post: QueryDict) -> services.Scope:
 
 
 def _pickers() -> dict[str, Any]:
-    return {
-        "units": units_handling(),
-        "leaders": User.objects.filter(role=Role.LEADER, is_active=True).order_by("pk"),
-        "items": IssueItem.objects.filter(status__in=["open", "closing"])
-        .select_related("issue_list__unit")
-        .order_by("deadline")[:200],
-        "projects": Project.objects.exclude(status="accepted").order_by("name")[:200],
-    }
+    return {"units": units_handling(), **selectors.scope_choices()}
 
 
 @login_required
