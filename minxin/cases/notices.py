@@ -16,10 +16,10 @@ from collections.abc import Mapping
 from typing import Final
 
 from django.conf import settings
-from django.db import transaction
 
 from minxin.citylink.models import MessageKind, OutboxMessage
 from minxin.citylink.services import outbox_message_record
+from minxin.core.tasks import enqueue_on_commit
 from minxin.notify.models import SmsMessage, SmsStatus
 from minxin.notify.services import sms_message_record
 from minxin.notify.texts import SmsTemplateKey
@@ -59,7 +59,7 @@ def citizen_sms_record(appeal: Appeal, event: AppealEvent) -> SmsMessage | None:
 
             send_appeal_sms_task.enqueue(message_id)
 
-        transaction.on_commit(enqueue)
+        enqueue_on_commit(enqueue)
     return message
 
 
@@ -113,5 +113,5 @@ def peer_message_record(appeal: Appeal, event: AppealEvent) -> OutboxMessage | N
 
         send_peer_message_task.enqueue(message_id)
 
-    transaction.on_commit(enqueue)
+    enqueue_on_commit(enqueue)
     return message

@@ -2,14 +2,22 @@
 database that cannot be reached while a session is saved is the server's error (a 500: try
 again), not the client's. Django turns every database error of that save into UpdateError,
 which its middleware answers 400 「session deleted」 — a citizen's form posted while PostgreSQL
-restarts would be refused for good instead of retried."""
+restarts would be refused for good instead of retried. And a new session is written without
+first looking for its key (see `_get_new_session_key`)."""
 
-from django.contrib.sessions.backends.base import UpdateError
+from django.contrib.sessions.backends.base import VALID_KEY_CHARS, UpdateError
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.db import InterfaceError, OperationalError
+from django.utils.crypto import get_random_string
 
 
 class SessionStore(DatabaseSessionStore):
+    def _get_new_session_key(self) -> str:
+        # Django reads the table for the key first (a SELECT for every citizen who submits);
+        # the INSERT that creates the session refuses a taken key anyway (CreateError, and
+        # `create` draws again), so 32 random characters need no look first.
+        return get_random_string(32, VALID_KEY_CHARS)
+
     def save(self, must_create: bool = False) -> None:
         try:
             super().save(must_create=must_create)

@@ -1,15 +1,28 @@
 """Periodic work on django-tasks, and what the rest asks of the task backends."""
 
 import uuid
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task_backends
 from django_tasks.base import Task, TaskResultStatus
+
+
+def enqueue_on_commit(enqueue: Callable[[], object]) -> None:
+    """Queue background work asked for inside a transaction. On the database queue (the
+    embedded default) its row is written in that same transaction: it commits with the work
+    that asked for it — one commit, not two — and cannot be lost between them. Elsewhere
+    (Redis; the immediate backend of the tests) it is queued once the transaction has
+    committed: a worker could otherwise run it before the rows it reads exist."""
+    if type(task_backends["default"]).__module__.startswith("django_tasks_db."):
+        enqueue()
+    else:
+        transaction.on_commit(enqueue)
 
 
 def book_next_run(periodic: Task[Any, Any], every: timedelta) -> None:

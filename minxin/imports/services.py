@@ -33,6 +33,7 @@ from minxin.cases.models import Appeal, AppealKind
 from minxin.cases.services import BulkAppeal, appeals_create_bulk
 from minxin.core.errors import IllegalTransition, ValidationFailed
 from minxin.core.privacy import mask_personal_data
+from minxin.core.tasks import enqueue_on_commit
 from minxin.notify.services import notifications_send
 from minxin.projects.models import Programme
 
@@ -164,13 +165,13 @@ def preview_masked(*, job: ImportJob, preview: Preview) -> list[tuple[int, list[
 # --- mapping and dry run ------------------------------------------------------------------------
 
 
-def _enqueue_on_commit(task_name: str, job_id: int) -> None:
+def _job_enqueue(task_name: str, job_id: int) -> None:
     def enqueue() -> None:
         from . import tasks
 
         getattr(tasks, task_name).enqueue(job_id)
 
-    transaction.on_commit(enqueue)
+    enqueue_on_commit(enqueue)
 
 
 @transaction.atomic(durable=True)
@@ -209,7 +210,7 @@ def import_job_map(
     job.error = ""
     job.save()
     ImportRejection.objects.filter(job=job).delete()
-    _enqueue_on_commit("check_import_job_task", job.pk)
+    _job_enqueue("check_import_job_task", job.pk)
     return job
 
 
@@ -387,7 +388,7 @@ def import_job_start(*, actor: User, job_id: int) -> ImportJob:
     job.error = ""
     job.finished_at = None
     job.save()
-    _enqueue_on_commit("run_import_job_task", job.pk)
+    _job_enqueue("run_import_job_task", job.pk)
     return job
 
 
@@ -419,7 +420,7 @@ def import_job_run(job_id: int) -> ImportJob:
                 )
                 ids = [a.pk for a in result.created]
                 if ids:
-                    transaction.on_commit(partial(_triage_enqueue, ids))
+                    enqueue_on_commit(partial(_triage_enqueue, ids))
     except ValidationFailed as error:
         return _fail(job, error.message)
     except Exception as error:

@@ -1,16 +1,16 @@
 """Intake: receive an appeal from any channel, then have it triaged in the background."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
 
 from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
-from minxin.cases.models import AppealKind
+from minxin.cases.models import Appeal, AppealKind
 from minxin.cases.services import AppealDraft, CreatedAppeal, Upstream, appeal_create
 from minxin.cases.workflow import AppealStatus
 from minxin.core.errors import ValidationFailed
+from minxin.core.tasks import enqueue_on_commit
 from minxin.knowledge.selectors import article_answering
 from minxin.knowledge.services import appeal_answer_directly
 from minxin.triage.tasks import triage_appeal_task
@@ -23,20 +23,26 @@ def appeal_receive(
     photos: Sequence[UploadedFile[bytes]] = (),
     submission_key: str | None = None,
     upstream: Upstream | None = None,
+    channel_record: Callable[[Appeal], None] | None = None,
 ) -> CreatedAppeal:
-    """`appeal_create` (its own durable transaction), then triage once it is committed; a
-    resubmitted form that found its earlier appeal is not triaged again."""
-    result = appeal_create(
+    """`appeal_create` (its own durable transaction), its triage queued with it
+    (`core.tasks.enqueue_on_commit`); a resubmitted form that found its earlier appeal is not
+    triaged again."""
+
+    def received(appeal: Appeal) -> None:
+        if channel_record is not None:
+            channel_record(appeal)
+        appeal_id = appeal.pk
+        enqueue_on_commit(lambda: triage_appeal_task.enqueue(appeal_id))
+
+    return appeal_create(
         actor=actor,
         draft=draft,
         photos=photos,
         submission_key=submission_key,
         upstream=upstream,
+        channel_record=received,
     )
-    if result.created:
-        appeal_id = result.appeal.pk
-        transaction.on_commit(lambda: triage_appeal_task.enqueue(appeal_id))
-    return result
 
 
 def appeal_receive_answered(

@@ -36,6 +36,7 @@ from minxin.core.sheets import (
     pdf_text,
     sheet_row,
 )
+from minxin.core.tasks import enqueue_on_commit
 from minxin.notify.services import notifications_send
 
 from .metrics import RATES, RateRow, rates_for
@@ -150,7 +151,7 @@ def export_request(*, user: User, kind: ExportKind, params: Mapping[str, Any]) -
 
         export_build_task.enqueue(export.pk)
 
-    transaction.on_commit(enqueue)
+    enqueue_on_commit(enqueue)
     return export
 
 

@@ -22,6 +22,7 @@ from django.utils import timezone
 from minxin.accounts.models import User
 from minxin.core.errors import MinxinError, ValidationFailed
 from minxin.core.privacy import mask_phone
+from minxin.core.tasks import enqueue_on_commit
 
 from .models import (
     NoticePreference,
@@ -72,7 +73,7 @@ def notifications_send(
 
         send_notification_task.enqueue(ids)
 
-    transaction.on_commit(enqueue)
+    enqueue_on_commit(enqueue)
     return rows
 
 

@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from minxin.accounts.actor import Actor
-from minxin.cases.models import CONTENT_MAX, TITLE_MAX, AppealKind, Channel
+from minxin.cases.models import CONTENT_MAX, TITLE_MAX, Appeal, AppealKind, Channel
 from minxin.cases.services import (
     AppealDraft,
     DownstreamRecorded,
@@ -28,6 +28,7 @@ from minxin.cases.services import (
 from minxin.core.errors import MinxinError, NotFound, PermissionDenied, ValidationFailed
 from minxin.core.privacy import is_valid_phone
 from minxin.core.text import control_free
+from minxin.core.tokens import last_used_note
 from minxin.directory.models import Region
 from minxin.intake.services import appeal_receive
 
@@ -258,6 +259,12 @@ def _idempotency_claim(*, api_key: ApiKey, key_hash: str, fingerprint: str) -> I
     return claim
 
 
+def _claim_answered(claim: IdempotencyKey | None, record: Open311Request) -> None:
+    """An idempotency key's claim answered with the request it made: a retry gets that."""
+    if claim is not None:
+        IdempotencyKey.objects.filter(pk=claim.pk, request__isnull=True).update(request=record)
+
+
 def service_request_create(
     *,
     api_key: ApiKey,
@@ -301,18 +308,32 @@ def service_request_create(
         # One appeal per peer and upstream id, whatever key or idempotency key resends it.
         digest = hashlib.sha256(upstream.upstream_id.encode()).hexdigest()[:40]
         submission_key = f"upstream:{upstream.peer_id}:{digest}"
+    linked: list[Open311Request] = []
+
+    def link(appeal: Appeal) -> None:
+        # In the appeal's own transaction: the appeal, its link and the key's claim commit
+        # together, or not at all.
+        linked.append(Open311Request.objects.create(appeal=appeal, api_key=api_key, token=token))
+        _claim_answered(claim, linked[0])
+
     result = appeal_receive(
-        actor=Actor.system(), draft=draft, submission_key=submission_key, upstream=upstream
+        actor=Actor.system(),
+        draft=draft,
+        submission_key=submission_key,
+        upstream=upstream,
+        channel_record=link,
     )
     appeal = result.appeal
-    try:
-        with transaction.atomic():
-            record = Open311Request.objects.create(appeal=appeal, api_key=api_key, token=token)
-    except IntegrityError:  # the same appeal linked already: answer with the first link
-        record = Open311Request.objects.get(appeal=appeal)
-    if claim is not None:
-        IdempotencyKey.objects.filter(pk=claim.pk, request__isnull=True).update(request=record)
-    ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=timezone.now())
+    if linked:
+        record = linked[0]
+    else:  # an appeal found by its submission key (a retry, a resend): its link, or one now
+        try:
+            with transaction.atomic():
+                record = Open311Request.objects.create(appeal=appeal, api_key=api_key, token=token)
+        except IntegrityError:  # the same appeal linked already: answer with the first link
+            record = Open311Request.objects.get(appeal=appeal)
+        _claim_answered(claim, record)
+    last_used_note(api_key)
     logger.info("open311 request created: key=%s appeal=%s", api_key.prefix, appeal.tracking_number)
     return ServiceRequestCreated(record=record, created=result.created)
 
@@ -382,7 +403,7 @@ def service_request_update_receive(*, api_key: ApiKey, params: Mapping[str, str]
         recorded: DownstreamRecorded = appeal_downstream_record(peer=api_key.peer, update=update)
     except IntegrityError:  # the same update_id, recorded by a concurrent resend first
         recorded = appeal_downstream_record(peer=api_key.peer, update=update)
-    ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=timezone.now())
+    last_used_note(api_key)
     logger.info(
         "open311 update received: peer=%s appeal=%s replayed=%s",
         api_key.peer.code,

@@ -70,13 +70,15 @@ def _metric(text: str, name: str, **labels: str) -> float:
 
 def test_metrics_count_requests_queue_triage_lag_and_overdue(client, settings, district) -> None:
     settings.MINXIN_METRICS_TOKEN = TOKEN
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     waiting = appeal_new(district)
     Appeal.objects.filter(pk=waiting.pk).update(received_at=timezone.now() - timedelta(minutes=5))
     late = appeal_in(district, "accepted")
     Appeal.objects.filter(pk=late.pk).update(resolve_due=timezone.now() - timedelta(hours=1))
     appeal_in(district, "accepted")  # open, not late
     from minxin.triage.tasks import triage_appeal_task
+
+    # The queue from here on (the appeals above were built on the tests' immediate backend).
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
     triage_appeal_task.enqueue(waiting.pk)  # the database backend: it waits for a worker
     client.get("/healthz")

@@ -1,7 +1,7 @@
 """Intake: every new appeal, from one channel's form or many at once from an import."""
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -153,9 +153,11 @@ def appeal_create(
     photos: Sequence[UploadedFile[bytes]] = (),
     submission_key: str | None = None,
     upstream: Upstream | None = None,
+    channel_record: Callable[[Appeal], None] | None = None,
 ) -> CreatedAppeal:
     """Receive an appeal from any channel; a resubmitted form returns the appeal it created.
-    An `upstream` work order keeps the peer's id and deadline on the appeal."""
+    An `upstream` work order keeps the peer's id and deadline on the appeal. `channel_record`
+    writes a channel's own record of a new appeal in the same transaction (one commit)."""
     APPEALS.may_create(action=Action.RECEIVE, actor=actor)
     if submission_key:
         existing = Appeal.objects.filter(submission_key=submission_key).first()
@@ -195,6 +197,8 @@ def appeal_create(
         )
     change = changes.received(channel=draft.channel, photos=len(checked))
     APPEALS.created(appeal, action=Action.RECEIVE, actor=actor, payload=change.payload, at=now)
+    if channel_record is not None:
+        channel_record(appeal)
     return CreatedAppeal(appeal=appeal, created=True)
 
 
