@@ -2,6 +2,7 @@
 rounds published (and those on whose roll it is), the public the published ones. Out of scope
 and missing are the same 404."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -96,6 +97,63 @@ def _candidates(selection: SelectionRound) -> list[Candidate]:
     )
 
 
+def _running(
+    selection: SelectionRound, *, decided: bool, office: bool
+) -> tuple[dict[int, t.Tally], int]:
+    """The running count and attendance, for the office during the vote only (the public and
+    deputies never see a count before the decision); otherwise the attendance kept, if any."""
+    if not decided and office and selection.status == RoundStatus.VOTING:
+        return tally_recount(selection), present_count(selection)
+    return {}, selection.present if decided and selection.present is not None else 0
+
+
+def _per_candidate(rows: QuerySet[Any]) -> dict[int, int]:
+    """How many of `rows` (comments, residents' choices) each candidate has."""
+    return dict(
+        rows.values("candidate_id").annotate(n=Count("pk")).values_list("candidate_id", "n")
+    )
+
+
+def _resident_votes(
+    selection: SelectionRound, candidates: list[Candidate], *, decided: bool, shown: bool
+) -> Mapping[int, int | None] | None:
+    """The residents' votes by candidate: kept once decided, counted live before; None when
+    they are not shown (a round without residents' vote, or a viewer outside the office)."""
+    if not shown:
+        return None
+    if decided:
+        return {c.pk: c.resident_votes for c in candidates}
+    return _per_candidate(ResidentChoice.objects.filter(ballot__round=selection))
+
+
+def _votes_of(selection: SelectionRound, deputy: Deputy | None) -> dict[int, str]:
+    """The deputy's own votes by candidate (none for any other viewer)."""
+    if deputy is None:
+        return {}
+    return dict(
+        DeputyVote.objects.filter(round=selection, deputy=deputy).values_list(
+            "candidate_id", "choice"
+        )
+    )
+
+
+def _comments_by_candidate(selection: SelectionRound) -> dict[int, list[CandidateComment]]:
+    """The latest comments (at most 200, newest first), grouped for the office's rows."""
+    comments: dict[int, list[CandidateComment]] = {}
+    for comment in CandidateComment.objects.filter(candidate__round=selection).order_by(
+        "-created_at"
+    )[:200]:
+        comments.setdefault(comment.candidate_id, []).append(comment)
+    return comments
+
+
+def _tally_of(c: Candidate, *, decided: bool, running: dict[int, t.Tally]) -> t.Tally | None:
+    """The count kept once decided, else the office's running count, if any."""
+    if decided and c.votes_for is not None:
+        return t.Tally(c.votes_for, c.votes_against or 0, c.votes_abstain or 0)
+    return running.get(c.pk)
+
+
 def round_page(
     selection: SelectionRound, *, viewer: User | None = None, public: bool = False
 ) -> RoundPage:
@@ -105,53 +163,25 @@ def round_page(
     candidates = _candidates(selection)
     decided = selection.status == RoundStatus.DECIDED
     office = viewer is not None and runs_rounds(viewer)
+    inside = office and not public  # the office's own page: comments and history
     roster = selection.roster_size or 0
-    present = selection.present if decided and selection.present is not None else 0
-    running: dict[int, t.Tally] = {}
-    if not decided and office and selection.status == RoundStatus.VOTING:
-        running = tally_recount(selection)
-        present = present_count(selection)
+    running, present = _running(selection, decided=decided, office=office)
     ballots = ResidentBallot.objects.filter(round=selection).count()
-    show_residents = selection.residents_vote and (decided or office)
-    resident_counts: dict[int, int] = {}
-    if show_residents and not decided:
-        resident_counts = dict(
-            ResidentChoice.objects.filter(ballot__round=selection)
-            .values("candidate_id")
-            .annotate(n=Count("pk"))
-            .values_list("candidate_id", "n")
-        )
-    comment_counts = dict(
-        CandidateComment.objects.filter(candidate__round=selection)
-        .values("candidate_id")
-        .annotate(n=Count("pk"))
-        .values_list("candidate_id", "n")
+    residents = _resident_votes(
+        selection,
+        candidates,
+        decided=decided,
+        shown=selection.residents_vote and (decided or office),
     )
+    comment_counts = _per_candidate(CandidateComment.objects.filter(candidate__round=selection))
     deputy = _deputy(viewer) if viewer is not None and is_deputy(viewer) else None
-    mine: dict[int, str] = {}
-    if deputy is not None:
-        mine = dict(
-            DeputyVote.objects.filter(round=selection, deputy=deputy).values_list(
-                "candidate_id", "choice"
-            )
-        )
-    comments: dict[int, list[CandidateComment]] = {}
-    if office and not public:
-        for comment in CandidateComment.objects.filter(candidate__round=selection).order_by(
-            "-created_at"
-        )[:200]:
-            comments.setdefault(comment.candidate_id, []).append(comment)
+    mine = _votes_of(selection, deputy)
+    comments = _comments_by_candidate(selection) if inside else {}
     base = t.base_of(base=selection.pass_base, present=present, roster=roster)
     rows = []
     for c in candidates:
-        tally: t.Tally | None = None
-        if decided and c.votes_for is not None:
-            tally = t.Tally(c.votes_for, c.votes_against or 0, c.votes_abstain or 0)
-        elif c.pk in running:
-            tally = running[c.pk]
-        votes = None
-        if show_residents:
-            votes = c.resident_votes if decided else resident_counts.get(c.pk, 0)
+        tally = _tally_of(c, decided=decided, running=running)
+        votes = None if residents is None else residents.get(c.pk, 0)
         rows.append(
             CandidateRow(
                 candidate=c,
@@ -179,7 +209,7 @@ def round_page(
         else None,
         ballots=ballots,
         decided=decided,
-        history=list(selection.events.select_related("actor")) if office and not public else [],
+        history=list(selection.events.select_related("actor")) if inside else [],
         voted=bool(mine),
         on_roll=deputy is not None
         and RosterEntry.objects.filter(round=selection, deputy=deputy).exists(),
