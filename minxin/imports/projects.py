@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Final, TypeVar
 
 from django.db import transaction
@@ -237,65 +238,48 @@ def _first(group: _Group, key: str) -> tuple[str, int]:
     return group.firsts.get(key, ("", group.rows[0][0]))
 
 
+@dataclass(frozen=True)
+class _Columns:
+    """The project's own columns parsed; None where one is refused (the reason on its row)."""
+
+    kind: str | None
+    lead: int | None
+    assisting: list[int] | None
+    place: tuple[list[int], str] | None
+    start: date | None
+    end: date | None
+    budget: Decimal | None
+
+
+@dataclass
+class _Parts:
+    """What the project's rows add up to: its targets, milestones and points."""
+
+    targets: list[TargetDraft] = field(default_factory=list)
+    target_names: set[str] = field(default_factory=set)
+    # Each milestone's planned end and the row it is first on.
+    milestones: dict[str, tuple[date, int]] = field(default_factory=dict)
+    points: dict[tuple[str, str, str], PointDraft] = field(default_factory=dict)
+
+
 def _draft(group: _Group, *, programme_id: int, lookups: Lookups) -> ProjectDraft | None:
     """The group's draft; None with `group.refusals` filled when a row is wrong."""
-    refusals = group.refusals
-    kind = _field(group, "kind", _kind)
-    lead = _field(group, "lead_unit", lambda t: _lead(t, lookups))
-    assisting = _field(group, "assisting_units", lambda t: _units(t, lookups))
-    place = _field(group, "place", lambda t: _place(t, lookups))
-    start = _field(group, "start_date", lambda t: _day(t, label="计划开工"))
-    end = _field(group, "end_date", lambda t: _day(t, label="计划完成", last=True))
-    budget = _field(group, "budget", lambda t: value_clean(t, "预算（万元）") if t else None)
-    if start and end and end < start:
-        refusals.setdefault(_first(group, "end_date")[1], "计划完成日期早于计划开工日期")
-    targets: list[TargetDraft] = []
-    target_names: set[str] = set()
-    milestones: dict[str, tuple[date, int]] = {}
-    points: dict[tuple[str, str, str], PointDraft] = {}  # a point repeated on rows counts once
+    columns = _columns(group, lookups)
+    parts = _Parts()
     for number, values in group.rows:
         try:
-            for point in _points(values.get("points", "")):
-                points.setdefault((str(point.latitude), str(point.longitude), point.name), point)
-            target = _target(values, lookups)
-            if target is not None:
-                if target.name in target_names:
-                    raise ValidationFailed(f"指标「{target.name}」在本项目中重复")
-                target_names.add(target.name)
-                targets.append(target)
-            milestone = _milestone(values)
-            if milestone is not None:
-                name, due = milestone
-                if name in milestones and milestones[name][0] != due:
-                    raise ValidationFailed(
-                        f"节点「{name}」在第{milestones[name][1]}行的计划完成日期不同"
-                    )
-                if isinstance(end, date) and due > end:
-                    raise ValidationFailed(
-                        f"节点「{name}」的计划完成日期{due:%Y-%m-%d}晚于项目计划完成日期"
-                        f"{end:%Y-%m-%d}"
-                    )
-                if isinstance(start, date) and due < start:
-                    raise ValidationFailed(
-                        f"节点「{name}」的计划完成日期{due:%Y-%m-%d}早于项目计划开工日期"
-                        f"{start:%Y-%m-%d}"
-                    )
-                milestones.setdefault(name, (due, number))
+            _row_add(parts, values, number=number, columns=columns, lookups=lookups)
         except ValidationFailed as refusal:
-            refusals.setdefault(number, refusal.message)
-    if refusals:
+            group.refusals.setdefault(number, refusal.message)
+    if group.refusals:
         return None
+    kind, lead, assisting = columns.kind, columns.lead, columns.assisting
+    place, start, end = columns.place, columns.start, columns.end
     if not (kind and lead and place and start and end and assisting is not None):
-        refusals[group.rows[0][0]] = "该项目的信息不完整"  # each missing one is refused above
+        group.refusals[group.rows[0][0]] = "该项目的信息不完整"  # each missing one is refused above
         return None
     regions, place_note = place
     summary = "\n".join(x for x in (_first(group, "summary")[0], place_note) if x)
-    ordered = sorted(milestones.items(), key=lambda item: (item[1][0], item[1][1]))
-    plan = dated_plan(start, [due for _, (due, _) in ordered])
-    steps = [
-        MilestoneDraft(name=name, duration_days=(last - first).days + 1, planned_end=due)
-        for (name, (due, _)), (first, last) in zip(ordered, plan, strict=True)
-    ]
     return ProjectDraft(
         programme_id=programme_id,
         name=group.name,
@@ -306,11 +290,81 @@ def _draft(group: _Group, *, programme_id: int, lookups: Lookups) -> ProjectDraf
         summary=summary,
         assisting_unit_ids=tuple(assisting),
         region_ids=tuple(regions),
-        points=tuple(points.values()),
-        budget=budget,
-        targets=tuple(targets),
-        milestones=tuple(steps),
+        points=tuple(parts.points.values()),
+        budget=columns.budget,
+        targets=tuple(parts.targets),
+        milestones=tuple(_steps(start, parts.milestones)),
     )
+
+
+def _columns(group: _Group, lookups: Lookups) -> _Columns:
+    """Each project column parsed once, from the row it is first filled on."""
+    columns = _Columns(
+        kind=_field(group, "kind", _kind),
+        lead=_field(group, "lead_unit", lambda t: _lead(t, lookups)),
+        assisting=_field(group, "assisting_units", lambda t: _units(t, lookups)),
+        place=_field(group, "place", lambda t: _place(t, lookups)),
+        start=_field(group, "start_date", lambda t: _day(t, label="计划开工")),
+        end=_field(group, "end_date", lambda t: _day(t, label="计划完成", last=True)),
+        budget=_field(group, "budget", lambda t: value_clean(t, "预算（万元）") if t else None),
+    )
+    if columns.start and columns.end and columns.end < columns.start:
+        group.refusals.setdefault(_first(group, "end_date")[1], "计划完成日期早于计划开工日期")
+    return columns
+
+
+def _row_add(
+    parts: _Parts, values: Mapping[str, str], *, number: int, columns: _Columns, lookups: Lookups
+) -> None:
+    """A row's points, target and milestone added to the project's; the first fault refuses
+    the row."""
+    for point in _points(values.get("points", "")):
+        # A point repeated on rows counts once.
+        parts.points.setdefault((str(point.latitude), str(point.longitude), point.name), point)
+    target = _target(values, lookups)
+    if target is not None:
+        if target.name in parts.target_names:
+            raise ValidationFailed(f"指标「{target.name}」在本项目中重复")
+        parts.target_names.add(target.name)
+        parts.targets.append(target)
+    milestone = _milestone(values)
+    if milestone is not None:
+        _milestone_add(parts.milestones, milestone, number=number, columns=columns)
+
+
+def _milestone_add(
+    milestones: dict[str, tuple[date, int]],
+    milestone: tuple[str, date],
+    *,
+    number: int,
+    columns: _Columns,
+) -> None:
+    """A milestone may repeat on rows with the same date, and must lie within the project's
+    dates (when they parsed)."""
+    name, due = milestone
+    if name in milestones and milestones[name][0] != due:
+        raise ValidationFailed(f"节点「{name}」在第{milestones[name][1]}行的计划完成日期不同")
+    end, start = columns.end, columns.start
+    if isinstance(end, date) and due > end:
+        raise ValidationFailed(
+            f"节点「{name}」的计划完成日期{due:%Y-%m-%d}晚于项目计划完成日期{end:%Y-%m-%d}"
+        )
+    if isinstance(start, date) and due < start:
+        raise ValidationFailed(
+            f"节点「{name}」的计划完成日期{due:%Y-%m-%d}早于项目计划开工日期{start:%Y-%m-%d}"
+        )
+    milestones.setdefault(name, (due, number))
+
+
+def _steps(start: date, milestones: Mapping[str, tuple[date, int]]) -> list[MilestoneDraft]:
+    """The milestones in the order of their dates (then rows), their durations laid from the
+    project's start (the sheet gives ends only)."""
+    ordered = sorted(milestones.items(), key=lambda item: (item[1][0], item[1][1]))
+    plan = dated_plan(start, [due for _, (due, _) in ordered])
+    return [
+        MilestoneDraft(name=name, duration_days=(last - first).days + 1, planned_end=due)
+        for (name, (due, _)), (first, last) in zip(ordered, plan, strict=True)
+    ]
 
 
 def _field(group: _Group, key: str, parse: Callable[[str], T]) -> T | None:
