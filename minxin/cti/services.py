@@ -180,28 +180,13 @@ def call_notice_clean(
 ) -> CallNotice:
     """The request's parameters checked, every problem a Chinese message naming the
     parameter by its wire name."""
-    event = (event or "").strip()
-    if event not in NoticeEvent.ALL:
-        raise ValidationFailed("event 应为 newCall、answer 或 hangup")
-    call_id = text_normalise(call_id).strip()
-    if not call_id:
-        raise ValidationFailed("缺少 callId")
-    if len(call_id) > CALL_ID_MAX or not call_id.isprintable():
-        raise ValidationFailed(f"callId 不能超过{CALL_ID_MAX}个字符，且不能含控制字符")
-    direction = (direction or "").strip()
-    if event == NoticeEvent.NEW_CALL and direction not in CallDirection.values:
-        raise ValidationFailed("direction 应为 in 或 out")
-    if direction and direction not in CallDirection.values:
-        raise ValidationFailed("direction 应为 in 或 out")
-    names = tuple(dict.fromkeys(n for u in users if (n := text_normalise(u).strip())))
-    if len(names) > USERS_MAX or any(len(n) > 150 for n in names):
-        raise ValidationFailed(f"user 最多{USERS_MAX}个，每个不超过150个字符")
-    cause = (cause or "").strip()
-    if cause and (event != NoticeEvent.HANGUP or cause not in HangupCause.values):
-        raise ValidationFailed("cause 只用于 hangup，应为 " + "、".join(HangupCause.values))
-    recording_url = text_normalise(recording_url).strip()
-    if recording_url and event != NoticeEvent.HANGUP:
-        raise ValidationFailed("recordingUrl 只用于 hangup")
+    # One check after another: a request with several faults is told of the first in this order.
+    event = _event_clean(event)
+    call_id = _call_id_clean(call_id)
+    direction = _direction_clean(direction, event=event)
+    names = _users_clean(users)
+    cause = _cause_clean(cause, event=event)
+    recording_url = _recording_url_text(recording_url, event=event)
     return CallNotice(
         event=event,
         call_id=call_id,
@@ -213,6 +198,54 @@ def call_notice_clean(
         answering_number=_number(answering_number, "answeringNumber"),
         recording_url=recording_url,
     )
+
+
+def _event_clean(event: str) -> str:
+    event = (event or "").strip()
+    if event not in NoticeEvent.ALL:
+        raise ValidationFailed("event 应为 newCall、answer 或 hangup")
+    return event
+
+
+def _call_id_clean(call_id: str) -> str:
+    call_id = text_normalise(call_id).strip()
+    if not call_id:
+        raise ValidationFailed("缺少 callId")
+    if len(call_id) > CALL_ID_MAX or not call_id.isprintable():
+        raise ValidationFailed(f"callId 不能超过{CALL_ID_MAX}个字符，且不能含控制字符")
+    return call_id
+
+
+def _direction_clean(direction: str, *, event: str) -> str:
+    """Required on a newCall (the call row needs it); on later events only checked if sent."""
+    direction = (direction or "").strip()
+    if (event == NoticeEvent.NEW_CALL or direction) and direction not in CallDirection.values:
+        raise ValidationFailed("direction 应为 in 或 out")
+    return direction
+
+
+def _users_clean(users: Sequence[str]) -> tuple[str, ...]:
+    """The staff user names, blanks dropped and each kept once, in the exchange's order."""
+    names = tuple(dict.fromkeys(n for u in users if (n := text_normalise(u).strip())))
+    if len(names) > USERS_MAX or any(len(n) > 150 for n in names):
+        raise ValidationFailed(f"user 最多{USERS_MAX}个，每个不超过150个字符")
+    return names
+
+
+def _cause_clean(cause: str, *, event: str) -> str:
+    cause = (cause or "").strip()
+    if cause and (event != NoticeEvent.HANGUP or cause not in HangupCause.values):
+        raise ValidationFailed("cause 只用于 hangup，应为 " + "、".join(HangupCause.values))
+    return cause
+
+
+def _recording_url_text(recording_url: str, *, event: str) -> str:
+    """Only the text here: whether it lies under the exchange's recording server is
+    `recording_url_clean`'s check, once the exchange is known."""
+    recording_url = text_normalise(recording_url).strip()
+    if recording_url and event != NoticeEvent.HANGUP:
+        raise ValidationFailed("recordingUrl 只用于 hangup")
+    return recording_url
 
 
 def recording_url_clean(*, pbx: Pbx, url: str) -> str:

@@ -9,16 +9,17 @@ writes its events), in its own transaction with the job's counts; a project alre
 programme under the same name is left alone, so running the same file twice adds nothing.
 
 Lives in `imports` (a layer above `projects`) to share the job machinery: upload, mapping,
-dry run and run in the background, progress, rejections.
+dry run and run in the background, progress, rejections. What a cell says is read in
+`project_cells`; the template the office fills in is built in `project_template`.
 """
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Final, TypeVar
 
 from django.db import transaction
@@ -28,10 +29,7 @@ from django.utils import timezone
 from minxin.accounts.models import User
 from minxin.core.errors import MinxinError, ValidationFailed
 from minxin.core.privacy import mask_personal_data
-from minxin.core.sheets import row_safe
-from minxin.directory.models import Unit
-from minxin.projects.forms import points_of, years_of
-from minxin.projects.models import Programme, Project, ProjectKind
+from minxin.projects.models import Programme, Project
 from minxin.projects.schedule import dated_plan
 from minxin.projects.services import (
     MilestoneDraft,
@@ -44,8 +42,21 @@ from minxin.projects.services import (
 )
 
 from . import reading
-from .mapping import Field, directory_load, header_normalise, path_normalise
+from .mapping import Field, header_normalise
 from .models import ImportJob, ImportRejection, ImportStatus
+from .project_cells import (
+    YEAR_PREFIX,
+    Lookups,
+    day_parse,
+    kind_parse,
+    lead_parse,
+    lookups_load,
+    milestone_parse,
+    place_parse,
+    points_parse,
+    target_parse,
+    units_parse,
+)
 
 FIELDS: Final = (
     Field("name", "项目名称", True, ("项目名称", "工程名称", "实事项目", "项目", "name")),
@@ -78,7 +89,6 @@ FIELDS: Final = (
 LABELS: Final = {f.key: f.label for f in FIELDS}
 # Or one column per year (2026年目标, 2027年度任务, 2028年): `fields_for` adds a field for each.
 YEAR_HEADER: Final = re.compile(r"(20\d{2})(?:年度?)?(?:目标|任务|计划)?(?:值|数|量)?")
-YEAR_PREFIX: Final = "year_"
 PROJECT_KEYS: Final = (
     "kind",
     "lead_unit",
@@ -89,18 +99,7 @@ PROJECT_KEYS: Final = (
     "budget",
     "summary",
 )
-TARGET_KEYS: Final = ("target_name", "target_value", "measure", "target_unit", "target_years")
-KINDS: Final[Mapping[str, str]] = {
-    **{label: value for value, label in ProjectKind.choices},
-    **{value: value for value in ProjectKind.values},
-    "旧改": ProjectKind.OLD_AREA,
-    "电梯加装": ProjectKind.ELEVATOR,
-    "养老服务设施": ProjectKind.ELDERLY,
-    "老旧小区综合改造": ProjectKind.ESTATE,
-    "体育场地开放": ProjectKind.SPORTS,
-}
 T = TypeVar("T")
-_LIST_SEPARATORS = re.compile(r"[、,，;；\s]+")
 
 
 def fields_for(headers: Sequence[str]) -> tuple[Field, ...]:
@@ -114,60 +113,6 @@ def fields_for(headers: Sequence[str]) -> tuple[Field, ...]:
             year = int(found[1])
             years[year] = Field(f"{YEAR_PREFIX}{year}", f"{year}年目标", False, (name,))
     return FIELDS + tuple(years[y] for y in sorted(years))
-
-
-# --- cells ------------------------------------------------------------------------------
-
-
-def date_parse(text: str, *, label: str, last: bool = False) -> date:
-    """A date as offices type it: 2026-03-01, 2026/3/1, 2026.3.1, 2026年3月1日, 20260301, or
-    only a month (2026年6月) or a year, which means its first day, or its last when `last`."""
-    value = text.strip()
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}( \d{2}:\d{2}:\d{2})?", value):
-        value = value[:10]  # what the reader makes of a date cell
-    value = re.sub(r"[年月./]", "-", value).replace("日", "").replace("号", "").strip("- ")
-    found = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", value) or re.fullmatch(
-        r"(\d{4})(\d{2})(\d{2})", value
-    )
-    if found:
-        year = int(found[1])
-        month = int(found[2]) if found[2] else (12 if last else 1)
-        if 2000 <= year <= 2100 and 1 <= month <= 12:
-            days = calendar.monthrange(year, month)[1]
-            day = int(found[3]) if found[3] else (days if last else 1)
-            if 1 <= day <= days:
-                return date(year, month, day)
-    raise ValidationFailed(f"{label}“{text[:20]}”不是有效日期，请使用如 2026-03-31 的格式")
-
-
-def names_split(text: str) -> list[str]:
-    return [n for n in _LIST_SEPARATORS.split(text) if n]
-
-
-@dataclass(frozen=True)
-class Lookups:
-    """The directory as the sheet names it: active units by full (or unambiguous short) name,
-    regions by name or path."""
-
-    units: Mapping[str, int]
-    regions: Mapping[str, int]
-
-    def unit_id(self, text: str, *, label: str) -> int:
-        found = self.units.get(text.strip())
-        if found is None:
-            raise ValidationFailed(f"{label}“{text[:30]}”不是系统中的单位，请使用单位全称")
-        return found
-
-
-def lookups_load() -> Lookups:
-    rows = list(Unit.objects.filter(is_active=True).values_list("pk", "name", "short_name"))
-    shorts: dict[str, set[int]] = {}
-    for pk, _, short in rows:
-        if short:
-            shorts.setdefault(short, set()).add(pk)
-    units = {s: next(iter(pks)) for s, pks in shorts.items() if len(pks) == 1}
-    units.update({name: pk for pk, name, _ in rows})
-    return Lookups(units=units, regions=directory_load().regions)
 
 
 # --- rows into projects -------------------------------------------------------------------
@@ -237,65 +182,48 @@ def _first(group: _Group, key: str) -> tuple[str, int]:
     return group.firsts.get(key, ("", group.rows[0][0]))
 
 
+@dataclass(frozen=True)
+class _Columns:
+    """The project's own columns parsed; None where one is refused (the reason on its row)."""
+
+    kind: str | None
+    lead: int | None
+    assisting: list[int] | None
+    place: tuple[list[int], str] | None
+    start: date | None
+    end: date | None
+    budget: Decimal | None
+
+
+@dataclass
+class _Parts:
+    """What the project's rows add up to: its targets, milestones and points."""
+
+    targets: list[TargetDraft] = field(default_factory=list)
+    target_names: set[str] = field(default_factory=set)
+    # Each milestone's planned end and the row it is first on.
+    milestones: dict[str, tuple[date, int]] = field(default_factory=dict)
+    points: dict[tuple[str, str, str], PointDraft] = field(default_factory=dict)
+
+
 def _draft(group: _Group, *, programme_id: int, lookups: Lookups) -> ProjectDraft | None:
     """The group's draft; None with `group.refusals` filled when a row is wrong."""
-    refusals = group.refusals
-    kind = _field(group, "kind", _kind)
-    lead = _field(group, "lead_unit", lambda t: _lead(t, lookups))
-    assisting = _field(group, "assisting_units", lambda t: _units(t, lookups))
-    place = _field(group, "place", lambda t: _place(t, lookups))
-    start = _field(group, "start_date", lambda t: _day(t, label="计划开工"))
-    end = _field(group, "end_date", lambda t: _day(t, label="计划完成", last=True))
-    budget = _field(group, "budget", lambda t: value_clean(t, "预算（万元）") if t else None)
-    if start and end and end < start:
-        refusals.setdefault(_first(group, "end_date")[1], "计划完成日期早于计划开工日期")
-    targets: list[TargetDraft] = []
-    target_names: set[str] = set()
-    milestones: dict[str, tuple[date, int]] = {}
-    points: dict[tuple[str, str, str], PointDraft] = {}  # a point repeated on rows counts once
+    columns = _columns(group, lookups)
+    parts = _Parts()
     for number, values in group.rows:
         try:
-            for point in _points(values.get("points", "")):
-                points.setdefault((str(point.latitude), str(point.longitude), point.name), point)
-            target = _target(values, lookups)
-            if target is not None:
-                if target.name in target_names:
-                    raise ValidationFailed(f"指标「{target.name}」在本项目中重复")
-                target_names.add(target.name)
-                targets.append(target)
-            milestone = _milestone(values)
-            if milestone is not None:
-                name, due = milestone
-                if name in milestones and milestones[name][0] != due:
-                    raise ValidationFailed(
-                        f"节点「{name}」在第{milestones[name][1]}行的计划完成日期不同"
-                    )
-                if isinstance(end, date) and due > end:
-                    raise ValidationFailed(
-                        f"节点「{name}」的计划完成日期{due:%Y-%m-%d}晚于项目计划完成日期"
-                        f"{end:%Y-%m-%d}"
-                    )
-                if isinstance(start, date) and due < start:
-                    raise ValidationFailed(
-                        f"节点「{name}」的计划完成日期{due:%Y-%m-%d}早于项目计划开工日期"
-                        f"{start:%Y-%m-%d}"
-                    )
-                milestones.setdefault(name, (due, number))
+            _row_add(parts, values, number=number, columns=columns, lookups=lookups)
         except ValidationFailed as refusal:
-            refusals.setdefault(number, refusal.message)
-    if refusals:
+            group.refusals.setdefault(number, refusal.message)
+    if group.refusals:
         return None
+    kind, lead, assisting = columns.kind, columns.lead, columns.assisting
+    place, start, end = columns.place, columns.start, columns.end
     if not (kind and lead and place and start and end and assisting is not None):
-        refusals[group.rows[0][0]] = "该项目的信息不完整"  # each missing one is refused above
+        group.refusals[group.rows[0][0]] = "该项目的信息不完整"  # each missing one is refused above
         return None
     regions, place_note = place
     summary = "\n".join(x for x in (_first(group, "summary")[0], place_note) if x)
-    ordered = sorted(milestones.items(), key=lambda item: (item[1][0], item[1][1]))
-    plan = dated_plan(start, [due for _, (due, _) in ordered])
-    steps = [
-        MilestoneDraft(name=name, duration_days=(last - first).days + 1, planned_end=due)
-        for (name, (due, _)), (first, last) in zip(ordered, plan, strict=True)
-    ]
     return ProjectDraft(
         programme_id=programme_id,
         name=group.name,
@@ -306,11 +234,81 @@ def _draft(group: _Group, *, programme_id: int, lookups: Lookups) -> ProjectDraf
         summary=summary,
         assisting_unit_ids=tuple(assisting),
         region_ids=tuple(regions),
-        points=tuple(points.values()),
-        budget=budget,
-        targets=tuple(targets),
-        milestones=tuple(steps),
+        points=tuple(parts.points.values()),
+        budget=columns.budget,
+        targets=tuple(parts.targets),
+        milestones=tuple(_steps(start, parts.milestones)),
     )
+
+
+def _columns(group: _Group, lookups: Lookups) -> _Columns:
+    """Each project column parsed once, from the row it is first filled on."""
+    columns = _Columns(
+        kind=_field(group, "kind", kind_parse),
+        lead=_field(group, "lead_unit", lambda t: lead_parse(t, lookups)),
+        assisting=_field(group, "assisting_units", lambda t: units_parse(t, lookups)),
+        place=_field(group, "place", lambda t: place_parse(t, lookups)),
+        start=_field(group, "start_date", lambda t: day_parse(t, label="计划开工")),
+        end=_field(group, "end_date", lambda t: day_parse(t, label="计划完成", last=True)),
+        budget=_field(group, "budget", lambda t: value_clean(t, "预算（万元）") if t else None),
+    )
+    if columns.start and columns.end and columns.end < columns.start:
+        group.refusals.setdefault(_first(group, "end_date")[1], "计划完成日期早于计划开工日期")
+    return columns
+
+
+def _row_add(
+    parts: _Parts, values: Mapping[str, str], *, number: int, columns: _Columns, lookups: Lookups
+) -> None:
+    """A row's points, target and milestone added to the project's; the first fault refuses
+    the row."""
+    for point in points_parse(values.get("points", "")):
+        # A point repeated on rows counts once.
+        parts.points.setdefault((str(point.latitude), str(point.longitude), point.name), point)
+    target = target_parse(values, lookups)
+    if target is not None:
+        if target.name in parts.target_names:
+            raise ValidationFailed(f"指标「{target.name}」在本项目中重复")
+        parts.target_names.add(target.name)
+        parts.targets.append(target)
+    milestone = milestone_parse(values)
+    if milestone is not None:
+        _milestone_add(parts.milestones, milestone, number=number, columns=columns)
+
+
+def _milestone_add(
+    milestones: dict[str, tuple[date, int]],
+    milestone: tuple[str, date],
+    *,
+    number: int,
+    columns: _Columns,
+) -> None:
+    """A milestone may repeat on rows with the same date, and must lie within the project's
+    dates (when they parsed)."""
+    name, due = milestone
+    if name in milestones and milestones[name][0] != due:
+        raise ValidationFailed(f"节点「{name}」在第{milestones[name][1]}行的计划完成日期不同")
+    end, start = columns.end, columns.start
+    if isinstance(end, date) and due > end:
+        raise ValidationFailed(
+            f"节点「{name}」的计划完成日期{due:%Y-%m-%d}晚于项目计划完成日期{end:%Y-%m-%d}"
+        )
+    if isinstance(start, date) and due < start:
+        raise ValidationFailed(
+            f"节点「{name}」的计划完成日期{due:%Y-%m-%d}早于项目计划开工日期{start:%Y-%m-%d}"
+        )
+    milestones.setdefault(name, (due, number))
+
+
+def _steps(start: date, milestones: Mapping[str, tuple[date, int]]) -> list[MilestoneDraft]:
+    """The milestones in the order of their dates (then rows), their durations laid from the
+    project's start (the sheet gives ends only)."""
+    ordered = sorted(milestones.items(), key=lambda item: (item[1][0], item[1][1]))
+    plan = dated_plan(start, [due for _, (due, _) in ordered])
+    return [
+        MilestoneDraft(name=name, duration_days=(last - first).days + 1, planned_end=due)
+        for (name, (due, _)), (first, last) in zip(ordered, plan, strict=True)
+    ]
 
 
 def _field(group: _Group, key: str, parse: Callable[[str], T]) -> T | None:
@@ -321,91 +319,6 @@ def _field(group: _Group, key: str, parse: Callable[[str], T]) -> T | None:
     except ValidationFailed as refusal:
         group.refusals.setdefault(number, refusal.message)
         return None
-
-
-def _kind(text: str) -> str:
-    if not text:
-        return ProjectKind.OTHER
-    found = KINDS.get(text)
-    if found is None:
-        choices = "、".join(ProjectKind.labels)
-        raise ValidationFailed(f"类别“{text[:20]}”无法识别（可用：{choices}）")
-    return found
-
-
-def _lead(text: str, lookups: Lookups) -> int:
-    if not text:
-        raise ValidationFailed("缺少牵头单位")
-    return lookups.unit_id(text, label="牵头单位")
-
-
-def _units(text: str, lookups: Lookups) -> list[int]:
-    return [lookups.unit_id(n, label="配合单位") for n in names_split(text)]
-
-
-def _place(text: str, lookups: Lookups) -> tuple[list[int], str]:
-    """Names of regions link the project to them; any other place text stays readable in the
-    project's summary rather than being refused or lost."""
-    names = names_split(text)
-    found = [lookups.regions.get(path_normalise(n)) for n in names]
-    regions = sorted({pk for pk in found if pk is not None})
-    return regions, (f"实施地点：{text}" if text and None in found else "")
-
-
-def _points(text: str) -> tuple[PointDraft, ...]:
-    try:
-        return points_of(text)
-    except ValidationFailed as refusal:
-        if "格式有误" not in refusal.message:
-            raise
-        raise ValidationFailed(
-            f"坐标“{text[:30]}”格式有误，应为“纬度, 经度 地点名称”，如：28.2153, 112.9212 景蓉小区"
-        ) from None
-
-
-def _day(text: str, *, label: str, last: bool = False) -> date:
-    if not text:
-        raise ValidationFailed(f"缺少{label}日期")
-    return date_parse(text, label=label, last=last)
-
-
-def _target(values: Mapping[str, str], lookups: Lookups) -> TargetDraft | None:
-    columns = {
-        int(k[len(YEAR_PREFIX) :]): v for k, v in values.items() if k.startswith(YEAR_PREFIX)
-    }
-    if not any(values.get(k) for k in TARGET_KEYS) and not any(columns.values()):
-        return None
-    name = " ".join(values.get("target_name", "").split())
-    if not name:
-        raise ValidationFailed("缺少指标名称")
-    years = years_of(values.get("target_years", ""), name)
-    for year, text in sorted(columns.items()):
-        if not text:
-            continue
-        if year in years:
-            raise ValidationFailed(f"指标「{name}」的{year}年目标填了两次")
-        years[year] = value_clean(text, f"指标「{name}」{year}年的目标")
-    value = value_clean(values.get("target_value", ""), f"指标「{name}」的目标值")
-    if value <= 0:
-        raise ValidationFailed(f"指标「{name}」的目标值应大于0")
-    measure = values.get("measure", "")
-    if not measure:
-        raise ValidationFailed(f"指标「{name}」缺少计量单位（如 平方米、户、台、个）")
-    unit_text = values.get("target_unit", "")
-    unit_id = lookups.unit_id(unit_text, label="责任单位") if unit_text else None
-    return TargetDraft(name=name, value=value, measure=measure, unit_id=unit_id, years=years)
-
-
-def _milestone(values: Mapping[str, str]) -> tuple[str, date] | None:
-    name = " ".join(values.get("milestone_name", "").split())
-    due = values.get("milestone_end", "")
-    if not name and not due:
-        return None
-    if not name:
-        raise ValidationFailed("填写了节点计划完成日期，但缺少节点名称")
-    if not due:
-        raise ValidationFailed(f"节点「{name}」缺少计划完成日期")
-    return name, date_parse(due, label=f"节点「{name}」的计划完成日期", last=True)
 
 
 def projects_plan(
@@ -553,73 +466,3 @@ def projects_run(job: ImportJob) -> None:
                     progressed_at=timezone.now(),
                 )
         job.summary = summary
-
-
-# The template's second sheet: what each column takes (the import reads the first sheet only).
-TEMPLATE_NOTES: Final = (
-    ("项目名称", "必填。同一项目占多行时，后续行可留空（合并单元格亦可）"),
-    ("类别", f"可选：{'、'.join(ProjectKind.labels)}"),
-    ("牵头单位", "必填，填系统中的单位全称；配合单位可填多个，用顿号或逗号分隔"),
-    ("地点/街道", "可选，填街道或社区名称"),
-    ("计划开工 / 计划完成", "必填，日期如 2026-03-01，也可写 2026年3月 或 2026年"),
-    ("指标名称 / 目标值 / 计量单位", "一行一个指标；目标值为正数，计量单位如 平方米、户、台、个"),
-    (
-        "年度分解",
-        "跨年项目的分年目标，如 2026:6；2027:6（各年之和不超过目标值）；"
-        "也可每年一列，列名如“2026年目标”",
-    ),
-    ("责任单位", "可选，该指标的责任单位（填系统中的单位全称）"),
-    ("坐标", "可选，“纬度, 经度 地点名称”，一格多个点位时每行一个，如 28.2153, 112.9212 景蓉小区"),
-    ("节点名称 / 节点计划完成", "一行一个节点；节点日期不得晚于项目计划完成"),
-)
-
-
-def projects_template() -> bytes:
-    """A sheet with the columns the import reads, in order, and one example project over
-    two rows (the second leaves the project's columns blank, as merged cells read): a
-    two-year project with one target cut into years and a point on the map; then a sheet of
-    notes on what each column takes."""
-    import io
-
-    from openpyxl import Workbook
-
-    unit = Unit.objects.filter(is_active=True).order_by("kind", "name").first()
-    lead = unit.name if unit else "某某街道办事处"
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("民心工程")
-    order = [f for f in FIELDS if f.key != "milestone_end"] + [
-        f for f in FIELDS if f.key == "milestone_end"
-    ]
-    sheet.append([f.label for f in order])
-    first = {
-        "name": "景蓉小区加装电梯",
-        "kind": "加装电梯",
-        "lead_unit": lead,
-        "start_date": "2026-03-01",
-        "end_date": "2027-12-31",
-        "budget": "360",
-        "summary": "为景蓉小区12个单元加装电梯，分两年完成",
-        "target_name": "加装电梯",
-        "target_value": "12",
-        "measure": "台",
-        "target_years": "2026:6；2027:6",
-        "points": "28.2153, 112.9212 景蓉小区",
-        "milestone_name": "意见征询",
-        "milestone_end": "2026-04-30",
-    }
-    second = {
-        "target_name": "惠及居民",
-        "target_value": "300",
-        "measure": "户",
-        "milestone_name": "施工安装",
-        "milestone_end": "2027-11-30",
-    }
-    for values in (first, second):
-        sheet.append(row_safe(values.get(f.key, "") for f in order))
-    notes = book.create_sheet("填写说明")
-    notes.append(["列", "填写说明"])
-    for column, note in TEMPLATE_NOTES:
-        notes.append(row_safe([column, note]))
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()

@@ -22,8 +22,7 @@ from minxin.core.pagination import paginate
 from minxin.core.sheets import row_safe
 from minxin.projects.selectors import programmes_for
 
-from . import projects as project_import
-from . import reading, selectors, services
+from . import project_template, reading, selectors, services
 from .models import ImportJob, ImportKind, ImportPhase, ImportStatus
 from .permissions import may_import, may_import_any, may_import_projects
 
@@ -263,7 +262,7 @@ def projects_upload(request: HttpRequest) -> HttpResponse:
 def projects_template(request: HttpRequest) -> HttpResponse:
     staff_user(request, may_import_projects, PAGE_PROJECTS)
     response = HttpResponse(
-        project_import.projects_template(),
+        project_template.projects_template(),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = content_disposition_header(True, "民心工程项目导入模板.xlsx")

@@ -16,7 +16,8 @@ from django.urls import reverse
 from minxin.imports import projects as project_import
 from minxin.imports.mapping import mapping_guess
 from minxin.imports.models import ImportJob, ImportKind, ImportRejection, ImportStatus
-from minxin.imports.projects import FIELDS, date_parse
+from minxin.imports.project_cells import date_parse
+from minxin.imports.projects import FIELDS
 from minxin.projects.models import (
     Milestone,
     Programme,

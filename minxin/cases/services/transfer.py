@@ -21,7 +21,7 @@ from minxin.accounts.roles import Role
 from minxin.core.errors import IllegalTransition, ValidationFailed
 from minxin.deadlines.services import clock_rules_for, deadlines_for
 from minxin.directory.models import Unit
-from minxin.machine.engine import Change
+from minxin.machine.engine import Applied, Change
 from minxin.notify.services import notifications_send
 
 from .. import changes
@@ -127,7 +127,11 @@ def transfer_decide(
     )
     if pending is None:
         raise ValidationFailed(NONE_PENDING)
-    if not approve:
+    if approve:
+        applied, to_unit_id = _transfer_approve(
+            appeal, pending=pending, actor=actor, reason=reason, lead_unit_id=lead_unit_id
+        )
+    else:
         applied = APPEALS.apply(
             appeal,
             action=action,
@@ -136,44 +140,6 @@ def transfer_decide(
             change=Change(payload={"transfer_id": pending.pk, "unit_id": pending.unit_id}),
         )
         to_unit_id = None
-    else:
-        if not lead_unit_id:
-            raise ValidationFailed("请选择转办后的主办单位")
-        unit = _unit(lead_unit_id, missing="请选择有效的主办单位")
-        if unit.pk == appeal.lead_unit_id:
-            raise ValidationFailed("转办后的主办单位应不同于当前主办单位")
-        _no_sub_task(appeal_id, then="同意转办")
-        now = timezone.now()
-        due = deadlines_for(category=appeal.category, urgency=appeal.urgency, start=now)
-        rules = clock_rules_for(category=appeal.category, urgency=appeal.urgency)
-        change = changes.transferred(
-            at=now,
-            from_unit_id=appeal.lead_unit_id,
-            to=unit,
-            restart=rules.transfer_restarts,
-            first_contact_due=due.first_contact_due,
-            resolve_due=due.resolve_due,
-            transfer_id=pending.pk,
-        )
-        applied = APPEALS.apply(appeal, action=action, actor=actor, reason=reason, change=change)
-        at = applied.event.created_at
-        active = Assignment.objects.filter(appeal_id=appeal_id, is_active=True)
-        active.filter(role=AssignmentRole.LEAD).update(
-            **changes.assignment_ended(at=at, reason=changes.transfer_reason(pending.reason))
-        )
-        active.filter(role=AssignmentRole.ASSIST, unit_id=unit.pk).update(
-            **changes.assignment_ended(at=at, reason=changes.BECAME_LEAD)
-        )
-        Assignment.objects.bulk_create(
-            changes.assignments_given(
-                appeal=applied.subject,
-                lead_unit_id=unit.pk,
-                assist_unit_ids=[],
-                at=at,
-                by_id=actor.user.pk if actor.user else None,
-            )
-        )
-        to_unit_id = unit.pk
     Transfer.objects.filter(pk=pending.pk).update(
         **changes.transfer_decision(
             approve=approve,
@@ -183,7 +149,75 @@ def transfer_decide(
             reason=applied.event.reason,
         )
     )
-    number = appeal.tracking_number
+    _transfer_told(applied, pending=pending, approve=approve, to_unit_id=to_unit_id)
+    return applied.subject
+
+
+def _transfer_approve(
+    appeal: Appeal, *, pending: Transfer, actor: Actor, reason: str, lead_unit_id: int | None
+) -> tuple[Applied[Appeal, AppealEvent], int]:
+    """The approval applied: the chosen unit checked, the appeal moved to it with the deadlines
+    the policy gives a transfer, and the lead handed over. Returns the applied change and the
+    new lead unit's id."""
+    if not lead_unit_id:
+        raise ValidationFailed("请选择转办后的主办单位")
+    unit = _unit(lead_unit_id, missing="请选择有效的主办单位")
+    if unit.pk == appeal.lead_unit_id:
+        raise ValidationFailed("转办后的主办单位应不同于当前主办单位")
+    _no_sub_task(appeal.pk, then="同意转办")
+    now = timezone.now()
+    due = deadlines_for(category=appeal.category, urgency=appeal.urgency, start=now)
+    rules = clock_rules_for(category=appeal.category, urgency=appeal.urgency)
+    change = changes.transferred(
+        at=now,
+        from_unit_id=appeal.lead_unit_id,
+        to=unit,
+        restart=rules.transfer_restarts,
+        first_contact_due=due.first_contact_due,
+        resolve_due=due.resolve_due,
+        transfer_id=pending.pk,
+    )
+    applied = APPEALS.apply(
+        appeal, action=Action.APPROVE_TRANSFER, actor=actor, reason=reason, change=change
+    )
+    _lead_hand_over(applied, pending=pending, unit_id=unit.pk, actor=actor)
+    return applied, unit.pk
+
+
+def _lead_hand_over(
+    applied: Applied[Appeal, AppealEvent], *, pending: Transfer, unit_id: int, actor: Actor
+) -> None:
+    """The requesting unit's lead assignment ends; the new lead's begins, and its assisting
+    assignment, if it had one, ends (it is the lead now)."""
+    at = applied.event.created_at
+    active = Assignment.objects.filter(appeal_id=applied.subject.pk, is_active=True)
+    active.filter(role=AssignmentRole.LEAD).update(
+        **changes.assignment_ended(at=at, reason=changes.transfer_reason(pending.reason))
+    )
+    active.filter(role=AssignmentRole.ASSIST, unit_id=unit_id).update(
+        **changes.assignment_ended(at=at, reason=changes.BECAME_LEAD)
+    )
+    Assignment.objects.bulk_create(
+        changes.assignments_given(
+            appeal=applied.subject,
+            lead_unit_id=unit_id,
+            assist_unit_ids=[],
+            at=at,
+            by_id=actor.user.pk if actor.user else None,
+        )
+    )
+
+
+def _transfer_told(
+    applied: Applied[Appeal, AppealEvent],
+    *,
+    pending: Transfer,
+    approve: bool,
+    to_unit_id: int | None,
+) -> None:
+    """The requesting unit hears the decision; on approval the new lead unit hears it has an
+    appeal to accept."""
+    number = applied.subject.tracking_number
     verdict = f"转办申请已同意：{number}" if approve else f"转办申请被驳回：{number}"
     _told(_handlers(pending.unit_id), applied.subject, title=verdict, body=applied.event.reason)
     if to_unit_id is not None:
@@ -193,7 +227,6 @@ def transfer_decide(
             title=f"转办至本单位的诉求：{number}",
             body="请及时接单办理。",
         )
-    return applied.subject
 
 
 @transaction.atomic(durable=True)
