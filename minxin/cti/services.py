@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from django.db import IntegrityError, transaction
@@ -31,7 +31,14 @@ from minxin.core.errors import (
 )
 from minxin.core.privacy import is_valid_phone, phone_normalise
 from minxin.core.text import text_normalise
-from minxin.core.tokens import PREFIX_LENGTH, token_hash, token_matches, token_new, token_prefix
+from minxin.core.tokens import (
+    PREFIX_LENGTH,
+    last_used_note,
+    token_hash,
+    token_matches,
+    token_new,
+    token_prefix,
+)
 from minxin.intake.services import appeal_receive
 from minxin.machine.engine import Change
 
@@ -52,7 +59,6 @@ NAME_MAX = 100
 USERS_MAX = 20
 # What exchanges send for a caller who withholds the number (CLIR).
 WITHHELD = frozenset({"", "anonymous", "unknown", "restricted", "private", "withheld"})
-LAST_USED_EVERY = timedelta(minutes=1)
 
 
 # --- exchanges ----------------------------------------------------------------------------
@@ -116,9 +122,7 @@ def pbx_authenticate(raw: str) -> Pbx | None:
     pbx = Pbx.objects.filter(prefix=token_prefix(raw), is_active=True).first()
     if pbx is None or not token_matches(raw, pbx.token_hash):
         return None
-    now = timezone.now()
-    if pbx.last_used_at is None or now - pbx.last_used_at > LAST_USED_EVERY:
-        Pbx.objects.filter(pk=pbx.pk).update(last_used_at=now)
+    last_used_note(pbx)
     return pbx
 
 
