@@ -6,13 +6,14 @@ Once: skipped when a consultation exists."""
 # ruff: noqa: E501 - the demo drafts keep their articles on one line each
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.utils import timezone
 
 from minxin.accounts.models import User
 from minxin.accounts.roles import Role
-from minxin.consultation.models import Consultation, ContactPoint
+from minxin.consultation.models import Comment, Consultation, ContactPoint
 from minxin.consultation.services import (
     CommentDraft,
     ConsultationDraft,
@@ -94,7 +95,24 @@ def consultation_seed(*, now: datetime | None = None) -> int:
     civil = Unit.objects.filter(name=next(n for s, n, _ in d.DEPARTMENTS if s == "mzj")).first()
     if housing is None or civil is None:
         return 0
-    start = now - timedelta(days=60)
+    people = _People(office=office, moderator=moderator, deputy=deputy, points=points)
+    _reported_seed(people, housing, start=now - timedelta(days=60))
+    _open_seed(people, civil, now=now)
+    return 2
+
+
+@dataclass(frozen=True)
+class _People:
+    office: User  # the supervision office runs the consultations
+    moderator: User
+    deputy: User | None
+    points: list[ContactPoint]
+
+
+def _reported_seed(people: _People, housing: Unit, *, start: datetime) -> None:
+    """The property-management draft: consulted for 30 days, closed, every comment answered,
+    the report published."""
+    office = people.office
     done = consultation_create(
         actor=office,
         draft=ConsultationDraft(
@@ -110,34 +128,7 @@ def consultation_seed(*, now: datetime | None = None) -> int:
     consultation_act(
         actor=office, consultation_id=done.pk, action=ConsultationAction.PUBLISH, at=start
     )
-    articles = {n: a.pk for n, a in enumerate(done.articles.order_by("position"), start=1)}
-    comments = []
-    for k, (number, source, author, text, _, _) in enumerate(DONE):
-        actor = deputy if source == "deputy" and deputy else None
-        if source == "contact_point":
-            actor = office
-        comments.append(
-            comment_submit(
-                consultation_id=done.pk,
-                actor=actor,
-                draft=CommentDraft(
-                    text=text,
-                    article_id=articles.get(number),
-                    author=author,
-                    contact_point_id=points[k % len(points)].pk
-                    if source == "contact_point"
-                    else None,
-                ),
-                at=start + timedelta(days=2 + k * 3),
-            )
-        )
-    for k, comment in enumerate(comments):
-        comment_moderate(
-            actor=moderator,
-            comment_id=comment.pk,
-            action=CommentAction.PUBLISH,
-            at=start + timedelta(days=3 + k * 3),
-        )
+    comments = _comments_gathered(people, done, start=start)
     closed = start + timedelta(days=31)
     consultation_act(
         actor=office, consultation_id=done.pk, action=ConsultationAction.CLOSE, at=closed
@@ -157,9 +148,46 @@ def consultation_seed(*, now: datetime | None = None) -> int:
         reason="感谢各位居民、人大代表和基层立法联系点提出的宝贵意见，采纳情况如下。",
         at=closed + timedelta(days=10),
     )
+
+
+def _comments_gathered(people: _People, done: Consultation, *, start: datetime) -> list[Comment]:
+    """The comments of DONE, from citizens, a deputy and the contact points, all published."""
+    articles = {n: a.pk for n, a in enumerate(done.articles.order_by("position"), start=1)}
+    comments = []
+    for k, (number, source, author, text, _, _) in enumerate(DONE):
+        actor = people.deputy if source == "deputy" and people.deputy else None
+        if source == "contact_point":
+            actor = people.office
+        comments.append(
+            comment_submit(
+                consultation_id=done.pk,
+                actor=actor,
+                draft=CommentDraft(
+                    text=text,
+                    article_id=articles.get(number),
+                    author=author,
+                    contact_point_id=people.points[k % len(people.points)].pk
+                    if source == "contact_point"
+                    else None,
+                ),
+                at=start + timedelta(days=2 + k * 3),
+            )
+        )
+    for k, comment in enumerate(comments):
+        comment_moderate(
+            actor=people.moderator,
+            comment_id=comment.pk,
+            action=CommentAction.PUBLISH,
+            at=start + timedelta(days=3 + k * 3),
+        )
+    return comments
+
+
+def _open_seed(people: _People, civil: Unit, *, now: datetime) -> None:
+    """The elderly-care draft, open for comments: two published, one waiting for moderation."""
     opened = now - timedelta(days=4)
     live = consultation_create(
-        actor=office,
+        actor=people.office,
         draft=ConsultationDraft(
             title="《关于推进社区嵌入式养老服务的实施意见（征求意见稿）》",
             issuing_unit_id=civil.pk,
@@ -171,7 +199,7 @@ def consultation_seed(*, now: datetime | None = None) -> int:
         at=opened,
     )
     consultation_act(
-        actor=office, consultation_id=live.pk, action=ConsultationAction.PUBLISH, at=opened
+        actor=people.office, consultation_id=live.pk, action=ConsultationAction.PUBLISH, at=opened
     )
     live_articles = {n: a.pk for n, a in enumerate(live.articles.order_by("position"), start=1)}
     for k, (number, text) in enumerate(OPEN_COMMENTS):
@@ -182,9 +210,8 @@ def consultation_seed(*, now: datetime | None = None) -> int:
         )
         if k < 2:  # the last one waits for the moderator
             comment_moderate(
-                actor=moderator,
+                actor=people.moderator,
                 comment_id=comment.pk,
                 action=CommentAction.PUBLISH,
                 at=opened + timedelta(days=2, hours=k),
             )
-    return 2

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import cast
+from typing import Any, cast
 
 from django.contrib.auth.hashers import make_password
 from django.db import connection, models, transaction
@@ -513,41 +513,19 @@ def _chunk_write(chunk: list[AppealPlan]) -> int:
         assert p.merge_target is not None and p.merge_target.pk is not None
         p.appeal.merged_into_id = p.merge_target.pk
     Appeal.objects.bulk_create([p.appeal for p in duplicates])
+    if any(p.appeal.pk is None for p in chunk):  # a backend that returns no ids from them
+        raise RuntimeError("bulk_create did not return appeal ids")
 
-    events: list[AppealEvent] = []
-    assignments: list[Assignment] = []
-    replies: list[Reply] = []
-    extensions: list[Extension] = []
-    for p in chunk:
-        appeal_id = p.appeal.pk
-        if appeal_id is None:  # a backend that does not return ids from bulk inserts
-            raise RuntimeError("bulk_create did not return appeal ids")
-        for event in p.events:
-            event.appeal_id = appeal_id
-        for assignment in p.assignments:
-            assignment.appeal_id = appeal_id
-        for reply in p.replies:
-            reply.appeal_id = appeal_id
-        for extension in p.extensions:
-            extension.appeal_id = appeal_id
-        events += p.events
-        assignments += p.assignments
-        replies += p.replies
-        extensions += p.extensions
-    Reply.objects.bulk_create(replies)
+    events = _owned(chunk, "events")
+    Reply.objects.bulk_create(_owned(chunk, "replies"))
     # The releases name the reply they released (its id only now known).
     for p in chunk:
         for event, reply in p.released:
             event.payload["reply_id"] = reply.pk
     AppealEvent.objects.bulk_create(events)
-    Assignment.objects.bulk_create(assignments)
-    Extension.objects.bulk_create(extensions)
-    revisits = []
-    for p in chunk:
-        for revisit in p.revisits:
-            revisit.appeal_id = p.appeal.pk
-            revisits.append(revisit)
-    Revisit.objects.bulk_create(revisits)
+    Assignment.objects.bulk_create(_owned(chunk, "assignments"))
+    Extension.objects.bulk_create(_owned(chunk, "extensions"))
+    Revisit.objects.bulk_create(_owned(chunk, "revisits"))
     ratings: list[Rating] = []
     for p in chunk:
         for rating, reply in p.ratings:
@@ -556,3 +534,13 @@ def _chunk_write(chunk: list[AppealPlan]) -> int:
             ratings.append(rating)
     Rating.objects.bulk_create(ratings)
     return len(events)
+
+
+def _owned(chunk: list[AppealPlan], rows: str) -> list[Any]:
+    """The chunk's rows of one kind (its plans' `rows`), each pointed at its appeal's new id."""
+    owned = []
+    for p in chunk:
+        for row in getattr(p, rows):
+            row.appeal_id = p.appeal.pk
+            owned.append(row)
+    return owned

@@ -166,12 +166,9 @@ def preview_masked(*, job: ImportJob, preview: Preview) -> list[tuple[int, list[
 
 
 def _job_enqueue(task_name: str, job_id: int) -> None:
-    def enqueue() -> None:
-        from . import tasks
+    from . import tasks  # here, not above: the tasks import these services
 
-        getattr(tasks, task_name).enqueue(job_id)
-
-    enqueue_on_commit(enqueue)
+    enqueue_on_commit(lambda: getattr(tasks, task_name).enqueue(job_id))
 
 
 @transaction.atomic(durable=True)
