@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from minxin.cases.models import Appeal
 from minxin.cases.workflow import AppealStatus
 from minxin.core.errors import PermissionDenied, ValidationFailed
 from minxin.notify.models import Notification
@@ -46,6 +47,11 @@ def test_warnings_and_escalations_of_a_led_appeal_reach_the_leader(district):
     with time_machine.travel(timezone.now() - timedelta(days=12), tick=False):
         appeal = appeal_in(district, AppealStatus.IN_PROGRESS)
         other = appeal_in(district, AppealStatus.IN_PROGRESS)
+    # Both due within the hour: near their deadline whatever the day (twelve calendar days
+    # back are fewer than ten working days on some weekdays).
+    Appeal.objects.filter(pk__in=[appeal.pk, other.pk]).update(
+        resolve_due=timezone.now() + timedelta(hours=1)
+    )
     appeal_take_charge(actor=district.user("leader"), appeal_id=appeal.pk)
     assert deadline_warnings_raise() >= 2
     warned = Notification.objects.filter(
