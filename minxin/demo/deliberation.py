@@ -58,6 +58,41 @@ def deliberation_seed(*, now: datetime | None = None) -> int:
     )
     if not communities:
         return 0
+    made = _proposed(communities, now=now)
+    meeting = "景蓉社区党群服务中心二楼议事厅"
+    for topic in made[:3]:
+        topic_schedule(
+            actor=handler,
+            topic_id=topic.pk,
+            meeting_at=now + timedelta(days=5),
+            place=meeting,
+            at=topic.created_at + timedelta(days=3),
+        )
+    for topic, minutes in zip(made[:2], MINUTES, strict=True):
+        topic_hold(actor=handler, topic_id=topic.pk, minutes=minutes, participants=PARTICIPANTS)
+    _decided(made[0], made[1], handler=handler, office=office, now=now)
+    return len(made)
+
+
+# Who came to the two meetings held, and what each agreed.
+PARTICIPANTS = {
+    "residents": ["王秀兰", "李建华", "陈国平", "赵丽"],
+    "committee": ["景蓉社区居委会"],
+    "property": ["金桂物业服务有限公司"],
+    "deputies": ["王秀兰（区人大代表）"],
+    "units": ["桂花坪街道城管办"],
+}
+MINUTES = (
+    "与会居民一致同意清理空地并改建口袋公园；物业三日内清运杂物；"
+    "空地内违章搭建请城管部门依法拆除；口袋公园建设列为候选民生项目。",
+    "经协商，街道出面与周边两家单位签订夜间错时共享协议，居民按月登记车牌；"
+    "消防通道划线并安装监控。",
+)
+
+
+def _proposed(communities: list[Region], *, now: datetime) -> list[Topic]:
+    """The four topics, proposed by residents; the first three passed the support threshold
+    (10), the last is collecting."""
     made = []
     for n, (title, description) in enumerate(TOPICS):
         made.append(
@@ -72,7 +107,6 @@ def deliberation_seed(*, now: datetime | None = None) -> int:
                 at=now - timedelta(days=(40, 30, 12, 3)[n]),
             )
         )
-    # Support: the first three passed the threshold (10), the last is collecting.
     for n, topic in enumerate(made):
         for k in range((14, 11, 10, 4)[n]):
             topic_support(
@@ -80,34 +114,12 @@ def deliberation_seed(*, now: datetime | None = None) -> int:
                 phone_hash=_resident(k),
                 at=now - timedelta(days=(38, 28, 10, 2)[n], hours=-k),
             )
-    meeting = "景蓉社区党群服务中心二楼议事厅"
-    for topic in made[:3]:
-        topic_schedule(
-            actor=handler,
-            topic_id=topic.pk,
-            meeting_at=now + timedelta(days=5),
-            place=meeting,
-            at=topic.created_at + timedelta(days=3),
-        )
-    participants = {
-        "residents": ["王秀兰", "李建华", "陈国平", "赵丽"],
-        "committee": ["景蓉社区居委会"],
-        "property": ["金桂物业服务有限公司"],
-        "deputies": ["王秀兰（区人大代表）"],
-        "units": ["桂花坪街道城管办"],
-    }
-    for topic, minutes in zip(
-        made[:2],
-        (
-            "与会居民一致同意清理空地并改建口袋公园；物业三日内清运杂物；"
-            "空地内违章搭建请城管部门依法拆除；口袋公园建设列为候选民生项目。",
-            "经协商，街道出面与周边两家单位签订夜间错时共享协议，居民按月登记车牌；"
-            "消防通道划线并安装监控。",
-        ),
-        strict=True,
-    ):
-        topic_hold(actor=handler, topic_id=topic.pk, minutes=minutes, participants=participants)
-    park, parking = made[0], made[1]
+    return made
+
+
+def _decided(park: Topic, parking: Topic, *, handler: User, office: User, now: datetime) -> None:
+    """The park's decisions (a note, an appeal, a candidate project) and the parking topic's
+    notes, which close it."""
     decision_record(
         actor=handler, topic_id=park.pk, draft=DecisionDraft("物业三日内清运空地杂物", "note",
         note="物业已于议事会后第二天清运完毕。"),
@@ -133,4 +145,3 @@ def deliberation_seed(*, now: datetime | None = None) -> int:
             actor=handler, topic_id=parking.pk, draft=DecisionDraft(text, "note", note=note)
         )
     topic_close(actor=handler, topic_id=parking.pk)
-    return len(made)

@@ -26,7 +26,7 @@ from minxin.cases.models import Appeal
 from minxin.directory.models import Region, RegionLevel, Unit
 from minxin.notify.phone import phone_hash
 from minxin.projects.models import Origin, Programme, ProjectKind
-from minxin.selection.models import Deputy, SelectionRound, VoteChoice
+from minxin.selection.models import Candidate, Deputy, SelectionRound, VoteChoice
 from minxin.selection.services import (
     CandidateDraft,
     RoundDraft,
@@ -224,6 +224,8 @@ def _decided(
     now: datetime,
     rng: random.Random,
 ) -> None:
+    """Last year's round: candidates from departments, a suggestion and a hotspot; the
+    residents' vote and comments in the public period; the deputies' vote; decided."""
     start = now - timedelta(days=45)
     vote_opens = now - timedelta(days=21)
     selection = round_create(
@@ -244,6 +246,33 @@ def _decided(
         ),
         at=start,
     )
+    candidates = _candidates_added(supervisor, selection, programme, start=start)
+    round_act(
+        actor=supervisor,
+        round_id=selection.pk,
+        action=RoundAction.PUBLISH,
+        at=start + timedelta(days=1),
+    )
+    _residents_heard(selection, candidates, start=start, rng=rng)
+    round_act(
+        actor=supervisor,
+        round_id=selection.pk,
+        action=RoundAction.OPEN_VOTE,
+        at=vote_opens + timedelta(minutes=5),
+    )
+    _deputies_voted(selection, candidates, deputies, vote_opens=vote_opens, rng=rng)
+    round_act(
+        actor=supervisor,
+        round_id=selection.pk,
+        action=RoundAction.DECIDE,
+        at=vote_opens + timedelta(hours=4, minutes=10),
+    )
+
+
+def _candidates_added(
+    supervisor: User, selection: SelectionRound, programme: Programme, *, start: datetime
+) -> list[Candidate]:
+    """DECIDED's candidates; the third from an adopted suggestion, the fifth from a hotspot."""
     suggestion = Suggestion.objects.filter(status=SuggestionStatus.ADOPTED).order_by("pk").first()
     hotspot = _hotspot()
     candidates = []
@@ -261,13 +290,14 @@ def _decided(
                 at=start + timedelta(hours=n + 1),
             )
         )
-    round_act(
-        actor=supervisor,
-        round_id=selection.pk,
-        action=RoundAction.PUBLISH,
-        at=start + timedelta(days=1),
-    )
-    # The residents' vote during the public comment.
+    return candidates
+
+
+def _residents_heard(
+    selection: SelectionRound, candidates: list[Candidate], *, start: datetime, rng: random.Random
+) -> None:
+    """The residents' vote during the public comment (60 phones, up to three choices each),
+    and two comments."""
     ballots: list[list[int]] = [[] for _ in range(60)]
     for candidate, spec in zip(candidates, DECIDED, strict=True):
         for i in rng.sample(range(60), spec.residents):
@@ -285,13 +315,17 @@ def _decided(
         candidate_comment(
             candidate_id=candidates[k].pk, text=text, at=start + timedelta(days=3 + k)
         )
-    round_act(
-        actor=supervisor,
-        round_id=selection.pk,
-        action=RoundAction.OPEN_VOTE,
-        at=vote_opens + timedelta(minutes=5),
-    )
-    # Ten of twelve present: each candidate's (for, against, abstain) dealt out to them.
+
+
+def _deputies_voted(
+    selection: SelectionRound,
+    candidates: list[Candidate],
+    deputies: list[Deputy],
+    *,
+    vote_opens: datetime,
+    rng: random.Random,
+) -> None:
+    """Ten of twelve present: each candidate's (for, against, abstain) dealt out to them."""
     present = deputies[:10]
     sheets: list[dict[int, str]] = [{} for _ in present]
     for candidate, spec in zip(candidates, DECIDED, strict=True):
@@ -307,12 +341,6 @@ def _decided(
             choices=sheet,
             at=vote_opens + timedelta(minutes=20 + i),
         )
-    round_act(
-        actor=supervisor,
-        round_id=selection.pk,
-        action=RoundAction.DECIDE,
-        at=vote_opens + timedelta(hours=4, minutes=10),
-    )
 
 
 def _open(supervisor: User, programme: Programme, now: datetime, rng: random.Random) -> None:

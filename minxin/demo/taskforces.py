@@ -39,21 +39,10 @@ def task_forces_seed(*, now: datetime | None = None) -> int:
     lead, member = _unit(LEAD), _unit(MEMBER)
     if supervisor is None or leader is None or lead is None or member is None:
         return 0
-    items = list(
-        IssueItem.objects.filter(issue_list__unit=lead, status__in=["open", "closing"]).order_by(
-            "deadline"
-        )[:3]
-    )
-    if not items:
+    scope = _scope(lead)
+    if scope is None:
         return 0
-    streets = list(
-        Unit.objects.filter(region__in=[r for i in items for r in i.regions.all()]).distinct()[:2]
-    )
-    numbers = list(
-        IssueItem.objects.filter(pk__in=[i.pk for i in items])
-        .values_list("appeal_links__appeal__tracking_number", flat=True)
-        .exclude(appeal_links__isnull=True)[:8]
-    )
+    items, streets, numbers = scope
     set_up_at = now - timedelta(days=35)
     force = tf.task_force_set_up(
         actor=supervisor,
@@ -68,6 +57,45 @@ def task_forces_seed(*, now: datetime | None = None) -> int:
         scope=tf.Scope(item_ids=[i.pk for i in items], tracking_numbers=numbers),
         at=set_up_at,
     )
+    _meetings(supervisor, leader, force, lead, member, streets, set_up_at=set_up_at, now=now)
+    _leader_case_and_joint_visit(supervisor, leader, force, now)
+    return 1
+
+
+def _scope(lead: Unit) -> tuple[list[IssueItem], list[Unit], list[str]] | None:
+    """The lead unit's three most pressing open items, the streets they lie in (two at most)
+    and up to eight of their appeals; None without items."""
+    items = list(
+        IssueItem.objects.filter(issue_list__unit=lead, status__in=["open", "closing"]).order_by(
+            "deadline"
+        )[:3]
+    )
+    if not items:
+        return None
+    streets = list(
+        Unit.objects.filter(region__in=[r for i in items for r in i.regions.all()]).distinct()[:2]
+    )
+    numbers = list(
+        IssueItem.objects.filter(pk__in=[i.pk for i in items])
+        .values_list("appeal_links__appeal__tracking_number", flat=True)
+        .exclude(appeal_links__isnull=True)[:8]
+    )
+    return items, streets, numbers
+
+
+def _meetings(
+    supervisor: User,
+    leader: User,
+    force: TaskForce,
+    lead: Unit,
+    member: Unit,
+    streets: list[Unit],
+    *,
+    set_up_at: datetime,
+    now: datetime,
+) -> None:
+    """Two meetings: the first assigns two decisions (the lead unit answers its order), the
+    second a weekly report."""
     first = tf.task_force_meeting(
         actor=supervisor,
         task_force_id=force.pk,
@@ -111,8 +139,6 @@ def task_forces_seed(*, now: datetime | None = None) -> int:
         ),
         at=now - timedelta(days=7) + timedelta(hours=3),
     )
-    _leader_case_and_joint_visit(supervisor, leader, force, now)
-    return 1
 
 
 def _leader_case_and_joint_visit(
