@@ -261,43 +261,15 @@ ANSWERED = [
 
 
 def knowledge_seed(*, now: datetime | None = None) -> int:
+    """The articles written (0 when some exist or the demo has no supervisor): most published,
+    a few due for review, two revised, one retired; and inquiries answered from them."""
     now = now or timezone.now()
     centre = User.objects.filter(role=Role.SUPERVISOR).order_by("pk").first()
     caller = User.objects.filter(role=Role.CALL_TAKER, unit__isnull=False).order_by("pk").first()
     if centre is None or Article.objects.exists():
         return 0
-    units = {slug: Unit.objects.filter(name=name).first() for slug, name, _ in d.DEPARTMENTS}
-    units |= {slug: Unit.objects.filter(name=name).first() for slug, name, _ in d.ENTERPRISES}
-    categories = {c.path_name: c.pk for c in Category.objects.filter(level__lte=3)}
+    made = _written(centre, now=now)
     today = timezone.localdate(now)
-    made: dict[str, Article] = {}
-    for n, (path, slug, title, body) in enumerate(ARTICLES):
-        unit = units.get(slug)
-        if unit is None:
-            continue
-        # a few are due for review already: written long ago, due a few days back
-        due = today + timedelta(days=30 + 11 * n) if n % 9 else today - timedelta(days=3 + n % 5)
-        written = now - timedelta(days=400 + n) if due < today else now - timedelta(days=60 + n)
-        article = article_create(
-            actor=centre,
-            draft=ArticleDraft(
-                title=title,
-                body=body,
-                category_id=categories.get(path),
-                review_due=due,
-                owner_unit_id=unit.pk,
-            ),
-            at=written,
-        )
-        if title != DRAFT:
-            article = article_act(
-                actor=centre,
-                article_id=article.pk,
-                action=ArticleAction.PUBLISH,
-                expected_version=article.version,
-                at=written + timedelta(hours=2),
-            )
-        made[title] = article
     for title, body in REVISED.items():
         article = made[title]
         made[title] = article_revise(
@@ -323,17 +295,59 @@ def knowledge_seed(*, now: datetime | None = None) -> int:
         at=now - timedelta(days=5),
     )
     if caller is not None:
-        for n, (title, said, source) in enumerate(ANSWERED):
-            appeal_receive_answered(
-                actor=caller,
-                draft=AppealDraft(
-                    channel=Channel.HOTLINE,
-                    kind=AppealKind.INQUIRY,
-                    title=title,
-                    content=said,
-                    appellant_name="市民",
-                    appellant_phone=f"1390731{n:04d}",
-                ),
-                article_id=made[source].pk,
-            )
+        _inquiries_answered(caller, made)
     return len(made)
+
+
+def _written(centre: User, *, now: datetime) -> dict[str, Article]:
+    """ARTICLES written, each owned by its unit, and published (DRAFT stays a draft); a few
+    are due for review already: written long ago, due a few days back."""
+    units = {slug: Unit.objects.filter(name=name).first() for slug, name, _ in d.DEPARTMENTS}
+    units |= {slug: Unit.objects.filter(name=name).first() for slug, name, _ in d.ENTERPRISES}
+    categories = {c.path_name: c.pk for c in Category.objects.filter(level__lte=3)}
+    today = timezone.localdate(now)
+    made: dict[str, Article] = {}
+    for n, (path, slug, title, body) in enumerate(ARTICLES):
+        unit = units.get(slug)
+        if unit is None:
+            continue
+        due = today + timedelta(days=30 + 11 * n) if n % 9 else today - timedelta(days=3 + n % 5)
+        written = now - timedelta(days=400 + n) if due < today else now - timedelta(days=60 + n)
+        article = article_create(
+            actor=centre,
+            draft=ArticleDraft(
+                title=title,
+                body=body,
+                category_id=categories.get(path),
+                review_due=due,
+                owner_unit_id=unit.pk,
+            ),
+            at=written,
+        )
+        if title != DRAFT:
+            article = article_act(
+                actor=centre,
+                article_id=article.pk,
+                action=ArticleAction.PUBLISH,
+                expected_version=article.version,
+                at=written + timedelta(hours=2),
+            )
+        made[title] = article
+    return made
+
+
+def _inquiries_answered(caller: User, made: dict[str, Article]) -> None:
+    """Hotline inquiries answered on the spot from an article (直接答复)."""
+    for n, (title, said, source) in enumerate(ANSWERED):
+        appeal_receive_answered(
+            actor=caller,
+            draft=AppealDraft(
+                channel=Channel.HOTLINE,
+                kind=AppealKind.INQUIRY,
+                title=title,
+                content=said,
+                appellant_name="市民",
+                appellant_phone=f"1390731{n:04d}",
+            ),
+            article_id=made[source].pk,
+        )
