@@ -5,8 +5,10 @@ taken on, one declined. Through `proactive.services`, back-dated with their `at`
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db.models import Count
 from django.utils import timezone
@@ -58,41 +60,12 @@ def proactive_seed(*, now: datetime | None = None) -> int:
     made, taken = 0, set[tuple[int, int]]()
     for plan in PLANS:
         at = now - timedelta(days=plan.proposed)
-        # The matter raised most in the month before the proposal (a category in a community,
-        # the lead unit that handled it): what a supervisor would have seen then, so the done
-        # task's before-and-after reads real counts.
-        raised = Appeal.objects.filter(
-            category__isnull=False,
-            region__isnull=False,
-            lead_unit__isnull=False,
-            merged_into__isnull=True,
-            received_at__gte=at - timedelta(days=DAYS),
-            received_at__lt=at,
-        )
-        matter = next(
-            (
-                m
-                for m in raised.values("category", "region", "lead_unit")
-                .annotate(n=Count("pk"))
-                .order_by("-n", "category", "region")[: len(PLANS) + 1]
-                if (m["category"], m["region"]) not in taken
-            ),
-            None,
-        )
-        if matter is None:
+        found = _matter_raised(at, taken)
+        if found is None:
             continue
-        appeal = (
-            raised.filter(
-                category=matter["category"],
-                region=matter["region"],
-                lead_unit=matter["lead_unit"],
-            )
-            .select_related("region", "category")
-            .order_by("-received_at")
-            .first()
-        )
+        matter, appeal = found
         handler = User.objects.filter(role=Role.HANDLER, unit=matter["lead_unit"]).first()
-        if appeal is None or handler is None:
+        if handler is None:
             continue
         taken.add((matter["category"], matter["region"]))
         merged = appeal.duplicates.exists()  # several people: a hotspot; else a repeat matter
@@ -124,3 +97,42 @@ def proactive_seed(*, now: datetime | None = None) -> int:
             )
         made += 1
     return made
+
+
+def _matter_raised(
+    at: datetime, taken: set[tuple[int, int]]
+) -> tuple[Mapping[str, Any], Appeal] | None:
+    """The matter raised most in the month before `at` (a category in a community, the lead
+    unit that handled it) and not yet taken, with its latest appeal: what a supervisor would
+    have seen then, so the done task's before-and-after reads real counts."""
+    raised = Appeal.objects.filter(
+        category__isnull=False,
+        region__isnull=False,
+        lead_unit__isnull=False,
+        merged_into__isnull=True,
+        received_at__gte=at - timedelta(days=DAYS),
+        received_at__lt=at,
+    )
+    matter = next(
+        (
+            m
+            for m in raised.values("category", "region", "lead_unit")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "category", "region")[: len(PLANS) + 1]
+            if (m["category"], m["region"]) not in taken
+        ),
+        None,
+    )
+    if matter is None:
+        return None
+    appeal = (
+        raised.filter(
+            category=matter["category"],
+            region=matter["region"],
+            lead_unit=matter["lead_unit"],
+        )
+        .select_related("region", "category")
+        .order_by("-received_at")
+        .first()
+    )
+    return None if appeal is None else (matter, appeal)
