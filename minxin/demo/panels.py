@@ -60,33 +60,11 @@ def panels_seed(*, now: datetime | None = None) -> int:
         ),
         at=opens,
     )
-    # The demo's deputies (seeded with the selection rounds) sit by their accounts, so a
-    # deputy's 我的测评 shows it; the others come by invitation link.
-    seated = iter(User.objects.filter(role=Role.DEPUTY, is_active=True).order_by("pk")[:3])
-    panel: list[dict[str, Any]] = []
-    for name, group in PANEL:
-        member = next(seated, None) if group == "deputy" else None
-        if member is not None:
-            panellist_invite(actor=office, evaluation_id=evaluation.pk, user_id=member.pk, at=opens)
-            panel.append({"user": member, "evaluation_id": evaluation.pk})
-        else:
-            _, token = panellist_invite(
-                actor=office, evaluation_id=evaluation.pk, name=name, group=group, at=opens
-            )
-            panel.append({"token": token})
+    panel = _panel_invited(office, evaluation, at=opens)
     evaluation_act(
         actor=office, evaluation_id=evaluation.pk, action=EvaluationAction.OPEN, at=opens
     )
-    items = list(evaluation.items.order_by("position"))
-    rng = random.Random(21)  # noqa: S311 - repeatable demo data  # nosec B311
-    for k, who in enumerate(panel):
-        for slug, unit in units.items():
-            assert unit is not None
-            values = {
-                item.pk: max(0, min(item.max_score, level + rng.choice((-2, -1, 0, 0, 1, 2))))
-                for item, level in zip(items, LEVELS[slug], strict=True)
-            }
-            sheet_submit(unit_id=unit.pk, values=values, at=opens + timedelta(days=2 + k), **who)
+    _sheets_submitted(evaluation, panel, units, opens=opens)
     city = units["cgzf"]
     assert city is not None
     hearing_record(
@@ -104,3 +82,42 @@ def panels_seed(*, now: datetime | None = None) -> int:
     )
     evaluation_act(actor=office, evaluation_id=evaluation.pk, action=EvaluationAction.CLOSE, at=now)
     return 1
+
+
+def _panel_invited(office: User, evaluation: Evaluation, *, at: datetime) -> list[dict[str, Any]]:
+    """The panel, invited: how each member submits (a deputy's account, or a link's token)."""
+    # The demo's deputies (seeded with the selection rounds) sit by their accounts, so a
+    # deputy's 我的测评 shows it; the others come by invitation link.
+    seated = iter(User.objects.filter(role=Role.DEPUTY, is_active=True).order_by("pk")[:3])
+    panel: list[dict[str, Any]] = []
+    for name, group in PANEL:
+        member = next(seated, None) if group == "deputy" else None
+        if member is not None:
+            panellist_invite(actor=office, evaluation_id=evaluation.pk, user_id=member.pk, at=at)
+            panel.append({"user": member, "evaluation_id": evaluation.pk})
+        else:
+            _, token = panellist_invite(
+                actor=office, evaluation_id=evaluation.pk, name=name, group=group, at=at
+            )
+            panel.append({"token": token})
+    return panel
+
+
+def _sheets_submitted(
+    evaluation: Evaluation,
+    panel: list[dict[str, Any]],
+    units: dict[str, Unit | None],
+    *,
+    opens: datetime,
+) -> None:
+    """Every member scores every unit near its department's typical level (LEVELS)."""
+    items = list(evaluation.items.order_by("position"))
+    rng = random.Random(21)  # noqa: S311 - repeatable demo data  # nosec B311
+    for k, who in enumerate(panel):
+        for slug, unit in units.items():
+            assert unit is not None
+            values = {
+                item.pk: max(0, min(item.max_score, level + rng.choice((-2, -1, 0, 0, 1, 2))))
+                for item, level in zip(items, LEVELS[slug], strict=True)
+            }
+            sheet_submit(unit_id=unit.pk, values=values, at=opens + timedelta(days=2 + k), **who)
