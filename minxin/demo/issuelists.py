@@ -18,6 +18,7 @@ from minxin.accounts.roles import Role
 from minxin.cases.models import Appeal
 from minxin.directory.models import Category, Region, Unit
 from minxin.issuelists import services as il
+from minxin.issuelists.models import IssueItem
 from minxin.issuelists.workflow import ItemAction
 
 from . import district as d
@@ -124,6 +125,24 @@ def _item(
         reason="已召开专题会，明确责任科室，制定整治方案并开展联合检查",
         at=listed + timedelta(days=3),
     )
+    _item_followed(
+        plan, item, handler=handler, supervisor=supervisor, leader=leader, listed=listed, now=now
+    )
+    return 1
+
+
+def _item_followed(
+    plan: Plan,
+    item: IssueItem,
+    *,
+    handler: User,
+    supervisor: User,
+    leader: User,
+    listed: datetime,
+    now: datetime,
+) -> None:
+    """What the plan says happens next: a leader takes it in charge and instructs; the unit
+    asks to close it; the office closes it."""
     if plan.led:
         il.issue_item_take_charge(actor=leader, item_id=item.pk, at=listed + timedelta(days=5))
         il.issue_item_instruct(
@@ -149,4 +168,3 @@ def _item(
             reason="经现场核查，同意销号",
             at=listed + timedelta(days=plan.listed // 2 + 2),
         )
-    return 1
