@@ -259,6 +259,32 @@ def _idempotency_claim(*, api_key: ApiKey, key_hash: str, fingerprint: str) -> I
     return claim
 
 
+def _idempotency_answered(
+    *, api_key: ApiKey, key_hash: str, fingerprint: str
+) -> Open311Request | None:
+    """The request a key already made, for a retry; refused if the key was used for another
+    request; None for a key not seen, or claimed by a request not finished."""
+    first = (
+        IdempotencyKey.objects.select_related("request__appeal")
+        .filter(api_key=api_key, key_hash=key_hash)
+        .first()
+    )
+    if first is None:
+        return None
+    if first.request_hash != fingerprint:
+        raise IdempotencyConflict
+    return first.request
+
+
+def _link_found(appeal: Appeal, *, api_key: ApiKey, token: str) -> Open311Request:
+    """An existing appeal's link: written now, or the first one when it was linked already."""
+    try:
+        with transaction.atomic():
+            return Open311Request.objects.create(appeal=appeal, api_key=api_key, token=token)
+    except IntegrityError:
+        return Open311Request.objects.get(appeal=appeal)
+
+
 def _claim_answered(claim: IdempotencyKey | None, record: Open311Request) -> None:
     """An idempotency key's claim answered with the request it made: a retry gets that."""
     if claim is not None:
@@ -286,16 +312,11 @@ def service_request_create(
     if idempotency_key:
         key_hash = hashlib.sha256(idempotency_key.encode()).hexdigest()
         fingerprint = request_fingerprint(params=params, attributes=attributes)
-        first = (
-            IdempotencyKey.objects.select_related("request__appeal")
-            .filter(api_key=api_key, key_hash=key_hash)
-            .first()
+        answered = _idempotency_answered(
+            api_key=api_key, key_hash=key_hash, fingerprint=fingerprint
         )
-        if first is not None:
-            if first.request_hash != fingerprint:
-                raise IdempotencyConflict
-            if first.request is not None:
-                return ServiceRequestCreated(record=first.request, created=False)
+        if answered is not None:
+            return ServiceRequestCreated(record=answered, created=False)
     # Checked before the key is claimed: a refused request stores nothing, and may be retried
     # corrected with the same key.
     draft = service_request_draft(params=params, attributes=attributes)
@@ -324,14 +345,9 @@ def service_request_create(
         channel_record=link,
     )
     appeal = result.appeal
-    if linked:
-        record = linked[0]
-    else:  # an appeal found by its submission key (a retry, a resend): its link, or one now
-        try:
-            with transaction.atomic():
-                record = Open311Request.objects.create(appeal=appeal, api_key=api_key, token=token)
-        except IntegrityError:  # the same appeal linked already: answer with the first link
-            record = Open311Request.objects.get(appeal=appeal)
+    # An appeal found by its submission key (a retry, a resend): its link, or one now.
+    record = linked[0] if linked else _link_found(appeal, api_key=api_key, token=token)
+    if not linked:
         _claim_answered(claim, record)
     last_used_note(api_key)
     logger.info("open311 request created: key=%s appeal=%s", api_key.prefix, appeal.tracking_number)
