@@ -298,10 +298,8 @@ def service_request_create(
     attributes: Mapping[str, str],
     idempotency_key: str = "",
 ) -> ServiceRequestCreated:
-    """Receive an appeal on the `api` channel through intake, attributed to `api_key`.
-
-    The appeal's `submission_key` carries the key's prefix and the token, so the appeal row
-    itself says which key created it even before the Open311Request link is written.
+    """Receive an appeal on the `api` channel through intake, attributed to `api_key` (the
+    appeal's `submission_key` carries the key's prefix and the token).
 
     With an `idempotency_key` (per client): a retry is answered with the first request's
     record (`created` False), the same key with other fields is refused (422). The appeal's
