@@ -31,6 +31,23 @@ class Part:
     did: str
 
 
+def _parts_checked(parts: Sequence[Part]) -> tuple[list[Part], list[int]]:
+    """The filled rows and their units: two to PARTS_MAX active units, each once."""
+    filled = [p for p in parts if p.unit_id or p.people.strip() or p.did.strip()]
+    if len(filled) < 2:
+        raise ValidationFailed("联合处置至少需要两个单位")
+    if len(filled) > PARTS_MAX:
+        raise ValidationFailed(f"联合处置最多{PARTS_MAX}个单位")
+    unit_ids = [p.unit_id for p in filled if p.unit_id is not None]
+    if len(unit_ids) != len(filled):
+        raise ValidationFailed("请为每一行选择单位")
+    if len(set(unit_ids)) != len(unit_ids):
+        raise ValidationFailed("同一单位只能填写一行")
+    if Unit.objects.filter(pk__in=unit_ids, is_active=True).count() != len(unit_ids):
+        raise ValidationFailed("所选单位不存在或已停用")
+    return filled, unit_ids
+
+
 @transaction.atomic(durable=True)
 def joint_visit_record(
     *,
@@ -57,18 +74,7 @@ def joint_visit_record(
         raise ValidationFailed("处置时间不能晚于现在：请在处置后记录")
     place = line_clean(place, label="地点", max_length=200)
     outcome = text_clean(outcome, label="共同处置结果", max_length=5000)
-    filled = [p for p in parts if p.unit_id or p.people.strip() or p.did.strip()]
-    if len(filled) < 2:
-        raise ValidationFailed("联合处置至少需要两个单位")
-    if len(filled) > PARTS_MAX:
-        raise ValidationFailed(f"联合处置最多{PARTS_MAX}个单位")
-    unit_ids = [p.unit_id for p in filled if p.unit_id is not None]
-    if len(unit_ids) != len(filled):
-        raise ValidationFailed("请为每一行选择单位")
-    if len(set(unit_ids)) != len(unit_ids):
-        raise ValidationFailed("同一单位只能填写一行")
-    if Unit.objects.filter(pk__in=unit_ids, is_active=True).count() != len(unit_ids):
-        raise ValidationFailed("所选单位不存在或已停用")
+    filled, unit_ids = _parts_checked(parts)
     visit = JointVisit.objects.create(
         appeal=appeal,
         held_at=held_at,

@@ -9,7 +9,7 @@ from typing import Any, Final
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -167,15 +167,7 @@ def evaluation_post(request: HttpRequest, evaluation_id: int) -> HttpResponse:
                 actor=user,
                 evaluation_id=evaluation.pk,
                 expected_version=version,
-                draft=HearingDraft(
-                    unit_id=_int(post.get("unit", "")),
-                    held_at=_when(post.get("held_at", "")),
-                    question=post.get("question", ""),
-                    asked_by=post.get("asked_by", ""),
-                    answer=post.get("answer", ""),
-                    commitments=post.get("commitments", "").splitlines(),
-                    due_at=_when(post.get("due_at", "")),
-                ),
+                draft=_hearing_draft(post),
             )
             messages.success(request, "已记录面对面询问，整改承诺已转为督办单")
         elif raw in (EvaluationAction.OPEN, EvaluationAction.CLOSE):
@@ -195,6 +187,18 @@ def evaluation_post(request: HttpRequest, evaluation_id: int) -> HttpResponse:
         evaluation = selectors.evaluation_get(evaluation_id)
         return _detail(request, user=user, evaluation=evaluation, invited=invited)
     return redirect("panels:detail", evaluation.pk)
+
+
+def _hearing_draft(post: QueryDict) -> HearingDraft:
+    return HearingDraft(
+        unit_id=_int(post.get("unit", "")),
+        held_at=_when(post.get("held_at", "")),
+        question=post.get("question", ""),
+        asked_by=post.get("asked_by", ""),
+        answer=post.get("answer", ""),
+        commitments=post.get("commitments", "").splitlines(),
+        due_at=_when(post.get("due_at", "")),
+    )
 
 
 # --- the panellist ---------------------------------------------------------------------------
