@@ -9,6 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final
 
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Min
@@ -498,10 +499,7 @@ def progress_report(
     target = Target.objects.select_for_update().get(pk=target.pk)  # under the project's lock
     if who.role == Role.HANDLER and who.unit_id not in (target.unit_id, project.lead_unit_id):
         raise PermissionDenied(f"指标「{target.name}」由其他单位填报")
-    if len(draft.photos) > PHOTOS_MAX:
-        raise ValidationFailed(f"照片最多{PHOTOS_MAX}张")
-    photos = [photo_validate(p) for p in draft.photos]
-    note = text_clean(draft.note, label="说明", max_length=NOTE_MAX, required=False)
+    photos, note = _evidence_checked(draft)
     if draft.region_id:
         _place_checked(project, draft.region_id)
     latitude, longitude = point_clean(draft.latitude, draft.longitude)
@@ -526,13 +524,8 @@ def progress_report(
     progress = project_progress(
         [(draft.value if t.pk == target.pk else t.achieved, t.value) for t in project.targets.all()]
     )
-    payload = {
-        "target": target.name,
-        "measure": target.measure,
-        "value": str(draft.value),
-        "previous": str(target.achieved),
-        "report": report.pk,
-    }
+    payload: dict[str, Any] = {"target": target.name, "measure": target.measure}
+    payload |= {"value": str(draft.value), "previous": str(target.achieved), "report": report.pk}
     PROJECTS.apply(
         project,
         action=action,
@@ -542,6 +535,14 @@ def progress_report(
         at=now,
     )
     return report
+
+
+def _evidence_checked(draft: ProgressDraft) -> tuple[list[tuple[ContentFile[bytes], str]], str]:
+    """A report's photos (checked like the citizens') and its note."""
+    if len(draft.photos) > PHOTOS_MAX:
+        raise ValidationFailed(f"照片最多{PHOTOS_MAX}张")
+    photos = [photo_validate(p) for p in draft.photos]
+    return photos, text_clean(draft.note, label="说明", max_length=NOTE_MAX, required=False)
 
 
 @transaction.atomic(durable=True)
