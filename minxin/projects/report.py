@@ -200,6 +200,22 @@ def _chunks(rows: list[Any], weights: list[int], size: int) -> Iterator[list[Any
         yield chunk
 
 
+def _achievements_table(o: Overview) -> Any:
+    """The targets against what was achieved (of the programme's year too), as a PDF table."""
+    from reportlab.platypus import Table
+
+    rows = [
+        [_number(c) if isinstance(c, Decimal) else c for c in achievement_cells(a)]
+        for a in o.achievements
+    ]
+    return Table(
+        [achievement_header(o.year), *rows],
+        style=pdf_table_style(),
+        repeatRows=1,
+        hAlign="LEFT",
+    )
+
+
 def report_pdf(report: ProgrammeReport) -> bytes:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
@@ -233,20 +249,7 @@ def report_pdf(report: ProgrammeReport) -> bytes:
         Paragraph("二、目标完成情况", heading),
     ]
     if o.achievements:
-        story.append(
-            Table(
-                [
-                    achievement_header(o.year),
-                    *(
-                        [_number(c) if isinstance(c, Decimal) else c for c in achievement_cells(a)]
-                        for a in o.achievements
-                    ),
-                ],
-                style=pdf_table_style(),
-                repeatRows=1,
-                hAlign="LEFT",
-            )
-        )
+        story.append(_achievements_table(o))
     story.append(Paragraph("三、项目完成情况（落后于计划的在前）", heading))
     header = [
         "序号",

@@ -483,8 +483,7 @@ def progress_report(
     if target is None:
         raise NotFound("未找到该指标")
     who = Actor.of(actor)
-    correcting = draft.value < target.achieved
-    action = A.CORRECT if correcting else A.REPORT
+    action = A.CORRECT if (correcting := draft.value < target.achieved) else A.REPORT
     if correcting and not draft.correction_reason.strip():
         raise ValidationFailed(
             f"累计完成值{draft.value}低于上次填报的{target.achieved}："
