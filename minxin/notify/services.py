@@ -257,11 +257,11 @@ def sms_message_deliver(
     params: Mapping[str, str],
     sleep: Callable[[float], None] = time.sleep,
 ) -> SmsMessage:
-    """Send a recorded message through the configured backend (run by the worker): the text
-    from its template and `params`, tried up to MINXIN_SMS["ATTEMPTS"] times while the
-    failure is transient, waiting BACKOFF_SECONDS, then twice that, and so on; each try
-    counted on the record with its error. A message sent or given up on is left as it is (a
-    task run twice sends once). Logs carry the record's id, never the number or the text."""
+    """Send a recorded message through the configured backend (run by the worker): the text from
+    its template and `params`, tried up to MINXIN_SMS["ATTEMPTS"] times while the failure is
+    transient, waiting BACKOFF_SECONDS, then twice that, and so on; each try counted on the
+    record with its error. A message sent or given up on is left as it is (a task run twice
+    sends once). Logs carry the record's id, never the number or the text."""
     message = SmsMessage.objects.filter(pk=message_id, status=SmsStatus.QUEUED).first()
     if message is None:
         return SmsMessage.objects.get(pk=message_id)
@@ -278,45 +278,34 @@ def sms_message_deliver(
     backend = sms_backend()
     provider = sms_backend_path().rsplit(".", 1)[-1][:40]
     attempts, backoff = _sms_settings()
+    used = {k: v for k, v in params.items() if f"${{{k}}}" in template.text}  # its own
     for attempt in range(message.attempts + 1, attempts + 1):
+        tried = {"attempts": attempt, "provider": provider}
         try:
             provider_id = backend.send(
                 phone=number,
                 text=text,
                 template_code=template.provider_code,
-                params={k: v for k, v in params.items() if f"${{{k}}}" in template.text},
+                params=used,
                 secrets=secrets,
             )
         except SmsTransientError as exc:
-            message = _sms_outcome(
-                message,
-                status=SmsStatus.QUEUED,
-                error=str(exc),
-                attempts=attempt,
-                provider=provider,
-            )
+            message = _sms_outcome(message, status=SmsStatus.QUEUED, error=str(exc), **tried)
             logger.warning("SMS %s attempt %s failed: %s", message.pk, attempt, exc)
             if attempt < attempts:
                 sleep(backoff * 2 ** (attempt - 1))
             continue
         except SmsPermanentError as exc:
             logger.warning("SMS %s refused: %s", message.pk, exc)
-            return _sms_outcome(
-                message,
-                status=SmsStatus.FAILED,
-                error=str(exc),
-                attempts=attempt,
-                provider=provider,
-            )
+            return _sms_outcome(message, status=SmsStatus.FAILED, error=str(exc), **tried)
         logger.info("SMS %s sent (attempt %s)", message.pk, attempt)
         return _sms_outcome(
             message,
             status=SmsStatus.SENT,
             error="",
-            attempts=attempt,
-            provider=provider,
             provider_message_id=provider_id[:80],
             sent_at=timezone.now(),
+            **tried,
         )
     return _sms_outcome(
         message, status=SmsStatus.FAILED, error=f"重试{attempts}次仍失败：{message.error}"
