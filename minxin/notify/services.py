@@ -278,7 +278,7 @@ def sms_message_deliver(
     backend = sms_backend()
     provider = sms_backend_path().rsplit(".", 1)[-1][:40]
     attempts, backoff = _sms_settings()
-    used = {k: v for k, v in params.items() if f"${{{k}}}" in template.text}  # its own
+    used = {k: v for k, v in params.items() if f"${{{k}}}" in template.text}  # the template's
     for attempt in range(message.attempts + 1, attempts + 1):
         tried = {"attempts": attempt, "provider": provider}
         try:
