@@ -128,28 +128,7 @@ def seed_demo(
             progress=progress,
         )
     if appeals > 0 and channels:
-        # The other doors in, through their services (a few dozen records, each service in its
-        # own durable transaction, so not inside a caller's atomic block).
-        added = channels_seed(messages=world.messages, rng=random.Random(seed))  # noqa: S311  # nosec B311
-        report.posts, report.suggestions, report.visits = (
-            added.posts,
-            added.suggestions,
-            added.visits,
-        )
-        report.projects = projects_seed(rng=random.Random(seed), now=now).projects  # noqa: S311  # nosec B311
-        report.proactive_tasks = proactive_seed(now=now)
-        report.selection_rounds = selection_seed(now=now)
-        consultation_seed(now=now)
-        deliberation_seed(now=now)
-        supplements_seed()
-        subdispatch_seed()
-        transfers_seed()
-        panels_seed(now=now)
-        knowledge_seed(now=now)
-        exemptions_seed(now=now)
-        report.issue_items = issue_lists_seed(now=now)
-        report.task_forces = task_forces_seed(now=now)
-        report.calls = cti_seed(now=now, seed=seed)
+        _around_the_loop(world, report, seed=seed, now=now)
     if appeals > 0:
         # The bulk writes above bypass the services' change rows and triage: count the figures
         # afresh, and store the duplicate-lookup signatures.
@@ -157,6 +136,32 @@ def seed_demo(
         signatures_backfill()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _around_the_loop(world: World, report: SeedReport, *, seed: int, now: datetime | None) -> None:
+    """The other doors in and the work around the loop, through their services (a few dozen
+    records, each service in its own durable transaction, so not inside a caller's atomic
+    block)."""
+    added = channels_seed(messages=world.messages, rng=random.Random(seed))  # noqa: S311  # nosec B311
+    report.posts, report.suggestions, report.visits = (
+        added.posts,
+        added.suggestions,
+        added.visits,
+    )
+    report.projects = projects_seed(rng=random.Random(seed), now=now).projects  # noqa: S311  # nosec B311
+    report.proactive_tasks = proactive_seed(now=now)
+    report.selection_rounds = selection_seed(now=now)
+    consultation_seed(now=now)
+    deliberation_seed(now=now)
+    supplements_seed()
+    subdispatch_seed()
+    transfers_seed()
+    panels_seed(now=now)
+    knowledge_seed(now=now)
+    exemptions_seed(now=now)
+    report.issue_items = issue_lists_seed(now=now)
+    report.task_forces = task_forces_seed(now=now)
+    report.calls = cti_seed(now=now, seed=seed)
 
 
 # --- the directory ------------------------------------------------------------------------
