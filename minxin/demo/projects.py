@@ -448,38 +448,8 @@ class _Seeder:
     def project(self, programme: Programme, spec: ProjectSpec) -> None:
         start = self.day(spec.start)
         end = self.day(spec.end) if spec.end else date(start.year + 2, 12, 31)
-        days = (end - start).days + 1
         lead = self.unit(spec.lead)
-        regions = list(Region.objects.filter(name__in=spec.regions).order_by("pk"))
-        draft = ps.ProjectDraft(
-            points=self.points(regions),
-            programme_id=programme.pk,
-            name=spec.name,
-            kind=spec.kind,
-            lead_unit_id=lead.pk,
-            start_date=start,
-            end_date=end,
-            summary=spec.summary,
-            assisting_unit_ids=tuple(self.unit(k).pk for k in spec.assisting),
-            region_ids=tuple(r.pk for r in regions),
-            budget=Decimal(spec.budget),
-            origin=spec.origin,
-            origin_note=spec.origin_note,
-            targets=tuple(
-                ps.TargetDraft(
-                    name=t.name,
-                    value=Decimal(t.value),
-                    measure=t.measure,
-                    unit_id=self.unit(t.unit).pk if t.unit else None,
-                    years={start.year + i: Decimal(v) for i, v in enumerate(t.years)},
-                )
-                for t in spec.targets
-            ),
-            milestones=tuple(
-                ps.MilestoneDraft(name=name, duration_days=int(days * share), task=task)
-                for name, share, task in spec.milestones
-            ),
-        )
+        draft = self._draft(programme, spec, lead, start=start, end=end)
         candidate = spec.status == S.CANDIDATE
         created = self.at(min(start - timedelta(days=45), self.day(-12 - len(self.steps) % 9)))
         project = ps.project_create(
@@ -520,6 +490,43 @@ class _Seeder:
                 self.at(self.day(spec.revisit)), self._act(project, A.REVISIT, self.supervisor, why)
             )
         self.later(self.at(self.day(-2), 11, self.report.projects), self._links(project, spec))
+
+    def _draft(
+        self, programme: Programme, spec: ProjectSpec, lead: Unit, *, start: date, end: date
+    ) -> ps.ProjectDraft:
+        """The project as its office enters it: targets cut into years, milestones as shares
+        of its days."""
+        days = (end - start).days + 1
+        regions = list(Region.objects.filter(name__in=spec.regions).order_by("pk"))
+        return ps.ProjectDraft(
+            points=self.points(regions),
+            programme_id=programme.pk,
+            name=spec.name,
+            kind=spec.kind,
+            lead_unit_id=lead.pk,
+            start_date=start,
+            end_date=end,
+            summary=spec.summary,
+            assisting_unit_ids=tuple(self.unit(k).pk for k in spec.assisting),
+            region_ids=tuple(r.pk for r in regions),
+            budget=Decimal(spec.budget),
+            origin=spec.origin,
+            origin_note=spec.origin_note,
+            targets=tuple(
+                ps.TargetDraft(
+                    name=t.name,
+                    value=Decimal(t.value),
+                    measure=t.measure,
+                    unit_id=self.unit(t.unit).pk if t.unit else None,
+                    years={start.year + i: Decimal(v) for i, v in enumerate(t.years)},
+                )
+                for t in spec.targets
+            ),
+            milestones=tuple(
+                ps.MilestoneDraft(name=name, duration_days=int(days * share), task=task)
+                for name, share, task in spec.milestones
+            ),
+        )
 
     def _reports(
         self, project: Project, spec: ProjectSpec, started: datetime, stop: datetime
