@@ -32,7 +32,7 @@ from minxin.triage.nlp.hotspots import (
     matter_vector,
     shipped_idf,
 )
-from minxin.triage.nlp.matter import matter_profile
+from minxin.triage.nlp.matter import MatterProfile, matter_profile
 
 from .models import Hotspot as HotspotRow
 from .models import HotspotKey, HotspotMember
@@ -121,26 +121,8 @@ def appeal_hotspot_assign(*, appeal_id: int) -> int:
     candidates = [_loaded(row) for row in rows.values()]
     best = best_hotspot(profile, vector, candidates)
     stamp = _stamp(received_at)
-    if best is None:  # a new hotspot: one INSERT with its state, its keys, the membership
-        best = Hotspot(number=-1, area=None if profile.places else profile.area)
-        new_keys = keys_to_register(best, profile, vector)
-        best.absorb(appeal_id, profile, vector, stamp)
-        label, place, matter = hotspot_label(best)
-        row = HotspotRow.objects.create(
-            area=best.area,
-            first_at=received_at,
-            last_at=received_at,
-            size=1,
-            state=best.to_state(),
-            label=label[:200],
-            place=place[:100],
-            matter=matter[:100],
-        )
-        HotspotKey.objects.bulk_create(
-            HotspotKey(hotspot=row, key=key[:64], last_at=received_at) for key in new_keys
-        )
-        HotspotMember.objects.create(appeal_id=appeal_id, hotspot=row)
-        return row.pk
+    if best is None:
+        return _hotspot_started(appeal_id, profile, vector, received_at, stamp)
     new_keys = keys_to_register(best, profile, vector)
     best.absorb(appeal_id, profile, vector, stamp)
     merged = hotspots_to_merge(best, profile, candidates)
@@ -164,6 +146,35 @@ def appeal_hotspot_assign(*, appeal_id: int) -> int:
             HotspotKey(hotspot=row, key=key[:64], last_at=row.last_at) for key in new_keys
         )
     HotspotKey.objects.filter(hotspot=row, last_at__lt=row.last_at).update(last_at=row.last_at)
+    HotspotMember.objects.create(appeal_id=appeal_id, hotspot=row)
+    return row.pk
+
+
+def _hotspot_started(
+    appeal_id: int,
+    profile: MatterProfile,
+    vector: dict[str, float],
+    received_at: datetime,
+    stamp: float,
+) -> int:
+    """A new hotspot of one appeal: one INSERT with its state, its keys, the membership."""
+    best = Hotspot(number=-1, area=None if profile.places else profile.area)
+    new_keys = keys_to_register(best, profile, vector)
+    best.absorb(appeal_id, profile, vector, stamp)
+    label, place, matter = hotspot_label(best)
+    row = HotspotRow.objects.create(
+        area=best.area,
+        first_at=received_at,
+        last_at=received_at,
+        size=1,
+        state=best.to_state(),
+        label=label[:200],
+        place=place[:100],
+        matter=matter[:100],
+    )
+    HotspotKey.objects.bulk_create(
+        HotspotKey(hotspot=row, key=key[:64], last_at=received_at) for key in new_keys
+    )
     HotspotMember.objects.create(appeal_id=appeal_id, hotspot=row)
     return row.pk
 
