@@ -11,7 +11,7 @@ nav, so that nothing here imports them): the panels' grades of units (背对背�
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Final
@@ -175,6 +175,27 @@ def _by_unit(start: date, end: date) -> dict[int, RateRow]:
     return {r.key: r for r in rates_for(start=start, end=end, group_by="unit") if r.key}
 
 
+def _scored(
+    units: Iterable[int],
+    rates: Mapping[int, RateRow],
+    weights: Mapping[str, float],
+    projects: Mapping[int, tuple[int, int]],
+    components: list[Component],
+) -> dict[int, float | None]:
+    """Each unit's score: its rates (none counted: empty), its projects on plan, and the other
+    apps' components it has a share in."""
+    empty = RateCounts()
+    return {
+        u: score_of(
+            rates.get(u) or RateRow(u, "", empty),
+            weights,
+            projects.get(u),
+            [(c.weight, c.shares[u]) for c in components if u in c.shares],
+        )
+        for u in units
+    }
+
+
 @reporting_reads()
 def scorecard_for(*, start: date, end: date) -> list[ScoreRow]:
     """Every measured unit's rates, score and rank for [start, end], and the change against
@@ -187,34 +208,15 @@ def scorecard_for(*, start: date, end: date) -> list[ScoreRow]:
     projects, projects_before = on_plan_by_unit(on=end), on_plan_by_unit(on=before_start)
     extras = components_for(start=start, end=end)
     extras_before = components_for(start=start - length, end=before_start)
-
-    def weighted_shares(components: list[Component], unit: int) -> list[tuple[float, float]]:
-        return [(c.weight, c.shares[unit]) for c in components if unit in c.shares]
-
     units = dict(
         Unit.objects.filter(is_active=True, kind__in=MEASURED_UNIT_KINDS).values_list("pk", "name")
     )
     units.update(Unit.objects.filter(pk__in=set(current) - set(units)).values_list("pk", "name"))
     units.update(Unit.objects.filter(pk__in=set(projects) - set(units)).values_list("pk", "name"))
-    empty = RateCounts()
-    scores = {
-        u: score_of(
-            current.get(u) or RateRow(u, "", empty),
-            weights,
-            projects.get(u),
-            weighted_shares(extras, u),
-        )
-        for u in units
-    }
-    before = {
-        u: score_of(
-            previous.get(u) or RateRow(u, "", empty),
-            weights,
-            projects_before.get(u),
-            weighted_shares(extras_before, u),
-        )
-        for u in set(previous) | set(projects_before)
-    }
+    scores = _scored(units, current, weights, projects, extras)
+    before = _scored(
+        set(previous) | set(projects_before), previous, weights, projects_before, extras_before
+    )
     minimum = score_min_appeals()
 
     def enough(rows: Mapping[int, RateRow], unit: int) -> bool:
