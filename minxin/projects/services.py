@@ -342,6 +342,22 @@ def project_create_within(
     )
     project.assisting_units.set(set(draft.assisting_unit_ids) - {draft.lead_unit_id})
     project.regions.set(draft.region_ids)
+    _parts_written(project, draft)
+    PROJECTS.created(
+        project,
+        action=A.CREATE,
+        actor=who,
+        payload={"targets": len(draft.targets), "milestones": len(draft.milestones)},
+        at=now,
+    )
+    if planned:
+        project = PROJECTS.transition(pk=project.pk, action=A.ADOPT, actor=who, at=now).subject
+    return project
+
+
+def _parts_written(project: Project, draft: ProjectDraft) -> None:
+    """A new project's points, targets (with their years; the lead unit's unless another is
+    named) and milestones (planned backwards from its end)."""
     ProjectPoint.objects.bulk_create(
         ProjectPoint(
             project=project,
@@ -378,16 +394,6 @@ def project_create_within(
         )
         for position, (m, (start, end)) in enumerate(zip(draft.milestones, plan, strict=True))
     )
-    PROJECTS.created(
-        project,
-        action=A.CREATE,
-        actor=who,
-        payload={"targets": len(draft.targets), "milestones": len(draft.milestones)},
-        at=now,
-    )
-    if planned:
-        project = PROJECTS.transition(pk=project.pk, action=A.ADOPT, actor=who, at=now).subject
-    return project
 
 
 # --- the plain steps ---------------------------------------------------------------------
