@@ -13,13 +13,22 @@ from django_tasks import task_backends
 from django_tasks.base import Task, TaskResultStatus
 
 
+def queue_kind(alias: str) -> str:
+    """Where a task backend keeps its queue: "database" (django-tasks-db), "redis"
+    (django-tasks-rq), or "" (the immediate backend of the tests)."""
+    module = type(task_backends[alias]).__module__
+    if module.startswith("django_tasks_db."):
+        return "database"
+    return "redis" if module.startswith("django_tasks_rq.") else ""
+
+
 def enqueue_on_commit(enqueue: Callable[[], object]) -> None:
     """Queue background work asked for inside a transaction. On the database queue (the
     embedded default) its row is written in that same transaction: it commits with the work
     that asked for it — one commit, not two — and cannot be lost between them. Elsewhere
     (Redis; the immediate backend of the tests) it is queued once the transaction has
     committed: a worker could otherwise run it before the rows it reads exist."""
-    if type(task_backends["default"]).__module__.startswith("django_tasks_db."):
+    if queue_kind("default") == "database":
         enqueue()
     else:
         transaction.on_commit(enqueue)
@@ -56,10 +65,10 @@ def runs_waiting(
     counted, nor, on Redis, one started by a worker of `dead_workers` (the database's are
     marked failed by `schedule_tasks` first). None where the backend cannot tell (the
     immediate one of the tests)."""
-    backend = type(task_backends[queued.backend]).__module__
-    if backend.startswith("django_tasks_db."):
+    kind = queue_kind(queued.backend)
+    if kind == "database":
         return _db_runs_waiting(queued, started_since)
-    if backend.startswith("django_tasks_rq."):
+    if kind == "redis":
         return _rq_runs_waiting(queued, started_since, set(dead_workers))
     return None
 
@@ -111,15 +120,14 @@ def task_backends_reachable() -> bool:
     """Each task backend reachable (the readiness check): the database backend's table
     answers, Redis pings."""
     for alias in settings.TASKS:
-        backend = task_backends[alias]
-        module = type(backend).__module__
-        if module.startswith("django_tasks_db."):
+        kind = queue_kind(alias)
+        if kind == "database":
             from django_tasks_db.models import DBTaskResult
 
             DBTaskResult.objects.filter(pk=uuid.uuid4()).exists()
-        elif module.startswith("django_tasks_rq."):
+        elif kind == "redis":
             import django_rq
 
-            for queue in backend.queues:
+            for queue in task_backends[alias].queues:
                 django_rq.get_connection(queue).ping()
     return True

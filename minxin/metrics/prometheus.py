@@ -23,6 +23,7 @@ from minxin.cases.selectors import overdue_q
 from minxin.cases.workflow import OPEN_STATUSES, AppealStatus
 from minxin.core.observability import process_registry
 from minxin.core.replica import replica_state
+from minxin.core.tasks import queue_kind
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
@@ -41,8 +42,8 @@ def task_queue_depths() -> dict[tuple[str, str], int]:
     depths: dict[tuple[str, str], int] = {}
     for alias in settings.TASKS:
         backend = task_backends[alias]
-        path = type(backend).__module__ + "." + type(backend).__name__
-        if path.startswith("django_tasks_db."):
+        kind = queue_kind(alias)
+        if kind == "database":
             from django_tasks_db.models import DBTaskResult
 
             rows = (
@@ -54,7 +55,7 @@ def task_queue_depths() -> dict[tuple[str, str], int]:
                 depths[(alias, queue)] = 0
             for row in rows:
                 depths[(alias, row["queue_name"])] = row["n"]
-        elif path.startswith("django_tasks_rq."):
+        elif kind == "redis":
             import django_rq
 
             for queue in backend.queues:

@@ -9,10 +9,11 @@ import subprocess
 import time
 import uuid
 
-import pytest
 import redis
 from rq import Queue, Worker
 from rq.job import Job
+
+from tests.redis_db import redis_held
 
 from . import pg
 
@@ -57,18 +58,8 @@ def _worker(name: str, queue: str, env: dict[str, str]) -> subprocess.Popen[byte
 
 
 def test_two_rq_workers_run_the_triage_of_received_appeals() -> None:
-    connection = redis.Redis.from_url(REDIS)
-    try:
-        connection.ping()
-    except redis.ConnectionError:
-        pytest.fail("this test needs the Redis of the machine at 127.0.0.1:6379")
-    lock = connection.lock("minxin-test-rq", timeout=900, blocking_timeout=900)
-    assert lock.acquire(), "another run of this test held Redis database 13 for 15 minutes"
-    try:
-        _rq_keys_delete(connection)
+    with redis_held(REDIS, name="minxin-test-rq", seconds=900) as connection:
         _two_workers_triage(connection)
-    finally:
-        lock.release()
 
 
 def _two_workers_triage(connection: redis.Redis) -> None:
@@ -123,9 +114,3 @@ def _two_workers_triage(connection: redis.Redis) -> None:
             " JOIN triage_triagesuggestion s ON s.appeal_id = a.id",
         )
         assert suggested == [(APPEALS,)]
-    _rq_keys_delete(connection)
-
-
-def _rq_keys_delete(connection: redis.Redis) -> None:
-    for key in connection.scan_iter("rq:*"):
-        connection.delete(key)
