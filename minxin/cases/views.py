@@ -18,7 +18,7 @@ from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
 from minxin.accounts.roles import Role
 from minxin.core.errors import MinxinError, NotFound, ValidationFailed
-from minxin.core.pagination import COUNT_CAP, paginate, rows_through_page
+from minxin.core.pagination import paginate, rows_through_page
 from minxin.core.search import SearchQuery, highlight, snippet
 from minxin.directory.selectors import units_handling
 
@@ -87,7 +87,7 @@ def appeal_list(request: HttpRequest) -> HttpResponse:
     page = paginate(
         request,
         selectors.appeal_list_for(user=user, filters=filters),
-        count_cap=rows_through_page(request) if filters.search else COUNT_CAP,
+        count_cap=rows_through_page(request) if filters.search else None,
     )
     query = request.GET.copy()
     query.pop("page", None)
@@ -120,7 +120,7 @@ def unit_queue(request: HttpRequest) -> HttpResponse:
             {"rows": [], "tab": tab, "q": q, "error": error, "phone_search": True},
             status=error.status_code,
         )
-    page = paginate(request, appeals, count_cap=rows_through_page(request) if search else COUNT_CAP)
+    page = paginate(request, appeals, count_cap=rows_through_page(request) if search else None)
     query = request.GET.copy()
     query.pop("page", None)
     query.setdefault("tab", tab)

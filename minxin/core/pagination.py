@@ -8,14 +8,16 @@ from django.http import HttpRequest
 
 PAGE_SIZE = 25
 
-
-COUNT_CAP = 10_000
+# A list counts its rows up to here (or to the end of the asked page, when deeper), then says
+# "1000+ 条": at a million appeals, counting a filtered list to 10,000 read 10,000 scattered rows
+# (180 ms) to print a number nobody needs exactly; the figures pages give exact totals.
+COUNT_FLOOR = 1_000
 
 
 class NoCountPaginator(Paginator):  # type: ignore[type-arg]
     """Counting millions of rows on every page view is the slow part; cap the count."""
 
-    def __init__(self, *args: Any, count_cap: int = COUNT_CAP, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, count_cap: int = COUNT_FLOOR, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.count_cap = count_cap
 
@@ -34,9 +36,12 @@ def paginate(
     queryset: QuerySet[Any],
     per_page: int = PAGE_SIZE,
     *,
-    count_cap: int = COUNT_CAP,
+    count_cap: int | None = None,
 ) -> Page:  # type: ignore[type-arg]
-    """A page of `queryset`; its count stops past `count_cap`."""
+    """A page of `queryset`; its count stops past `count_cap` (by default past COUNT_FLOOR
+    rows or the end of the asked page, whichever is further)."""
+    if count_cap is None:
+        count_cap = max(COUNT_FLOOR, rows_through_page(request, per_page))
     paginator = NoCountPaginator(queryset, per_page, count_cap=count_cap)
     return paginator.get_page(request.GET.get("page"))
 

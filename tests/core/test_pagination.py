@@ -1,0 +1,47 @@
+"""A list counts only so far: past COUNT_FLOOR rows (or the asked page) it says "N+ 条"."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.template.loader import render_to_string
+from django.test import RequestFactory
+
+from minxin.core import pagination
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def groups(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pagination, "COUNT_FLOOR", 5)
+    Group.objects.bulk_create(Group(name=f"g{n:02d}") for n in range(12))
+
+
+def _page(query: str, per_page: int = 2):  # type: ignore[no-untyped-def]
+    request = RequestFactory().get("/list" + query)
+    return pagination.paginate(request, Group.objects.order_by("name"), per_page=per_page)
+
+
+def test_a_long_list_counts_to_the_floor_and_says_so(groups: None) -> None:
+    page = _page("")
+    assert page.paginator.count == 6  # one past the floor: enough to know there is more
+    assert [g.name for g in page.object_list] == ["g00", "g01"]
+    assert page.has_next()
+    html = render_to_string("cases/_pager.html", {"page": page, "query": ""})
+    assert "共 5+ 条" in html and "下一页" in html
+
+
+def test_a_page_past_the_floor_counts_to_its_own_end(groups: None) -> None:
+    page = _page("?page=5")  # rows 9-10: past the floor of 5
+    assert [g.name for g in page.object_list] == ["g08", "g09"]
+    assert page.has_next()
+    last = _page("?page=6")
+    assert [g.name for g in last.object_list] == ["g10", "g11"]
+    assert not last.has_next()
+
+
+def test_a_short_list_is_counted_exactly(groups: None) -> None:
+    Group.objects.filter(name__gte="g04").delete()
+    page = _page("")
+    assert page.paginator.count == 4
+    html = render_to_string("cases/_pager.html", {"page": page, "query": ""})
+    assert "共 2 页（4 条）" in html
