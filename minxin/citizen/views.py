@@ -33,6 +33,7 @@ from minxin.core.session import (
     is_one_time_key,
     one_time_key_new,
     submission_keep,
+    submission_keep_saved,
 )
 from minxin.feedback.services import COMMENT_MAX, rating_submit
 from minxin.intake.services import appeal_receive
@@ -98,6 +99,12 @@ def submit(request: HttpRequest) -> HttpResponse:
             draft=_draft(request.POST),
             photos=request.FILES.getlist("photos"),
             submission_key=submission_key,
+            channel_record=lambda appeal: submission_keep_saved(
+                request.session,
+                appeal,
+                grants_key=APPEAL_GRANTS_KEY,
+                receipt_key=APPEAL_RECEIPT_KEY,
+            ),
         ).appeal
 
     return public_submit(

@@ -56,6 +56,16 @@ def submission_keep(
     }
 
 
+def submission_keep_saved(
+    session: SessionBase, record: Numbered, *, grants_key: str, receipt_key: str
+) -> None:
+    """`submission_keep`, and the session written at once: called inside the transaction that
+    made `record`, the receipt commits with it (one commit for a citizen's submission; the
+    middleware's save at the end of the request finds nothing new to write)."""
+    submission_keep(session, record, grants_key=grants_key, receipt_key=receipt_key)
+    session.save()
+
+
 def receipt_held(session: SessionBase, key: str) -> dict[str, Any] | None:
     receipt = session.get(key)
     return receipt if isinstance(receipt, dict) else None

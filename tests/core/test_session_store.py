@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 from django.contrib.sessions.backends.base import UpdateError
 from django.contrib.sessions.models import Session
-from django.db import OperationalError
+from django.db import OperationalError, transaction
 from django.test import Client
 
 from minxin.core.session_store import SessionStore
@@ -64,3 +64,27 @@ def test_the_citizen_form_answers_500_not_400_when_its_session_cannot_be_saved(
             },
         )
     assert response.status_code == 500
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_save_of_what_was_committed_writes_nothing_and_a_rolled_back_one_writes_again() -> None:
+    session = SessionStore()
+    session["grant"] = [1]
+    with transaction.atomic():  # as the citizen's receipt is saved, inside the appeal's
+        session.save()
+    with mock.patch.object(Session, "save") as write:
+        session.save()  # the middleware's save at the end of the request
+    assert not write.called
+    session["grant"] = [1, 2]
+    session.save()
+    assert SessionStore(session.session_key)["grant"] == [1, 2]
+
+    lost = SessionStore()
+    lost["grant"] = [3]
+    lost.save()
+    lost["grant"] = [3, 4]
+    with pytest.raises(RuntimeError), transaction.atomic():
+        lost.save()
+        raise RuntimeError("the appeal's transaction failed")
+    lost.save()  # not skipped: the rolled-back write never reached the table
+    assert SessionStore(lost.session_key)["grant"] == [3, 4]

@@ -172,7 +172,8 @@ def appeal_create(
 
     now = timezone.now()
     try:
-        with transaction.atomic():
+        # A savepoint only where a racing twin can be caught (the same one-time key).
+        with transaction.atomic(savepoint=bool(submission_key)):
             appeal = _appeal_new(
                 draft=draft,
                 actor=actor,
@@ -187,8 +188,10 @@ def appeal_create(
             appeal.save(force_insert=True)
     except IntegrityError:
         # The same form raced itself (a double click reaching two workers): one row won.
+        if not submission_key:
+            raise
         existing = Appeal.objects.filter(submission_key=submission_key).first()
-        if submission_key and existing is not None:
+        if existing is not None:
             return CreatedAppeal(appeal=existing, created=False)
         raise
     for photo, content_type in checked:
