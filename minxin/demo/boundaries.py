@@ -75,7 +75,7 @@ def point_in(area: BaseGeometry, rng: random.Random) -> tuple[float, float]:
 
 def demo_boundaries(seed: int = SEED) -> dict[str, Any]:
     """The district, its subdistricts and their communities as a GeoJSON FeatureCollection,
-    each feature named by its region code (the codes `seed._regions_build` gives)."""
+    each feature named by its region code (the codes `world._regions_build` gives)."""
     rng = random.Random(seed)  # noqa: S311 - a repeatable drawing, not a secret  # nosec B311
     outline = _outline(rng)
     features = [_feature(d.DISTRICT_CODE, d.DISTRICT_NAME, outline)]

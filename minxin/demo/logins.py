@@ -10,8 +10,8 @@ from minxin.accounts.models import User
 from minxin.accounts.roles import Role
 
 from . import district as d
-from .seed import demo_password
 from .selection import DEPUTY_USERNAME
+from .world import demo_password
 
 ROLE_ORDER = (
     Role.CALL_TAKER,

@@ -42,6 +42,7 @@ from minxin.suggestions.models import Suggestion
 from minxin.suggestions.workflow import SuggestionStatus
 
 from . import district as d
+from .world import demo_password
 
 DEPUTY_USERNAME = "deputy"
 DEPUTIES = (
@@ -192,8 +193,6 @@ def _hotspot() -> Appeal | None:
 
 def selection_seed(*, now: datetime | None = None) -> int:
     """The rounds made (0 when one exists or the demo has no supervisor)."""
-    from .seed import demo_password
-
     now = now or timezone.now()
     supervisor = User.objects.filter(role=Role.SUPERVISOR).order_by("pk").first()
     if supervisor is None or SelectionRound.objects.exists():

@@ -129,7 +129,7 @@ def test_refused_to_staff_and_on_bad_input_nothing_changes(district, settings, t
 
 def test_the_handling_time_leaves_out_a_pause_the_supplement_ended(district):
     """metrics take the paused working time off the handling time for RESUME and SUPPLEMENT."""
-    from minxin.metrics.facts import _clocks
+    from minxin.metrics.appeal_facts import _clocks
 
     at = timezone.now()
     paused = 3600
