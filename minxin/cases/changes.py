@@ -340,13 +340,9 @@ def transfer_requested(
     at: datetime,
 ) -> Transfer:
     return Transfer(
-        appeal=appeal,
-        unit_id=unit_id,
-        requested_by_id=by_id,
-        reason=reason,
-        suggested_unit_id=suggested_unit_id,
+        **_request(appeal=appeal, unit_id=unit_id, by_id=by_id, reason=reason, at=at),
         status=TransferStatus.PENDING,
-        created_at=at,
+        suggested_unit_id=suggested_unit_id,
     )
 
 
@@ -355,11 +351,9 @@ def transfer_decision(
 ) -> dict[str, Any]:
     """The fields of a pending transfer request once decided."""
     return {
+        **_decided(by_id=by_id, at=at, reason=reason),
         "status": TransferStatus.APPROVED if approve else TransferStatus.REFUSED,
         "to_unit_id": to_unit_id if approve else None,
-        "decided_by_id": by_id,
-        "decided_at": at,
-        "decision_reason": reason,
     }
 
 
@@ -367,13 +361,9 @@ def extension_requested(
     *, appeal: Appeal, unit_id: int, by_id: int, days: int, reason: str, at: datetime
 ) -> Extension:
     return Extension(
-        appeal=appeal,
-        unit_id=unit_id,
-        requested_by_id=by_id,
-        days=days,
-        reason=reason,
+        **_request(appeal=appeal, unit_id=unit_id, by_id=by_id, reason=reason, at=at),
         status=ExtensionStatus.PENDING,
-        created_at=at,
+        days=days,
     )
 
 
@@ -382,7 +372,26 @@ def extension_decision(
 ) -> dict[str, Any]:
     """The fields of a pending extension once decided."""
     return {
+        **_decided(by_id=by_id, at=at, reason=reason),
         "status": ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED,
+    }
+
+
+# The fields a unit's request (an extension, a transfer) and the decision on it share.
+def _request(
+    *, appeal: Appeal, unit_id: int, by_id: int, reason: str, at: datetime
+) -> dict[str, Any]:
+    return {
+        "appeal": appeal,
+        "unit_id": unit_id,
+        "requested_by_id": by_id,
+        "reason": reason,
+        "created_at": at,
+    }
+
+
+def _decided(*, by_id: int | None, at: datetime, reason: str) -> dict[str, Any]:
+    return {
         "decided_by_id": by_id,
         "decided_at": at,
         "decision_reason": reason,

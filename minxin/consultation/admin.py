@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from minxin.core.admin import ReadOnlyAdmin
-from minxin.machine.admin import EventAdmin
+from minxin.machine.admin import event_admin
 
 from .models import Comment, CommentEvent, Consultation, ConsultationEvent, ContactPoint
 
@@ -24,11 +24,7 @@ class CommentAdmin(ReadOnlyAdmin):
     list_filter = ("status", "decision", "source")
 
 
-@admin.register(ConsultationEvent)
-class ConsultationEventAdmin(EventAdmin):
-    list_display = ("consultation", *EventAdmin.list_display)
+event_admin(ConsultationEvent, subject="consultation")
 
 
-@admin.register(CommentEvent)
-class CommentEventAdmin(EventAdmin):
-    list_display = ("comment", *EventAdmin.list_display)
+event_admin(CommentEvent, subject="comment")

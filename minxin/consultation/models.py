@@ -9,7 +9,7 @@ from minxin.accounts.models import User
 from minxin.core.models import BaseModel, key, optional_key
 from minxin.core.privacy import mask_personal_data
 from minxin.directory.models import Region, Unit
-from minxin.machine.models import Event, VersionedModel
+from minxin.machine.models import Event, VersionedModel, event_meta, status_timed
 
 from .workflow import CommentStatus, ConsultationStatus
 
@@ -62,11 +62,7 @@ class Consultation(VersionedModel):
             models.CheckConstraint(
                 condition=Q(closes_at__gt=F("opens_at")), name="consultation_window_in_order"
             ),
-            models.CheckConstraint(
-                condition=(Q(status="reported") & Q(reported_at__isnull=False))
-                | (~Q(status="reported") & Q(reported_at__isnull=True)),
-                name="consultation_reported_has_time",
-            ),
+            status_timed("reported", "reported_at", name="consultation_reported_has_time"),
         ]
 
     def __str__(self) -> str:
@@ -76,12 +72,7 @@ class Consultation(VersionedModel):
 class ConsultationEvent(Event):
     consultation = key(Consultation, "征求意见", related_name="events")
 
-    class Meta(Event.Meta):
-        verbose_name = "征求意见记录"
-        verbose_name_plural = "征求意见记录"
-        indexes = [
-            models.Index(fields=["consultation", "created_at"], name="consultation_event_time")
-        ]
+    Meta = event_meta("征求意见记录", subject="consultation", index="consultation_event_time")
 
     def __str__(self) -> str:
         return f"{self.consultation_id} {self.action}"
@@ -176,10 +167,7 @@ class Comment(VersionedModel):
 class CommentEvent(Event):
     comment = key(Comment, "意见", related_name="events")
 
-    class Meta(Event.Meta):
-        verbose_name = "意见记录"
-        verbose_name_plural = "意见记录"
-        indexes = [models.Index(fields=["comment", "created_at"], name="consultation_comment_time")]
+    Meta = event_meta("意见记录", subject="comment", index="consultation_comment_time")
 
     def __str__(self) -> str:
         return f"{self.comment_id} {self.action}"

@@ -1,6 +1,8 @@
+from collections.abc import Iterable
 from datetime import date
 from typing import Any, TypeVar
 
+from django.core.files.base import File
 from django.db import connection, models
 
 
@@ -87,3 +89,14 @@ def day_numbers_take(sequence: type[DaySequence], *, day: date, count: int = 1) 
         )
         last = int(cursor.fetchone()[0])
     return range(last - count + 1, last + 1)
+
+
+def photos_save(
+    model: type[models.Model], photos: Iterable[tuple[File[bytes], str]], **fields: Any
+) -> None:
+    """Store checked photos (`cases.photos`: the re-encoded file and its type) as rows of
+    `model` with `fields`: the file in its `image`, its `content_type` and `size`."""
+    for data, content_type in photos:
+        photo: Any = model(content_type=content_type, size=data.size, **fields)
+        photo.image.save(data.name or "photo", data, save=False)
+        photo.save(force_insert=True)

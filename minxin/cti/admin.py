@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from minxin.core.admin import ReadOnlyAdmin
-from minxin.machine.admin import EventAdmin
+from minxin.machine.admin import event_admin
 
 from .models import Call, CallEvent, Pbx
 
@@ -33,6 +33,4 @@ class CallAdmin(ReadOnlyAdmin):
     raw_id_fields = ("appeal",)
 
 
-@admin.register(CallEvent)
-class CallEventAdmin(EventAdmin):
-    list_display = ("call", *EventAdmin.list_display)
+event_admin(CallEvent, subject="call")

@@ -14,7 +14,7 @@ from minxin.cases.models import Appeal
 from minxin.core.models import key, optional_key
 from minxin.core.privacy import mask_phone
 from minxin.core.tokens import PREFIX_LENGTH
-from minxin.machine.models import Event, VersionedModel
+from minxin.machine.models import Event, VersionedModel, event_meta
 
 from .workflow import CallStatus
 
@@ -131,7 +131,4 @@ class Call(VersionedModel):
 class CallEvent(Event):
     call = key(Call, "通话", related_name="events")
 
-    class Meta(Event.Meta):
-        verbose_name = "通话事件"
-        verbose_name_plural = "通话事件"
-        indexes = [models.Index(fields=["call", "created_at"], name="cti_event_time")]
+    Meta = event_meta("通话事件", subject="call", index="cti_event_time")

@@ -33,10 +33,10 @@ from minxin.core.privacy import is_valid_phone, phone_normalise
 from minxin.core.text import text_normalise
 from minxin.core.tokens import (
     PREFIX_LENGTH,
+    holder_issue,
+    holder_revoke,
     last_used_note,
-    token_hash,
     token_matches,
-    token_new,
     token_prefix,
 )
 from minxin.intake.services import appeal_receive
@@ -87,30 +87,14 @@ def pbx_create(*, name: str, recording_prefix: str = "") -> tuple[Pbx, str]:
     if Pbx.objects.filter(name=name).exists():
         raise ValidationFailed(f"已有名为「{name}」的交换机")
     prefix = _recording_prefix_clean(recording_prefix)
-    for _ in range(5):  # a prefix collision is astronomically rare; try again rather than fail
-        secret = token_new()
-        if Pbx.objects.filter(prefix=token_prefix(secret)).exists():
-            continue
-        pbx = Pbx.objects.create(
-            name=name,
-            prefix=token_prefix(secret),
-            token_hash=token_hash(secret),
-            recording_prefix=prefix,
-        )
-        return pbx, secret
-    raise ValidationFailed("生成令牌失败，请重试")
+    return holder_issue(
+        Pbx, hash_field="token_hash", noun="令牌", name=name, recording_prefix=prefix
+    )
 
 
 @transaction.atomic
 def pbx_revoke(*, prefix: str) -> Pbx:
-    pbx = Pbx.objects.select_for_update().filter(prefix=prefix.strip()).first()
-    if pbx is None:
-        raise NotFound("没有该前缀的交换机")
-    if pbx.is_active:
-        pbx.is_active = False
-        pbx.revoked_at = timezone.now()
-        pbx.save(update_fields=["is_active", "revoked_at"])
-    return pbx
+    return holder_revoke(Pbx, prefix=prefix, missing="没有该前缀的交换机")
 
 
 def pbx_authenticate(raw: str) -> Pbx | None:

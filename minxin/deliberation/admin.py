@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from minxin.core.admin import ReadOnlyAdmin
-from minxin.machine.admin import EventAdmin
+from minxin.machine.admin import event_admin
 
 from .models import Decision, Topic, TopicEvent
 
@@ -17,6 +17,4 @@ class DecisionAdmin(ReadOnlyAdmin):
     list_display = ("topic", "position", "kind", "appeal", "project")
 
 
-@admin.register(TopicEvent)
-class TopicEventAdmin(EventAdmin):
-    list_display = ("topic", *EventAdmin.list_display)
+event_admin(TopicEvent, subject="topic")

@@ -10,7 +10,7 @@ from minxin.cases.models import Appeal
 from minxin.core.models import key, optional_key
 from minxin.core.privacy import mask_personal_data
 from minxin.directory.models import Region, Unit
-from minxin.machine.models import Event, VersionedModel
+from minxin.machine.models import Event, VersionedModel, event_meta
 from minxin.projects.models import Project
 
 from .workflow import TopicStatus
@@ -63,10 +63,7 @@ class Topic(VersionedModel):
 class TopicEvent(Event):
     topic = key(Topic, "议题", related_name="events")
 
-    class Meta(Event.Meta):
-        verbose_name = "议事记录"
-        verbose_name_plural = "议事记录"
-        indexes = [models.Index(fields=["topic", "created_at"], name="deliberation_event_time")]
+    Meta = event_meta("议事记录", subject="topic", index="deliberation_event_time")
 
     def __str__(self) -> str:
         return f"{self.topic_id} {self.action}"

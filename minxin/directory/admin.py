@@ -7,7 +7,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from minxin.core.errors import MinxinError
 
-from .models import Category, Region, RegionBoundary, Unit
+from .models import BOUNDARY_FIGURES, Category, Region, RegionBoundary, Unit
 from .services import boundaries_import, geojson_max_bytes, size_refusal
 
 # What a multipart request carries besides the file (boundary lines, the CSRF token).
@@ -59,17 +59,7 @@ class RegionBoundaryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     search_fields = ("region__name", "region__code")
     list_select_related = ("region", "imported_by")
     exclude = ("geometry", "display")
-    readonly_fields = (
-        "region",
-        "centroid_lat",
-        "centroid_lng",
-        "min_lng",
-        "min_lat",
-        "max_lng",
-        "max_lat",
-        "imported_by",
-        "updated_at",
-    )
+    readonly_fields = ("region", *BOUNDARY_FIGURES)
     change_list_template = "admin/directory/regionboundary/change_list.html"
 
     @admin.display(description="层级")

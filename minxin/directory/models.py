@@ -166,6 +166,19 @@ class Category(BaseModel):
         return self.ancestors_and_self()[-1]
 
 
+# What an import computes for a boundary besides its geometries (read-only in the admin).
+BOUNDARY_FIGURES: Final = (
+    "centroid_lat",
+    "centroid_lng",
+    "min_lng",
+    "min_lat",
+    "max_lng",
+    "max_lat",
+    "imported_by",
+    "updated_at",
+)
+
+
 class RegionBoundary(BaseModel):
     """A region's outline, imported as GeoJSON (`services.boundaries_import`): the geometry as
     given, a simplified one that the maps draw, and the figures the maps place things by."""

@@ -20,7 +20,7 @@ from shapely.validation import explain_validity
 
 from minxin.core.errors import ValidationFailed
 
-from .models import Region, RegionBoundary
+from .models import BOUNDARY_FIGURES, Region, RegionBoundary
 
 AREAL: Final = ("Polygon", "MultiPolygon")
 ERRORS_SHOWN: Final = 10
@@ -104,18 +104,7 @@ def boundaries_load(*, actor: AbstractBaseUser | None, data: bytes) -> BoundaryI
         rows,
         update_conflicts=True,
         unique_fields=["region"],
-        update_fields=[
-            "geometry",
-            "display",
-            "centroid_lat",
-            "centroid_lng",
-            "min_lng",
-            "min_lat",
-            "max_lng",
-            "max_lat",
-            "imported_by",
-            "updated_at",
-        ],
+        update_fields=["geometry", "display", *BOUNDARY_FIGURES],
     )
     updated = sum(1 for c in checked if c.region.pk in existing)
     return BoundaryImport(

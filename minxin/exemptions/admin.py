@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from minxin.core.admin import ReadOnlyAdmin
-from minxin.machine.admin import EventAdmin
+from minxin.machine.admin import event_admin
 
 from .models import Exemption, ExemptionEvent, ExemptionPhoto
 
@@ -17,6 +17,4 @@ class ExemptionPhotoAdmin(ReadOnlyAdmin):
     list_display = ("exemption", "content_type", "size")
 
 
-@admin.register(ExemptionEvent)
-class ExemptionEventAdmin(EventAdmin):
-    list_display = ("exemption", *EventAdmin.list_display)
+event_admin(ExemptionEvent, subject="exemption")

@@ -10,7 +10,7 @@ from minxin.accounts.models import User
 from minxin.cases.models import Appeal, AppealEvent
 from minxin.core.models import key, optional_key
 from minxin.directory.models import Unit
-from minxin.machine.models import Event, VersionedModel
+from minxin.machine.models import Event, VersionedModel, event_meta
 
 from .workflow import ExemptionKind, ExemptionStatus, Ground
 
@@ -88,10 +88,7 @@ class ExemptionPhoto(models.Model):
 class ExemptionEvent(Event):
     exemption = key(Exemption, "考核申诉", related_name="events")
 
-    class Meta(Event.Meta):
-        verbose_name = "考核申诉记录"
-        verbose_name_plural = "考核申诉记录"
-        indexes = [models.Index(fields=["exemption", "created_at"], name="exemption_event_time")]
+    Meta = event_meta("考核申诉记录", subject="exemption", index="exemption_event_time")
 
     def __str__(self) -> str:
         return f"{self.exemption_id} {self.action}"

@@ -23,6 +23,7 @@ from minxin.cases.models import Appeal
 from minxin.cases.photos import photo_validate
 from minxin.cases.selectors import appeal_visible_to
 from minxin.core.errors import IllegalTransition, NotFound, PermissionDenied, ValidationFailed
+from minxin.core.models import photos_save
 from minxin.core.text import text_clean
 from minxin.machine.engine import Change
 from minxin.notify.services import notifications_send
@@ -106,14 +107,7 @@ def exemption_request(
         link=reverse("exemptions:list"),
         kind="exemption_request",
     )
-    for data, content_type in photos:
-        photo = ExemptionPhoto(
-            exemption=exemption,
-            content_type=content_type,
-            size=data.size,
-        )
-        photo.image.save(data.name or "photo", data, save=False)
-        photo.save(force_insert=True)
+    photos_save(ExemptionPhoto, photos, exemption=exemption)
     return exemption
 
 

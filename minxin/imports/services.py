@@ -423,6 +423,12 @@ def import_job_run(job_id: int) -> ImportJob:
     except Exception as error:
         logger.error("import %s failed (%s)", job.pk, type(error).__name__)
         return _fail(job, "导入时发生内部错误，已导入的部分会保留，可点击“继续导入”从中断处继续")
+    return _done(job, title="批量导入完成", noun="件", unit="件")
+
+
+def _done(job: ImportJob, *, title: str, noun: str, unit: str) -> ImportJob:
+    """Mark a run job done and tell its owner what it created (`noun`: what a row made,
+    `unit`: its measure word), found and refused."""
     with transaction.atomic(durable=True):
         ImportJob.objects.filter(pk=job.pk).update(
             status=ImportStatus.DONE, finished_at=timezone.now()
@@ -430,8 +436,11 @@ def import_job_run(job_id: int) -> ImportJob:
         job.refresh_from_db()
         notifications_send(
             recipients=[job.created_by],
-            title="批量导入完成",
-            body=f"{job.file_name}：新增{job.created}件，已存在{job.existing}件，拒收{job.rejected}行。",
+            title=title,
+            body=(
+                f"{job.file_name}：新增{job.created}{noun}，"
+                f"已存在{job.existing}{unit}，拒收{job.rejected}行。"
+            ),
             link=reverse("imports:job", args=[job.pk]),
             kind="import_done",
         )
@@ -456,19 +465,7 @@ def _projects_run(job: ImportJob) -> ImportJob:
     job = _guarded(job, project_import.projects_run, "导入")
     if job.status == ImportStatus.FAILED:
         return job
-    with transaction.atomic(durable=True):
-        ImportJob.objects.filter(pk=job.pk).update(
-            status=ImportStatus.DONE, finished_at=timezone.now()
-        )
-        job.refresh_from_db()
-        notifications_send(
-            recipients=[job.created_by],
-            title="民心工程项目导入完成",
-            body=f"{job.file_name}：新增{job.created}个项目，已存在{job.existing}个，拒收{job.rejected}行。",
-            link=reverse("imports:job", args=[job.pk]),
-            kind="import_done",
-        )
-    return job
+    return _done(job, title="民心工程项目导入完成", noun="个项目", unit="个")
 
 
 STALLED_AFTER = timedelta(minutes=30)  # a batch takes seconds; the queue wait is not counted

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from minxin.core.admin import ReadOnlyAdmin
-from minxin.machine.admin import EventAdmin
+from minxin.machine.admin import event_admin
 
 from .models import IssueItem, IssueItemEvent, IssueList, ItemAppeal
 
@@ -25,6 +25,4 @@ class ItemAppealAdmin(ReadOnlyAdmin):
     raw_id_fields = ("appeal",)
 
 
-@admin.register(IssueItemEvent)
-class IssueItemEventAdmin(EventAdmin):
-    list_display = ("item", *EventAdmin.list_display)
+event_admin(IssueItemEvent, subject="item")

@@ -1,12 +1,11 @@
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 
 from minxin.accounts.models import User
 from minxin.cases.models import Appeal
 from minxin.core.models import key, optional_key
 from minxin.directory.models import Category, Region, Unit
-from minxin.machine.models import Event, VersionedModel
+from minxin.machine.models import Event, VersionedModel, event_meta, status_timed
 
 from .workflow import ItemStatus
 
@@ -76,11 +75,7 @@ class IssueItem(VersionedModel):
         ]
         constraints = [
             *VersionedModel.Meta.constraints,
-            models.CheckConstraint(
-                condition=(Q(status="closed") & Q(closed_at__isnull=False))
-                | (~Q(status="closed") & Q(closed_at__isnull=True)),
-                name="issue_item_closed_has_time",
-            ),
+            status_timed("closed", "closed_at", name="issue_item_closed_has_time"),
         ]
 
     def __str__(self) -> str:
@@ -121,10 +116,7 @@ class IssueItemEvent(Event):
 
     item = key(IssueItem, "事项", related_name="events")
 
-    class Meta(Event.Meta):
-        verbose_name = "清单事项记录"
-        verbose_name_plural = "清单事项记录"
-        indexes = [models.Index(fields=["item", "created_at"], name="issue_item_event_time")]
+    Meta = event_meta("清单事项记录", subject="item", index="issue_item_event_time")
 
     def __str__(self) -> str:
         return f"{self.item_id} {self.action}"

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from minxin.core.admin import ReadOnlyAdmin
-from minxin.machine.admin import EventAdmin
+from minxin.machine.admin import event_admin
 
 from .models import Article, ArticleEvent, ArticleRevision, ArticleUse
 
@@ -23,6 +23,4 @@ class ArticleUseAdmin(ReadOnlyAdmin):
     list_display = ("article", "revision", "appeal", "kind", "created_at")
 
 
-@admin.register(ArticleEvent)
-class ArticleEventAdmin(EventAdmin):
-    list_display = ("article", *EventAdmin.list_display)
+event_admin(ArticleEvent, subject="article")

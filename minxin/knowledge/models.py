@@ -9,7 +9,7 @@ from minxin.accounts.models import User
 from minxin.cases.models import Appeal
 from minxin.core.models import key, optional_key
 from minxin.directory.models import Category, Unit
-from minxin.machine.models import Event, VersionedModel
+from minxin.machine.models import Event, VersionedModel, event_meta
 
 from .workflow import ArticleStatus
 
@@ -71,10 +71,7 @@ class ArticleRevision(models.Model):
 class ArticleEvent(Event):
     article = key(Article, "知识条目", related_name="events")
 
-    class Meta(Event.Meta):
-        verbose_name = "知识库记录"
-        verbose_name_plural = "知识库记录"
-        indexes = [models.Index(fields=["article", "created_at"], name="knowledge_event_time")]
+    Meta = event_meta("知识库记录", subject="article", index="knowledge_event_time")
 
     def __str__(self) -> str:
         return f"{self.article_id} {self.action}"

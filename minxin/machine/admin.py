@@ -2,6 +2,9 @@
 
 from typing import ClassVar
 
+from django.contrib import admin
+from django.db import models
+
 from minxin.core.admin import ReadOnlyAdmin
 
 
@@ -19,3 +22,8 @@ class EventAdmin(ReadOnlyAdmin):
     list_filter = ("action",)
     list_select_related: ClassVar[tuple[str, ...]] = ("actor",)
     show_full_result_count = False
+
+
+def event_admin(event: type[models.Model], *, subject: str) -> None:
+    """Register `event`'s admin: an `EventAdmin` listing its `subject` first."""
+    admin.site.register(event, EventAdmin, list_display=(subject, *EventAdmin.list_display))

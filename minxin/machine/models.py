@@ -2,8 +2,9 @@
 
 A subject has a `status` (its own choices, its default the status the creating action leads
 to) and a `version` for optimistic concurrency. An event is append-only: the concrete model
-adds a PROTECT key to its subject (and anything else it records), registers `EventAdmin`, and
-its app's migrations apply `operations.AppendOnly` to it."""
+adds a PROTECT key to its subject (and anything else it records) and takes its `Meta` from
+`event_meta`, its admin is registered by `admin.event_admin`, and its app's migrations apply
+`operations.AppendOnly` to it."""
 
 from django.db import models
 from django.db.models import Q
@@ -26,6 +27,16 @@ class VersionedModel(models.Model):
         ]
 
 
+def status_timed(status: str, field: str, *, name: str) -> models.CheckConstraint:
+    """A subject's constraint: the time `field` (when it reached `status`) is set in that status
+    and only in it."""
+    return models.CheckConstraint(
+        condition=(Q(status=status) & Q(**{f"{field}__isnull": False}))
+        | (~Q(status=status) & Q(**{f"{field}__isnull": True})),
+        name=name,
+    )
+
+
 class Event(models.Model):
     """Who did what, when, from which status to which, and why. Never changed or deleted."""
 
@@ -44,3 +55,15 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.from_status}→{self.to_status}"
+
+
+def event_meta(label: str, *, subject: str, index: str) -> type[Event.Meta]:
+    """The `Meta` of a concrete event: `label` its name (one and many alike), its rows ordered
+    as every event's and indexed by subject and time under the name `index`."""
+
+    class Meta(Event.Meta):
+        verbose_name = label
+        verbose_name_plural = label
+        indexes = [models.Index(fields=[subject, "created_at"], name=index)]
+
+    return Meta

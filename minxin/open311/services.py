@@ -5,7 +5,6 @@ import json
 import logging
 import re
 import secrets
-import string
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
@@ -28,29 +27,22 @@ from minxin.cases.services import (
 from minxin.core.errors import MinxinError, NotFound, PermissionDenied, ValidationFailed
 from minxin.core.privacy import is_valid_phone
 from minxin.core.text import control_free
-from minxin.core.tokens import last_used_note
+from minxin.core.tokens import holder_issue, holder_revoke, last_used_note, token_hash
 from minxin.directory.models import Region
 from minxin.intake.services import appeal_receive
 
-from .models import KEY_PREFIX_LENGTH, ApiKey, IdempotencyKey, Open311Request
+from .models import ApiKey, IdempotencyKey, Open311Request
 from .params import w3c_datetime
 from .selectors import service_get
 
 logger = logging.getLogger(__name__)
 
 KEY_NAME_MAX = 100
-# Letters and digits only: a key never starts with "-" on a command line, nor needs quoting.
-_KEY_ALPHABET = string.ascii_letters + string.digits
-KEY_LENGTH = 43  # about 256 bits
 DEFAULT_KIND = AppealKind.COMPLAINT
 MEDIA_URL_MAX = 500
 
 
 # --- API keys ---------------------------------------------------------------------------
-
-
-def api_key_hash(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 @transaction.atomic
@@ -64,30 +56,12 @@ def api_key_create(*, name: str, peer_id: int | None = None) -> tuple[ApiKey, st
         raise ValidationFailed(f"密钥名称不能超过{KEY_NAME_MAX}字")
     if ApiKey.objects.filter(name=name).exists():
         raise ValidationFailed(f"已有名为「{name}」的密钥")
-    for _ in range(5):  # a prefix collision is astronomically rare; try again rather than fail
-        secret = "".join(secrets.choice(_KEY_ALPHABET) for _ in range(KEY_LENGTH))
-        if ApiKey.objects.filter(prefix=secret[:KEY_PREFIX_LENGTH]).exists():
-            continue
-        key = ApiKey.objects.create(
-            name=name,
-            prefix=secret[:KEY_PREFIX_LENGTH],
-            key_hash=api_key_hash(secret),
-            peer_id=peer_id,
-        )
-        return key, secret
-    raise ValidationFailed("生成密钥失败，请重试")
+    return holder_issue(ApiKey, hash_field="key_hash", noun="密钥", name=name, peer_id=peer_id)
 
 
 @transaction.atomic
 def api_key_revoke(*, prefix: str) -> ApiKey:
-    key = ApiKey.objects.select_for_update().filter(prefix=prefix.strip()).first()
-    if key is None:
-        raise NotFound("没有该前缀的密钥")
-    if key.is_active:
-        key.is_active = False
-        key.revoked_at = timezone.now()
-        key.save(update_fields=["is_active", "revoked_at"])
-    return key
+    return holder_revoke(ApiKey, prefix=prefix, missing="没有该前缀的密钥")
 
 
 def api_key_authenticate(raw: str) -> ApiKey | None:
@@ -95,7 +69,7 @@ def api_key_authenticate(raw: str) -> ApiKey | None:
     raw = (raw or "").strip()
     if not raw or len(raw) > 200:
         return None
-    return ApiKey.objects.filter(key_hash=api_key_hash(raw), is_active=True).first()
+    return ApiKey.objects.filter(key_hash=token_hash(raw), is_active=True).first()
 
 
 # --- service requests -------------------------------------------------------------------

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from minxin.core.admin import ReadOnlyAdmin
-from minxin.machine.admin import EventAdmin
+from minxin.machine.admin import event_admin
 
 from .models import Evaluation, EvaluationEvent
 
@@ -11,6 +11,4 @@ class EvaluationAdmin(ReadOnlyAdmin):
     list_display = ("pk", "title", "status", "opens_at", "closes_at")
 
 
-@admin.register(EvaluationEvent)
-class EvaluationEventAdmin(EventAdmin):
-    list_display = ("evaluation", *EventAdmin.list_display)
+event_admin(EvaluationEvent, subject="evaluation")

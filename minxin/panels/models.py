@@ -10,7 +10,7 @@ from django.utils import timezone
 from minxin.accounts.models import User
 from minxin.core.models import key, optional_key
 from minxin.directory.models import Unit
-from minxin.machine.models import Event, VersionedModel
+from minxin.machine.models import Event, VersionedModel, event_meta
 from minxin.supervision.models import SupervisionOrder
 
 from .workflow import EvaluationStatus
@@ -47,10 +47,7 @@ class Evaluation(VersionedModel):
 class EvaluationEvent(Event):
     evaluation = key(Evaluation, "测评", related_name="events")
 
-    class Meta(Event.Meta):
-        verbose_name = "测评记录"
-        verbose_name_plural = "测评记录"
-        indexes = [models.Index(fields=["evaluation", "created_at"], name="panels_event_time")]
+    Meta = event_meta("测评记录", subject="evaluation", index="panels_event_time")
 
     def __str__(self) -> str:
         return f"{self.evaluation_id} {self.action}"

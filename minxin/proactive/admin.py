@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from minxin.core.admin import ReadOnlyAdmin
-from minxin.machine.admin import EventAdmin
+from minxin.machine.admin import event_admin
 
 from .models import ProactiveTask, ProactiveTaskEvent
 
@@ -15,6 +15,4 @@ class ProactiveTaskAdmin(ReadOnlyAdmin):
     raw_id_fields = ("source_appeal",)
 
 
-@admin.register(ProactiveTaskEvent)
-class ProactiveTaskEventAdmin(EventAdmin):
-    list_display = ("task", *EventAdmin.list_display)
+event_admin(ProactiveTaskEvent, subject="task")

@@ -1,12 +1,11 @@
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 
 from minxin.accounts.models import User
 from minxin.cases.models import Appeal
 from minxin.core.models import key, optional_key
 from minxin.directory.models import Category, Region, Unit
-from minxin.machine.models import Event, VersionedModel
+from minxin.machine.models import Event, VersionedModel, event_meta, status_timed
 
 from .workflow import TaskStatus
 
@@ -51,11 +50,7 @@ class ProactiveTask(VersionedModel):
         ]
         constraints = [
             *VersionedModel.Meta.constraints,
-            models.CheckConstraint(
-                condition=(Q(status="done") & Q(completed_at__isnull=False))
-                | (~Q(status="done") & Q(completed_at__isnull=True)),
-                name="proactive_done_has_time",
-            ),
+            status_timed("done", "completed_at", name="proactive_done_has_time"),
         ]
 
     def __str__(self) -> str:
@@ -67,10 +62,7 @@ class ProactiveTaskEvent(Event):
 
     task = key(ProactiveTask, "任务", related_name="events")
 
-    class Meta(Event.Meta):
-        verbose_name = "未诉先办记录"
-        verbose_name_plural = "未诉先办记录"
-        indexes = [models.Index(fields=["task", "created_at"], name="proactive_event_time")]
+    Meta = event_meta("未诉先办记录", subject="task", index="proactive_event_time")
 
     def __str__(self) -> str:
         return f"{self.task_id} {self.action}"

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from minxin.core.admin import ReadOnlyAdmin
-from minxin.machine.admin import EventAdmin
+from minxin.machine.admin import event_admin
 
 from .models import (
     Programme,
@@ -29,9 +29,7 @@ class ProjectAdmin(ReadOnlyAdmin):
     search_fields = ("name",)
 
 
-@admin.register(ProjectEvent)
-class ProjectEventAdmin(EventAdmin):
-    list_display = ("project", *EventAdmin.list_display)
+event_admin(ProjectEvent, subject="project")
 
 
 @admin.register(ProgressReport)

@@ -18,7 +18,7 @@ from minxin.cases.models import Appeal
 from minxin.cases.workflow import Satisfaction
 from minxin.core.models import BaseModel, key, optional_key
 from minxin.directory.models import Region, Unit
-from minxin.machine.models import Event, VersionedModel
+from minxin.machine.models import Event, VersionedModel, event_meta
 
 from .workflow import ProjectStatus
 
@@ -319,10 +319,7 @@ class ProjectEvent(Event):
     project = key(Project, "项目", related_name="events")
     actor_unit = optional_key(Unit, "操作单位")
 
-    class Meta(Event.Meta):
-        verbose_name = "项目记录"
-        verbose_name_plural = "项目记录"
-        indexes = [models.Index(fields=["project", "created_at"], name="project_event_time")]
+    Meta = event_meta("项目记录", subject="project", index="project_event_time")
 
     def __str__(self) -> str:
         return f"{self.project_id} {self.action}"

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from minxin.core.admin import ReadOnlyAdmin
-from minxin.machine.admin import EventAdmin
+from minxin.machine.admin import event_admin
 
 from .models import Candidate, Deputy, DeputyVote, ResidentBallot, RoundEvent, SelectionRound
 
@@ -38,6 +38,4 @@ class ResidentBallotAdmin(ReadOnlyAdmin):
     list_display = ("round", "created_at")
 
 
-@admin.register(RoundEvent)
-class RoundEventAdmin(EventAdmin):
-    list_display = ("round", *EventAdmin.list_display)
+event_admin(RoundEvent, subject="round")

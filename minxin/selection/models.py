@@ -14,7 +14,7 @@ from minxin.accounts.models import User
 from minxin.cases.models import Appeal
 from minxin.core.models import BaseModel, key, optional_key
 from minxin.directory.models import Region, Unit
-from minxin.machine.models import Event, VersionedModel
+from minxin.machine.models import Event, VersionedModel, event_meta, status_timed
 from minxin.projects.models import Origin, Programme, Project, ProjectKind
 from minxin.suggestions.models import Suggestion
 
@@ -99,11 +99,7 @@ class SelectionRound(VersionedModel):
             models.CheckConstraint(
                 condition=Q(residents_choices__gte=1), name="selection_round_choices_positive"
             ),
-            models.CheckConstraint(
-                condition=(Q(status="decided") & Q(decided_at__isnull=False))
-                | (~Q(status="decided") & Q(decided_at__isnull=True)),
-                name="selection_round_decided_has_time",
-            ),
+            status_timed("decided", "decided_at", name="selection_round_decided_has_time"),
         ]
 
     def __str__(self) -> str:
@@ -115,10 +111,7 @@ class RoundEvent(Event):
 
     round = key(SelectionRound, "票决", related_name="events")
 
-    class Meta(Event.Meta):
-        verbose_name = "票决记录"
-        verbose_name_plural = "票决记录"
-        indexes = [models.Index(fields=["round", "created_at"], name="selection_event_time")]
+    Meta = event_meta("票决记录", subject="round", index="selection_event_time")
 
     def __str__(self) -> str:
         return f"{self.round_id} {self.action}"

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from minxin.core.admin import ReadOnlyAdmin
-from minxin.machine.admin import EventAdmin
+from minxin.machine.admin import event_admin
 
 from .models import Suggestion, SuggestionEvent
 
@@ -16,6 +16,4 @@ class SuggestionAdmin(ReadOnlyAdmin):
     exclude = ("query_code", "submission_key", "proposer_phone")
 
 
-@admin.register(SuggestionEvent)
-class SuggestionEventAdmin(EventAdmin):
-    list_display = ("suggestion", *EventAdmin.list_display)
+event_admin(SuggestionEvent, subject="suggestion")

@@ -5,7 +5,7 @@ from django.utils import timezone
 from minxin.core.models import DaySequence, key, optional_key
 from minxin.core.privacy import Contact, contact_masked
 from minxin.directory.models import Unit
-from minxin.machine.models import Event, VersionedModel
+from minxin.machine.models import Event, VersionedModel, event_meta
 
 from .workflow import AdoptionLevel, SuggestionStatus
 
@@ -103,10 +103,7 @@ class SuggestionEvent(Event):
 
     suggestion = key(Suggestion, "建议", related_name="events")
 
-    class Meta(Event.Meta):
-        verbose_name = "建议处理记录"
-        verbose_name_plural = "建议处理记录"
-        indexes = [models.Index(fields=["suggestion", "created_at"], name="sug_event_time")]
+    Meta = event_meta("建议处理记录", subject="suggestion", index="sug_event_time")
 
     def __str__(self) -> str:
         return f"{self.suggestion_id} {self.action} {self.from_status}→{self.to_status}"

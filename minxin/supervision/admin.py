@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from minxin.core.admin import ReadOnlyAdmin
-from minxin.machine.admin import EventAdmin
+from minxin.machine.admin import event_admin
 
 from .models import (
     DeadlineWarning,
@@ -30,9 +30,7 @@ class SupervisionOrderAdmin(ReadOnlyAdmin):
     raw_id_fields = ("appeal",)
 
 
-@admin.register(SupervisionOrderEvent)
-class SupervisionOrderEventAdmin(EventAdmin):
-    list_display = ("order", *EventAdmin.list_display)
+event_admin(SupervisionOrderEvent, subject="order")
 
 
 admin.site.register(OnSiteCheck, ReadOnlyAdmin)

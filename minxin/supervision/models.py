@@ -6,7 +6,7 @@ from minxin.accounts.models import User
 from minxin.cases.models import Appeal
 from minxin.core.models import key, optional_key
 from minxin.directory.models import Unit
-from minxin.machine.models import Event, VersionedModel
+from minxin.machine.models import Event, VersionedModel, event_meta
 
 from .workflow import OrderStatus
 
@@ -129,10 +129,7 @@ class SupervisionOrderEvent(Event):
 
     order = key(SupervisionOrder, "督办单", related_name="events")
 
-    class Meta(Event.Meta):
-        verbose_name = "督办记录"
-        verbose_name_plural = "督办记录"
-        indexes = [models.Index(fields=["order", "created_at"], name="order_event_time")]
+    Meta = event_meta("督办记录", subject="order", index="order_event_time")
 
     def __str__(self) -> str:
         return f"{self.order_id} {self.action}"

@@ -17,6 +17,7 @@ from minxin.accounts.roles import Role
 from minxin.cases.models import Appeal
 from minxin.cases.photos import photos_validate
 from minxin.core.errors import IllegalTransition, NotFound, PermissionDenied, ValidationFailed
+from minxin.core.models import photos_save
 from minxin.core.text import line_clean
 from minxin.machine.engine import Change
 from minxin.notify.services import notifications_send
@@ -117,12 +118,7 @@ def supervision_order_answer(
     order = ORDERS.apply(
         order, action=OrderAction.ANSWER, actor=who, reason=answer, change=change, at=now
     ).subject
-    for data, content_type in checked:
-        photo = SupervisionOrderPhoto(
-            order=order, content_type=content_type, size=data.size, created_at=now
-        )
-        photo.image.save(data.name or "photo", data, save=False)
-        photo.save(force_insert=True)
+    photos_save(SupervisionOrderPhoto, checked, order=order, created_at=now)
     notifications_send(
         recipients=[order.issued_by],
         title=f"【督办答复】{_subject(order)} 已答复",

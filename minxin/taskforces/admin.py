@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from minxin.core.admin import ReadOnlyAdmin
-from minxin.machine.admin import EventAdmin
+from minxin.machine.admin import event_admin
 
 from .models import Decision, Meeting, TaskForce, TaskForceEvent
 
@@ -24,6 +24,4 @@ class DecisionAdmin(ReadOnlyAdmin):
     list_display = ("meeting", "unit", "order")
 
 
-@admin.register(TaskForceEvent)
-class TaskForceEventAdmin(EventAdmin):
-    list_display = ("task_force", *EventAdmin.list_display)
+event_admin(TaskForceEvent, subject="task_force")

@@ -7,7 +7,7 @@ from minxin.cases.models import Appeal
 from minxin.core.models import key, optional_key
 from minxin.directory.models import Unit
 from minxin.issuelists.models import IssueItem
-from minxin.machine.models import Event, VersionedModel
+from minxin.machine.models import Event, VersionedModel, event_meta
 from minxin.projects.models import Project
 from minxin.supervision.models import SupervisionOrder
 
@@ -99,10 +99,7 @@ class TaskForceEvent(Event):
 
     task_force = key(TaskForce, "专班", related_name="events")
 
-    class Meta(Event.Meta):
-        verbose_name = "专班记录"
-        verbose_name_plural = "专班记录"
-        indexes = [models.Index(fields=["task_force", "created_at"], name="task_force_event_time")]
+    Meta = event_meta("专班记录", subject="task_force", index="task_force_event_time")
 
     def __str__(self) -> str:
         return f"{self.task_force_id} {self.action}"
