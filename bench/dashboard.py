@@ -22,9 +22,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
-import time
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -86,6 +84,7 @@ def _measure(*, runs: int, username: str, cold: bool) -> None:
     from django.test import Client
     from django.utils import timezone
 
+    from bench.timing import page_timings
     from minxin.accounts.models import User
     from minxin.cases.models import Appeal, ChangedAppeal
     from minxin.metrics.models import MetricCell
@@ -108,17 +107,10 @@ def _measure(*, runs: int, username: str, cold: bool) -> None:
             query: dict[str, Any] = {"start": start.isoformat(), "end": end.isoformat()}
             response = client.get(url, query)
             assert response.status_code == 200, response.status_code
-            times = []
-            for _ in range(runs):
-                if cold:
-                    cache.clear()
-                began = time.perf_counter()
-                response = client.get(url, query)
-                times.append((time.perf_counter() - began) * 1000)
-                assert response.status_code == 200
-            times.sort()
-            p95 = times[max(0, round(0.95 * len(times)) - 1)]
-            print(f"{page:<12} {label:<12} {statistics.median(times):>10.1f} {p95:>8.1f}")
+            timings = page_timings(
+                client, url, query, runs=runs, before=cache.clear if cold else None
+            )
+            print(f"{page:<12} {label:<12} {timings.median:>10.1f} {timings.p95:>8.1f}")
 
 
 if __name__ == "__main__":

@@ -20,7 +20,6 @@ import csv
 import os
 import random
 import sys
-import tempfile
 import time
 from datetime import datetime, timedelta
 from functools import partial
@@ -36,9 +35,9 @@ import django
 django.setup()
 
 from django.conf import settings
-from django.core.files.uploadedfile import UploadedFile
-from django.core.management import call_command
 from django.db import connection
+
+from bench.timing import import_dry_run, import_work, timed, xlsx_write
 
 HEADER = [
     "工单编号",
@@ -100,24 +99,7 @@ def file_write(rows: list[list[object]], fmt: str, directory: Path) -> Path:
             writer.writerow(HEADER)
             writer.writerows(rows)
         return path
-    from openpyxl import Workbook
-
-    path = directory / "export.xlsx"
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("工单")
-    sheet.append(HEADER)
-    for row in rows:
-        sheet.append(row)
-    book.save(path)
-    return path
-
-
-def timed(label: str, rows: int, fn):  # type: ignore[no-untyped-def]
-    started = time.perf_counter()
-    result = fn()
-    seconds = time.perf_counter() - started
-    print(f"  {label:<34} {seconds:8.1f} s  {rows / seconds:9,.0f} rows/s", flush=True)
-    return result, seconds
+    return xlsx_write(directory / "export.xlsx", "工单", HEADER, rows)
 
 
 def main() -> None:
@@ -128,9 +110,7 @@ def main() -> None:
     parser.add_argument("--enqueue-sample", type=int, default=2000)
     args = parser.parse_args()
 
-    work = Path(tempfile.mkdtemp(prefix="import-bench-"))
-    settings.MEDIA_ROOT = work / "media"
-    call_command("migrate", "--noinput", verbosity=0)
+    work = import_work("import-bench-")
     from minxin.accounts.models import User
     from minxin.accounts.roles import Role
 
@@ -140,7 +120,6 @@ def main() -> None:
         seed_demo(appeals=0)
     from minxin.cases.models import Appeal, Channel
     from minxin.imports import services
-    from minxin.imports.models import ImportJob
 
     dispatcher = User.objects.filter(role=Role.DISPATCHER).order_by("pk").first()
     assert dispatcher is not None
@@ -158,22 +137,13 @@ def main() -> None:
     jobs = []
     for attempt in ("first import", "same file again"):
         print(f"{attempt}:", flush=True)
-
-        def upload() -> ImportJob:
-            with path.open("rb") as handle:
-                file = UploadedFile(handle, name=path.name, size=path.stat().st_size)
-                return services.import_job_upload(actor=dispatcher, upload=file)
-
-        job, s_upload = timed("upload check (format, encoding)", args.rows, upload)
-        services.import_job_map(
+        job, s_upload, s_check = import_dry_run(
+            path,
             actor=dispatcher,
-            job_id=job.pk,
-            raw_mapping={k: str(v) for k, v in job.mapping.items()},
+            rows=args.rows,
+            label="upload check (format, encoding)",
             source_system="市12345平台",
             default_kind="complaint",
-        )
-        job, s_check = timed(
-            "dry run (import_job_check)", args.rows, partial(services.import_job_check, job.pk)
         )
         print(
             f"    total={job.total:,} valid={job.valid:,} existing={job.existing:,} rejected={job.rejected:,}"

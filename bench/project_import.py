@@ -20,7 +20,6 @@ import argparse
 import os
 import random
 import sys
-import tempfile
 import time
 from datetime import date, timedelta
 from functools import partial
@@ -34,10 +33,9 @@ import django
 
 django.setup()
 
-from django.conf import settings
-from django.core.files.uploadedfile import UploadedFile
-from django.core.management import call_command
 from django.db import connection
+
+from bench.timing import import_dry_run, import_work, timed, xlsx_write
 
 HEADER = [
     "项目名称",
@@ -114,24 +112,7 @@ def rows_make(projects: int, targets: int, rng: random.Random) -> list[list[Any]
 
 
 def file_write(rows: list[list[Any]], directory: Path) -> Path:
-    from openpyxl import Workbook
-
-    path = directory / "民心工程.xlsx"
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("民心工程")
-    sheet.append(HEADER)
-    for row in rows:
-        sheet.append(row)
-    book.save(path)
-    return path
-
-
-def timed(label: str, rows: int, fn):  # type: ignore[no-untyped-def]
-    started = time.perf_counter()
-    result = fn()
-    seconds = time.perf_counter() - started
-    print(f"  {label:<34} {seconds:8.1f} s  {rows / seconds:9,.0f} rows/s", flush=True)
-    return result, seconds
+    return xlsx_write(directory / "民心工程.xlsx", "民心工程", HEADER, rows)
 
 
 def main() -> None:
@@ -140,9 +121,7 @@ def main() -> None:
     parser.add_argument("--targets", type=int, default=10)
     args = parser.parse_args()
 
-    work = Path(tempfile.mkdtemp(prefix="project-import-bench-"))
-    settings.MEDIA_ROOT = work / "media"
-    call_command("migrate", "--noinput", verbosity=0)
+    work = import_work("project-import-bench-")
     from minxin.accounts.models import User
     from minxin.accounts.roles import Role
     from minxin.directory.models import Unit
@@ -152,7 +131,7 @@ def main() -> None:
 
         seed_demo(appeals=0)
     from minxin.imports import services
-    from minxin.imports.models import ImportJob, ImportKind
+    from minxin.imports.models import ImportKind
     from minxin.projects.models import Milestone, Programme, Project, ProjectEvent, Target
     from minxin.projects.report import programme_report, report_pdf, report_xlsx
 
@@ -170,24 +149,15 @@ def main() -> None:
     print(f"  file: {path.stat().st_size / 1048576:.1f} MiB", flush=True)
     for attempt in ("first import", "same file again"):
         print(f"{attempt}:", flush=True)
-
-        def upload() -> ImportJob:
-            with path.open("rb") as handle:
-                file = UploadedFile(handle, name=path.name, size=path.stat().st_size)
-                return services.import_job_upload(
-                    actor=office, upload=file, kind=ImportKind.PROJECTS, programme_id=programme.pk
-                )
-
-        job, _ = timed("upload check (format, header)", n_rows, upload)
-        services.import_job_map(
+        job, _, _ = import_dry_run(
+            path,
             actor=office,
-            job_id=job.pk,
-            raw_mapping={k: str(v) for k, v in job.mapping.items()},
+            rows=n_rows,
+            label="upload check (format, header)",
             source_system="",
             default_kind="",
-        )
-        job, _ = timed(
-            "dry run (import_job_check)", n_rows, partial(services.import_job_check, job.pk)
+            kind=ImportKind.PROJECTS,
+            programme_id=programme.pk,
         )
         print(
             f"    status={job.status} rows={job.total:,} new projects={job.valid:,} "

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import time
 from decimal import Decimal
@@ -44,30 +43,14 @@ def main() -> None:
     parser.add_argument("--appeals", type=int, default=2000, help="appeals of a fresh seed")
     args = parser.parse_args()
 
-    import django
+    from bench.timing import pages_setup
 
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-
-    settings.ALLOWED_HOSTS = ["*"]
-    settings.DEBUG = False
-    call_command("migrate", verbosity=0)
-    call_command("createcachetable", verbosity=0)  # the dashboard's live figures
+    pages_setup(appeals=args.appeals)
 
     from bench.projects import PROGRAMME, _build
     from minxin.demo.boundaries import boundaries_seed
-    from minxin.directory.models import Unit
     from minxin.projects.models import Programme
 
-    if not Unit.objects.exists():
-        from minxin.demo.seed import seed_demo
-
-        began = time.perf_counter()
-        seed_demo(appeals=args.appeals, seed=1, channels=False)
-        print(
-            f"seeded the demo district, {args.appeals} appeals: {time.perf_counter() - began:.1f} s"
-        )
     boundaries_seed()  # a database seeded before the map existed
     programme = Programme.objects.filter(name=PROGRAMME).first()
     if programme is None:
@@ -146,31 +129,19 @@ def _appeals_locate() -> None:
 
 def _measure(programme: Any, *, runs: int) -> None:
     from django.db import connection
-    from django.db.models import Count
-    from django.test import Client
     from django.urls import reverse
 
-    from minxin.accounts.models import User
-    from minxin.accounts.roles import Role
+    from bench.timing import page_timings, programme_clients, queries_counted
     from minxin.directory.models import RegionBoundary
     from minxin.projects.models import Project
 
     projects = Project.objects.filter(programme=programme)
-    busiest = (
-        projects.values("lead_unit").annotate(n=Count("pk")).order_by("-n", "lead_unit").first()
-    )
-    assert busiest is not None
-    handler = User.objects.filter(role=Role.HANDLER, unit_id=busiest["lead_unit"]).first()
-    assert handler is not None
+    office, unit, leads = programme_clients(projects)
     print(
         f"backend {connection.vendor}; projects {Project.objects.count():,} "
         f"({projects.filter(points__isnull=False).distinct().count():,} with points of their own); "
-        f"boundaries {RegionBoundary.objects.count()}; the handler's unit leads {busiest['n']}"
+        f"boundaries {RegionBoundary.objects.count()}; the handler's unit leads {leads}"
     )
-    office = Client()
-    office.force_login(User.objects.get(username="supervisor"))
-    unit = Client()
-    unit.force_login(handler)
     data = reverse("project_map:data")
     cases = [
         ("map page", office, reverse("project_map:page"), {}),
@@ -184,30 +155,16 @@ def _measure(programme: Any, *, runs: int) -> None:
     ]
     print(f"{'request':<22} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'KB':>7} {'points':>7}")
     for label, client, url, query in cases:
-        queries: list[str] = []
-
-        def counted(run: Any, sql: str, *rest: Any, seen: list[str] = queries) -> Any:
-            seen.append(sql)
-            return run(sql, *rest)
-
-        # A wrapper, not CaptureQueriesContext: the request may reconnect, which clears a log.
-        with connection.execute_wrapper(counted):
+        with queries_counted() as queries:
             response = client.get(url, query)
         assert response.status_code == 200, (label, response.status_code)
         points = "-"
         if url in (data, reverse("metrics:map_points")):
             points = str(sum(len(s["points"]) for s in response.json()["series"]))
-        times = []
-        for _ in range(runs):
-            began = time.perf_counter()
-            response = client.get(url, query)
-            times.append((time.perf_counter() - began) * 1000)
-            assert response.status_code == 200
-        times.sort()
-        p95 = times[max(0, round(0.95 * len(times)) - 1)]
+        timings = page_timings(client, url, query, runs=runs)
         print(
-            f"{label:<22} {statistics.median(times):>10.1f} {p95:>8.1f} "
-            f"{len(queries):>8} {len(response.content) / 1024:>7.1f} {points:>7}"
+            f"{label:<22} {timings.median:>10.1f} {timings.p95:>8.1f} "
+            f"{len(queries):>8} {len(timings.response.content) / 1024:>7.1f} {points:>7}"
         )
 
 

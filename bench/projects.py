@@ -27,7 +27,6 @@ import argparse
 import json
 import os
 import random
-import statistics
 import sys
 import time
 from datetime import date, datetime, timedelta
@@ -78,26 +77,10 @@ def main() -> None:
     parser.add_argument("--appeals", type=int, default=5000, help="appeals of a fresh seed")
     args = parser.parse_args()
 
-    import django
+    from bench.timing import pages_setup
 
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
+    pages_setup(appeals=args.appeals)
 
-    settings.ALLOWED_HOSTS = ["*"]
-    settings.DEBUG = False
-    call_command("migrate", verbosity=0)
-    call_command("createcachetable", verbosity=0)  # the pages' cache (DatabaseCache)
-    from minxin.directory.models import Unit
-
-    if not Unit.objects.exists():
-        from minxin.demo.seed import seed_demo
-
-        began = time.perf_counter()
-        seed_demo(appeals=args.appeals, seed=1, channels=False)
-        print(
-            f"seeded the demo district, {args.appeals} appeals: {time.perf_counter() - began:.1f} s"
-        )
     from minxin.projects.models import Programme
 
     programme = Programme.objects.filter(name=PROGRAMME).first()
@@ -394,32 +377,21 @@ def _copy(model: Any, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> 
 
 def _measure(programme: Any, *, runs: int) -> None:
     from django.db import connection
-    from django.db.models import Count
-    from django.test import Client
     from django.urls import reverse
 
-    from minxin.accounts.models import User
-    from minxin.accounts.roles import Role
+    from bench.timing import page_timings, programme_clients, queries_counted
     from minxin.projects.models import ProgressReport, Project, Target
 
     projects = Project.objects.filter(programme=programme)
-    busiest = (
-        projects.values("lead_unit").annotate(n=Count("pk")).order_by("-n", "lead_unit").first()
-    )
-    assert busiest is not None
-    handler = User.objects.filter(role=Role.HANDLER, unit_id=busiest["lead_unit"]).first()
+    office, unit, leads = programme_clients(projects)
     sample = projects.filter(status="in_progress").order_by("pk").first()
-    assert handler is not None and sample is not None
+    assert sample is not None
     print(
         f"backend {connection.vendor}; projects {projects.count():,}; "
         f"targets {Target.objects.filter(project__programme=programme).count():,}; "
         f"reports {ProgressReport.objects.filter(project__programme=programme).count():,}; "
-        f"the unit page's unit leads {busiest['n']} projects"
+        f"the unit page's unit leads {leads} projects"
     )
-    office = Client()
-    office.force_login(User.objects.get(username="supervisor"))
-    unit = Client()
-    unit.force_login(handler)
     overview = reverse("projects:programme_detail", args=[programme.pk])
     pages = [
         ("programme page", office, overview),
@@ -432,23 +404,10 @@ def _measure(programme: Any, *, runs: int) -> None:
     for label, client, url in pages:
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
-        queries: list[str] = []
-
-        def counted(run: Any, sql: str, *rest: Any, seen: list[str] = queries) -> Any:
-            seen.append(sql)
-            return run(sql, *rest)
-
-        with connection.execute_wrapper(counted):
+        with queries_counted() as queries:
             client.get(url)
-        times = []
-        for _ in range(runs):
-            began = time.perf_counter()
-            response = client.get(url)
-            times.append((time.perf_counter() - began) * 1000)
-            assert response.status_code == 200
-        times.sort()
-        p95 = times[max(0, round(0.95 * len(times)) - 1)]
-        print(f"{label:<24} {len(queries):>7} {statistics.median(times):>10.1f} {p95:>8.1f}")
+        timings = page_timings(client, url, runs=runs)
+        print(f"{label:<24} {len(queries):>7} {timings.median:>10.1f} {timings.p95:>8.1f}")
 
 
 if __name__ == "__main__":

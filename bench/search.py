@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -158,6 +157,7 @@ def _measure(*, runs: int, username: str, handler: str, backend: int) -> None:
     from django.db.models import Count
     from django.test import Client
 
+    from bench.timing import page_timings
     from minxin.accounts.models import User
     from minxin.accounts.roles import Role
     from minxin.cases.models import Appeal, Assignment
@@ -191,17 +191,10 @@ def _measure(*, runs: int, username: str, handler: str, backend: int) -> None:
             client = clients[who]
             response = client.get(url, query)
             assert response.status_code == 200, (label, response.status_code)
-            times = []
-            for _ in range(runs):
-                began = time.perf_counter()
-                response = client.get(url, query)
-                times.append((time.perf_counter() - began) * 1000)
-                assert response.status_code == 200
-            times.sort()
-            p95 = times[max(0, round(0.95 * len(times)) - 1)]
-            all_p95.append(p95)
+            timings = page_timings(client, url, query, runs=runs)
+            all_p95.append(timings.p95)
             matches = _matches(query.get("q", ""), users[who]) if "q" in query else ""
-            print(f"{label:<40} {matches:>9} {statistics.median(times):>10.1f} {p95:>8.1f}")
+            print(f"{label:<40} {matches:>9} {timings.median:>10.1f} {timings.p95:>8.1f}")
     print(
         f"worst p95 {max(all_p95):.1f} ms; CPU meanwhile: this run {load.ours:.0%} of a core, "
         f"other processes {load.share:.0%} of the machine's {os.cpu_count()} cores"

@@ -13,7 +13,10 @@ from minxin.directory.models import Category
 from minxin.directory.selectors import areas_to_filter, units_active
 
 
-class AppealFilterForm(forms.Form):
+class AppealSearchFields(forms.Form):
+    """The filters the appeal lists share (the appeals, the screening queue): the words or the
+    number, the channel, the category and the area, the days received."""
+
     q = forms.CharField(
         label="编号/关键词",
         required=False,
@@ -22,6 +25,37 @@ class AppealFilterForm(forms.Form):
             attrs={"type": "search", "placeholder": "受理编号，或标题、内容中的词"}
         ),
     )
+    channel = forms.ChoiceField(
+        label="渠道", required=False, choices=[("", "全部渠道"), *Channel.choices]
+    )
+    category = forms.ModelChoiceField(
+        label="分类",
+        required=False,
+        queryset=Category.objects.filter(level__lte=2),
+        empty_label="全部分类",
+    )
+    region = forms.ModelChoiceField(
+        label="区域", required=False, queryset=areas_to_filter(), empty_label="全部区域"
+    )
+    received_from = forms.DateField(
+        label="受理起", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    received_to = forms.DateField(
+        label="受理止", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean_q(self) -> str:
+        q = str(self.cleaned_data.get("q") or "")
+        try:
+            AppealFilters(q=q).search  # noqa: B018 - parsed for its message
+        except ValidationFailed as error:
+            raise forms.ValidationError(error.message) from error
+        return q
+
+
+class AppealFilterForm(AppealSearchFields):
+    # Django puts the shared fields first; these lead, the rest follow in their own order.
+    field_order = ("q", "status", "unit", "category", "region", "channel", "overdue")
     status = forms.ChoiceField(
         label="状态",
         required=False,
@@ -38,37 +72,8 @@ class AppealFilterForm(forms.Form):
         queryset=units_active(),
         empty_label="全部单位",
     )
-    category = forms.ModelChoiceField(
-        label="分类",
-        required=False,
-        queryset=Category.objects.filter(level__lte=2),
-        empty_label="全部分类",
-    )
-    region = forms.ModelChoiceField(
-        label="区域",
-        required=False,
-        queryset=areas_to_filter(),
-        empty_label="全部区域",
-    )
-    channel = forms.ChoiceField(
-        label="渠道", required=False, choices=[("", "全部渠道"), *Channel.choices]
-    )
     overdue = forms.BooleanField(label="仅看超期", required=False)
-    received_from = forms.DateField(
-        label="受理起", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    received_to = forms.DateField(
-        label="受理止", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
     sort = forms.ChoiceField(label="排序", required=False, choices=SORTS)
-
-    def clean_q(self) -> str:
-        q = str(self.cleaned_data.get("q") or "")
-        try:
-            AppealFilters(q=q).search  # noqa: B018 - parsed for its message
-        except ValidationFailed as error:
-            raise forms.ValidationError(error.message) from error
-        return q
 
 
 class ActionForm(forms.Form):

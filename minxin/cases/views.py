@@ -221,6 +221,18 @@ def _rows(appeals: Any, search: SearchQuery | None = None) -> list[dict[str, Any
     ]
 
 
+def _refused(
+    request: HttpRequest, *, user: User, appeal_id: int, error: MinxinError, open_action: str
+) -> HttpResponse:
+    """The appeal's page again, read afresh, with the refusal and what was posted in the form
+    `open_action` left open."""
+    appeal = selectors.appeal_get_for(user=user, appeal_id=appeal_id)
+    posted = request.POST.dict()
+    return _detail_render(
+        request, user=user, appeal=appeal, error=error, posted=posted, open_action=open_action
+    )
+
+
 @login_required
 def appeal_detail(request: HttpRequest, appeal_id: int) -> HttpResponse:
     user = staff_user(request)
@@ -305,15 +317,7 @@ def appeal_act(request: HttpRequest, appeal_id: int, action: str) -> HttpRespons
             inputs={**data, "photos": request.FILES.getlist("photos")},
         )
     except MinxinError as error:
-        appeal = selectors.appeal_get_for(user=user, appeal_id=appeal_id)
-        return _detail_render(
-            request,
-            user=user,
-            appeal=appeal,
-            error=error,
-            posted=request.POST.dict(),
-            open_action=action,
-        )
+        return _refused(request, user=user, appeal_id=appeal_id, error=error, open_action=action)
     if not selectors.appeal_visible_to(user=user, appeal_id=appeal.pk):
         # A return or a transfer takes the appeal out of the unit's scope: back to the queue,
         # not to a page the handler may no longer open.
@@ -349,14 +353,8 @@ def revisit(request: HttpRequest, appeal_id: int) -> HttpResponse:
             reason=post.get("reason", ""),
         )
     except MinxinError as error:
-        appeal = selectors.appeal_get_for(user=user, appeal_id=appeal_id)
-        return _detail_render(
-            request,
-            user=user,
-            appeal=appeal,
-            error=error,
-            posted=post.dict(),
-            open_action="follow_up",
+        return _refused(
+            request, user=user, appeal_id=appeal_id, error=error, open_action="follow_up"
         )
     messages.success(request, "已记录回访")
     return redirect(reverse("cases:appeal_detail", args=[appeal.pk]))

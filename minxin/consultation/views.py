@@ -6,6 +6,7 @@ Thin: parse, one selector or service, render; a refused write re-renders the pag
 Chinese message and the error's 4xx status."""
 
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django import forms
@@ -23,6 +24,7 @@ from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
 from minxin.accounts.roles import Role
 from minxin.core.errors import MinxinError, NotFound, ValidationFailed
+from minxin.core.steps import posted_version, step_post
 from minxin.directory.selectors import units_handling
 
 from . import report, selectors
@@ -56,11 +58,6 @@ def _aware(value: datetime | None) -> datetime | None:
     if value is not None and timezone.is_naive(value):
         return timezone.make_aware(value)
     return value
-
-
-def _version(request: HttpRequest) -> int | None:
-    raw = request.POST.get("version", "")
-    return int(raw) if raw.isdigit() and len(raw) < 10 else None
 
 
 def _int(raw: str) -> int | None:
@@ -178,25 +175,22 @@ def consultation_detail(request: HttpRequest, consultation_id: int) -> HttpRespo
 def consultation_step(request: HttpRequest, consultation_id: int) -> HttpResponse:
     user = staff_user(request, runs_consultations, OFFICE)
     consultation = selectors.consultation_get_for(user, consultation_id)
-    raw = request.POST.get("action", "")
-    try:
-        if raw not in {a.value for a in ConsultationAction}:
-            raise ValidationFailed("未知的操作")
-        action = ConsultationAction(raw)
-        consultation_act(
-            actor=user,
-            consultation_id=consultation.pk,
-            action=action,
-            reason=request.POST.get("reason", ""),
-            expected_version=_version(request),
-        )
-    except MinxinError as error:
-        consultation = selectors.consultation_get_for(user, consultation_id)
-        return _detail(
-            request, user=user, consultation=consultation, error=error, posted=request.POST.dict()
-        )
-    messages.success(request, f"已{CONSULTATIONS.label(action)}")
-    return redirect("consultation:detail", consultation.pk)
+
+    def refused(error: MinxinError) -> HttpResponse:
+        again = selectors.consultation_get_for(user, consultation_id)
+        posted = request.POST.dict()
+        return _detail(request, user=user, consultation=again, error=error, posted=posted)
+
+    return step_post(
+        request,
+        ConsultationAction,
+        partial(consultation_act, actor=user, consultation_id=consultation.pk),
+        label=CONSULTATIONS.label,
+        refused=refused,
+        done="consultation:detail",
+        pk=consultation.pk,
+        version=posted_version(request),
+    )
 
 
 @login_required
@@ -243,7 +237,7 @@ def comment_act(request: HttpRequest, consultation_id: int, comment_id: int) -> 
                 comment_id=comment_id,
                 decision=request.POST.get("decision", ""),
                 reason=request.POST.get("reason", ""),
-                expected_version=_version(request),
+                expected_version=posted_version(request),
             )
         else:
             comment_moderate(
@@ -252,7 +246,7 @@ def comment_act(request: HttpRequest, consultation_id: int, comment_id: int) -> 
                 action=action,
                 public_text=request.POST.get("public_text", ""),
                 reason=request.POST.get("reason", ""),
-                expected_version=_version(request),
+                expected_version=posted_version(request),
             )
     except MinxinError as error:
         consultation = selectors.consultation_get_for(user, consultation_id)

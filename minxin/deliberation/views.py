@@ -20,6 +20,7 @@ from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
 from minxin.accounts.roles import Role
 from minxin.core.errors import MinxinError, NotFound, PermissionDenied, ValidationFailed
+from minxin.core.steps import posted_version
 from minxin.directory.selectors import places_to_choose
 from minxin.projects.selectors import programmes_to_choose
 
@@ -41,11 +42,6 @@ from .workflow import TopicAction
 
 VIEWERS = "督查员、领导和街道承办人"
 FMT = "%Y-%m-%dT%H:%M"
-
-
-def _version(request: HttpRequest) -> int | None:
-    raw = request.POST.get("version", "")
-    return int(raw) if raw.isdigit() and len(raw) < 10 else None
 
 
 def _int(raw: str) -> int | None:
@@ -129,7 +125,7 @@ def topic_act(request: HttpRequest, topic_id: int) -> HttpResponse:
     topic = selectors.topic_get_for(user, topic_id)
     post = request.POST
     raw = post.get("action", "")
-    version = _version(request)
+    version = posted_version(request)
     try:
         if raw not in {a.value for a in TopicAction} or raw == TopicAction.PROPOSE:
             raise ValidationFailed("未知的操作")

@@ -41,6 +41,16 @@ def _any_user(request: HttpRequest) -> User:
     return staff_user(request, may_import_any, PAGE_ANY)
 
 
+def _upload_form(error: str) -> dict[str, Any]:
+    """What the upload form (step 1) of either import shows besides its jobs."""
+    return {
+        "error": error,
+        "encodings": reading.ENCODING_CHOICES,
+        "max_mb": services.max_upload_bytes() // 1048576,
+        "step": 1,
+    }
+
+
 def _index(request: HttpRequest, user: User, *, error: str = "", status: int = 200) -> HttpResponse:
     page = paginate(request, selectors.import_jobs_for(user=user, kind=ImportKind.APPEALS))
     return render(
@@ -48,10 +58,7 @@ def _index(request: HttpRequest, user: User, *, error: str = "", status: int = 2
         "imports/index.html",
         {
             "page": page,
-            "error": error,
-            "encodings": reading.ENCODING_CHOICES,
-            "max_mb": services.max_upload_bytes() // 1048576,
-            "step": 1,
+            **_upload_form(error),
         },
         status=status,
     )
@@ -220,10 +227,7 @@ def _projects_index(
             "programmes": [p["programme"] for p in programmes_for(user)],
             "chosen": chosen,
             "fields": services.fields_for(ImportKind.PROJECTS),
-            "error": error,
-            "encodings": reading.ENCODING_CHOICES,
-            "max_mb": services.max_upload_bytes() // 1048576,
-            "step": 1,
+            **_upload_form(error),
         },
         status=status,
     )

@@ -6,6 +6,7 @@ Thin: parse, one selector or service, render. A refused write re-renders the pag
 Chinese message, what the user typed, and the error's 4xx status."""
 
 from datetime import datetime, time, timedelta
+from functools import partial
 from typing import Any
 
 from django import forms
@@ -22,6 +23,7 @@ from minxin.accounts.models import User
 from minxin.accounts.roles import Role
 from minxin.core.errors import MinxinError, NotFound, ValidationFailed
 from minxin.core.pagination import paginate
+from minxin.core.steps import step_post
 from minxin.directory.models import Unit
 from minxin.directory.selectors import (
     categories_active,
@@ -248,22 +250,17 @@ def _refused(request: HttpRequest, user: User, item_id: int, error: MinxinError)
 def item_act(request: HttpRequest, item_id: int) -> HttpResponse:
     user = staff_user(request, may_see_lists, VIEWERS_PAGE)
     item = selectors.item_get_for(user, item_id)
-    raw_action, raw_version = request.POST.get("action", ""), request.POST.get("version", "")
-    try:
-        if raw_action not in {a.value for a in ItemAction}:
-            raise ValidationFailed("未知的操作")
-        action = ItemAction(raw_action)
-        services.issue_item_act(
-            actor=user,
-            item_id=item.pk,
-            action=action,
-            reason=request.POST.get("reason", ""),
-            expected_version=int(raw_version) if raw_version.isdigit() else None,
-        )
-    except MinxinError as error:
-        return _refused(request, user, item_id, error)
-    messages.success(request, f"已{ITEMS.label(action)}")
-    return redirect("issuelists:item_detail", item.pk)
+    raw_version = request.POST.get("version", "")
+    return step_post(
+        request,
+        ItemAction,
+        partial(services.issue_item_act, actor=user, item_id=item.pk),
+        label=ITEMS.label,
+        refused=partial(_refused, request, user, item_id),
+        done="issuelists:item_detail",
+        pk=item.pk,
+        version=int(raw_version) if raw_version.isdigit() else None,
+    )
 
 
 @login_required

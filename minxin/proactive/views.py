@@ -5,6 +5,7 @@ Thin: parse, one selector or service, render. A refused write re-renders the pag
 Chinese message, what the user typed, and the error's 4xx status."""
 
 from datetime import date, datetime, time, timedelta
+from functools import partial
 from typing import Any
 
 from django import forms
@@ -20,6 +21,7 @@ from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
 from minxin.core.errors import MinxinError, ValidationFailed
 from minxin.core.pagination import paginate
+from minxin.core.steps import step_post
 from minxin.directory.selectors import categories_active, places_to_choose, units_handling
 
 from . import selectors
@@ -237,23 +239,21 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
 def task_act(request: HttpRequest, task_id: int) -> HttpResponse:
     user = staff_user(request, may_see_tasks, VIEWERS_PAGE)
     task = selectors.task_get_for(user, task_id)
-    raw_action = request.POST.get("action", "")
     raw_version = request.POST.get("version", "")
-    try:
-        if raw_action not in {a.value for a in TaskAction}:
-            raise ValidationFailed("未知的操作")
-        action = TaskAction(raw_action)
-        proactive_task_act(
-            actor=user,
-            task_id=task.pk,
-            action=action,
-            reason=request.POST.get("reason", ""),
-            expected_version=int(raw_version) if raw_version.isdigit() else None,
-        )
-    except MinxinError as error:
-        task = selectors.task_get_for(user, task_id)
+
+    def refused(error: MinxinError) -> HttpResponse:
+        again = selectors.task_get_for(user, task_id)
         return _detail_render(
-            request, user=user, task=task, error=error, posted=request.POST.dict()
+            request, user=user, task=again, error=error, posted=request.POST.dict()
         )
-    messages.success(request, f"已{TASKS.label(action)}")
-    return redirect("proactive:task_detail", task.pk)
+
+    return step_post(
+        request,
+        TaskAction,
+        partial(proactive_task_act, actor=user, task_id=task.pk),
+        label=TASKS.label,
+        refused=refused,
+        done="proactive:task_detail",
+        pk=task.pk,
+        version=int(raw_version) if raw_version.isdigit() else None,
+    )

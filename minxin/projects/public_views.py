@@ -9,6 +9,7 @@ resubmitted rating finds its receipt instead of being refused as a second one. V
 parse, one selector or service, render; a domain error re-renders the form with its Chinese
 message and 4xx status."""
 
+from functools import partial
 from typing import Any, Final
 from urllib.parse import urlencode
 
@@ -24,8 +25,9 @@ from minxin.core.errors import MinxinError, ValidationFailed
 from minxin.core.pagination import paginate
 from minxin.core.privacy import mask_phone
 from minxin.core.session import is_one_time_key, one_time_key_new
-from minxin.notify.phone import phone_confirmed, phone_confirmed_keep
-from minxin.notify.services import CODE_TTL, TooManyCodes, phone_code_confirm, phone_code_send
+from minxin.notify.phone import phone_confirmed
+from minxin.notify.phone_forms import PostedOnce, phone_code_page, phone_posted_confirm
+from minxin.notify.services import CODE_TTL
 
 from .models import Milestone, Project, ProjectKind, RatingRound, Verdict
 from .public import (
@@ -44,6 +46,7 @@ PAGE_SIZE: Final = 10
 PURPOSE: Final = "project_rating"  # the SMS code's purpose, and the session's confirmed phone
 DONE_KEY: Final = "project_rating_done"  # one-time key → receipt, for resubmitted forms
 DONE_MAX: Final = 20
+RATED: Final = PostedOnce(DONE_KEY, "project_rating_receipt", DONE_MAX)
 RATE_FIELDS: Final = ("phone", "verdict", "comment", "milestone")
 
 
@@ -152,14 +155,8 @@ def rate(request: HttpRequest, project_id: int) -> HttpResponse:
     hashed = phone_confirmed(session, purpose=PURPOSE)
     step = "rate" if hashed else "code"
     try:
-        if not hashed:
-            if not post.get("phone") or not post.get("code"):
-                raise ValidationFailed("请先获取短信验证码并填写")
-            hashed = phone_code_confirm(
-                phone=post.get("phone", ""), code=post.get("code", ""), purpose=PURPOSE
-            )
-            phone_confirmed_keep(session, purpose=PURPOSE, phone_hash=hashed)
-            step = "rate"
+        hashed = phone_posted_confirm(session, post, purpose=PURPOSE, hashed=hashed)
+        step = "rate"
         milestone = post.get("milestone", "")
         rating = project_rate(
             project_id=project.pk,
@@ -187,11 +184,7 @@ def rate(request: HttpRequest, project_id: int) -> HttpResponse:
         "verdict": str(Verdict(rating.verdict).label),
         "at": timezone.localtime(rating.created_at).strftime("%Y-%m-%d %H:%M"),
     }
-    if is_one_time_key(key):
-        done = dict(list(done.items())[-(DONE_MAX - 1) :])
-        done[key] = receipt
-        session[DONE_KEY] = done
-    session["project_rating_receipt"] = receipt
+    RATED.keep(session, key, receipt, done=receipt)
     return redirect("public_projects:rate_receipt", project_id=project.pk)
 
 
@@ -201,25 +194,8 @@ def rate(request: HttpRequest, project_id: int) -> HttpResponse:
 def code_send(request: HttpRequest, project_id: int) -> HttpResponse:
     """The phone typed: a code sent to it, and the form to type it in with the verdict."""
     project, round_ = _rateable(project_id)
-    post = request.POST
-    try:
-        phone_code_send(phone=post.get("phone", ""), purpose=PURPOSE)
-    except TooManyCodes as exc:
-        # A code may already be on its way: the form to type it in, with why no new one.
-        return _rate_page(
-            request, project, round_, step="code", values=post, error=exc.message, status=429
-        )
-    except MinxinError as exc:
-        return _rate_page(
-            request,
-            project,
-            round_,
-            step="phone",
-            values=post,
-            error=exc.message,
-            status=exc.status_code,
-        )
-    return _rate_page(request, project, round_, step="code", values=post)
+    page = partial(_rate_page, request, project, round_)
+    return phone_code_page(request.POST, purpose=PURPOSE, page=page)
 
 
 @never_cache

@@ -7,6 +7,7 @@ No account. The phone and the code travel only in POST bodies; once confirmed, t
 session keeps the phone's hash (never the number) a short while. Every form is rate-limited
 per address; a refused one is shown again with its Chinese message and 4xx status."""
 
+from functools import partial
 from typing import Any, Final
 
 from django.contrib import messages
@@ -23,8 +24,9 @@ from minxin.core.pages import public_read
 from minxin.core.pagination import paginate
 from minxin.core.privacy import mask_phone
 from minxin.core.session import is_one_time_key, one_time_key_new
-from minxin.notify.phone import phone_confirmed, phone_confirmed_keep
-from minxin.notify.services import CODE_TTL, TooManyCodes, phone_code_confirm, phone_code_send
+from minxin.notify.phone import phone_confirmed
+from minxin.notify.phone_forms import PostedOnce, phone_code_page, phone_posted_confirm
+from minxin.notify.services import CODE_TTL
 
 from . import selectors
 from .models import SelectionRound
@@ -33,6 +35,7 @@ from .workflow import RoundStatus
 
 PURPOSE: Final = "selection_vote"
 DONE_KEY: Final = "selection_vote_done"
+VOTED: Final = PostedOnce(DONE_KEY, "selection_vote_receipt")
 
 
 SHOWN: Final = 10  # items of each section on the index; the rest on the section's own pages
@@ -183,14 +186,8 @@ def vote(request: HttpRequest, round_id: int) -> HttpResponse:
         return redirect("public_selection:vote_receipt", round_id=selection.pk)
     step = "vote" if hashed else "code"
     try:
-        if not hashed:
-            if not post.get("phone") or not post.get("code"):
-                raise ValidationFailed("请先获取短信验证码并填写")
-            hashed = phone_code_confirm(
-                phone=post.get("phone", ""), code=post.get("code", ""), purpose=PURPOSE
-            )
-            phone_confirmed_keep(session, purpose=PURPOSE, phone_hash=hashed)
-            step = "vote"
+        hashed = phone_posted_confirm(session, post, purpose=PURPOSE, hashed=hashed)
+        step = "vote"
         raw = post.getlist("candidate")
         if any(not c.isdigit() or len(c) > 9 for c in raw):
             raise ValidationFailed("所选项目不在本轮候选项目中，请刷新后重新选择")
@@ -215,11 +212,7 @@ def vote(request: HttpRequest, round_id: int) -> HttpResponse:
         "names": names,
         "at": timezone.localtime(ballot.created_at).strftime("%Y-%m-%d %H:%M"),
     }
-    if is_one_time_key(key):
-        done = dict(list((done if isinstance(done, dict) else {}).items())[-19:])
-        done[key] = True
-        session[DONE_KEY] = done
-    session["selection_vote_receipt"] = receipt
+    VOTED.keep(session, key, receipt, done=True)
     return redirect("public_selection:vote_receipt", round_id=selection.pk)
 
 
@@ -228,28 +221,16 @@ def vote(request: HttpRequest, round_id: int) -> HttpResponse:
 @ratelimit(key="ip", rate="10/h", method="POST", block=True)
 def code_send(request: HttpRequest, round_id: int) -> HttpResponse:
     selection = _votable(round_id)
-    post = request.POST
-    try:
+
+    def check() -> None:
         if not (
             selection.status == RoundStatus.CONSULTING
             and timezone.now() < selection.comment_closes_at
         ):
             raise ValidationFailed("居民投票已结束")
-        phone_code_send(phone=post.get("phone", ""), purpose=PURPOSE)
-    except TooManyCodes as error:
-        return _vote_page(
-            request, selection, step="code", values=post, error=error.message, status=429
-        )
-    except MinxinError as error:
-        return _vote_page(
-            request,
-            selection,
-            step="phone",
-            values=post,
-            error=error.message,
-            status=error.status_code,
-        )
-    return _vote_page(request, selection, step="code", values=post)
+
+    page = partial(_vote_page, request, selection)
+    return phone_code_page(request.POST, purpose=PURPOSE, page=page, check=check)
 
 
 @never_cache

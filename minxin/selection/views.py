@@ -7,6 +7,7 @@ Chinese message, what the user typed, and the error's 4xx status."""
 
 from datetime import datetime
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django import forms
@@ -21,6 +22,7 @@ from minxin.accounts.access import staff_user
 from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
 from minxin.core.errors import MinxinError, ValidationFailed
+from minxin.core.steps import posted_version, step_post
 from minxin.directory.selectors import areas_to_filter, places_to_choose, units_handling
 from minxin.projects.models import Origin, ProjectKind
 from minxin.projects.selectors import programmes_to_choose
@@ -237,35 +239,26 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
     return _detail(request, user=user, selection=selectors.round_get_for(user, round_id))
 
 
-def _version(request: HttpRequest) -> int | None:
-    raw = request.POST.get("version", "")
-    return int(raw) if raw.isdigit() and len(raw) < 10 else None
-
-
 @login_required
 @require_POST
 def round_step(request: HttpRequest, round_id: int) -> HttpResponse:
     user = staff_user(request, runs_rounds, OFFICE_PAGE)
     selection = selectors.round_get_for(user, round_id)
-    raw = request.POST.get("action", "")
-    try:
-        if raw not in {a.value for a in RoundAction}:
-            raise ValidationFailed("未知的操作")
-        action = RoundAction(raw)
-        round_act(
-            actor=user,
-            round_id=selection.pk,
-            action=action,
-            reason=request.POST.get("reason", ""),
-            expected_version=_version(request),
-        )
-    except MinxinError as error:
-        selection = selectors.round_get_for(user, round_id)
-        return _detail(
-            request, user=user, selection=selection, error=error, posted=request.POST.dict()
-        )
-    messages.success(request, f"已{ROUNDS.label(action)}")
-    return redirect("selection:round_detail", selection.pk)
+
+    def refused(error: MinxinError) -> HttpResponse:
+        again = selectors.round_get_for(user, round_id)
+        return _detail(request, user=user, selection=again, error=error, posted=request.POST.dict())
+
+    return step_post(
+        request,
+        RoundAction,
+        partial(round_act, actor=user, round_id=selection.pk),
+        label=ROUNDS.label,
+        refused=refused,
+        done="selection:round_detail",
+        pk=selection.pk,
+        version=posted_version(request),
+    )
 
 
 @login_required
@@ -302,7 +295,7 @@ def candidate_new(request: HttpRequest, round_id: int) -> HttpResponse:
         candidate = candidate_add(
             actor=user,
             round_id=selection.pk,
-            expected_version=_version(request),
+            expected_version=posted_version(request),
             draft=CandidateDraft(
                 name=data["name"],
                 kind=data["kind"],
@@ -343,7 +336,7 @@ def candidate_remove(request: HttpRequest, round_id: int, candidate_id: int) -> 
             round_id=selection.pk,
             candidate_id=candidate_id,
             reason=request.POST.get("reason", ""),
-            expected_version=_version(request),
+            expected_version=posted_version(request),
         )
     except MinxinError as error:
         selection = selectors.round_get_for(user, round_id)

@@ -2,39 +2,31 @@
 alone on standard output (so a script can capture it); `list` and `revoke PREFIX` manage the
 rest (docs/cti.md)."""
 
+from collections.abc import Iterable
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandParser
 
-from minxin.core.errors import MinxinError
+from minxin.core.token_command import TokenCommand
 from minxin.cti.models import Pbx
 from minxin.cti.services import pbx_create, pbx_revoke
 
 
-class Command(BaseCommand):
+class Command(TokenCommand):
     help = "管理电话交换机及其令牌：create --name NAME [--recordings URL] | list | revoke PREFIX"
+    create_help = "登记交换机，只在标准输出打印令牌本身"
+    list_help = "列出交换机（前缀、状态、最近使用、名称）"
+    revoke_help = "停用交换机的令牌"
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        sub = parser.add_subparsers(dest="action", required=True)
-        create = sub.add_parser("create", help="登记交换机，只在标准输出打印令牌本身")
-        create.add_argument("--name", required=True)
+    def add_create_arguments(self, create: CommandParser) -> None:
         create.add_argument("--recordings", default="", help="录音地址前缀，如 https://pbx/rec/")
-        sub.add_parser("list", help="列出交换机（前缀、状态、最近使用、名称）")
-        revoke = sub.add_parser("revoke", help="停用交换机的令牌")
-        revoke.add_argument("prefix")
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            if options["action"] == "create":
-                _, secret = pbx_create(name=options["name"], recording_prefix=options["recordings"])
-                self.stdout.write(secret)
-            elif options["action"] == "list":
-                for pbx in Pbx.objects.order_by("name"):
-                    state = "active" if pbx.is_active else "revoked"
-                    used = pbx.last_used_at.isoformat() if pbx.last_used_at else "-"
-                    self.stdout.write(f"{pbx.prefix}\t{state}\t{used}\t{pbx.name}")
-            else:
-                pbx = pbx_revoke(prefix=options["prefix"])
-                self.stderr.write(f"已停用：{pbx.name} ({pbx.prefix})")
-        except MinxinError as error:
-            raise CommandError(error.message) from None
+    def create(self, options: dict[str, Any]) -> str:
+        _, secret = pbx_create(name=options["name"], recording_prefix=options["recordings"])
+        return secret
+
+    def tokens(self) -> Iterable[Pbx]:
+        return Pbx.objects.order_by("name")
+
+    def revoke(self, prefix: str) -> Pbx:
+        return pbx_revoke(prefix=prefix)
