@@ -162,7 +162,7 @@ class Target:
 
 
 def _run(cmd: list[str], **kwargs: object) -> str:
-    return subprocess.run(cmd, check=True, capture_output=True, text=True, **kwargs).stdout  # type: ignore[call-overload, no-any-return]
+    return subprocess.run(cmd, check=True, capture_output=True, text=True, **kwargs).stdout  # type: ignore[call-overload]
 
 
 def _database(name: str) -> str:
@@ -220,10 +220,10 @@ def peer_prepare(peer: str) -> dict[str, str]:
     return env
 
 
-def minxin_env(var: Path) -> dict[str, str]:
+def minxin_env(var: Path, database: str = "bench_intake") -> dict[str, str]:
     return {
         **os.environ,
-        "DATABASE_URL": PG + "bench_intake",
+        "DATABASE_URL": PG + database,
         "DJANGO_SETTINGS_MODULE": "config.settings.prod",
         "SECRET_KEY": "bench-intake-secret-key-" + "x" * 40,
         "ALLOWED_HOSTS": "127.0.0.1",
@@ -236,11 +236,10 @@ def minxin_env(var: Path) -> dict[str, str]:
     }
 
 
-def minxin_prepare(var: Path) -> tuple[dict[str, str], str, str]:
-    """A migrated, seeded minxin database; returns its environment, an Open311 key and a
-    service code."""
-    env = minxin_env(var)
-    _database("bench_intake")
+def minxin_seed(env: dict[str, str], var: Path, database: str, *, appeals: int) -> None:
+    """A new database `database`, migrated and seeded with the demo and `appeals` appeals,
+    its cache table and static files, for a server run with `env` (var directory `var`)."""
+    _database(database)
     minxin = str(VENV / "minxin")
     model = ROOT / "var" / "triage"
     (var / "triage").mkdir(parents=True, exist_ok=True)
@@ -248,9 +247,16 @@ def minxin_prepare(var: Path) -> tuple[dict[str, str], str, str]:
         (var / "triage" / path.name).write_bytes(path.read_bytes())
     _run([minxin, "migrate", "--noinput", "-v", "0"], env=env)
     _run([minxin, "createcachetable"], env=env)
-    _run([minxin, "seed_demo", "--appeals", "200", "--seed", "1"], env=env)
+    _run([minxin, "seed_demo", "--appeals", str(appeals), "--seed", "1"], env=env)
     _run([minxin, "collectstatic", "--noinput", "-v", "0"], env=env)
-    key = _run([minxin, "open311_key", "create", "--name", "bench"], env=env).strip()
+
+
+def minxin_prepare(var: Path) -> tuple[dict[str, str], str, str]:
+    """A migrated, seeded minxin database; returns its environment, an Open311 key and a
+    service code."""
+    env = minxin_env(var)
+    minxin_seed(env, var, "bench_intake", appeals=200)
+    key = _run([str(VENV / "minxin"), "open311_key", "create", "--name", "bench"], env=env).strip()
     code = _sql(
         "bench_intake",
         "SELECT MIN(c.id) FROM directory_category c WHERE c.is_active AND NOT EXISTS "
@@ -260,14 +266,16 @@ def minxin_prepare(var: Path) -> tuple[dict[str, str], str, str]:
 
 
 @contextmanager
-def served(cmd: list[str], env: dict[str, str], port: int, cwd: Path) -> Iterator[list[int]]:
+def served(
+    cmd: list[str], env: dict[str, str], port: int, cwd: Path, *, start_timeout: float = 60
+) -> Iterator[list[int]]:
     """A server (and what it starts) until the block ends; yields its process ids."""
     log = tempfile.NamedTemporaryFile(prefix="bench-intake-", suffix=".log", delete=False)  # noqa: SIM115
     process = subprocess.Popen(
         cmd, env=env, cwd=cwd, stdout=log, stderr=log, start_new_session=True
     )
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + start_timeout
         while True:
             try:
                 urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
@@ -283,6 +291,25 @@ def served(cmd: list[str], env: dict[str, str], port: int, cwd: Path) -> Iterato
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
         log.close()
+
+
+@contextmanager
+def background_worker(env: dict[str, str]) -> Iterator[int]:
+    """One background worker (`minxin db_worker`, the embedded task backend) until the block
+    ends; yields its process id (which is also its session's)."""
+    runner = subprocess.Popen(
+        [str(VENV / "minxin"), "db_worker", "--interval", "0.2", "--no-reload"],
+        env=env,
+        cwd=ROOT,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        yield runner.pid
+    finally:
+        os.killpg(runner.pid, signal.SIGTERM)
+        runner.wait(timeout=30)
 
 
 def _gunicorn(binary: Path, app: str, port: int, extra: list[str] | None = None) -> list[str]:
@@ -493,33 +520,18 @@ def main() -> None:
             with served(cmd, peer_envs[peer], target.port, project) as sessions:
                 results[peer].append(wrk(target, args.seconds, args.connections, sessions))
             print(f"round {round_ + 1} {peer}: {_line(results[peer][-1])}", flush=True)
-        worker = [str(VENV / "minxin"), "db_worker", "--interval", "0.2", "--no-reload"]
         cmd = _gunicorn(VENV / "gunicorn", "config.wsgi:application", 8913)
-        with served(cmd, env, 8913, ROOT) as sessions:
-            runner = subprocess.Popen(
-                worker,
-                env=env,
-                cwd=ROOT,
-                start_new_session=True,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-            try:
-                _warm(by_name["citizen"])
-                for name in ("citizen", "open311"):
-                    before = _last_appeal()
-                    result = wrk(
-                        by_name[name], args.seconds, args.connections, [*sessions, runner.pid]
-                    )
-                    result.update(
-                        {f"triage_{k}": v for k, v in triage_lag(before, time.time()).items()}
-                    )
-                    result["appeals"] = _last_appeal() - before
-                    results[name].append(result)
-                    print(f"round {round_ + 1} {name}: {_line(result)}", flush=True)
-            finally:
-                os.killpg(runner.pid, signal.SIGTERM)
-                runner.wait(timeout=30)
+        with served(cmd, env, 8913, ROOT) as sessions, background_worker(env) as runner:
+            _warm(by_name["citizen"])
+            for name in ("citizen", "open311"):
+                before = _last_appeal()
+                result = wrk(by_name[name], args.seconds, args.connections, [*sessions, runner])
+                result.update(
+                    {f"triage_{k}": v for k, v in triage_lag(before, time.time()).items()}
+                )
+                result["appeals"] = _last_appeal() - before
+                results[name].append(result)
+                print(f"round {round_ + 1} {name}: {_line(result)}", flush=True)
     _summary(results)
 
 
