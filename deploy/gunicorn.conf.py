@@ -3,6 +3,8 @@
 Everything comes from the environment (/etc/minxin/minxin.env under systemd). A web process
 keeps nothing on disk but the Prometheus files under MINXIN_VAR_DIR/prometheus."""
 
+import ctypes
+import ctypes.util
 import os
 import shutil
 from pathlib import Path
@@ -28,6 +30,25 @@ proc_name = "minxin-web"
 # Prometheus: each process writes its request figures to a file here, a scrape sums them.
 _PROMETHEUS = Path(os.environ.get("MINXIN_VAR_DIR", "var")) / "prometheus"
 os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(_PROMETHEUS))
+
+
+# glibc's allocator (issue 17, bench/memory.py): by default each thread that allocates gets an
+# arena of its own (up to 8 a core), and what a request freed in one stays there, so a process
+# with threads grows with the requests it served. Two arenas, and what is free at the end of
+# a request given back to the system (malloc_trim: a fraction of a millisecond). Set here, in
+# the master, so that every forked worker has them.
+_M_ARENA_MAX = -8
+try:
+    _LIBC: ctypes.CDLL | None = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+    _LIBC.mallopt(_M_ARENA_MAX, 2)
+    _LIBC.malloc_trim  # noqa: B018 - glibc: the trim below needs it
+except (OSError, AttributeError):  # not glibc (musl, macOS): nothing to tune
+    _LIBC = None
+
+
+def post_request(worker, req, environ, resp):  # type: ignore[no-untyped-def]
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)
 
 
 def on_starting(server):  # type: ignore[no-untyped-def]

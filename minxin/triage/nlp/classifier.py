@@ -19,10 +19,13 @@ and a logistic regression over 42 inputs (28 without annotations).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
-from dataclasses import dataclass
+import mmap
+import struct
+import zipfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
@@ -39,6 +42,12 @@ SVM_C: Final = 1.0
 NB_ALPHA: Final = 0.03
 META_C: Final = 0.03
 FORMAT_VERSION: Final = 3
+# Arrays this large are memory-mapped from the saved file instead of read (see `load`).
+MAP_BYTES: Final = 1 << 20
+ALIGN: Final = 64  # where a saved array's data starts in the file (a multiple of)
+_LOCAL_HEADER = struct.Struct("<4s5H3L2H")  # a zip member's local header (30 bytes)
+_ZIP64_EXTRA: Final = 20  # the sizes a member written with force_zip64 adds to that header
+_PADDING_ID: Final = 0xD935  # the extra field zipalign pads with; readers skip it
 
 
 class OutdatedModel(ValueError):
@@ -144,6 +153,8 @@ class CategoryModel:
     meta_intercept: FloatArray
     lexicon_classes: tuple[str, ...]
     trained_on: str = ""
+    # The saved file mapped in memory when `idf` and `weights` are views of it (`load`).
+    mapping: mmap.mmap | None = field(default=None, repr=False, compare=False)
 
     # --- prediction -------------------------------------------------------------------------
     def predict_docs(self, docs: Sequence[Doc], lexicon: Lexicon | None = None) -> FloatArray:
@@ -153,6 +164,12 @@ class CategoryModel:
         x = _features(block_counts(docs, self.n_features), self.idf)  # type: ignore[arg-type]
         # float32 × float32: no upcast copy of the (2 · n_features × n_base) weights per call
         base = np.asarray(x.astype(np.float32) @ self.weights, dtype=np.float64) + self.bias
+        if self.mapping is not None:
+            # The rows read stay in the page cache, shared by every process, but leave this
+            # process's page tables: the kernel maps a whole cached folio (up to megabytes)
+            # around each row read, so a few hundred scattered rows would otherwise add tens
+            # of MB to each process's RSS, and the whole 117 MB after a few hundred texts.
+            self.mapping.madvise(mmap.MADV_DONTNEED)
         z = np.hstack([rule_features(lexicon, docs), base])
         z = (z - self.meta_mean) / self.meta_scale
         logits = z @ self.meta_coef.T + self.meta_intercept
@@ -165,45 +182,128 @@ class CategoryModel:
 
     # --- persistence ------------------------------------------------------------------------
     def save(self, path: Path) -> None:
+        """An ordinary .npz (`np.load` reads it), its members stored uncompressed with their
+        data 64-byte aligned in the file, so that `load` can memory-map the large ones."""
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + ".tmp.npz")
-        np.savez(
+        _npz_write_aligned(
             tmp,
-            format_version=np.array(FORMAT_VERSION),
-            classes=np.array(self.classes),
-            lexicon_classes=np.array(self.lexicon_classes),
-            n_features=np.array(self.n_features),
-            idf=self.idf,
-            weights=self.weights,
-            bias=self.bias,
-            meta_mean=self.meta_mean,
-            meta_scale=self.meta_scale,
-            meta_coef=self.meta_coef,
-            meta_intercept=self.meta_intercept,
-            trained_on=np.array(self.trained_on),
+            {
+                "format_version": np.array(FORMAT_VERSION),
+                "classes": np.array(self.classes),
+                "lexicon_classes": np.array(self.lexicon_classes),
+                "n_features": np.array(self.n_features),
+                "idf": self.idf,
+                "weights": self.weights,
+                "bias": self.bias,
+                "meta_mean": self.meta_mean,
+                "meta_scale": self.meta_scale,
+                "meta_coef": self.meta_coef,
+                "meta_intercept": self.meta_intercept,
+                "trained_on": np.array(self.trained_on),
+            },
         )
         tmp.replace(path)
 
     @classmethod
     def load(cls, path: Path) -> CategoryModel:
+        """The saved model. Its large arrays (the weights, 117 MB, and the IDF) are read-only
+        views of the file mapped in memory, not copies: every process maps the same pages of
+        the page cache, and a prediction brings in only the rows it reads. A file saved
+        before they were aligned (or compressed by hand) is read into memory as before. The
+        model in use is replaced by renaming a new file over it, so a mapped file never
+        changes under a process that still uses it."""
+        mapping, mapped = _npz_map(path)
         with np.load(path, allow_pickle=False) as z:
-            if int(z["format_version"]) != FORMAT_VERSION:
+
+            def get(name: str) -> npt.NDArray[Any]:
+                return mapped[name] if name in mapped else z[name]
+
+            if int(get("format_version")) != FORMAT_VERSION:
                 raise OutdatedModel(
-                    f"{path}: model format {int(z['format_version'])} is not supported"
+                    f"{path}: model format {int(get('format_version'))} is not supported"
                 )
             return cls(
-                classes=tuple(str(c) for c in z["classes"]),
-                lexicon_classes=tuple(str(c) for c in z["lexicon_classes"]),
-                n_features=int(z["n_features"]),
-                idf=z["idf"],
-                weights=z["weights"],
-                bias=z["bias"],
-                meta_mean=z["meta_mean"],
-                meta_scale=z["meta_scale"],
-                meta_coef=z["meta_coef"],
-                meta_intercept=z["meta_intercept"],
-                trained_on=str(z["trained_on"]),
+                classes=tuple(str(c) for c in get("classes")),
+                lexicon_classes=tuple(str(c) for c in get("lexicon_classes")),
+                n_features=int(get("n_features")),
+                idf=get("idf"),
+                weights=get("weights"),
+                bias=get("bias"),
+                meta_mean=get("meta_mean"),
+                meta_scale=get("meta_scale"),
+                meta_coef=get("meta_coef"),
+                meta_intercept=get("meta_intercept"),
+                trained_on=str(get("trained_on")),
+                mapping=mapping,
             )
+
+
+def model_align(path: Path) -> bool:
+    """Save again (aligned, see `CategoryModel.save`) a model file whose large arrays cannot be
+    mapped, as files saved before this layout: True when it was rewritten."""
+    with zipfile.ZipFile(path) as zf:
+        large = {i.filename.removesuffix(".npy") for i in zf.infolist() if i.file_size >= MAP_BYTES}
+    mapping, mapped = _npz_map(path)
+    if mapping is not None:
+        mapping.close()
+    if large <= set(mapped):
+        return False
+    CategoryModel.load(path).save(path)
+    return True
+
+
+def _npz_write_aligned(path: Path, arrays: Mapping[str, npt.NDArray[Any]]) -> None:
+    """`np.savez` with each member's data starting at a multiple of ALIGN in the file: the
+    local header's extra field is padded (as zipalign does) so the .npy member starts
+    aligned, and the .npy header is itself padded to 64 bytes."""
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
+        for name, array in arrays.items():
+            info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_STORED
+            header = _LOCAL_HEADER.size + len(info.filename.encode()) + _ZIP64_EXTRA + 4
+            offset = zf.fp.tell() if zf.fp is not None else 0
+            pad = -(offset + header) % ALIGN
+            info.extra = struct.pack("<HH", _PADDING_ID, pad) + bytes(pad)
+            with zf.open(info, "w", force_zip64=True) as member:
+                np.lib.format.write_array(member, np.asanyarray(array), allow_pickle=False)
+
+
+def _npz_map(path: Path) -> tuple[mmap.mmap | None, dict[str, npt.NDArray[Any]]]:
+    """Read-only views, on one memory map of the file, of its members of MAP_BYTES or more
+    that are stored uncompressed and aligned (all of them when `save` wrote the file)."""
+    found: dict[str, tuple[tuple[int, ...], bool, np.dtype[Any], int]] = {}
+    with path.open("rb") as raw, zipfile.ZipFile(raw) as zf:
+        for info in zf.infolist():
+            if info.compress_type != zipfile.ZIP_STORED or info.file_size < MAP_BYTES:
+                continue
+            raw.seek(info.header_offset)
+            fields = _LOCAL_HEADER.unpack(raw.read(_LOCAL_HEADER.size))
+            raw.seek(info.header_offset + _LOCAL_HEADER.size + fields[-2] + fields[-1])
+            version = np.lib.format.read_magic(raw)
+            if version == (1, 0):
+                shape, fortran, dtype = np.lib.format.read_array_header_1_0(raw)
+            elif version == (2, 0):
+                shape, fortran, dtype = np.lib.format.read_array_header_2_0(raw)
+            else:
+                continue
+            start = raw.tell()
+            if dtype.hasobject or start % dtype.alignment:
+                continue
+            found[info.filename.removesuffix(".npy")] = (shape, fortran, dtype, start)
+        if not found:
+            return None, {}
+        memory = mmap.mmap(raw.fileno(), 0, access=mmap.ACCESS_READ)
+    # A prediction reads a few hundred scattered rows: no read-ahead around each of them.
+    memory.madvise(mmap.MADV_RANDOM)
+    views = {}
+    for name, (shape, fortran, dtype, start) in found.items():
+        view = np.ndarray(
+            shape, dtype=dtype, buffer=memory, offset=start, order="F" if fortran else "C"
+        )
+        view.flags.writeable = False  # a write would fault: the mapping is read-only
+        views[name] = view
+    return memory, views
 
 
 def _linear_bases(

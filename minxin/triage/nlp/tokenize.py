@@ -63,7 +63,14 @@ def ngram_buckets(
 
 
 def words(text: str) -> list[str]:
-    """jieba words without spaces (slower; for display and keyword mining, not the classifier)."""
+    """jieba words without spaces (slower; for display and keyword mining, not the classifier).
+    Cut over the memory-mapped word table when setup built it (`wordtable`), else over the
+    dictionary jieba loads into the process."""
+    from .wordtable import WORDS_PATH, cut, mapped_table
+
+    table = mapped_table(WORDS_PATH)
+    if table is not None:
+        return [w for w in cut(text, table) if w.strip()]
     import logging
 
     import jieba

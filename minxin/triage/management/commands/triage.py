@@ -93,6 +93,15 @@ class Command(BaseCommand):
         t.add_argument(
             "--no-annotations", action="store_true", help="leave out the annotated messages"
         )
+        a = sub.add_parser(
+            "model-align",
+            help="rewrite a model saved before its arrays were aligned (memory-mapped since)",
+        )
+        a.add_argument("--model", type=Path, default=DEFAULT_MODEL_PATH)
+        sub.add_parser(
+            "words-table",
+            help="write jieba's dictionary as the memory-mapped table the processes cut with",
+        )
         c = sub.add_parser("classify", help="add category, category_confidence, category_path")
         c.add_argument("--input", type=Path, required=True)
         c.add_argument("--output", type=Path, required=True)
@@ -142,6 +151,17 @@ class Command(BaseCommand):
         try:
             if action == "train":
                 self._train(options)
+            elif action == "model-align":
+                from minxin.triage.nlp.classifier import model_align
+
+                path = options["model"]
+                done = "rewritten aligned" if model_align(path) else "already aligned"
+                self.stdout.write(f"{path}: {done}")
+            elif action == "words-table":
+                from minxin.triage.nlp.wordtable import WORDS_PATH, forget_tables, table_write
+
+                self.stdout.write(f"{table_write(WORDS_PATH)} entries → {WORDS_PATH}")
+                forget_tables()
             elif action == "classify":
                 self._classify(options["input"], options["output"])
             elif action == "hotspots":
