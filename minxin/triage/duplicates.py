@@ -10,7 +10,7 @@ of the hits (merged ones stand for their target, invalid ones drop out).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import reduce
@@ -46,12 +46,24 @@ def _band_values(sig: np.ndarray) -> dict[str, int]:
     return {f"b{i}": int(b) - _SHIFT for i, b in enumerate(band_keys(sig))}
 
 
+SignatureSource = tuple[int, str, str, datetime, str, str]
+"""What a signature is made of: (appeal id, title, content, received_at, place_text, phone)."""
+
+
 def signatures_store(appeal_ids: Iterable[int]) -> int:
     """Compute and store (or refresh) the signatures of these appeals; the number stored."""
+    return signatures_write(
+        Appeal.objects.filter(pk__in=list(appeal_ids)).values_list(
+            "pk", "title", "content", "received_at", "place_text", "appellant_phone"
+        )
+    )
+
+
+def signatures_write(sources: Iterable[SignatureSource]) -> int:
+    """Store (or refresh) the signatures of appeals already read, in one statement; the number
+    stored."""
     rows = []
-    for pk, title, content, received_at, place_text, phone in Appeal.objects.filter(
-        pk__in=list(appeal_ids)
-    ).values_list("pk", "title", "content", "received_at", "place_text", "appellant_phone"):
+    for pk, title, content, received_at, place_text, phone in sources:
         sig = signature(title, content)
         rows.append(
             AppealSignature(
@@ -63,6 +75,8 @@ def signatures_store(appeal_ids: Iterable[int]) -> int:
                 **_band_values(sig),
             )
         )
+    if not rows:
+        return 0
     AppealSignature.objects.bulk_create(
         rows,
         update_conflicts=True,
@@ -96,21 +110,24 @@ def duplicate_index_for(
     content: str,
     around: datetime,
     exclude_id: int | None = None,
+    exclude_ids: Collection[int] = (),
     window_days: float = DUPLICATE_WINDOW_DAYS,
 ) -> DuplicateIndex:
     """A small DuplicateIndex of the stored appeals received within `window_days` before
     `around` that share an LSH band with this text, ready for `query`: of the newest
     MAX_CANDIDATES, the MAX_SCORED most similar. One query, on the signatures alone (joining
     each candidate to its appeal for the status cost more than the lookup itself): what became
-    of the hits is asked by `duplicates_current`."""
+    of the hits is asked by `duplicates_current`. `exclude_ids`: stored appeals to leave out as
+    well (a batch's appeals triaged after this one)."""
     sig = signature(title, content)
     candidates = AppealSignature.objects.filter(
         reduce(or_, (Q(**{name: value}) for name, value in _band_values(sig).items())),
         received_at__gte=around - timedelta(days=window_days),
         received_at__lte=around,
     )
-    if exclude_id is not None:
-        candidates = candidates.exclude(appeal_id=exclude_id)
+    left_out = [*([] if exclude_id is None else [exclude_id]), *exclude_ids]
+    if left_out:
+        candidates = candidates.exclude(appeal_id__in=left_out)
     found = list(
         candidates.order_by("-received_at").values_list(
             "appeal_id", "signature", "received_at", "place_key", "person"
@@ -143,18 +160,34 @@ class CurrentDuplicate:
 def duplicates_current(hits: Sequence[DuplicateCandidate]) -> list[CurrentDuplicate]:
     """The hits as they stand now, in one query: an invalid appeal is not a duplicate; a merged
     one stands for the appeal it was merged into (once, the first time it comes)."""
+    return duplicates_current_many([hits])[0]
+
+
+def duplicates_current_many(
+    hit_lists: Sequence[Sequence[DuplicateCandidate]],
+) -> list[list[CurrentDuplicate]]:
+    """`duplicates_current` of several appeals' hits (a triage batch), in one query."""
+    wanted = {h.key for hits in hit_lists for h in hits}
     rows = {
         pk: (number, status, target, target_number)
-        for pk, number, status, target, target_number in Appeal.objects.filter(
-            pk__in=[h.key for h in hits]
-        ).values_list(
-            "pk",
-            "tracking_number",
-            "status",
-            "merged_into_id",
-            "merged_into__tracking_number",
+        for pk, number, status, target, target_number in (
+            Appeal.objects.filter(pk__in=wanted).values_list(
+                "pk",
+                "tracking_number",
+                "status",
+                "merged_into_id",
+                "merged_into__tracking_number",
+            )
+            if wanted
+            else []
         )
     }
+    return [_current(hits, rows) for hits in hit_lists]
+
+
+def _current(
+    hits: Sequence[DuplicateCandidate], rows: Mapping[int, tuple[str, str, int | None, str]]
+) -> list[CurrentDuplicate]:
     out: list[CurrentDuplicate] = []
     seen: set[int] = set()
     for hit in hits:
