@@ -24,9 +24,10 @@ from minxin.core.errors import ConcurrentEdit, IllegalTransition
 from minxin.directory.models import Category, Region
 from minxin.dispatch.selectors import units_suggested_for_each
 from minxin.triage.duplicates import (
-    duplicate_index_for,
+    duplicate_indexes_for_batch,
     duplicates_current_many,
-    signatures_write,
+    signature_rows,
+    signature_rows_write,
 )
 from minxin.triage.hotspots import appeal_hotspot_assign
 from minxin.triage.models import (
@@ -208,35 +209,31 @@ def _appeals_read(appeal_ids: Sequence[int], *, waiting: bool = False) -> list[A
 
 def _suggestions_store(appeals: list[Appeal]) -> list[TriageSuggestion]:
     """The suggestions of these appeals (oldest first) computed and written, with their
-    signatures, in the caller's transaction: one insert of the signatures, then per appeal the
-    duplicate lookup (which leaves out the batch's later appeals: each finds what it would
-    have found triaged alone, in order) and the library, then what the batch shares read once
-    (the model version, the categories of the suggested paths, the regions, the suggested unit
-    of each category and region, the state of the duplicates) and one upsert of the rows."""
+    signatures, in the caller's transaction: one insert of the signatures, the duplicate
+    lookups (each appeal finds what it would have found triaged alone, in order: the batch's
+    earlier appeals too; one statement on PostgreSQL), the library, then what the batch shares
+    read once (the model version, the categories of the suggested paths, the regions, the
+    suggested unit of each category and region, the state of the duplicates) and one upsert of
+    the rows."""
     if not appeals:
         return []
     tree = region_tree_from_directory()
-    # Their own signatures, so later appeals (of this batch too) find them.
-    signatures_write(
+    # Their own signatures, so later appeals find them; the batch's later appeals find the
+    # earlier ones in the lookup itself.
+    signatures = signature_rows(
         (a.pk, a.title, a.content, a.received_at, a.place_text, a.appellant_phone) for a in appeals
     )
-    ids = [a.pk for a in appeals]
+    signature_rows_write(signatures)
     found = [
         triage_suggest(
             title=a.title,
             content=a.content,
             received_at=a.received_at,
             region_tree=tree,
-            duplicate_index=duplicate_index_for(
-                title=a.title,
-                content=a.content,
-                around=a.received_at,
-                exclude_id=a.pk,
-                exclude_ids=ids[n + 1 :],
-            ),
+            duplicate_index=index,
             person=a.appellant_phone or None,
         )
-        for n, a in enumerate(appeals)
+        for a, index in zip(appeals, duplicate_indexes_for_batch(signatures), strict=True)
     ]
     categories = categories_for_paths({f.category.path for f in found})
     # One object per region, so each one's parents are read once for the whole batch.

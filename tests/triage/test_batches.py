@@ -16,6 +16,7 @@ from minxin.cases.models import Appeal, AppealEvent
 from minxin.cases.services import appeal_screen
 from minxin.cases.workflow import Action, AppealStatus
 from minxin.dispatch.models import RoutingRule
+from minxin.triage.hotspots import appeal_hotspot_assign
 from minxin.triage.models import (
     AppealSignature,
     AutoDispatchRule,
@@ -103,24 +104,27 @@ def _forget(ids: list[int]) -> None:
 
 def test_a_batch_stores_what_one_by_one_triage_stores(routed, installed_model):
     ids = _appeals(routed, TEXTS * 2)
+    earlier, batch = ids[:3], ids[3:]  # the earlier ones triaged before: found in the database
     for appeal_id in ids:
         appeal_triage(appeal_id=appeal_id, auto_dispatch=False)
-    one_by_one = _stored(ids)
+    one_by_one = _stored(batch)
     hotspots = sorted(HotspotMember.objects.values_list("appeal_id", "hotspot__size"))
-    _forget(ids)
+    _forget(batch)
+    for appeal_id in earlier:
+        appeal_hotspot_assign(appeal_id=appeal_id)
 
-    stored = appeals_triage(appeal_ids=ids[::-1], auto_dispatch=False)  # order given: any
+    stored = appeals_triage(appeal_ids=batch[::-1], auto_dispatch=False)  # order given: any
 
-    assert set(stored) == set(ids)
-    assert _stored(ids) == one_by_one
+    assert set(stored) == set(batch)
+    assert _stored(batch) == one_by_one
     assert {s.pk for s in stored.values()} == set(
-        TriageSuggestion.objects.values_list("pk", flat=True)
+        TriageSuggestion.objects.filter(appeal_id__in=batch).values_list("pk", flat=True)
     )
     assert sorted(HotspotMember.objects.values_list("appeal_id", "hotspot__size")) == hotspots
-    # Found duplicates, and only of earlier appeals.
-    found = {i: [d["appeal_id"] for d in one_by_one[i]["duplicates"]] for i in ids}
-    assert found[ids[5]] == [ids[0]]
-    assert all(d < i for i in ids for d in found[i] if found[i])
+    # Duplicates found, of earlier appeals only: stored before the batch and within it.
+    found = {i: [d["appeal_id"] for d in one_by_one[i]["duplicates"]] for i in batch}
+    assert found[ids[5]] == [ids[0]] and sorted(found[ids[7]]) == [ids[0], ids[5]]
+    assert all(d < i for i in batch for d in found[i])
 
 
 def test_triage_again_updates_the_row_in_place(routed, installed_model):
@@ -233,7 +237,7 @@ def _not_hotspots(queries: CaptureQueriesContext) -> int:
     """The statements but the hotspots' and the savepoints (each hotspot is its own atomic
     block: in a test's transaction, a savepoint and its release)."""
     return sum(
-        '"triage_hotspot' not in q["sql"] and not q["sql"].startswith(("SAVEPOINT", "RELEASE"))
+        "triage_hotspot" not in q["sql"] and not q["sql"].startswith(("SAVEPOINT", "RELEASE"))
         for q in queries.captured_queries
     )
 
