@@ -65,30 +65,61 @@ def units_suggested_for(
     (or, failing that, of its parent) in the last year (`before`: counted up to then); then,
     for a street-led category, the place's own street office. Never a unit picked only for
     its kind: a noise complaint is not offered to 人社局 to fill a list."""
-    if category is None:
-        return []
-    categories = category.ancestors_and_self()
-    regions = region_chain(region)
-    rules = RoutingRule.objects.filter(
-        is_active=True, unit__is_active=True, category__in=categories
-    ).select_related("unit")
-    units = units_ranked(
-        category_ids=[c.pk for c in categories],
-        region_ids=[r.pk if r else None for r in regions],
-        rules=((r.category_id, r.region_id, r.unit) for r in rules),
-    )
-    if len(units) < limit:
-        for near in categories[:2]:  # the category, then its parent
-            units += [
-                u
-                for u in units_by_history(category=near, region=region, before=before)
-                if u not in units
-            ]
-            if len(units) >= limit:
-                break
-    if len(units) < limit:
-        units += [u for u in _own_street_office(categories, regions) if u not in units]
-    return units[:limit]
+    return units_suggested_for_each([(category, region)], limit=limit, before=before)[
+        (category.pk if category else None, region.pk if region else None)
+    ]
+
+
+def units_suggested_for_each(
+    pairs: Iterable[tuple[Category | None, Region | None]],
+    *,
+    limit: int = 3,
+    before: datetime | None = None,
+) -> dict[tuple[int | None, int | None], list[Unit]]:
+    """`units_suggested_for` of each (category, region), by their ids (a triage batch's pairs):
+    the routing rules of all their categories read in one query."""
+    chains = {
+        (category.pk, region.pk if region else None): (
+            category.ancestors_and_self(),
+            region_chain(region),
+            region,
+        )
+        for category, region in pairs
+        if category is not None
+    }
+    wanted = {c.pk for categories, _, _ in chains.values() for c in categories}
+    rules = [
+        (r.category_id, r.region_id, r.unit)
+        for r in (
+            RoutingRule.objects.filter(is_active=True, unit__is_active=True, category__in=wanted)
+            .select_related("unit")
+            .order_by("pk")
+            if wanted
+            else []
+        )
+    ]
+    out: dict[tuple[int | None, int | None], list[Unit]] = {
+        (None, region.pk if region else None): [] for category, region in pairs if category is None
+    }
+    for key, (categories, regions, region) in chains.items():
+        units = units_ranked(
+            category_ids=[c.pk for c in categories],
+            region_ids=[r.pk if r else None for r in regions],
+            rules=rules,
+        )
+        if len(units) < limit:
+            for near in categories[:2]:  # the category, then its parent
+                units += [
+                    u
+                    for u in units_by_history(category=near, region=region, before=before)
+                    if u not in units
+                ]
+                if len(units) >= limit:
+                    break
+        if len(units) < limit:
+            units += [u for u in _own_street_office(categories, regions) if u not in units]
+        out[key] = units[:limit]
+    return out
 
 
 def units_by_history(

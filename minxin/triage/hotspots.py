@@ -97,16 +97,20 @@ ORDER BY found.last_at DESC
 
 
 @transaction.atomic
-def appeal_hotspot_assign(*, appeal_id: int) -> int:
+def appeal_hotspot_assign(*, appeal_id: int, appeal: Appeal | None = None) -> int:
     """Put the appeal into the hotspot of its place and matter (or a new one); the hotspot's id.
     An appeal already placed stays where it is. Runs inside the caller's transaction when there
-    is one (triage calls it on its own)."""
+    is one (triage calls it on its own). `appeal`: the appeal as the caller has read it (its
+    title, content and received_at are used)."""
     placed = HotspotMember.objects.filter(appeal_id=appeal_id).values_list("hotspot_id", flat=True)
     for hotspot_id in placed:
         return hotspot_id
-    title, content, received_at = Appeal.objects.values_list("title", "content", "received_at").get(
-        pk=appeal_id
-    )
+    if appeal is not None and appeal.pk == appeal_id:
+        title, content, received_at = appeal.title, appeal.content, appeal.received_at
+    else:
+        title, content, received_at = Appeal.objects.values_list(
+            "title", "content", "received_at"
+        ).get(pk=appeal_id)
     profile = matter_profile(title, content)
     vector = matter_vector(profile, shipped_idf())
     since = received_at - timedelta(days=WINDOW_DAYS)

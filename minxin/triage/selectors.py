@@ -1,5 +1,6 @@
 """Reads of the triage app."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -37,14 +38,30 @@ def triage_training_examples() -> list[Example]:
 
 def category_for_path(path: str) -> Category | None:
     """The deepest active directory category along a suggested path ("a/b/c" → a/b/c, a/b, a)."""
-    parts = [p for p in path.split("/") if p]
-    candidates = ["/".join(parts[:n]) for n in range(len(parts), 0, -1)]
-    if not candidates:
-        return None
-    found = {
-        c.path_name: c for c in Category.objects.filter(path_name__in=candidates, is_active=True)
+    return categories_for_paths([path])[path]
+
+
+def categories_for_paths(paths: Iterable[str]) -> dict[str, Category | None]:
+    """`category_for_path` of each path (a triage batch's), in one query."""
+    chains = {
+        path: ["/".join(parts[:n]) for n in range(len(parts), 0, -1)]
+        for path in paths
+        for parts in [[p for p in path.split("/") if p]]
     }
-    return next((found[p] for p in candidates if p in found), None)
+    wanted = {c for chain in chains.values() for c in chain}
+    found = (
+        {
+            c.path_name: c
+            for c in Category.objects.select_related("parent__parent__parent__parent").filter(
+                path_name__in=wanted, is_active=True
+            )
+        }
+        if wanted
+        else {}
+    )
+    return {
+        path: next((found[p] for p in chain if p in found), None) for path, chain in chains.items()
+    }
 
 
 def auto_dispatch_rule_for(*, category: Category) -> AutoDispatchRule | None:

@@ -7,10 +7,13 @@ import logging
 import threading
 import time
 from collections import Counter
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
+from typing import Final
 
 from django.db import transaction
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, When
 
 from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
@@ -18,21 +21,24 @@ from minxin.cases.models import Appeal
 from minxin.cases.services import appeal_dispatch, appeal_screen
 from minxin.cases.workflow import AppealStatus
 from minxin.core.errors import ConcurrentEdit, IllegalTransition
-from minxin.directory.models import Region
-from minxin.dispatch.selectors import units_suggested_for
-from minxin.triage.duplicates import duplicate_index_for, duplicates_current, signatures_store
+from minxin.directory.models import Category, Region
+from minxin.dispatch.selectors import units_suggested_for_each
+from minxin.triage.duplicates import (
+    duplicate_indexes_for_batch,
+    duplicates_current_many,
+    signature_rows,
+    signature_rows_write,
+)
 from minxin.triage.hotspots import appeal_hotspot_assign
 from minxin.triage.models import (
     AutoDispatchDecision,
+    AutoDispatchRule,
     CorrectionField,
     TriageCorrection,
     TriageSuggestion,
 )
 from minxin.triage.nlp import DuplicateIndex, RegionNode, RegionTree, Suggestion, suggest
-from minxin.triage.selectors import (
-    auto_dispatch_rule_for,
-    category_for_path,
-)
+from minxin.triage.selectors import auto_dispatch_rule_for, categories_for_paths
 from minxin.triage.versions import confidence_calibrated, model_version_in_use
 
 logger = logging.getLogger(__name__)
@@ -117,51 +123,160 @@ def triage_correction_record(
     )
 
 
+# How many appeals waiting for their suggestion one triage run takes at most.
+BATCH: Final = 50
+
+
 def appeal_triage(*, appeal_id: int, auto_dispatch: bool = True) -> TriageSuggestion:
     """Compute and store (update in place) the suggestion for one appeal; then, with
-    `auto_dispatch`, apply the 快速交办 rules. Runs its writes as separate durable
-    transactions, so call it from a task or a view, never inside another transaction."""
-    appeal = Appeal.objects.select_related("region").get(pk=appeal_id)
-    found = triage_suggest(
-        title=appeal.title,
-        content=appeal.content,
-        received_at=appeal.received_at,
-        duplicate_index=duplicate_index_for(
-            title=appeal.title,
-            content=appeal.content,
-            around=appeal.received_at,
-            exclude_id=appeal.pk,
-        ),
-        person=appeal.appellant_phone or None,
-    )
-    # Its own signature, so later appeals find this one (the lookup above left it out).
-    signatures_store([appeal.pk])
-    # The hotspot of its place and matter (集中投诉), joined or started.
-    appeal_hotspot_assign(appeal_id=appeal.pk)
-    category = category_for_path(found.category.path)
-    region = appeal.region
-    if region is None and found.region is not None and found.region.region_code:
-        region = Region.objects.filter(code=found.region.region_code).first()
-    units = units_suggested_for(category=category, region=region, limit=1)
-    place = found.region or next(iter(found.places), None)
-    duplicates = duplicates_current(found.duplicates)
-    kinds = Counter(span.kind for spans in found.personal_data.values() for span in spans)
+    `auto_dispatch`, apply the 快速交办 rules: `appeals_triage` of this one appeal. Runs its
+    writes as separate durable transactions, so call it from a task or a view, never inside
+    another transaction."""
+    return appeals_triage(appeal_ids=[appeal_id], auto_dispatch=auto_dispatch)[appeal_id]
+
+
+def appeals_triage(
+    *, appeal_ids: Sequence[int], auto_dispatch: bool = True
+) -> dict[int, TriageSuggestion]:
+    """Compute and store (update in place) the suggestions of these appeals, each as if they
+    were triaged one after the other, oldest first (a later one finds an earlier one as its
+    duplicate); then each one's hotspot and, with `auto_dispatch`, the 快速交办 rules. By
+    appeal id; an id that is no appeal raises Appeal.DoesNotExist. Durable transactions: call
+    it from a task or a view."""
     with transaction.atomic(durable=True):
-        suggestion, _ = TriageSuggestion.objects.update_or_create(
-            appeal=appeal,
-            defaults={
-                "category": category,
-                "category_path": found.category.path[:300],
-                "top_category_name": found.category.category[:100],
-                "confidence": Decimal(str(confidence_calibrated(found.category.confidence))),
-                "urgency": found.urgency.level,
-                "urgency_reason": found.urgency.reason[:500],
-                "is_valid": found.validity.valid,
-                "validity_reason": found.validity.reason[:500],
-                "place_text": (place.text if place else appeal.place_text)[:200],
-                "region": region,
-                "personal_data": dict(kinds),
-                "duplicates": [
+        appeals = _appeals_read(appeal_ids)
+        missing = set(appeal_ids) - {a.pk for a in appeals}
+        if missing:
+            raise Appeal.DoesNotExist(f"no appeal {sorted(missing)}")
+        stored = _suggestions_store(appeals)
+    _suggestions_followed(stored, auto_dispatch=auto_dispatch)
+    return {s.appeal_id: s for s in stored}
+
+
+def appeals_triage_waiting(*, appeal_id: int, limit: int = BATCH) -> int | None:
+    """Intake's triage (`triage_appeal_task`): this appeal and the oldest others waiting for
+    screening without a suggestion, up to `limit`, through `appeals_triage`'s steps, so a
+    worker keeps up with the intake in batches rather than appeal by appeal. The rows are
+    claimed (FOR NO KEY UPDATE SKIP LOCKED on PostgreSQL), so two workers never triage the same
+    appeal; SQLite has a single writer and takes a plain batch. An appeal that already has its
+    suggestion (an earlier batch took it) costs one query. Its suggestion's id; None when
+    another worker holds it."""
+    done = TriageSuggestion.objects.filter(appeal_id=appeal_id).values_list("pk", flat=True)
+    for pk in done:
+        return pk
+    with transaction.atomic(durable=True):
+        claimed = _waiting_claim(appeal_id=appeal_id, limit=limit)
+        # A new statement: what a batch committed while this one waited for its locks is seen.
+        appeals = _appeals_read(claimed, waiting=True)
+        stored = _suggestions_store(appeals)
+    _suggestions_followed(stored, auto_dispatch=True)
+    return next((s.pk for s in stored if s.appeal_id == appeal_id), None)
+
+
+def _untriaged() -> QuerySet[Appeal]:
+    return Appeal.objects.filter(~Exists(TriageSuggestion.objects.filter(appeal=OuterRef("pk"))))
+
+
+def _waiting_claim(*, appeal_id: int, limit: int) -> list[int]:
+    """The appeal (whatever its status) first, then the oldest waiting for screening, none with
+    a suggestion, locked until the caller's transaction ends; those another worker holds are
+    skipped. Not the key share lock: rows that refer to an appeal can still be written."""
+    return list(
+        _untriaged()
+        .filter(Q(pk=appeal_id) | Q(status=AppealStatus.RECEIVED))
+        .order_by(Case(When(pk=appeal_id, then=0), default=1), "received_at", "pk")
+        .select_for_update(skip_locked=True, no_key=True)
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+# A region's and a category's parents read with them (the district's tree is that deep): the
+# suggested units walk up both.
+_PARENTS: Final = ["parent__parent__parent__parent"]
+
+
+def _appeals_read(appeal_ids: Sequence[int], *, waiting: bool = False) -> list[Appeal]:
+    """The appeals, oldest first (with `waiting`, only those still without a suggestion)."""
+    if not appeal_ids:
+        return []
+    rows = _untriaged() if waiting else Appeal.objects.all()
+    return list(
+        rows.select_related(*(f"region__{p}" for p in _PARENTS))
+        .filter(pk__in=appeal_ids)
+        .order_by("received_at", "pk")
+    )
+
+
+def _suggestions_store(appeals: list[Appeal]) -> list[TriageSuggestion]:
+    """The suggestions of these appeals (oldest first) computed and written, with their
+    signatures, in the caller's transaction: one insert of the signatures, the duplicate
+    lookups (each appeal finds what it would have found triaged alone, in order: the batch's
+    earlier appeals too; one statement on PostgreSQL), the library, then what the batch shares
+    read once (the model version, the categories of the suggested paths, the regions, the
+    suggested unit of each category and region, the state of the duplicates) and one upsert of
+    the rows."""
+    if not appeals:
+        return []
+    tree = region_tree_from_directory()
+    # Their own signatures, so later appeals find them; the batch's later appeals find the
+    # earlier ones in the lookup itself.
+    signatures = signature_rows(
+        (a.pk, a.title, a.content, a.received_at, a.place_text, a.appellant_phone) for a in appeals
+    )
+    signature_rows_write(signatures)
+    found = [
+        triage_suggest(
+            title=a.title,
+            content=a.content,
+            received_at=a.received_at,
+            region_tree=tree,
+            duplicate_index=index,
+            person=a.appellant_phone or None,
+        )
+        for a, index in zip(appeals, duplicate_indexes_for_batch(signatures), strict=True)
+    ]
+    categories = categories_for_paths({f.category.path for f in found})
+    # One object per region, so each one's parents are read once for the whole batch.
+    regions = {a.region.pk: a.region for a in appeals if a.region is not None}
+    codes = {
+        f.region.region_code
+        for a, f in zip(appeals, found, strict=True)
+        if a.region is None and f.region is not None and f.region.region_code
+    }
+    by_code = (
+        {r.code: r for r in Region.objects.select_related(*_PARENTS).filter(code__in=codes)}
+        if codes
+        else {}
+    )
+    places: list[tuple[Category | None, Region | None]] = []
+    for a, f in zip(appeals, found, strict=True):
+        region = regions[a.region.pk] if a.region is not None else None
+        if region is None and f.region is not None and f.region.region_code:
+            region = by_code.get(f.region.region_code)
+        places.append((categories[f.category.path], region))
+    units = units_suggested_for_each(places, limit=1)
+    currents = duplicates_current_many([f.duplicates for f in found])
+    version = model_version_in_use()
+    rows = []
+    for a, f, duplicates, (category, region) in zip(appeals, found, currents, places, strict=True):
+        unit = units[(category.pk if category else None, region.pk if region else None)]
+        place = f.region or next(iter(f.places), None)
+        kinds = Counter(span.kind for spans in f.personal_data.values() for span in spans)
+        rows.append(
+            TriageSuggestion(
+                appeal=a,
+                category=category,
+                category_path=f.category.path[:300],
+                top_category_name=f.category.category[:100],
+                confidence=Decimal(str(confidence_calibrated(f.category.confidence))),
+                urgency=f.urgency.level,
+                urgency_reason=f.urgency.reason[:500],
+                is_valid=f.validity.valid,
+                validity_reason=f.validity.reason[:500],
+                place_text=(place.text if place else a.place_text)[:200],
+                region=region,
+                personal_data=dict(kinds),
+                duplicates=[
                     {
                         "appeal_id": d.appeal_id,
                         "tracking_number": d.tracking_number,
@@ -171,45 +286,107 @@ def appeal_triage(*, appeal_id: int, auto_dispatch: bool = True) -> TriageSugges
                     }
                     for d in duplicates
                 ],
-                "suggested_unit": units[0] if units else None,
-                "model_version_id": model_version_in_use(),
-            },
+                suggested_unit=unit[0] if unit else None,
+                model_version_id=version,
+            )
         )
-    if auto_dispatch:
-        _auto_dispatch(suggestion)
-    return suggestion
+    # Recomputed in place: an appeal keeps its one row and when it was first made.
+    return TriageSuggestion.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["appeal"],
+        update_fields=[*_SUGGESTION_FIELDS, "updated_at"],
+    )
 
 
-def _auto_dispatch(suggestion: TriageSuggestion) -> bool:
+_SUGGESTION_FIELDS: Final = [
+    "category",
+    "category_path",
+    "top_category_name",
+    "confidence",
+    "urgency",
+    "urgency_reason",
+    "is_valid",
+    "validity_reason",
+    "place_text",
+    "region",
+    "personal_data",
+    "duplicates",
+    "suggested_unit",
+    "model_version",
+]
+
+
+def _suggestions_followed(stored: list[TriageSuggestion], *, auto_dispatch: bool) -> None:
+    """What stays per appeal, in their order, each in its own transactions as before: the
+    hotspot (集中投诉) joined or started, then, with `auto_dispatch`, 快速交办 through the
+    appeals' services. One appeal's failure does not keep the others from theirs; the first
+    is raised at the end."""
+    state: dict[int, tuple[str, int]] = {}
+    if auto_dispatch and stored:
+        state = {
+            pk: (status, version)
+            for pk, status, version in Appeal.objects.filter(
+                pk__in=[s.appeal_id for s in stored]
+            ).values_list("pk", "status", "version")
+        }
+    rules: dict[int, AutoDispatchRule | None] = {}
+    failed: Exception | None = None
+    for suggestion in stored:
+        try:
+            appeal_hotspot_assign(appeal_id=suggestion.appeal_id, appeal=suggestion.appeal)
+            if auto_dispatch:
+                _auto_dispatch(suggestion, state=state[suggestion.appeal_id], rules=rules)
+        except Exception as error:
+            logger.warning(
+                "triage of appeal %s: hotspot or auto-dispatch failed (%s)",
+                suggestion.appeal_id,
+                type(error).__name__,
+            )
+            failed = failed or error
+    if failed is not None:
+        raise failed
+
+
+def _auto_dispatch(
+    suggestion: TriageSuggestion,
+    *,
+    state: tuple[str, int],
+    rules: dict[int, AutoDispatchRule | None],
+) -> bool:
     """快速交办: screen and dispatch as the system when a rule allows it. Only a valid
     suggestion with no duplicate candidate, a category, a unit and enough confidence for the
-    nearest active rule qualifies; an appeal someone has already acted on is left alone."""
-    appeal = Appeal.objects.only("pk", "status", "version").get(pk=suggestion.appeal_id)
+    nearest active rule qualifies; an appeal someone has already acted on is left alone.
+    `state`: the appeal's status and version as read after the batch was stored; `rules`: the
+    rule of each category asked so far in the batch."""
+    status, version = state
     if (
-        appeal.status != AppealStatus.RECEIVED
+        status != AppealStatus.RECEIVED
         or not suggestion.is_valid
         or suggestion.duplicates
         or suggestion.category is None
         or suggestion.suggested_unit_id is None
     ):
         return False
-    rule = auto_dispatch_rule_for(category=suggestion.category)
+    if suggestion.category.pk not in rules:
+        rules[suggestion.category.pk] = auto_dispatch_rule_for(category=suggestion.category)
+    rule = rules[suggestion.category.pk]
     if rule is None or suggestion.confidence < rule.min_confidence:
         return False
     system = Actor.system()
     reason = f"快速交办：分类置信度{suggestion.confidence:.2f}，规则阈值{rule.min_confidence}"
     try:
         screened = appeal_screen(
-            appeal_id=appeal.pk,
+            appeal_id=suggestion.appeal_id,
             actor=system,
-            expected_version=appeal.version,
+            expected_version=version,
             category_id=suggestion.category.pk,
             region_id=suggestion.region_id,
             urgency=suggestion.urgency,
             reason=reason,
         )
         appeal_dispatch(
-            appeal_id=appeal.pk,
+            appeal_id=suggestion.appeal_id,
             actor=system,
             expected_version=screened.version,
             lead_unit_id=suggestion.suggested_unit_id,
@@ -217,11 +394,11 @@ def _auto_dispatch(suggestion: TriageSuggestion) -> bool:
         )
     except (ConcurrentEdit, IllegalTransition):
         # A dispatcher acted first; their decision stands.
-        logger.info("auto-dispatch of appeal %s skipped: acted on meanwhile", appeal.pk)
+        logger.info("auto-dispatch of appeal %s skipped: acted on meanwhile", suggestion.appeal_id)
         return False
     # What the rule decided, so the screening queue can count how often it was corrected.
     AutoDispatchDecision.objects.create(
-        appeal_id=appeal.pk,
+        appeal_id=suggestion.appeal_id,
         rule=rule,
         category=suggestion.category,
         unit_id=suggestion.suggested_unit_id,

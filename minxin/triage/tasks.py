@@ -8,15 +8,17 @@ from django_tasks import task
 from minxin.core.tasks import book_next_run, runs_waiting, sweep_after, sweep_every
 
 from .selectors import appeals_untriaged
-from .services import appeal_triage
+from .services import appeals_triage_waiting
 
 SWEEP_BATCH = 500
 
 
 @task()
-def triage_appeal_task(appeal_id: int) -> int:
-    """Suggest (and, where a 快速交办 rule allows, screen and dispatch) a new appeal."""
-    return appeal_triage(appeal_id=appeal_id).pk
+def triage_appeal_task(appeal_id: int) -> int | None:
+    """Suggest (and, where a 快速交办 rule allows, screen and dispatch) a new appeal, with the
+    others waiting for their suggestion (`appeals_triage_waiting`): under load one run takes a
+    batch and the runs queued for its other appeals find them done. Its suggestion's id."""
+    return appeals_triage_waiting(appeal_id=appeal_id)
 
 
 # A scheduled training runs this often, and trains only when there is something new to learn.
