@@ -102,6 +102,9 @@ def appeal_hotspot_assign(*, appeal_id: int, appeal: Appeal | None = None) -> in
     An appeal already placed stays where it is. Runs inside the caller's transaction when there
     is one (triage calls it on its own). `appeal`: the appeal as the caller has read it (its
     title, content and received_at are used)."""
+    # The appeal locked first: a dispatcher's triage panel and the worker may place the same
+    # appeal at once, and the second must find the first one's membership, not insert another.
+    list(Appeal.objects.select_for_update(no_key=True).filter(pk=appeal_id).values_list("pk"))
     placed = HotspotMember.objects.filter(appeal_id=appeal_id).values_list("hotspot_id", flat=True)
     for hotspot_id in placed:
         return hotspot_id

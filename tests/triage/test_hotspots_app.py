@@ -3,6 +3,7 @@ groups appeals as the library (and so `minxin triage hotspots`) does."""
 
 from datetime import UTC, timedelta
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -13,6 +14,7 @@ from minxin.triage.management.commands.triage import parse_time
 from minxin.triage.models import Hotspot, HotspotMember
 from minxin.triage.nlp.hotspots import HotspotInput, find_hotspots, shipped_idf
 from tests.builders import District, appeal_new
+from tests.races import needs_concurrent_writers, race
 
 from .conftest import read_rows
 
@@ -91,3 +93,14 @@ def test_backfill_places_every_appeal_once(district: District):
     assert hotspots_backfill() == 3
     assert hotspots_backfill() == 0
     assert HotspotMember.objects.filter(appeal_id__in=ids).count() == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_placing_one_appeal_at_once_leave_one_membership(district: District):
+    """A dispatcher's triage panel and the worker triage the same appeal at the same moment:
+    the second waits for the first and finds its hotspot (it was a duplicate key, a 500)."""
+    needs_concurrent_writers()
+    pk = appeal_new(district, title=CARPARK[0][0], content=CARPARK[0][1]).pk
+    placed = race(lambda: appeal_hotspot_assign(appeal_id=pk), n=3)
+    assert len(placed) == 3 and len(set(placed)) == 1
+    assert HotspotMember.objects.filter(appeal_id=pk).count() == 1
