@@ -352,12 +352,18 @@ def _group_ticks(session_ids: list[int]) -> int:
     return total
 
 
+def run_tag() -> str:
+    """Each run's words differ from every earlier run's: a form sent again with the same words
+    from the same phone is answered with the first receipt, not a new appeal."""
+    return f"{time.time_ns() // 1_000_000 % 10**10}"
+
+
 def wrk(target: Target, seconds: int, connections: int, sessions: list[int]) -> dict[str, float]:
     headers = {"Content-Type": "application/x-www-form-urlencoded", **target.headers}
     pairs = ", ".join(f"[{json.dumps(k)}] = {json.dumps(v)}" for k, v in headers.items())
     script = (
         f"PATH = {json.dumps(target.path)}\nHEADERS = {{{pairs}}}\n"
-        f"BODY = {json.dumps(target.body)}\n{WRK_SCRIPT}"
+        f"BODY = {json.dumps(target.body.replace('RUN', run_tag()))}\n{WRK_SCRIPT}"
     )
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
         lua.write(script)
@@ -391,7 +397,7 @@ def targets(open311_key: str, service_code: str) -> list[Target]:
     cookie = {"Cookie": f"csrftoken={CSRF}"}
     words = "小区门口的路灯坏了一个多星期，晚上很黑，老人出行不便，请尽快修复。编号NNN"
     return [
-        Target("floor", 8911, "/insert/", _form({"title": "路灯不亮 NNN", "body": words}), {}),
+        Target("floor", 8911, "/insert/", _form({"title": "路灯不亮 RUN-NNN", "body": words}), {}),
         Target(
             "helpdesk",
             8912,
@@ -400,7 +406,7 @@ def targets(open311_key: str, service_code: str) -> list[Target]:
                 {
                     "csrfmiddlewaretoken": CSRF,
                     "queue": "1",
-                    "title": "路灯不亮 NNN",
+                    "title": "路灯不亮 RUN-NNN",
                     "body": words,
                     "priority": "3",
                     "submitter_email": "cNNN@example.cn",
@@ -416,7 +422,7 @@ def targets(open311_key: str, service_code: str) -> list[Target]:
                 {
                     "csrfmiddlewaretoken": CSRF,
                     "kind": "complaint",
-                    "title": "路灯不亮 NNN",
+                    "title": "路灯不亮 RUN-NNN",
                     "content": words,
                     "place_text": "麓谷街道和馨园小区",
                     "appellant_name": "张先生",
