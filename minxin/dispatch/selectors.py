@@ -78,6 +78,7 @@ def units_suggested_for_each(
 ) -> dict[tuple[int | None, int | None], list[Unit]]:
     """`units_suggested_for` of each (category, region), by their ids (a triage batch's pairs):
     the routing rules of all their categories read in one query."""
+    pairs = list(pairs)
     chains = {
         (category.pk, region.pk if region else None): (
             category.ancestors_and_self(),
@@ -87,39 +88,53 @@ def units_suggested_for_each(
         for category, region in pairs
         if category is not None
     }
-    wanted = {c.pk for categories, _, _ in chains.values() for c in categories}
-    rules = [
-        (r.category_id, r.region_id, r.unit)
-        for r in (
-            RoutingRule.objects.filter(is_active=True, unit__is_active=True, category__in=wanted)
-            .select_related("unit")
-            .order_by("pk")
-            if wanted
-            else []
-        )
-    ]
+    rules = _rules_of({c.pk for categories, _, _ in chains.values() for c in categories})
     out: dict[tuple[int | None, int | None], list[Unit]] = {
         (None, region.pk if region else None): [] for category, region in pairs if category is None
     }
     for key, (categories, regions, region) in chains.items():
-        units = units_ranked(
-            category_ids=[c.pk for c in categories],
-            region_ids=[r.pk if r else None for r in regions],
-            rules=rules,
-        )
-        if len(units) < limit:
-            for near in categories[:2]:  # the category, then its parent
-                units += [
-                    u
-                    for u in units_by_history(category=near, region=region, before=before)
-                    if u not in units
-                ]
-                if len(units) >= limit:
-                    break
-        if len(units) < limit:
-            units += [u for u in _own_street_office(categories, regions) if u not in units]
-        out[key] = units[:limit]
+        out[key] = _units_for(categories, regions, region, rules=rules, limit=limit, before=before)
     return out
+
+
+def _rules_of(category_ids: set[int]) -> list[tuple[int, int | None, Unit]]:
+    """The active routing rules of these categories, as (category, region, unit)."""
+    if not category_ids:
+        return []
+    return [
+        (r.category_id, r.region_id, r.unit)
+        for r in RoutingRule.objects.filter(
+            is_active=True, unit__is_active=True, category__in=category_ids
+        )
+        .select_related("unit")
+        .order_by("pk")
+    ]
+
+
+def _units_for(
+    categories: list[Category],
+    regions: list[Region | None],
+    region: Region | None,
+    *,
+    rules: list[tuple[int, int | None, Unit]],
+    limit: int,
+    before: datetime | None,
+) -> list[Unit]:
+    """One pair's units: the rules' first, then history (the category, then its parent), then
+    the place's own street office."""
+    units = units_ranked(
+        category_ids=[c.pk for c in categories],
+        region_ids=[r.pk if r else None for r in regions],
+        rules=rules,
+    )
+    for near in categories[:2]:  # the category, then its parent
+        if len(units) >= limit:
+            break
+        known = units_by_history(category=near, region=region, before=before)
+        units += [u for u in known if u not in units]
+    if len(units) < limit:
+        units += [u for u in _own_street_office(categories, regions) if u not in units]
+    return units[:limit]
 
 
 def units_by_history(

@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
-from typing import Final
+from typing import Any, Final
 
 from django.db import transaction
 from django.db.models import Case, Exists, OuterRef, Q, QuerySet, When
@@ -217,14 +217,33 @@ def _suggestions_store(appeals: list[Appeal]) -> list[TriageSuggestion]:
     the rows."""
     if not appeals:
         return []
+    found = _suggestions_found(appeals)
+    places = _places_of(appeals, found)
+    units = units_suggested_for_each(places, limit=1)
+    currents = duplicates_current_many([f.duplicates for f in found])
+    version = model_version_in_use()
+    rows = []
+    for a, f, duplicates, (category, region) in zip(appeals, found, currents, places, strict=True):
+        unit = units[(category.pk if category else None, region.pk if region else None)]
+        rows.append(_suggestion_row(a, f, duplicates, category, region, unit, version))
+    # Recomputed in place: an appeal keeps its one row and when it was first made.
+    return TriageSuggestion.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["appeal"],
+        update_fields=[*_SUGGESTION_FIELDS, "updated_at"],
+    )
+
+
+def _suggestions_found(appeals: list[Appeal]) -> list[Suggestion]:
+    """The library's suggestion of each appeal, its signature stored first so later appeals
+    find it (the batch's later appeals find the earlier ones in the lookup itself)."""
     tree = region_tree_from_directory()
-    # Their own signatures, so later appeals find them; the batch's later appeals find the
-    # earlier ones in the lookup itself.
     signatures = signature_rows(
         (a.pk, a.title, a.content, a.received_at, a.place_text, a.appellant_phone) for a in appeals
     )
     signature_rows_write(signatures)
-    found = [
+    return [
         triage_suggest(
             title=a.title,
             content=a.content,
@@ -235,6 +254,13 @@ def _suggestions_store(appeals: list[Appeal]) -> list[TriageSuggestion]:
         )
         for a, index in zip(appeals, duplicate_indexes_for_batch(signatures), strict=True)
     ]
+
+
+def _places_of(
+    appeals: list[Appeal], found: list[Suggestion]
+) -> list[tuple[Category | None, Region | None]]:
+    """Each appeal's suggested category and its region (its own, else the one the text
+    named), read once for the batch."""
     categories = categories_for_paths({f.category.path for f in found})
     # One object per region, so each one's parents are read once for the whole batch.
     regions = {a.region.pk: a.region for a in appeals if a.region is not None}
@@ -254,48 +280,45 @@ def _suggestions_store(appeals: list[Appeal]) -> list[TriageSuggestion]:
         if region is None and f.region is not None and f.region.region_code:
             region = by_code.get(f.region.region_code)
         places.append((categories[f.category.path], region))
-    units = units_suggested_for_each(places, limit=1)
-    currents = duplicates_current_many([f.duplicates for f in found])
-    version = model_version_in_use()
-    rows = []
-    for a, f, duplicates, (category, region) in zip(appeals, found, currents, places, strict=True):
-        unit = units[(category.pk if category else None, region.pk if region else None)]
-        place = f.region or next(iter(f.places), None)
-        kinds = Counter(span.kind for spans in f.personal_data.values() for span in spans)
-        rows.append(
-            TriageSuggestion(
-                appeal=a,
-                category=category,
-                category_path=f.category.path[:300],
-                top_category_name=f.category.category[:100],
-                confidence=Decimal(str(confidence_calibrated(f.category.confidence))),
-                urgency=f.urgency.level,
-                urgency_reason=f.urgency.reason[:500],
-                is_valid=f.validity.valid,
-                validity_reason=f.validity.reason[:500],
-                place_text=(place.text if place else a.place_text)[:200],
-                region=region,
-                personal_data=dict(kinds),
-                duplicates=[
-                    {
-                        "appeal_id": d.appeal_id,
-                        "tracking_number": d.tracking_number,
-                        "similarity": d.candidate.similarity,
-                        "same_person": d.candidate.same_person,
-                        "same_place": d.candidate.same_place,
-                    }
-                    for d in duplicates
-                ],
-                suggested_unit=unit[0] if unit else None,
-                model_version_id=version,
-            )
-        )
-    # Recomputed in place: an appeal keeps its one row and when it was first made.
-    return TriageSuggestion.objects.bulk_create(
-        rows,
-        update_conflicts=True,
-        unique_fields=["appeal"],
-        update_fields=[*_SUGGESTION_FIELDS, "updated_at"],
+    return places
+
+
+def _suggestion_row(
+    a: Appeal,
+    f: Suggestion,
+    duplicates: Any,
+    category: Category | None,
+    region: Region | None,
+    unit: Any,
+    version: int | None,
+) -> TriageSuggestion:
+    place = f.region or next(iter(f.places), None)
+    kinds = Counter(span.kind for spans in f.personal_data.values() for span in spans)
+    return TriageSuggestion(
+        appeal=a,
+        category=category,
+        category_path=f.category.path[:300],
+        top_category_name=f.category.category[:100],
+        confidence=Decimal(str(confidence_calibrated(f.category.confidence))),
+        urgency=f.urgency.level,
+        urgency_reason=f.urgency.reason[:500],
+        is_valid=f.validity.valid,
+        validity_reason=f.validity.reason[:500],
+        place_text=(place.text if place else a.place_text)[:200],
+        region=region,
+        personal_data=dict(kinds),
+        duplicates=[
+            {
+                "appeal_id": d.appeal_id,
+                "tracking_number": d.tracking_number,
+                "similarity": d.candidate.similarity,
+                "same_person": d.candidate.same_person,
+                "same_place": d.candidate.same_place,
+            }
+            for d in duplicates
+        ],
+        suggested_unit=unit[0] if unit else None,
+        model_version_id=version,
     )
 
 

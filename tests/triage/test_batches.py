@@ -228,9 +228,10 @@ def test_a_batch_of_twenty_costs_far_fewer_queries_than_one_by_one(routed, insta
     per_alone, per_batch = len(alone) / 20, len(batched) / 20
     assert per_batch <= 0.6 * per_alone, (per_alone, per_batch)
     # What stays per appeal is the hotspot (joined or started: a few statements, one per key on
-    # SQLite) and the duplicate lookup; the rest is read and written once for the batch.
+    # SQLite, and the lock of its appeal, which reads cases_appeal) and the duplicate lookup;
+    # the rest is read and written once for the batch.
     alone_rest, batched_rest = _not_hotspots(alone) / 20, _not_hotspots(batched) / 20
-    assert alone_rest >= 8 and batched_rest <= 2, (alone_rest, batched_rest)
+    assert alone_rest >= 8 and batched_rest <= 3, (alone_rest, batched_rest)
 
 
 def _not_hotspots(queries: CaptureQueriesContext) -> int:

@@ -102,6 +102,10 @@ class Command(BaseCommand):
             "words-table",
             help="write jieba's dictionary as the memory-mapped table the processes cut with",
         )
+        self._file_actions(sub)
+
+    def _file_actions(self, sub: Any) -> None:
+        """The actions on CSV files and the data directory."""
         c = sub.add_parser("classify", help="add category, category_confidence, category_path")
         c.add_argument("--input", type=Path, required=True)
         c.add_argument("--output", type=Path, required=True)
