@@ -47,6 +47,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from timing import busy_ticks  # the sibling module: these run as scripts from bench/
+
 ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv" / "bin"
 PEERS = ROOT / "var" / "bench-peers"
@@ -328,12 +330,6 @@ def _gunicorn(binary: Path, app: str, port: int, extra: list[str] | None = None)
     ]
 
 
-def _busy_ticks() -> int:
-    with open("/proc/stat") as stat:
-        fields = [int(x) for x in stat.readline().split()[1:]]
-    return sum(fields[:8]) - fields[3] - fields[4]
-
-
 def _group_ticks(session_ids: list[int]) -> int:
     """CPU ticks of every process in the given sessions (a server and its workers), and of
     PostgreSQL backends (all of them: the measured servers are the only clients)."""
@@ -367,7 +363,7 @@ def wrk(target: Target, seconds: int, connections: int, sessions: list[int]) -> 
     )
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
         lua.write(script)
-    start = (time.monotonic(), _busy_ticks(), _group_ticks(sessions))
+    start = (time.monotonic(), busy_ticks(), _group_ticks(sessions))
     out = _run(
         [
             "wrk",
@@ -380,7 +376,7 @@ def wrk(target: Target, seconds: int, connections: int, sessions: list[int]) -> 
         ]
     )
     wall = time.monotonic() - start[0]
-    other = (_busy_ticks() - start[1]) - (_group_ticks(sessions) - start[2])
+    other = (busy_ticks() - start[1]) - (_group_ticks(sessions) - start[2])
     os.unlink(lua.name)
     line = next(x for x in out.splitlines() if x.startswith("WRK "))
     result = json.loads(line[4:])

@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import Any
 
 import requests
+from timing import busy_ticks  # the sibling module: these run as scripts from bench/
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv" / "bin"
@@ -235,12 +236,6 @@ def show(label: str, master: int, workers: list[int]) -> dict[int, dict[str, flo
             f"{m['Private']:.1f} | {m['Shared']:.1f} | {m['RssAnon']:.1f} | {m['RssFile']:.1f} |"
         )
     return seen
-
-
-def _busy_ticks() -> int:
-    with open("/proc/stat") as stat:
-        fields = [int(x) for x in stat.readline().split()[1:]]
-    return sum(fields[:8]) - fields[3] - fields[4]
 
 
 def _own_ticks(session: int) -> int:
@@ -450,7 +445,7 @@ def main() -> None:
         for visitor in visitors:
             visitor.login()
         for number in range(args.passes):
-            ticks = (time.monotonic(), _busy_ticks(), _own_ticks(master))
+            ticks = (time.monotonic(), busy_ticks(), _own_ticks(master))
             mine = untriaged[number * args.triage : (number + 1) * args.triage]
             dispatcher = next(v for v in visitors if v.role == "dispatcher")
             for appeal in mine:  # the appeal page, then its panel (HTMX), as the browser does
@@ -464,7 +459,7 @@ def main() -> None:
                 assert panel.status_code == 200, (appeal, panel.status_code)
             pages = sum(len(crawl.plan(visitor, growth)) for visitor in visitors)
             wall = time.monotonic() - ticks[0]
-            other = (_busy_ticks() - ticks[1]) - (_own_ticks(master) - ticks[2])
+            other = (busy_ticks() - ticks[1]) - (_own_ticks(master) - ticks[2])
             other_share = other / TICK / wall / (os.cpu_count() or 1)
             show(
                 f"after pass {number + 1}: {pages} pages and {2 * len(mine)} triage requests in "

@@ -39,7 +39,6 @@ from intake import (
     ROOT,
     TICK,
     VENV,
-    _busy_ticks,
     _group_ticks,
     _gunicorn,
     _run,
@@ -49,6 +48,7 @@ from intake import (
     minxin_seed,
     served,
 )
+from timing import busy_ticks
 
 TOOLS = ROOT / "var" / "bench-tools"
 LOCUST_VERSION = "2.47.0"
@@ -111,7 +111,7 @@ def locust_run(
         "WARNING",
     ]
     log = out / "locust.log"
-    start = (time.monotonic(), _busy_ticks(), _group_ticks(sessions))
+    start = (time.monotonic(), busy_ticks(), _group_ticks(sessions))
     with log.open("w") as stream:
         process = subprocess.Popen(
             cmd, env=env, cwd=ROOT, stdout=stream, stderr=stream, start_new_session=True
@@ -119,7 +119,7 @@ def locust_run(
         _, _, usage = os.wait4(process.pid, 0)
     wall = time.monotonic() - start[0]
     own = (usage.ru_utime + usage.ru_stime) * TICK  # locust's, read when it has ended
-    other = (_busy_ticks() - start[1]) - (_group_ticks(sessions) - start[2]) - own
+    other = (busy_ticks() - start[1]) - (_group_ticks(sessions) - start[2]) - own
     print(f"locust's log: {log}; its CPU {own / TICK / wall:.0%} of one core", flush=True)
     return max(0.0, other / TICK / wall / (os.cpu_count() or 1))
 

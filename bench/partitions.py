@@ -39,6 +39,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 import psycopg
+from timing import busy_ticks  # the sibling module: these run as scripts from bench/
 
 ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 DATABASE = "bench_partitions"
@@ -64,12 +65,6 @@ INDEXES = (
 # The partitioned table's key must hold the partition columns, so its id has an index of its
 # own (in each partition: PostgreSQL has no index across partitions).
 PART_INDEXES = ("(id)",)
-
-
-def _busy_ticks() -> int:
-    with open("/proc/stat") as stat:
-        fields = [int(x) for x in stat.readline().split()[1:]]
-    return sum(fields[:8]) - fields[3] - fields[4]
 
 
 def _month(k: int) -> datetime:
@@ -171,7 +166,7 @@ def main() -> None:
     with psycopg.connect(ADMIN, autocommit=True) as admin:
         admin.execute(f"DROP DATABASE IF EXISTS {DATABASE}")
         admin.execute(f"CREATE DATABASE {DATABASE}")
-    other_start, wall_start = _busy_ticks(), time.monotonic()
+    other_start, wall_start = busy_ticks(), time.monotonic()
     with psycopg.connect(URL, autocommit=True) as db:
         db.execute("SET jit = off")
         schema(db, args.districts, args.months)
@@ -185,6 +180,7 @@ def main() -> None:
                     "SELECT pg_size_pretty(SUM(pg_total_relation_size(c.oid))) FROM pg_class c "
                     "WHERE c.relname LIKE 'appeal_part_d%' AND c.relkind = 'r'"
                 ).fetchone()
+            assert size is not None
             print(
                 f"{table}: {args.appeals:,} appeals written and indexed in {seconds:.0f} s, "
                 f"{size[0]}"
@@ -211,7 +207,7 @@ def main() -> None:
             )
         retire(db, args.districts)
     wall = time.monotonic() - wall_start
-    busy = (_busy_ticks() - other_start) / TICK / wall / (os.cpu_count() or 1)
+    busy = (busy_ticks() - other_start) / TICK / wall / (os.cpu_count() or 1)
     print(f"\nCPU of the whole machine meanwhile: {busy:.0%} (this run's PostgreSQL included)")
 
 

@@ -29,14 +29,9 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 os.environ.setdefault("DEBUG", "0")
 
+from bench.timing import busy_ticks  # noqa: E402 - after the repository is on the path
+
 TICK = os.sysconf("SC_CLK_TCK")
-
-
-def _busy_ticks() -> int:
-    with open("/proc/stat") as stat:
-        fields = [int(x) for x in stat.readline().split()[1:]]
-    idle = fields[3] + fields[4]
-    return sum(fields[:8]) - idle
 
 
 def _process_ticks(pid: int | str) -> int:
@@ -52,7 +47,7 @@ class OtherLoad:
         self.backend_pid = backend_pid
 
     def __enter__(self) -> OtherLoad:
-        self.start = (time.monotonic(), _busy_ticks(), _process_ticks("self"))
+        self.start = (time.monotonic(), busy_ticks(), _process_ticks("self"))
         self.backend_start = _process_ticks(self.backend_pid)
         return self
 
@@ -60,7 +55,7 @@ class OtherLoad:
         wall0, busy0, own0 = self.start
         wall = time.monotonic() - wall0
         ours = _process_ticks("self") - own0 + _process_ticks(self.backend_pid) - self.backend_start
-        other = (_busy_ticks() - busy0 - ours) / TICK
+        other = (busy_ticks() - busy0 - ours) / TICK
         self.share = max(0.0, other / wall / (os.cpu_count() or 1))
         self.ours = ours / TICK / wall
 

@@ -17,6 +17,14 @@ from typing import Any, NamedTuple, TypeVar
 T = TypeVar("T")
 
 
+def busy_ticks() -> int:
+    """The machine's busy CPU time so far, in clock ticks (all of /proc/stat's first line but
+    idle and iowait): the scripts subtract their own processes' to report the others' load."""
+    with open("/proc/stat") as stat:
+        fields = [int(x) for x in stat.readline().split()[1:]]
+    return sum(fields[:8]) - fields[3] - fields[4]
+
+
 class Timings(NamedTuple):
     median: float
     p95: float
