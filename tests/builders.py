@@ -4,6 +4,7 @@ real services into any status (so every test's history is one the loop could pro
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.conf import settings
 from django.utils import timezone
 
 from minxin.accounts.actor import Actor
@@ -13,7 +14,7 @@ from minxin.cases import services
 from minxin.cases.models import Appeal, AppealKind, Channel
 from minxin.cases.workflow import Action, AppealStatus, Satisfaction
 from minxin.deadlines.models import Urgency
-from minxin.directory.models import Category, Region, RegionLevel, Unit, UnitKind
+from minxin.directory.models import Category, Jurisdiction, Region, RegionLevel, Unit, UnitKind
 from minxin.feedback.services import rating_submit
 from minxin.review.models import ReviewRule
 
@@ -36,7 +37,12 @@ class District:
 
 
 def district_build() -> District:
+    """The A3 district: the install's jurisdiction, its units all its own (so every test runs
+    with district staff scoped to it, as on a city's install)."""
     district = Region.objects.create(name="A3区", level=RegionLevel.DISTRICT, code="A3")
+    jurisdiction = Jurisdiction.objects.create(
+        code=str(settings.MINXIN["DISTRICT_NAME"]), name="A3区", region=district
+    )
     streets = [
         Region.objects.create(name=n, level=RegionLevel.SUBDISTRICT, code=c, parent=district)
         for n, c in (("桂花坪街道", "A3-01"), ("望月湖街道", "A3-02"))
@@ -45,14 +51,17 @@ def district_build() -> District:
         Region.objects.create(name=n, level=RegionLevel.COMMUNITY, code=c, parent=p)
         for n, c, p in (("景蓉社区", "A3-01-01", streets[0]), ("银杉社区", "A3-02-01", streets[1]))
     ]
-    hotline = Unit.objects.create(name="A3区12345热线中心", kind=UnitKind.HOTLINE)
-    supervision = Unit.objects.create(name="A3区督查室", kind=UnitKind.SUPERVISION)
+    j = jurisdiction
+    hotline = Unit.objects.create(name="A3区12345热线中心", kind=UnitKind.HOTLINE, jurisdiction=j)
+    supervision = Unit.objects.create(name="A3区督查室", kind=UnitKind.SUPERVISION, jurisdiction=j)
     street_units = [
-        Unit.objects.create(name=f"{s.name}办事处", kind=UnitKind.SUBDISTRICT, region=s)
+        Unit.objects.create(
+            name=f"{s.name}办事处", kind=UnitKind.SUBDISTRICT, region=s, jurisdiction=j
+        )
         for s in streets
     ]
     departments = [
-        Unit.objects.create(name=n, kind=UnitKind.DEPARTMENT)
+        Unit.objects.create(name=n, kind=UnitKind.DEPARTMENT, jurisdiction=j)
         for n in ("A3区城市管理局", "A3区住房和城乡建设局")
     ]
     top = Category.objects.create(name="城乡建设", responsible_unit_kind=UnitKind.SUBDISTRICT)
@@ -91,17 +100,56 @@ def district_build() -> District:
     return d
 
 
+def other_district_build(d: District) -> Jurisdiction:
+    """A second district on the same install (B1区, host b1.example.gov.cn, one street) with
+    staff of every district-wide role and a handler (`b_<role>`), and the city's hotline above
+    both districts (no jurisdiction) with a dispatcher and a leader (`city_<role>`)."""
+    region = Region.objects.create(name="B1区", level=RegionLevel.DISTRICT, code="B1")
+    street = Region.objects.create(
+        name="东风街道", level=RegionLevel.SUBDISTRICT, code="B1-01", parent=region
+    )
+    b = Jurisdiction.objects.create(code="B1", name="B1区", region=region, host="b1.example.gov.cn")
+    hotline = Unit.objects.create(name="B1区12345热线中心", kind=UnitKind.HOTLINE, jurisdiction=b)
+    office = Unit.objects.create(
+        name="东风街道办事处", kind=UnitKind.SUBDISTRICT, region=street, jurisdiction=b
+    )
+    city = Unit.objects.create(name="市12345热线中心", kind=UnitKind.HOTLINE)
+    for key, role, unit in (
+        ("b_call_taker", Role.CALL_TAKER, hotline),
+        ("b_dispatcher", Role.DISPATCHER, hotline),
+        ("b_supervisor", Role.SUPERVISOR, hotline),
+        ("b_leader", Role.LEADER, hotline),
+        ("b_admin", Role.ADMIN, hotline),
+        ("b_handler", Role.HANDLER, office),
+        ("city_dispatcher", Role.DISPATCHER, city),
+        ("city_leader", Role.LEADER, city),
+    ):
+        d.users[key] = User.objects.create_user(
+            username=key, password="pw-" + key, role=role, unit=unit, display_name=key
+        )
+    return b
+
+
 def communities_build(d: District) -> list[Unit]:
     """Community units (二级派单) under the two street offices, each with a handler:
     `handler_community` (景蓉社区, under street 0) and `handler_community_other` (银杉社区, under
     street 1); a grid unit under 景蓉社区 without a handler."""
     units = [
         Unit.objects.create(
-            name=f"{c.name}居委会", kind=UnitKind.COMMUNITY, region=c, parent=street
+            name=f"{c.name}居委会",
+            kind=UnitKind.COMMUNITY,
+            region=c,
+            parent=street,
+            jurisdiction_id=street.jurisdiction_id,
         )
         for c, street in zip(d.communities, d.street_units, strict=True)
     ]
-    Unit.objects.create(name="景蓉社区第一网格", kind=UnitKind.GRID, parent=units[0])
+    Unit.objects.create(
+        name="景蓉社区第一网格",
+        kind=UnitKind.GRID,
+        parent=units[0],
+        jurisdiction_id=units[0].jurisdiction_id,
+    )
     for key, unit in (("handler_community", units[0]), ("handler_community_other", units[1])):
         d.users[key] = User.objects.create_user(
             username=key, password="pw-" + key, role=Role.HANDLER, unit=unit, display_name=key

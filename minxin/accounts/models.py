@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.functional import cached_property
 
 from minxin.core.models import optional_key
 from minxin.directory.models import Unit
@@ -24,3 +25,11 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.username
+
+    @cached_property
+    def jurisdiction_scope(self) -> int | None:
+        """The district this member of staff works for (their unit's); None for one of the
+        city above the districts (no unit, or a unit of no district), who sees all of them."""
+        if self.unit_id is None:
+            return None
+        return Unit.objects.filter(pk=self.unit_id).values_list("jurisdiction_id", flat=True)[0]

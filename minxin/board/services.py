@@ -51,6 +51,7 @@ def post_create(
     phone: str = "",
     photos: Sequence[UploadedFile[bytes]] = (),
     submission_key: str | None = None,
+    district: int | None = None,
 ) -> CreatedPost:
     """A citizen's post: an appeal of channel `board` through intake (so it is screened and
     dispatched like any other, published or not), then its board record, pending moderation.
@@ -71,6 +72,7 @@ def post_create(
             appellant_phone=phone,
             # No phone: the handler cannot call first; the poster follows it by query code.
             is_anonymous=not phone,
+            jurisdiction_id=district,
         ),
         photos=photos,
         submission_key=submission_key,

@@ -26,6 +26,7 @@ from minxin.core.session import (
     is_one_time_key,
     one_time_key_new,
 )
+from minxin.directory.selectors import jurisdiction_for_host
 
 from .models import NICKNAME_MAX
 from .selectors import (
@@ -132,6 +133,7 @@ def post_new(request: HttpRequest) -> HttpResponse:
             phone=post.get("phone", ""),
             photos=request.FILES.getlist("photos"),
             submission_key=submission_key,
+            district=jurisdiction_for_host(request.get_host()),
         ).post.appeal
 
     return public_submit(

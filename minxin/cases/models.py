@@ -7,7 +7,7 @@ from minxin.citylink.models import Peer
 from minxin.core.models import DaySequence, key, optional_key, self_key
 from minxin.core.privacy import Contact, contact_masked
 from minxin.deadlines.models import Urgency
-from minxin.directory.models import Category, Region, Unit
+from minxin.directory.models import Category, Jurisdiction, Region, Unit, jurisdiction_default
 from minxin.machine.models import Event, VersionedModel
 
 from .workflow import AppealStatus, Satisfaction
@@ -50,6 +50,14 @@ class Appeal(VersionedModel):
     content = models.TextField("诉求内容")
 
     place_text = models.CharField("发生地点", max_length=200, blank=True)
+    # The district whose appeal it is: its staff see it, no other district's do.
+    jurisdiction = models.ForeignKey(
+        Jurisdiction,
+        on_delete=models.PROTECT,
+        verbose_name="辖区",
+        related_name="+",
+        default=jurisdiction_default,
+    )
     region = optional_key(Region, "所属区域")
     latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
@@ -104,6 +112,7 @@ class Appeal(VersionedModel):
             models.Index(fields=["status", "received_at"], name="appeal_status_recv"),
             models.Index(fields=["lead_unit", "status", "resolve_due"], name="appeal_unit_due"),
             models.Index(fields=["received_at"], name="appeal_recv"),
+            models.Index(fields=["jurisdiction", "status", "received_at"], name="appeal_juris"),
             models.Index(fields=["region", "received_at"], name="appeal_region_recv"),
             models.Index(fields=["category", "received_at"], name="appeal_cat_recv"),
             models.Index(fields=["appellant_phone", "received_at"], name="appeal_phone_recv"),

@@ -269,7 +269,7 @@ def _detail_render(
         "sub_due_suggested": selectors.sub_due_suggested(appeal=appeal),
         # the units a transfer form chooses from (the handler's suggestion, the new lead unit)
         "transfer_units": (
-            list(units_handling())
+            list(units_handling(district=appeal.jurisdiction_id))
             if {Action.REQUEST_TRANSFER, Action.APPROVE_TRANSFER} & set(available)
             else []
         ),

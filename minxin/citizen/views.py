@@ -35,6 +35,7 @@ from minxin.core.session import (
     submission_keep,
     submission_keep_saved,
 )
+from minxin.directory.selectors import jurisdiction_for_host
 from minxin.feedback.services import COMMENT_MAX, rating_submit
 from minxin.intake.services import appeal_receive
 from minxin.notify.selectors import sms_notices_on
@@ -96,7 +97,7 @@ def submit(request: HttpRequest) -> HttpResponse:
     def receive(submission_key: str | None) -> Appeal:
         return appeal_receive(
             actor=Actor.citizen(),
-            draft=_draft(request.POST),
+            draft=_draft(request.POST, district=jurisdiction_for_host(request.get_host())),
             photos=request.FILES.getlist("photos"),
             submission_key=submission_key,
             channel_record=lambda appeal: submission_keep_saved(
@@ -117,8 +118,10 @@ def submit(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _draft(post: QueryDict) -> AppealDraft:
+def _draft(post: QueryDict, *, district: int) -> AppealDraft:
+    """The form's appeal, for the district whose site it was sent to."""
     return AppealDraft(
+        jurisdiction_id=district,
         channel=Channel.WEB,
         kind=post.get("kind", ""),
         title=post.get("title", ""),

@@ -120,6 +120,7 @@ class World:
     database again)."""
 
     district: Region
+    jurisdiction_id: int
     subdistricts: list[Region]
     subdistrict_weights: list[int]
     communities: list[list[Region]]  # per subdistrict, same order
@@ -355,6 +356,7 @@ class Lifecycle:
         appeal = Appeal(
             tracking_number=tracking_number,
             query_code=query_code_new(),
+            jurisdiction_id=self.world.jurisdiction_id,
             channel=channel,
             kind=kind,
             title=source.title,

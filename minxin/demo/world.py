@@ -14,7 +14,15 @@ from minxin.accounts.models import User
 from minxin.accounts.roles import Role
 from minxin.deadlines.models import DeadlinePolicy
 from minxin.deadlines.services import policy_for
-from minxin.directory.models import Category, Region, RegionLevel, Unit, UnitKind
+from minxin.directory.models import (
+    Category,
+    Jurisdiction,
+    Region,
+    RegionLevel,
+    Unit,
+    UnitKind,
+    jurisdiction_default,
+)
 from minxin.dispatch.models import RoutingRule
 from minxin.dispatch.services import routing_rule_save
 from minxin.review.models import ReviewRule
@@ -36,7 +44,8 @@ def demo_password() -> str:
 
 def world_build(report: SeedReport) -> World:
     regions = _regions_build(report)
-    units = _units_build(regions, report)
+    jurisdiction = _jurisdiction_build(regions[d.DISTRICT_CODE])
+    units = _units_build(regions, jurisdiction, report)
     categories = _categories_build(report)
     users = _users_build(units, report)
     _rules_build(categories, regions, units, users["admin"], report)
@@ -54,6 +63,7 @@ def world_build(report: SeedReport) -> World:
     handlers = {u.unit_id: u for u in users.values() if u.role == Role.HANDLER}
     return World(
         district=regions[d.DISTRICT_CODE],
+        jurisdiction_id=jurisdiction.pk,
         subdistricts=subdistricts,
         subdistrict_weights=[w for _, _, w, _ in d.SUBDISTRICTS],
         communities=communities,
@@ -104,7 +114,21 @@ def _regions_build(report: SeedReport) -> dict[str, Region]:
     return existing
 
 
-def _units_build(regions: dict[str, Region], report: SeedReport) -> dict[str, Unit]:
+def _jurisdiction_build(district: Region) -> Jurisdiction:
+    """The demo district as the install's jurisdiction (the one made on first use, if an
+    appeal came before the demo, is given its place)."""
+    found = Jurisdiction.objects.filter(region=district).first()
+    if found is None:
+        found = Jurisdiction.objects.get(pk=jurisdiction_default())
+        if found.region_id is None:
+            found.region = district
+            found.save(update_fields=["region", "updated_at"])
+    return found
+
+
+def _units_build(
+    regions: dict[str, Region], jurisdiction: Jurisdiction, report: SeedReport
+) -> dict[str, Unit]:
     """Units keyed by slug ("hotline", "supervision", "office:<slug>", department slugs)."""
     existing = {u.name: u for u in Unit.objects.all()}
     units: dict[str, Unit] = {}
@@ -112,7 +136,9 @@ def _units_build(regions: dict[str, Region], report: SeedReport) -> dict[str, Un
     def ensure(key: str, name: str, short: str, kind: str, region: Region | None = None) -> None:
         unit = existing.get(name)
         if unit is None:
-            unit = Unit.objects.create(name=name, short_name=short, kind=kind, region=region)
+            unit = Unit.objects.create(
+                name=name, short_name=short, kind=kind, region=region, jurisdiction=jurisdiction
+            )
             report.units += 1
         units[key] = unit
 
@@ -138,6 +164,7 @@ def _units_build(regions: dict[str, Region], report: SeedReport) -> dict[str, Un
                 kind=UnitKind.COMMUNITY,
                 region=regions[f"{d.DISTRICT_CODE}-01-{j:02d}"],
                 parent=office,
+                jurisdiction=jurisdiction,
             )
             report.units += 1
         units[f"community:{j}"] = unit

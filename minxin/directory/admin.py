@@ -7,7 +7,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from minxin.core.errors import MinxinError
 
-from .models import BOUNDARY_FIGURES, Category, Region, RegionBoundary, Unit
+from .models import BOUNDARY_FIGURES, Category, Jurisdiction, Region, RegionBoundary, Unit
 from .services import boundaries_import, geojson_max_bytes, size_refusal
 
 # What a multipart request carries besides the file (boundary lines, the CSRF token).
@@ -22,16 +22,26 @@ class RegionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     autocomplete_fields = ("parent",)
 
 
+@admin.register(Jurisdiction)
+class JurisdictionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """The districts of a city's install (docs/deploy.md, "Many districts on one install")."""
+
+    list_display = ("name", "code", "region", "host")
+    search_fields = ("name", "code", "host")
+    autocomplete_fields = ("region",)
+
+
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     """Units and their tree (二级派单): a community or grid unit names its street office or
-    community as 上级单位; `Unit.clean` refuses a parent of the same or a lower level."""
+    community as 上级单位; `Unit.clean` refuses a parent of the same or a lower level. A unit
+    of no jurisdiction is the city's, and its staff see every district."""
 
-    list_display = ("name", "kind", "parent", "region", "is_active")
-    list_filter = ("kind", "is_active")
+    list_display = ("name", "kind", "jurisdiction", "parent", "region", "is_active")
+    list_filter = ("jurisdiction", "kind", "is_active")
     search_fields = ("name", "short_name")
     autocomplete_fields = ("region", "parent")
-    list_select_related = ("parent", "region")
+    list_select_related = ("jurisdiction", "parent", "region")
 
 
 @admin.register(Category)

@@ -39,6 +39,52 @@ class Region(BaseModel):
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 
+class Jurisdiction(BaseModel):
+    """A district this install serves (辖区). A district's own install has one; a city or a
+    province runs one install with several, and a member of staff of one sees nothing of
+    another (docs/deploy.md, "Many districts on one install"). Open311's jurisdiction_id is
+    its code; its public pages are those asked for under its host name."""
+
+    code = models.CharField("辖区代码", max_length=60, unique=True)
+    name = models.CharField("名称", max_length=100)
+    region = models.OneToOneField(
+        Region,
+        verbose_name="区划",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="jurisdiction",
+        help_text="本辖区在区划树中的根（区级区划）",
+    )
+    host = models.CharField(
+        "公众站点域名", max_length=255, blank=True, help_text="以此域名访问的公众页面属于本辖区"
+    )
+
+    class Meta:
+        verbose_name = "辖区"
+        verbose_name_plural = "辖区"
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["host"], condition=~Q(host=""), name="jurisdiction_host_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def jurisdiction_default() -> int:
+    """The install's first district (its only one on a district's own install), made on first
+    use from the settings' district name: an appeal or a unit given no jurisdiction is its."""
+    first = Jurisdiction.objects.order_by("pk").values_list("pk", flat=True).first()
+    if first is not None:
+        return first
+    name = str(settings.MINXIN.get("DISTRICT_NAME") or "minxin")
+    code = str(settings.MINXIN.get("OPEN311_JURISDICTION_ID") or name)
+    return Jurisdiction.objects.get_or_create(code=code, defaults={"name": name})[0].pk
+
+
 class UnitKind(models.TextChoices):
     SUBDISTRICT = "subdistrict", "街道/镇"
     DEPARTMENT = "department", "职能部门"
@@ -72,6 +118,10 @@ class Unit(BaseModel):
         Region, "负责区域", related_name="units", help_text="街道办事处对应的街道；部门可空（全区）"
     )
     parent = self_key("上级单位", related_name="children")
+    # None: a unit of the city (or province) above the districts, which sees all of them.
+    jurisdiction = optional_key(
+        Jurisdiction, "所属辖区", related_name="units", help_text="空：市级单位，可见所有辖区"
+    )
     is_active = models.BooleanField("启用", default=True)
 
     class Meta:

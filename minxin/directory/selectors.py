@@ -3,9 +3,19 @@
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, When
 
-from .models import CHILD_KINDS, Category, Region, RegionBoundary, RegionLevel, Unit, UnitKind
+from .models import (
+    CHILD_KINDS,
+    Category,
+    Jurisdiction,
+    Region,
+    RegionBoundary,
+    RegionLevel,
+    Unit,
+    UnitKind,
+    jurisdiction_default,
+)
 
 # The units that handle appeals (and answer orders, take forwarded suggestions).
 HANDLING_KINDS = (UnitKind.SUBDISTRICT, UnitKind.DEPARTMENT, UnitKind.ENTERPRISE)
@@ -23,13 +33,22 @@ def areas_to_filter() -> QuerySet[Region]:
     return Region.objects.filter(level__in=[RegionLevel.DISTRICT, RegionLevel.SUBDISTRICT])
 
 
-def units_active() -> QuerySet[Unit]:
-    return Unit.objects.filter(is_active=True).order_by("kind", "name")
+def serving(jurisdiction_id: int | None) -> Q:
+    """The units that work for a district: its own and the city's above the districts (which
+    have none). None: every unit (the city's view)."""
+    if jurisdiction_id is None:
+        return Q()
+    return Q(jurisdiction_id=jurisdiction_id) | Q(jurisdiction__isnull=True)
 
 
-def units_handling() -> QuerySet[Unit]:
-    """The active units that handle appeals."""
-    return units_active().filter(kind__in=HANDLING_KINDS)
+def units_active(*, district: int | None = None) -> QuerySet[Unit]:
+    """The active units, those serving `district` when given (`serving`)."""
+    return Unit.objects.filter(serving(district), is_active=True).order_by("kind", "name")
+
+
+def units_handling(*, district: int | None = None) -> QuerySet[Unit]:
+    """The active units that handle appeals (serving `district` when given)."""
+    return units_active(district=district).filter(kind__in=HANDLING_KINDS)
 
 
 PASSING_DOWN_KEY = "directory:units-passing-down"
@@ -118,3 +137,28 @@ def places_located() -> dict[str, tuple[float, float]]:
 
 def unit_get(unit_id: int) -> Unit | None:
     return Unit.objects.filter(pk=unit_id).first()
+
+
+def jurisdiction_for_host(host: str) -> int:
+    """The district whose public pages are asked for under this host name; the install's
+    first district when no district claims the host (a district's own install). One query."""
+    found = (
+        Jurisdiction.objects.order_by(Case(When(host=host.lower(), then=0), default=1), "pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return found if found is not None else jurisdiction_default()
+
+
+def jurisdiction_by_code(code: str) -> int | None:
+    """Open311's jurisdiction_id: the district of that code."""
+    return Jurisdiction.objects.filter(code=code).values_list("pk", flat=True).first()
+
+
+def jurisdiction_of_region(region_id: int) -> int | None:
+    """The district a place lies in: the jurisdiction of the root of its path."""
+    path = Region.objects.filter(pk=region_id).values_list("path", flat=True).first()
+    if not path:
+        return None
+    root = path.strip("/").split("/")[0]
+    return Jurisdiction.objects.filter(region__code=root).values_list("pk", flat=True).first()

@@ -195,14 +195,18 @@ def panel(request: HttpRequest, appeal_id: int) -> HttpResponse:
     user = staff_user(request, may_dispatch, "派单员")
     appeal = case_selectors.appeal_get_for(user=user, appeal_id=appeal_id)
     region = appeal.region
-    suggested = units_suggested_for(category=appeal.category, region=region)
+    suggested = [
+        u
+        for u in units_suggested_for(category=appeal.category, region=region)
+        if u.jurisdiction_id in (None, appeal.jurisdiction_id)
+    ]
     return render(
         request,
         "dispatch/panel.html",
         {
             "appeal": appeal,
             "dispatching": appeal.status in (AppealStatus.SCREENED, AppealStatus.RETURNED),
-            "units": units_handling(),
+            "units": units_handling(district=appeal.jurisdiction_id),
             "suggested": suggested,
             "returned_by": _last_return(appeal.pk)
             if appeal.status == AppealStatus.RETURNED

@@ -12,7 +12,8 @@ from django.db.models import Max, Prefetch, QuerySet
 from minxin.cases.models import Appeal, AppealEvent, Channel, Reply
 from minxin.cases.workflow import TRANSITIONS, Action, AppealStatus
 from minxin.core.errors import NotFound
-from minxin.directory.models import Category
+from minxin.directory.models import Category, Jurisdiction, jurisdiction_default
+from minxin.directory.selectors import jurisdiction_by_code, jurisdiction_for_host
 
 from .models import Open311Request
 
@@ -35,14 +36,26 @@ def open311_status(status: str) -> str:
 
 
 def jurisdiction_id() -> str:
-    configured = settings.MINXIN.get("OPEN311_JURISDICTION_ID")
-    return str(configured or settings.MINXIN.get("DISTRICT_NAME") or "minxin")
+    """The jurisdiction_id of the install's first district (its only one on a district's own
+    install): what a client sends when it names none."""
+    return Jurisdiction.objects.values_list("code", flat=True).get(pk=jurisdiction_default())
 
 
-def jurisdiction_check(value: str) -> None:
-    """One server serves one district; any other jurisdiction_id is unknown here."""
-    if value and value.strip() != jurisdiction_id():
+# A district's code: word characters, dots and dashes (a domain, "A市A3区"), checked before any
+# query like every other identifier.
+_JURISDICTION: Final = re.compile(r"[\w.\-]{1,60}")
+
+
+def jurisdiction_resolve(value: str, *, host: str) -> int:
+    """The district a request is for: the one its jurisdiction_id names, else the one whose
+    host it came to (the install's first when none claims the host). An unknown id is 404."""
+    value = value.strip()
+    if not value:
+        return jurisdiction_for_host(host)
+    found = jurisdiction_by_code(value) if _JURISDICTION.fullmatch(value) else None
+    if found is None:
         raise NotFound("jurisdiction_id 不存在")
+    return found
 
 
 def published_channels() -> list[str]:
@@ -91,9 +104,10 @@ def service_get(*, code: str) -> Category:
 # --- service requests --------------------------------------------------------------------
 
 
-def published_appeals() -> QuerySet[Appeal]:
+def published_appeals(*, district: int) -> QuerySet[Appeal]:
+    """The district's appeals that Open311 publishes."""
     return (
-        Appeal.objects.filter(channel__in=published_channels())
+        Appeal.objects.filter(jurisdiction_id=district, channel__in=published_channels())
         .select_related("category", "lead_unit", "region", "merged_into")
         .annotate(last_event_at=Max("events__created_at"))
         .prefetch_related(
@@ -109,6 +123,7 @@ def published_appeals() -> QuerySet[Appeal]:
 
 @dataclass
 class RequestFilters:
+    district: int
     ids: Sequence[str] = ()
     service_codes: Sequence[int] = ()
     start: datetime | None = None
@@ -120,7 +135,7 @@ class RequestFilters:
 
 def service_request_list(*, filters: RequestFilters) -> list[Appeal]:
     """Newest first. Ids override every other filter, as the standard says."""
-    appeals = published_appeals()
+    appeals = published_appeals(district=filters.district)
     if filters.ids:
         appeals = appeals.filter(tracking_number__in=list(filters.ids))
     else:
@@ -139,10 +154,10 @@ def service_request_list(*, filters: RequestFilters) -> list[Appeal]:
     return list(appeals.order_by("-received_at", "-id")[offset : offset + filters.page_size])
 
 
-def service_request_get(*, service_request_id: str) -> Appeal:
+def service_request_get(*, district: int, service_request_id: str) -> Appeal:
     value = (service_request_id or "").strip()
     appeal = (
-        published_appeals().filter(tracking_number=value).first()
+        published_appeals(district=district).filter(tracking_number=value).first()
         if TRACKING_NUMBER.fullmatch(value)
         else None
     )
@@ -164,11 +179,18 @@ def service_request_for_token(*, token: str) -> Open311Request:
 
 
 def request_updates(
-    *, start: datetime, end: datetime, page: int = 1, page_size: int = MAX_PAGE_SIZE
+    *,
+    district: int,
+    start: datetime,
+    end: datetime,
+    page: int = 1,
+    page_size: int = MAX_PAGE_SIZE,
 ) -> list[AppealEvent]:
-    """Public events of published appeals, oldest first (a client follows them in order)."""
+    """Public events of the district's published appeals, oldest first (a client follows them
+    in order)."""
     events = (
         AppealEvent.objects.filter(
+            appeal__jurisdiction_id=district,
             appeal__channel__in=published_channels(),
             action__in=sorted(PUBLIC_ACTIONS),
             created_at__gte=start,

@@ -6,7 +6,7 @@ import logging
 import re
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urlsplit
@@ -271,6 +271,7 @@ def service_request_create(
     params: Mapping[str, str],
     attributes: Mapping[str, str],
     idempotency_key: str = "",
+    jurisdiction_id: int | None = None,
 ) -> ServiceRequestCreated:
     """Receive an appeal on the `api` channel through intake, attributed to `api_key` (the
     appeal's `submission_key` carries the key's prefix and the token).
@@ -291,7 +292,10 @@ def service_request_create(
             return ServiceRequestCreated(record=answered, created=False)
     # Checked before the key is claimed: a refused request stores nothing, and may be retried
     # corrected with the same key.
-    draft = service_request_draft(params=params, attributes=attributes)
+    draft = replace(
+        service_request_draft(params=params, attributes=attributes),
+        jurisdiction_id=jurisdiction_id,
+    )
     token = secrets.token_hex(16)
     submission_key = f"open311:{api_key.prefix}:{token}"
     if idempotency_key:

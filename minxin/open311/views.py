@@ -3,7 +3,7 @@ Errors answer in the standard's error list, in the format the URL asked for."""
 
 import functools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
@@ -41,6 +41,13 @@ def _ip(group: str, request: HttpRequest) -> str:
         return "unknown"
 
 
+def _district(request: HttpRequest, values: Mapping[str, str]) -> int:
+    """The district asked for: by `jurisdiction_id`, else by the host (404 when unknown)."""
+    return selectors.jurisdiction_resolve(
+        values.get("jurisdiction_id", ""), host=request.get_host()
+    )
+
+
 def _limited(request: HttpRequest, *, group: str, key: str | Callable[..., str], rate: str) -> bool:
     return bool(is_ratelimited(request, group=group, key=key, rate=rate, increment=True))
 
@@ -64,7 +71,7 @@ def open311(*methods: str) -> Callable[[View], View]:
                 if _limited(request, group="open311-ip", key=_ip, rate=rate):
                     raise RateLimited
                 if request.method == "GET":
-                    selectors.jurisdiction_check(request.GET.get("jurisdiction_id", ""))
+                    _district(request, request.GET)
                 return view(request, fmt, **kwargs)
             except MinxinError as error:
                 return errors_response(fmt, status=error.status_code, description=error.message)
@@ -105,7 +112,9 @@ def requests(request: HttpRequest, fmt: Format) -> HttpResponse:
     ids = params.comma_list(query, "service_request_id")
     if any(not selectors.TRACKING_NUMBER.fullmatch(i) for i in ids):
         raise ValidationFailed("service_request_id 格式不正确（应为数字受理编号）")
-    filters = selectors.RequestFilters(ids=ids, page=page, page_size=page_size)
+    filters = selectors.RequestFilters(
+        district=_district(request, query), ids=ids, page=page, page_size=page_size
+    )
     if not ids:
         codes = params.comma_list(query, "service_code")
         for code in codes:
@@ -126,11 +135,15 @@ def requests(request: HttpRequest, fmt: Format) -> HttpResponse:
 
 def _request_create(request: HttpRequest, fmt: Format) -> HttpResponse:
     posted = params.posted_request(request)
-    selectors.jurisdiction_check(posted.params.get("jurisdiction_id", ""))
+    district = _district(request, posted.params)
     api_key = _api_key(request, posted.params.get("api_key", ""))
     key = params.idempotency_key(request, posted)
     created = service_request_create(
-        api_key=api_key, params=posted.params, attributes=posted.attributes, idempotency_key=key
+        api_key=api_key,
+        params=posted.params,
+        attributes=posted.attributes,
+        idempotency_key=key,
+        jurisdiction_id=district,
     )
     data = [
         {
@@ -165,7 +178,9 @@ def _api_key(request: HttpRequest, raw: str) -> ApiKey:
 
 @open311("GET")
 def request_detail(request: HttpRequest, fmt: Format, service_request_id: str) -> HttpResponse:
-    appeal = selectors.service_request_get(service_request_id=service_request_id)
+    appeal = selectors.service_request_get(
+        district=_district(request, request.GET), service_request_id=service_request_id
+    )
     return document_response(
         fmt, root="service_requests", data=[documents.request_document(appeal)]
     )
@@ -184,7 +199,13 @@ def request_updates(request: HttpRequest, fmt: Format) -> HttpResponse:
         return _update_receive(request, fmt)
     page, page_size = params.page_params(request.GET)
     start, end = params.date_window(request.GET)
-    events = selectors.request_updates(start=start, end=end, page=page, page_size=page_size)
+    events = selectors.request_updates(
+        district=_district(request, request.GET),
+        start=start,
+        end=end,
+        page=page,
+        page_size=page_size,
+    )
     replies = selectors.released_replies(events)
     data = [documents.update_document(e, replies) for e in events]
     return document_response(fmt, root="service_request_updates", data=data)
@@ -194,7 +215,7 @@ def _update_receive(request: HttpRequest, fmt: Format) -> HttpResponse:
     """Only a peer platform's key may POST an update, about an appeal sent down to it (the city
     link, docs/citylink.md); any other client is refused as before (403)."""
     posted = params.posted_request(request)
-    selectors.jurisdiction_check(posted.params.get("jurisdiction_id", ""))
+    _district(request, posted.params)
     api_key = _api_key(request, posted.params.get("api_key", ""))
     if api_key.peer_id is None:
         raise PermissionDenied("本平台不接受通过接口提交诉求进展，请在办理系统中操作")

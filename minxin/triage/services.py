@@ -396,6 +396,9 @@ def _auto_dispatch(
     rule = rules[suggestion.category.pk]
     if rule is None or suggestion.confidence < rule.min_confidence:
         return False
+    unit = suggestion.suggested_unit
+    if unit is None or unit.jurisdiction_id not in (None, suggestion.appeal.jurisdiction_id):
+        return False  # a rule's unit of another district: a dispatcher decides
     system = Actor.system()
     reason = f"快速交办：分类置信度{suggestion.confidence:.2f}，规则阈值{rule.min_confidence}"
     try:

@@ -22,7 +22,7 @@ from minxin.cases.models import Appeal, AppealEvent, Assignment, Attachment, Ext
 from minxin.cases.services import extension_request
 from minxin.cases.workflow import TRANSITIONS, Action, AppealStatus
 from minxin.feedback.models import Rating
-from tests.builders import appeal_in, appeal_new, communities_build
+from tests.builders import appeal_in, appeal_new, communities_build, other_district_build
 
 STATUSES = list(AppealStatus)
 STAFF_NAMESPACES = ("cases", "intake", "dispatch", "triage", "feedback")
@@ -471,3 +471,59 @@ def test_the_appeal_page_shows_the_phone_masked_only(client, district, who):
     client.force_login(district.user(who))
     html = client.get(reverse("cases:appeal_detail", args=[appeal.pk])).content.decode()
     _assert_masked(html, f"detail as {who}")
+
+
+# --- scope across districts: a city's install, each district's staff in its own -------------
+
+OTHER_DISTRICT = ["b_call_taker", "b_dispatcher", "b_supervisor", "b_leader", "b_admin"]
+
+
+@pytest.mark.parametrize("who", [*OTHER_DISTRICT, "b_handler"])
+def test_another_districts_staff_get_404_on_every_url_of_the_appeal(client, district, who):
+    """Every role of the other district, those who see their whole district included: 404 on
+    every URL of this district's appeal (as for a missing one), and nothing of it shown."""
+    other_district_build(district)
+    appeal = appeal_in(district, AppealStatus.DISPATCHED)
+    photo = _photo(appeal)
+    into = appeal_new(district, title="另一件事")
+    before = _state(appeal.pk)
+    data = _post_data(district, appeal, into)
+    client.force_login(district.user(who))
+    failures = []
+    for name, url in _appeal_urls(appeal.pk, photo.pk):
+        for method in ("get", "post"):
+            expected = 405 if method == "get" and name in POST_ONLY else 404
+            response = getattr(client, method)(url, data if method == "post" else None)
+            body = b"".join(response) if response.streaming else response.content
+            if response.status_code != expected:
+                failures.append(f"{method.upper()} {url}: {response.status_code} != {expected}")
+            if TITLE.encode() in body or appeal.tracking_number.encode() in body:
+                failures.append(f"{method.upper()} {url}: shows the appeal")
+    assert not failures, "\n".join(failures)
+    assert _state(appeal.pk) == before
+
+
+@pytest.mark.parametrize("who", OTHER_DISTRICT)
+def test_another_districts_staff_find_none_of_its_appeals_in_their_lists(client, district, who):
+    other_district_build(district)
+    appeal = appeal_in(district, AppealStatus.DISPATCHED)
+    client.force_login(district.user(who))
+    for url in _staff_urls(appeal.pk, MISSING_ID).values():
+        if "<" in url or url.endswith("/panel/"):
+            continue
+        response = client.get(url)
+        if response.status_code != 200 or response.streaming:
+            continue
+        assert appeal.tracking_number not in response.content.decode(), url
+
+
+@pytest.mark.parametrize("who", ["city_dispatcher", "city_leader"])
+def test_the_citys_staff_see_every_districts_appeals(client, district, who):
+    """The control: the city's hotline, above the districts, sees this district's appeal and
+    finds it in the list."""
+    other_district_build(district)
+    appeal = appeal_in(district, AppealStatus.DISPATCHED)
+    client.force_login(district.user(who))
+    assert client.get(reverse("cases:appeal_detail", args=[appeal.pk])).status_code == 200
+    listed = client.get(reverse("cases:appeal_list"))
+    assert appeal.tracking_number in listed.content.decode()

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from minxin.cases.models import Appeal, AppealEvent, Channel
 from minxin.cases.selectors import screening_queue
-from minxin.directory.models import Category
+from minxin.directory.models import Category, Jurisdiction
 from minxin.open311.models import ApiKey, Open311Request
 from minxin.open311.services import api_key_create, api_key_revoke
 from tests.builders import District
@@ -87,8 +87,8 @@ def test_service_definition_and_unknown_code(client: Client, district: District)
     assert _xml(response).findtext("error/code") == "404"
 
 
-def test_jurisdiction(client: Client, district: District, settings) -> None:
-    settings.MINXIN = {**settings.MINXIN, "OPEN311_JURISDICTION_ID": "a3.example.gov.cn"}
+def test_jurisdiction(client: Client, district: District) -> None:
+    Jurisdiction.objects.filter(region=district.district).update(code="a3.example.gov.cn")
     assert client.get(f"{BASE}/services.json?jurisdiction_id=a3.example.gov.cn").status_code == 200
     response = client.get(f"{BASE}/services.json?jurisdiction_id=elsewhere.gov")
     assert response.status_code == 404

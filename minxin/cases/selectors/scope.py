@@ -23,7 +23,8 @@ def appeal_scope_for(*, user: "User") -> QuerySet[Appeal]:
     """The appeals a member of staff may see at all."""
     appeals = Appeal.objects.all()
     if sees_whole_district(user):
-        return appeals
+        district = user.jurisdiction_scope
+        return appeals if district is None else appeals.filter(jurisdiction_id=district)
     if user.role == Role.HANDLER and user.unit_id is not None:
         return appeals.filter(unit_appeals_q(user.unit_id, include_done=True))
     return appeals.none()

@@ -10,6 +10,7 @@ from minxin.accounts.actor import Actor
 from minxin.core.errors import ValidationFailed
 from minxin.deadlines.services import deadlines_for
 from minxin.directory.models import Unit
+from minxin.directory.selectors import serving
 
 from .. import changes
 from ..machine import APPEALS
@@ -33,7 +34,10 @@ def appeal_dispatch(
     )
     assist_ids = sorted({int(u) for u in assist_unit_ids} - {lead_unit_id})
     units = {
-        u.pk: u for u in Unit.objects.filter(pk__in=[lead_unit_id, *assist_ids], is_active=True)
+        u.pk: u
+        for u in Unit.objects.filter(
+            serving(appeal.jurisdiction_id), pk__in=[lead_unit_id, *assist_ids], is_active=True
+        )
     }
     if lead_unit_id not in units:
         raise ValidationFailed("请选择有效的主办单位")

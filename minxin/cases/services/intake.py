@@ -16,7 +16,8 @@ from minxin.core.models import day_numbers_take
 from minxin.core.privacy import is_valid_phone
 from minxin.core.text import line_clean, text_clean
 from minxin.deadlines.models import Urgency
-from minxin.directory.models import Category, Region
+from minxin.directory.models import Category, Region, jurisdiction_default
+from minxin.directory.selectors import jurisdiction_of_region
 
 from .. import changes
 from ..machine import APPEALS
@@ -53,6 +54,9 @@ class AppealDraft:
     is_anonymous: bool = False
     latitude: float | None = None
     longitude: float | None = None
+    # The district it is received for, when the channel knows (a public page's host, Open311's
+    # jurisdiction_id); else the receiving staff's, else its place's (`_district_of`).
+    jurisdiction_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -108,7 +112,22 @@ def appeal_draft_clean(draft: AppealDraft) -> AppealDraft:
         is_anonymous=draft.is_anonymous,
         latitude=draft.latitude,
         longitude=draft.longitude,
+        jurisdiction_id=draft.jurisdiction_id,
     )
+
+
+def _district_of(draft: AppealDraft, actor: Actor) -> int:
+    """The district an appeal is received for: the channel's, else the receiving staff's,
+    else its place's, else the install's first. A place must lie in that district."""
+    district = draft.jurisdiction_id
+    if district is None and actor.user is not None:
+        district = actor.user.jurisdiction_scope
+    placed = jurisdiction_of_region(draft.region_id) if draft.region_id is not None else None
+    if district is None:
+        return placed if placed is not None else jurisdiction_default()
+    if placed is not None and placed != district:
+        raise ValidationFailed("所选区域不属于本辖区")
+    return district
 
 
 def _appeal_new(
@@ -118,6 +137,7 @@ def _appeal_new(
     tracking_number: str,
     submission_key: str | None,
     received_at: datetime,
+    jurisdiction_id: int,
 ) -> Appeal:
     """An unsaved appeal (at its model's initial status) from a cleaned draft: one place for
     every intake path."""
@@ -125,6 +145,7 @@ def _appeal_new(
         tracking_number=tracking_number,
         query_code=query_code_new(),
         submission_key=submission_key,
+        jurisdiction_id=jurisdiction_id,
         channel=draft.channel,
         kind=draft.kind,
         title=draft.title,
@@ -169,6 +190,7 @@ def appeal_create(
         raise ValidationFailed("所选区域不存在")
     if draft.category_id is not None and not Category.objects.filter(pk=draft.category_id).exists():
         raise ValidationFailed("所选分类不存在")
+    district = _district_of(draft, actor)
 
     now = timezone.now()
     try:
@@ -180,6 +202,7 @@ def appeal_create(
                 tracking_number=tracking_numbers_allocate(day=timezone.localdate(now), count=1)[0],
                 submission_key=submission_key or None,
                 received_at=now,
+                jurisdiction_id=district,
             )
             if upstream is not None:
                 appeal.upstream_peer_id = upstream.peer_id
@@ -293,6 +316,11 @@ def _appeals_insert(
         return []
     now = timezone.now()
     numbers = tracking_numbers_allocate(day=timezone.localdate(now), count=len(fresh))
+    districts: dict[tuple[int | None, int | None], int] = {}  # by the draft's district, place
+    for b in fresh:
+        placed = (b.draft.jurisdiction_id, b.draft.region_id)
+        if placed not in districts:
+            districts[placed] = _district_of(b.draft, actor)
     appeals = Appeal.objects.bulk_create(
         [
             _appeal_new(
@@ -301,6 +329,7 @@ def _appeals_insert(
                 tracking_number=number,
                 submission_key=b.submission_key,
                 received_at=b.received_at or now,
+                jurisdiction_id=districts[(b.draft.jurisdiction_id, b.draft.region_id)],
             )
             for number, b in zip(numbers, fresh, strict=True)
         ]

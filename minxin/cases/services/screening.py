@@ -7,6 +7,7 @@ from minxin.accounts.actor import Actor
 from minxin.core.errors import ValidationFailed
 from minxin.deadlines.models import Urgency
 from minxin.directory.models import Category, Region
+from minxin.directory.selectors import jurisdiction_of_region
 
 from .. import changes
 from ..machine import APPEALS
@@ -34,6 +35,11 @@ def appeal_screen(
         raise ValidationFailed("请选择有效的分类")
     if region_id is not None and not Region.objects.filter(pk=region_id).exists():
         raise ValidationFailed("所选区域不存在")
+    if region_id is not None and jurisdiction_of_region(region_id) not in (
+        None,
+        appeal.jurisdiction_id,
+    ):
+        raise ValidationFailed("所选区域不属于本辖区")
     if urgency not in Urgency.values:
         raise ValidationFailed("未知的紧急程度")
     if kind is not None and kind not in AppealKind.values:
@@ -58,7 +64,10 @@ def appeal_merge(
     appeal = APPEALS.lock(
         pk=appeal_id, action=Action.MERGE, actor=actor, expected_version=expected_version
     )
-    original = Appeal.objects.filter(tracking_number=(into_tracking_number or "").strip()).first()
+    # Only an appeal of the same district: another's is as unknown here as a missing one.
+    original = Appeal.objects.filter(
+        tracking_number=(into_tracking_number or "").strip(), jurisdiction_id=appeal.jurisdiction_id
+    ).first()
     if original is None:
         raise ValidationFailed("找不到要合并到的诉求，请核对受理编号")
     if original.pk == appeal_id:

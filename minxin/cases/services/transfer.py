@@ -21,6 +21,7 @@ from minxin.accounts.roles import Role
 from minxin.core.errors import IllegalTransition, ValidationFailed
 from minxin.deadlines.services import clock_rules_for, deadlines_for
 from minxin.directory.models import Unit
+from minxin.directory.selectors import serving
 from minxin.machine.engine import Applied, Change
 from minxin.notify.services import notifications_send
 
@@ -38,12 +39,13 @@ def transfer_pending(appeal_id: int) -> Transfer | None:
     return Transfer.objects.filter(appeal_id=appeal_id, status=TransferStatus.PENDING).first()
 
 
-def _unit(unit_id: Any, *, missing: str) -> Unit:
+def _unit(unit_id: Any, *, appeal: Appeal, missing: str) -> Unit:
+    """An active unit serving the appeal's district (a transfer stays within it)."""
     try:
         pk = int(unit_id)
     except (TypeError, ValueError):
         raise ValidationFailed(missing) from None
-    unit = Unit.objects.filter(pk=pk, is_active=True).first()
+    unit = Unit.objects.filter(serving(appeal.jurisdiction_id), pk=pk, is_active=True).first()
     if unit is None:
         raise ValidationFailed(missing)
     return unit
@@ -68,7 +70,7 @@ def transfer_request(
     _no_sub_task(appeal_id, then="申请转办")
     suggested = None
     if suggested_unit_id:
-        suggested = _unit(suggested_unit_id, missing="建议的承办单位无效")
+        suggested = _unit(suggested_unit_id, appeal=appeal, missing="建议的承办单位无效")
         if suggested.pk == appeal.lead_unit_id:
             raise ValidationFailed("建议的承办单位应是其他单位")
     event = APPEALS.apply(
@@ -161,7 +163,7 @@ def _transfer_approve(
     new lead unit's id."""
     if not lead_unit_id:
         raise ValidationFailed("请选择转办后的主办单位")
-    unit = _unit(lead_unit_id, missing="请选择有效的主办单位")
+    unit = _unit(lead_unit_id, appeal=appeal, missing="请选择有效的主办单位")
     if unit.pk == appeal.lead_unit_id:
         raise ValidationFailed("转办后的主办单位应不同于当前主办单位")
     _no_sub_task(appeal.pk, then="同意转办")
