@@ -68,17 +68,18 @@ def public_status(status: str) -> PublicStatus:
     return PUBLIC_STATUSES[0]
 
 
-def _published() -> QuerySet[BoardPost]:
-    return BoardPost.objects.filter(status=ModerationStatus.PUBLISHED).exclude(
-        appeal__status__in=HIDDEN_STATUSES
-    )
+def _published(district: int) -> QuerySet[BoardPost]:
+    """The district's published posts (a public page's district is its host's)."""
+    return BoardPost.objects.filter(
+        status=ModerationStatus.PUBLISHED, appeal__jurisdiction_id=district
+    ).exclude(appeal__status__in=HIDDEN_STATUSES)
 
 
 def post_list_public(
-    *, order: str = "new", status_key: str = "", unit_id: int | None = None
+    *, district: int, order: str = "new", status_key: str = "", unit_id: int | None = None
 ) -> QuerySet[BoardPost]:
     """Published posts with their 附议 count, newest first or most supported first."""
-    posts = _published().select_related("appeal", "appeal__lead_unit")
+    posts = _published(district).select_related("appeal", "appeal__lead_unit")
     group = PUBLIC_STATUS_BY_KEY.get(status_key)
     if group is not None:
         posts = posts.filter(appeal__status__in=group.statuses)
@@ -90,9 +91,11 @@ def post_list_public(
     return posts.order_by("-published_at", "-id")
 
 
-def board_units() -> QuerySet[Unit]:
+def board_units(*, district: int) -> QuerySet[Unit]:
     """The units that lead at least one published post: the unit filter's choices."""
-    led = _published().filter(appeal__lead_unit__isnull=False).values("appeal__lead_unit_id")
+    led = (
+        _published(district).filter(appeal__lead_unit__isnull=False).values("appeal__lead_unit_id")
+    )
     return Unit.objects.filter(pk__in=led).order_by("kind", "name")
 
 
@@ -104,8 +107,13 @@ class PublicPost:
     support_count: int
 
 
-def post_get_public(*, post_id: int) -> PublicPost:
-    post = _published().select_related("appeal", "appeal__lead_unit").filter(pk=post_id).first()
+def post_get_public(*, district: int, post_id: int) -> PublicPost:
+    post = (
+        _published(district)
+        .select_related("appeal", "appeal__lead_unit")
+        .filter(pk=post_id)
+        .first()
+    )
     if post is None:
         raise NotFound("未找到该留言，或留言尚未公开")
     appeal = post.appeal
@@ -141,9 +149,13 @@ def has_supported(*, appeal_id: int, supporter: str) -> bool:
 
 
 def _moderated_by(user: User) -> QuerySet[BoardPost]:
-    """Every post for a moderator; none for anyone else."""
+    """Every post of the moderator's district (every district's for the city's); none for
+    anyone else."""
     posts = BoardPost.objects.all()
-    return posts if may_moderate(user) else posts.none()
+    if not may_moderate(user):
+        return posts.none()
+    district = user.jurisdiction_scope
+    return posts if district is None else posts.filter(appeal__jurisdiction_id=district)
 
 
 def moderation_queue(*, user: User, status: str = ModerationStatus.PENDING) -> QuerySet[BoardPost]:

@@ -116,8 +116,10 @@ def post_moderate(
         raise ValidationFailed("未知的审核操作")
     who = Actor.of(actor)
     post = MODERATION.lock(pk=post_id, action=action, actor=who, expected_version=expected_version)
-    reason = MODERATION.reason_clean(action, reason)
     appeal = post.appeal
+    if actor.jurisdiction_scope not in (None, appeal.jurisdiction_id):
+        raise NotFound  # another district's post: as unknown as a missing one
+    reason = MODERATION.reason_clean(action, reason)
     publishes = TRANSITIONS[ModerationAction(action)].target == ModerationStatus.PUBLISHED
     if publishes and appeal.status in HIDDEN_STATUSES:
         raise IllegalTransition("该诉求已被标记为无效件，不能公开")

@@ -69,7 +69,8 @@ def board_list(request: HttpRequest) -> HttpResponse:
     status_key = status_key if status_key in PUBLIC_STATUS_BY_KEY else ""
     unit = request.GET.get("unit", "")
     unit_id = int(unit) if unit.isdigit() and len(unit) < 10 else None
-    posts = post_list_public(order=order, status_key=status_key, unit_id=unit_id)
+    district = jurisdiction_for_host(request.get_host())
+    posts = post_list_public(district=district, order=order, status_key=status_key, unit_id=unit_id)
     page = paginate(request, posts, per_page=BOARD_PAGE_SIZE)
     filters = {k: v for k, v in (("order", order), ("status", status_key), ("unit", unit_id)) if v}
     rows = [{"post": p, "status": public_status(p.appeal.status)} for p in page.object_list]
@@ -85,13 +86,15 @@ def board_list(request: HttpRequest) -> HttpResponse:
             "status_key": status_key,
             "statuses": PUBLIC_STATUSES,
             "unit_id": unit_id,
-            "units": board_units(),
+            "units": board_units(district=district),
         },
     )
 
 
 def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
-    view = post_get_public(post_id=post_id)  # or 404
+    view = post_get_public(
+        district=jurisdiction_for_host(request.get_host()), post_id=post_id
+    )  # or 404
     supporter = _supporter(request.session, create=False)
     supported = bool(supporter) and has_supported(
         appeal_id=view.post.appeal_id, supporter=supporter
@@ -102,7 +105,9 @@ def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
 @require_POST
 @ratelimit(key="ip", rate="30/m", method="POST", block=True)
 def post_support(request: HttpRequest, post_id: int) -> HttpResponse:
-    view = post_get_public(post_id=post_id)  # or 404
+    view = post_get_public(
+        district=jurisdiction_for_host(request.get_host()), post_id=post_id
+    )  # or 404
     result = appeal_support(
         appeal_id=view.post.appeal_id, supporter=_supporter(request.session, create=True)
     )

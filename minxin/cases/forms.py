@@ -44,6 +44,17 @@ class AppealSearchFields(forms.Form):
         label="受理止", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
+    def __init__(self, *args: Any, district: int | None = None, **kwargs: Any) -> None:
+        """`district`: the viewer's (a district's staff choose among its areas and units)."""
+        super().__init__(*args, **kwargs)
+        if district is not None:
+            region = self.fields["region"]
+            assert isinstance(region, forms.ModelChoiceField)
+            region.queryset = areas_to_filter(district=district)
+            unit = self.fields.get("unit")
+            if isinstance(unit, forms.ModelChoiceField):
+                unit.queryset = units_active(district=district)
+
     def clean_q(self) -> str:
         q = str(self.cleaned_data.get("q") or "")
         try:

@@ -61,7 +61,7 @@ def appeal_list(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     if user.role == Role.HANDLER:
         return redirect("cases:unit_queue")
-    form = AppealFilterForm(request.GET or None)
+    form = AppealFilterForm(request.GET or None, district=user.jurisdiction_scope)
     filters = selectors.AppealFilters()
     if form.is_valid():
         data = form.cleaned_data

@@ -160,7 +160,7 @@ def _call_context(request: HttpRequest, call_pk: int) -> dict[str, object]:
         "earlier": selectors.caller_earlier_appeals(user=user, call=call),
         "may_receive": may_receive,
         "may_reveal_phone": may_reveal_phone(user) and bool(call.phone),
-        **hotline_form_context(),
+        **hotline_form_context(district=user.jurisdiction_scope),
     }
 
 

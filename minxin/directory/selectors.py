@@ -21,16 +21,28 @@ from .models import (
 HANDLING_KINDS = (UnitKind.SUBDISTRICT, UnitKind.DEPARTMENT, UnitKind.ENTERPRISE)
 
 
-def places_to_choose() -> QuerySet[Region]:
-    """Where an appeal happened: a subdistrict or a community."""
+def places_to_choose(*, district: int | None = None) -> QuerySet[Region]:
+    """Where an appeal happened: a subdistrict or a community (of `district` when given)."""
     return Region.objects.filter(
-        level__in=[RegionLevel.SUBDISTRICT, RegionLevel.COMMUNITY]
+        within(district), level__in=[RegionLevel.SUBDISTRICT, RegionLevel.COMMUNITY]
     ).order_by("code")
 
 
-def areas_to_filter() -> QuerySet[Region]:
-    """The areas a list is filtered by: the district and its subdistricts."""
-    return Region.objects.filter(level__in=[RegionLevel.DISTRICT, RegionLevel.SUBDISTRICT])
+def areas_to_filter(*, district: int | None = None) -> QuerySet[Region]:
+    """The areas a list is filtered by: the district and its subdistricts (`district`'s when
+    given, else every district's)."""
+    return Region.objects.filter(
+        within(district), level__in=[RegionLevel.DISTRICT, RegionLevel.SUBDISTRICT]
+    )
+
+
+def within(district: int | None) -> Q:
+    """The places of a district: its root region's subtree (one prefix of the path). None, or
+    a district with no region yet: every place."""
+    if district is None:
+        return Q()
+    root = Jurisdiction.objects.filter(pk=district).values_list("region__path", flat=True).first()
+    return Q(path__startswith=root) if root else Q()
 
 
 def serving(jurisdiction_id: int | None) -> Q:

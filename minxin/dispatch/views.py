@@ -74,7 +74,7 @@ def _screening(
         tab = "received"
     rows: list[dict[str, Any]] = []
     filtering = tab in QUEUE_TABS
-    form = QueueFilterForm(params if filtering else None)
+    form = QueueFilterForm(params if filtering else None, district=user.jurisdiction_scope)
     status = error.status_code if error else 200
     if tab == "extensions":
         page = paginate(request, case_selectors.extension_requests(user=user))

@@ -27,11 +27,14 @@ def hotline_draft(post: QueryDict, *, phone: str | None = None) -> AppealDraft:
     )
 
 
-def hotline_form_context(posted: dict[str, str] | None = None) -> dict[str, object]:
-    """What the form's fields (`intake/_appeal_fields.html`) need."""
+def hotline_form_context(
+    posted: dict[str, str] | None = None, *, district: int | None = None
+) -> dict[str, object]:
+    """What the form's fields (`intake/_appeal_fields.html`) need: the places of the call
+    taker's district."""
     return {
         "kinds": AppealKind.choices,
         "urgencies": Urgency.choices,
-        "regions": places_to_choose(),
+        "regions": places_to_choose(district=district),
         "posted": posted or {"kind": AppealKind.COMPLAINT, "urgency": Urgency.NORMAL},
     }

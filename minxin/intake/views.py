@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from minxin.accounts.access import staff_user
 from minxin.accounts.actor import Actor
+from minxin.accounts.models import User
 from minxin.cases import selectors as case_selectors
 from minxin.cases.workflow import AppealStatus
 from minxin.core.errors import MinxinError, NotFound
@@ -19,15 +20,18 @@ from .forms import hotline_draft, hotline_form_context
 from .permissions import may_take_calls
 
 
-def _context(posted: dict[str, str] | None = None) -> dict[str, object]:
-    return {**hotline_form_context(posted), "submission_key": uuid.uuid4().hex}
+def _context(user: User, posted: dict[str, str] | None = None) -> dict[str, object]:
+    return {
+        **hotline_form_context(posted, district=user.jurisdiction_scope),
+        "submission_key": uuid.uuid4().hex,
+    }
 
 
 @login_required
 def hotline(request: HttpRequest) -> HttpResponse:
     user = staff_user(request, may_take_calls, "热线接线员")
     if request.method != "POST":
-        return render(request, "intake/hotline.html", _context())
+        return render(request, "intake/hotline.html", _context(user))
     post = request.POST
     answer = post.get("answer_article", "")
     try:
@@ -42,7 +46,7 @@ def hotline(request: HttpRequest) -> HttpResponse:
         else:
             created = appeal_receive(actor=Actor.of(user), draft=draft, submission_key=key)
     except MinxinError as error:
-        context = _context(post.dict())
+        context = _context(user, post.dict())
         context["submission_key"] = post.get("submission_key") or context["submission_key"]
         context["error"] = error.message
         return render(request, "intake/hotline.html", context, status=error.status_code)

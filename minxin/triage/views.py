@@ -83,7 +83,7 @@ def _screen_context(appeal: Appeal, s: TriageSuggestion) -> dict[str, Any]:
         },
         "extra_category": s.category if s.category and s.category.pk not in leaf_ids else None,
         "categories": categories,
-        "regions": places_to_choose(),
+        "regions": places_to_choose(district=appeal.jurisdiction_id),
         "urgencies": Urgency.choices,
         "kinds": AppealKind.choices,
     }

@@ -152,7 +152,7 @@ def test_keep_private_needs_a_reason(district):
     assert post.status == ModerationStatus.PRIVATE and post.moderation_reason == "涉及他人隐私"
     assert post.history.get().reason == "涉及他人隐私"
     with pytest.raises(NotFound):
-        post_get_public(post_id=post.pk)
+        post_get_public(district=post.appeal.jurisdiction_id, post_id=post.pk)
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,7 @@
 Marking invalid and restoring need nothing but the table (`services.appeal_act`)."""
 
 from django.db import transaction
+from django.db.models import Q
 
 from minxin.accounts.actor import Actor
 from minxin.core.errors import ValidationFailed
@@ -66,7 +67,8 @@ def appeal_merge(
     )
     # Only an appeal of the same district: another's is as unknown here as a missing one.
     original = Appeal.objects.filter(
-        tracking_number=(into_tracking_number or "").strip(), jurisdiction_id=appeal.jurisdiction_id
+        Q(jurisdiction_id=appeal.jurisdiction_id),
+        tracking_number=(into_tracking_number or "").strip(),
     ).first()
     if original is None:
         raise ValidationFailed("找不到要合并到的诉求，请核对受理编号")
