@@ -127,7 +127,7 @@ def staff_logins(env: dict[str, str]) -> list[tuple[str, str, str]]:
     code = (
         "import json\n"
         "from minxin.demo.logins import ROLE_ORDER, _main_username\n"
-        "from minxin.demo.seed import demo_password\n"
+        "from minxin.demo.world import demo_password\n"
         "print(json.dumps([(str(r), _main_username(r), demo_password()) for r in ROLE_ORDER]))"
     )
     return [tuple(row) for row in _shell_json(code, env)]
