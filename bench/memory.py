@@ -1,6 +1,6 @@
 """A web worker's memory after serving every staff page, the triage panel included (issue 17).
 
-    .venv/bin/python bench/memory.py [--passes 3] [--port 8931] [--reseed]
+    .venv/bin/python bench/memory.py [--passes 3] [--port 8931] [--database bench_memory] [--reseed]
 
 gunicorn runs exactly as in production (deploy/gunicorn.conf.py, config.settings.prod, two
 web processes, the configuration's threads), on the loopback in plain HTTP, on a PostgreSQL
@@ -85,10 +85,10 @@ def _migrations_hash() -> str:
     return digest.hexdigest()[:12]
 
 
-def environment(var: Path, port: int) -> dict[str, str]:
+def environment(var: Path, port: int, database: str) -> dict[str, str]:
     return {
         **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO", "DATABASE"))},
-        "DATABASE_URL": PG + DATABASE,
+        "DATABASE_URL": PG + database,
         "DJANGO_SETTINGS_MODULE": "config.settings.prod",
         "SECRET_KEY": "bench-memory-secret-key-" + "x" * 40,
         "ALLOWED_HOSTS": "127.0.0.1",
@@ -104,9 +104,9 @@ def environment(var: Path, port: int) -> dict[str, str]:
     }
 
 
-def prepare(env: dict[str, str], *, reseed: bool) -> None:
+def prepare(env: dict[str, str], database: str, *, reseed: bool) -> None:
     """The seeded database: a copy of the template of these migrations (built when missing)."""
-    template = f"{DATABASE}_{_migrations_hash()}"
+    template = f"{database}_{_migrations_hash()}"
     exists = _psql(f"SELECT 1 FROM pg_database WHERE datname = '{template}'")
     minxin = str(VENV / "minxin")
     if reseed or not exists:
@@ -117,8 +117,8 @@ def prepare(env: dict[str, str], *, reseed: bool) -> None:
         _run([minxin, "migrate", "--noinput", "-v", "0"], seed_env)
         _run([minxin, "createcachetable"], seed_env)
         _run([minxin, "seed_demo", "--appeals", "2000", "--seed", "1"], seed_env)
-    _psql(f"DROP DATABASE IF EXISTS {DATABASE}")
-    _psql(f"CREATE DATABASE {DATABASE} TEMPLATE {template}")
+    _psql(f"DROP DATABASE IF EXISTS {database}")
+    _psql(f"CREATE DATABASE {database} TEMPLATE {template}")
     _run([minxin, "collectstatic", "--noinput", "-v", "0"], env)
 
 
@@ -127,7 +127,7 @@ def staff_logins(env: dict[str, str]) -> list[tuple[str, str, str]]:
     code = (
         "import json\n"
         "from minxin.demo.logins import ROLE_ORDER, _main_username\n"
-        "from minxin.demo.seed import demo_password\n"
+        "from minxin.demo.world import demo_password\n"
         "print(json.dumps([(str(r), _main_username(r), demo_password()) for r in ROLE_ORDER]))"
     )
     return [tuple(row) for row in _shell_json(code, env)]
@@ -160,17 +160,17 @@ print(json.dumps(list(walk(get_resolver().url_patterns, "", ""))))
     return [tuple(row) for row in _shell_json(code, env)]
 
 
-def appeals_untriaged(count: int) -> list[int]:
+def appeals_untriaged(database: str, count: int) -> list[int]:
     """Appeals awaiting screening, their stored suggestion deleted: the panel computes it."""
     rows = _psql(
         f"SELECT id FROM cases_appeal WHERE status = 'received' ORDER BY id LIMIT {count}",
-        DATABASE,
+        database,
     )
     ids = [int(r[0]) for r in rows]
     if ids:
         _psql(
             f"DELETE FROM triage_triagesuggestion WHERE appeal_id IN ({', '.join(map(str, ids))})",
-            DATABASE,
+            database,
         )
     return ids
 
@@ -419,16 +419,22 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8931)
     parser.add_argument("--per-route", type=int, default=1)
     parser.add_argument("--triage", type=int, default=4, help="untriaged appeals opened a pass")
+    parser.add_argument(
+        "--database",
+        default=DATABASE,
+        help="the run's database (its template is this name and the migrations' hash); "
+        "another name lets two checkouts measure on one server",
+    )
     parser.add_argument("--reseed", action="store_true")
     args = parser.parse_args()
     var = Path(tempfile.mkdtemp(prefix="bench-memory-var-"))
     (var / "triage").symlink_to(ROOT / "var" / "triage")
-    env = environment(var, args.port)
+    env = environment(var, args.port, args.database)
     started = time.monotonic()
-    prepare(env, reseed=args.reseed)
+    prepare(env, args.database, reseed=args.reseed)
     logins = staff_logins(env)
     routes = [(re.compile(r), name, has) for r, name, has in staff_routes(env)]
-    untriaged = appeals_untriaged(args.triage * args.passes)
+    untriaged = appeals_untriaged(args.database, args.triage * args.passes)
     print(
         f"prepared in {time.monotonic() - started:.0f} s; {len(logins)} roles, "
         f"{len(untriaged)} appeals without a stored suggestion",

@@ -16,7 +16,9 @@ threads = int(os.environ.get("MINXIN_WEB_THREADS", "4"))
 timeout = int(os.environ.get("MINXIN_WEB_TIMEOUT", "60"))
 graceful_timeout = 30
 keepalive = 5
-# A process is replaced after this many requests (a slow leak never grows for ever).
+# A process is replaced after this many requests (a slow leak never grows for ever), at
+# staggered counts (the jitter) so that they are not all replaced at once. A backstop only: a
+# process stays under its memory target without it (bench/README.md, "memory").
 max_requests = int(os.environ.get("MINXIN_WEB_MAX_REQUESTS", "5000"))
 max_requests_jitter = max_requests // 10
 # The request lines are Django's own JSON lines (minxin.request): no access log here, which

@@ -3,7 +3,6 @@
 from io import BytesIO
 from typing import Any
 
-import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -140,6 +139,8 @@ def _grouped(secret: str) -> str:
 @login_required
 def otp_qr(request: HttpRequest) -> HttpResponse:
     """The QR code of the device being enrolled (an SVG, never cached)."""
+    import segno  # imported on use: only enrolment draws a QR code
+
     user = staff_user(request)
     device = twofactor.totp_pending(user)
     out = BytesIO()

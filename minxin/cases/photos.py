@@ -1,19 +1,26 @@
 """Photos people attach (citizens' appeals, units' progress evidence): images only, checked by
 decoding, never by extension, and stored re-encoded — metadata (EXIF GPS, the camera, the
-owner's name) dropped and the orientation applied — so what is served is only the picture."""
+owner's name) dropped and the orientation applied — so what is served is only the picture.
+
+Pillow is imported by the functions that decode (2 MB a web process): this module is imported
+at start, and most processes never receive a photo."""
+
+from __future__ import annotations
 
 import io
 import warnings
 from collections.abc import Sequence
 from pathlib import PurePath
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from PIL import Image, ImageOps, UnidentifiedImageError
 
 from minxin.core.errors import ValidationFailed
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 ALLOWED_FORMATS: Final = {
     "JPEG": "image/jpeg",
@@ -30,6 +37,8 @@ WRONG_TYPE: Final = "只能上传 JPG、PNG、WEBP 或 GIF 格式的照片"
 def photo_validate(photo: UploadedFile[bytes]) -> tuple[ContentFile[bytes], str]:
     """The photo re-encoded without its metadata, and its content type; or a refusal in
     Chinese (too large, empty, not an image, too many pixels)."""
+    from PIL import Image, UnidentifiedImageError
+
     limit = settings.MINXIN_PHOTO_MAX_BYTES
     if (photo.size or 0) > limit:
         raise ValidationFailed(f"照片不能超过{limit // (1024 * 1024)}MB")
@@ -82,6 +91,8 @@ def photos_validate(
 
 
 def _reencoded(image: Image.Image, stored: str) -> bytes:
+    from PIL import ImageOps
+
     upright = ImageOps.exif_transpose(image)
     if stored == "JPEG" and upright.mode not in ("RGB", "L"):
         upright = upright.convert("RGB")

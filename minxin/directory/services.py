@@ -4,23 +4,25 @@ A file is checked whole before anything is written (size, JSON, GeoJSON, each fe
 region and geometry), and written in one transaction: a bad file changes nothing, and its
 message names every feature at fault (up to ERRORS_SHOWN) so it can be fixed in one go."""
 
+from __future__ import annotations
+
 import json
 import re
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-import shapely
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
-from shapely.errors import GeometryTypeError, ShapelyError
-from shapely.geometry import mapping, shape
-from shapely.geometry.base import BaseGeometry
-from shapely.validation import explain_validity
 
 from minxin.core.errors import ValidationFailed
 
 from .models import BOUNDARY_FIGURES, Region, RegionBoundary
+
+# shapely (4 MB a process, and numpy under it) is imported by the functions that check a file:
+# this module is imported at start (by the admin), and a boundary import is rare.
+if TYPE_CHECKING:
+    from shapely.geometry.base import BaseGeometry
 
 AREAL: Final = ("Polygon", "MultiPolygon")
 ERRORS_SHOWN: Final = 10
@@ -221,6 +223,10 @@ def _region_of(feature: Any, regions: dict[str, dict[str, list[Region]]], label:
 
 
 def _geometry_of(feature: dict[str, Any], label: str) -> BaseGeometry:
+    from shapely.errors import GeometryTypeError, ShapelyError
+    from shapely.geometry import shape
+    from shapely.validation import explain_validity
+
     raw = feature.get("geometry")
     if not isinstance(raw, dict):
         raise ValidationFailed(f"{label}：没有几何（geometry）")
@@ -259,6 +265,8 @@ def _reason(explained: str) -> str:
 def _boundary(
     region: Region, geometry: BaseGeometry, tolerance: float, actor: AbstractBaseUser | None
 ) -> RegionBoundary:
+    from shapely.geometry import mapping
+
     display = _simplified(geometry, tolerance)
     inside = geometry.centroid
     if not geometry.contains(inside):
@@ -281,6 +289,8 @@ def _boundary(
 def _simplified(geometry: BaseGeometry, tolerance: float) -> BaseGeometry:
     """Fewer points for drawing, the topology kept; the original when simplifying would
     empty or break it (a region smaller than the tolerance)."""
+    import shapely
+
     simple = shapely.set_precision(
         geometry.simplify(tolerance, preserve_topology=True), DISPLAY_GRID
     )

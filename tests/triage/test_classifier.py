@@ -2,7 +2,14 @@ import numpy as np
 import pytest
 
 from minxin.triage.nlp import classify, suggest
-from minxin.triage.nlp.classifier import CategoryModel, fit_category_model
+from minxin.triage.nlp.classifier import (
+    CategoryModel,
+    Doc,
+    _features,
+    block_counts,
+    fit_category_model,
+)
+from minxin.triage.nlp.dataset import load_labelled
 
 from .test_text import HOSTILE, TREE
 
@@ -83,3 +90,34 @@ def test_a_model_of_an_older_recipe_is_retrained(small_model, tmp_path, monkeypa
     monkeypatch.setattr(engine, "train", lambda **kw: trained.append(kw) or small_model)
     assert engine.get_model(path) is small_model
     assert trained and trained[0]["out"] == path
+
+
+def test_the_product_gives_scipys_numbers(small_model):
+    """The prediction's sparse × dense product without scipy: the same float32 numbers as
+    scipy's, bit for bit, texts long and short, and empty titles (rows of the title block
+    without entries)."""
+    labelled = load_labelled()[:300]
+    docs = [Doc.of(e.title, e.content) for e in labelled] + [Doc.of("", ""), Doc.of("", "停水")]
+    blocks = block_counts(docs, small_model.n_features)
+    assert np.diff(blocks[1].indptr)[-2:].tolist() == [0, 0]
+    x = _features(blocks, small_model.idf)
+    ours = x.times(small_model.weights)
+    theirs = x.csr().astype(np.float32) @ small_model.weights
+    assert ours.dtype == np.float32 and np.array_equal(ours, theirs)
+
+
+def test_a_prediction_does_not_import_scipy(small_model, tmp_path):
+    """scipy is for training: a web process that classifies an appeal does not load it."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "m.npz"
+    small_model.save(path)
+    code = (
+        "import sys; from pathlib import Path; from minxin.triage.nlp import CategoryModel; "
+        f"p = CategoryModel.load(Path({str(path)!r})).predict_proba([('停水', '小区停水三天')]); "
+        "assert p.shape == (1, len(CategoryModel.load(Path("
+        f"{str(path)!r})).classes)); assert 'scipy' not in sys.modules, 'scipy imported'"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)  # noqa: S603
+    assert done.returncode == 0, done.stderr

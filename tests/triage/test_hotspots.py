@@ -1,3 +1,4 @@
+import math
 from collections import Counter
 from datetime import datetime
 
@@ -6,11 +7,13 @@ import pytest
 from minxin.triage.management.commands.triage import parse_time
 from minxin.triage.nlp import HotspotInput, cluster_hotspots, find_hotspots, heat_index
 from minxin.triage.nlp.hotspots import (
+    IDF_PATH,
     Hotspot,
     HotspotIndex,
     fit_idf,
     hotspots_to_merge,
     matter_vector,
+    shipped_idf,
 )
 from minxin.triage.nlp.matter import matter_profile
 
@@ -163,3 +166,15 @@ def test_merges_do_not_depend_on_the_order_of_the_candidates():
     forward = hotspots_to_merge(best, profiles[3], [best, *others])
     backward = hotspots_to_merge(best, profiles[3], [*reversed(others), best])
     assert {h.number for h in forward} == {h.number for h in backward} != set()
+
+
+def test_the_shipped_idf_weighs_each_word_of_the_file():
+    """Each word of the file by its document frequency, as `fit_idf` weighs them; a word not
+    in it as one message's."""
+    head, *lines = IDF_PATH.read_text(encoding="utf-8").splitlines()
+    n = int(head.split("\t")[1])
+    idf = shipped_idf()
+    for line in lines[:: len(lines) // 50] + lines[-3:]:
+        term, df = line.split("\t")
+        assert idf(term) == math.log((1 + n) / (1 + int(df))) + 1.0
+    assert idf("并非文件中的词语") == math.log((1 + n) / 2) + 1.0

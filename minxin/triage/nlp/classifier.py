@@ -14,28 +14,36 @@ Recipe (fixed; see docs/triage.md for how it was chosen and measured):
    supervised inputs taken out-of-fold, so it learns how far to trust each.
 Every base model is linear, so at prediction time the whole stack is one sparse × dense product
 and a logistic regression over 42 inputs (28 without annotations).
+
+The features are plain CSR arrays (`Rows`) and a prediction multiplies them with numpy alone:
+scipy (15 MB a process) is imported only to train, where sklearn needs its sparse matrices, not
+in the web processes that classify one appeal at a time.
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import mmap
 import struct
 import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
-import scipy.sparse as sp
 
 from .lexicon import Lexicon, default_lexicon
 from .normalize import normalize_text
 from .tokenize import N_FEATURES_DEFAULT, ngram_buckets
 
+if TYPE_CHECKING:
+    import scipy.sparse as sp
+
 FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
 
 MAX_CONTENT_CHARS: Final = 3000
 SVM_C: Final = 1.0
@@ -84,54 +92,99 @@ def text_key(title: str | None, content: str | None) -> str:
     return hashlib.blake2b(letters.encode("utf-8"), digest_size=12).hexdigest()
 
 
-def count_matrix(texts: Sequence[str], n_features: int) -> sp.csr_matrix:
+class Rows(NamedTuple):
+    """A sparse matrix as the CSR arrays scipy uses (row i's entries are
+    data[indptr[i]:indptr[i+1]] in columns indices[same]), without scipy."""
+
+    data: FloatArray
+    indices: IntArray
+    indptr: IntArray
+    shape: tuple[int, int]
+
+    def row_ids(self) -> IntArray:
+        """The row of each entry."""
+        return np.repeat(np.arange(self.shape[0]), np.diff(self.indptr))
+
+    def csr(self) -> sp.csr_matrix:
+        """The scipy matrix of these arrays, to train on (imported here: see the docstring)."""
+        import scipy.sparse as sp
+
+        return sp.csr_matrix((self.data, self.indices, self.indptr), shape=self.shape)
+
+    def times(self, dense: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+        """self.astype(float32) @ dense, as scipy computes it: each row's entries times the rows
+        of `dense` they name, summed in entry order in float32 (the same numbers). A row at a
+        time, so the temporary is one text's entries (a few hundred KB), not a batch's."""
+        out = np.zeros((self.shape[0], dense.shape[1]), dtype=np.float32)
+        data = self.data.astype(np.float32)
+        for row, (lo, hi) in enumerate(itertools.pairwise(self.indptr.tolist())):
+            if hi > lo:
+                out[row] = np.add.reduce(data[lo:hi, None] * dense[self.indices[lo:hi]], axis=0)
+        return out
+
+
+def count_matrix(texts: Sequence[str], n_features: int) -> Rows:
     indptr = [0]
-    indices: list[npt.NDArray[np.int64]] = []
+    indices: list[IntArray] = []
     data: list[FloatArray] = []
     for text in texts:
         ids, counts = ngram_buckets(text, n_features)
         indices.append(ids)
         data.append(counts)
         indptr.append(indptr[-1] + len(ids))
-    return sp.csr_matrix(
-        (
-            np.concatenate(data) if data else np.zeros(0),
-            np.concatenate(indices) if indices else np.zeros(0, dtype=np.int64),
-            np.asarray(indptr),
-        ),
-        shape=(len(texts), n_features),
+    return Rows(
+        np.concatenate(data) if data else np.zeros(0),
+        np.concatenate(indices) if indices else np.zeros(0, dtype=np.int64),
+        np.asarray(indptr, dtype=np.int64),
+        (len(texts), n_features),
     )
 
 
-def block_counts(docs: Sequence[Doc], n_features: int) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+def block_counts(docs: Sequence[Doc], n_features: int) -> tuple[Rows, Rows]:
     """Counts of the two feature blocks: the whole text, the title alone."""
     return count_matrix([d.text for d in docs], n_features), count_matrix(
         [d.title for d in docs], n_features
     )
 
 
-def fit_idf(counts: sp.csr_matrix) -> FloatArray:
+def fit_idf(counts: Rows) -> FloatArray:
     n = counts.shape[0]
     df = np.bincount(counts.indices, minlength=counts.shape[1]).astype(np.float64)
     return np.log((1.0 + n) / (1.0 + df)) + 1.0
 
 
-def tfidf(counts: sp.csr_matrix, idf: FloatArray) -> sp.csr_matrix:
+def tfidf(counts: Rows, idf: FloatArray) -> Rows:
     # On the arrays: scipy's sparse products allocate a row as wide as the 2**19 buckets, which
     # made one appeal's features cost 0.7 ms.
     data = (1.0 + np.log(counts.data)) * idf[counts.indices]
-    rows = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))
+    rows = counts.row_ids()
     norms = np.sqrt(np.bincount(rows, weights=data * data, minlength=counts.shape[0]))
     norms[norms == 0] = 1.0
-    return sp.csr_matrix(
-        (data / norms[rows], counts.indices.copy(), counts.indptr.copy()), shape=counts.shape
-    )
+    return Rows(data / norms[rows], counts.indices.copy(), counts.indptr.copy(), counts.shape)
 
 
-def _features(blocks: tuple[sp.csr_matrix, sp.csr_matrix], idf: FloatArray) -> sp.csr_matrix:
+def _side_by_side(left: Rows, right: Rows) -> Rows:
+    """Each row of `left` followed by the same row of `right` (its columns after left's), as
+    scipy's hstack orders them."""
+    n, width = left.shape
+    left_len, right_len = np.diff(left.indptr), np.diff(right.indptr)
+    indptr = np.concatenate([[0], np.cumsum(left_len + right_len)]).astype(np.int64)
+    data = np.empty(len(left.data) + len(right.data))
+    indices = np.empty(len(data), dtype=np.int64)
+    # An entry's place: its row's start, plus its place within its block's row (and after
+    # left's entries of the row, for right's).
+    lrows, rrows = left.row_ids(), right.row_ids()
+    at_left = indptr[lrows] + np.arange(len(left.data)) - left.indptr[lrows]
+    at_right = indptr[rrows] + left_len[rrows] + np.arange(len(right.data)) - right.indptr[rrows]
+    data[at_left], indices[at_left] = left.data, left.indices
+    data[at_right], indices[at_right] = right.data, right.indices + width
+    return Rows(data, indices, indptr, (n, width + right.shape[1]))
+
+
+def _features(blocks: tuple[Rows, Rows], idf: FloatArray) -> Rows:
     """The two blocks' TF-IDF side by side; `idf` holds both blocks' IDFs one after the other."""
     n = blocks[0].shape[1]
-    return sp.hstack([tfidf(blocks[0], idf[:n]), tfidf(blocks[1], idf[n:])], format="csr")
+    return _side_by_side(tfidf(blocks[0], idf[:n]), tfidf(blocks[1], idf[n:]))
 
 
 def rule_features(lexicon: Lexicon, docs: Sequence[Doc]) -> FloatArray:
@@ -163,7 +216,7 @@ class CategoryModel:
             return np.zeros((0, len(self.classes)))
         x = _features(block_counts(docs, self.n_features), self.idf)  # type: ignore[arg-type]
         # float32 × float32: no upcast copy of the (2 · n_features × n_base) weights per call
-        base = np.asarray(x.astype(np.float32) @ self.weights, dtype=np.float64) + self.bias
+        base = np.asarray(x.times(self.weights), dtype=np.float64) + self.bias
         if self.mapping is not None:
             # The rows read stay in the page cache, shared by every process, but leave this
             # process's page tables: the kernel maps a whole cached folio (up to megabytes)
@@ -403,7 +456,7 @@ def fit_category_model(
     udocs = [Doc.of(t, c) for t, c in unlabelled]
     blocks = block_counts(ldocs + adocs + udocs, n_features)
     idf = np.concatenate([fit_idf(b) for b in blocks])
-    x = _features(blocks, idf)
+    x = _features(blocks, idf).csr()
     xl = x[: len(ldocs)]
     rules_l = rule_features(lexicon, ldocs)
 

@@ -144,10 +144,19 @@ def idf_table_write(data_dir: Path, out: Path = IDF_PATH, *, min_df: int = 2) ->
 
 @cache
 def shipped_idf() -> Callable[[str], float]:
-    """The IDF of `idf_table_write`'s file, as `fit_idf` gives it (unknown words: df 1)."""
-    rows = [line.split("\t") for line in IDF_PATH.read_text(encoding="utf-8").splitlines()]
-    n = int(rows[0][1])
-    table = {t: math.log((1 + n) / (1 + int(d))) + 1.0 for t, d in rows[1:]}
+    """The IDF of `idf_table_write`'s file, as `fit_idf` gives it (unknown words: df 1).
+    Read a line at a time, the words of a document frequency sharing one float: the table
+    stays in each web process that triages, 3 MB so, 8 MB read whole into lists first."""
+    table: dict[str, float] = {}
+    weight: dict[int, float] = {}  # document frequency → IDF
+    with IDF_PATH.open(encoding="utf-8") as lines:
+        n = int(next(lines).split("\t")[1])
+        for line in lines:
+            term, df = line.rstrip("\n").split("\t")
+            d = int(df)
+            if d not in weight:
+                weight[d] = math.log((1 + n) / (1 + d)) + 1.0
+            table[term] = weight[d]
     rare = math.log((1 + n) / 2) + 1.0
     return lambda term: table.get(term, rare)
 
