@@ -40,7 +40,13 @@ ORDER_STATES = (
 def order_scope_for(*, user: User) -> QuerySet[SupervisionOrder]:
     orders = SupervisionOrder.objects.all()
     if sees_every_order(user):
-        return orders
+        # A district's office sees the orders to its units and on its appeals.
+        district = user.jurisdiction_scope
+        if district is None:
+            return orders
+        return orders.filter(
+            Q(unit__jurisdiction_id=district) | Q(appeal__jurisdiction_id=district)
+        )
     if user.role == Role.HANDLER and user.unit_id is not None:
         return orders.filter(unit_id=user.unit_id)
     return orders.none()

@@ -14,11 +14,13 @@ from django.utils import timezone
 from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
 from minxin.accounts.roles import Role
-from minxin.cases.models import Appeal
 from minxin.cases.photos import photos_validate
+from minxin.cases.selectors import appeal_scope_for
 from minxin.core.errors import IllegalTransition, NotFound, PermissionDenied, ValidationFailed
 from minxin.core.models import photos_save
 from minxin.core.text import line_clean
+from minxin.directory.models import Unit
+from minxin.directory.selectors import serving
 from minxin.machine.engine import Change
 from minxin.notify.services import notifications_send
 
@@ -65,13 +67,17 @@ def supervision_order_issue(
     if due_at <= timezone.now():
         raise ValidationFailed("答复期限应晚于当前时间")
     appeal = None
+    district = actor.jurisdiction_scope
     if appeal_id is not None:
-        appeal = Appeal.objects.filter(pk=appeal_id).first()
+        # Only an appeal of the issuer's district (any for the city's): another is missing.
+        appeal = appeal_scope_for(user=actor).filter(pk=appeal_id).first()
         if appeal is None:
             raise NotFound
         unit_id = unit_id or appeal.lead_unit_id
     if unit_id is None:
         raise ValidationFailed("请选择督办单位")
+    if not Unit.objects.filter(serving(district), pk=unit_id).exists():
+        raise ValidationFailed("请选择有效的督办单位")
     order = SupervisionOrder.objects.create(
         appeal=appeal,
         unit_id=unit_id,
@@ -187,8 +193,8 @@ def appeal_take_charge(
     """领导包案: a leader takes charge of an appeal; its lead unit is told. Once per leader."""
     if actor.role != Role.LEADER:
         raise PermissionDenied("只有区领导可以包案")
-    appeal = Appeal.objects.select_for_update().filter(pk=appeal_id).first()
-    if appeal is None:
+    appeal = appeal_scope_for(user=actor).select_for_update().filter(pk=appeal_id).first()
+    if appeal is None:  # missing, or another district's
         raise NotFound
     if LeaderCase.objects.filter(appeal=appeal, leader=actor).exists():
         raise ValidationFailed("您已包案该诉求")
