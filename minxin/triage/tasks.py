@@ -1,9 +1,11 @@
 """Background work of triage, on django-tasks (run by `minxin db_worker`)."""
 
 from datetime import timedelta
+from typing import Final
 
 from django.utils import timezone
-from django_tasks import task
+from django_tasks import task, task_backends
+from django_tasks.base import Task
 
 from minxin.core.tasks import (
     book_next_run,
@@ -34,11 +36,24 @@ def triage_waiting_task() -> int:
     return run.triaged
 
 
+# Where the queue orders by priority (the database's), a triage run goes before the work
+# queued for each appeal (its receipt SMS): a dispatcher waits for the suggestion, and behind a
+# backlog of SMS the run waited 15 s (bench/README.md, ## intake). Under a load beyond one
+# worker the SMS then wait until it eases.
+PRIORITY: Final = 10
+
+
+def _triage_run() -> Task[[], int]:
+    if task_backends[triage_waiting_task.backend].supports_priority:
+        return triage_waiting_task.using(priority=PRIORITY)
+    return triage_waiting_task
+
+
 def triage_waiting_queue() -> None:
     """Have the appeals waiting for their suggestion triaged: a run queued unless one waits to
     start, which will take them (`core.tasks.enqueue_unless_waiting`; inside intake's
     transaction on the database queue, queued with the appeal)."""
-    enqueue_unless_waiting(triage_waiting_task)
+    enqueue_unless_waiting(_triage_run())
 
 
 # A scheduled training runs this often, and trains only when there is something new to learn.
@@ -74,5 +89,5 @@ def sweep_untriaged_appeals_task(reschedule: bool = True) -> int:
     late = appeals_untriaged(received_before=since, limit=SWEEP_BATCH)
     if not late or runs_waiting(triage_waiting_task, started_since=since):
         return 0
-    triage_waiting_task.enqueue()
+    _triage_run().enqueue()
     return len(late)

@@ -14,6 +14,7 @@ from django_tasks_db.models import DBTaskResult
 from minxin.accounts.actor import Actor
 from minxin.cases.models import Appeal, Channel
 from minxin.cases.services import AppealDraft, appeal_create
+from minxin.cases.tasks import send_appeal_sms_task
 from minxin.intake.services import appeal_receive
 from minxin.triage import services, tasks
 from minxin.triage.models import TriageSuggestion
@@ -43,6 +44,10 @@ def _receive(d: District, n: int) -> int:
     ).appeal.pk
 
 
+def _first_run_queued():  # type: ignore[no-untyped-def]
+    return DBTaskResult.objects.get(task_path=triage_waiting_task.module_path).enqueued_at
+
+
 def _runs(status: str = "READY") -> int:
     return DBTaskResult.objects.filter(
         task_path=triage_waiting_task.module_path, status=status
@@ -55,6 +60,11 @@ def test_intake_queues_one_run_however_many_appeals_arrive(district, settings) -
     for n in range(5):
         _receive(district, n)
     assert _runs() == 1  # the others found it waiting to start
+    # The worker takes it before the receipt SMS queued ahead of it (db_worker's order).
+    sms = DBTaskResult.objects.filter(task_path=send_appeal_sms_task.module_path)
+    assert sms.count() == 5 and sms.earliest("enqueued_at").enqueued_at < _first_run_queued()
+    first = DBTaskResult.objects.ready().first()
+    assert first is not None and first.task_path == triage_waiting_task.module_path
 
     # A worker took it: it may have read the waiting appeals already, so the next appeal
     # queues another, and the ones after that find that one.
