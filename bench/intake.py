@@ -53,6 +53,10 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv" / "bin"
 PEERS = ROOT / "var" / "bench-peers"
 PG = "postgres://postgres@127.0.0.1:5432/"
+# The databases' names start with BENCH_DB_PREFIX (e.g. a worktree's branch, so that runs from
+# two checkouts on one machine do not drop each other's databases).
+DB_PREFIX = os.environ.get("BENCH_DB_PREFIX", "")
+MINXIN_DB = f"{DB_PREFIX}bench_intake"
 PEER_REQUIREMENTS = ["django-helpdesk==2.6.1", "Django==5.2.*", "gunicorn", "psycopg[binary]"]
 WORKERS = 4
 TICK = os.sysconf("SC_CLK_TCK")
@@ -205,7 +209,7 @@ def _peer_env(peer: str, database: str) -> dict[str, str]:
 
 
 def peer_prepare(peer: str) -> dict[str, str]:
-    env = _peer_env(peer, _database(f"bench_peer_{peer}"))
+    env = _peer_env(peer, _database(f"{DB_PREFIX}bench_peer_{peer}"))
     admin = str(PEERS / "venv" / "bin" / "django-admin")
     _run([admin, "migrate", "-v", "0", "--run-syncdb"], env=env)
     if peer == "helpdesk":
@@ -222,7 +226,7 @@ def peer_prepare(peer: str) -> dict[str, str]:
     return env
 
 
-def minxin_env(var: Path, database: str = "bench_intake") -> dict[str, str]:
+def minxin_env(var: Path, database: str = MINXIN_DB) -> dict[str, str]:
     return {
         **os.environ,
         "DATABASE_URL": PG + database,
@@ -257,10 +261,10 @@ def minxin_prepare(var: Path) -> tuple[dict[str, str], str, str]:
     """A migrated, seeded minxin database; returns its environment, an Open311 key and a
     service code."""
     env = minxin_env(var)
-    minxin_seed(env, var, "bench_intake", appeals=200)
+    minxin_seed(env, var, MINXIN_DB, appeals=200)
     key = _run([str(VENV / "minxin"), "open311_key", "create", "--name", "bench"], env=env).strip()
     code = _sql(
-        "bench_intake",
+        MINXIN_DB,
         "SELECT MIN(c.id) FROM directory_category c WHERE c.is_active AND NOT EXISTS "
         "(SELECT 1 FROM directory_category k WHERE k.parent_id = c.id)",
     )[0][0]
@@ -454,7 +458,7 @@ def _sql(database: str, query: str) -> list[list[str]]:
 
 
 def _last_appeal() -> int:
-    return int(_sql("bench_intake", "SELECT COALESCE(MAX(id), 0) FROM cases_appeal")[0][0])
+    return int(_sql(MINXIN_DB, "SELECT COALESCE(MAX(id), 0) FROM cases_appeal")[0][0])
 
 
 def triage_lag(after_id: int, load_end: float) -> dict[str, float]:
@@ -465,17 +469,17 @@ def triage_lag(after_id: int, load_end: float) -> dict[str, float]:
         f"WHERE a.id > {after_id}"
     )
     waiting = f"SELECT COUNT(*) {made} AND s.id IS NULL"
-    while int(_sql("bench_intake", waiting)[0][0]) and time.time() < load_end + 120:
+    while int(_sql(MINXIN_DB, waiting)[0][0]) and time.time() < load_end + 120:
         time.sleep(0.2)
     drained = time.time() - load_end
     rows = _sql(
-        "bench_intake",
+        MINXIN_DB,
         "SELECT EXTRACT(EPOCH FROM s.created_at - a.received_at), "
         f"EXTRACT(EPOCH FROM s.created_at) {made} AND s.id IS NOT NULL",
     )
     lags = sorted(float(r[0]) for r in rows)
     last = max((float(r[1]) for r in rows), default=load_end)
-    left = int(_sql("bench_intake", waiting)[0][0])
+    left = int(_sql(MINXIN_DB, waiting)[0][0])
     if not lags:
         return {"within_2s": 0.0, "p95": float("nan"), "drain": drained, "left": left}
     return {

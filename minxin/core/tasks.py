@@ -34,6 +34,28 @@ def enqueue_on_commit(enqueue: Callable[[], object]) -> None:
         transaction.on_commit(enqueue)
 
 
+def enqueue_unless_waiting(queued: Task[[], Any]) -> None:
+    """Queue a run of `queued`, a task that takes all the work waiting for it (no arguments),
+    unless a run of it waits in the queue not yet started: that one will find the work of the
+    transaction asking. On the database queue, inside that transaction: the waiting run's row
+    is locked until the transaction ends, and a worker skips locked rows, so the run cannot
+    start, find nothing and finish before this work is committed (outside a transaction, a
+    short one of its own). Elsewhere (Redis; the immediate backend of the tests) it is looked
+    for and queued once the transaction has committed, when a run not started yet is sure to
+    find the work."""
+    if queue_kind(queued.backend) == "database":
+        from django_tasks_db.models import DBTaskResult
+
+        with transaction.atomic(savepoint=False):
+            waiting = DBTaskResult.objects.ready().filter(
+                backend_name=queued.backend, task_path=queued.module_path
+            )
+            if not list(waiting.select_for_update(no_key=True).values_list("pk", flat=True)):
+                queued.enqueue()
+    else:
+        transaction.on_commit(lambda: runs_waiting(queued, started_since=NEVER) or queued.enqueue())
+
+
 def book_next_run(periodic: Task[Any, Any], every: timedelta) -> None:
     """django-tasks has no scheduler: a periodic job enqueues its own next run (`run_after`),
     started once by `minxin schedule_tasks`. A backend that cannot defer (the immediate one of
@@ -54,6 +76,8 @@ def sweep_after() -> timedelta:
 
 # Since ever: every started run counts (a periodic task's, however long it runs).
 EVER: Final = datetime.min.replace(tzinfo=UTC)
+# Since never: only the runs not started yet count.
+NEVER: Final = datetime.max.replace(tzinfo=UTC)
 
 
 def runs_waiting(

@@ -10,10 +10,9 @@ from minxin.cases.models import Appeal, AppealKind
 from minxin.cases.services import AppealDraft, CreatedAppeal, Upstream, appeal_create
 from minxin.cases.workflow import AppealStatus
 from minxin.core.errors import ValidationFailed
-from minxin.core.tasks import enqueue_on_commit
 from minxin.knowledge.selectors import article_answering
 from minxin.knowledge.services import appeal_answer_directly
-from minxin.triage.tasks import triage_appeal_task
+from minxin.triage.tasks import triage_waiting_queue
 
 
 def appeal_receive(
@@ -25,15 +24,14 @@ def appeal_receive(
     upstream: Upstream | None = None,
     channel_record: Callable[[Appeal], None] | None = None,
 ) -> CreatedAppeal:
-    """`appeal_create` (its own durable transaction), its triage queued with it
-    (`core.tasks.enqueue_on_commit`); a resubmitted form that found its earlier appeal is not
-    triaged again."""
+    """`appeal_create` (its own durable transaction), its triage queued with it: a run of the
+    waiting appeals' triage, unless one waits to start already (`triage_waiting_queue`); a
+    resubmitted form that found its earlier appeal queues nothing."""
 
     def received(appeal: Appeal) -> None:
         if channel_record is not None:
             channel_record(appeal)
-        appeal_id = appeal.pk
-        enqueue_on_commit(lambda: triage_appeal_task.enqueue(appeal_id))
+        triage_waiting_queue()
 
     return appeal_create(
         actor=actor,

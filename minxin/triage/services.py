@@ -8,12 +8,13 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Final
 
 from django.db import transaction
-from django.db.models import Case, Exists, OuterRef, Q, QuerySet, When
+from django.db.models import Exists, OuterRef, QuerySet
 
 from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
@@ -123,8 +124,10 @@ def triage_correction_record(
     )
 
 
-# How many appeals waiting for their suggestion one triage run takes at most.
+# How many appeals waiting for their suggestion a batch of triage takes at most, and after how
+# long a run of batches leaves the worker to its other work (and is queued again).
 BATCH: Final = 50
+RUN_SECONDS: Final = 5.0
 
 
 def appeal_triage(*, appeal_id: int, auto_dispatch: bool = True) -> TriageSuggestion:
@@ -153,38 +156,54 @@ def appeals_triage(
     return {s.appeal_id: s for s in stored}
 
 
-def appeals_triage_waiting(*, appeal_id: int, limit: int = BATCH) -> int | None:
-    """Intake's triage (`triage_appeal_task`): this appeal and the oldest others waiting for
-    screening without a suggestion, up to `limit`, through `appeals_triage`'s steps, so a
-    worker keeps up with the intake in batches rather than appeal by appeal. The rows are
-    claimed (FOR NO KEY UPDATE SKIP LOCKED on PostgreSQL), so two workers never triage the same
-    appeal; SQLite has a single writer and takes a plain batch. An appeal that already has its
-    suggestion (an earlier batch took it) costs one query. Its suggestion's id; None when
-    another worker holds it."""
-    done = TriageSuggestion.objects.filter(appeal_id=appeal_id).values_list("pk", flat=True)
-    for pk in done:
-        return pk
-    with transaction.atomic(durable=True):
-        claimed = _waiting_claim(appeal_id=appeal_id, limit=limit)
-        # A new statement: what a batch committed while this one waited for its locks is seen.
-        appeals = _appeals_read(claimed, waiting=True)
-        stored = _suggestions_store(appeals)
-    _suggestions_followed(stored, auto_dispatch=True)
-    return next((s.pk for s in stored if s.appeal_id == appeal_id), None)
+@dataclass(frozen=True)
+class TriageRun:
+    """What a run of intake's triage did: the appeals it triaged, whether it stopped with
+    appeals possibly left (its time was up on a full batch), and the first failure of an
+    appeal's hotspot or 快速交办 (its suggestion is stored; the caller raises it)."""
+
+    triaged: int
+    more: bool
+    failed: Exception | None = None
+
+
+def appeals_triage_waiting(*, limit: int = BATCH, seconds: float = RUN_SECONDS) -> TriageRun:
+    """Intake's triage (`triage_waiting_task`): the appeals waiting for screening without a
+    suggestion, oldest first, a batch of up to `limit` after another through `appeals_triage`'s
+    steps, until a batch comes back short (none left that another worker does not hold) or,
+    after `seconds`, a batch is done (the worker's other work gets its turn). The rows are
+    claimed (FOR NO KEY UPDATE SKIP LOCKED on PostgreSQL), so two workers never triage the
+    same appeal; SQLite has a single writer and takes a plain batch. A batch whose hotspots
+    or 快速交办 failed for an appeal is stored all the same and the run goes on."""
+    deadline = time.monotonic() + seconds
+    triaged = 0
+    failed: Exception | None = None
+    while True:  # until a short batch or the time is up
+        with transaction.atomic(durable=True):
+            claimed = _waiting_claim(limit=limit)
+            # A new statement: what a batch committed while this one waited for locks is seen.
+            stored = _suggestions_store(_appeals_read(claimed, waiting=True))
+        triaged += len(stored)
+        try:
+            _suggestions_followed(stored, auto_dispatch=True)
+        except Exception as error:  # logged per appeal; the caller raises it
+            failed = failed or error
+        if len(claimed) < limit or time.monotonic() >= deadline:
+            return TriageRun(triaged=triaged, more=len(claimed) == limit, failed=failed)
 
 
 def _untriaged() -> QuerySet[Appeal]:
     return Appeal.objects.filter(~Exists(TriageSuggestion.objects.filter(appeal=OuterRef("pk"))))
 
 
-def _waiting_claim(*, appeal_id: int, limit: int) -> list[int]:
-    """The appeal (whatever its status) first, then the oldest waiting for screening, none with
-    a suggestion, locked until the caller's transaction ends; those another worker holds are
-    skipped. Not the key share lock: rows that refer to an appeal can still be written."""
+def _waiting_claim(*, limit: int) -> list[int]:
+    """The oldest appeals waiting for screening, none with a suggestion, locked until the
+    caller's transaction ends; those another worker holds are skipped. Not the key share lock:
+    rows that refer to an appeal can still be written."""
     return list(
         _untriaged()
-        .filter(Q(pk=appeal_id) | Q(status=AppealStatus.RECEIVED))
-        .order_by(Case(When(pk=appeal_id, then=0), default=1), "received_at", "pk")
+        .filter(status=AppealStatus.RECEIVED)
+        .order_by("received_at", "pk")
         .select_for_update(skip_locked=True, no_key=True)
         .values_list("pk", flat=True)[:limit]
     )

@@ -1,11 +1,19 @@
 """Background work of triage, on django-tasks (run by `minxin db_worker`)."""
 
 from datetime import timedelta
+from typing import Final
 
 from django.utils import timezone
-from django_tasks import task
+from django_tasks import task, task_backends
+from django_tasks.base import Task
 
-from minxin.core.tasks import book_next_run, runs_waiting, sweep_after, sweep_every
+from minxin.core.tasks import (
+    book_next_run,
+    enqueue_unless_waiting,
+    runs_waiting,
+    sweep_after,
+    sweep_every,
+)
 
 from .selectors import appeals_untriaged
 from .services import appeals_triage_waiting
@@ -14,11 +22,38 @@ SWEEP_BATCH = 500
 
 
 @task()
-def triage_appeal_task(appeal_id: int) -> int | None:
-    """Suggest (and, where a 快速交办 rule allows, screen and dispatch) a new appeal, with the
-    others waiting for their suggestion (`appeals_triage_waiting`): under load one run takes a
-    batch and the runs queued for its other appeals find them done. Its suggestion's id."""
-    return appeals_triage_waiting(appeal_id=appeal_id)
+def triage_waiting_task() -> int:
+    """Suggest (and, where a 快速交办 rule allows, screen and dispatch) the appeals waiting for
+    their suggestion, batch after batch until none is left (`appeals_triage_waiting`): one run
+    drains what waits, so intake queues one only when none is waiting to start
+    (`triage_waiting_queue`). Stopped by its time with more left, it queues the next. The
+    number of appeals triaged."""
+    run = appeals_triage_waiting()
+    if run.more:
+        triage_waiting_queue()
+    if run.failed is not None:
+        raise run.failed
+    return run.triaged
+
+
+# Where the queue orders by priority (the database's), a triage run goes before the work
+# queued for each appeal (its receipt SMS): a dispatcher waits for the suggestion, and behind a
+# backlog of SMS the run waited 15 s (bench/README.md, ## intake). Under a load beyond one
+# worker the SMS then wait until it eases.
+PRIORITY: Final = 10
+
+
+def _triage_run() -> Task[[], int]:
+    if task_backends[triage_waiting_task.backend].supports_priority:
+        return triage_waiting_task.using(priority=PRIORITY)
+    return triage_waiting_task
+
+
+def triage_waiting_queue() -> None:
+    """Have the appeals waiting for their suggestion triaged: a run queued unless one waits to
+    start, which will take them (`core.tasks.enqueue_unless_waiting`; inside intake's
+    transaction on the database queue, queued with the appeal)."""
+    enqueue_unless_waiting(_triage_run())
 
 
 # A scheduled training runs this often, and trains only when there is something new to learn.
@@ -43,17 +78,16 @@ def train_model_version_task(reschedule: bool = True) -> int | None:
 
 @task()
 def sweep_untriaged_appeals_task(reschedule: bool = True) -> int:
-    """Triage's safety net: an appeal still waiting for screening without a suggestion, later
-    than MINXIN_TASK_SWEEP_AFTER_SECONDS, whose triage is not waiting in the queue (its enqueue
-    lost between the commit and a crash, or its run with a killed worker) is queued again. The
-    next sweep is booked first. The number queued."""
+    """Triage's safety net: appeals still waiting for screening without a suggestion, later
+    than MINXIN_TASK_SWEEP_AFTER_SECONDS, while no triage run is waiting in the queue or
+    started since (their run lost between the commit and a crash, or with a killed worker),
+    get a run queued. The next sweep is booked first. The number of late appeals the run was
+    queued for (at most SWEEP_BATCH counted)."""
     if reschedule:  # first: a crash in this run does not end the sweeps
         book_next_run(sweep_untriaged_appeals_task, sweep_every())
     since = timezone.now() - sweep_after()
-    waiting = runs_waiting(triage_appeal_task, started_since=since)
-    queued = 0
-    for appeal_id in appeals_untriaged(received_before=since, limit=SWEEP_BATCH):
-        if waiting is None or (appeal_id,) not in waiting:
-            triage_appeal_task.enqueue(appeal_id)
-            queued += 1
-    return queued
+    late = appeals_untriaged(received_before=since, limit=SWEEP_BATCH)
+    if not late or runs_waiting(triage_waiting_task, started_since=since):
+        return 0
+    _triage_run().enqueue()
+    return len(late)

@@ -24,7 +24,8 @@ from minxin.dispatch.permissions import may_dispatch
 from .forms import ScreenForm
 from .models import CorrectionField, TriageSuggestion
 from .selectors import auto_dispatch_rule_records, triage_suggestion_get, triage_suggestions_for
-from .services import appeal_triage, triage_correction_record
+from .services import triage_correction_record
+from .tasks import triage_waiting_queue
 
 PERSONAL_LABELS = {
     "phone": "电话号码",
@@ -38,17 +39,19 @@ _URGENCY_RANK = {Urgency.NORMAL: 0, Urgency.URGENT: 1, Urgency.CRITICAL: 2}
 
 @login_required
 def panel(request: HttpRequest, appeal_id: int) -> HttpResponse:
-    """Loaded into the appeal page by HTMX while the appeal awaits screening."""
+    """Loaded into the appeal page by HTMX while the appeal awaits screening. Without its
+    suggestion yet (intake's triage has not run), the triage is queued as intake queues it —
+    not computed in the request — and a short waiting state asks for the panel again."""
     user = staff_user(request, may_dispatch, "派单员")
     appeal = case_selectors.appeal_get_for(user=user, appeal_id=appeal_id)
-    context: dict[str, Any] = {"appeal": appeal, "screening": False}
+    context: dict[str, Any] = {"appeal": appeal, "screening": False, "waiting": False}
     if appeal.status == AppealStatus.RECEIVED:
         suggestion = triage_suggestion_get(appeal_id=appeal.pk)
-        if suggestion is None:  # the intake task has not run (yet): compute it now
-            appeal_triage(appeal_id=appeal.pk, auto_dispatch=False)
-            suggestion = triage_suggestion_get(appeal_id=appeal.pk)
-        assert suggestion is not None
-        context.update(_screen_context(appeal, suggestion))
+        if suggestion is None:
+            triage_waiting_queue()
+            context["waiting"] = True
+        else:
+            context.update(_screen_context(appeal, suggestion))
     return render(request, "triage/panel.html", context)
 
 

@@ -1,6 +1,7 @@
 """The safety nets of intake's background work: an appeal's triage and its receipt SMS, lost
 with a crash (the enqueue after the commit never made, or the run of a killed worker), are
-queued again by a periodic sweep once they are late and no run of them is waiting. The crash
+queued again by a periodic sweep once they are late and no run of them is waiting (triage: one
+run for all the late appeals, which takes every appeal waiting). The crash
 itself is tests/deploy/test_chaos.py; here, the sweeps' rules."""
 
 import time
@@ -14,7 +15,7 @@ from minxin.cases.models import Appeal
 from minxin.cases.tasks import send_appeal_sms_task, sweep_appeal_sms_task
 from minxin.notify.models import SmsMessage, SmsStatus
 from minxin.triage.models import TriageSuggestion
-from minxin.triage.tasks import sweep_untriaged_appeals_task, triage_appeal_task
+from minxin.triage.tasks import sweep_untriaged_appeals_task, triage_waiting_task
 from tests.builders import appeal_in, appeal_new
 
 DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -52,7 +53,7 @@ def test_late_work_without_a_waiting_run_is_queued_again(district, settings) -> 
 
     assert sweep_untriaged_appeals_task.call(reschedule=False) == 1
     assert sweep_appeal_sms_task.call(reschedule=False) == 1
-    assert _queued(triage_appeal_task) == [[lost.pk]]
+    assert _queued(triage_waiting_task) == [[]]  # one run: it takes every appeal waiting
     assert _queued(send_appeal_sms_task) == [[sms.pk]]
 
     # Waiting in the queue: not queued twice.
@@ -61,7 +62,7 @@ def test_late_work_without_a_waiting_run_is_queued_again(district, settings) -> 
 
     # Started by a worker that was then killed (still "running" long after): queued again;
     # started a moment ago by a live worker: left alone.
-    DBTaskResult.objects.filter(task_path=triage_appeal_task.module_path).update(
+    DBTaskResult.objects.filter(task_path=triage_waiting_task.module_path).update(
         status="RUNNING", started_at=timezone.now() - LATE
     )
     DBTaskResult.objects.filter(task_path=send_appeal_sms_task.module_path).update(
@@ -107,11 +108,11 @@ def test_on_redis_the_sweep_sees_what_waits_and_what_a_killed_worker_left(
 
     def triage_jobs() -> list[Job]:
         jobs = Job.fetch_many(rq_queue.get_job_ids(), connection=rq_queue.connection)
-        return [j for j in jobs if j is not None and j.func_name == triage_appeal_task.module_path]
+        return [j for j in jobs if j is not None and j.func_name == triage_waiting_task.module_path]
 
     assert sweep_untriaged_appeals_task.call(reschedule=False) == 1
     [job] = triage_jobs()
-    assert list(job.args) == [lost.pk]
+    assert list(job.args) == []
     # Waiting in the queue: not queued twice.
     assert sweep_untriaged_appeals_task.call(reschedule=False) == 0
 
@@ -129,4 +130,4 @@ def test_on_redis_the_sweep_sees_what_waits_and_what_a_killed_worker_left(
     job.save()
     assert sweep_untriaged_appeals_task.call(reschedule=False) == 1
     [again] = triage_jobs()
-    assert list(again.args) == [lost.pk]
+    assert list(again.args) == []

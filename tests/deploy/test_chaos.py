@@ -78,7 +78,10 @@ TEXTS = (
     "{place}楼道里堆满了纸箱和旧家具，存在消防隐患，请督促清理。",
 )
 PLACES = ("桂花路", "望月湖路", "银杉路", "景蓉路", "枫林路", "麓山路")
-INTAKE_TASKS = ["minxin.triage.tasks.triage_appeal_task", "minxin.cases.tasks.send_appeal_sms_task"]
+INTAKE_TASKS = [
+    "minxin.triage.tasks.triage_waiting_task",
+    "minxin.cases.tasks.send_appeal_sms_task",
+]
 MARK = re.compile(r"编号CX(\d{4})")
 
 

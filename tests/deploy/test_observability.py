@@ -75,12 +75,12 @@ def test_metrics_count_requests_queue_triage_lag_and_overdue(client, settings, d
     late = appeal_in(district, "accepted")
     Appeal.objects.filter(pk=late.pk).update(resolve_due=timezone.now() - timedelta(hours=1))
     appeal_in(district, "accepted")  # open, not late
-    from minxin.triage.tasks import triage_appeal_task
+    from minxin.triage.tasks import triage_waiting_task
 
     # The queue from here on (the appeals above were built on the tests' immediate backend).
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-    triage_appeal_task.enqueue(waiting.pk)  # the database backend: it waits for a worker
+    triage_waiting_task.enqueue()  # the database backend: it waits for a worker
     client.get("/healthz")
     text = client.get("/metrics", HTTP_AUTHORIZATION=f"Bearer {TOKEN}").content.decode()
 

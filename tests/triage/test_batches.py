@@ -26,7 +26,7 @@ from minxin.triage.models import (
     TriageSuggestion,
 )
 from minxin.triage.services import appeal_triage, appeals_triage, appeals_triage_waiting
-from minxin.triage.tasks import triage_appeal_task
+from minxin.triage.tasks import triage_waiting_task
 from tests.builders import District, appeal_new
 
 pytestmark = pytest.mark.django_db
@@ -145,11 +145,11 @@ def test_the_task_takes_the_waiting_appeals_and_finds_duplicates_within_the_batc
 ):
     first, other, again = _appeals(routed, [GARBAGE, TEXTS[1], GARBAGE])
 
-    result = triage_appeal_task.call(again)
+    result = triage_waiting_task.call()
 
     stored = {s.appeal_id: s for s in TriageSuggestion.objects.all()}
     assert set(stored) == {first, other, again}  # the batch took the three
-    assert result == stored[again].pk
+    assert result == 3
     assert stored[first].duplicates == []  # the later one is not the earlier one's duplicate
     assert [d["appeal_id"] for d in stored[again].duplicates] == [first]
     assert (
@@ -158,15 +158,15 @@ def test_the_task_takes_the_waiting_appeals_and_finds_duplicates_within_the_batc
     )
 
 
-def test_a_task_whose_appeal_is_done_costs_one_query(routed, installed_model):
-    first, second = _appeals(routed, TEXTS[1:3])
-    triage_appeal_task.call(first)
+def test_a_run_with_nothing_waiting_costs_one_query(routed, installed_model):
+    _, second = _appeals(routed, TEXTS[1:3])
+    assert triage_waiting_task.call() == 2
     done = TriageSuggestion.objects.get(appeal_id=second)
 
     with CaptureQueriesContext(connection) as queries:
-        result = triage_appeal_task.call(second)
+        result = triage_waiting_task.call()
 
-    assert result == done.pk and len(queries) == 1
+    assert result == 0 and _not_savepoints(queries) == 1
     assert TriageSuggestion.objects.get(appeal_id=second).updated_at == done.updated_at
 
 
@@ -184,21 +184,32 @@ def test_the_batch_is_the_oldest_waiting_for_screening_up_to_the_limit(routed, i
     )
     before = set(TriageSuggestion.objects.values_list("appeal_id", flat=True))
 
-    appeals_triage_waiting(appeal_id=ids[4], limit=2)
+    run = appeals_triage_waiting(limit=2, seconds=0)  # its time up after the first batch
 
-    # Its own appeal, then the oldest waiting for screening with no suggestion: not the one
-    # done, not the one screened (nobody waits for its suggestion), not past the limit.
+    # The oldest waiting for screening with no suggestion: not the one done, not the one
+    # screened (nobody waits for its suggestion), not past the limit.
     taken = set(TriageSuggestion.objects.values_list("appeal_id", flat=True)) - before
-    assert taken == {ids[4], ids[0]}
-    appeals_triage_waiting(appeal_id=ids[2])  # asked for: triaged whatever its status
-    assert TriageSuggestion.objects.filter(appeal_id__in=[ids[2], ids[3]]).count() == 2
+    assert taken == {ids[0], ids[3]} and run.triaged == 2 and run.more
+    run = appeals_triage_waiting(limit=2, seconds=0)
+    assert run.triaged == 1 and not run.more  # a short batch: none left
+    assert not TriageSuggestion.objects.filter(appeal_id=ids[2]).exists()
+
+
+def test_one_run_takes_batch_after_batch_until_none_is_left(routed, installed_model):
+    ids = _appeals(routed, TEXTS[:5])
+
+    run = appeals_triage_waiting(limit=2)
+
+    assert (run.triaged, run.more) == (5, False)  # batches of 2, 2 and 1
+    assert set(TriageSuggestion.objects.values_list("appeal_id", flat=True)) == set(ids)
+    assert appeals_triage_waiting(limit=2).triaged == 0
 
 
 def test_a_batch_applies_the_rules_through_the_appeals_services(routed, installed_model):
     AutoDispatchRule.objects.create(category=routed.category_top, min_confidence=Decimal("0.10"))
     first, advert, again = _appeals(routed, [GARBAGE, TEXTS[3], GARBAGE])
 
-    triage_appeal_task.call(first)
+    triage_waiting_task.call()
 
     statuses = dict(Appeal.objects.values_list("pk", "status"))
     assert statuses == {
@@ -222,7 +233,7 @@ def test_a_batch_of_twenty_costs_far_fewer_queries_than_one_by_one(routed, insta
     _forget(ids)
 
     with CaptureQueriesContext(connection) as batched:
-        triage_appeal_task.call(ids[-1])
+        triage_waiting_task.call()
 
     assert TriageSuggestion.objects.count() == 20
     per_alone, per_batch = len(alone) / 20, len(batched) / 20
@@ -232,6 +243,11 @@ def test_a_batch_of_twenty_costs_far_fewer_queries_than_one_by_one(routed, insta
     # the rest is read and written once for the batch.
     alone_rest, batched_rest = _not_hotspots(alone) / 20, _not_hotspots(batched) / 20
     assert alone_rest >= 8 and batched_rest <= 3, (alone_rest, batched_rest)
+
+
+def _not_savepoints(queries: CaptureQueriesContext) -> int:
+    """The statements but the savepoints (an atomic block in a test's transaction)."""
+    return sum(not q["sql"].startswith(("SAVEPOINT", "RELEASE")) for q in queries.captured_queries)
 
 
 def _not_hotspots(queries: CaptureQueriesContext) -> int:
@@ -267,8 +283,7 @@ def test_two_workers_never_take_the_same_appeal(installed_model):
     thread.start()
     try:
         assert locked.wait(timeout=30)
-        assert appeals_triage_waiting(appeal_id=held) is None  # held elsewhere: not taken
-        assert appeals_triage_waiting(appeal_id=waiting) is not None
+        assert appeals_triage_waiting().triaged == 1  # the one held elsewhere is not taken
         assert list(TriageSuggestion.objects.values_list("appeal_id", flat=True)) == [waiting]
     finally:
         release.set()

@@ -16,6 +16,7 @@ from minxin.dispatch.models import RoutingRule
 from minxin.intake.services import appeal_receive
 from minxin.triage.models import AutoDispatchRule, TriageCorrection, TriageSuggestion
 from minxin.triage.services import appeal_triage
+from minxin.triage.tasks import triage_waiting_task
 from tests.builders import appeal_new
 
 pytestmark = pytest.mark.django_db
@@ -24,6 +25,7 @@ GARBAGE = {
     "title": "景蓉华苑小区垃圾无人清运",
     "content": "桂花坪街道景蓉华苑小区门口生活垃圾堆放三天无人清运，气味很大，环卫工人一直没来。",
 }
+DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 ADVERT = {"title": "加微信 abc12345 低息贷款", "content": "快速放款，日结工资，联系微信"}
 
 
@@ -48,6 +50,14 @@ def _receive(d, django_capture_on_commit_callbacks, **text: str) -> Appeal:
             ),
         )
     return Appeal.objects.get(pk=created.appeal.pk)
+
+
+def _runs_waiting() -> int:
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(
+        task_path=triage_waiting_task.module_path, status="READY"
+    ).count()
 
 
 def _events(appeal: Appeal) -> list[tuple[str, str]]:
@@ -169,13 +179,42 @@ def test_panel_shows_the_suggestion_to_a_dispatcher_and_404s_for_a_handler(
     assert client.post(reverse("triage:screen", args=[appeal.pk])).status_code == 404
 
 
-def test_panel_computes_a_missing_suggestion_without_dispatching(client, routed, installed_model):
-    AutoDispatchRule.objects.create(category=routed.category_top, min_confidence=Decimal("0"))
-    appeal = appeal_new(routed, **GARBAGE)  # straight through cases: no task ran
-    assert not TriageSuggestion.objects.filter(appeal=appeal).exists()
+def test_panel_without_a_suggestion_queues_the_triage_and_asks_again(
+    client, routed, installed_model, settings
+):
+    appeal = appeal_new(routed, **GARBAGE)  # straight through cases: no triage queued
     client.force_login(routed.user("dispatcher"))
-    assert "智能甄别建议" in client.get(reverse("triage:panel", args=[appeal.pk])).content.decode()
-    assert TriageSuggestion.objects.filter(appeal=appeal).exists()
+    settings.TASKS = DB_TASKS  # the queue waits for a worker, as in production
+    url = reverse("triage:panel", args=[appeal.pk])
+
+    html = client.get(url).content.decode()
+    client.get(url)  # the panel asks again: still one run waiting
+
+    # Not computed in the request: queued, and a waiting state that loads the panel again.
+    assert not TriageSuggestion.objects.filter(appeal=appeal).exists()
+    assert "智能建议生成中" in html and "智能甄别建议" not in html
+    panel = html[html.index('id="screen-panel"') : html.index(">", html.index('id="screen-panel"'))]
+    assert f'hx-get="{url}"' in panel and 'hx-trigger="load delay:2s"' in panel
+    assert 'hx-swap="outerHTML"' in panel
+    assert _runs_waiting() == 1
+
+    assert triage_waiting_task.call() == 1  # the worker's run
+
+    html = client.get(url).content.decode()
+    assert "智能甄别建议" in html and "智能建议生成中" not in html and "hx-trigger" not in html
+    assert _runs_waiting() == 1  # the run itself was called, not taken from the queue
+
+
+def test_panel_on_the_immediate_backend_shows_the_suggestion_once_asked_again(
+    client, routed, installed_model, django_capture_on_commit_callbacks
+):
+    appeal = appeal_new(routed, **GARBAGE)
+    client.force_login(routed.user("dispatcher"))
+    url = reverse("triage:panel", args=[appeal.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert "智能建议生成中" in client.get(url).content.decode()
+    assert TriageSuggestion.objects.filter(appeal=appeal).exists()  # the run, queued: done
+    assert "智能甄别建议" in client.get(url).content.decode()
     assert Appeal.objects.get(pk=appeal.pk).status == AppealStatus.RECEIVED
 
 
