@@ -43,14 +43,14 @@ def _filters(request: HttpRequest) -> tuple[int | None, str]:
 @login_required
 @require_GET
 def project_map(request: HttpRequest) -> HttpResponse:
-    staff_user(request, may_see_projects, VIEWERS)
+    user = staff_user(request, may_see_projects, VIEWERS)
     programme_id, status = _filters(request)
     query = request.GET.urlencode()
     return render(
         request,
         "projects/map.html",
         {
-            "programmes": programmes_to_filter(),
+            "programmes": programmes_to_filter(user),
             "programme_id": programme_id,
             "status": status,
             "statuses": ProjectStatus.choices,

@@ -20,7 +20,7 @@ from minxin.directory.models import Region, RegionLevel
 from .machine import PROJECTS
 from .models import Programme, Project, ProjectPoint
 from .schedule import is_behind, time_share
-from .selectors import projects_for
+from .selectors import programmes_of, projects_for
 from .workflow import ProjectStatus
 
 BEHIND: Final = "behind"  # a point's group: in progress and behind plan, drawn apart in red
@@ -59,8 +59,9 @@ class ProjectMap:
     unplaced: int  # projects with neither a point nor a region with a boundary
 
 
-def programmes_to_filter() -> QuerySet[Programme]:
-    return Programme.objects.order_by("-year", "name")
+def programmes_to_filter(viewer: User) -> QuerySet[Programme]:
+    """The viewer's district's programmes (every district's for the city's)."""
+    return programmes_of(viewer.jurisdiction_scope).order_by("-year", "name")
 
 
 def group_label(group: str) -> str:

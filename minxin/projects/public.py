@@ -33,8 +33,10 @@ PUBLIC_STATUSES: Final = [s for s in ProjectStatus if s != ProjectStatus.CANDIDA
 PHOTOS_SHOWN: Final = 6
 
 
-def public_programmes() -> list[Programme]:
-    return list(Programme.objects.filter(is_public=True).order_by("-year", "name"))
+def public_programmes(district: int) -> list[Programme]:
+    """The public site's district's public programmes."""
+    programmes = Programme.objects.filter(is_public=True, jurisdiction_id=district)
+    return list(programmes.order_by("-year", "name"))
 
 
 @dataclass(frozen=True)
@@ -60,10 +62,10 @@ class Filters:
         return {k: str(v) for k, v in pairs if v}
 
 
-def public_project_list(filters: Filters) -> QuerySet[Project]:
-    """The public projects, newest programme first, then by status and name, with their
-    targets (one query per page)."""
-    projects = public_projects()
+def public_project_list(filters: Filters, *, district: int) -> QuerySet[Project]:
+    """The district's public projects, newest programme first, then by status and name, with
+    their targets (one query per page)."""
+    projects = public_projects(district)
     if filters.programme:
         projects = projects.filter(programme_id=filters.programme)
     if filters.kind:
@@ -99,8 +101,8 @@ def public_rows(projects: Sequence[Project], *, today: date | None = None) -> li
     ]
 
 
-def public_project_get(project_id: int) -> Project:
-    project = public_projects().select_related("programme").filter(pk=project_id).first()
+def public_project_get(project_id: int, *, district: int | None = None) -> Project:
+    project = public_projects(district).select_related("programme").filter(pk=project_id).first()
     if project is None:
         raise NotFound(NOT_FOUND)
     return project
@@ -122,8 +124,8 @@ class PublicPage:
     rateable_milestones: list[Milestone]
 
 
-def public_project_page(project_id: int, *, today: date | None = None) -> PublicPage:
-    project = public_project_get(project_id)
+def public_project_page(project_id: int, *, district: int, today: date | None = None) -> PublicPage:
+    project = public_project_get(project_id, district=district)
     today = today or timezone.localdate()
     round_ = rating_round(project)
     names = list(project.points.order_by("position", "pk").values_list("name", flat=True))
@@ -151,11 +153,13 @@ def public_project_page(project_id: int, *, today: date | None = None) -> Public
     )
 
 
-def public_photo_get(project_id: int, photo_id: int) -> ProgressPhoto:
+def public_photo_get(project_id: int, photo_id: int, *, district: int) -> ProgressPhoto:
     """A progress photo of a public project (stored re-encoded, without its metadata)."""
     photo = (
         ProgressPhoto.objects.filter(
-            pk=photo_id, report__project_id=project_id, report__project__in=public_projects()
+            pk=photo_id,
+            report__project_id=project_id,
+            report__project__in=public_projects(district),
         )
         .exclude(image="")
         .first()

@@ -25,6 +25,7 @@ from minxin.core.errors import MinxinError, ValidationFailed
 from minxin.core.pagination import paginate
 from minxin.core.privacy import mask_phone
 from minxin.core.session import is_one_time_key, one_time_key_new
+from minxin.directory.selectors import jurisdiction_for_host
 from minxin.notify.phone import phone_confirmed
 from minxin.notify.phone_forms import PostedOnce, phone_code_page, phone_posted_confirm
 from minxin.notify.services import CODE_TTL
@@ -52,7 +53,8 @@ RATE_FIELDS: Final = ("phone", "verdict", "comment", "milestone")
 
 def project_list(request: HttpRequest) -> HttpResponse:
     filters = Filters.parse(request.GET)
-    page = paginate(request, public_project_list(filters), per_page=PAGE_SIZE)
+    district = _district(request)
+    page = paginate(request, public_project_list(filters, district=district), per_page=PAGE_SIZE)
     return render(
         request,
         "projects/public/project_list.html",
@@ -61,7 +63,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
             "rows": public_rows(list(page.object_list)),
             "query": urlencode(filters.as_query()),
             "filters": filters,
-            "programmes": public_programmes(),
+            "programmes": public_programmes(district),
             "kinds": ProjectKind.choices,
             "statuses": [(s.value, s.label) for s in PUBLIC_STATUSES],
         },
@@ -69,7 +71,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
 
 
 def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
-    page = public_project_page(project_id)  # or 404
+    page = public_project_page(project_id, district=_district(request))  # or 404
     context = {"p": page, "project": page.project}
     if page.round:
         context |= _rate_context(request, page.project, page.round, step=_step(request.session))
@@ -77,7 +79,7 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
 
 
 def project_photo(request: HttpRequest, project_id: int, photo_id: int) -> FileResponse:
-    photo = public_photo_get(project_id, photo_id)  # or 404
+    photo = public_photo_get(project_id, photo_id, district=_district(request))  # or 404
     return FileResponse(photo.image.open("rb"), content_type=photo.content_type)
 
 
@@ -88,8 +90,13 @@ def _step(session: SessionBase) -> str:
     return "rate" if phone_confirmed(session, purpose=PURPOSE) else "phone"
 
 
-def _rateable(project_id: int) -> tuple[Project, str]:
-    project = public_project_get(project_id)  # or 404
+def _district(request: HttpRequest) -> int:
+    """The public site's district: the one whose host was asked for."""
+    return jurisdiction_for_host(request.get_host())
+
+
+def _rateable(request: HttpRequest, project_id: int) -> tuple[Project, str]:
+    project = public_project_get(project_id, district=_district(request))  # or 404
     round_ = rating_round(project)
     if round_ is None:
         raise ValidationFailed("项目完工后才能评价")
@@ -142,7 +149,7 @@ def _rate_page(
 def rate(request: HttpRequest, project_id: int) -> HttpResponse:
     """The rating form (GET); its post: the code confirmed (unless this browser confirmed the
     phone a moment ago), then the rating; refused, the form again with what was typed."""
-    project, round_ = _rateable(project_id)
+    project, round_ = _rateable(request, project_id)
     session = request.session
     if request.method != "POST":
         return _rate_page(request, project, round_, step=_step(session))
@@ -193,14 +200,14 @@ def rate(request: HttpRequest, project_id: int) -> HttpResponse:
 @ratelimit(key="ip", rate="10/h", method="POST", block=True)
 def code_send(request: HttpRequest, project_id: int) -> HttpResponse:
     """The phone typed: a code sent to it, and the form to type it in with the verdict."""
-    project, round_ = _rateable(project_id)
+    project, round_ = _rateable(request, project_id)
     page = partial(_rate_page, request, project, round_)
     return phone_code_page(request.POST, purpose=PURPOSE, page=page)
 
 
 @never_cache
 def rate_receipt(request: HttpRequest, project_id: int) -> HttpResponse:
-    project = public_project_get(project_id)  # or 404
+    project = public_project_get(project_id, district=_district(request))  # or 404
     receipt = request.session.get("project_rating_receipt")
     if not isinstance(receipt, dict) or receipt.get("project_id") != project.pk:
         return redirect("public_projects:project_detail", project_id=project.pk)

@@ -35,12 +35,14 @@ class AlreadyRated(MinxinError):
     default_message = "您已评价过该项目"
 
 
-def public_projects() -> QuerySet[Project]:
-    """The projects anyone may see: marked public, of a public programme, and past the
-    candidates' stage (a candidate is not yet a commitment)."""
-    return Project.objects.filter(is_public=True, programme__is_public=True).exclude(
+def public_projects(district: int | None = None) -> QuerySet[Project]:
+    """The projects anyone may see (of `district`, the public site's, when given): marked
+    public, of a public programme, and past the candidates' stage (a candidate is not yet a
+    commitment)."""
+    projects = Project.objects.filter(is_public=True, programme__is_public=True).exclude(
         status=ProjectStatus.CANDIDATE
     )
+    return projects if district is None else projects.filter(programme__jurisdiction_id=district)
 
 
 def rating_round(project: Project, *, at: datetime | None = None) -> str | None:

@@ -37,7 +37,7 @@ from .project import (
     report_places,
     reports_of,
 )
-from .scope import programmes_for, programmes_to_choose, project_for, projects_for
+from .scope import programmes_for, programmes_of, programmes_to_choose, project_for, projects_for
 from .units import MEASURED, UnitProject, on_plan_by_unit, unit_projects_for
 
 __all__ = [
@@ -65,6 +65,7 @@ __all__ = [
     "on_plan_by_unit",
     "programme_overview",
     "programmes_for",
+    "programmes_of",
     "programmes_to_choose",
     "project_for",
     "project_page",

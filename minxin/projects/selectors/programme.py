@@ -42,7 +42,7 @@ from ..models import (
 )
 from ..schedule import gap, is_behind, target_share, time_share
 from ..workflow import ProjectStatus
-from .scope import projects_for
+from .scope import programmes_of, projects_for
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,8 @@ class Overview:
 def programme_overview(
     viewer: User, programme_id: int, *, today: date | None = None, status: str = ""
 ) -> Overview:
-    programme = Programme.objects.filter(pk=programme_id).first()
+    # Another district's programme is as missing as one that does not exist.
+    programme = programmes_of(viewer.jurisdiction_scope).filter(pk=programme_id).first()
     if programme is None:
         raise NotFound("未找到该计划")
     today = today or timezone.localdate()

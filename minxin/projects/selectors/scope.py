@@ -17,7 +17,8 @@ from ..permissions import sees_every_project
 def projects_for(viewer: User) -> QuerySet[Project]:
     projects = Project.objects.all()
     if sees_every_project(viewer):
-        return projects
+        # every project of the viewer's district (of every district for the city's)
+        return projects.filter(programme__in=programmes_of(viewer.jurisdiction_scope))
     if viewer.unit_id is None:
         return projects.none()
     return projects.filter(
@@ -44,10 +45,16 @@ def programmes_for(viewer: User) -> list[dict[str, Any]]:
     )
     return [
         {"programme": p, "projects": counts.get(p.pk, 0)}
-        for p in Programme.objects.order_by("-year", "name")
+        for p in programmes_of(viewer.jurisdiction_scope).order_by("-year", "name")
     ]
 
 
-def programmes_to_choose() -> QuerySet[Programme]:
-    """The programmes a form offers (a topic's decision, a vote's round)."""
-    return Programme.objects.all()
+def programmes_of(district: int | None) -> QuerySet[Programme]:
+    """A district's programmes; every district's for None (the city's view)."""
+    programmes = Programme.objects.all()
+    return programmes if district is None else programmes.filter(jurisdiction_id=district)
+
+
+def programmes_to_choose(*, district: int | None = None) -> QuerySet[Programme]:
+    """The programmes a form offers (a topic's decision, a vote's round): `district`'s."""
+    return programmes_of(district)

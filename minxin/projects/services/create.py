@@ -273,6 +273,10 @@ def project_create(
     return project_create_within(actor=actor, draft=draft, planned=planned, at=at)
 
 
+def _programme_district(programme_id: int) -> int:
+    return Programme.objects.values_list("jurisdiction_id", flat=True).get(pk=programme_id)
+
+
 def project_create_within(
     *, actor: User, draft: ProjectDraft, planned: bool, at: datetime | None = None
 ) -> Project:
@@ -281,6 +285,8 @@ def project_create_within(
     now = at or timezone.now()
     PROJECTS.may_create(action=A.CREATE, actor=who)
     draft = _draft_checked(draft)
+    if actor.jurisdiction_scope not in (None, _programme_district(draft.programme_id)):
+        raise ValidationFailed("请选择所属计划")  # another district's programme: not offered
     project = Project.objects.create(
         programme_id=draft.programme_id,
         name=draft.name,
