@@ -7,9 +7,8 @@ install whose appeals are all one district's (a district's own install: every on
 (10M facts: one pass over the table, no index read). An install whose appeals are already
 several districts' (a place tree with several districts at its root) cannot split its cells:
 they are emptied and every appeal queued, for the periodic task (or `minxin metrics_rebuild --pending-only
---workers n`) to count again. The columns become NOT NULL in the next migration, in a
-transaction of its own (PostgreSQL refuses to alter a table with pending deferred key checks
-from the updates made here)."""
+--workers n`) to count again. The columns become NOT NULL, and part of the cells' key, in the
+next migration."""
 
 import django.db.models.deletion
 from django.db import migrations, models
