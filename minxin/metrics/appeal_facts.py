@@ -97,8 +97,12 @@ class _Directory:
         ]
 
 
+# An appeal's fact: its district (whose cells count it) and the JSON stored in AppealFact.data.
+Fact = tuple[int, dict[str, Any]]
+
 _APPEAL_FIELDS: Final = (
     "pk",
+    "jurisdiction_id",
     "status",
     "channel",
     "lead_unit_id",
@@ -114,8 +118,9 @@ _APPEAL_FIELDS: Final = (
 )
 
 
-def facts_compute(appeal_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
-    """The current fact of each appeal: a fixed number of queries for the whole batch."""
+def facts_compute(appeal_ids: Iterable[int]) -> dict[int, Fact]:
+    """The current fact of each appeal, with its district: a fixed number of queries for the
+    whole batch."""
     ids = list(appeal_ids)
     rows = {r["pk"]: r for r in Appeal.objects.filter(pk__in=ids).values(*_APPEAL_FIELDS)}
     targets = {r["merged_into_id"] for r in rows.values() if r["merged_into_id"]}
@@ -156,16 +161,19 @@ def facts_compute(appeal_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
     directory = _Directory()
     exempted = approved_exemptions(ids)
     return {
-        pk: _fact(
-            row,
-            target_rows,
-            _without_exempted_ratings(events[pk], exempted.ratings.get(pk, ())),
-            pk in replied,
-            leads[pk],
-            directory,
-            exempted.deadlines.get(pk, ()),
+        pk: (
+            row["jurisdiction_id"],
+            _fact(
+                row,
+                target_rows,
+                _without_exempted_ratings(events[pk], exempted.ratings.get(pk, ())),
+                pk in replied,
+                leads[pk],
+                directory,
+                exempted.deadlines.get(pk, ()),
+            )
+            | {"vs": revisits[pk]},
         )
-        | {"vs": revisits[pk]}
         for pk, row in rows.items()
     }
 

@@ -42,6 +42,7 @@ from minxin.notify.services import notifications_send
 from .metrics import RATES, RateRow, rates_for
 from .models import Export, ExportKind, ExportStatus
 from .scorecards import ScoreRow, scorecard_for
+from .selectors import districts_for
 
 logger = logging.getLogger(__name__)
 
@@ -122,6 +123,13 @@ def ledger_filters(params: Mapping[str, Any]) -> AppealFilters:
 
 def _period(params: Mapping[str, Any]) -> tuple[date, date]:
     return date.fromisoformat(params["start"]), date.fromisoformat(params["end"])
+
+
+def _district(export: Export) -> int | None:
+    """The district of a bulletin, decided again for its requester when it is built: a
+    district's staff get their own whatever the parameters say (`districts_for`)."""
+    asked = export.params.get("district")
+    return districts_for(user=export.requested_by, asked=str(asked or "")).chosen
 
 
 # ---------------------------------------------------------------------------------------------
@@ -284,12 +292,15 @@ class Bulletin:
 
 
 @reporting_reads()
-def bulletin_for(*, start: date, end: date) -> Bulletin:
-    ranked = [r for r in scorecard_for(start=start, end=end) if r.rank is not None]
+def bulletin_for(*, start: date, end: date, district: int | None = None) -> Bulletin:
+    """One district's bulletin (`district`, a jurisdiction) or every district's (None)."""
+    ranked = [
+        r for r in scorecard_for(start=start, end=end, district=district) if r.rank is not None
+    ]
     best = ranked[:BULLETIN_TOP]
     worst = list(reversed(ranked[max(BULLETIN_TOP, len(ranked) - BULLETIN_TOP) :]))
-    district = rates_for(start=start, end=end, group_by=None)[0]
-    return Bulletin(start=start, end=end, district=district, ranked=ranked, best=best, worst=worst)
+    rates = rates_for(start=start, end=end, group_by=None, district=district)[0]
+    return Bulletin(start=start, end=end, district=rates, ranked=ranked, best=best, worst=worst)
 
 
 def unit_figures(row: ScoreRow) -> list[str]:
@@ -323,7 +334,7 @@ def _build_bulletin_xlsx(export: Export, out: IO[bytes]) -> tuple[str, int]:
     from openpyxl import Workbook
 
     start, end = _period(export.params)
-    bulletin = bulletin_for(start=start, end=end)
+    bulletin = bulletin_for(start=start, end=end, district=_district(export))
     book = Workbook(write_only=True)
     sheet = book.create_sheet("通报")
     sheet.append([bulletin.title])
@@ -364,7 +375,7 @@ def _build_bulletin_pdf(export: Export, out: IO[bytes]) -> tuple[str, int]:
 
     pdf_font()
     start, end = _period(export.params)
-    bulletin = bulletin_for(start=start, end=end)
+    bulletin = bulletin_for(start=start, end=end, district=_district(export))
     title = ParagraphStyle("title", fontName=PDF_FONT, fontSize=18, leading=24, spaceAfter=6)
     heading = ParagraphStyle("heading", fontName=PDF_FONT, fontSize=13, leading=18, spaceBefore=8)
     body = ParagraphStyle("body", fontName=PDF_FONT, fontSize=10, leading=15)

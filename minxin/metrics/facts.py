@@ -8,10 +8,12 @@ and applying an appeal twice changes nothing. Readers apply one batch of what is
 they read (`rates_for`), and a periodic task applies the rest every minute, so a page shows the
 last committed change unless a bulk load left more than one batch, and then says so.
 
-A cell holds one day's counters for one key of one dimension (DIMS). Only two figures depend on
-the clock as well as on the appeals ("due but not contacted", "due and not resolved"); the cells
-count them on the day they belong to, and the reader subtracts the few appeals whose deadline
-is still ahead (an index range on the deadline), so those are exact too. See docs/metrics.md.
+A cell holds one day's counters for one key of one dimension (DIMS) in one district (the
+appeal's jurisdiction): a district's figures are its cells, the city's the sum of all. Only two
+figures depend on the clock as well as on the appeals ("due but not contacted", "due and not
+resolved"); the cells count them on the day they belong to, and the reader subtracts the few
+appeals whose deadline is still ahead (an index range on the deadline), so those are exact too.
+See docs/metrics.md.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from django.utils import timezone
 
 from minxin.cases.models import Appeal, ChangedAppeal
 
-from .appeal_facts import facts_compute
+from .appeal_facts import Fact, facts_compute
 from .models import AppealFact, MetricCell, MetricsLock
 
 # Dimensions of the cells: the whole district, the (lead) unit, the top-level category, the
@@ -71,15 +73,16 @@ COUNTERS: Final = (
 )
 BATCH: Final = 2000
 
-Cell = tuple[str, str, str]  # (dim, day ISO, key)
+Cell = tuple[str, str, str, int]  # (dim, day ISO, key, jurisdiction)
 Contribution = dict[Cell, dict[str, int]]
 
 
 # --- what a fact adds to the cells ----------------------------------------------------------
 
 
-def contribution(fact: Mapping[str, Any] | None) -> Contribution:
-    """What the fact adds to each cell (one entry per dimension for each counted thing)."""
+def contribution(jurisdiction: int, fact: Mapping[str, Any] | None) -> Contribution:
+    """What the fact adds to each cell of its district (one entry per dimension for each
+    counted thing)."""
     out: Contribution = {}
     if not fact:
         return out
@@ -89,7 +92,7 @@ def contribution(fact: Mapping[str, Any] | None) -> Contribution:
     def add(day: str, counters: Mapping[str, int], unit_key: str | None = None) -> None:
         for dim in DIMS:
             key = unit_key if dim == UNIT and unit_key is not None else keys[dim]
-            cell = out.setdefault((dim, day, key), {})
+            cell = out.setdefault((dim, day, key, jurisdiction), {})
             for name, n in counters.items():
                 if n:
                     cell[name] = cell.get(name, 0) + n
@@ -176,17 +179,18 @@ def _cells_add(delta: Contribution) -> None:
     columns = ", ".join(COUNTERS)
     updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in COUNTERS)
     cells = sorted(delta.items())
-    width = 3 + len(COUNTERS)
+    width = 4 + len(COUNTERS)
     for start in range(0, len(cells), 400):
         chunk = cells[start : start + 400]
         placeholders = ", ".join(["(" + ", ".join(["%s"] * width) + ")"] * len(chunk))
         params: list[Any] = []
-        for (dim, day, key), counters in chunk:
-            params += [dim, date.fromisoformat(day), key]
+        for (dim, day, key, jurisdiction), counters in chunk:
+            params += [dim, date.fromisoformat(day), key, jurisdiction]
             params += [counters.get(c, 0) for c in COUNTERS]
         sql = (
-            f"INSERT INTO {table} (dim, day, key, {columns}) VALUES {placeholders} "  # noqa: S608 - names are ours  # nosec B608
-            f"ON CONFLICT (dim, day, key) DO UPDATE SET {updates}"
+            f"INSERT INTO {table} (dim, day, key, jurisdiction_id, {columns}) "  # noqa: S608 - names are ours  # nosec B608
+            f"VALUES {placeholders} "
+            f"ON CONFLICT (dim, day, key, jurisdiction_id) DO UPDATE SET {updates}"
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
@@ -224,7 +228,12 @@ def _apply_batch(size: int, part: Part | None = None) -> int:
         )
         ids |= {pk for pk in dependents if pk % part[1] == part[0]}
     new = facts_compute(ids)
-    old = dict(AppealFact.objects.filter(appeal_id__in=ids).values_list("appeal_id", "data"))
+    old: dict[int, Fact] = {
+        pk: (jurisdiction, data)
+        for pk, jurisdiction, data in AppealFact.objects.filter(appeal_id__in=ids).values_list(
+            "appeal_id", "jurisdiction_id", "data"
+        )
+    }
     delta: Contribution = {}
     for appeal_id, fact in new.items():
         if old.get(appeal_id) == fact:
@@ -232,9 +241,9 @@ def _apply_batch(size: int, part: Part | None = None) -> int:
         before = old.get(appeal_id)
         # A first count (a rebuild, a new appeal) adds the contribution as it is.
         change = (
-            contribution(fact)
+            contribution(*fact)
             if before is None
-            else _difference(contribution(before), contribution(fact))
+            else _difference(contribution(*before), contribution(*fact))
         )
         for cell, counters in change.items():
             into = delta.setdefault(cell, {})
@@ -242,10 +251,14 @@ def _apply_batch(size: int, part: Part | None = None) -> int:
                 into[name] = into.get(name, 0) + n
     _cells_add(delta)
     AppealFact.objects.bulk_create(
-        [AppealFact(appeal_id=pk, data=fact) for pk, fact in new.items() if old.get(pk) != fact],
+        [
+            AppealFact(appeal_id=pk, jurisdiction_id=jurisdiction, data=data)
+            for pk, (jurisdiction, data) in new.items()
+            if old.get(pk) != (jurisdiction, data)
+        ],
         update_conflicts=True,
         unique_fields=["appeal"],
-        update_fields=["data"],
+        update_fields=["jurisdiction", "data"],
     )
     ChangedAppeal.objects.filter(pk__in=[pk for pk, _ in marks]).delete()
     return len(marks)

@@ -46,9 +46,10 @@ def dashboard_map(
 @login_required
 @require_GET
 def appeal_points_json(request: HttpRequest) -> JsonResponse:
-    staff_user(request, may_see_dashboard, "督查员和领导")
+    user = staff_user(request, may_see_dashboard, "督查员和领导")
     period = selectors.period_from(request.GET)
-    found = appeal_points(period=period)
+    districts = selectors.districts_for(user=user, asked=request.GET.get("district"))
+    found = appeal_points(period=period, district=districts.chosen)
     series: dict[bool, list[dict[str, Any]]] = {False: [], True: []}
     page = url_pattern("cases:appeal_detail")
     for p in found.points:

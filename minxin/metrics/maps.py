@@ -13,7 +13,7 @@ from django.utils import timezone
 from minxin.cases.models import Appeal
 from minxin.cases.selectors import overdue_q
 
-from .metrics import period_bounds
+from .metrics import of_district, period_bounds
 from .selectors import Period
 
 POINTS_SHOWN: Final = 2000
@@ -38,10 +38,14 @@ class AppealPoints:
         return self.located > len(self.points)
 
 
-def appeal_points(*, period: Period, now: datetime | None = None) -> AppealPoints:
-    """Two queries: the count, and the latest POINTS_SHOWN rows (the received-at index)."""
+def appeal_points(
+    *, period: Period, district: int | None = None, now: datetime | None = None
+) -> AppealPoints:
+    """Two queries: the count, and the latest POINTS_SHOWN rows (the received-at index); one
+    district's appeals or every district's (None)."""
     lo, hi = period_bounds(period.start, period.end)
     appeals = Appeal.objects.filter(
+        of_district(district),
         received_at__gte=lo,
         received_at__lt=hi,
         latitude__isnull=False,

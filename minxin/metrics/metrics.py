@@ -245,6 +245,13 @@ def _in(field: str, lo: datetime, hi: datetime) -> Q:
     return Q(**{f"{field}__gte": lo, f"{field}__lt": hi})
 
 
+def of_district(district: int | None, path: str = "") -> Q:
+    """The appeals (or the cells, facts, events through `path`) of one district; None: of
+    every district, the city's view (no condition at all: a district's own install reads as
+    it did before there were districts)."""
+    return Q() if district is None else Q(**{f"{path}jurisdiction_id": district})
+
+
 @dataclass(frozen=True)
 class _Handling:
     avg: float | None
@@ -262,7 +269,7 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def _handling_times(
-    group_by: GroupBy | None, lo: datetime, hi: datetime
+    group_by: GroupBy | None, lo: datetime, hi: datetime, district: int | None = None
 ) -> tuple[dict[Any, _Handling], bool]:
     """Working days from the (last) dispatch to the (latest) resolution of the appeals resolved
     in the period, less the working time they spent suspended (the resuming events' recorded
@@ -288,7 +295,9 @@ def _handling_times(
         .values("total")
     )
     qs = (
-        Appeal.objects.filter(_in("resolved_at", lo, hi), dispatched_at__isnull=False)
+        Appeal.objects.filter(
+            _in("resolved_at", lo, hi), of_district(district), dispatched_at__isnull=False
+        )
         .annotate(
             key=_appeal_key(group_by) if group_by else Value(None, output_field=IntegerField()),
             paused=Coalesce(Subquery(paused, output_field=IntegerField()), Value(0)),
@@ -323,11 +332,13 @@ def _labels(group_by: GroupBy | None, keys: set[Any]) -> dict[Any, str]:
     return labels
 
 
-def _cell_sums(dim: str, start: date, end: date) -> dict[str, dict[str, int]]:
-    """The counters of every key of `dim` summed over [start, end]: one GROUP BY over at most
-    (days × keys) cells, whatever the number of appeals."""
+def _cell_sums(
+    dim: str, start: date, end: date, district: int | None = None
+) -> dict[str, dict[str, int]]:
+    """The counters of every key of `dim` summed over [start, end] (and the districts): one
+    GROUP BY over at most (days × keys × districts) cells, whatever the number of appeals."""
     rows = (
-        MetricCell.objects.filter(dim=dim, day__gte=start, day__lte=end)
+        MetricCell.objects.filter(of_district(district), dim=dim, day__gte=start, day__lte=end)
         .values("key")
         .annotate(**{f"n_{c}": Sum(c) for c in COUNTERS})
         .order_by()
@@ -353,28 +364,36 @@ class DirectAnswers:
         return self.answered / self.received if self.received else None
 
 
-def direct_answer_rate(*, start: date, end: date) -> DirectAnswers:
+def direct_answer_rate(*, start: date, end: date, district: int | None = None) -> DirectAnswers:
     """The numerator from the ANSWER_DIRECTLY events of the period (their index: action, time),
     the denominator from the channel cells (valid hotline appeals received): neither reads the
     appeals themselves. An answer is given during the call, so both fall on the same day."""
     metric_facts_apply(max_batches=1)
     lo, hi = period_bounds(start, end)
     answered = AppealEvent.objects.filter(
-        action=Action.ANSWER_DIRECTLY, created_at__gte=lo, created_at__lt=hi
+        of_district(district, "appeal__"),
+        action=Action.ANSWER_DIRECTLY,
+        created_at__gte=lo,
+        created_at__lt=hi,
     ).count()
-    received = _cell_sums(CHANNEL, start, end).get(Channel.HOTLINE, {}).get("received_valid", 0)
+    received = (
+        _cell_sums(CHANNEL, start, end, district).get(Channel.HOTLINE, {}).get("received_valid", 0)
+    )
     return DirectAnswers(answered=answered, received=received)
 
 
-def _ahead(dim: str, lo: datetime, hi: datetime, now: datetime) -> dict[str, tuple[int, int]]:
+def _ahead(
+    dim: str, lo: datetime, hi: datetime, now: datetime, district: int | None = None
+) -> dict[str, tuple[int, int]]:
     """Per key, the appeals the cells count as due whose deadline is still ahead of `now`:
     (dispatched in the period, not contacted, first-contact deadline ≥ now), and (open,
     unresolved, resolution deadline in the period and ≥ now). Both are index ranges over
     future deadlines, so they stay small however long the history."""
-    not_contacted = Appeal.objects.filter(
+    appeals = Appeal.objects.filter(of_district(district))
+    not_contacted = appeals.filter(
         _in("dispatched_at", lo, hi), first_contacted_at__isnull=True, first_contact_due__gte=now
     ).values_list("pk", flat=True)
-    not_due = Appeal.objects.filter(
+    not_due = appeals.filter(
         _in("resolve_due", lo, hi),
         resolve_due__gte=now,
         resolved_at__isnull=True,
@@ -434,10 +453,12 @@ def rates_for(
     group_by: GroupBy | None,
     now: datetime | None = None,
     with_p90: bool = False,
+    district: int | None = None,
 ) -> list[RateRow]:
     """Every rate of docs/metrics.md for the period [start, end] (local dates, both included),
     one row per group (the lead unit, the top-level category, the subdistrict) or one row for
-    the whole district when `group_by` is None. Groups with nothing in the period have no row
+    the whole district when `group_by` is None; of one district's appeals (`district`, a
+    jurisdiction) or of all of them (None). Groups with nothing in the period have no row
     (except the district row, which is always there). `now` decides what is overdue.
 
     Read from the pre-aggregated cells (metrics/facts.py) after applying pending changes;
@@ -448,12 +469,12 @@ def rates_for(
     metric_facts_apply(max_batches=1)
     lo, hi = period_bounds(start, end)
     dim = GROUP_DIMS[group_by]
-    sums = _cell_sums(dim, start, end)
-    ahead = _ahead(dim, lo, hi, now)
+    sums = _cell_sums(dim, start, end, district)
+    ahead = _ahead(dim, lo, hi, now, district)
     handling: dict[Any, _Handling] = {}
     capped = False
     if with_p90:
-        handling, capped = _handling_times(group_by, lo, hi)
+        handling, capped = _handling_times(group_by, lo, hi, district)
     day_seconds = working_day_seconds()
     counted: dict[Any, tuple[RateCounts, float | None]] = {}
     for key in sums.keys() | ahead.keys() | ({""} if group_by is None else set()):

@@ -6,6 +6,7 @@ from django.utils import timezone
 from minxin.accounts.models import User
 from minxin.cases.models import Appeal
 from minxin.core.models import key, one_to_one_key
+from minxin.directory.models import Jurisdiction
 
 
 class ExportKind(models.TextChoices):
@@ -61,6 +62,11 @@ class AppealFact(models.Model):
     idempotent however often the appeal is refreshed."""
 
     appeal = one_to_one_key(Appeal)
+    # The appeal's district, whose cells the fact is counted in (kept with the fact, so that a
+    # change is taken out of the cells it was added to).
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     data = models.JSONField()
 
     class Meta:
@@ -73,12 +79,18 @@ class AppealFact(models.Model):
 
 class MetricCell(models.Model):
     """The counters of one day for one key of one dimension (the whole district, a unit, a
-    top-level category, a subdistrict, a channel). Sums over days give any period's rates; see
-    docs/metrics.md for what each counter counts and on which day."""
+    top-level category, a subdistrict, a channel) in one district. Sums over days give any
+    period's rates, over the districts the city's; see docs/metrics.md for what each counter
+    counts and on which day."""
 
     dim = models.CharField("维度", max_length=1)
     day = models.DateField("日期")
     key = models.CharField("键", max_length=24, blank=True)
+    # Last in the unique index: the city's sums read (dim, day) ranges as before, a district's
+    # filter within them.
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
 
     arrived = models.IntegerField(default=0)
     received = models.IntegerField(default=0)
@@ -112,7 +124,9 @@ class MetricCell(models.Model):
         verbose_name = "统计格"
         verbose_name_plural = "统计格"
         constraints = [
-            models.UniqueConstraint(fields=["dim", "day", "key"], name="metric_cell_once"),
+            models.UniqueConstraint(
+                fields=["dim", "day", "key", "jurisdiction"], name="metric_cell_once"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -171,8 +171,9 @@ def _ranks(scores: Mapping[int, float | None]) -> dict[int, int]:
     return {unit: first_at[s] for unit, s in scores.items() if s is not None}
 
 
-def _by_unit(start: date, end: date) -> dict[int, RateRow]:
-    return {r.key: r for r in rates_for(start=start, end=end, group_by="unit") if r.key}
+def _by_unit(start: date, end: date, district: int | None) -> dict[int, RateRow]:
+    rows = rates_for(start=start, end=end, group_by="unit", district=district)
+    return {r.key: r for r in rows if r.key}
 
 
 def _scored(
@@ -197,20 +198,29 @@ def _scored(
 
 
 @reporting_reads()
-def scorecard_for(*, start: date, end: date) -> list[ScoreRow]:
+def scorecard_for(*, start: date, end: date, district: int | None = None) -> list[ScoreRow]:
     """Every measured unit's rates, score and rank for [start, end], and the change against
-    the period of the same length just before it. Ranked units first, then the rest by name."""
+    the period of the same length just before it. Ranked units first, then the rest by name.
+
+    One district's (`district`, a jurisdiction): its units, ranked on its appeals, and a unit
+    of the city that led some of them, on those only; no unit of another district. None: every
+    unit on every appeal."""
     weights = score_weights()
     length = end - start + timedelta(days=1)
-    current = _by_unit(start, end)
+    current = _by_unit(start, end, district)
     before_start = start - timedelta(days=1)
-    previous = _by_unit(start - length, before_start)
+    previous = _by_unit(start - length, before_start, district)
     projects, projects_before = on_plan_by_unit(on=end), on_plan_by_unit(on=before_start)
     extras = components_for(start=start, end=end)
     extras_before = components_for(start=start - length, end=before_start)
-    units = dict(
-        Unit.objects.filter(is_active=True, kind__in=MEASURED_UNIT_KINDS).values_list("pk", "name")
-    )
+    measured = Unit.objects.filter(is_active=True, kind__in=MEASURED_UNIT_KINDS)
+    if district is not None:
+        # Projects and other apps' components are not by district: only its own units' count.
+        measured = measured.filter(jurisdiction_id=district)
+        own = set(Unit.objects.filter(jurisdiction_id=district).values_list("pk", flat=True))
+        projects = {u: p for u, p in projects.items() if u in own}
+        projects_before = {u: p for u, p in projects_before.items() if u in own}
+    units = dict(measured.values_list("pk", "name"))
     units.update(Unit.objects.filter(pk__in=set(current) - set(units)).values_list("pk", "name"))
     units.update(Unit.objects.filter(pk__in=set(projects) - set(units)).values_list("pk", "name"))
     scores = _scored(units, current, weights, projects, extras)

@@ -21,13 +21,13 @@ from minxin.cases.selectors import overdue_q
 from minxin.cases.workflow import OPEN_STATUSES, AppealStatus
 from minxin.core.errors import NotFound
 from minxin.core.replica import reporting_reads
-from minxin.directory.models import Category, Region, RegionLevel
+from minxin.directory.models import Category, Jurisdiction, Region, RegionLevel
 from minxin.supervision.models import Clock, DeadlineWarning, WarningLevel
 from minxin.triage.hotspots import hotspot_members_among, hotspots_active
 from minxin.triage.nlp.hotspots import heat_index
 
 from .facts import CATEGORY, CHANNEL, REGION
-from .metrics import RateRow, group_key, period_bounds, rates_for
+from .metrics import RateRow, group_key, of_district, period_bounds, rates_for
 from .models import Export, ExportStatus, MetricCell
 
 DEFAULT_PERIOD_DAYS: Final = 30
@@ -71,6 +71,31 @@ def period_from(params: Mapping[str, str], today: date | None = None) -> Period:
         end = today
         start = end - timedelta(days=DEFAULT_PERIOD_DAYS - 1)
     return Period(start, end)
+
+
+@dataclass(frozen=True)
+class Districts:
+    """Whose figures a viewer sees: one district's (`chosen`, a jurisdiction) or every
+    district's (None), and the districts a viewer of the city may pick from (`options`, empty
+    for a district's staff and on a district's own install)."""
+
+    chosen: int | None
+    options: list[tuple[int, str]]
+
+
+def districts_for(*, user: User, asked: str | None = None) -> Districts:
+    """A district's staff see their district's figures; the city's (above the districts) see
+    every district's, or the one they ask for (`?district=`). On an install of one district
+    both are the whole install: read with no district at all, as before there were several.
+    One query (the user's district is cached on the user)."""
+    districts = list(Jurisdiction.objects.order_by("pk").values_list("pk", "name"))
+    if len(districts) <= 1:
+        return Districts(chosen=None, options=[])
+    own = user.jurisdiction_scope
+    if own is not None:
+        return Districts(chosen=own, options=[])
+    chosen = next((pk for pk, _ in districts if str(pk) == asked), None)
+    return Districts(chosen=chosen, options=districts)
 
 
 def near_deadline_q() -> Q:
@@ -133,22 +158,42 @@ class Dashboard:
     low_satisfaction: list[LowSatisfaction]
 
 
-def _cells(dim: str, period: Period) -> Any:
-    return MetricCell.objects.filter(dim=dim, day__gte=period.start, day__lte=period.end)
+def _cells(dim: str, period: Period, district: int | None) -> Any:
+    return MetricCell.objects.filter(
+        of_district(district), dim=dim, day__gte=period.start, day__lte=period.end
+    )
 
 
-def _matters(since: datetime, hi: datetime) -> tuple[list[Matter], list[Matter]]:
+def _matters(
+    since: datetime, hi: datetime, district: int | None = None
+) -> tuple[list[Matter], list[Matter]]:
     """Hotspots (集中投诉) and repeats (反复诉求) with an appeal in [since, hi).
 
     Hotspots: the place-and-matter hotspots triage grows (`triage.hotspots`, the code of
     `minxin triage hotspots`), and the matters a dispatcher merged appeals of several callers
     into that are in none of those; hottest first by the heat index of `triage.nlp.hotspots`.
     Repeats: appeals merged by the caller of the appeal they were merged into. Bounded by
-    MATTER_WINDOW_DAYS and MATTER_SCAN, over the (status, received_at) index."""
-    stored = hotspots_active(since=since, until=hi, scan=MATTER_SCAN, rows=PANEL_ROWS)
+    MATTER_WINDOW_DAYS and MATTER_SCAN, over the (status, received_at) index. A district's
+    are those of its appeals (a hotspot is its first appeal's district: one place)."""
+    stored = hotspots_active(
+        since=since,
+        until=hi,
+        scan=MATTER_SCAN,
+        rows=PANEL_ROWS if district is None else MATTER_SCAN,
+    )
+    if district is not None:
+        ours = set(
+            Appeal.objects.filter(
+                pk__in=[h.appeal_id for h in stored], jurisdiction_id=district
+            ).values_list("pk", flat=True)
+        )
+        stored = [h for h in stored if h.appeal_id in ours][:PANEL_ROWS]
     groups = list(
         Appeal.objects.filter(
-            status=AppealStatus.MERGED, received_at__gte=since, received_at__lt=hi
+            of_district(district),
+            status=AppealStatus.MERGED,
+            received_at__gte=since,
+            received_at__lt=hi,
         )
         .values("merged_into")
         .annotate(
@@ -208,9 +253,9 @@ def _matters(since: datetime, hi: datetime) -> tuple[list[Matter], list[Matter]]
     return [m for _, m in hot[:PANEL_ROWS]], again[:PANEL_ROWS]
 
 
-def _low_satisfaction(period: Period) -> list[LowSatisfaction]:
+def _low_satisfaction(period: Period, district: int | None) -> list[LowSatisfaction]:
     rows = (
-        _cells(CATEGORY, period)
+        _cells(CATEGORY, period, district)
         .exclude(key="")
         .values("key")
         .annotate(rated=Sum("rated"), satisfied=Sum("satisfied"))
@@ -245,6 +290,7 @@ def _live(
     hi: datetime,
     now: datetime,
     *,
+    district: int | None,
     cached: bool,
     refresh: bool = False,
 ) -> _Live:
@@ -252,14 +298,15 @@ def _live(
     those (bounded by the open appeals, not by the history), and kept LIVE_SECONDS in the cache;
     the periodic task refreshes the default period's every minute (`dashboard_live_refresh`),
     so a dashboard opened on it never waits for the scan."""
-    key = f"metrics:live:{period.start}:{period.end}"
+    key = f"metrics:live:{period.start}:{period.end}:{district or ''}"
     hit = cache.get(key) if cached and not refresh else None
     if isinstance(hit, _Live):
         return hit
     overdue = overdue_q(now)
-    # All three are open appeals: the status index keeps this to the open ones, however long
-    # the history.
-    sla = Appeal.objects.filter(status__in=OPEN_STATUSES).aggregate(
+    appeals = Appeal.objects.filter(of_district(district))
+    # All three are open appeals: the status index (a district's: its jurisdiction, status
+    # index) keeps this to the open ones, however long the history.
+    sla = appeals.filter(status__in=OPEN_STATUSES).aggregate(
         open=Count("pk"),
         overdue=Count("pk", filter=overdue),
         near=Count("pk", filter=near_deadline_q() & ~overdue),
@@ -267,14 +314,14 @@ def _live(
     # Overdue now, per subdistrict (of the appeal's place: open appeals are never merged).
     overdue_in: dict[str, int] = {
         str(key): n
-        for key, n in Appeal.objects.filter(overdue)
+        for key, n in appeals.filter(overdue)
         .annotate(key=group_key("region"))
         .values("key")
         .annotate(n=Count("pk"))
         .values_list("key", "n")
     }
     since = max(lo, hi - timedelta(days=MATTER_WINDOW_DAYS))
-    hotspots, repeats = _matters(since, hi)
+    hotspots, repeats = _matters(since, hi, district)
     live = _Live(
         sla=Sla(open=sla["open"], near=sla["near"], overdue=sla["overdue"]),
         overdue_in=overdue_in,
@@ -289,34 +336,43 @@ def _live(
 
 def dashboard_live_refresh() -> None:
     """Recompute the open-appeal figures of the dashboard's default period (the last 30 days)
-    into the cache: run by the periodic metrics task."""
+    into the cache, the city's and, on an install of several districts, each district's: run
+    by the periodic metrics task."""
     period = period_from({})
     lo, hi = period_bounds(period.start, period.end)
-    _live(period, lo, hi, timezone.now(), cached=True, refresh=True)
+    now = timezone.now()
+    districts = list(Jurisdiction.objects.values_list("pk", flat=True))
+    for district in [None, *districts] if len(districts) > 1 else [None]:
+        _live(period, lo, hi, now, district=district, cached=True, refresh=True)
 
 
 @reporting_reads()
-def dashboard_for(*, period: Period, now: datetime | None = None) -> Dashboard:
+def dashboard_for(
+    *, period: Period, district: int | None = None, now: datetime | None = None
+) -> Dashboard:
     """The dashboard's figures: the district's rates for the period, the SLA picture now,
     volume per day and channel, the top categories, each subdistrict's volume and overdue,
     hotspots, repeats and low satisfaction. The period's figures come from the pre-aggregated
-    cells; only what depends on open appeals (a bounded set) is counted live."""
+    cells; only what depends on open appeals (a bounded set) is counted live. One district's
+    (`district`, a jurisdiction: `districts_for`) or every district's (None)."""
     cached = now is None  # an explicit `now` (a test, a report) is computed afresh
     now = now or timezone.now()
     lo, hi = period_bounds(period.start, period.end)
-    district = rates_for(start=period.start, end=period.end, group_by=None, now=now)[0]
-    live = _live(period, lo, hi, now, cached=cached)
+    rates = rates_for(
+        start=period.start, end=period.end, group_by=None, now=now, district=district
+    )[0]
+    live = _live(period, lo, hi, now, district=district, cached=cached)
     days = [period.start + timedelta(days=i) for i in range(period.days)]
     index = {d: i for i, d in enumerate(days)}
     labels = dict(Channel.choices)
     by_channel: dict[str, list[int]] = {}
-    for day, channel, n in _cells(CHANNEL, period).values_list("day", "key", "arrived"):
+    for day, channel, n in _cells(CHANNEL, period, district).values_list("day", "key", "arrived"):
         if not n:
             continue
         series = by_channel.setdefault(labels.get(channel, channel), [0] * len(days))
         series[index[day]] += n
     top = list(
-        _cells(CATEGORY, period)
+        _cells(CATEGORY, period, district)
         .exclude(key="")
         .values("key")
         .annotate(n=Sum("arrived"))
@@ -327,16 +383,19 @@ def dashboard_for(*, period: Period, now: datetime | None = None) -> Dashboard:
         Category.objects.filter(pk__in=[int(r["key"]) for r in top]).values_list("pk", "name")
     )
     received_in: dict[str, int] = dict(
-        _cells(REGION, period).values("key").annotate(n=Sum("arrived")).values_list("key", "n")
+        _cells(REGION, period, district)
+        .values("key")
+        .annotate(n=Sum("arrived"))
+        .values_list("key", "n")
     )
-    streets = Region.objects.filter(level=RegionLevel.SUBDISTRICT).order_by("code", "pk")
+    streets = _streets(district)
     regions = [
         (pk, name, received_in.get(str(pk), 0), live.overdue_in.get(str(pk), 0))
         for pk, name in streets.values_list("pk", "name")
     ]
     return Dashboard(
         period=period,
-        district=district,
+        district=rates,
         sla=live.sla,
         days=[d.isoformat() for d in days],
         by_channel=by_channel,
@@ -345,8 +404,17 @@ def dashboard_for(*, period: Period, now: datetime | None = None) -> Dashboard:
         matters_since=live.matters_since,
         hotspots=live.hotspots,
         repeats=live.repeats,
-        low_satisfaction=_low_satisfaction(period),
+        low_satisfaction=_low_satisfaction(period, district),
     )
+
+
+def _streets(district: int | None) -> QuerySet[Region]:
+    """The subdistricts of the district (under its region), or of every district."""
+    streets = Region.objects.filter(level=RegionLevel.SUBDISTRICT).order_by("code", "pk")
+    if district is None:
+        return streets
+    root = Jurisdiction.objects.filter(pk=district).values_list("region__path", flat=True)
+    return streets.filter(path__startswith=root.first() or "-")
 
 
 def export_list_for(*, user: User) -> QuerySet[Export]:

@@ -51,7 +51,8 @@ def _list_url(**params: Any) -> str:
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = staff_user(request, may_see_dashboard, "督查员和领导")
     period = selectors.period_from(request.GET)
-    board = selectors.dashboard_for(period=period)
+    districts = selectors.districts_for(user=user, asked=request.GET.get("district"))
+    board = selectors.dashboard_for(period=period, district=districts.chosen)
     in_period = {"received_from": period.start.isoformat(), "received_to": period.end.isoformat()}
     counts = board.district.counts
     tiles = [
@@ -133,6 +134,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "metrics/dashboard.html",
         {
             "period": period,
+            "districts": districts,
             "tiles": tiles,
             "rates": rates,
             "data": data,
@@ -148,7 +150,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def scorecards(request: HttpRequest) -> HttpResponse:
     user = staff_user(request, may_see_scorecards, "督查员、领导和承办单位")
     period = selectors.period_from(request.GET)
-    rows = scorecard_for(start=period.start, end=period.end)
+    districts = selectors.districts_for(user=user, asked=request.GET.get("district"))
+    rows = scorecard_for(start=period.start, end=period.end, district=districts.chosen)
     own_only = user.role == Role.HANDLER
     if own_only:
         rows = [r for r in rows if r.unit_id == user.unit_id]
@@ -179,6 +182,7 @@ def scorecards(request: HttpRequest) -> HttpResponse:
         "metrics/scorecards.html",
         {
             "period": period,
+            "districts": districts,
             "rate_labels": [d.label for d in RATES.values()],
             "extra_labels": [label for _, label in extra_labels],
             "columns": len(RATES) + 5 + len(extra_labels),
@@ -189,21 +193,27 @@ def scorecards(request: HttpRequest) -> HttpResponse:
             "formula": score_formula(),
             "min_appeals": score_min_appeals(),
             "pending": metric_changes_pending(),
-            "direct": None if own_only else direct_answer_rate(start=period.start, end=period.end),
+            "direct": None
+            if own_only
+            else direct_answer_rate(start=period.start, end=period.end, district=districts.chosen),
         },
     )
 
 
 @login_required
 def bulletin(request: HttpRequest) -> HttpResponse:
-    staff_user(request, may_see_dashboard, "督查员和领导")
+    user = staff_user(request, may_see_dashboard, "督查员和领导")
     period = selectors.period_from(request.GET)
-    report = export_files.bulletin_for(start=period.start, end=period.end)
+    districts = selectors.districts_for(user=user, asked=request.GET.get("district"))
+    report = export_files.bulletin_for(
+        start=period.start, end=period.end, district=districts.chosen
+    )
     return render(
         request,
         "metrics/bulletin.html",
         {
             "period": period,
+            "districts": districts,
             "bulletin": report,
             "district_rates": report.district_rates(),
             "header": export_files.UNIT_HEADER,
@@ -218,15 +228,19 @@ def bulletin(request: HttpRequest) -> HttpResponse:
 def bulletin_print(request: HttpRequest) -> HttpResponse:
     """The bulletin laid out for paper (like the dispatch slip): the same figures as the
     bulletin page, without the staff bar, with a 打印 button."""
-    staff_user(request, may_see_dashboard, "督查员和领导")
+    user = staff_user(request, may_see_dashboard, "督查员和领导")
     period = selectors.period_from(request.GET)
-    report = export_files.bulletin_for(start=period.start, end=period.end)
+    districts = selectors.districts_for(user=user, asked=request.GET.get("district"))
+    report = export_files.bulletin_for(
+        start=period.start, end=period.end, district=districts.chosen
+    )
     return render(
         request,
         "metrics/bulletin_print.html",
         {
             "period": period,
             "bulletin": report,
+            "districts": districts,
             "district_rates": report.district_rates(),
             "header": export_files.UNIT_HEADER,
             "best": report.best,
@@ -262,7 +276,10 @@ def bulletin_export(request: HttpRequest) -> HttpResponse:
     if kind is None:
         raise ValidationFailed("请选择导出格式")
     period = selectors.period_from(request.POST)
+    district = selectors.districts_for(user=user, asked=request.POST.get("district")).chosen
     params = {"start": period.start.isoformat(), "end": period.end.isoformat()}
+    if district is not None:
+        params["district"] = str(district)
     return _export_queued(request, user, kind, params, "通报正在后台生成，完成后会通知您。")
 
 
