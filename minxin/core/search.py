@@ -273,6 +273,28 @@ class SearchIndex(Operation):
         return f"{self.model_name}_search"
 
 
+class SearchIndexRemade(SearchIndex):
+    """At the end of a migration that makes SQLite remake the table (altering a column does: a
+    new table is copied and renamed, and the old one's triggers go with it), the SQLite index
+    made again with its triggers. Nothing on PostgreSQL, whose ALTER TABLE keeps them. Going
+    back, nothing: the reversed operations remake the table after this one."""
+
+    def database_forwards(
+        self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any
+    ) -> None:
+        if schema_editor.connection.vendor == "sqlite":
+            table = self._table(app_label, to_state)
+            self._run(schema_editor, [*_sqlite_drop(table), *_sqlite_create(table, self.fields)])
+
+    def database_backwards(
+        self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any
+    ) -> None:
+        pass
+
+    def describe(self) -> str:
+        return f"Full-text search index on {self.model_name} made again after a table remake"
+
+
 # --- the query ---------------------------------------------------------------------------
 
 

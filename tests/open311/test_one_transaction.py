@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 
 from minxin.cases.models import Appeal
+from minxin.directory.models import jurisdiction_default
 from minxin.open311.models import Open311Request
 from tests.citizen.test_submit import SUBMIT, form, fresh_key
 
@@ -56,6 +57,7 @@ def test_an_open311_post_commits_once(client, district, api_key, rate_limits, se
 
 def test_a_citizens_form_commits_the_appeal_and_its_session_once(client, db, rate_limits, settings):
     settings.TASKS = DB_TASKS
+    jurisdiction_default()  # the install's district, made on first use, exists before the form
     key = fresh_key(client)
     counted: list[str] = []
     with transactions(counted):

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import migrations, models
 
 import minxin.directory.models
+from minxin.core.search import SearchIndexRemade
 
 
 def appeals_placed(apps, schema_editor):
@@ -82,4 +83,6 @@ class Migration(migrations.Migration):
                 fields=["jurisdiction", "status", "received_at"], name="appeal_juris"
             ),
         ),
+        # SQLite remade the table to make the column NOT NULL: the search index's triggers with it.
+        SearchIndexRemade("appeal", fields=["title", "content"]),
     ]
