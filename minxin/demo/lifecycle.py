@@ -25,11 +25,7 @@ from django.utils import timezone
 from shapely.geometry.base import BaseGeometry
 
 from minxin.accounts.models import User
-from minxin.cases.models import (
-    Appeal,
-    AppealKind,
-    Channel,
-)
+from minxin.cases.models import Appeal, AppealKind, Channel
 from minxin.cases.services import query_code_new, tracking_numbers_allocate
 from minxin.cases.workflow import Action, AppealStatus
 from minxin.deadlines import calendar

@@ -34,12 +34,12 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
-from minxin.cases.models import Appeal, AppealEvent, Channel
+from minxin.cases.models import Appeal, AppealEvent
 from minxin.cases.workflow import OPEN_STATUSES, RESUMING_ACTIONS, Action
 from minxin.deadlines.calendar import working_seconds_between
 from minxin.directory.models import Category, Region, RegionLevel, Unit
 
-from .facts import ALL, CATEGORY, CHANNEL, COUNTERS, GROUP_DIMS, REGION, UNIT, metric_facts_apply
+from .facts import ALL, CATEGORY, COUNTERS, GROUP_DIMS, REGION, UNIT, metric_facts_apply
 from .models import AppealFact, MetricCell
 
 GroupBy = Literal["unit", "category", "region"]
@@ -332,7 +332,7 @@ def _labels(group_by: GroupBy | None, keys: set[Any]) -> dict[Any, str]:
     return labels
 
 
-def _cell_sums(
+def cell_sums(
     dim: str, start: date, end: date, district: int | None = None
 ) -> dict[str, dict[str, int]]:
     """The counters of every key of `dim` summed over [start, end] (and the districts): one
@@ -349,37 +349,6 @@ def _cell_sums(
         key = values.pop("key")
         out[key] = {name[2:]: int(n or 0) for name, n in values.items()}
     return out
-
-
-@dataclass(frozen=True)
-class DirectAnswers:
-    """直接答复率 (docs/metrics.md): hotline inquiries closed on the spot from the knowledge
-    base, over the valid hotline appeals received, in the same period."""
-
-    answered: int
-    received: int
-
-    @property
-    def rate(self) -> float | None:
-        return self.answered / self.received if self.received else None
-
-
-def direct_answer_rate(*, start: date, end: date, district: int | None = None) -> DirectAnswers:
-    """The numerator from the ANSWER_DIRECTLY events of the period (their index: action, time),
-    the denominator from the channel cells (valid hotline appeals received): neither reads the
-    appeals themselves. An answer is given during the call, so both fall on the same day."""
-    metric_facts_apply(max_batches=1)
-    lo, hi = period_bounds(start, end)
-    answered = AppealEvent.objects.filter(
-        of_district(district, "appeal__"),
-        action=Action.ANSWER_DIRECTLY,
-        created_at__gte=lo,
-        created_at__lt=hi,
-    ).count()
-    received = (
-        _cell_sums(CHANNEL, start, end, district).get(Channel.HOTLINE, {}).get("received_valid", 0)
-    )
-    return DirectAnswers(answered=answered, received=received)
 
 
 def _ahead(
@@ -469,7 +438,7 @@ def rates_for(
     metric_facts_apply(max_batches=1)
     lo, hi = period_bounds(start, end)
     dim = GROUP_DIMS[group_by]
-    sums = _cell_sums(dim, start, end, district)
+    sums = cell_sums(dim, start, end, district)
     ahead = _ahead(dim, lo, hi, now, district)
     handling: dict[Any, _Handling] = {}
     capped = False

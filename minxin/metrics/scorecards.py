@@ -14,10 +14,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Final
+from typing import Final, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models import QuerySet
 
 from minxin.core.discover import app_modules
 from minxin.core.replica import reporting_reads
@@ -197,6 +198,24 @@ def _scored(
     }
 
 
+def _measured(district: int | None) -> tuple[QuerySet[Unit], set[int] | None]:
+    """The units a scorecard ranks (`district`'s own when given), and that district's units:
+    projects and other apps' components are not by district, so only its own units' count
+    (None: every unit's)."""
+    measured = Unit.objects.filter(is_active=True, kind__in=MEASURED_UNIT_KINDS)
+    if district is None:
+        return measured, None
+    own = set(Unit.objects.filter(jurisdiction_id=district).values_list("pk", flat=True))
+    return measured.filter(jurisdiction_id=district), own
+
+
+T = TypeVar("T")
+
+
+def _own_only(own: set[int] | None, by_unit: dict[int, T]) -> dict[int, T]:
+    return by_unit if own is None else {u: v for u, v in by_unit.items() if u in own}
+
+
 @reporting_reads()
 def scorecard_for(*, start: date, end: date, district: int | None = None) -> list[ScoreRow]:
     """Every measured unit's rates, score and rank for [start, end], and the change against
@@ -210,16 +229,11 @@ def scorecard_for(*, start: date, end: date, district: int | None = None) -> lis
     current = _by_unit(start, end, district)
     before_start = start - timedelta(days=1)
     previous = _by_unit(start - length, before_start, district)
-    projects, projects_before = on_plan_by_unit(on=end), on_plan_by_unit(on=before_start)
+    measured, own = _measured(district)
+    projects = _own_only(own, on_plan_by_unit(on=end))
+    projects_before = _own_only(own, on_plan_by_unit(on=before_start))
     extras = components_for(start=start, end=end)
     extras_before = components_for(start=start - length, end=before_start)
-    measured = Unit.objects.filter(is_active=True, kind__in=MEASURED_UNIT_KINDS)
-    if district is not None:
-        # Projects and other apps' components are not by district: only its own units' count.
-        measured = measured.filter(jurisdiction_id=district)
-        own = set(Unit.objects.filter(jurisdiction_id=district).values_list("pk", flat=True))
-        projects = {u: p for u, p in projects.items() if u in own}
-        projects_before = {u: p for u, p in projects_before.items() if u in own}
     units = dict(measured.values_list("pk", "name"))
     units.update(Unit.objects.filter(pk__in=set(current) - set(units)).values_list("pk", "name"))
     units.update(Unit.objects.filter(pk__in=set(projects) - set(units)).values_list("pk", "name"))

@@ -23,7 +23,7 @@ from minxin.core.errors import NotFound
 from minxin.core.replica import reporting_reads
 from minxin.directory.models import Category, Jurisdiction, Region, RegionLevel
 from minxin.supervision.models import Clock, DeadlineWarning, WarningLevel
-from minxin.triage.hotspots import hotspot_members_among, hotspots_active
+from minxin.triage.hotspots import ActiveHotspot, hotspot_members_among, hotspots_active
 from minxin.triage.nlp.hotspots import heat_index
 
 from .facts import CATEGORY, CHANNEL, REGION
@@ -164,31 +164,29 @@ def _cells(dim: str, period: Period, district: int | None) -> Any:
     )
 
 
-def _matters(
-    since: datetime, hi: datetime, district: int | None = None
-) -> tuple[list[Matter], list[Matter]]:
-    """Hotspots (集中投诉) and repeats (反复诉求) with an appeal in [since, hi).
-
-    Hotspots: the place-and-matter hotspots triage grows (`triage.hotspots`, the code of
-    `minxin triage hotspots`), and the matters a dispatcher merged appeals of several callers
-    into that are in none of those; hottest first by the heat index of `triage.nlp.hotspots`.
-    Repeats: appeals merged by the caller of the appeal they were merged into. Bounded by
-    MATTER_WINDOW_DAYS and MATTER_SCAN, over the (status, received_at) index. A district's
-    are those of its appeals (a hotspot is its first appeal's district: one place)."""
+def _hotspots(since: datetime, hi: datetime, district: int | None) -> list[ActiveHotspot]:
+    """The active hotspots with an appeal in [since, hi), a district's when given (a hotspot
+    is its first appeal's district: one place); hottest first, PANEL_ROWS of them."""
     stored = hotspots_active(
         since=since,
         until=hi,
         scan=MATTER_SCAN,
         rows=PANEL_ROWS if district is None else MATTER_SCAN,
     )
-    if district is not None:
-        ours = set(
-            Appeal.objects.filter(
-                pk__in=[h.appeal_id for h in stored], jurisdiction_id=district
-            ).values_list("pk", flat=True)
-        )
-        stored = [h for h in stored if h.appeal_id in ours][:PANEL_ROWS]
-    groups = list(
+    if district is None:
+        return stored
+    ours = set(
+        Appeal.objects.filter(
+            pk__in=[h.appeal_id for h in stored], jurisdiction_id=district
+        ).values_list("pk", flat=True)
+    )
+    return [h for h in stored if h.appeal_id in ours][:PANEL_ROWS]
+
+
+def _merged_groups(since: datetime, hi: datetime, district: int | None) -> list[Any]:
+    """The appeals merged in [since, hi), by the appeal they were merged into: how many, how
+    many callers, how many by that appeal's own caller; the largest first."""
+    return list(
         Appeal.objects.filter(
             of_district(district),
             status=AppealStatus.MERGED,
@@ -203,6 +201,21 @@ def _matters(
         )
         .order_by("-n")[:MATTER_SCAN]
     )
+
+
+def _matters(
+    since: datetime, hi: datetime, district: int | None = None
+) -> tuple[list[Matter], list[Matter]]:
+    """Hotspots (集中投诉) and repeats (反复诉求) with an appeal in [since, hi).
+
+    Hotspots: the place-and-matter hotspots triage grows (`triage.hotspots`, the code of
+    `minxin triage hotspots`), and the matters a dispatcher merged appeals of several callers
+    into that are in none of those; hottest first by the heat index of `triage.nlp.hotspots`.
+    Repeats: appeals merged by the caller of the appeal they were merged into. Bounded by
+    MATTER_WINDOW_DAYS and MATTER_SCAN, over the (status, received_at) index. A district's
+    are those of its appeals (a hotspot is its first appeal's district: one place)."""
+    stored = _hotspots(since, hi, district)
+    groups = _merged_groups(since, hi, district)
     ids: list[int] = [g["merged_into"] or 0 for g in groups]  # never None: merged rows have one
     targets = {
         pk: (number, title, phone)

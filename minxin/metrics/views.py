@@ -28,9 +28,10 @@ from minxin.projects.permissions import may_run_projects
 
 from . import exports as export_files
 from . import prometheus, selectors
+from .direct_answers import direct_answer_rate
 from .facts import metric_changes_pending
 from .map_views import dashboard_map
-from .metrics import RATES, direct_answer_rate
+from .metrics import RATES
 from .models import ExportKind, ExportStatus
 from .permissions import may_see_dashboard, may_see_scorecards
 from .scorecards import component_labels, score_formula, score_min_appeals, scorecard_for

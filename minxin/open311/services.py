@@ -6,7 +6,7 @@ import logging
 import re
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urlsplit
@@ -139,9 +139,10 @@ def _kind(attributes: Mapping[str, str]) -> str:
 
 
 def service_request_draft(
-    *, params: Mapping[str, str], attributes: Mapping[str, str]
+    *, params: Mapping[str, str], attributes: Mapping[str, str], district: int | None = None
 ) -> AppealDraft:
-    """The appeal an Open311 POST describes; every problem is a message naming the field."""
+    """The appeal an Open311 POST describes, for `district` (the one the request names);
+    every problem is a message naming the field."""
     code = clean_text(params.get("service_code", ""))
     if not code:
         raise ValidationFailed("缺少 service_code")
@@ -183,6 +184,7 @@ def service_request_draft(
         is_anonymous=not phone,
         latitude=float(lat) if lat is not None else None,
         longitude=float(long) if long is not None else None,
+        jurisdiction_id=district,
     )
 
 
@@ -292,10 +294,7 @@ def service_request_create(
             return ServiceRequestCreated(record=answered, created=False)
     # Checked before the key is claimed: a refused request stores nothing, and may be retried
     # corrected with the same key.
-    draft = replace(
-        service_request_draft(params=params, attributes=attributes),
-        jurisdiction_id=jurisdiction_id,
-    )
+    draft = service_request_draft(params=params, attributes=attributes, district=jurisdiction_id)
     token = secrets.token_hex(16)
     submission_key = f"open311:{api_key.prefix}:{token}"
     if idempotency_key:

@@ -13,7 +13,7 @@ from minxin.cases import services
 from minxin.cases.models import AppealKind, Channel
 from minxin.cases.workflow import Action
 from minxin.knowledge.services import appeal_answer_directly
-from minxin.metrics.metrics import direct_answer_rate
+from minxin.metrics.direct_answers import direct_answer_rate
 from tests.builders import appeal_new
 from tests.knowledge.builders import article_new
 

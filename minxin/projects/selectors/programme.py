@@ -105,9 +105,8 @@ class Overview:
 def programme_overview(
     viewer: User, programme_id: int, *, today: date | None = None, status: str = ""
 ) -> Overview:
-    # Another district's programme is as missing as one that does not exist.
     programme = programmes_of(viewer.jurisdiction_scope).filter(pk=programme_id).first()
-    if programme is None:
+    if programme is None:  # or another district's: as missing
         raise NotFound("未找到该计划")
     today = today or timezone.localdate()
     projects = projects_for(viewer).filter(programme=programme)
