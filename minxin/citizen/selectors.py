@@ -240,23 +240,29 @@ class Transparency:
 
 
 @reporting_reads()
-def transparency_figures(*, today: date, month_key: str = "") -> Transparency:
-    """The district's figures per month (last 12) and per lead unit for one of those months,
-    straight from `metrics.metrics.rates_for` (the scorecards' numbers). Cached for a few
-    minutes: the page is public and each month is a handful of aggregate queries."""
+def transparency_figures(
+    *, today: date, month_key: str = "", district: int | None = None
+) -> Transparency:
+    """A district's figures (every district's for None) per month (last 12) and per lead unit
+    for one of those months, straight from `metrics.metrics.rates_for` (the scorecards'
+    numbers). Cached for a few minutes: the page is public and each month is a handful of
+    aggregate queries."""
     months = transparency_months(today=today)
     month = next((m for m in months if m.key == month_key), months[-1])
-    cache_key = f"citizen:transparency:{today.isoformat()}:{month.key}"
+    cache_key = f"citizen:transparency:{district}:{today.isoformat()}:{month.key}"
     cached = cache.get(cache_key)
     if isinstance(cached, Transparency):
         return cached
     by_month = [
-        Figures.of(rates_for(start=m.start, end=m.end, group_by=None)[0], label=m.label)
+        Figures.of(
+            rates_for(start=m.start, end=m.end, group_by=None, district=district)[0],
+            label=m.label,
+        )
         for m in months
     ]
     by_unit = [
         Figures.of(row, label=UNDISPATCHED_LABEL if row.key is None else row.label)
-        for row in rates_for(start=month.start, end=month.end, group_by="unit")
+        for row in rates_for(start=month.start, end=month.end, group_by="unit", district=district)
     ]
     result = Transparency(months=months, by_month=by_month, month=month, by_unit=by_unit)
     cache.set(cache_key, result, TRANSPARENCY_CACHE_SECONDS)

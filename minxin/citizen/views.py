@@ -320,7 +320,9 @@ def photo(request: HttpRequest, tracking_number: str, attachment_id: int) -> Fil
 
 def transparency(request: HttpRequest) -> HttpResponse:
     figures = transparency_figures(
-        today=timezone.localdate(), month_key=request.GET.get("month", "")[:7]
+        district=jurisdiction_for_host(request.get_host()),
+        today=timezone.localdate(),
+        month_key=request.GET.get("month", "")[:7],
     )
 
     def rate(value: float | None) -> float | None:

@@ -4,7 +4,7 @@ list of adopted ones, and the counts by outcome for the dashboard."""
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
@@ -37,9 +37,13 @@ def _day_start(day: date) -> datetime:
 
 
 def _reviewable(user: User) -> QuerySet[Suggestion]:
-    """Every suggestion for a reviewer; none for anyone else."""
+    """Every suggestion of the reviewer's district (every district's for the city's); none for
+    anyone else."""
     rows = Suggestion.objects.all()
-    return rows if may_review_suggestions(user) else rows.none()
+    if not may_review_suggestions(user):
+        return rows.none()
+    district = user.jurisdiction_scope
+    return rows if district is None else rows.filter(jurisdiction_id=district)
 
 
 def suggestion_list(*, user: User, filters: SuggestionFilters) -> QuerySet[Suggestion]:
@@ -144,8 +148,10 @@ class PublicSuggestion:
     decided_at: datetime | None
 
 
-def adopted_public() -> QuerySet[Suggestion]:
-    return Suggestion.objects.filter(status=SuggestionStatus.ADOPTED).order_by("-decided_at", "-id")
+def adopted_public(*, district: int) -> QuerySet[Suggestion]:
+    """The district's adopted suggestions (the public page's host's)."""
+    adopted = Suggestion.objects.filter(status=SuggestionStatus.ADOPTED, jurisdiction_id=district)
+    return adopted.order_by("-decided_at", "-id")
 
 
 def public_rows(suggestions: list[Suggestion]) -> list[PublicSuggestion]:
@@ -177,12 +183,15 @@ class OutcomeCounts:
         return sum(self.adopted.values())
 
 
-def outcome_counts(*, start: date, end: date) -> OutcomeCounts:
-    """Suggestions received in [start, end] (both days included) by where they stand now: one
-    grouped query. The review list filtered by the same dates shows the same rows."""
+def outcome_counts(*, start: date, end: date, district: int | None = None) -> OutcomeCounts:
+    """Suggestions received in [start, end] (both days included, of `district` when given) by
+    where they stand now: one grouped query. The review list filtered by the same dates shows
+    the same rows."""
     rows = (
         Suggestion.objects.filter(
-            created_at__gte=_day_start(start), created_at__lt=_day_start(end + timedelta(days=1))
+            Q() if district is None else Q(jurisdiction_id=district),
+            created_at__gte=_day_start(start),
+            created_at__lt=_day_start(end + timedelta(days=1)),
         )
         .values("status", "adoption_level")
         .annotate(n=Count("id"))

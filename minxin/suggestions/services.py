@@ -19,6 +19,7 @@ from minxin.core.errors import IllegalTransition, NotFound, PermissionDenied, Va
 from minxin.core.models import day_numbers_take
 from minxin.core.privacy import is_valid_phone
 from minxin.core.text import line_clean, text_clean
+from minxin.directory.models import jurisdiction_default
 from minxin.directory.selectors import units_handling
 from minxin.intake.services import appeal_receive
 from minxin.machine.engine import NO_CHANGE, Change
@@ -93,9 +94,14 @@ def suggestion_draft_clean(draft: SuggestionDraft) -> SuggestionDraft:
 
 @transaction.atomic(durable=True)
 def suggestion_submit(
-    *, actor: Actor, draft: SuggestionDraft, submission_key: str | None = None
+    *,
+    actor: Actor,
+    draft: SuggestionDraft,
+    submission_key: str | None = None,
+    district: int | None = None,
 ) -> CreatedSuggestion:
-    """A citizen's suggestion; a resubmitted form returns the one it created."""
+    """A citizen's suggestion to `district` (the public page's; else the install's first); a
+    resubmitted form returns the one it created."""
     if actor.role != Role.CITIZEN:
         raise PermissionDenied("建议由市民在建议征集页面提交")
     SUGGESTIONS.may_create(action=SuggestionAction.SUBMIT, actor=actor)
@@ -110,6 +116,7 @@ def suggestion_submit(
             suggestion = Suggestion.objects.create(
                 tracking_number=_number_allocate(day=timezone.localdate(now)),
                 query_code=query_code_new(),
+                jurisdiction_id=district if district is not None else jurisdiction_default(),
                 submission_key=submission_key or None,
                 field=draft.field,
                 title=draft.title,
@@ -212,7 +219,8 @@ def suggestion_forward(
             expected_version=expected_version,
         )
         # Who can act on a forwarded suggestion: the bodies that handle appeals.
-        forward_to = units_handling().filter(pk=unit_id or 0).first()
+        units = units_handling(district=suggestion.jurisdiction_id)
+        forward_to = units.filter(pk=unit_id or 0).first()
         if forward_to is None:
             raise ValidationFailed("请选择承办的职能部门或街道")
         reason = (reason or "").strip()
@@ -230,6 +238,7 @@ def suggestion_forward(
             appellant_name=suggestion.proposer_name,
             appellant_phone=suggestion.proposer_phone,
             is_anonymous=not suggestion.proposer_phone,
+            jurisdiction_id=suggestion.jurisdiction_id,
         ),
         submission_key=f"suggestion-{suggestion.pk}",
     )

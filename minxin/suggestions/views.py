@@ -30,7 +30,7 @@ from minxin.core.session import (
     grants,
     one_time_key_new,
 )
-from minxin.directory.selectors import units_handling
+from minxin.directory.selectors import jurisdiction_for_host, units_handling
 from minxin.metrics.permissions import may_see_dashboard
 from minxin.metrics.selectors import period_from
 
@@ -66,7 +66,10 @@ def submit(request: HttpRequest) -> HttpResponse:
 
     def submit_draft(submission_key: str | None) -> Suggestion:
         return services.suggestion_submit(
-            actor=Actor.citizen(), draft=draft, submission_key=submission_key
+            actor=Actor.citizen(),
+            draft=draft,
+            submission_key=submission_key,
+            district=jurisdiction_for_host(request.get_host()),
         ).suggestion
 
     return public_submit(
@@ -141,7 +144,8 @@ def track_detail(request: HttpRequest, tracking_number: str) -> HttpResponse:
 
 @require_GET
 def adopted(request: HttpRequest) -> HttpResponse:
-    page = paginate(request, selectors.adopted_public(), per_page=10)
+    district = jurisdiction_for_host(request.get_host())
+    page = paginate(request, selectors.adopted_public(district=district), per_page=10)
     return render(
         request,
         "suggestions/adopted.html",
@@ -203,7 +207,8 @@ def _detail_render(
     actions = SUGGESTIONS.forms(
         SUGGESTIONS.available(actor=Actor.of(user), status=suggestion.status)
     )
-    units = units_handling() if any(a["extra"] == "unit_id" for a in actions) else []
+    wanted = any(a["extra"] == "unit_id" for a in actions)
+    units = units_handling(district=suggestion.jurisdiction_id) if wanted else []
     context = {
         "s": suggestion,
         "events": selectors.suggestion_timeline(suggestion=suggestion),
@@ -265,9 +270,11 @@ def review_act(request: HttpRequest, suggestion_id: int, action: str) -> HttpRes
 def dashboard_panel(request: HttpRequest) -> HttpResponse:
     """Counts by outcome for the dashboard's period (`start`/`end`), each linking to the review
     list filtered the same way. An HTMX fragment: the dashboard includes it with hx-get."""
-    staff_user(request, may_see_dashboard, "督查员和领导")
+    user = staff_user(request, may_see_dashboard, "督查员和领导")
     period = period_from(request.GET)
-    counts = selectors.outcome_counts(start=period.start, end=period.end)
+    counts = selectors.outcome_counts(
+        start=period.start, end=period.end, district=user.jurisdiction_scope
+    )
     dates = {"start": period.start.isoformat(), "end": period.end.isoformat()}
 
     def url(**params: str) -> str:

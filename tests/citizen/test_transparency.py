@@ -7,10 +7,12 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
+from minxin.accounts.actor import Actor
+from minxin.cases import services
 from minxin.cases.workflow import AppealStatus
 from minxin.citizen.selectors import transparency_figures, transparency_months
 from minxin.metrics.metrics import rates_for
-from tests.builders import appeal_in
+from tests.builders import appeal_in, other_district_build
 
 URL = reverse("citizen:transparency")
 
@@ -100,3 +102,25 @@ def test_the_current_month_is_marked_unfinished_until_its_last_day(client, distr
     assert '2026年2月 <small class="muted" data-unfinished>截至2月10日，本月未结束' in html
     assert "2026年2月尚未结束，图中为截至2月10日的数字" in html
     assert html.count("data-unfinished") == 2
+
+
+def test_each_host_shows_its_own_districts_figures(client, district):
+    """A city's install: the page under B1's host counts B1's appeals, not A3's."""
+    b = other_district_build(district)
+    appeal_in(district, AppealStatus.RATED)
+    services.appeal_create(
+        actor=Actor.of(district.user("b_call_taker")),
+        draft=services.AppealDraft(
+            channel="hotline",
+            kind="complaint",
+            title="东风路井盖缺失",
+            content="东风路口井盖缺失，夜里危险。",
+            appellant_phone="13812345678",
+        ),
+    )
+    today = timezone.localdate()
+    ours = transparency_figures(today=today, district=district.district.jurisdiction.pk)
+    theirs = transparency_figures(today=today, district=b.pk)
+    assert ours.by_month[-1].received == 1 and theirs.by_month[-1].received == 1
+    assert transparency_figures(today=today).by_month[-1].received == 2  # the city's
+    assert client.get(URL, HTTP_HOST=b.host).status_code == 200
