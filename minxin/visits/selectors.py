@@ -24,7 +24,9 @@ NOT_FOUND = "未找到该走访记录或无权查看"
 def visit_scope_for(*, user: User) -> QuerySet[Visit]:
     visits = Visit.objects.all()
     if sees_every_visit(user):
-        return visits
+        # the visits of the viewer's district's units (every district's for the city's)
+        district = user.jurisdiction_scope
+        return visits if district is None else visits.filter(unit__jurisdiction_id=district)
     if user.role == Role.HANDLER and user.unit_id is not None:
         return visits.filter(unit_id=user.unit_id)
     return visits.none()

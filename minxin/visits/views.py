@@ -68,8 +68,10 @@ def visit_list(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "query": query.urlencode(),
             "filters": filters,
-            "regions": places_to_choose(),
-            "units": units_active() if sees_every_visit(user) else [],
+            "regions": places_to_choose(district=user.jurisdiction_scope),
+            "units": units_active(district=user.jurisdiction_scope)
+            if sees_every_visit(user)
+            else [],
         },
     )
 
@@ -175,7 +177,7 @@ def _form_page(
         "matters": [{"n": n, **m} for n, m in enumerate(matters, start=1)],
         "next_n": len(matters) + 1,
         "kinds": AppealKind.choices,
-        "regions": places_to_choose(),
+        "regions": places_to_choose(district=user.jurisdiction_scope),
         "people": selectors.participant_choices(user=user),
         "chosen": chosen,
         "submission_key": submission_key,
