@@ -39,6 +39,9 @@ def test_the_revisit_queue_and_panel_on_a_phone(new_page, live_district: Distric
     expect(row).to_contain_text("不满意必回访")
     snap(page, "revisit-queue-390")
     row.get_by_role("link", name=dissatisfied.title).click()
+    # The appeal page loaded whole (its scripts run) before the radio is clicked: a click
+    # during the load was once undone, and the check failed.
+    page.wait_for_load_state("load")
     panel = page.locator("#revisit-panel")
     panel.get_by_role("radio", name="未接通").check()
     panel.get_by_role("button", name="记录回访").click()
