@@ -12,6 +12,7 @@ from minxin.cases.workflow import AppealStatus
 from minxin.core.errors import NotFound
 from minxin.core.privacy import PersonalSpan, find_personal_data
 from minxin.directory.models import Unit
+from minxin.directory.selectors import of_district
 
 from .models import HIDDEN_STATUSES, AppealSupport, BoardPost, ModerationEntry
 from .permissions import may_moderate
@@ -154,8 +155,7 @@ def _moderated_by(user: User) -> QuerySet[BoardPost]:
     posts = BoardPost.objects.all()
     if not may_moderate(user):
         return posts.none()
-    district = user.jurisdiction_scope
-    return posts if district is None else posts.filter(appeal__jurisdiction_id=district)
+    return posts.filter(of_district(user.jurisdiction_scope, "appeal__"))
 
 
 def moderation_queue(*, user: User, status: str = ModerationStatus.PENDING) -> QuerySet[BoardPost]:

@@ -45,6 +45,13 @@ def within(district: int | None) -> Q:
     return Q(path__startswith=root) if root else Q()
 
 
+def of_district(district: int | None, path: str = "") -> Q:
+    """The rows (appeals; or cells, posts, suggestions, visits through `path`) of one district;
+    None: of every district, the city's view (no condition at all: a district's own install
+    reads as it did before there were districts)."""
+    return Q() if district is None else Q(**{f"{path}jurisdiction_id": district})
+
+
 def serving(jurisdiction_id: int | None) -> Q:
     """The units that work for a district: its own and the city's above the districts (which
     have none). None: every unit (the city's view)."""

@@ -6,9 +6,10 @@ from datetime import date
 
 from minxin.cases.models import AppealEvent, Channel
 from minxin.cases.workflow import Action
+from minxin.directory.selectors import of_district
 
 from .facts import CHANNEL, metric_facts_apply
-from .metrics import cell_sums, of_district, period_bounds
+from .metrics import cell_sums, period_bounds
 
 
 @dataclass(frozen=True)

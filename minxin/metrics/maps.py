@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from minxin.cases.models import Appeal
 from minxin.cases.selectors import overdue_q
+from minxin.directory.selectors import of_district
 
-from .metrics import of_district, period_bounds
+from .metrics import period_bounds
 from .selectors import Period
 
 POINTS_SHOWN: Final = 2000

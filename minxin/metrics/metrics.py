@@ -38,6 +38,7 @@ from minxin.cases.models import Appeal, AppealEvent
 from minxin.cases.workflow import OPEN_STATUSES, RESUMING_ACTIONS, Action
 from minxin.deadlines.calendar import working_seconds_between
 from minxin.directory.models import Category, Region, RegionLevel, Unit
+from minxin.directory.selectors import of_district
 
 from .facts import ALL, CATEGORY, COUNTERS, GROUP_DIMS, REGION, UNIT, metric_facts_apply
 from .models import AppealFact, MetricCell
@@ -243,13 +244,6 @@ def _appeal_key(group_by: GroupBy, path: str = "") -> Any:
 
 def _in(field: str, lo: datetime, hi: datetime) -> Q:
     return Q(**{f"{field}__gte": lo, f"{field}__lt": hi})
-
-
-def of_district(district: int | None, path: str = "") -> Q:
-    """The appeals (or the cells, facts, events through `path`) of one district; None: of
-    every district, the city's view (no condition at all: a district's own install reads as
-    it did before there were districts)."""
-    return Q() if district is None else Q(**{f"{path}jurisdiction_id": district})
 
 
 @dataclass(frozen=True)

@@ -22,12 +22,13 @@ from minxin.cases.workflow import OPEN_STATUSES, AppealStatus
 from minxin.core.errors import NotFound
 from minxin.core.replica import reporting_reads
 from minxin.directory.models import Category, Jurisdiction, Region, RegionLevel
+from minxin.directory.selectors import of_district
 from minxin.supervision.models import Clock, DeadlineWarning, WarningLevel
 from minxin.triage.hotspots import ActiveHotspot, hotspot_members_among, hotspots_active
 from minxin.triage.nlp.hotspots import heat_index
 
 from .facts import CATEGORY, CHANNEL, REGION
-from .metrics import RateRow, group_key, of_district, period_bounds, rates_for
+from .metrics import RateRow, group_key, period_bounds, rates_for
 from .models import Export, ExportStatus, MetricCell
 
 DEFAULT_PERIOD_DAYS: Final = 30

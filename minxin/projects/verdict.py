@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from minxin.core.errors import MinxinError, NotFound, ValidationFailed
 from minxin.core.text import text_clean
+from minxin.directory.selectors import of_district
 
 from .models import Milestone, Project, ProjectRating, RatingRound, Verdict
 from .workflow import RATEABLE, ProjectStatus
@@ -42,7 +43,7 @@ def public_projects(district: int | None = None) -> QuerySet[Project]:
     projects = Project.objects.filter(is_public=True, programme__is_public=True).exclude(
         status=ProjectStatus.CANDIDATE
     )
-    return projects if district is None else projects.filter(programme__jurisdiction_id=district)
+    return projects.filter(of_district(district, "programme__"))
 
 
 def rating_round(project: Project, *, at: datetime | None = None) -> str | None:

@@ -4,7 +4,7 @@ list of adopted ones, and the counts by outcome for the dashboard."""
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
@@ -12,6 +12,7 @@ from minxin.accounts.models import User
 from minxin.cases.models import Appeal, Reply
 from minxin.core.errors import NotFound
 from minxin.core.privacy import mask_name, mask_public_text
+from minxin.directory.selectors import of_district
 
 from .models import Suggestion, SuggestionEvent
 from .permissions import may_review_suggestions
@@ -42,8 +43,7 @@ def _reviewable(user: User) -> QuerySet[Suggestion]:
     rows = Suggestion.objects.all()
     if not may_review_suggestions(user):
         return rows.none()
-    district = user.jurisdiction_scope
-    return rows if district is None else rows.filter(jurisdiction_id=district)
+    return rows.filter(of_district(user.jurisdiction_scope))
 
 
 def suggestion_list(*, user: User, filters: SuggestionFilters) -> QuerySet[Suggestion]:
@@ -189,7 +189,7 @@ def outcome_counts(*, start: date, end: date, district: int | None = None) -> Ou
     the same rows."""
     rows = (
         Suggestion.objects.filter(
-            Q() if district is None else Q(jurisdiction_id=district),
+            of_district(district),
             created_at__gte=_day_start(start),
             created_at__lt=_day_start(end + timedelta(days=1)),
         )

@@ -13,7 +13,7 @@ from minxin.cases.models import Appeal
 from minxin.cases.selectors import appeal_scope_for
 from minxin.core.errors import NotFound
 from minxin.core.privacy import mask_personal_data
-from minxin.directory.selectors import regions_and_below
+from minxin.directory.selectors import of_district, regions_and_below
 
 from .models import Visit, VisitMatter
 from .permissions import sees_every_visit
@@ -25,8 +25,7 @@ def visit_scope_for(*, user: User) -> QuerySet[Visit]:
     visits = Visit.objects.all()
     if sees_every_visit(user):
         # the visits of the viewer's district's units (every district's for the city's)
-        district = user.jurisdiction_scope
-        return visits if district is None else visits.filter(unit__jurisdiction_id=district)
+        return visits.filter(of_district(user.jurisdiction_scope, "unit__"))
     if user.role == Role.HANDLER and user.unit_id is not None:
         return visits.filter(unit_id=user.unit_id)
     return visits.none()

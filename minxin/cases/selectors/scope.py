@@ -8,6 +8,7 @@ from django.utils.crypto import constant_time_compare
 
 from minxin.accounts.roles import Role
 from minxin.core.errors import NotFound
+from minxin.directory.selectors import of_district
 
 from ..models import Appeal, Assignment, SubAssignment, SubAssignmentStatus
 from ..permissions import sees_whole_district
@@ -23,8 +24,7 @@ def appeal_scope_for(*, user: "User") -> QuerySet[Appeal]:
     """The appeals a member of staff may see at all."""
     appeals = Appeal.objects.all()
     if sees_whole_district(user):
-        district = user.jurisdiction_scope
-        return appeals if district is None else appeals.filter(jurisdiction_id=district)
+        return appeals.filter(of_district(user.jurisdiction_scope))
     if user.role == Role.HANDLER and user.unit_id is not None:
         return appeals.filter(unit_appeals_q(user.unit_id, include_done=True))
     return appeals.none()

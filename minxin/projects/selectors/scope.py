@@ -8,6 +8,7 @@ from django.db.models import Count, Q, QuerySet
 
 from minxin.accounts.models import User
 from minxin.core.errors import NotFound
+from minxin.directory.selectors import of_district
 
 from ..machine import MISSING
 from ..models import Programme, Project
@@ -51,8 +52,7 @@ def programmes_for(viewer: User) -> list[dict[str, Any]]:
 
 def programmes_of(district: int | None) -> QuerySet[Programme]:
     """A district's programmes; every district's for None (the city's view)."""
-    programmes = Programme.objects.all()
-    return programmes if district is None else programmes.filter(jurisdiction_id=district)
+    return Programme.objects.filter(of_district(district))
 
 
 def programmes_to_choose(*, district: int | None = None) -> QuerySet[Programme]:
