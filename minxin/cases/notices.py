@@ -3,8 +3,9 @@
 change it. The reply's SMS goes when the citizen can read it: at its release (`approve_reply`,
 by a reviewer or by the policy's automatic pass), not at the unit's submission, which waits for
 the centre's review (办结审核). The message is recorded in the event's transaction
-(`notify.services.sms_message_record`, an outbox) and sent by the worker once it commits
-(`tasks.send_appeal_sms_task`), the number and the text read from the appeal then.
+(`notify.services.sms_message_record`, an outbox) and sent by the worker once it commits: one
+run of the outbox queued unless one waits to start (`appeal_sms_queue`,
+`tasks.appeal_sms_waiting_task`), the number and the text read from the appeal then.
 
 `peer_message_record` does the same for the city link (docs/citylink.md): an appeal sent down
 by a peer platform tells it every public step and its released reply
@@ -19,8 +20,8 @@ from django.conf import settings
 
 from minxin.citylink.models import MessageKind, OutboxMessage
 from minxin.citylink.services import outbox_message_record
-from minxin.core.tasks import enqueue_on_commit
-from minxin.notify.models import SmsMessage, SmsStatus
+from minxin.core.tasks import enqueue_on_commit, enqueue_unless_waiting
+from minxin.notify.models import SmsMessage
 from minxin.notify.services import sms_message_record
 from minxin.notify.texts import SmsTemplateKey
 
@@ -51,16 +52,18 @@ def citizen_sms_record(appeal: Appeal, event: AppealEvent) -> SmsMessage | None:
         subject_type=SUBJECT,
         subject_id=appeal.pk,
     )
-    if message is not None and message.status == SmsStatus.QUEUED:
-        message_id = message.pk
-
-        def enqueue() -> None:
-            from .tasks import send_appeal_sms_task
-
-            send_appeal_sms_task.enqueue(message_id)
-
-        enqueue_on_commit(enqueue)
+    if message is not None:
+        appeal_sms_queue()
     return message
+
+
+def appeal_sms_queue() -> None:
+    """Have the appellants' SMS waiting in the outbox sent: a run queued unless one waits to
+    start, which will take them (`core.tasks.enqueue_unless_waiting`): a thousand appeals
+    received are one run of the worker, not a thousand rows in its queue."""
+    from .tasks import appeal_sms_waiting_task
+
+    enqueue_unless_waiting(appeal_sms_waiting_task)
 
 
 def sms_params(appeal: Appeal) -> dict[str, str]:

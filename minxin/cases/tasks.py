@@ -5,10 +5,9 @@ from datetime import timedelta
 from django.utils import timezone
 from django_tasks import task
 
-from minxin.core.tasks import book_next_run, runs_waiting, sweep_after, sweep_every
-from minxin.notify.models import SmsMessage
+from minxin.core.tasks import backlog_run, book_next_run, runs_waiting, sweep_after, sweep_every
 from minxin.notify.selectors import sms_messages_due
-from minxin.notify.services import sms_message_deliver
+from minxin.notify.services import sms_outbox_deliver
 
 from . import notices
 from .models import Appeal
@@ -35,39 +34,37 @@ def archive_unrated_appeals_task(reschedule: bool = True) -> int:
 
 
 @task()
-def send_appeal_sms_task(message_id: int) -> str:
-    """Send one recorded SMS to an appellant: the number and the placeholders are read here
-    from the appeal, never carried by the queue; retries are `sms_message_deliver`'s."""
-    message = SmsMessage.objects.filter(pk=message_id, subject_type=notices.SUBJECT).first()
-    if message is None:
-        return "missing"
-    appeal = Appeal.objects.select_related("lead_unit").filter(pk=message.subject_id).first()
-    if appeal is None:
-        return "missing"
-    done = sms_message_deliver(
-        message_id=message.pk, phone=appeal.appellant_phone, params=notices.sms_params(appeal)
-    )
-    return done.status
+def appeal_sms_waiting_task() -> int:
+    """Send the appellants' SMS waiting in the outbox, oldest first, until none is left
+    (`notify.services.sms_outbox_deliver`), the number and the placeholders read from the
+    appeal now: every event that tells the citizen queues one run unless one waits to start
+    (`notices.appeal_sms_queue`). Stopped by its time with more left, it queues the next. The
+    number of messages dealt with."""
+    run = sms_outbox_deliver(subject_type=notices.SUBJECT, recipient=_appellant)
+    if run.more:
+        notices.appeal_sms_queue()
+    return run.delivered
+
+
+def _appellant(appeal_id: int) -> tuple[str, dict[str, str]] | None:
+    appeal = Appeal.objects.select_related("lead_unit").filter(pk=appeal_id).first()
+    return None if appeal is None else (appeal.appellant_phone, notices.sms_params(appeal))
 
 
 @task()
 def sweep_appeal_sms_task(reschedule: bool = True) -> int:
-    """The appellants' SMS safety net: a message still to send, later than
-    MINXIN_TASK_SWEEP_AFTER_SECONDS, whose sending is not waiting in the queue (its enqueue
-    lost between the commit and a crash, or its run with a killed worker) is queued again. The
-    next sweep is booked first. A message sent meanwhile is left as it is. The number queued."""
+    """The appellants' SMS safety net: when a message is still to send later than
+    MINXIN_TASK_SWEEP_AFTER_SECONDS and no run of the outbox waits or runs (its enqueue lost
+    between the commit and a crash, or its run with a killed worker), a run is queued. The next
+    sweep is booked first. The number of late messages the run queued will find."""
     if reschedule:  # first: a crash in this run does not end the sweeps
         book_next_run(sweep_appeal_sms_task, sweep_every())
     since = timezone.now() - sweep_after()
-    waiting = runs_waiting(send_appeal_sms_task, started_since=since)
-    queued = 0
-    for message_id in sms_messages_due(
-        subject_type=notices.SUBJECT, recorded_before=since, limit=SWEEP_BATCH
-    ):
-        if waiting is None or (message_id,) not in waiting:
-            send_appeal_sms_task.enqueue(message_id)
-            queued += 1
-    return queued
+    late = sms_messages_due(subject_type=notices.SUBJECT, recorded_before=since, limit=SWEEP_BATCH)
+    if not late or runs_waiting(appeal_sms_waiting_task, started_since=since):
+        return 0
+    backlog_run(appeal_sms_waiting_task).enqueue()
+    return len(late)
 
 
 @task()

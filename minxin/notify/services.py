@@ -221,27 +221,76 @@ def sms_message_record(
 ) -> SmsMessage | None:
     """The record of a notification SMS to send, in the caller's transaction (an outbox: it is
     there whatever happens to the worker); None for a number that cannot take an SMS (a
-    landline, none). A phone that opted out, or a template switched off, gets a record marked
-    not sent, with the reason. The caller enqueues the sending once it commits."""
+    landline, none). Whether the phone opted out and the template is switched on is asked when
+    it is sent (`sms_message_deliver`): the choice then is the one that counts, and the form a
+    citizen sends asks two queries fewer. The caller queues the sending once it commits."""
     try:
         number = mobile_clean(phone)
     except ValidationFailed:
         return None
-    hashed = phone_hash(number)
-    template = SmsTemplate.objects.filter(key=template_key).first()
-    skipped = ""
-    if sms_opted_out(phone_hash=hashed):
-        skipped = "已退订短信通知"
-    elif template is None or not template.is_active:
-        skipped = "短信模板未启用"
     return SmsMessage.objects.create(
         template_key=template_key,
         subject_type=subject_type,
         subject_id=subject_id,
-        phone_hash=hashed,
+        phone_hash=phone_hash(number),
         phone_masked=mask_phone(number),
-        status=SmsStatus.SKIPPED if skipped else SmsStatus.QUEUED,
-        error=skipped,
+        status=SmsStatus.QUEUED,
+    )
+
+
+@dataclass(frozen=True)
+class SmsRun:
+    """What a run of the outbox did: the messages it dealt with (sent, failed or skipped), and
+    whether it stopped with its time up (more may wait)."""
+
+    delivered: int
+    more: bool
+
+
+# A run of the outbox gives the worker back after this long (the triage's run takes its turn).
+SMS_RUN_SECONDS: Final = 5.0
+
+
+def sms_outbox_deliver(
+    *,
+    subject_type: str,
+    recipient: Callable[[int], tuple[str, Mapping[str, str]] | None],
+    seconds: float = SMS_RUN_SECONDS,
+    sleep: Callable[[float], None] = time.sleep,
+) -> SmsRun:
+    """The worker's run of the outbox: the messages of `subject_type` still to send, oldest
+    first, each claimed (FOR UPDATE SKIP LOCKED on PostgreSQL: two workers never send one
+    twice) and sent in its own transaction (`sms_message_deliver`) to its recipient, whose
+    number and placeholders `recipient(subject_id)` reads now (None: the subject is gone, the
+    message skipped); until none is left, or after `seconds` with more perhaps left."""
+    deadline = time.monotonic() + seconds
+    delivered = 0
+    while True:
+        with transaction.atomic(durable=True):
+            message = _sms_claim(subject_type)
+            if message is None:
+                return SmsRun(delivered=delivered, more=False)
+            found = recipient(message.subject_id)
+            if found is None:
+                _sms_outcome(message, status=SmsStatus.SKIPPED, error="通知对象不存在")
+            else:
+                phone, params = found
+                sms_message_deliver(message_id=message.pk, phone=phone, params=params, sleep=sleep)
+        delivered += 1
+        if time.monotonic() >= deadline:
+            return SmsRun(delivered=delivered, more=True)
+
+
+def _sms_claim(subject_type: str) -> SmsMessage | None:
+    """The oldest message of `subject_type` still to send, with tries left, locked until the
+    caller's transaction ends; one another worker holds is skipped."""
+    return (
+        SmsMessage.objects.filter(
+            subject_type=subject_type, status=SmsStatus.QUEUED, attempts__lt=_sms_settings()[0]
+        )
+        .order_by("created_at", "pk")
+        .select_for_update(skip_locked=True)
+        .first()
     )
 
 
@@ -260,8 +309,10 @@ def sms_message_deliver(
     """Send a recorded message through the configured backend (run by the worker): the text from
     its template and `params`, tried up to MINXIN_SMS["ATTEMPTS"] times while the failure is
     transient, waiting BACKOFF_SECONDS, then twice that, and so on; each try counted on the
-    record with its error. A message sent or given up on is left as it is (a task run twice
-    sends once). Logs carry the record's id, never the number or the text."""
+    record with its error. Not sent, and marked so with the reason, to a phone that has opted
+    out, with its template switched off, or to a number that is no longer the one recorded. A
+    message sent or given up on is left as it is (a task run twice sends once). Logs carry the
+    record's id, never the number or the text."""
     message = SmsMessage.objects.filter(pk=message_id, status=SmsStatus.QUEUED).first()
     if message is None:
         return SmsMessage.objects.get(pk=message_id)
@@ -269,8 +320,8 @@ def sms_message_deliver(
     number = ""
     with contextlib.suppress(ValidationFailed):
         number = mobile_clean(phone)
-    if template is None or not number or phone_hash(number) != message.phone_hash:
-        why = "短信模板未启用" if template is None else "号码已变更，未发送"
+    why = _sms_not_to_send(message, template, number)
+    if why or template is None:
         return _sms_outcome(message, status=SmsStatus.SKIPPED, error=why)
     spec = PLACEHOLDERS[message.template_key]
     text = template_render(template.text, params)
@@ -310,6 +361,17 @@ def sms_message_deliver(
     return _sms_outcome(
         message, status=SmsStatus.FAILED, error=f"重试{attempts}次仍失败：{message.error}"
     )
+
+
+def _sms_not_to_send(message: SmsMessage, template: SmsTemplate | None, number: str) -> str:
+    """Why the message is not to be sent now ("" when it is)."""
+    if sms_opted_out(phone_hash=message.phone_hash):
+        return "已退订短信通知"
+    if template is None:
+        return "短信模板未启用"
+    if not number or phone_hash(number) != message.phone_hash:
+        return "号码已变更，未发送"
+    return ""
 
 
 def _sms_outcome(message: SmsMessage, **fields: Any) -> SmsMessage:

@@ -1,13 +1,12 @@
 """Background work of triage, on django-tasks (run by `minxin db_worker`)."""
 
 from datetime import timedelta
-from typing import Final
 
 from django.utils import timezone
-from django_tasks import task, task_backends
-from django_tasks.base import Task
+from django_tasks import task
 
 from minxin.core.tasks import (
+    backlog_run,
     book_next_run,
     enqueue_unless_waiting,
     runs_waiting,
@@ -36,24 +35,11 @@ def triage_waiting_task() -> int:
     return run.triaged
 
 
-# Where the queue orders by priority (the database's), a triage run goes before the work
-# queued for each appeal (its receipt SMS): a dispatcher waits for the suggestion, and behind a
-# backlog of SMS the run waited 15 s (bench/README.md, ## intake). Under a load beyond one
-# worker the SMS then wait until it eases.
-PRIORITY: Final = 10
-
-
-def _triage_run() -> Task[[], int]:
-    if task_backends[triage_waiting_task.backend].supports_priority:
-        return triage_waiting_task.using(priority=PRIORITY)
-    return triage_waiting_task
-
-
 def triage_waiting_queue() -> None:
     """Have the appeals waiting for their suggestion triaged: a run queued unless one waits to
     start, which will take them (`core.tasks.enqueue_unless_waiting`; inside intake's
     transaction on the database queue, queued with the appeal)."""
-    enqueue_unless_waiting(_triage_run())
+    enqueue_unless_waiting(triage_waiting_task)
 
 
 # A scheduled training runs this often, and trains only when there is something new to learn.
@@ -89,5 +75,5 @@ def sweep_untriaged_appeals_task(reschedule: bool = True) -> int:
     late = appeals_untriaged(received_before=since, limit=SWEEP_BATCH)
     if not late or runs_waiting(triage_waiting_task, started_since=since):
         return 0
-    _triage_run().enqueue()
+    backlog_run(triage_waiting_task).enqueue()
     return len(late)

@@ -1,7 +1,7 @@
 """The safety nets of intake's background work: an appeal's triage and its receipt SMS, lost
 with a crash (the enqueue after the commit never made, or the run of a killed worker), are
-queued again by a periodic sweep once they are late and no run of them is waiting (triage: one
-run for all the late appeals, which takes every appeal waiting). The crash
+queued again by a periodic sweep once they are late and no run of them is waiting: one run for
+all the late appeals (or SMS), which takes every one waiting. The crash
 itself is tests/deploy/test_chaos.py; here, the sweeps' rules."""
 
 import time
@@ -12,7 +12,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from minxin.cases.models import Appeal
-from minxin.cases.tasks import send_appeal_sms_task, sweep_appeal_sms_task
+from minxin.cases.tasks import appeal_sms_waiting_task, sweep_appeal_sms_task
 from minxin.notify.models import SmsMessage, SmsStatus
 from minxin.triage.models import TriageSuggestion
 from minxin.triage.tasks import sweep_untriaged_appeals_task, triage_waiting_task
@@ -54,7 +54,7 @@ def test_late_work_without_a_waiting_run_is_queued_again(district, settings) -> 
     assert sweep_untriaged_appeals_task.call(reschedule=False) == 1
     assert sweep_appeal_sms_task.call(reschedule=False) == 1
     assert _queued(triage_waiting_task) == [[]]  # one run: it takes every appeal waiting
-    assert _queued(send_appeal_sms_task) == [[sms.pk]]
+    assert _queued(appeal_sms_waiting_task) == [[]]  # one run: it takes every SMS waiting
 
     # Waiting in the queue: not queued twice.
     assert sweep_untriaged_appeals_task.call(reschedule=False) == 0
@@ -65,7 +65,7 @@ def test_late_work_without_a_waiting_run_is_queued_again(district, settings) -> 
     DBTaskResult.objects.filter(task_path=triage_waiting_task.module_path).update(
         status="RUNNING", started_at=timezone.now() - LATE
     )
-    DBTaskResult.objects.filter(task_path=send_appeal_sms_task.module_path).update(
+    DBTaskResult.objects.filter(task_path=appeal_sms_waiting_task.module_path).update(
         status="RUNNING", started_at=timezone.now()
     )
     assert sweep_untriaged_appeals_task.call(reschedule=False) == 1

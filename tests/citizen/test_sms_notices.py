@@ -4,6 +4,7 @@
 from django.test import Client
 from django.urls import reverse
 
+from minxin.cases.tasks import appeal_sms_waiting_task
 from minxin.cases.workflow import AppealStatus
 from minxin.notify.models import SmsMessage, SmsPreference, SmsStatus
 from tests.builders import appeal_in, appeal_new
@@ -32,6 +33,7 @@ def test_opt_out_and_back_in_from_the_tracking_page(client, district):
     ]
     assert "13812345678" not in SmsPreference.objects.get().phone_hash
     later = appeal_new(district, title="又一件事")
+    appeal_sms_waiting_task.call()  # the choice is read when the message is to be sent
     assert SmsMessage.objects.get(subject_id=later.pk).status == SmsStatus.SKIPPED
 
     _toggle(client, appeal, "off")  # said twice: one row

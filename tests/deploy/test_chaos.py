@@ -80,7 +80,7 @@ TEXTS = (
 PLACES = ("桂花路", "望月湖路", "银杉路", "景蓉路", "枫林路", "麓山路")
 INTAKE_TASKS = [
     "minxin.triage.tasks.triage_waiting_task",
-    "minxin.cases.tasks.send_appeal_sms_task",
+    "minxin.cases.tasks.appeal_sms_waiting_task",
 ]
 MARK = re.compile(r"编号CX(\d{4})")
 

@@ -12,7 +12,7 @@ from minxin.accounts.actor import Actor
 from minxin.cases import services
 from minxin.cases.models import Appeal
 from minxin.cases.notices import CITIZEN_SMS
-from minxin.cases.tasks import send_appeal_sms_task
+from minxin.cases.tasks import appeal_sms_waiting_task
 from minxin.cases.workflow import AppealStatus
 from minxin.notify import aliyun
 from minxin.notify.models import SmsMessage, SmsPreference, SmsStatus, SmsTemplate
@@ -125,8 +125,8 @@ def test_transient_failures_are_retried_with_backoff(district, provider):
     assert (done.status, done.attempts, done.error) == (SmsStatus.SENT, 3, "")
     assert waits == [0.01, 0.02]
     assert provider.requests == 3 and len(provider.accepted) == 1
-    # Sent once: a second run of the task sends nothing more.
-    assert send_appeal_sms_task.call(message.pk) == SmsStatus.SENT
+    # Sent once: a run of the outbox after it finds nothing to send.
+    assert appeal_sms_waiting_task.call() == 0
     assert provider.requests == 3
 
 
@@ -145,9 +145,9 @@ def test_given_up_after_the_last_attempt(district, provider):
 def test_a_wrong_signature_is_not_retried(district, provider, settings):
     settings.MINXIN_SMS_ALIYUN = {**settings.MINXIN_SMS_ALIYUN, "ACCESS_KEY_SECRET": "wrong"}
     appeal = appeal_new(district)
-    done = send_appeal_sms_task.call(_messages(appeal)[0].pk)
+    assert appeal_sms_waiting_task.call() == 1
     message = _messages(appeal)[0]
-    assert done == SmsStatus.FAILED
+    assert message.status == SmsStatus.FAILED
     assert (message.attempts, message.error) == (1, "HTTP 400 SignatureDoesNotMatch")
     assert provider.requests == 1 and provider.accepted == []
 
@@ -161,7 +161,7 @@ def test_the_provider_down_is_a_transient_failure(district, provider, settings):
         "ENDPOINT": f"http://127.0.0.1:{port}/",
     }
     appeal = appeal_new(district)
-    send_appeal_sms_task.call(_messages(appeal)[0].pk)
+    assert appeal_sms_waiting_task.call() == 1
     message = _messages(appeal)[0]
     assert (message.status, message.attempts) == (SmsStatus.FAILED, 3)
     assert "网络错误" in message.error
@@ -170,7 +170,7 @@ def test_the_provider_down_is_a_transient_failure(district, provider, settings):
 def test_a_template_without_its_provider_code_is_refused(district, provider):
     SmsTemplate.objects.filter(key="appeal_received").update(provider_code="")
     appeal = appeal_new(district)
-    send_appeal_sms_task.call(_messages(appeal)[0].pk)
+    assert appeal_sms_waiting_task.call() == 1
     message = _messages(appeal)[0]
     assert message.status == SmsStatus.FAILED and "服务商模板编号" in message.error
     assert provider.requests == 0
@@ -179,9 +179,10 @@ def test_a_template_without_its_provider_code_is_refused(district, provider):
 def test_opted_out_phones_get_a_record_and_no_message(district, provider):
     sms_preference_set(phone=PHONE, opted_out=True, source="test")
     appeal = appeal_new(district)
+    assert _messages(appeal)[0].status == SmsStatus.QUEUED  # asked when it is to be sent
+    assert appeal_sms_waiting_task.call() == 1
     message = _messages(appeal)[0]
     assert (message.status, message.error) == (SmsStatus.SKIPPED, "已退订短信通知")
-    assert send_appeal_sms_task.call(message.pk) == SmsStatus.SKIPPED
     assert provider.requests == 0
     sms_preference_set(phone=PHONE, opted_out=False, source="test")
     assert _messages(appeal_new(district, title="另一件"))[0].status == SmsStatus.QUEUED

@@ -14,7 +14,7 @@ from django_tasks_db.models import DBTaskResult
 from minxin.accounts.actor import Actor
 from minxin.cases.models import Appeal, Channel
 from minxin.cases.services import AppealDraft, appeal_create
-from minxin.cases.tasks import send_appeal_sms_task
+from minxin.cases.tasks import appeal_sms_waiting_task
 from minxin.intake.services import appeal_receive
 from minxin.triage import services, tasks
 from minxin.triage.models import TriageSuggestion
@@ -44,10 +44,6 @@ def _receive(d: District, n: int) -> int:
     ).appeal.pk
 
 
-def _first_run_queued():  # type: ignore[no-untyped-def]
-    return DBTaskResult.objects.get(task_path=triage_waiting_task.module_path).enqueued_at
-
-
 def _runs(status: str = "READY") -> int:
     return DBTaskResult.objects.filter(
         task_path=triage_waiting_task.module_path, status=status
@@ -60,11 +56,16 @@ def test_intake_queues_one_run_however_many_appeals_arrive(district, settings) -
     for n in range(5):
         _receive(district, n)
     assert _runs() == 1  # the others found it waiting to start
-    # The worker takes it before the receipt SMS queued ahead of it (db_worker's order).
-    sms = DBTaskResult.objects.filter(task_path=send_appeal_sms_task.module_path)
-    assert sms.count() == 5 and sms.earliest("enqueued_at").enqueued_at < _first_run_queued()
-    first = DBTaskResult.objects.ready().first()
-    assert first is not None and first.task_path == triage_waiting_task.module_path
+    # Their receipt SMS too: one run of the outbox for the five, with the triage run's
+    # priority, so that the two take turns (db_worker's order: priority, then first queued)
+    # and neither waits for the other's backlog.
+    [sms] = DBTaskResult.objects.filter(task_path=appeal_sms_waiting_task.module_path)
+    [triage] = DBTaskResult.objects.filter(task_path=triage_waiting_task.module_path)
+    assert sms.priority == triage.priority > 0
+    assert [r.task_path for r in DBTaskResult.objects.ready()] == [
+        appeal_sms_waiting_task.module_path,  # recorded with the receipt event, first
+        triage_waiting_task.module_path,
+    ]
 
     # A worker took it: it may have read the waiting appeals already, so the next appeal
     # queues another, and the ones after that find that one.
