@@ -17,6 +17,10 @@ def consultations_placed(apps, schema_editor):
         code = str(settings.MINXIN.get("OPEN311_JURISDICTION_ID") or name)
         first = Jurisdiction.objects.create(code=code, name=name)
     Consultation.objects.update(jurisdiction=first)
+    if schema_editor.connection.vendor == "postgresql":
+        # The checks of the rows just written, deferred to the commit, would keep PostgreSQL
+        # from altering the column's table (and the jurisdictions') below: run them now.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 FIELD = {
