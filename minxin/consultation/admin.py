@@ -14,8 +14,16 @@ class ContactPointAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 @admin.register(Consultation)
 class ConsultationAdmin(ReadOnlyAdmin):
-    list_display = ("pk", "title", "issuing_unit", "status", "opens_at", "closes_at")
-    list_filter = ("status",)
+    list_display = (
+        "pk",
+        "title",
+        "jurisdiction",
+        "issuing_unit",
+        "status",
+        "opens_at",
+        "closes_at",
+    )
+    list_filter = ("jurisdiction", "status")
 
 
 @admin.register(Comment)

@@ -22,14 +22,15 @@ def _item(c: Consultation) -> dict[str, Any]:
     }
 
 
-def sections() -> list[dict[str, Any]]:
+def sections(*, district: int | None = None) -> list[dict[str, Any]]:
+    """The section of the index: `district`'s (the host's) rows; every district's for None."""
     return [
         {
             "key": "consultations",
             "order": 20,
             "title": "征求意见",
             "hint": "基层立法联系点：法规、政策草案公开征求意见，每条意见都有答复",
-            "rows": public_consultations().order_by("-opens_at", "-pk"),
+            "rows": public_consultations(district=district).order_by("-opens_at", "-pk"),
             "item": _item,
         }
     ]

@@ -1,6 +1,7 @@
 """The public pages of a consultation (/participation/consultations/): the draft article by
 article with the published comments, the comment form while it is open (rate-limited, no
-account), and once published the feedback report with its downloads."""
+account), and once published the feedback report with its downloads. Under a district's
+host, that district's drafts only (another's: 404)."""
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -11,12 +12,19 @@ from django_ratelimit.decorators import ratelimit
 
 from minxin.core.errors import MinxinError, NotFound
 from minxin.core.pages import public_read
+from minxin.directory.selectors import jurisdiction_for_host
 
 from . import selectors
 from .models import Consultation
 from .services import COMMENT_MAX, CommentDraft, comment_submit
 from .views import report_download
 from .workflow import ConsultationStatus
+
+
+def _published(request: HttpRequest, consultation_id: int) -> Consultation:
+    """A published draft of the host's district, or 404."""
+    district = jurisdiction_for_host(request.get_host())
+    return selectors.public_consultation_get(consultation_id, district=district)
 
 
 def _context(consultation: Consultation) -> dict[str, object]:
@@ -36,14 +44,14 @@ def _context(consultation: Consultation) -> dict[str, object]:
 
 @public_read
 def consultation_detail(request: HttpRequest, consultation_id: int) -> HttpResponse:
-    consultation = selectors.public_consultation_get(consultation_id)  # or 404
+    consultation = _published(request, consultation_id)  # or 404
     return render(request, "consultation/public/detail.html", _context(consultation))
 
 
 @require_POST
 @ratelimit(key="ip", rate="20/h", method="POST", block=True)
 def comment(request: HttpRequest, consultation_id: int) -> HttpResponse:
-    consultation = selectors.public_consultation_get(consultation_id)
+    consultation = _published(request, consultation_id)
     raw = request.POST.get("article", "")
     article = int(raw) if raw.isdigit() and len(raw) < 10 else None
     try:
@@ -73,7 +81,7 @@ def comment(request: HttpRequest, consultation_id: int) -> HttpResponse:
 @require_GET
 @ratelimit(key="ip", rate="60/h", block=True)
 def report_file(request: HttpRequest, consultation_id: int, kind: str) -> HttpResponse:
-    consultation = selectors.public_consultation_get(consultation_id)
+    consultation = _published(request, consultation_id)
     if consultation.status != ConsultationStatus.REPORTED or kind not in ("xlsx", "pdf"):
         raise NotFound("采纳情况尚未公布")
     return report_download(consultation, kind)

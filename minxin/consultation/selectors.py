@@ -1,7 +1,7 @@
-"""Reads of consultations, for a viewer: the office and moderators see every one, a deputy
-the published ones, the public the published ones (never a draft or a withdrawn one: 404).
-Comments: staff read the text as written (masked on the page); the public only the published
-ones' public text."""
+"""Reads of consultations, for a viewer: the office and moderators see every one of their
+district (the city's every district's), a deputy the published ones, the public the published
+ones of the host's district (never a draft or a withdrawn one: 404). Comments: staff read the
+text as written (masked on the page); the public only the published ones' public text."""
 
 from dataclasses import dataclass, field
 
@@ -9,6 +9,8 @@ from django.db.models import Count, Q, QuerySet
 
 from minxin.accounts.models import User
 from minxin.core.errors import NotFound
+from minxin.directory.models import Region
+from minxin.directory.selectors import of_district, within
 
 from .machine import MISSING
 from .models import Article, Comment, Consultation, ContactPoint, Decision
@@ -32,7 +34,7 @@ def _annotated(qs: QuerySet[Consultation]) -> QuerySet[Consultation]:
 
 
 def consultations_for(user: User) -> QuerySet[Consultation]:
-    found = Consultation.objects.all()
+    found = Consultation.objects.filter(of_district(user.jurisdiction_scope))
     if not (runs_consultations(user) or moderates_comments(user)):
         found = found.filter(status__in=PUBLIC_STATUSES)
     return _annotated(found)
@@ -45,12 +47,14 @@ def consultation_get_for(user: User, consultation_id: int) -> Consultation:
     return found
 
 
-def public_consultations() -> QuerySet[Consultation]:
-    return _annotated(Consultation.objects.filter(status__in=PUBLIC_STATUSES))
+def public_consultations(*, district: int | None = None) -> QuerySet[Consultation]:
+    """The published ones of `district` (the host's); every district's for None."""
+    published = Consultation.objects.filter(of_district(district), status__in=PUBLIC_STATUSES)
+    return _annotated(published)
 
 
-def public_consultation_get(consultation_id: int) -> Consultation:
-    found = public_consultations().filter(pk=consultation_id).first()
+def public_consultation_get(consultation_id: int, *, district: int) -> Consultation:
+    found = public_consultations(district=district).filter(pk=consultation_id).first()
     if found is None:
         raise NotFound("未找到该征求意见")
     return found
@@ -114,5 +118,11 @@ def report_rows(consultation: Consultation) -> list[Comment]:
     )
 
 
-def contact_points_active() -> QuerySet[ContactPoint]:
-    return ContactPoint.objects.filter(is_active=True)
+def contact_points_active(*, district: int | None = None) -> QuerySet[ContactPoint]:
+    """The active points, those of `district` when given: placed within it, or placed
+    nowhere (a point of no region serves any district, as before there were districts)."""
+    points = ContactPoint.objects.filter(is_active=True)
+    if district is None:
+        return points
+    placed = Region.objects.filter(within(district))
+    return points.filter(Q(region__isnull=True) | Q(region__in=placed))

@@ -5,7 +5,10 @@ makes the change.
 A comment is taken only while its consultation is open and inside its window; it is published
 (masked, or as the moderator edited it) or kept private; once the window has closed, the
 office answers each one adopted / partly / not adopted with its reason, and publishes the
-feedback report when every comment is answered."""
+feedback report when every comment is answered.
+
+A consultation is one district's (its creator's; for the city's staff, its issuing unit's):
+staff of another district act on none of it (NotFound, as for a missing one)."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,12 +22,14 @@ from minxin.accounts.roles import Role
 from minxin.core.errors import IllegalTransition, NotFound, ValidationFailed
 from minxin.core.privacy import mask_personal_data
 from minxin.core.text import line_clean, text_clean
-from minxin.directory.models import Unit
+from minxin.directory.models import Unit, jurisdiction_default
+from minxin.directory.selectors import units_active
 from minxin.machine.engine import Change
 
 from .articles import split_articles
 from .machine import COMMENT_MISSING, COMMENTS, CONSULTATIONS, MISSING
 from .models import Article, Comment, CommentSource, Consultation, ContactPoint, Decision
+from .selectors import contact_points_active
 from .workflow import CommentAction, CommentStatus, ConsultationAction, ConsultationStatus
 
 A = ConsultationAction
@@ -42,6 +47,29 @@ class ConsultationDraft:
     summary: str = ""
 
 
+def _district_of(actor: User, issuing: Unit) -> int:
+    """The district a new draft is out in: its creator's; for the city's staff, the issuing
+    unit's; for a city unit's, the install's first."""
+    for district in (actor.jurisdiction_scope, issuing.jurisdiction_id):
+        if district is not None:
+            return district
+    return jurisdiction_default()
+
+
+def _in_scope(actor: User, *, consultation_id: int = 0, comment_id: int = 0) -> None:
+    """Another district's draft (or its comment) is as unknown to its staff as a missing one:
+    checked before the row is locked, so that not even its status tells them it is there."""
+    district = actor.jurisdiction_scope
+    if district is None:
+        return
+    if comment_id:
+        theirs = Comment.objects.filter(pk=comment_id, consultation__jurisdiction_id=district)
+        if not theirs.exists():
+            raise NotFound(COMMENT_MISSING)
+    elif not Consultation.objects.filter(pk=consultation_id, jurisdiction_id=district).exists():
+        raise NotFound(MISSING)
+
+
 @transaction.atomic(durable=True)
 def consultation_create(
     *, actor: User, draft: ConsultationDraft, at: datetime | None = None
@@ -53,10 +81,10 @@ def consultation_create(
     title = line_clean(draft.title, label="标题", max_length=200)
     summary = text_clean(draft.summary, label="起草说明", max_length=5000, required=False)
     body = text_clean(draft.body, label="草案全文", max_length=100_000)
-    if (
-        draft.issuing_unit_id is None
-        or not Unit.objects.filter(pk=draft.issuing_unit_id, is_active=True).exists()
-    ):
+    # Only a unit serving the creator's district (its own or the city's) is offered.
+    unit = units_active(district=actor.jurisdiction_scope).filter(pk=draft.issuing_unit_id or 0)
+    issuing = unit.first()
+    if issuing is None:
         raise ValidationFailed("请选择起草单位")
     if draft.opens_at is None or draft.closes_at is None:
         raise ValidationFailed("请填写征求意见的开始和截止时间")
@@ -70,8 +98,9 @@ def consultation_create(
     if len(split.articles) > ARTICLES_MAX:
         raise ValidationFailed(f"条文不能超过{ARTICLES_MAX}条")
     consultation = Consultation.objects.create(
+        jurisdiction_id=_district_of(actor, issuing),
         title=title,
-        issuing_unit_id=draft.issuing_unit_id,
+        issuing_unit=issuing,
         summary=summary,
         preamble=split.preamble,
         opens_at=draft.opens_at,
@@ -115,6 +144,7 @@ def consultation_act(
     if action == A.CREATE:
         raise ValidationFailed("新建请使用表单")
     who = Actor.of(actor)
+    _in_scope(actor, consultation_id=consultation_id)
     consultation = CONSULTATIONS.lock(
         pk=consultation_id, action=action, actor=who, expected_version=expected_version
     )
@@ -180,6 +210,8 @@ def comment_submit(
     now = at or timezone.now()
     who = Actor.citizen() if actor is None else Actor.of(actor)
     COMMENTS.may_create(action=CommentAction.SUBMIT, actor=who)
+    if actor is not None:
+        _in_scope(actor, consultation_id=consultation_id)
     consultation = _open(Consultation.objects.filter(pk=consultation_id).first(), now)
     text = text_clean(draft.text, label="意见", max_length=COMMENT_MAX)
     author = line_clean(draft.author, label="署名", max_length=50, required=False)
@@ -196,7 +228,9 @@ def comment_submit(
     elif who.role != Role.CITIZEN:
         point = None
         if draft.contact_point_id is not None:
-            point = ContactPoint.objects.filter(pk=draft.contact_point_id, is_active=True).first()
+            # A point of the draft's district (or of none): the ones the form offers.
+            points = contact_points_active(district=consultation.jurisdiction_id)
+            point = points.filter(pk=draft.contact_point_id).first()
         if point is None:
             raise ValidationFailed("请选择意见来自哪个基层立法联系点")
         source = CommentSource.CONTACT_POINT
@@ -218,6 +252,7 @@ def comment_submit(
 def _comment_locked(
     *, comment_id: int, action: CommentAction, actor: User, expected_version: int | None
 ) -> Comment:
+    _in_scope(actor, comment_id=comment_id)
     comment = COMMENTS.lock(
         pk=comment_id, action=action, actor=Actor.of(actor), expected_version=expected_version
     )

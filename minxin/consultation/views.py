@@ -67,7 +67,7 @@ def _int(raw: str) -> int | None:
 class ConsultationForm(forms.Form):
     title = forms.CharField(max_length=200, error_messages={"required": "请填写标题"})
     issuing_unit = forms.ModelChoiceField(
-        queryset=units_handling(),
+        queryset=units_handling(),  # the creator's district's: set per form
         error_messages={"required": "请选择起草单位", "invalid_choice": "所选单位不存在"},
     )
     summary = forms.CharField(max_length=5000, required=False)
@@ -80,6 +80,12 @@ class ConsultationForm(forms.Form):
         input_formats=[FMT],
         error_messages={"required": "请填写截止时间", "invalid": "截止时间格式有误"},
     )
+
+    def __init__(self, data: Any, *, district: int | None) -> None:
+        super().__init__(data)
+        field = self.fields["issuing_unit"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = units_handling(district=district)
 
 
 @login_required
@@ -99,7 +105,7 @@ def consultation_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def consultation_new(request: HttpRequest) -> HttpResponse:
     user = staff_user(request, runs_consultations, OFFICE)
-    context: dict[str, Any] = {"units": units_handling()}
+    context: dict[str, Any] = {"units": units_handling(district=user.jurisdiction_scope)}
     if request.method == "GET":
         now = timezone.localtime()
         posted = {
@@ -107,7 +113,7 @@ def consultation_new(request: HttpRequest) -> HttpResponse:
             "closes_at": (now + timedelta(days=30)).strftime(FMT),
         }
         return render(request, "consultation/new.html", context | {"posted": posted})
-    form = ConsultationForm(request.POST)
+    form = ConsultationForm(request.POST, district=user.jurisdiction_scope)
     try:
         if not form.is_valid():
             raise ValidationFailed(_first_error(form))
@@ -153,7 +159,7 @@ def _detail(
         "deputy": user.role == Role.DEPUTY,
         "answering": consultation.status == ConsultationStatus.CLOSED and runs_consultations(user),
         "decisions": Decision.choices,
-        "points": selectors.contact_points_active(),
+        "points": selectors.contact_points_active(district=consultation.jurisdiction_id),
         "is_open": is_open,
         "error": error,
         "posted": posted or {},

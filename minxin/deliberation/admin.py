@@ -8,8 +8,8 @@ from .models import Decision, Topic, TopicEvent
 
 @admin.register(Topic)
 class TopicAdmin(ReadOnlyAdmin):
-    list_display = ("pk", "title", "region", "unit", "status", "created_at")
-    list_filter = ("status",)
+    list_display = ("pk", "title", "jurisdiction", "region", "unit", "status", "created_at")
+    list_filter = ("jurisdiction", "status")
 
 
 @admin.register(Decision)

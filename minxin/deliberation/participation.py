@@ -20,7 +20,8 @@ def _item(t: Topic) -> dict[str, Any]:
     }
 
 
-def sections() -> list[dict[str, Any]]:
+def sections(*, district: int | None = None) -> list[dict[str, Any]]:
+    """The section of the index: `district`'s (the host's) rows; every district's for None."""
     return [
         {
             "key": "deliberations",
@@ -28,7 +29,7 @@ def sections() -> list[dict[str, Any]]:
             "title": "议事厅",
             "hint": "大家的事大家商量着办：提出议题、附议，达到人数的议题必须安排议事",
             "action": {"url": reverse("public_deliberation:new"), "label": "提出议题"},
-            "rows": public_topics().order_by("-created_at", "-pk"),
+            "rows": public_topics(district=district).order_by("-created_at", "-pk"),
             "item": _item,
         }
     ]

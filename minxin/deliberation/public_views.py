@@ -1,7 +1,8 @@
 """The deliberation hall's public pages (/participation/deliberations/): a topic (its
 supporters, meeting, minutes, decisions and how far each has gone), support (附议, one per
 phone), and a resident's new topic. Both need a phone confirmed by an SMS code: the small flow
-phone → code → back where the resident was, the phone kept in the session only as its hash."""
+phone → code → back where the resident was, the phone kept in the session only as its hash.
+Under a district's host, that district's topics and communities only (another's topic: 404)."""
 
 from typing import Final
 
@@ -16,11 +17,12 @@ from django_ratelimit.decorators import ratelimit
 from minxin.core.errors import MinxinError
 from minxin.core.pages import public_read
 from minxin.core.privacy import mask_phone
-from minxin.directory.selectors import places_to_choose
+from minxin.directory.selectors import jurisdiction_for_host, places_to_choose
 from minxin.notify.phone import phone_confirmed, phone_confirmed_keep
 from minxin.notify.services import CODE_TTL, TooManyCodes, phone_code_confirm, phone_code_send
 
 from . import selectors
+from .models import Topic
 from .services import TopicDraft, topic_propose, topic_support
 
 PURPOSE: Final = "deliberation"
@@ -32,9 +34,18 @@ def _next(raw: str) -> str:
     return raw if raw.startswith(PREFIX) and "//" not in raw and len(raw) < 200 else PREFIX + "new/"
 
 
+def _district(request: HttpRequest) -> int:
+    return jurisdiction_for_host(request.get_host())
+
+
+def _topic(request: HttpRequest, topic_id: int) -> Topic:
+    """A topic of the host's district, or 404."""
+    return selectors.public_topic_get(topic_id, district=_district(request))
+
+
 @public_read
 def topic_detail(request: HttpRequest, topic_id: int) -> HttpResponse:
-    topic = selectors.public_topic_get(topic_id)
+    topic = _topic(request, topic_id)
     hashed = phone_confirmed(request.session, purpose=PURPOSE)
     supported = selectors.topic_supported(topic, hashed or "")
     return render(
@@ -47,7 +58,7 @@ def topic_detail(request: HttpRequest, topic_id: int) -> HttpResponse:
 @require_POST
 @ratelimit(key="ip", rate="30/h", method="POST", block=True)
 def support(request: HttpRequest, topic_id: int) -> HttpResponse:
-    topic = selectors.public_topic_get(topic_id)
+    topic = _topic(request, topic_id)
     here = reverse("public_deliberation:detail", args=[topic.pk])
     hashed = phone_confirmed(request.session, purpose=PURPOSE)
     if not hashed:
@@ -69,7 +80,8 @@ def topic_new(request: HttpRequest) -> HttpResponse:
     hashed = phone_confirmed(request.session, purpose=PURPOSE)
     if not hashed:
         return redirect(f"{reverse('public_deliberation:phone')}?next={PREFIX}new/")
-    context: dict[str, object] = {"regions": places_to_choose(), "posted": {}}
+    district = _district(request)
+    context: dict[str, object] = {"regions": places_to_choose(district=district), "posted": {}}
     if request.method == "GET":
         return render(request, "deliberation/public/new.html", context)
     post = request.POST
@@ -83,6 +95,7 @@ def topic_new(request: HttpRequest) -> HttpResponse:
                 proposer=post.get("proposer", ""),
             ),
             phone_hash=hashed,
+            district=district,
         )
     except MinxinError as error:
         context |= {"posted": post.dict(), "error": error}

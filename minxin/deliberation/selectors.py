@@ -1,6 +1,6 @@
-"""Reads of topics for a viewer (the office: all; a handler: its street's; the public: all but
-nothing personal), and a topic's page: supporters, participants, decisions with their
-follow-through."""
+"""Reads of topics for a viewer (the office: its district's, the city's every district's; a
+handler: its street's; the public: the host's district's, nothing personal), and a topic's
+page: supporters, participants, decisions with their follow-through."""
 
 from dataclasses import dataclass
 
@@ -8,6 +8,7 @@ from django.db.models import Count, QuerySet
 
 from minxin.accounts.models import User
 from minxin.core.errors import NotFound
+from minxin.directory.selectors import of_district
 
 from .machine import MISSING
 from .models import Decision, Participant, Topic, TopicSupport
@@ -21,7 +22,7 @@ def _annotated(qs: QuerySet[Topic]) -> QuerySet[Topic]:
 
 
 def topics_for(user: User) -> QuerySet[Topic]:
-    topics = Topic.objects.all()
+    topics = Topic.objects.filter(of_district(user.jurisdiction_scope))
     if not sees_every_topic(user):
         topics = topics.filter(unit_id=user.unit_id) if user.unit_id else topics.none()
     return _annotated(topics)
@@ -34,12 +35,13 @@ def topic_get_for(user: User, topic_id: int) -> Topic:
     return found
 
 
-def public_topics() -> QuerySet[Topic]:
-    return _annotated(Topic.objects.all())
+def public_topics(*, district: int | None = None) -> QuerySet[Topic]:
+    """The topics of `district` (the host's); every district's for None."""
+    return _annotated(Topic.objects.filter(of_district(district)))
 
 
-def public_topic_get(topic_id: int) -> Topic:
-    found = public_topics().filter(pk=topic_id).first()
+def public_topic_get(topic_id: int, *, district: int) -> Topic:
+    found = public_topics(district=district).filter(pk=topic_id).first()
     if found is None:
         raise NotFound("未找到该议题")
     return found

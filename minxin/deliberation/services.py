@@ -5,7 +5,11 @@ A decision that becomes an appeal goes through `intake.services.appeal_receive`,
 transaction of its own (as a visit's matters do): everything is checked first, the appeal is
 keyed by the topic and the decision's position, and the decision is then recorded with its
 event; a retry after a failure half-way finds the appeal and completes the decision, never
-creating anything twice."""
+creating anything twice.
+
+A topic is one district's (its proposer's: a member of staff's, the public page's host's;
+for the city's staff, its community's): staff of another district act on none of it (NotFound,
+as for a missing one), and its candidate projects go only into its district's programmes."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -28,10 +32,12 @@ from minxin.core.errors import (
     ValidationFailed,
 )
 from minxin.core.text import line_clean, text_clean
-from minxin.directory.models import Region, RegionLevel, Unit, UnitKind
+from minxin.directory.models import Region, RegionLevel, Unit, UnitKind, jurisdiction_default
+from minxin.directory.selectors import jurisdiction_of_region
 from minxin.intake.services import appeal_receive
 from minxin.machine.engine import Change
 from minxin.projects.models import Programme, ProjectKind
+from minxin.projects.selectors import programmes_to_choose
 from minxin.projects.services import ProjectDraft, project_create_within
 from minxin.projects.workflow import OFFICE as PROJECT_OFFICE
 from minxin.projects.workflow import ProjectStatus
@@ -71,17 +77,45 @@ class TopicDraft:
     proposer: str = ""
 
 
+def _district_of(region: Region, *, actor: User | None, host: int | None) -> int:
+    """The district a topic is proposed in: its proposer's (a member of staff's, or the public
+    page's host's), else its community's, else the install's first; the community must lie in
+    it."""
+    district = actor.jurisdiction_scope if actor is not None else host
+    placed = jurisdiction_of_region(region.pk)
+    if district is None:
+        return placed if placed is not None else jurisdiction_default()
+    if placed is not None and placed != district:
+        raise ValidationFailed("所选社区不属于本辖区")
+    return district
+
+
+def _seen_by(actor: User, topic: Topic) -> bool:
+    return actor.jurisdiction_scope in (None, topic.jurisdiction_id)
+
+
+def _in_scope(actor: User, topic_id: int) -> None:
+    """Another district's topic is as unknown to its staff as a missing one: checked before
+    the row is locked, so that not even its status tells them it is there."""
+    district = actor.jurisdiction_scope
+    if district is None:
+        return
+    if not Topic.objects.filter(pk=topic_id, jurisdiction_id=district).exists():
+        raise NotFound(MISSING)
+
+
 @transaction.atomic(durable=True)
 def topic_propose(
     *,
     draft: TopicDraft,
     actor: User | None = None,
     phone_hash: str = "",
+    district: int | None = None,
     at: datetime | None = None,
 ) -> Topic:
     """A topic of a community: a resident's (no account, a confirmed phone's hash; at most a
-    few open at once per phone) or the street's (a handler of the community's street, or the
-    office)."""
+    few open at once per phone; to `district`, the public page's host's) or the street's (a
+    handler of the community's street, or the office)."""
     who = Actor.citizen() if actor is None else Actor.of(actor)
     TOPICS.may_create(action=A.PROPOSE, actor=who)
     now = at or timezone.now()
@@ -91,6 +125,7 @@ def topic_propose(
     region = Region.objects.filter(pk=draft.region_id).first() if draft.region_id else None
     if region is None or region.level not in (RegionLevel.COMMUNITY, RegionLevel.SUBDISTRICT):
         raise ValidationFailed("请选择议题所在的社区")
+    jurisdiction_id = _district_of(region, actor=actor, host=district)
     unit = host_of(region)
     if unit is None:
         raise ValidationFailed("该社区尚无组织议事的街道")
@@ -105,6 +140,7 @@ def topic_propose(
     elif who.role == Role.HANDLER and who.unit_id != unit.pk:
         raise ValidationFailed(f"该社区的议事由{unit.name}组织")
     topic = Topic.objects.create(
+        jurisdiction_id=jurisdiction_id,
         title=title,
         description=description,
         region=region,
@@ -141,6 +177,7 @@ def topic_support(*, topic_id: int, phone_hash: str, at: datetime | None = None)
 
 
 def _locked(actor: User, topic_id: int, action: TopicAction, version: int | None) -> Topic:
+    _in_scope(actor, topic_id)
     return TOPICS.lock(pk=topic_id, action=action, actor=Actor.of(actor), expected_version=version)
 
 
@@ -242,7 +279,7 @@ def decision_record(
     a candidate project (of the programme chosen), or a note closed at once."""
     who = Actor.of(actor)
     topic = Topic.objects.select_related("region", "unit").filter(pk=topic_id).first()
-    if topic is None:
+    if topic is None or not _seen_by(actor, topic):
         raise NotFound(MISSING)
     why_not = TOPICS.refusal(
         action=A.DECIDE, actor=who, status=topic.status, lead_unit_id=topic.unit_id
@@ -256,10 +293,8 @@ def decision_record(
         raise ValidationFailed("请选择议定事项的办理方式")
     if draft.kind == DecisionKind.PROJECT and actor.role not in PROJECT_OFFICE:
         raise PermissionDenied("列为候选项目须由督查室录入（民心工程由督查室统筹）")
-    if draft.kind == DecisionKind.PROJECT and (
-        draft.programme_id is None or not Programme.objects.filter(pk=draft.programme_id).exists()
-    ):
-        raise ValidationFailed("请选择候选项目所属的年度计划")
+    if draft.kind == DecisionKind.PROJECT:
+        _programme_check(draft.programme_id, district=topic.jurisdiction_id)
     position = topic.decisions.count() + 1
     appeal_id = None
     if draft.kind == DecisionKind.APPEAL:
@@ -273,6 +308,7 @@ def decision_record(
                 region_id=topic.region_id,
                 appellant_name=f"{topic.region.name}议事会",
                 is_anonymous=True,
+                jurisdiction_id=topic.jurisdiction_id,  # the topic's, whoever records it
             )
         )
         received = appeal_receive(
@@ -288,6 +324,14 @@ def decision_record(
         appeal_id=appeal_id,
         expected_version=expected_version,
     )
+
+
+def _programme_check(programme_id: int | None, *, district: int | None) -> None:
+    """A candidate project goes into a programme of the topic's district (the ones offered)."""
+    if programme_id is None or not Programme.objects.filter(pk=programme_id).exists():
+        raise ValidationFailed("请选择候选项目所属的年度计划")
+    if not programmes_to_choose(district=district).filter(pk=programme_id).exists():
+        raise ValidationFailed("所选年度计划不属于本议题所在辖区，请选择本辖区的年度计划")
 
 
 @transaction.atomic(durable=True)

@@ -66,7 +66,7 @@ def topic_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def topic_new(request: HttpRequest) -> HttpResponse:
     user = staff_user(request, may_see_topics, VIEWERS)
-    context: dict[str, Any] = {"regions": places_to_choose()}
+    context: dict[str, Any] = {"regions": places_to_choose(district=user.jurisdiction_scope)}
     if request.method == "GET":
         return render(request, "deliberation/new.html", context | {"posted": {}})
     try:
@@ -103,7 +103,8 @@ def _detail(
         "forms": TOPICS.forms(actions),
         "groups": Group.choices,
         "kinds": DecisionKind.choices,
-        "programmes": programmes_to_choose(),
+        # The topic's district's (the viewer's own; for the city's staff, the topic's).
+        "programmes": programmes_to_choose(district=topic.jurisdiction_id),
         "error": error,
         "posted": posted or {},
     }
