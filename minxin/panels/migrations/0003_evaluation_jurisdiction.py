@@ -5,6 +5,13 @@ from django.db import migrations, models
 import minxin.directory.models
 
 
+def _checked_now(schema_editor):
+    """The rows' deferred foreign key checks run now: PostgreSQL alters no table with checks
+    pending, as the NOT NULL below does in this transaction."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
 def evaluations_placed(apps, schema_editor):
     """Every evaluation so far is the first jurisdiction's (the only one an install had)."""
     Evaluation = apps.get_model("panels", "Evaluation")
@@ -17,6 +24,7 @@ def evaluations_placed(apps, schema_editor):
         code = str(settings.MINXIN.get("OPEN311_JURISDICTION_ID") or name)
         first = Jurisdiction.objects.create(code=code, name=name)
     Evaluation.objects.update(jurisdiction=first)
+    _checked_now(schema_editor)
 
 
 FIELD = {

@@ -5,6 +5,13 @@ from django.db import migrations, models
 import minxin.directory.models
 
 
+def _checked_now(schema_editor):
+    """The rows' deferred foreign key checks run now: PostgreSQL alters no table with checks
+    pending, as the NOT NULL below does in this transaction."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
 def rounds_placed(apps, schema_editor):
     """Every round so far is its programme's district's (the first jurisdiction's: the only
     one an install had, as projects 0005 placed the programmes)."""
@@ -23,6 +30,7 @@ def rounds_placed(apps, schema_editor):
         "pk", "jurisdiction_id"
     ):
         SelectionRound.objects.filter(programme_id=programme_id).update(jurisdiction_id=district)
+    _checked_now(schema_editor)
 
 
 FIELD = {
