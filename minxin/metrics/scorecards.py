@@ -7,14 +7,16 @@ A unit that leads livelihood projects has one more component, its projects on pl
 period's end (`projects.selectors.on_plan_by_unit`), weighted PROJECT_WEIGHT. Apps above this
 one add components of their own through a `scorecard.py` (found like the machines and the
 nav, so that nothing here imports them): the panels' grades of units (背对背测评) are one.
+A district's scorecard counts the projects of its own programmes and its own evaluations
+(a unit of the city, on those only); the city's every district's.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import Final, TypeVar
+from typing import Final
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -23,6 +25,7 @@ from django.db.models import QuerySet
 from minxin.core.discover import app_modules
 from minxin.core.replica import reporting_reads
 from minxin.directory.models import Unit, UnitKind
+from minxin.directory.selectors import serving
 from minxin.projects.selectors import on_plan_by_unit
 
 from .metrics import RATES, RateCounts, RateRow, rates_for
@@ -54,16 +57,17 @@ class Component:
     shares: Mapping[int, float]
 
 
-def components_for(*, start: date, end: date) -> list[Component]:
-    """Every app's `scorecard.py`: NAME, LABEL, `weight()` and `unit_shares(start=, end=)`;
-    a component weighted 0 is left out."""
+def components_for(*, start: date, end: date, district: int | None = None) -> list[Component]:
+    """Every app's `scorecard.py`: NAME, LABEL, `weight()` and `unit_shares(start=, end=,
+    district=)` (of `district`'s own rows; every district's for None); a component weighted 0
+    is left out."""
     found = []
     for module in app_modules("scorecard"):
         weight = float(module.weight())
         if weight < 0:
             raise ImproperlyConfigured(f"{module.__name__}: a component's weight is non-negative")
         if weight:
-            shares = module.unit_shares(start=start, end=end)
+            shares = module.unit_shares(start=start, end=end, district=district)
             found.append(Component(module.NAME, module.LABEL, weight, shares))
     return found
 
@@ -198,22 +202,27 @@ def _scored(
     }
 
 
-def _measured(district: int | None) -> tuple[QuerySet[Unit], set[int] | None]:
-    """The units a scorecard ranks (`district`'s own when given), and that district's units:
-    projects and other apps' components are not by district, so only its own units' count
-    (None: every unit's)."""
+def _measured(district: int | None) -> QuerySet[Unit]:
+    """The units a scorecard ranks: `district`'s own when given, else every one."""
     measured = Unit.objects.filter(is_active=True, kind__in=MEASURED_UNIT_KINDS)
+    return measured if district is None else measured.filter(jurisdiction_id=district)
+
+
+def _serving_only(
+    district: int | None,
+    projects: Mapping[int, tuple[int, int]],
+    components: list[Component],
+) -> tuple[dict[int, tuple[int, int]], list[Component]]:
+    """The district's projects and components without a unit of another district (a project
+    of its programme led by one, say): only its own units and the city's are on its card."""
     if district is None:
-        return measured, None
-    own = set(Unit.objects.filter(jurisdiction_id=district).values_list("pk", flat=True))
-    return measured.filter(jurisdiction_id=district), own
-
-
-T = TypeVar("T")
-
-
-def _own_only(own: set[int] | None, by_unit: dict[int, T]) -> dict[int, T]:
-    return by_unit if own is None else {u: v for u, v in by_unit.items() if u in own}
+        return dict(projects), components
+    others = set(Unit.objects.exclude(serving(district)).values_list("pk", flat=True))
+    kept = [
+        replace(c, shares={u: v for u, v in c.shares.items() if u not in others})
+        for c in components
+    ]
+    return {u: v for u, v in projects.items() if u not in others}, kept
 
 
 @reporting_reads()
@@ -221,19 +230,26 @@ def scorecard_for(*, start: date, end: date, district: int | None = None) -> lis
     """Every measured unit's rates, score and rank for [start, end], and the change against
     the period of the same length just before it. Ranked units first, then the rest by name.
 
-    One district's (`district`, a jurisdiction): its units, ranked on its appeals, and a unit
-    of the city that led some of them, on those only; no unit of another district. None: every
-    unit on every appeal."""
+    One district's (`district`, a jurisdiction): its units, ranked on its appeals, the projects
+    of its programmes and its evaluations, and a unit of the city that led some of its appeals
+    or projects, on those only; no unit of another district. None: every unit on every
+    appeal, project and evaluation."""
     weights = score_weights()
     length = end - start + timedelta(days=1)
     current = _by_unit(start, end, district)
     before_start = start - timedelta(days=1)
     previous = _by_unit(start - length, before_start, district)
-    measured, own = _measured(district)
-    projects = _own_only(own, on_plan_by_unit(on=end))
-    projects_before = _own_only(own, on_plan_by_unit(on=before_start))
-    extras = components_for(start=start, end=end)
-    extras_before = components_for(start=start - length, end=before_start)
+    measured = _measured(district)
+    projects, extras = _serving_only(
+        district,
+        on_plan_by_unit(on=end, district=district),
+        components_for(start=start, end=end, district=district),
+    )
+    projects_before, extras_before = _serving_only(
+        district,
+        on_plan_by_unit(on=before_start, district=district),
+        components_for(start=start - length, end=before_start, district=district),
+    )
     units = dict(measured.values_list("pk", "name"))
     units.update(Unit.objects.filter(pk__in=set(current) - set(units)).values_list("pk", "name"))
     units.update(Unit.objects.filter(pk__in=set(projects) - set(units)).values_list("pk", "name"))

@@ -1,4 +1,4 @@
-"""The published panel evaluations on /participation/."""
+"""The published panel evaluations of the page's district on /participation/."""
 
 from typing import Any
 
@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .models import Evaluation
-from .workflow import EvaluationStatus
+from .selectors import evaluations_public
 
 
 def _item(e: Evaluation) -> dict[str, Any]:
@@ -19,16 +19,14 @@ def _item(e: Evaluation) -> dict[str, Any]:
     }
 
 
-def sections() -> list[dict[str, Any]]:
+def sections(*, district: int) -> list[dict[str, Any]]:
     return [
         {
             "key": "panels",
             "order": 40,
             "title": "单位测评",
             "hint": "人大代表、政协委员、居民代表背对背测评职能部门和街道，面对面询问并跟踪整改",
-            "rows": Evaluation.objects.filter(status=EvaluationStatus.CLOSED).order_by(
-                "-closes_at", "-pk"
-            ),
+            "rows": evaluations_public(district=district),
             "item": _item,
         }
     ]

@@ -1,11 +1,14 @@
 """The panels' component of the units' scorecard (背对背测评 beside the appeal rates): a unit's
 mean total as a share of the full score, over the evaluations closed in the period (their
-mean when there are several). Found by `metrics.scorecards.components_for`."""
+mean when there are several). A district's scorecard counts its own evaluations only; the
+city's every district's. Found by `metrics.scorecards.components_for`."""
 
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.utils import timezone
+
+from minxin.directory.selectors import of_district
 
 from .models import Evaluation
 from .selectors import results
@@ -20,12 +23,14 @@ def weight() -> float:
     return float(settings.MINXIN.get("PANEL_WEIGHT", DEFAULT_WEIGHT))
 
 
-def unit_shares(*, start: date, end: date) -> dict[int, float]:
+def unit_shares(*, start: date, end: date, district: int | None = None) -> dict[int, float]:
+    """Each unit's share over the evaluations of `district` (every district's: None) closed in
+    [start, end]."""
     tz = timezone.get_current_timezone()
     lo = datetime.combine(start, time.min, tzinfo=tz)
     hi = datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz)
     closed = Evaluation.objects.filter(
-        status=EvaluationStatus.CLOSED, closes_at__gte=lo, closes_at__lt=hi
+        of_district(district), status=EvaluationStatus.CLOSED, closes_at__gte=lo, closes_at__lt=hi
     )
     per_unit: dict[int, list[float]] = {}
     for evaluation in closed:

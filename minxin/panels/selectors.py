@@ -1,29 +1,43 @@
-"""Reads of evaluations: the office sees all; the results per unit (never who gave which
-score) are public once the evaluation is closed."""
+"""Reads of evaluations: the office sees its district's (the city's staff every district's;
+another district's is missing); the results per unit (never who gave which score) are public
+once the evaluation is closed, on its district's site."""
 
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, QuerySet
+from django.db.models import Avg, Count, Q, QuerySet
 
 from minxin.accounts.models import User
 from minxin.accounts.roles import Role
 from minxin.core.errors import NotFound
-from minxin.directory.models import Unit
+from minxin.directory.models import Region, Unit
+from minxin.directory.selectors import of_district, within
 
 from . import scores
+from .machine import MISSING
 from .models import Evaluation, Hearing, Item, Panellist, Score, Sheet
 from .workflow import EvaluationStatus
 
 
-def evaluations() -> QuerySet[Evaluation]:
-    return Evaluation.objects.all()
+def evaluations_for(user: User) -> QuerySet[Evaluation]:
+    """The evaluations of the viewer's district (every district's for the city's staff)."""
+    return Evaluation.objects.filter(of_district(user.jurisdiction_scope))
 
 
-def evaluation_get(evaluation_id: int, *, public: bool = False) -> Evaluation:
-    found = Evaluation.objects.filter(pk=evaluation_id)
-    if public:
-        found = found.filter(status=EvaluationStatus.CLOSED)
-    evaluation = found.first()
+def evaluation_get_for(user: User, evaluation_id: int) -> Evaluation:
+    evaluation = evaluations_for(user).filter(pk=evaluation_id).first()
+    if evaluation is None:
+        raise NotFound(MISSING)
+    return evaluation
+
+
+def evaluations_public(*, district: int) -> QuerySet[Evaluation]:
+    """The closed evaluations of `district` (the public page's host's), newest first."""
+    closed = Evaluation.objects.filter(status=EvaluationStatus.CLOSED, jurisdiction_id=district)
+    return closed.order_by("-closes_at", "-pk")
+
+
+def evaluation_public_get(evaluation_id: int, *, district: int) -> Evaluation:
+    evaluation = evaluations_public(district=district).filter(pk=evaluation_id).first()
     if evaluation is None:
         raise NotFound("未找到该测评")
     return evaluation
@@ -77,10 +91,21 @@ def hearings_of(evaluation: Evaluation) -> list[Hearing]:
     return list(evaluation.hearings.select_related("unit").prefetch_related("commitments__order"))
 
 
+def deputies_of(district: int | None) -> QuerySet[User]:
+    """The deputies' accounts of a district: those elected in a place of it, and those on no
+    roll (no place known: they may sit on any district's panel). The roll is the deputies'
+    votes' (`selection.Deputy`, reached by its account's relation: panels does not import
+    its sibling)."""
+    places = Region.objects.filter(within(district))
+    ours = Q(deputy__isnull=True) | Q(deputy__constituency__in=places)
+    return User.objects.filter(ours, role=Role.DEPUTY, is_active=True)
+
+
 def deputies_to_seat(evaluation: Evaluation) -> QuerySet[User]:
-    """The deputies' accounts the office may seat on the panel (those not on it yet)."""
+    """The deputies' accounts of its district the office may seat on the panel (those not on
+    it yet)."""
     return (
-        User.objects.filter(role=Role.DEPUTY, is_active=True)
+        deputies_of(evaluation.jurisdiction_id)
         .exclude(panel_seats__evaluation=evaluation)
         .order_by("display_name", "username")
     )

@@ -21,15 +21,17 @@ from minxin.accounts.roles import Role
 from minxin.core.errors import (
     IllegalTransition,
     MinxinError,
+    NotFound,
     PermissionDenied,
     ValidationFailed,
 )
 from minxin.core.text import line_clean, text_clean
-from minxin.directory.models import Unit
+from minxin.directory.models import Jurisdiction, Unit, jurisdiction_default
+from minxin.directory.selectors import of_district, serving
 from minxin.machine.engine import Change
 from minxin.supervision.services import supervision_order_issue
 
-from .machine import EVALUATIONS
+from .machine import EVALUATIONS, MISSING
 from .models import (
     Commitment,
     Evaluation,
@@ -40,6 +42,7 @@ from .models import (
     Score,
     Sheet,
 )
+from .selectors import deputies_of
 from .workflow import EvaluationAction, EvaluationStatus
 
 A = EvaluationAction
@@ -63,6 +66,33 @@ class EvaluationDraft:
     unit_ids: tuple[int, ...]
     items: tuple[tuple[str, int], ...]  # (text, full score)
     description: str = ""
+    district_id: int | None = None  # the city's staff's choice; a district's staff's is theirs
+
+
+def _district_of(actor: User, chosen: int | None) -> int:
+    """An evaluation's district: its creator's; for the city's staff the one they chose, else
+    the install's first."""
+    own = actor.jurisdiction_scope
+    if own is not None:
+        if chosen not in (None, own):
+            raise ValidationFailed("只能新建本辖区的测评")
+        return own
+    if chosen is None:
+        return jurisdiction_default()
+    if not Jurisdiction.objects.filter(pk=chosen).exists():
+        raise ValidationFailed("所选辖区不存在")
+    return chosen
+
+
+def _units_checked(unit_ids: tuple[int, ...], district: int) -> set[int]:
+    """The units evaluated: active, and serving the district (its own or the city's)."""
+    units = set(unit_ids)
+    active = Unit.objects.filter(pk__in=units, is_active=True)
+    if not units or active.count() != len(units):
+        raise ValidationFailed("请选择被测评的单位")
+    if active.filter(serving(district)).count() != len(units):
+        raise ValidationFailed("被测评单位应为本辖区的单位（或市级单位）")
+    return units
 
 
 @transaction.atomic(durable=True)
@@ -78,9 +108,8 @@ def evaluation_create(
         raise ValidationFailed("请填写测评的开始和截止时间")
     if draft.closes_at <= draft.opens_at:
         raise ValidationFailed("截止时间应晚于开始时间")
-    units = set(draft.unit_ids)
-    if not units or Unit.objects.filter(pk__in=units, is_active=True).count() != len(units):
-        raise ValidationFailed("请选择被测评的单位")
+    district = _district_of(actor, draft.district_id)
+    units = _units_checked(draft.unit_ids, district)
     items = [
         (line_clean(t, label="测评项目", max_length=200), m) for t, m in draft.items if t.strip()
     ]
@@ -91,6 +120,7 @@ def evaluation_create(
     if any(not 1 <= m <= 100 for _, m in items):
         raise ValidationFailed("每个项目的满分应在1到100之间")
     evaluation = Evaluation.objects.create(
+        jurisdiction_id=district,
         title=title,
         description=description,
         opens_at=draft.opens_at,
@@ -110,6 +140,19 @@ def evaluation_create(
     return evaluation
 
 
+def _locked(
+    *, actor: User, evaluation_id: int, action: str, expected_version: int | None
+) -> Evaluation:
+    """`EVALUATIONS.lock` of an evaluation of the actor's district; another district's is
+    missing (checked first: its status and version say nothing; its district never changes)."""
+    ours = Evaluation.objects.filter(of_district(actor.jurisdiction_scope), pk=evaluation_id)
+    if not ours.exists():
+        raise NotFound(MISSING)
+    return EVALUATIONS.lock(
+        pk=evaluation_id, action=action, actor=Actor.of(actor), expected_version=expected_version
+    )
+
+
 @transaction.atomic(durable=True)
 def panellist_invite(
     *,
@@ -125,8 +168,8 @@ def panellist_invite(
     them, shown once, kept as a hash), or a deputy seated by their account (no token: they
     score from the console). One event on the evaluation either way."""
     who = Actor.of(actor)
-    evaluation = EVALUATIONS.lock(
-        pk=evaluation_id, action=A.INVITE, actor=who, expected_version=expected_version
+    evaluation = _locked(
+        actor=actor, evaluation_id=evaluation_id, action=A.INVITE, expected_version=expected_version
     )
     now = at or timezone.now()
     token = ""  # a seated account has no invitation code  # nosec B105
@@ -134,6 +177,8 @@ def panellist_invite(
         member = User.objects.filter(pk=user_id, is_active=True, role=Role.DEPUTY).first()
         if member is None:
             raise ValidationFailed("只能选择在任人大代表的账号；政协委员和居民代表请用邀请链接")
+        if not deputies_of(evaluation.jurisdiction_id).filter(pk=member.pk).exists():
+            raise ValidationFailed(f"{member}不是本辖区的人大代表")
         if evaluation.panellists.filter(user=member).exists():
             raise ValidationFailed(f"{member}已在本次测评的评议人员名单中")
         clean, group = line_clean(str(member), label="姓名", max_length=50), PanelGroup.DEPUTY
@@ -176,8 +221,8 @@ def evaluation_act(
     if action not in (A.OPEN, A.CLOSE):
         raise ValidationFailed("未知的操作")
     who = Actor.of(actor)
-    evaluation = EVALUATIONS.lock(
-        pk=evaluation_id, action=action, actor=who, expected_version=expected_version
+    evaluation = _locked(
+        actor=actor, evaluation_id=evaluation_id, action=action, expected_version=expected_version
     )
     now = at or timezone.now()
     change = Change()
@@ -287,8 +332,11 @@ def hearing_record(
     """A face-to-face hearing of a unit; each commitment a supervision order to the unit,
     due when the office says."""
     who = Actor.of(actor)
-    evaluation = EVALUATIONS.lock(
-        pk=evaluation_id, action=A.HEARING, actor=who, expected_version=expected_version
+    evaluation = _locked(
+        actor=actor,
+        evaluation_id=evaluation_id,
+        action=A.HEARING,
+        expected_version=expected_version,
     )
     if draft.unit_id is None or not evaluation.units.filter(pk=draft.unit_id).exists():
         raise ValidationFailed("请选择被询问的单位（须为被测评单位）")

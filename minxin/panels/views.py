@@ -22,7 +22,8 @@ from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
 from minxin.core.errors import MinxinError, ValidationFailed
 from minxin.core.pages import public_read
-from minxin.directory.selectors import units_handling
+from minxin.directory.selectors import jurisdiction_for_host, units_handling
+from minxin.metrics.selectors import districts_for
 
 from . import selectors
 from .machine import EVALUATIONS
@@ -60,15 +61,22 @@ def _int(raw: str) -> int | None:
 
 @login_required
 def evaluation_list(request: HttpRequest) -> HttpResponse:
-    staff_user(request, runs_evaluations, OFFICE)
-    return render(request, "panels/list.html", {"items": selectors.evaluations()[:100]})
+    user = staff_user(request, runs_evaluations, OFFICE)
+    items = selectors.evaluations_for(user)[:100]
+    return render(request, "panels/list.html", {"items": items})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def evaluation_new(request: HttpRequest) -> HttpResponse:
+    """A new evaluation of the creator's district; the city's staff pick the district when
+    the install has several (its units: the district's own and the city's)."""
     user = staff_user(request, runs_evaluations, OFFICE)
-    context: dict[str, Any] = {"units": units_handling(), "rows": range(1, 6)}
+    context: dict[str, Any] = {
+        "units": units_handling(district=user.jurisdiction_scope),
+        "districts": districts_for(user=user).options,
+        "rows": range(1, 6),
+    }
     if request.method == "GET":
         return render(request, "panels/new.html", context | {"posted": {}})
     post = request.POST
@@ -88,6 +96,7 @@ def evaluation_new(request: HttpRequest) -> HttpResponse:
                 closes_at=_when(post.get("closes_at", "")),
                 unit_ids=tuple(u for raw in post.getlist("units") if (u := _int(raw))),
                 items=tuple(items),
+                district_id=_int(post.get("district", "")),
             ),
         )
     except MinxinError as error:
@@ -129,7 +138,7 @@ def _detail(
 @login_required
 def evaluation_detail(request: HttpRequest, evaluation_id: int) -> HttpResponse:
     user = staff_user(request, runs_evaluations, OFFICE)
-    return _detail(request, user=user, evaluation=selectors.evaluation_get(evaluation_id))
+    return _detail(request, user=user, evaluation=selectors.evaluation_get_for(user, evaluation_id))
 
 
 @login_required
@@ -137,7 +146,7 @@ def evaluation_detail(request: HttpRequest, evaluation_id: int) -> HttpResponse:
 def evaluation_post(request: HttpRequest, evaluation_id: int) -> HttpResponse:
     """The steps (open, close), an invitation, a hearing."""
     user = staff_user(request, runs_evaluations, OFFICE)
-    evaluation = selectors.evaluation_get(evaluation_id)
+    evaluation = selectors.evaluation_get_for(user, evaluation_id)
     post = request.POST
     raw = post.get("action", "")
     raw_version = post.get("version", "")
@@ -181,10 +190,10 @@ def evaluation_post(request: HttpRequest, evaluation_id: int) -> HttpResponse:
         else:
             raise ValidationFailed("未知的操作")
     except MinxinError as error:
-        evaluation = selectors.evaluation_get(evaluation_id)
+        evaluation = selectors.evaluation_get_for(user, evaluation_id)
         return _detail(request, user=user, evaluation=evaluation, error=error)
     if invited:  # shown once, on this page: the evaluation as the invitation left it
-        evaluation = selectors.evaluation_get(evaluation_id)
+        evaluation = selectors.evaluation_get_for(user, evaluation_id)
         return _detail(request, user=user, evaluation=evaluation, invited=invited)
     return redirect("panels:detail", evaluation.pk)
 
@@ -307,7 +316,8 @@ def my_sheet(request: HttpRequest, evaluation_id: int) -> HttpResponse:
 
 @public_read
 def public_results(request: HttpRequest, evaluation_id: int) -> HttpResponse:
-    evaluation = selectors.evaluation_get(evaluation_id, public=True)
+    district = jurisdiction_for_host(request.get_host())
+    evaluation = selectors.evaluation_public_get(evaluation_id, district=district)
     return render(
         request,
         "panels/public/results.html",

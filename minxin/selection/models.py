@@ -13,7 +13,7 @@ from django.utils import timezone
 from minxin.accounts.models import User
 from minxin.cases.models import Appeal
 from minxin.core.models import BaseModel, key, optional_key
-from minxin.directory.models import Region, Unit
+from minxin.directory.models import Jurisdiction, Region, Unit, jurisdiction_default
 from minxin.machine.models import Event, VersionedModel, event_meta, status_timed
 from minxin.projects.models import Origin, Programme, Project, ProjectKind
 from minxin.suggestions.models import Suggestion
@@ -23,7 +23,9 @@ from .workflow import RoundStatus
 
 class Deputy(BaseModel):
     """人大代表: an account with the deputy role, elected in a constituency (a region). A round
-    of a region is voted on by the deputies whose constituency lies in it."""
+    of a region is voted on by the deputies whose constituency lies in it. A deputy's district
+    (the people's congress they sit in) is their constituency's: no column of its own, which
+    could say otherwise (`selectors.deputy_district`)."""
 
     user = models.OneToOneField(
         User, verbose_name="账号", on_delete=models.PROTECT, related_name="deputy"
@@ -50,6 +52,14 @@ class SelectionRound(VersionedModel):
     optional residents' vote), then the deputies' vote in its window and the published result.
     `status` is written only by the rounds' machine."""
 
+    # The district whose deputies vote: its programme's, decided once when it is created.
+    jurisdiction = models.ForeignKey(
+        Jurisdiction,
+        on_delete=models.PROTECT,
+        verbose_name="辖区",
+        related_name="+",
+        default=jurisdiction_default,
+    )
     title = models.CharField("名称", max_length=200)
     programme = key(Programme, "列入计划", related_name="selection_rounds")
     region = key(Region, "范围", related_name="selection_rounds")

@@ -1,4 +1,5 @@
-"""What this app lists on the public index /participation/: the published selection rounds."""
+"""What this app lists on the public index /participation/: the published selection rounds of
+the page's district."""
 
 from typing import Any
 
@@ -18,14 +19,14 @@ def _item(r: SelectionRound) -> dict[str, Any]:
     }
 
 
-def sections() -> list[dict[str, Any]]:
+def sections(*, district: int) -> list[dict[str, Any]]:
     return [
         {
             "key": "rounds",
             "order": 10,
             "title": "民生实事项目票决",
             "hint": "候选项目公示征求意见，人大代表票决，结果公开",
-            "rows": public_rounds(),
+            "rows": public_rounds(district=district),
             "item": _item,
         }
     ]

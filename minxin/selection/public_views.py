@@ -7,6 +7,8 @@ No account. The phone and the code travel only in POST bodies; once confirmed, t
 session keeps the phone's hash (never the number) a short while. Every form is rate-limited
 per address; a refused one is shown again with its Chinese message and 4xx status."""
 
+import inspect
+from collections.abc import Callable
 from functools import partial
 from typing import Any, Final
 
@@ -24,6 +26,7 @@ from minxin.core.pages import public_read
 from minxin.core.pagination import paginate
 from minxin.core.privacy import mask_phone
 from minxin.core.session import is_one_time_key, one_time_key_new
+from minxin.directory.selectors import jurisdiction_for_host
 from minxin.notify.phone import phone_confirmed
 from minxin.notify.phone_forms import PostedOnce, phone_code_page, phone_posted_confirm
 from minxin.notify.services import CODE_TTL
@@ -41,22 +44,32 @@ VOTED: Final = PostedOnce(DONE_KEY, "selection_vote_receipt")
 SHOWN: Final = 10  # items of each section on the index; the rest on the section's own pages
 
 
-def _sections() -> list[dict[str, Any]]:
+def _none() -> list[dict[str, Any]]:
+    return []
+
+
+def _sections(district: int) -> list[dict[str, Any]]:
     """Every app's sections of the index (its `participation.py`): key, title, hint, the
-    published rows (a queryset, newest first) and how to show one."""
-    found = [
-        section
-        for module in app_modules("participation")
-        for section in getattr(module, "sections", lambda: [])()
-    ]
+    published rows (a queryset, newest first) and how to show one. An app's `sections` that
+    takes a `district` is given the page's (its rows that district's only)."""
+    found: list[dict[str, Any]] = []
+    for module in app_modules("participation"):
+        sections: Callable[..., list[dict[str, Any]]] = getattr(module, "sections", _none)
+        per_district = "district" in inspect.signature(sections).parameters
+        found += sections(district=district) if per_district else sections()
     return sorted(found, key=lambda s: s.get("order", 100))
+
+
+def _district(request: HttpRequest) -> int:
+    """The district whose pages these are: the host's."""
+    return jurisdiction_for_host(request.get_host())
 
 
 @public_read
 def index(request: HttpRequest) -> HttpResponse:
     """Each section's newest items, and a link to all of them when there are more."""
     shown = []
-    for section in _sections():
+    for section in _sections(_district(request)):
         rows = list(section["rows"][: SHOWN + 1])
         shown.append(
             section
@@ -68,7 +81,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @public_read
 def section_list(request: HttpRequest, key: str) -> HttpResponse:
     """Every open and closed item of one section, a page at a time."""
-    section = next((s for s in _sections() if s.get("key") == key), None)
+    section = next((s for s in _sections(_district(request)) if s.get("key") == key), None)
     if section is None:
         raise NotFound("未找到该栏目")
     page = paginate(request, section["rows"])
@@ -100,14 +113,14 @@ def _voted(request: HttpRequest, selection: SelectionRound) -> bool:
 
 @public_read
 def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
-    selection = selectors.public_round_get(round_id)  # or 404
+    selection = selectors.public_round_get(round_id, district=_district(request))  # or 404
     return render(request, "selection/public/round_detail.html", _round_context(request, selection))
 
 
 @require_POST
 @ratelimit(key="ip", rate="20/h", method="POST", block=True)
 def comment(request: HttpRequest, round_id: int, candidate_id: int) -> HttpResponse:
-    selection = selectors.public_round_get(round_id)
+    selection = selectors.public_round_get(round_id, district=_district(request))
     try:
         candidate_comment(
             candidate_id=candidate_id
@@ -132,8 +145,8 @@ def comment(request: HttpRequest, round_id: int, candidate_id: int) -> HttpRespo
 # --- the residents' vote: phone → code → choices → receipt ---------------------------------
 
 
-def _votable(round_id: int) -> SelectionRound:
-    selection = selectors.public_round_get(round_id)
+def _votable(request: HttpRequest, round_id: int) -> SelectionRound:
+    selection = selectors.public_round_get(round_id, district=_district(request))
     if not selection.residents_vote:
         raise ValidationFailed("本轮未开展居民投票")
     return selection
@@ -174,7 +187,7 @@ def _vote_page(
 @ratelimit(key="ip", rate="30/h", method="POST", block=True)
 @public_read
 def vote(request: HttpRequest, round_id: int) -> HttpResponse:
-    selection = _votable(round_id)
+    selection = _votable(request, round_id)
     session = request.session
     hashed = phone_confirmed(session, purpose=PURPOSE)
     if request.method != "POST":
@@ -220,7 +233,7 @@ def vote(request: HttpRequest, round_id: int) -> HttpResponse:
 @require_POST
 @ratelimit(key="ip", rate="10/h", method="POST", block=True)
 def code_send(request: HttpRequest, round_id: int) -> HttpResponse:
-    selection = _votable(round_id)
+    selection = _votable(request, round_id)
 
     def check() -> None:
         if not (
@@ -236,7 +249,7 @@ def code_send(request: HttpRequest, round_id: int) -> HttpResponse:
 @never_cache
 @public_read
 def vote_receipt(request: HttpRequest, round_id: int) -> HttpResponse:
-    selection = selectors.public_round_get(round_id)
+    selection = selectors.public_round_get(round_id, district=_district(request))
     receipt = request.session.get("selection_vote_receipt")
     if not isinstance(receipt, dict) or receipt.get("round_id") != selection.pk:
         return redirect("public_selection:round_detail", round_id=selection.pk)

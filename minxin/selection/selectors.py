@@ -1,6 +1,7 @@
-"""Reads of selection rounds, always for a viewer: the office sees every round, a deputy the
-rounds published (and those on whose roll it is), the public the published ones. Out of scope
-and missing are the same 404."""
+"""Reads of selection rounds, always for a viewer: the office sees every round of its district
+(the city's every district's), a deputy the rounds of their district published (and those on
+whose roll they are), the public the published ones of the page's district. Out of scope and
+missing are the same 404."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -10,6 +11,9 @@ from django.db.models import Count, Q, QuerySet
 
 from minxin.accounts.models import User
 from minxin.core.errors import NotFound
+from minxin.directory.selectors import of_district
+from minxin.projects.models import Programme
+from minxin.projects.selectors import programmes_to_choose
 
 from . import tally as t
 from .machine import MISSING
@@ -25,7 +29,7 @@ from .models import (
     SelectionRound,
 )
 from .permissions import is_deputy, runs_rounds
-from .services import present_count, tally_recount
+from .services import deputy_district, present_count, tally_recount
 from .workflow import RoundStatus
 
 PUBLIC_STATUSES = (
@@ -46,12 +50,13 @@ def rounds_for(user: User) -> QuerySet[SelectionRound]:
         n_candidates=Count("candidates", filter=Q(candidates__withdrawn=False))
     )
     if runs_rounds(user):
-        return rounds
+        return rounds.filter(of_district(user.jurisdiction_scope))
     deputy = _deputy(user) if is_deputy(user) else None
     if deputy is None:
         return rounds.none()
     on_roll = RosterEntry.objects.filter(deputy=deputy).values("round_id")
-    return rounds.filter(Q(pk__in=on_roll) | Q(status=RoundStatus.CONSULTING))
+    published = Q(status=RoundStatus.CONSULTING) & of_district(deputy_district(deputy))
+    return rounds.filter(Q(pk__in=on_roll) | published)
 
 
 def round_get_for(user: User, round_id: int) -> SelectionRound:
@@ -59,6 +64,12 @@ def round_get_for(user: User, round_id: int) -> SelectionRound:
     if found is None:
         raise NotFound(MISSING)
     return found
+
+
+def programmes_for_rounds(user: User) -> QuerySet[Programme]:
+    """The programmes a new round may put its passed candidates into: the viewer's district's
+    (every district's for the city's staff)."""
+    return programmes_to_choose().filter(of_district(user.jurisdiction_scope))
 
 
 @dataclass(frozen=True)
@@ -219,17 +230,18 @@ def round_page(
 # --- the public ----------------------------------------------------------------------------
 
 
-def public_rounds() -> QuerySet[SelectionRound]:
+def public_rounds(*, district: int) -> QuerySet[SelectionRound]:
+    """The published rounds of `district` (the public page's host's)."""
     return (
-        SelectionRound.objects.filter(status__in=PUBLIC_STATUSES)
+        SelectionRound.objects.filter(status__in=PUBLIC_STATUSES, jurisdiction_id=district)
         .select_related(*RELATED)
         .annotate(n_candidates=Count("candidates", filter=Q(candidates__withdrawn=False)))
         .order_by("-created_at", "-pk")
     )
 
 
-def public_round_get(round_id: int) -> SelectionRound:
-    found = public_rounds().filter(pk=round_id).first()
+def public_round_get(round_id: int, *, district: int) -> SelectionRound:
+    found = public_rounds(district=district).filter(pk=round_id).first()
     if found is None:
         raise NotFound("未找到该票决")
     return found

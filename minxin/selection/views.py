@@ -161,11 +161,14 @@ def round_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _round_form_context(posted: dict[str, Any]) -> dict[str, Any]:
+def _round_form_context(user: User, posted: dict[str, Any]) -> dict[str, Any]:
+    """The form's choices: the viewer's district's programmes and areas (every district's for
+    the city's staff; the service refuses a programme of another district)."""
+    district = user.jurisdiction_scope
     return {
         "posted": posted,
-        "programmes": programmes_to_choose(),
-        "regions": areas_to_filter().order_by("code"),
+        "programmes": selectors.programmes_for_rounds(user),
+        "regions": areas_to_filter(district=district).order_by("code"),
         "bases": PassBase.choices,
     }
 
@@ -177,7 +180,7 @@ def round_new(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         # The form's first values: half of those present pass a project, residents pick three.
         posted = {"pass_base": PassBase.PRESENT, "pass_percent": "50", "residents_choices": "3"}  # nosec B105
-        return render(request, "selection/round_new.html", _round_form_context(posted))
+        return render(request, "selection/round_new.html", _round_form_context(user, posted))
     form = RoundForm(request.POST)
     try:
         if not form.is_valid():
@@ -200,7 +203,7 @@ def round_new(request: HttpRequest) -> HttpResponse:
             ),
         )
     except MinxinError as error:
-        context = _round_form_context(request.POST.dict()) | {"error": error}
+        context = _round_form_context(user, request.POST.dict()) | {"error": error}
         return render(request, "selection/round_new.html", context, status=error.status_code)
     messages.success(request, "已新建票决，请录入候选项目")
     return redirect("selection:round_detail", selection.pk)
@@ -270,8 +273,8 @@ def candidate_new(request: HttpRequest, round_id: int) -> HttpResponse:
         "r": selection,
         "kinds": ProjectKind.choices,
         "sources": Origin.choices,
-        "units": units_handling(),
-        "regions": places_to_choose(),
+        "units": units_handling(district=selection.jurisdiction_id),
+        "regions": places_to_choose(district=selection.jurisdiction_id),
     }
     if request.method == "GET":
         year = selection.programme.year

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from minxin.accounts.models import User
 from minxin.directory.models import Region
+from minxin.directory.selectors import of_district
 
 from ..models import Project
 from ..permissions import sees_every_project
@@ -72,13 +73,17 @@ MEASURED = (
 )
 
 
-def on_plan_by_unit(*, on: date) -> dict[int, tuple[int, int]]:
+def on_plan_by_unit(*, on: date, district: int | None = None) -> dict[int, tuple[int, int]]:
     """Per lead unit: (projects on plan, projects measured) on the day `on`, the projects'
-    component of the units' scorecards (docs/metrics.md). Every started project is measured:
-    in progress and not behind plan, or completed by its planned end, is on plan; suspended
-    or behind is not. Progress is the project's current one (no history is kept per day)."""
+    component of the units' scorecards (docs/metrics.md); of `district`'s programmes only when
+    given (a district's scorecard). Every started project is measured: in progress and not
+    behind plan, or completed by its planned end, is on plan; suspended or behind is not.
+    Progress is the project's current one (no history is kept per day)."""
     figures: dict[int, list[int]] = {}
-    rows = Project.objects.filter(status__in=MEASURED, start_date__lte=on).values_list(
+    measured = Project.objects.filter(
+        of_district(district, "programme__"), status__in=MEASURED, start_date__lte=on
+    )
+    rows = measured.values_list(
         "lead_unit",
         "status",
         "progress",

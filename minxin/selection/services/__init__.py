@@ -14,7 +14,7 @@ programme (`projects.services.project_create_within`, entered into the plan), it
 its hotspot's appeals linked."""
 
 from .candidates import CandidateDraft, candidate_add, candidate_withdraw, candidates_active
-from .deputies import AlreadyVoted, deputy_of, deputy_vote
+from .deputies import AlreadyVoted, deputy_district, deputy_of, deputy_vote
 from .public import (
     COMMENT_MAX,
     NICKNAME_MAX,
@@ -35,6 +35,7 @@ __all__ = [
     "candidate_comment",
     "candidate_withdraw",
     "candidates_active",
+    "deputy_district",
     "deputy_of",
     "deputy_vote",
     "present_count",

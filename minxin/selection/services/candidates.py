@@ -14,6 +14,7 @@ from minxin.cases.models import Appeal
 from minxin.core.errors import NotFound, ValidationFailed
 from minxin.core.text import line_clean, text_clean
 from minxin.directory.models import Region, Unit
+from minxin.directory.selectors import of_district, serving, within
 from minxin.machine.engine import Change
 from minxin.projects.models import Origin, Programme, ProjectKind
 from minxin.suggestions.models import Suggestion
@@ -22,6 +23,7 @@ from minxin.suggestions.workflow import SuggestionStatus
 from ..machine import ROUNDS
 from ..models import Candidate, SelectionRound
 from ..workflow import RoundAction
+from .scope import round_locked
 
 A = RoundAction
 
@@ -52,7 +54,9 @@ class _Links:
     proposing_unit_id: int | None
 
 
-def _links(draft: CandidateDraft) -> _Links:
+def _links(draft: CandidateDraft, district: int | None) -> _Links:
+    """What the candidate came from, of the round's district: another district's suggestion or
+    appeal is not found, as a missing one is."""
     source = draft.source
     if source not in Origin.values:
         raise ValidationFailed("请选择候选项目来源")
@@ -61,7 +65,7 @@ def _links(draft: CandidateDraft) -> _Links:
         number = draft.suggestion_number.strip().upper()
         if not number:
             raise ValidationFailed("来源为人民建议的，请填写建议编号")
-        found = Suggestion.objects.filter(tracking_number=number).first()
+        found = Suggestion.objects.filter(of_district(district), tracking_number=number).first()
         if found is None:
             raise ValidationFailed(f"未找到建议 {number}")
         if found.status != SuggestionStatus.ADOPTED:
@@ -71,29 +75,37 @@ def _links(draft: CandidateDraft) -> _Links:
         number = draft.appeal_number.strip().upper()
         if not number:
             raise ValidationFailed("来源为集中投诉的，请填写诉求受理编号")
-        appeal = Appeal.objects.filter(tracking_number=number).only("pk", "merged_into").first()
+        appeal = (
+            Appeal.objects.filter(of_district(district), tracking_number=number)
+            .only("pk", "merged_into")
+            .first()
+        )
         if appeal is None:
             raise ValidationFailed(f"未找到诉求 {number}")
         appeal_id = appeal.merged_into_id or appeal.pk  # the hotspot is the appeal merged into
     elif source == Origin.UNIT:
         unit_id = draft.proposing_unit_id or draft.lead_unit_id
-        if unit_id is None or not Unit.objects.filter(pk=unit_id, is_active=True).exists():
-            raise ValidationFailed("来源为单位申报的，请选择申报单位")
+        units = Unit.objects.filter(serving(district), is_active=True)
+        if unit_id is None or not units.filter(pk=unit_id).exists():
+            raise ValidationFailed("来源为单位申报的，请选择本辖区的申报单位")
     return _Links(suggestion_id, appeal_id, unit_id)
 
 
-def _candidate_checked(draft: CandidateDraft, programme: Programme) -> CandidateDraft:
+def _candidate_checked(draft: CandidateDraft, selection: SelectionRound) -> CandidateDraft:
+    """The draft cleaned, its unit and place the round's district's (a unit of the city
+    serves every district)."""
+    programme: Programme = selection.programme
+    district = selection.jurisdiction_id
     name = line_clean(draft.name, label="项目名称", max_length=200)
     summary = text_clean(draft.summary, label="项目内容", max_length=5000)
     if draft.kind not in ProjectKind.values:
         raise ValidationFailed("请选择项目类别")
-    if (
-        draft.lead_unit_id is None
-        or not Unit.objects.filter(pk=draft.lead_unit_id, is_active=True).exists()
-    ):
-        raise ValidationFailed("请选择牵头单位")
-    if draft.region_id is not None and not Region.objects.filter(pk=draft.region_id).exists():
-        raise ValidationFailed("所选区域不存在")
+    units = Unit.objects.filter(serving(district), is_active=True)
+    if draft.lead_unit_id is None or not units.filter(pk=draft.lead_unit_id).exists():
+        raise ValidationFailed("请选择本辖区的牵头单位")
+    places = Region.objects.filter(within(district))
+    if draft.region_id is not None and not places.filter(pk=draft.region_id).exists():
+        raise ValidationFailed("所选实施区域不在本辖区内")
     if draft.start_date is None or draft.end_date is None:
         raise ValidationFailed("请填写计划开工和计划完成日期")
     if draft.end_date < draft.start_date:
@@ -138,12 +150,12 @@ def candidate_add(
     unit's proposal, an adopted suggestion or a hotspot (the link kept; each suggestion and
     hotspot once per round)."""
     who = Actor.of(actor)
-    selection = ROUNDS.lock(
-        pk=round_id, action=A.ADD_CANDIDATE, actor=who, expected_version=expected_version
+    selection = round_locked(
+        actor=actor, round_id=round_id, action=A.ADD_CANDIDATE, expected_version=expected_version
     )
     now = at or timezone.now()
-    draft = _candidate_checked(draft, selection.programme)
-    links = _links(draft)
+    draft = _candidate_checked(draft, selection)
+    links = _links(draft, selection.jurisdiction_id)
     if (
         links.suggestion_id
         and selection.candidates.filter(suggestion_id=links.suggestion_id, withdrawn=False).exists()
@@ -196,8 +208,11 @@ def candidate_withdraw(
     expected_version: int | None = None,
 ) -> Candidate:
     who = Actor.of(actor)
-    selection = ROUNDS.lock(
-        pk=round_id, action=A.WITHDRAW_CANDIDATE, actor=who, expected_version=expected_version
+    selection = round_locked(
+        actor=actor,
+        round_id=round_id,
+        action=A.WITHDRAW_CANDIDATE,
+        expected_version=expected_version,
     )
     candidate = selection.candidates.filter(pk=candidate_id, withdrawn=False).first()
     if candidate is None:

@@ -15,6 +15,7 @@ from minxin.core.errors import (
     PermissionDenied,
     ValidationFailed,
 )
+from minxin.directory.selectors import jurisdiction_of_region
 
 from ..machine import MISSING
 from ..models import Deputy, DeputyVote, RosterEntry, SelectionRound, VoteChoice
@@ -34,18 +35,27 @@ def deputy_of(user: User) -> Deputy:
     return deputy
 
 
+def deputy_district(deputy: Deputy) -> int | None:
+    """The district whose people's congress the deputy sits in: their constituency's. None for
+    a constituency in no district (a district with no region yet: every district's)."""
+    return jurisdiction_of_region(deputy.constituency_id)
+
+
 @transaction.atomic(durable=True)
 def deputy_vote(
     *, actor: User, round_id: int, choices: Mapping[int, str], at: datetime | None = None
 ) -> list[DeputyVote]:
     """A deputy's ballot: for / against / abstain on every candidate of the round, once, in
-    the vote's window, by a deputy on its roll. All or nothing."""
+    the vote's window, by a deputy on its roll. All or nothing. Another district's round is
+    missing to them, as it is in their lists."""
     deputy = deputy_of(actor)
     now = at or timezone.now()
     # The round's row is locked: the count waits for ballots being written, and a ballot sent
     # after the count finds the round decided.
     selection = SelectionRound.objects.select_for_update().filter(pk=round_id).first()
     if selection is None or selection.status == RoundStatus.DRAFT:
+        raise NotFound(MISSING)
+    if deputy_district(deputy) not in (None, selection.jurisdiction_id):
         raise NotFound(MISSING)
     if not RosterEntry.objects.filter(round=selection, deputy=deputy).exists():
         if selection.status == RoundStatus.VOTING:

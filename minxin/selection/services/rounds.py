@@ -15,6 +15,7 @@ from minxin.cases.models import Appeal
 from minxin.core.errors import ValidationFailed
 from minxin.core.text import line_clean, text_clean
 from minxin.directory.models import Region
+from minxin.directory.selectors import within
 from minxin.machine.engine import Change
 from minxin.projects.models import LinkSource, Programme
 from minxin.projects.services import (
@@ -39,6 +40,7 @@ from ..models import (
 )
 from ..workflow import RoundAction
 from .candidates import candidates_active
+from .scope import round_locked
 
 A = RoundAction
 
@@ -58,13 +60,27 @@ class RoundDraft:
     residents_choices: int = 3
 
 
-def _round_checked(draft: RoundDraft, now: datetime) -> RoundDraft:
-    title = line_clean(draft.title, label="票决名称", max_length=200)
-    description = text_clean(draft.description, label="说明", max_length=5000, required=False)
-    if draft.programme_id is None or not Programme.objects.filter(pk=draft.programme_id).exists():
+def _district_of(draft: RoundDraft, actor: User) -> int | None:
+    """The round's district: its programme's, which must be the actor's (any for the city's
+    staff); its region lies in it, so that its roll is the district's deputies."""
+    programme = Programme.objects.filter(pk=draft.programme_id or 0).first()
+    if programme is None:
         raise ValidationFailed("请选择通过的项目列入的年度计划")
+    district = programme.jurisdiction_id
+    if actor.jurisdiction_scope not in (None, district):
+        raise ValidationFailed("所选年度计划不属于本辖区，请选择本辖区的计划")
     if draft.region_id is None or not Region.objects.filter(pk=draft.region_id).exists():
         raise ValidationFailed("请选择票决范围（区或街道）")
+    if not Region.objects.filter(within(district), pk=draft.region_id).exists():
+        raise ValidationFailed(f"票决范围应在{programme}所属的辖区内")
+    return district
+
+
+def _round_checked(draft: RoundDraft, now: datetime, actor: User) -> tuple[RoundDraft, int | None]:
+    """The draft cleaned, and the round's district."""
+    title = line_clean(draft.title, label="票决名称", max_length=200)
+    description = text_clean(draft.description, label="说明", max_length=5000, required=False)
+    district = _district_of(draft, actor)
     closes, opens, ends = draft.comment_closes_at, draft.vote_opens_at, draft.vote_closes_at
     if closes is None or opens is None or ends is None:
         raise ValidationFailed("请填写公示截止、表决开始和表决截止时间")
@@ -80,7 +96,7 @@ def _round_checked(draft: RoundDraft, now: datetime) -> RoundDraft:
         raise ValidationFailed("通过比例应在50%到99%之间（超过该比例通过）")
     if not 1 <= draft.residents_choices <= 50:
         raise ValidationFailed("居民每人可选项目数应在1到50之间")
-    return RoundDraft(
+    cleaned = RoundDraft(
         title=title,
         programme_id=draft.programme_id,
         region_id=draft.region_id,
@@ -93,6 +109,7 @@ def _round_checked(draft: RoundDraft, now: datetime) -> RoundDraft:
         residents_vote=draft.residents_vote,
         residents_choices=draft.residents_choices,
     )
+    return cleaned, district
 
 
 @transaction.atomic(durable=True)
@@ -100,10 +117,11 @@ def round_create(*, actor: User, draft: RoundDraft, at: datetime | None = None) 
     who = Actor.of(actor)
     ROUNDS.may_create(action=A.CREATE, actor=who)
     now = at or timezone.now()
-    draft = _round_checked(draft, now)
+    draft, district = _round_checked(draft, now, actor)
     assert draft.comment_closes_at and draft.vote_opens_at and draft.vote_closes_at
     assert draft.programme_id is not None and draft.region_id is not None
     selection = SelectionRound.objects.create(
+        jurisdiction_id=district,
         title=draft.title,
         programme_id=draft.programme_id,
         region_id=draft.region_id,
@@ -149,8 +167,8 @@ def round_act(
     if action in (A.CREATE, A.ADD_CANDIDATE, A.WITHDRAW_CANDIDATE):
         raise ValidationFailed("请使用候选项目表单")
     who = Actor.of(actor)
-    selection = ROUNDS.lock(
-        pk=round_id, action=action, actor=who, expected_version=expected_version
+    selection = round_locked(
+        actor=actor, round_id=round_id, action=action, expected_version=expected_version
     )
     now = at or timezone.now()
     change = Change()

@@ -1,0 +1,77 @@
+import django.db.models.deletion
+from django.conf import settings
+from django.db import migrations, models
+
+import minxin.directory.models
+
+
+def _checked_now(schema_editor):
+    """The rows' deferred foreign key checks run now: PostgreSQL alters no table with checks
+    pending, as the NOT NULL below does in this transaction."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
+def rounds_placed(apps, schema_editor):
+    """Every round so far is its programme's district's (the first jurisdiction's: the only
+    one an install had, as projects 0005 placed the programmes)."""
+    SelectionRound = apps.get_model("selection", "SelectionRound")
+    Programme = apps.get_model("projects", "Programme")
+    Jurisdiction = apps.get_model("directory", "Jurisdiction")
+    if not SelectionRound.objects.exists():
+        return
+    first = Jurisdiction.objects.order_by("pk").first()
+    if first is None:
+        name = str(settings.MINXIN.get("DISTRICT_NAME") or "minxin")
+        code = str(settings.MINXIN.get("OPEN311_JURISDICTION_ID") or name)
+        first = Jurisdiction.objects.create(code=code, name=name)
+    SelectionRound.objects.update(jurisdiction=first)
+    for programme_id, district in Programme.objects.exclude(jurisdiction=first).values_list(
+        "pk", "jurisdiction_id"
+    ):
+        SelectionRound.objects.filter(programme_id=programme_id).update(jurisdiction_id=district)
+    _checked_now(schema_editor)
+
+
+FIELD = {
+    "on_delete": django.db.models.deletion.PROTECT,
+    "related_name": "+",
+    "to": "directory.jurisdiction",
+    "verbose_name": "辖区",
+}
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("directory", "0004_jurisdiction"),
+        ("projects", "0005_programme_jurisdiction"),
+        ("selection", "0001_initial"),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name="selectionround",
+            name="jurisdiction",
+            field=models.ForeignKey(null=True, **FIELD),
+        ),
+        migrations.RunPython(rounds_placed, migrations.RunPython.noop),
+        # NOT NULL without the default, a function the schema editor would call (cases 0018).
+        migrations.SeparateDatabaseAndState(
+            database_operations=[
+                migrations.AlterField(
+                    model_name="selectionround",
+                    name="jurisdiction",
+                    field=models.ForeignKey(**FIELD),
+                ),
+            ],
+            state_operations=[
+                migrations.AlterField(
+                    model_name="selectionround",
+                    name="jurisdiction",
+                    field=models.ForeignKey(
+                        default=minxin.directory.models.jurisdiction_default, **FIELD
+                    ),
+                ),
+            ],
+        ),
+    ]
