@@ -11,6 +11,7 @@ from minxin.core.errors import MinxinError
 from minxin.directory.selectors import serving
 
 from .models import CITY_NAME, RoutingRule, RoutingRuleHistory
+from .selectors import the_only_district
 from .services import routing_rule_place, routing_rule_save
 
 
@@ -108,7 +109,9 @@ class RoutingRuleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return self.list_filter if _scope(request) is None else ("is_active", "unit__kind")
 
     def get_exclude(self, request: HttpRequest, obj: Any = None) -> Any:
-        return ("jurisdiction",) if _scope(request) is not None else None
+        # Chosen by the city's admins only, and only among several districts.
+        mine = _scope(request) is not None or the_only_district() is not None
+        return ("jurisdiction",) if mine else None
 
     def get_form(
         self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any

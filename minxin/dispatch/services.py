@@ -10,6 +10,7 @@ from minxin.directory.models import Unit
 from minxin.directory.selectors import jurisdiction_of_region, serving
 
 from .models import SAVED_FILTER_MISSING, RoutingRule, RoutingRuleHistory, SavedFilter
+from .selectors import the_only_district
 
 RULE_MISSING = "未找到该路由规则"
 
@@ -18,7 +19,8 @@ def routing_rule_place(*, rule: RoutingRule, actor: User | None) -> None:
     """Decide the rule's district and check it, before it is saved (the admin's form asks
     too, to show the refusal beside the fields). A district's admin writes their district's
     rules only (another district's is as good as missing; the city's they may only read); a
-    rule for a place is the place's district's; its unit must serve its district."""
+    rule for a place is the place's district's, and on an install of one district every rule
+    is its (`the_only_district`); its unit must serve its district."""
     scope = actor.jurisdiction_scope if actor is not None else None
     if scope is not None:
         if rule.pk is not None:
@@ -35,6 +37,8 @@ def routing_rule_place(*, rule: RoutingRule, actor: User | None) -> None:
         rule.jurisdiction_id = placed
     elif placed is not None and placed != rule.jurisdiction_id:
         raise ValidationFailed("所选区域不属于该规则的辖区")
+    if rule.jurisdiction_id is None:
+        rule.jurisdiction_id = the_only_district()
     if not Unit.objects.filter(serving(rule.jurisdiction_id), pk=rule.unit_id).exists():
         raise ValidationFailed("承办单位不属于该规则的辖区，也不是市级单位，请重新选择")
 

@@ -189,3 +189,17 @@ def test_with_several_districts_the_rules_go_to_their_place_or_units(district: D
         d.hotline.jurisdiction_id,
         None,
     ]
+
+
+def test_on_an_install_of_one_district_every_rule_is_its(district: District):
+    """A district's own install has no city: a rule given no district, by an admin of no
+    unit, is the district's, so the district's admins keep changing it as before."""
+    d = district
+    root = User.objects.create_user(username="root", role=Role.ADMIN, is_superuser=True)
+    rule = routing_rule_save(
+        rule=RoutingRule(category=d.category, unit=d.departments[0]), actor=root, note="新增"
+    )
+    assert rule.jurisdiction_id == d.hotline.jurisdiction_id
+    rule.unit = d.departments[1]
+    routing_rule_save(rule=rule, actor=d.user("admin"), note="改派")
+    assert RoutingRule.objects.get(pk=rule.pk).unit_id == d.departments[1].pk
