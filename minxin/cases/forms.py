@@ -9,7 +9,7 @@ from minxin.cases.photos import photo_limits
 from minxin.cases.selectors import NEAR_FILTER, OPEN_FILTER, SORTS, AppealFilters
 from minxin.cases.workflow import AppealStatus
 from minxin.core.errors import ValidationFailed
-from minxin.directory.models import Category
+from minxin.directory.models import Category, Jurisdiction
 from minxin.directory.selectors import areas_to_filter, units_active
 
 
@@ -85,6 +85,22 @@ class AppealFilterForm(AppealSearchFields):
     )
     overdue = forms.BooleanField(label="仅看超期", required=False)
     sort = forms.ChoiceField(label="排序", required=False, choices=SORTS)
+
+    def __init__(self, *args: Any, district: int | None = None, **kwargs: Any) -> None:
+        """The city's staff (no `district`) of an install of several districts may pick one
+        (辖区, as on the dashboard); a district's staff are not offered it (their own)."""
+        super().__init__(*args, district=district, **kwargs)
+        if district is None:
+            districts = list(Jurisdiction.objects.order_by("pk").values_list("pk", "name"))
+            if len(districts) > 1:
+                self.fields["jurisdiction"] = forms.TypedChoiceField(
+                    label="辖区",
+                    required=False,
+                    coerce=int,
+                    empty_value=None,
+                    choices=[("", "全部辖区"), *districts],
+                )
+                self.order_fields(("q", "status", "jurisdiction"))  # the rest as they were
 
 
 class ActionForm(forms.Form):

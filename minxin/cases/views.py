@@ -76,6 +76,7 @@ def appeal_list(request: HttpRequest) -> HttpResponse:
             received_from=data["received_from"],
             received_to=data["received_to"],
             sort=data["sort"] or "",
+            jurisdiction_id=data.get("jurisdiction"),
         )
     elif "q" in form.errors:  # words that cannot be searched: the message, nothing listed (400)
         return render(

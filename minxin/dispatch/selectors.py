@@ -3,18 +3,26 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Final
 
-from django.db.models import Count, Min, Q
+from django.db.models import Count, F, Min, Q
 from django.utils import timezone
 
 from minxin.accounts.models import User
 from minxin.cases.models import Appeal
 from minxin.core.errors import NotFound
-from minxin.directory.models import Category, Region, Unit, UnitKind
+from minxin.directory.models import Category, Jurisdiction, Region, Unit, UnitKind
 
 from .models import SAVED_FILTER_MISSING, RoutingRule, SavedFilter
 
 # How far back the units that handled similar appeals are counted.
 HISTORY_DAYS: Final = 365
+
+
+def the_only_district() -> int | None:
+    """The install's district when it has just one (a district's own install): nothing there
+    is the city's, so a rule given no district is that district's and its admins keep
+    changing every rule, as before there were districts."""
+    found = list(Jurisdiction.objects.order_by("pk").values_list("pk", flat=True)[:2])
+    return found[0] if len(found) == 1 else None
 
 
 def region_chain(region: Region | None) -> list[Region | None]:
@@ -35,7 +43,8 @@ def units_ranked(
 ) -> list[Unit]:
     """The units of the rules (category, region, unit) that fit, most specific first: the
     category or its nearest ancestor first, then the region or its nearest ancestor; each unit
-    once. Pure, so the demo seeder ranks its in-memory rules by the same rule."""
+    once. Rules that tie keep their order in `rules`: a district's rule before the city's
+    (`_rules_of`). Pure, so the demo seeder ranks its in-memory rules by the same rule."""
     category_rank = {c: i for i, c in enumerate(category_ids)}
     region_rank = {r: i for i, r in enumerate(region_ids)}
     ranked = sorted(
@@ -57,27 +66,33 @@ def units_suggested_for(
     *,
     category: Category | None,
     region: Region | None,
+    district: int | None = None,
     limit: int = 3,
     before: datetime | None = None,
 ) -> list[Unit]:
-    """Responsible units for a category and place: the routing rules' units, most specific rule
-    first (`units_ranked`); then the units that resolved the most appeals of the same category
-    (or, failing that, of its parent) in the last year (`before`: counted up to then); then,
-    for a street-led category, the place's own street office. Never a unit picked only for
-    its kind: a noise complaint is not offered to 人社局 to fill a list."""
-    return units_suggested_for_each([(category, region)], limit=limit, before=before)[
-        (category.pk if category else None, region.pk if region else None)
-    ]
+    """Responsible units for a category and place in a district (the appeal's; None: the
+    place's district, or for no place every district's rules): the routing rules' units of
+    the district and the city's, most specific rule first (`units_ranked`; a district's rule
+    before a city rule of the same category and place); then the units serving the district
+    that resolved the most appeals of the same category (or, failing that, of its parent) in
+    the last year (`before`: counted up to then); then, for a street-led category, the place's
+    own street office. Never a unit picked only for its kind: a noise complaint is not
+    offered to 人社局 to fill a list."""
+    return units_suggested_for_each(
+        [(category, region)], district=district, limit=limit, before=before
+    )[(category.pk if category else None, region.pk if region else None)]
 
 
 def units_suggested_for_each(
     pairs: Iterable[tuple[Category | None, Region | None]],
     *,
+    district: int | None = None,
     limit: int = 3,
     before: datetime | None = None,
 ) -> dict[tuple[int | None, int | None], list[Unit]]:
     """`units_suggested_for` of each (category, region), by their ids (a triage batch's pairs):
-    the routing rules of all their categories read in one query."""
+    the routing rules of all their categories read in one query; each pair in `district`, or
+    when None in its place's district."""
     pairs = list(pairs)
     chains = {
         (category.pk, region.pk if region else None): (
@@ -89,25 +104,47 @@ def units_suggested_for_each(
         if category is not None
     }
     rules = _rules_of({c.pk for categories, _, _ in chains.values() for c in categories})
+    districts = _districts_of([regions for _, regions, _ in chains.values()], district)
     out: dict[tuple[int | None, int | None], list[Unit]] = {
         (None, region.pk if region else None): [] for category, region in pairs if category is None
     }
     for key, (categories, regions, region) in chains.items():
-        out[key] = _units_for(categories, regions, region, rules=rules, limit=limit, before=before)
+        here = districts.get(regions[-2].pk) if len(regions) > 1 else district  # type: ignore[union-attr]
+        out[key] = _units_for(
+            categories,
+            regions,
+            region,
+            rules=[(c, r, unit) for c, r, unit, j in rules if here is None or j in (None, here)],
+            district=here,
+            limit=limit,
+            before=before,
+        )
     return out
 
 
-def _rules_of(category_ids: set[int]) -> list[tuple[int, int | None, Unit]]:
-    """The active routing rules of these categories, as (category, region, unit)."""
+def _districts_of(chains: list[list[Region | None]], district: int | None) -> dict[int, int]:
+    """The district of each chain's root place (by the root's id): `district` for all of them
+    when given, else the jurisdiction whose root it is (one query)."""
+    roots = {chain[-2].pk for chain in chains if len(chain) > 1}  # type: ignore[union-attr]
+    if district is not None:
+        return dict.fromkeys(roots, district)
+    if not roots:
+        return {}
+    return dict(Jurisdiction.objects.filter(region_id__in=roots).values_list("region_id", "pk"))
+
+
+def _rules_of(category_ids: set[int]) -> list[tuple[int, int | None, Unit, int | None]]:
+    """The active routing rules of these categories, as (category, region, unit, district):
+    the districts' before the city's, so a district's rule wins a tie (`units_ranked`)."""
     if not category_ids:
         return []
     return [
-        (r.category_id, r.region_id, r.unit)
+        (r.category_id, r.region_id, r.unit, r.jurisdiction_id)
         for r in RoutingRule.objects.filter(
             is_active=True, unit__is_active=True, category__in=category_ids
         )
         .select_related("unit")
-        .order_by("pk")
+        .order_by(F("jurisdiction").asc(nulls_last=True), "pk")
     ]
 
 
@@ -117,6 +154,7 @@ def _units_for(
     region: Region | None,
     *,
     rules: list[tuple[int, int | None, Unit]],
+    district: int | None,
     limit: int,
     before: datetime | None,
 ) -> list[Unit]:
@@ -130,7 +168,7 @@ def _units_for(
     for near in categories[:2]:  # the category, then its parent
         if len(units) >= limit:
             break
-        known = units_by_history(category=near, region=region, before=before)
+        known = units_by_history(category=near, region=region, district=district, before=before)
         units += [u for u in known if u not in units]
     if len(units) < limit:
         units += [u for u in _own_street_office(categories, regions) if u not in units]
@@ -138,11 +176,17 @@ def _units_for(
 
 
 def units_by_history(
-    *, category: Category, region: Region | None, before: datetime | None = None
+    *,
+    category: Category,
+    region: Region | None,
+    district: int | None = None,
+    before: datetime | None = None,
 ) -> list[Unit]:
-    """The active units that resolved appeals of this category (received in the year) before
-    `before` (now), most appeals first; a street office only for its own street's appeals."""
+    """The active units (serving `district` when given) that resolved appeals of this category
+    (received in the year) before `before` (now), most appeals first; a street office only
+    for its own street's appeals."""
     end = before or timezone.now()
+    serves = Q(lead_unit__jurisdiction__isnull=True) | Q(lead_unit__jurisdiction_id=district)
     counted = (
         Appeal.objects.filter(
             category=category,
@@ -150,6 +194,7 @@ def units_by_history(
             resolved_at__lt=end,
             lead_unit__is_active=True,
         )
+        .filter(serves if district is not None else Q())
         .values("lead_unit")
         .annotate(n=Count("id"))
         .order_by("-n", "lead_unit")[:20]
@@ -207,7 +252,10 @@ def suggestion_accuracy(*, limit: int | None = None) -> Accuracy:
         offered = [
             u.pk
             for u in units_suggested_for(
-                category=appeal.category, region=appeal.region, before=appeal.first_dispatch
+                category=appeal.category,
+                region=appeal.region,
+                district=appeal.jurisdiction_id,
+                before=appeal.first_dispatch,
             )
         ]
         seen += 1

@@ -197,7 +197,9 @@ def panel(request: HttpRequest, appeal_id: int) -> HttpResponse:
     region = appeal.region
     suggested = [
         u
-        for u in units_suggested_for(category=appeal.category, region=region)
+        for u in units_suggested_for(
+            category=appeal.category, region=region, district=appeal.jurisdiction_id
+        )
         if u.jurisdiction_id in (None, appeal.jurisdiction_id)
     ]
     return render(

@@ -8,7 +8,7 @@ from django.utils import timezone
 from minxin.accounts.models import User
 from minxin.cases.models import Appeal
 from minxin.core.models import key, optional_key
-from minxin.directory.models import Category, Unit
+from minxin.directory.models import Category, Jurisdiction, Unit
 from minxin.machine.models import Event, VersionedModel, event_meta
 
 from .workflow import ArticleStatus
@@ -22,6 +22,8 @@ class Article(VersionedModel):
     body = models.TextField("答复口径")
     category = optional_key(Category, "分类")
     owner_unit = key(Unit, "责任单位", related_name="knowledge_articles")
+    # None: the city's, shown to every district (a district's staff read it, the city's keep it).
+    jurisdiction = optional_key(Jurisdiction, "辖区", help_text="留空表示全市通用，各辖区均可见")
     review_due = models.DateField("复核日期")
     revision = models.PositiveIntegerField("版本", default=1)
     status = models.CharField(

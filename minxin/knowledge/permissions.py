@@ -4,6 +4,7 @@ from minxin.accounts.access import has_role
 from minxin.accounts.models import User
 from minxin.accounts.roles import Role
 
+from .models import Article
 from .workflow import CENTRE, WRITERS
 
 READERS = (
@@ -29,3 +30,9 @@ def may_write_knowledge(user: User) -> bool:
 def keeps_knowledge(user: User) -> bool:
     """The centre sees drafts and retired articles of every unit."""
     return has_role(user, *CENTRE)
+
+
+def keeps_district_of(user: User, article: Article) -> bool:
+    """A district's staff change their district's articles only (the city's they read); the
+    city's staff change every district's and the city's."""
+    return user.jurisdiction_scope in (None, article.jurisdiction_id)

@@ -16,12 +16,14 @@ from minxin.cases import changes
 from minxin.cases.machine import APPEALS
 from minxin.cases.models import Appeal, AppealKind, Reply
 from minxin.cases.workflow import Action
-from minxin.core.errors import PermissionDenied, ValidationFailed
+from minxin.core.errors import NotFound, PermissionDenied, ValidationFailed
 from minxin.core.text import line_clean, text_clean
-from minxin.directory.models import Category, Unit
+from minxin.directory.models import Category, Jurisdiction, Unit
+from minxin.directory.selectors import serving
+from minxin.dispatch.selectors import the_only_district
 from minxin.machine.engine import Change
 
-from .machine import ARTICLES
+from .machine import ARTICLES, MISSING
 from .models import BODY_MAX, TITLE_MAX, Article, ArticleRevision, ArticleUse, UseKind
 from .selectors import article_answering
 from .workflow import ArticleAction
@@ -38,6 +40,8 @@ class ArticleDraft:
     category_id: int | None
     review_due: date | None
     owner_unit_id: int | None = None  # at creation; a handler's own unit
+    # At creation, by the city's staff: a district's article, or None for the whole city.
+    jurisdiction_id: int | None = None
 
 
 def _review_due(value: date | None, today: date) -> date:
@@ -58,6 +62,31 @@ def _cleaned(draft: ArticleDraft, today: date) -> tuple[str, str, int | None, da
     return title, body, draft.category_id, _review_due(draft.review_due, today)
 
 
+def _district_of_new(actor: User, draft: ArticleDraft) -> int | None:
+    """A district's staff write for their district; the city's for the district they choose,
+    or for the whole city (on an install of one district: for it, as nothing is the city's
+    there and its staff keep every article, as before there were districts)."""
+    if actor.jurisdiction_scope is not None:
+        return actor.jurisdiction_scope
+    chosen = draft.jurisdiction_id
+    if chosen is not None and not Jurisdiction.objects.filter(pk=chosen).exists():
+        raise ValidationFailed("请选择有效的辖区")
+    return chosen if chosen is not None else the_only_district()
+
+
+def _keeps_district(actor: User, article_id: int) -> None:
+    """A district's staff change their district's articles only: another district's is as
+    good as missing, the city's they may only read."""
+    scope = actor.jurisdiction_scope
+    if scope is None:
+        return
+    found = list(Article.objects.filter(pk=article_id).values_list("jurisdiction_id", flat=True))
+    if not found or found[0] not in (None, scope):
+        raise NotFound(MISSING)
+    if found[0] is None:
+        raise PermissionDenied("全市通用的知识条目只能由市级工作人员修改")
+
+
 @transaction.atomic(durable=True)
 def article_create(*, actor: User, draft: ArticleDraft, at: datetime | None = None) -> Article:
     """A draft article and its first revision. A handler writes for its own unit."""
@@ -68,13 +97,17 @@ def article_create(*, actor: User, draft: ArticleDraft, at: datetime | None = No
     owner = draft.owner_unit_id
     if who.role == Role.HANDLER:
         owner = actor.unit_id
+    district = _district_of_new(actor, draft)
     if owner is None or not Unit.objects.filter(pk=owner, is_active=True).exists():
         raise ValidationFailed("请选择责任单位")
+    if not Unit.objects.filter(serving(district), pk=owner).exists():
+        raise ValidationFailed("责任单位不属于该条目的辖区，也不是市级单位，请重新选择")
     article = Article.objects.create(
         title=title,
         body=body,
         category_id=category_id,
         owner_unit_id=owner,
+        jurisdiction_id=district,
         review_due=review_due,
         created_by=actor,
         created_at=now,
@@ -106,6 +139,7 @@ def article_revise(
 ) -> Article:
     """A new revision (the old ones kept); a published article stays published."""
     who = Actor.of(actor)
+    _keeps_district(actor, article_id)
     article = ARTICLES.lock(
         pk=article_id, action=A.REVISE, actor=who, expected_version=expected_version
     )
@@ -162,6 +196,7 @@ def article_act(
     if action not in (A.PUBLISH, A.CONFIRM, A.RETIRE):
         raise ValidationFailed("未知的操作")
     who = Actor.of(actor)
+    _keeps_district(actor, article_id)
     article = ARTICLES.lock(
         pk=article_id, action=action, actor=who, expected_version=expected_version
     )
@@ -179,13 +214,14 @@ def article_act(
 def appeal_answer_directly(
     *, actor: User, appeal_id: int, article_id: int, expected_version: int | None = None
 ) -> Appeal:
-    """直接答复: the inquiry closed on the spot with a published article's answer as its reply;
-    the article and its revision linked (ArticleUse, the event's payload)."""
+    """直接答复: the inquiry closed on the spot with a published article's answer as its reply
+    (an article of the appeal's district or the city's); the article and its revision linked
+    (ArticleUse, the event's payload)."""
     who = Actor.of(actor)
     appeal = APPEALS.lock(
         pk=appeal_id, action=Action.ANSWER_DIRECTLY, actor=who, expected_version=expected_version
     )
-    article = article_answering(article_id=article_id)
+    article = article_answering(article_id=article_id, district=appeal.jurisdiction_id)
     if appeal.kind != AppealKind.INQUIRY:
         raise ValidationFailed("只有咨询类诉求可以直接答复")
     if actor.unit_id is None:

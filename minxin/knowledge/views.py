@@ -16,7 +16,7 @@ from minxin.accounts.access import staff_user
 from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
 from minxin.accounts.roles import Role
-from minxin.core.errors import MinxinError, ValidationFailed
+from minxin.core.errors import MinxinError, PermissionDenied, ValidationFailed
 from minxin.core.pagination import paginate
 from minxin.core.search import highlight, snippet
 from minxin.directory.selectors import categories_to_filter, units_handling
@@ -24,7 +24,12 @@ from minxin.directory.selectors import categories_to_filter, units_handling
 from . import selectors
 from .machine import ARTICLES
 from .models import Article
-from .permissions import keeps_knowledge, may_read_knowledge, may_write_knowledge
+from .permissions import (
+    keeps_district_of,
+    keeps_knowledge,
+    may_read_knowledge,
+    may_write_knowledge,
+)
 from .services import ArticleDraft, article_act, article_create, article_revise
 from .workflow import ArticleAction, ArticleStatus
 
@@ -87,8 +92,12 @@ def article_list(request: HttpRequest) -> HttpResponse:
 def _detail(
     request: HttpRequest, user: User, article: Article, error: MinxinError | None = None
 ) -> HttpResponse:
-    available = ARTICLES.available(
-        actor=Actor.of(user), status=article.status, lead_unit_id=article.owner_unit_id
+    available = (
+        ARTICLES.available(
+            actor=Actor.of(user), status=article.status, lead_unit_id=article.owner_unit_id
+        )
+        if keeps_district_of(user, article)
+        else []  # the city's article, read by a district's staff
     )
     context = {
         "a": article,
@@ -143,8 +152,9 @@ def _form(
         "posted": posted,
         "a": article,
         "categories": categories_to_filter(),
-        "units": units_handling(),
+        "units": units_handling(district=user.jurisdiction_scope),
         "choose_unit": article is None and user.role != Role.HANDLER,
+        "districts": selectors.districts_to_choose(user=user) if article is None else [],
         "error": error,
     }
     return render(
@@ -160,6 +170,7 @@ def _draft(request: HttpRequest) -> ArticleDraft:
         category_id=_int(post.get("category")),
         review_due=_date(post.get("review_due", "")),
         owner_unit_id=_int(post.get("owner_unit")),
+        jurisdiction_id=_int(post.get("jurisdiction")),
     )
 
 
@@ -182,6 +193,8 @@ def article_new(request: HttpRequest) -> HttpResponse:
 def article_edit(request: HttpRequest, article_id: int) -> HttpResponse:
     user = staff_user(request, may_write_knowledge, "知识库编辑")
     article = selectors.article_get_for(user=user, article_id=article_id)
+    if not keeps_district_of(user, article):
+        raise PermissionDenied("全市通用的知识条目只能由市级工作人员修改")
     if request.method == "GET":
         posted = {
             "title": article.title,
@@ -209,15 +222,20 @@ def article_edit(request: HttpRequest, article_id: int) -> HttpResponse:
 @require_POST
 def suggest(request: HttpRequest) -> HttpResponse:
     """Articles for the text being typed (HTMX; POST, so what a caller says stays out of URLs
-    and logs). `insert` marks the reply form's picker (a button inserts the answer)."""
-    staff_user(request, may_read_knowledge, READERS)
+    and logs). `insert` marks the reply form's picker (a button inserts the answer). Those of
+    the viewer's district and the city's; for the city's staff, of the `appeal`'s district,
+    else of the `region` chosen on the console (`selectors.suggestions_district`)."""
+    user = staff_user(request, may_read_knowledge, READERS)
     post = request.POST
     text = " ".join(post.get(name, "") for name in ("title", "content", "reply_text", "text"))
+    district = selectors.suggestions_district(
+        user=user, appeal_id=_int(post.get("appeal")), region_id=_int(post.get("region"))
+    )
     return render(
         request,
         "knowledge/_suggestions.html",
         {
-            "articles": selectors.articles_suggested(text=text),
+            "articles": selectors.articles_suggested(text=text, district=district),
             "mode": post.get("mode", ""),
             "typed": bool(text.strip()),
         },

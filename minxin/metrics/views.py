@@ -2,6 +2,7 @@
 
 Thin: period, selector or service, render."""
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -48,28 +49,36 @@ def _list_url(**params: Any) -> str:
     return reverse("cases:appeal_list") + (f"?{query}" if query else "")
 
 
+def _list_link(districts: selectors.Districts) -> Callable[..., str]:
+    """The list a figure links to: for the city's staff who picked a district (辖区 beside
+    the period), that district's appeals only; a district's staff's list is theirs already."""
+    chosen = districts.chosen if districts.options else None
+    return lambda **params: _list_url(jurisdiction=chosen, **params)
+
+
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = staff_user(request, may_see_dashboard, "督查员和领导")
     period = selectors.period_from(request.GET)
     districts = selectors.districts_for(user=user, asked=request.GET.get("district"))
     board = selectors.dashboard_for(period=period, district=districts.chosen)
+    list_url = _list_link(districts)
     in_period = {"received_from": period.start.isoformat(), "received_to": period.end.isoformat()}
     counts = board.district.counts
     tiles = [
-        {"label": "受理量", "value": counts.received, "url": _list_url(**in_period)},
-        {"label": "在办", "value": board.sla.open, "url": _list_url(status="open")},
+        {"label": "受理量", "value": counts.received, "url": list_url(**in_period)},
+        {"label": "在办", "value": board.sla.open, "url": list_url(status="open")},
         # The list's 临期 filter counts by the same rule as the tile.
         {
             "label": "临期",
             "value": board.sla.near,
-            "url": _list_url(status=NEAR_FILTER),
+            "url": list_url(status=NEAR_FILTER),
             "tone": "amber",
         },
         {
             "label": "超期",
             "value": board.sla.overdue,
-            "url": _list_url(overdue="on"),
+            "url": list_url(overdue="on"),
             "tone": "red",
         },
     ]
@@ -89,7 +98,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "days": board.days,
         "channels": [{"name": k, "data": v} for k, v in board.by_channel.items()],
         "categories": [
-            {"name": name, "value": n, "url": _list_url(category=pk, **in_period)}
+            {"name": name, "value": n, "url": list_url(category=pk, **in_period)}
             for pk, name, n in board.categories
         ],
         "regions": [
@@ -97,8 +106,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 "name": name,
                 "received": received,
                 "overdue": overdue,
-                "receivedUrl": _list_url(region=pk, **in_period),
-                "overdueUrl": _list_url(region=pk, overdue="on"),
+                "receivedUrl": list_url(region=pk, **in_period),
+                "overdueUrl": list_url(region=pk, overdue="on"),
             }
             for pk, name, received, overdue in board.regions
         ],
@@ -107,9 +116,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "near": board.sla.near,
             "overdue": board.sla.overdue,
             "urls": {
-                "open": _list_url(status="open"),
-                "near": _list_url(status=NEAR_FILTER),
-                "overdue": _list_url(overdue="on"),
+                "open": list_url(status="open"),
+                "near": list_url(status=NEAR_FILTER),
+                "overdue": list_url(overdue="on"),
             },
         },
     }
@@ -125,7 +134,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             {
                 "row": row,
                 "pct": _pct(row.rate),
-                "url": _list_url(category=row.category_id, **in_period),
+                "url": list_url(category=row.category_id, **in_period),
             }
             for row in board.low_satisfaction
         ],
@@ -140,7 +149,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "rates": rates,
             "data": data,
             "panels": panels,
-            "map": dashboard_map(board.regions, lambda pk: _list_url(region=pk, **in_period)),
+            "map": dashboard_map(board.regions, lambda pk: list_url(region=pk, **in_period)),
             "tile_url": settings.MINXIN_MAP_TILE_URL,
             "pending": metric_changes_pending(),
         },

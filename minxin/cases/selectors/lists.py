@@ -12,7 +12,7 @@ from django.utils import timezone
 from minxin.core.privacy import phone_forms
 from minxin.core.search import SearchQuery, few_matches, search_filter, title_first
 from minxin.deadlines.models import Urgency
-from minxin.directory.selectors import categories_and_below, regions_and_below
+from minxin.directory.selectors import categories_and_below, of_district, regions_and_below
 
 from ..models import (
     Appeal,
@@ -80,6 +80,8 @@ class AppealFilters:
     q: str = ""  # a tracking number, or words of the title and content
     statuses: list[str] = field(default_factory=list)
     sort: str = ""  # a key of _ORDER
+    # One district's, for the city's staff (a district's are scoped to theirs already).
+    jurisdiction_id: int | None = None
 
     @property
     def search(self) -> SearchQuery | None:
@@ -113,6 +115,10 @@ def appeals_searched(appeals: QuerySet[Appeal], q: str) -> QuerySet[Appeal]:
 def appeal_list_for(*, user: "User", filters: AppealFilters) -> QuerySet[Appeal]:
     """Filtered in the database, newest first; callers paginate."""
     appeals = appeal_scope_for(user=user).select_related(*LIST_RELATED)
+    if filters.jurisdiction_id:
+        # The district's own list's condition (index appeal_juris); none of another district
+        # for a district's staff, whose scope already holds theirs.
+        appeals = appeals.filter(of_district(filters.jurisdiction_id))
     if filters.status == OPEN_FILTER:
         appeals = appeals.filter(status__in=OPEN_STATUSES)
     elif filters.status == NEAR_FILTER:
