@@ -22,8 +22,8 @@ def _item(c: Consultation) -> dict[str, Any]:
     }
 
 
-def sections(*, district: int | None = None) -> list[dict[str, Any]]:
-    """The section of the index: `district`'s (the host's) rows; every district's for None."""
+def sections(*, district: int) -> list[dict[str, Any]]:
+    """The section of the index: `district`'s (the host's) rows."""
     return [
         {
             "key": "consultations",

@@ -169,6 +169,14 @@ def jurisdiction_for_host(host: str) -> int:
     return found if found is not None else jurisdiction_default()
 
 
+def the_only_district() -> int | None:
+    """The install's district when it has just one (a district's own install): nothing there
+    is the city's, so a rule given no district is that district's and its admins keep
+    changing every rule, as before there were districts."""
+    found = list(Jurisdiction.objects.order_by("pk").values_list("pk", flat=True)[:2])
+    return found[0] if len(found) == 1 else None
+
+
 def jurisdiction_by_code(code: str) -> int | None:
     """Open311's jurisdiction_id: the district of that code."""
     return Jurisdiction.objects.filter(code=code).values_list("pk", flat=True).first()

@@ -8,10 +8,9 @@ from django.http import HttpRequest
 
 from minxin.accounts.models import User
 from minxin.core.errors import MinxinError
-from minxin.directory.selectors import serving
+from minxin.directory.selectors import serving, the_only_district
 
 from .models import CITY_NAME, RoutingRule, RoutingRuleHistory
-from .selectors import the_only_district
 from .services import routing_rule_place, routing_rule_save
 
 

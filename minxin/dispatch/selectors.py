@@ -17,14 +17,6 @@ from .models import SAVED_FILTER_MISSING, RoutingRule, SavedFilter
 HISTORY_DAYS: Final = 365
 
 
-def the_only_district() -> int | None:
-    """The install's district when it has just one (a district's own install): nothing there
-    is the city's, so a rule given no district is that district's and its admins keep
-    changing every rule, as before there were districts."""
-    found = list(Jurisdiction.objects.order_by("pk").values_list("pk", flat=True)[:2])
-    return found[0] if len(found) == 1 else None
-
-
 def region_chain(region: Region | None) -> list[Region | None]:
     """The region, its ancestors up to the district, then None (a rule for any place)."""
     chain: list[Region | None] = []

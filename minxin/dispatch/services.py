@@ -7,10 +7,9 @@ from minxin.accounts.models import User
 from minxin.core.errors import NotFound, PermissionDenied, ValidationFailed
 from minxin.core.text import line_clean
 from minxin.directory.models import Unit
-from minxin.directory.selectors import jurisdiction_of_region, serving
+from minxin.directory.selectors import jurisdiction_of_region, serving, the_only_district
 
 from .models import SAVED_FILTER_MISSING, RoutingRule, RoutingRuleHistory, SavedFilter
-from .selectors import the_only_district
 
 RULE_MISSING = "未找到该路由规则"
 

@@ -19,8 +19,7 @@ from minxin.cases.workflow import Action
 from minxin.core.errors import NotFound, PermissionDenied, ValidationFailed
 from minxin.core.text import line_clean, text_clean
 from minxin.directory.models import Category, Jurisdiction, Unit
-from minxin.directory.selectors import serving
-from minxin.dispatch.selectors import the_only_district
+from minxin.directory.selectors import serving, the_only_district
 from minxin.machine.engine import Change
 
 from .machine import ARTICLES, MISSING

@@ -85,6 +85,7 @@ FILTER_KEYS: Final = (
     "overdue",
     "received_from",
     "received_to",
+    "jurisdiction",  # 辖区, the city's staff's filter
 )
 
 
@@ -118,6 +119,7 @@ def ledger_filters(params: Mapping[str, Any]) -> AppealFilters:
         overdue=bool(params.get("overdue")),
         received_from=_date(params.get("received_from")),
         received_to=_date(params.get("received_to")),
+        jurisdiction_id=params.get("jurisdiction") or None,
     )
 
 

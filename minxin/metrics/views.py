@@ -298,7 +298,7 @@ def bulletin_export(request: HttpRequest) -> HttpResponse:
 def ledger_export(request: HttpRequest) -> HttpResponse:
     """The appeal list's filters arrive in the query string; GET asks to confirm, POST queues."""
     user = staff_user(request)
-    form = AppealFilterForm(request.GET)
+    form = AppealFilterForm(request.GET, district=user.jurisdiction_scope)
     if not form.is_valid():
         raise ValidationFailed("筛选条件有误，请返回诉求列表重新筛选")
     params = export_files.ledger_params(form.cleaned_data)

@@ -7,7 +7,6 @@ No account. The phone and the code travel only in POST bodies; once confirmed, t
 session keeps the phone's hash (never the number) a short while. Every form is rate-limited
 per address; a refused one is shown again with its Chinese message and 4xx status."""
 
-import inspect
 from collections.abc import Callable
 from functools import partial
 from typing import Any, Final
@@ -44,19 +43,17 @@ VOTED: Final = PostedOnce(DONE_KEY, "selection_vote_receipt")
 SHOWN: Final = 10  # items of each section on the index; the rest on the section's own pages
 
 
-def _none() -> list[dict[str, Any]]:
+def _none(*, district: int) -> list[dict[str, Any]]:
     return []
 
 
 def _sections(district: int) -> list[dict[str, Any]]:
     """Every app's sections of the index (its `participation.py`): key, title, hint, the
-    published rows (a queryset, newest first) and how to show one. An app's `sections` that
-    takes a `district` is given the page's (its rows that district's only)."""
+    published rows (a queryset, newest first) and how to show one, of the page's district."""
     found: list[dict[str, Any]] = []
     for module in app_modules("participation"):
         sections: Callable[..., list[dict[str, Any]]] = getattr(module, "sections", _none)
-        per_district = "district" in inspect.signature(sections).parameters
-        found += sections(district=district) if per_district else sections()
+        found += sections(district=district)
     return sorted(found, key=lambda s: s.get("order", 100))
 
 

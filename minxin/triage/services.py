@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,7 +22,7 @@ from minxin.cases.models import Appeal
 from minxin.cases.services import appeal_dispatch, appeal_screen
 from minxin.cases.workflow import AppealStatus
 from minxin.core.errors import ConcurrentEdit, IllegalTransition
-from minxin.directory.models import Category, Region
+from minxin.directory.models import Category, Region, Unit
 from minxin.dispatch.selectors import units_suggested_for_each
 from minxin.triage.duplicates import (
     duplicate_indexes_for_batch,
@@ -238,12 +238,14 @@ def _suggestions_store(appeals: list[Appeal]) -> list[TriageSuggestion]:
         return []
     found = _suggestions_found(appeals)
     places = _places_of(appeals, found)
-    units = units_suggested_for_each(places, limit=1)
+    units = _units_suggested(appeals, places)
     currents = duplicates_current_many([f.duplicates for f in found])
     version = model_version_in_use()
     rows = []
     for a, f, duplicates, (category, region) in zip(appeals, found, currents, places, strict=True):
-        unit = units[(category.pk if category else None, region.pk if region else None)]
+        unit = units[
+            (a.jurisdiction_id, category.pk if category else None, region.pk if region else None)
+        ]
         rows.append(_suggestion_row(a, f, duplicates, category, region, unit, version))
     # Recomputed in place: an appeal keeps its one row and when it was first made.
     return TriageSuggestion.objects.bulk_create(
@@ -252,6 +254,22 @@ def _suggestions_store(appeals: list[Appeal]) -> list[TriageSuggestion]:
         unique_fields=["appeal"],
         update_fields=[*_SUGGESTION_FIELDS, "updated_at"],
     )
+
+
+def _units_suggested(
+    appeals: list[Appeal], places: list[tuple[Category | None, Region | None]]
+) -> dict[tuple[int | None, int | None, int | None], list[Unit]]:
+    """The unit suggested for each appeal's category and place, by (district, category,
+    place): within the appeal's district, its rules and the city's (one call for each district
+    of the batch), also for an appeal with no place."""
+    by_district: dict[int | None, list[tuple[Category | None, Region | None]]] = defaultdict(list)
+    for appeal, pair in zip(appeals, places, strict=True):
+        by_district[appeal.jurisdiction_id].append(pair)
+    return {
+        (district, *key): units
+        for district, pairs in by_district.items()
+        for key, units in units_suggested_for_each(pairs, district=district, limit=1).items()
+    }
 
 
 def _suggestions_found(appeals: list[Appeal]) -> list[Suggestion]:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from minxin.accounts.models import User
 from minxin.accounts.roles import Role
 from minxin.cases.models import AppealKind, Channel
+from minxin.cases.workflow import AppealStatus
 from minxin.core.errors import NotFound, PermissionDenied, ValidationFailed
 from minxin.directory.models import Jurisdiction, Region, Unit
 from minxin.knowledge import selectors
@@ -25,7 +26,7 @@ from minxin.knowledge.services import (
     article_revise,
 )
 from minxin.knowledge.workflow import ArticleAction
-from tests.builders import District, appeal_new, other_district_build
+from tests.builders import District, appeal_in, appeal_new, other_district_build
 
 from .builders import article_new
 
@@ -202,3 +203,13 @@ def test_with_several_districts_the_articles_go_to_their_owner_units(district: D
         b.pk,
         None,
     ]
+
+
+def test_the_reply_forms_picker_asks_for_the_appeals_district(client, district: District):
+    """The standard answers offered while replying are the appeal's district's and the city's
+    (the picker sends the appeal: a city bureau's handler is of no district)."""
+    appeal = appeal_in(district, AppealStatus.IN_PROGRESS)
+    client.force_login(district.user("handler"))
+    page = client.get(reverse("cases:appeal_detail", args=[appeal.pk])).content.decode()
+    assert "查找标准答复" in page
+    assert f'hx-vals=\'{{"mode": "insert", "appeal": "{appeal.pk}"}}\'' in page

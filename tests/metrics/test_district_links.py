@@ -13,9 +13,10 @@ from minxin.cases.models import Appeal
 from minxin.cases.selectors import AppealFilters, appeal_list_for
 from minxin.cases.workflow import AppealStatus
 from minxin.directory.models import Jurisdiction
+from minxin.metrics.models import Export, ExportStatus
 from tests.builders import District, appeal_in, other_district_build
 
-from .test_districts import DASHBOARD, b1_dispatched, client_for
+from .test_districts import DASHBOARD, b1_dispatched, client_for, sheet_rows
 
 LIST = reverse("cases:appeal_list")
 Both = tuple[list[Appeal], list[Appeal], Jurisdiction]
@@ -92,3 +93,22 @@ def test_an_install_of_one_district_offers_no_district(client: Any, district: Di
     leader = User.objects.create_user(username="city", role=Role.LEADER, display_name="市领导")
     client.force_login(leader)
     assert 'name="jurisdiction"' not in client.get(LIST).content.decode()
+
+
+def test_the_ledger_of_a_list_filtered_by_district_holds_that_district_only(
+    district: District,
+    both: Both,
+    django_capture_on_commit_callbacks: Any,
+    settings: Any,
+    tmp_path: Any,
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    _, b1, b = both
+    url = reverse("metrics:ledger_export") + f"?jurisdiction={b.pk}"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(district, "city_leader").post(url)
+    assert response.status_code == 302
+    export = Export.objects.get(requested_by=district.user("city_leader"))
+    assert export.status == ExportStatus.DONE, export.error
+    assert export.params["jurisdiction"] == b.pk
+    assert {row[0] for row in sheet_rows(export)[1:]} == {a.tracking_number for a in b1}
