@@ -30,6 +30,6 @@ class User(AbstractUser):
     def jurisdiction_scope(self) -> int | None:
         """The district this member of staff works for (their unit's); None for one of the
         city above the districts (no unit, or a unit of no district), who sees all of them."""
-        if self.unit_id is None:
-            return None
-        return Unit.objects.filter(pk=self.unit_id).values_list("jurisdiction_id", flat=True)[0]
+        # The unit itself, not its one column: every staff page's bar shows its name, so the
+        # one query serves both.
+        return None if self.unit is None else self.unit.jurisdiction_id

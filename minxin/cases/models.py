@@ -7,7 +7,12 @@ from minxin.citylink.models import Peer
 from minxin.core.models import DaySequence, key, optional_key, self_key
 from minxin.core.privacy import Contact, contact_masked
 from minxin.deadlines.models import Urgency
-from minxin.directory.models import Category, Jurisdiction, Region, Unit, jurisdiction_default
+from minxin.directory.models import (
+    Category,
+    Region,
+    Unit,
+    jurisdiction_key,
+)
 from minxin.machine.models import Event, VersionedModel
 
 from .workflow import AppealStatus, Satisfaction
@@ -51,13 +56,7 @@ class Appeal(VersionedModel):
 
     place_text = models.CharField("发生地点", max_length=200, blank=True)
     # The district whose appeal it is: its staff see it, no other district's do.
-    jurisdiction = models.ForeignKey(
-        Jurisdiction,
-        on_delete=models.PROTECT,
-        verbose_name="辖区",
-        related_name="+",
-        default=jurisdiction_default,
-    )
+    jurisdiction = jurisdiction_key()
     region = optional_key(Region, "所属区域")
     latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)

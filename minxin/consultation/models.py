@@ -8,7 +8,11 @@ from django.utils import timezone
 from minxin.accounts.models import User
 from minxin.core.models import BaseModel, key, optional_key
 from minxin.core.privacy import mask_personal_data
-from minxin.directory.models import Jurisdiction, Region, Unit, jurisdiction_default
+from minxin.directory.models import (
+    Region,
+    Unit,
+    jurisdiction_key,
+)
 from minxin.machine.models import Event, VersionedModel, event_meta, status_timed
 
 from .workflow import CommentStatus, ConsultationStatus
@@ -36,13 +40,7 @@ class Consultation(VersionedModel):
     unit, the window. `status` is written only by its machine."""
 
     # The district it is out for comment in: its office's, decided once when created.
-    jurisdiction = models.ForeignKey(
-        Jurisdiction,
-        on_delete=models.PROTECT,
-        verbose_name="辖区",
-        related_name="+",
-        default=jurisdiction_default,
-    )
+    jurisdiction = jurisdiction_key()
     title = models.CharField("标题", max_length=200)
     issuing_unit = key(Unit, "起草单位")
     summary = models.TextField("起草说明", blank=True)

@@ -9,7 +9,11 @@ from minxin.accounts.models import User
 from minxin.cases.models import Appeal
 from minxin.core.models import key, optional_key
 from minxin.core.privacy import mask_personal_data
-from minxin.directory.models import Jurisdiction, Region, Unit, jurisdiction_default
+from minxin.directory.models import (
+    Region,
+    Unit,
+    jurisdiction_key,
+)
 from minxin.machine.models import Event, VersionedModel, event_meta
 from minxin.projects.models import Project
 
@@ -21,13 +25,7 @@ class Topic(VersionedModel):
     one whose handlers act on it); `status` is written only by the topics' machine."""
 
     # The district whose hall it is in (its community's), decided once when proposed.
-    jurisdiction = models.ForeignKey(
-        Jurisdiction,
-        on_delete=models.PROTECT,
-        verbose_name="辖区",
-        related_name="+",
-        default=jurisdiction_default,
-    )
+    jurisdiction = jurisdiction_key()
     title = models.CharField("议题", max_length=200)
     description = models.TextField("议题说明")
     region = key(Region, "社区", related_name="topics")

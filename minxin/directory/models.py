@@ -85,6 +85,18 @@ def jurisdiction_default() -> int:
     return Jurisdiction.objects.get_or_create(code=code, defaults={"name": name})[0].pk
 
 
+def jurisdiction_key() -> "models.ForeignKey[Jurisdiction, Jurisdiction]":
+    """The district a row belongs to (an appeal, a programme, a draft for comment...), decided
+    once when it is made: the install's first unless its service says otherwise."""
+    return models.ForeignKey(
+        Jurisdiction,
+        on_delete=models.PROTECT,
+        verbose_name="辖区",
+        related_name="+",
+        default=jurisdiction_default,
+    )
+
+
 class UnitKind(models.TextChoices):
     SUBDISTRICT = "subdistrict", "街道/镇"
     DEPARTMENT = "department", "职能部门"

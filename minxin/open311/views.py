@@ -4,7 +4,7 @@ Errors answer in the standard's error list, in the format the URL asked for."""
 import functools
 import json
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Final
 
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse
@@ -41,11 +41,19 @@ def _ip(group: str, request: HttpRequest) -> str:
         return "unknown"
 
 
+_DISTRICT: Final = "_open311_district"
+
+
 def _district(request: HttpRequest, values: Mapping[str, str]) -> int:
-    """The district asked for: by `jurisdiction_id`, else by the host (404 when unknown)."""
-    return selectors.jurisdiction_resolve(
-        values.get("jurisdiction_id", ""), host=request.get_host()
-    )
+    """The district asked for: by `jurisdiction_id`, else by the host (404 when unknown);
+    resolved once a request (the decorator checks it first for every GET)."""
+    found: int | None = getattr(request, _DISTRICT, None)
+    if found is None:
+        found = selectors.jurisdiction_resolve(
+            values.get("jurisdiction_id", ""), host=request.get_host()
+        )
+        setattr(request, _DISTRICT, found)
+    return found
 
 
 def _limited(request: HttpRequest, *, group: str, key: str | Callable[..., str], rate: str) -> bool:

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from minxin.accounts.models import User
 from minxin.core.models import key, optional_key
-from minxin.directory.models import Jurisdiction, Unit, jurisdiction_default
+from minxin.directory.models import Unit, jurisdiction_key
 from minxin.machine.models import Event, VersionedModel, event_meta
 from minxin.supervision.models import SupervisionOrder
 
@@ -18,13 +18,7 @@ from .workflow import EvaluationStatus
 
 class Evaluation(VersionedModel):
     # The district whose office runs it (its creator's), decided once when it is created.
-    jurisdiction = models.ForeignKey(
-        Jurisdiction,
-        on_delete=models.PROTECT,
-        verbose_name="辖区",
-        related_name="+",
-        default=jurisdiction_default,
-    )
+    jurisdiction = jurisdiction_key()
     title = models.CharField("名称", max_length=200)
     description = models.TextField("说明", blank=True)
     opens_at = models.DateTimeField("开始时间")

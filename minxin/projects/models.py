@@ -17,7 +17,11 @@ from minxin.accounts.models import User
 from minxin.cases.models import Appeal
 from minxin.cases.workflow import Satisfaction
 from minxin.core.models import BaseModel, key, optional_key
-from minxin.directory.models import Jurisdiction, Region, Unit, jurisdiction_default
+from minxin.directory.models import (
+    Region,
+    Unit,
+    jurisdiction_key,
+)
 from minxin.machine.models import Event, VersionedModel, event_meta
 
 from .workflow import ProjectStatus
@@ -27,13 +31,7 @@ class Programme(BaseModel):
     """年度民心工程 / 民生实事项目: the projects the district commits to for a year."""
 
     # The district that commits to it: its staff and its public site see its projects.
-    jurisdiction = models.ForeignKey(
-        Jurisdiction,
-        on_delete=models.PROTECT,
-        verbose_name="辖区",
-        related_name="+",
-        default=jurisdiction_default,
-    )
+    jurisdiction = jurisdiction_key()
     name = models.CharField("名称", max_length=100)
     year = models.PositiveSmallIntegerField("年度")
     description = models.TextField("说明", blank=True)

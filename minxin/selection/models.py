@@ -13,7 +13,11 @@ from django.utils import timezone
 from minxin.accounts.models import User
 from minxin.cases.models import Appeal
 from minxin.core.models import BaseModel, key, optional_key
-from minxin.directory.models import Jurisdiction, Region, Unit, jurisdiction_default
+from minxin.directory.models import (
+    Region,
+    Unit,
+    jurisdiction_key,
+)
 from minxin.machine.models import Event, VersionedModel, event_meta, status_timed
 from minxin.projects.models import Origin, Programme, Project, ProjectKind
 from minxin.suggestions.models import Suggestion
@@ -53,13 +57,7 @@ class SelectionRound(VersionedModel):
     `status` is written only by the rounds' machine."""
 
     # The district whose deputies vote: its programme's, decided once when it is created.
-    jurisdiction = models.ForeignKey(
-        Jurisdiction,
-        on_delete=models.PROTECT,
-        verbose_name="辖区",
-        related_name="+",
-        default=jurisdiction_default,
-    )
+    jurisdiction = jurisdiction_key()
     title = models.CharField("名称", max_length=200)
     programme = key(Programme, "列入计划", related_name="selection_rounds")
     region = key(Region, "范围", related_name="selection_rounds")

@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from minxin.core.models import DaySequence, key, optional_key
 from minxin.core.privacy import Contact, contact_masked
-from minxin.directory.models import Jurisdiction, Unit, jurisdiction_default
+from minxin.directory.models import Unit, jurisdiction_key
 from minxin.machine.models import Event, VersionedModel, event_meta
 
 from .workflow import AdoptionLevel, SuggestionStatus
@@ -37,13 +37,7 @@ class Suggestion(VersionedModel):
     (`suggestions.machine.SUGGESTIONS`); a new suggestion starts at its default."""
 
     # The district whose collection received it (the public page's host's).
-    jurisdiction = models.ForeignKey(
-        Jurisdiction,
-        on_delete=models.PROTECT,
-        verbose_name="辖区",
-        related_name="+",
-        default=jurisdiction_default,
-    )
+    jurisdiction = jurisdiction_key()
     tracking_number = models.CharField("建议编号", max_length=20, unique=True)
     query_code = models.CharField("查询码", max_length=12)
     submission_key = models.CharField(max_length=64, null=True, blank=True, unique=True)

@@ -17,14 +17,17 @@ def appeals_placed(apps, schema_editor):
         Appeal.objects.filter(region__path__startswith=jurisdiction.region.path).update(
             jurisdiction=jurisdiction
         )
-    if not Appeal.objects.filter(jurisdiction__isnull=True).exists():
-        return
-    first = Jurisdiction.objects.order_by("pk").first()
-    if first is None:
-        name = str(settings.MINXIN.get("DISTRICT_NAME") or "minxin")
-        code = str(settings.MINXIN.get("OPEN311_JURISDICTION_ID") or name)
-        first = Jurisdiction.objects.create(code=code, name=name)
-    Appeal.objects.filter(jurisdiction__isnull=True).update(jurisdiction=first)
+    if Appeal.objects.filter(jurisdiction__isnull=True).exists():
+        first = Jurisdiction.objects.order_by("pk").first()
+        if first is None:
+            name = str(settings.MINXIN.get("DISTRICT_NAME") or "minxin")
+            code = str(settings.MINXIN.get("OPEN311_JURISDICTION_ID") or name)
+            first = Jurisdiction.objects.create(code=code, name=name)
+        Appeal.objects.filter(jurisdiction__isnull=True).update(jurisdiction=first)
+    if schema_editor.connection.vendor == "postgresql":
+        # The checks of the rows just written, deferred to the commit, would keep PostgreSQL
+        # from altering the table below (an install with rows and no district yet): now.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 class Migration(migrations.Migration):
