@@ -69,6 +69,7 @@ def demo_logins_table() -> str:
         rows.append((role.label, role.value, username, password, unit))
         if role == Role.HANDLER:
             rows += _community_rows(password)
+    rows += _neighbour_rows(password)
     widths = [max(_width(row[i]) for row in rows) for i in range(4)]
     lines = [
         "  ".join(_pad(cell, widths[i]) for i, cell in enumerate(row[:4])) + "  " + row[4]
@@ -87,6 +88,27 @@ def _community_rows(password: str) -> list[tuple[str, str, str, str, str]]:
     above = f"，{user.unit.parent.name}下属" if user.unit.parent else ""
     unit = f"{user.unit.name}（社区承办人：接收街道下派的诉求{above}）"
     return [("社区承办人", "handler", user.username, password, unit)]
+
+
+NEIGHBOUR_ROWS = (
+    ("city_leader", "市级领导：看全市各辖区的诉求和数据，可在“辖区”中选一个区"),
+    ("city_dispatcher", "市级派单员：各辖区的诉求都可甄别派单"),
+    ("a2_dispatcher", "邻区A2区的派单员：只看A2区（公众页面 http://a2.localhost:8000/）"),
+)
+
+
+def _neighbour_rows(password: str) -> list[tuple[str, str, str, str, str]]:
+    """The city's staff and the neighbouring district's (neighbour.py): one install, many
+    districts."""
+    users = {
+        u.username: u
+        for u in User.objects.filter(username__in=[name for name, _ in NEIGHBOUR_ROWS])
+    }
+    return [
+        (Role(users[name].role).label, users[name].role, name, password, note)
+        for name, note in NEIGHBOUR_ROWS
+        if name in users
+    ]
 
 
 def _second_factor_note() -> str:

@@ -35,6 +35,7 @@ from .exemptions import exemptions_seed
 from .issuelists import issue_lists_seed
 from .knowledge import knowledge_seed
 from .lifecycle import Lifecycle, World
+from .neighbour import neighbour_seed
 from .panels import panels_seed
 from .proactive import proactive_seed
 from .projects import projects_seed
@@ -74,6 +75,7 @@ class SeedReport:
     issue_items: int = 0
     task_forces: int = 0
     calls: int = 0
+    neighbour_appeals: int = 0
 
 
 def seed_demo(
@@ -146,6 +148,8 @@ def _around_the_loop(world: World, report: SeedReport, *, seed: int, now: dateti
     report.issue_items = issue_lists_seed(now=now)
     report.task_forces = task_forces_seed(now=now)
     report.calls = cti_seed(now=now, seed=seed)
+    # Last: the district's own seeders above see an install of one district, as before.
+    report.neighbour_appeals = neighbour_seed(seed=seed)
 
 
 # --- the appeals --------------------------------------------------------------------------

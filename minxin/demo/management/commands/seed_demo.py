@@ -56,5 +56,6 @@ class Command(BaseCommand):
             f"{report.events} events, {report.posts} board posts, {report.suggestions} "
             f"suggestions, {report.visits} visits, {report.projects} livelihood projects, "
             f"{report.proactive_tasks} proactive tasks, {report.issue_items} issue-list items "
-            f"and {report.task_forces} task forces in {report.seconds:.1f} s"
+            f"and {report.task_forces} task forces, and {report.neighbour_appeals} appeals of the "
+            f"neighbouring district A2区 in {report.seconds:.1f} s"
         )
