@@ -225,6 +225,18 @@ def _serving_only(
     return {u: v for u, v in projects.items() if u not in others}, kept
 
 
+def _beyond_appeals(
+    start: date, end: date, district: int | None
+) -> tuple[dict[int, tuple[int, int]], list[Component]]:
+    """What a unit is scored on besides its appeals in [start, end]: its projects on plan at
+    the end, and the other components (evaluations, ...)."""
+    return _serving_only(
+        district,
+        on_plan_by_unit(on=end, district=district),
+        components_for(start=start, end=end, district=district),
+    )
+
+
 @reporting_reads()
 def scorecard_for(*, start: date, end: date, district: int | None = None) -> list[ScoreRow]:
     """Every measured unit's rates, score and rank for [start, end], and the change against
@@ -240,16 +252,8 @@ def scorecard_for(*, start: date, end: date, district: int | None = None) -> lis
     before_start = start - timedelta(days=1)
     previous = _by_unit(start - length, before_start, district)
     measured = _measured(district)
-    projects, extras = _serving_only(
-        district,
-        on_plan_by_unit(on=end, district=district),
-        components_for(start=start, end=end, district=district),
-    )
-    projects_before, extras_before = _serving_only(
-        district,
-        on_plan_by_unit(on=before_start, district=district),
-        components_for(start=start - length, end=before_start, district=district),
-    )
+    projects, extras = _beyond_appeals(start, end, district)
+    projects_before, extras_before = _beyond_appeals(start - length, before_start, district)
     units = dict(measured.values_list("pk", "name"))
     units.update(Unit.objects.filter(pk__in=set(current) - set(units)).values_list("pk", "name"))
     units.update(Unit.objects.filter(pk__in=set(projects) - set(units)).values_list("pk", "name"))

@@ -323,6 +323,17 @@ def sms_message_deliver(
     why = _sms_not_to_send(message, template, number)
     if why or template is None:
         return _sms_outcome(message, status=SmsStatus.SKIPPED, error=why)
+    return _sms_tries(message, template, number, params, sleep)
+
+
+def _sms_tries(
+    message: SmsMessage,
+    template: SmsTemplate,
+    number: str,
+    params: Mapping[str, str],
+    sleep: Callable[[float], None],
+) -> SmsMessage:
+    """The tries of one message to be sent, until it is sent, refused or out of tries."""
     spec = PLACEHOLDERS[message.template_key]
     text = template_render(template.text, params)
     secrets = [params[name] for name in spec.secret if params.get(name)]
