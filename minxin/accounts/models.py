@@ -4,6 +4,7 @@ from django.utils.functional import cached_property
 
 from minxin.core.models import optional_key
 from minxin.directory.models import Unit
+from minxin.directory.selectors import jurisdiction_of_region
 
 from .roles import Role
 
@@ -28,8 +29,12 @@ class User(AbstractUser):
 
     @cached_property
     def jurisdiction_scope(self) -> int | None:
-        """The district this member of staff works for (their unit's); None for one of the
-        city above the districts (no unit, or a unit of no district), who sees all of them."""
+        """The district this member of staff works for (their unit's); a deputy's, their
+        constituency's (the people's congress they sit in); None for one of the city above the
+        districts (no unit, or a unit of no district), who sees all of them."""
+        if self.role == Role.DEPUTY and self.unit_id is None:
+            deputy = getattr(self, "deputy", None)  # selection's Deputy, by its reverse name
+            return None if deputy is None else jurisdiction_of_region(deputy.constituency_id)
         # The unit itself, not its one column: every staff page's bar shows its name, so the
         # one query serves both.
         return None if self.unit is None else self.unit.jurisdiction_id

@@ -1,16 +1,18 @@
 """The Prometheus figures of an install (GET /metrics, docs/deploy.md): the web processes'
 requests (`core/observability.py`) and, computed at each scrape, the state of the work —
 background tasks waiting, appeals waiting for their triage suggestion and for how long,
-open and overdue appeals, the replica. Counts only: no appeal, no person."""
+open and overdue appeals (each per district, labelled with its code), the replica. Counts
+only: no appeal, no person."""
 
 from __future__ import annotations
 
 import hmac
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Min
+from django.db.models import Count, Min, QuerySet
 from django.utils import timezone
 from django_tasks import task_backends
 from django_tasks.base import TaskResultStatus
@@ -24,6 +26,7 @@ from minxin.cases.workflow import OPEN_STATUSES, AppealStatus
 from minxin.core.observability import process_registry
 from minxin.core.replica import replica_state
 from minxin.core.tasks import queue_kind
+from minxin.directory.models import Jurisdiction
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
@@ -63,14 +66,47 @@ def task_queue_depths() -> dict[tuple[str, str], int]:
     return depths
 
 
-def triage_waiting(now: datetime) -> tuple[int, float]:
-    """Appeals waiting for screening with no stored triage suggestion, and the age in seconds
-    of the oldest of them (0 when none)."""
-    waiting = Appeal.objects.filter(
-        status=AppealStatus.RECEIVED, triage_suggestion__isnull=True
-    ).aggregate(n=Count("pk"), oldest=Min("received_at"))
-    oldest = waiting["oldest"]
-    return waiting["n"], (now - oldest).total_seconds() if oldest else 0.0
+def _district_codes() -> dict[int, str]:
+    return dict(Jurisdiction.objects.values_list("pk", "code"))
+
+
+def _per_district(
+    codes: Mapping[int, str], found: Iterable[Mapping[str, Any]], field: str, empty: float
+) -> dict[str, float]:
+    """Every district's figure (`empty` where it has none), by its code."""
+    figures = dict.fromkeys(codes.values(), empty)
+    for row in found:
+        figures[codes.get(row["jurisdiction_id"], str(row["jurisdiction_id"]))] = row[field]
+    return figures
+
+
+def triage_waiting(now: datetime, codes: Mapping[int, str]) -> dict[str, tuple[int, float]]:
+    """Per district: appeals waiting for screening with no stored triage suggestion, and the
+    age in seconds of the oldest of them (0 when none)."""
+    rows = list(
+        Appeal.objects.filter(status=AppealStatus.RECEIVED, triage_suggestion__isnull=True)
+        .values("jurisdiction_id")
+        .annotate(n=Count("pk"), oldest=Min("received_at"))
+        .order_by()
+    )
+    ages = [{**r, "age": (now - r["oldest"]).total_seconds()} for r in rows]
+    counts = _per_district(codes, rows, "n", 0)
+    lags = _per_district(codes, ages, "age", 0.0)
+    return {code: (int(counts[code]), lags[code]) for code in counts}
+
+
+def _counts(codes: Mapping[int, str], appeals: QuerySet[Appeal]) -> dict[str, float]:
+    return _per_district(
+        codes, appeals.values("jurisdiction_id").annotate(n=Count("pk")).order_by(), "n", 0
+    )
+
+
+def _gauge(name: str, text: str, figures: Mapping[str, float]) -> GaugeMetricFamily:
+    """One gauge with a `district` label (its code): sum() over it for the install."""
+    gauge = GaugeMetricFamily(name, text, labels=["district"])
+    for code, value in sorted(figures.items()):
+        gauge.add_metric([code], value)
+    return gauge
 
 
 class WorkCollector(Collector):
@@ -84,26 +120,27 @@ class WorkCollector(Collector):
         for (alias, queue), n in sorted(task_queue_depths().items()):
             depth.add_metric([alias, queue], n)
         yield depth
-        waiting, oldest = triage_waiting(now)
-        yield GaugeMetricFamily(
+        codes = _district_codes()
+        waiting = triage_waiting(now, codes)
+        yield _gauge(
             "minxin_triage_pending_appeals",
             "Appeals waiting for screening without a stored triage suggestion.",
-            value=waiting,
+            {code: n for code, (n, _) in waiting.items()},
         )
-        yield GaugeMetricFamily(
+        yield _gauge(
             "minxin_triage_lag_seconds",
             "Age of the oldest appeal waiting for its triage suggestion (0 when none).",
-            value=oldest,
+            {code: age for code, (_, age) in waiting.items()},
         )
-        yield GaugeMetricFamily(
+        yield _gauge(
             "minxin_appeals_open",
             "Appeals being handled (dispatched, accepted, in progress).",
-            value=Appeal.objects.filter(status__in=OPEN_STATUSES).count(),
+            _counts(codes, Appeal.objects.filter(status__in=OPEN_STATUSES)),
         )
-        yield GaugeMetricFamily(
+        yield _gauge(
             "minxin_appeals_overdue",
             "Open appeals past their first-contact or completion deadline.",
-            value=Appeal.objects.filter(overdue_q(now)).count(),
+            _counts(codes, Appeal.objects.filter(overdue_q(now))),
         )
         replica = replica_state()
         if replica.state != "none":

@@ -10,9 +10,10 @@ class ReviewRuleAdmin(admin.ModelAdmin[ReviewRule]):
     """The review policy as data; changes are in the audit log like every admin edit."""
 
     list_display = (
-        "name", "category", "unit", "sample_percent", "pass_score", "priority", "is_active",
+        "name", "jurisdiction", "category", "unit", "sample_percent", "pass_score", "priority",
+        "is_active",
     )  # fmt: skip
-    list_filter = ("is_active",)
+    list_filter = ("is_active", "jurisdiction")
     autocomplete_fields = ("category", "unit")
     exclude = ("updated_at",)
 

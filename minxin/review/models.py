@@ -3,13 +3,15 @@ from django.db import models
 from django.utils import timezone
 
 from minxin.core.models import optional_key
-from minxin.directory.models import Category, Unit
+from minxin.directory.models import Category, Jurisdiction, Unit
 
 
 class ReviewRule(models.Model):
     """One rule of the review policy (办结审核策略), edited by the admin: which replies wait for
     the centre's review before the citizen sees them. The most specific active rule that fits a
-    reply decides (unit and category > unit > category > the district's rule, then priority):
+    reply decides (unit and category > unit > category > the district's rule > the city's, then
+    priority; a rule of a district covers that district's appeals only, one of no district
+    every district's):
     a reply scoring at least `pass_score` passes at once; otherwise `sample_percent` of the
     replies it covers are reviewed (100: all, 0: none). A reply that shows a third party's
     personal data is always reviewed. No rule fits: released without review."""
@@ -17,6 +19,9 @@ class ReviewRule(models.Model):
     name = models.CharField("规则名称", max_length=60)
     category = optional_key(Category, "分类（含下级）")
     unit = optional_key(Unit, "承办单位")
+    jurisdiction = optional_key(
+        Jurisdiction, "辖区", help_text="空：全市各辖区（一个区的规则优先于全市的）"
+    )
     sample_percent = models.PositiveSmallIntegerField(
         "审核比例（%）", default=100, validators=[MaxValueValidator(100)]
     )

@@ -29,12 +29,13 @@ def _ancestors(category: Category | None) -> set[int]:
 
 def rule_for(appeal: Appeal, rules: list[ReviewRule]) -> ReviewRule | None:
     """The most specific active rule that fits: unit and category, unit, category, the
-    district's; then the lower priority."""
+    appeal's district's, the city's (no district); then the lower priority."""
     categories = _ancestors(appeal.category)
     fitting = [
         r
         for r in rules
         if r.is_active
+        and (r.jurisdiction_id is None or r.jurisdiction_id == appeal.jurisdiction_id)
         and (r.unit_id is None or r.unit_id == appeal.lead_unit_id)
         and (r.category_id is None or r.category_id in categories)
     ]
@@ -43,7 +44,9 @@ def rule_for(appeal: Appeal, rules: list[ReviewRule]) -> ReviewRule | None:
     return min(
         fitting,
         key=lambda r: (
-            -(r.unit_id is not None) * 2 - (r.category_id is not None),
+            -(r.unit_id is not None) * 4
+            - (r.category_id is not None) * 2
+            - (r.jurisdiction_id is not None),
             r.priority,
             r.pk,
         ),

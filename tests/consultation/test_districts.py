@@ -9,6 +9,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from minxin.accounts.models import User
+from minxin.accounts.roles import Role
 from minxin.consultation import participation, selectors
 from minxin.consultation.models import Comment, Consultation, ContactPoint
 from minxin.consultation.services import (
@@ -23,6 +25,7 @@ from minxin.consultation.services import (
 from minxin.consultation.workflow import CommentAction, ConsultationAction, ConsultationStatus
 from minxin.core.errors import NotFound, ValidationFailed
 from minxin.directory.models import Jurisdiction, Region, Unit
+from minxin.selection.models import Deputy
 from tests.builders import District, other_district_build
 
 from .builders import BODY, open_new
@@ -266,3 +269,33 @@ def test_the_public_pages_are_the_hosts_district(district: District) -> None:
     assert set(ours_listed) == {ours, done}
     index = public.get(reverse("public_selection:index"), **at_b).content.decode()
     assert theirs.title in index and ours.title not in index  # the index passes the host's
+
+
+def test_a_deputy_reads_their_constituencys_districts_drafts(district: District) -> None:
+    """A deputy has no unit: their district is their constituency's (selection's Deputy)."""
+    d = district
+    other_district_build(d)
+    ours = open_new(d, at=timezone.now() - timedelta(hours=1))
+    theirs = consultation_create(actor=d.user("b_supervisor"), draft=_draft(_b_office(), B_TITLE))
+    theirs = consultation_act(
+        actor=d.user("b_supervisor"),
+        consultation_id=theirs.pk,
+        action=ConsultationAction.PUBLISH,
+    )
+
+    def deputy(name: str, constituency: str | None) -> User:
+        user = User.objects.create_user(username=name, password="x", role=Role.DEPUTY)
+        if constituency is not None:
+            Deputy.objects.create(user=user, constituency=Region.objects.get(code=constituency))
+        return User.objects.get(pk=user.pk)
+
+    b_street = deputy("b_deputy", "B1-01")
+    a_street = deputy("a_deputy", d.street_units[0].region.code)
+    assert list(selectors.consultations_for(b_street)) == [theirs]
+    assert list(selectors.consultations_for(a_street)) == [ours]
+    page = _client(b_street).get(reverse("consultation:list")).content.decode()
+    assert B_TITLE in page and ours.title not in page
+    detail = reverse("consultation:detail", args=[ours.pk])
+    assert _client(b_street).get(detail).status_code == 404
+    # An account of the deputy role on no roll: no district, as the city's staff.
+    assert set(selectors.consultations_for(deputy("unlisted", None))) == {ours, theirs}

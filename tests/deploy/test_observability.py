@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from minxin.cases.models import Appeal
 from minxin.core.logs import JsonFormatter
-from tests.builders import appeal_in, appeal_new
+from minxin.directory.models import Jurisdiction
+from tests.builders import appeal_in, appeal_new, other_district_build
 
 pytestmark = pytest.mark.django_db
 TOKEN = "s3cret-scrape-token-0123456789"
@@ -70,6 +71,7 @@ def _metric(text: str, name: str, **labels: str) -> float:
 
 def test_metrics_count_requests_queue_triage_lag_and_overdue(client, settings, district) -> None:
     settings.MINXIN_METRICS_TOKEN = TOKEN
+    other_district_build(district)
     waiting = appeal_new(district)
     Appeal.objects.filter(pk=waiting.pk).update(received_at=timezone.now() - timedelta(minutes=5))
     late = appeal_in(district, "accepted")
@@ -85,10 +87,14 @@ def test_metrics_count_requests_queue_triage_lag_and_overdue(client, settings, d
     text = client.get("/metrics", HTTP_AUTHORIZATION=f"Bearer {TOKEN}").content.decode()
 
     assert _metric(text, "minxin_task_queue_depth", backend="default", queue="default") == 1
-    assert _metric(text, "minxin_triage_pending_appeals") == 1
-    assert 290 < _metric(text, "minxin_triage_lag_seconds") < 400
-    assert _metric(text, "minxin_appeals_open") == 2
-    assert _metric(text, "minxin_appeals_overdue") == 1
+    ours = Jurisdiction.objects.get(pk=waiting.jurisdiction_id).code
+    assert _metric(text, "minxin_triage_pending_appeals", district=ours) == 1
+    assert 290 < _metric(text, "minxin_triage_lag_seconds", district=ours) < 400
+    assert _metric(text, "minxin_appeals_open", district=ours) == 2
+    assert _metric(text, "minxin_appeals_overdue", district=ours) == 1
+    # Every district has its series, at 0 when it has nothing.
+    for name in ("minxin_triage_pending_appeals", "minxin_appeals_open"):
+        assert _metric(text, name, district="B1") == 0
     healthz = _metric(
         text, "minxin_http_requests_total", method="GET", route="/healthz", status="200"
     )

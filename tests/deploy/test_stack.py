@@ -230,7 +230,8 @@ def test_metrics_sum_every_web_process_and_need_the_token(stack) -> None:
     )
     assert float(line.split()[-1]) >= 20
     assert (
-        "minxin_appeals_overdue " in response.text and "minxin_task_queue_depth{" in response.text
+        "minxin_appeals_overdue{district=" in response.text
+        and "minxin_task_queue_depth{" in response.text
     )
 
 

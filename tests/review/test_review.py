@@ -13,7 +13,7 @@ from minxin.notify.models import SmsMessage
 from minxin.review.models import ReviewRule
 from minxin.review.policy import rule_for, verdict
 from minxin.triage.nlp.reply_quality import reply_quality
-from tests.builders import appeal_in
+from tests.builders import appeal_in, other_district_build
 from tests.citizen.test_track import detail_url, prove
 
 GOOD_REPLY = (
@@ -130,6 +130,17 @@ def test_the_rule_that_fits_best_decides(district):
     assert rule_for(appeal, [everywhere, by_category]) == by_category
     assert rule_for(appeal, [everywhere]) == everywhere
     assert rule_for(appeal, []) is None
+
+    # A district's rule covers its own appeals only, and beats the city's.
+    b = other_district_build(district)
+    ours = ReviewRule.objects.create(
+        name="本区", jurisdiction_id=appeal.jurisdiction_id, sample_percent=100, priority=9
+    )
+    theirs = ReviewRule.objects.create(name="B1区", jurisdiction=b, sample_percent=100)
+    assert rule_for(appeal, [everywhere, ours, theirs]) == ours
+    assert rule_for(appeal, [everywhere, theirs]) == everywhere
+    assert rule_for(appeal, [theirs]) is None
+    assert rule_for(appeal, [ours, by_category]) == by_category
 
     good = reply_quality(title=appeal.title, content=appeal.content, reply=GOOD_REPLY)
     poor = reply_quality(title=appeal.title, content=appeal.content, reply="已收悉。")
