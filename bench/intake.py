@@ -25,6 +25,9 @@ worker's processes and their database backends and wrk, as a share of the machin
 For minxin's runs also the triage lag: of the appeals made during the run, the share whose
 stored suggestion came within 2 s of intake, the p95 lag, and how long after the load stopped
 the last one got its suggestion.
+
+`--paths citizen,open311` runs only those; `--no-worker` serves minxin without its worker (what
+the web side alone costs; no triage lag then).
 """
 
 # ruff: noqa: S603, S608 - our own programs and arguments; SQL of our own tables and ids
@@ -490,7 +493,7 @@ def triage_lag(after_id: int, load_end: float) -> dict[str, float]:
     }
 
 
-def _warm(citizen: Target) -> None:
+def _warm(citizen: Target, *, lag: bool = True) -> None:
     """One appeal through every process (web workers, the worker and its model) before the
     timed runs: what is measured is intake, not start-up."""
     before = _last_appeal()
@@ -503,7 +506,8 @@ def _warm(citizen: Target) -> None:
         )
         with contextlib.suppress(urllib.error.HTTPError):  # the receipt, without its session
             urllib.request.urlopen(request, timeout=30)  # noqa: S310 - our own server
-    triage_lag(before, time.time())
+    if lag:
+        triage_lag(before, time.time())
 
 
 def main() -> None:
@@ -511,7 +515,19 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument(
+        "--paths",
+        default="floor,helpdesk,citizen,open311",
+        help="which to run (comma-separated): a quick look at minxin alone, say",
+    )
+    parser.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="minxin without its background worker: what the web side alone costs (no triage "
+        "lag then: nothing triages)",
+    )
     args = parser.parse_args()
+    paths = args.paths.split(",")
     project = peers_build()
     peer_envs = {peer: peer_prepare(peer) for peer in ("floor", "helpdesk")}
     var = Path(tempfile.mkdtemp(prefix="bench-intake-var-"))
@@ -520,21 +536,23 @@ def main() -> None:
     results: dict[str, list[dict[str, float]]] = {name: [] for name in by_name}
     peer_gunicorn = PEERS / "venv" / "bin" / "gunicorn"
     for round_ in range(args.rounds):
-        for peer in ("floor", "helpdesk"):
+        for peer in [p for p in ("floor", "helpdesk") if p in paths]:
             target = by_name[peer]
             cmd = _gunicorn(peer_gunicorn, "peer_wsgi", target.port)
             with served(cmd, peer_envs[peer], target.port, project) as sessions:
                 results[peer].append(wrk(target, args.seconds, args.connections, sessions))
             print(f"round {round_ + 1} {peer}: {_line(results[peer][-1])}", flush=True)
         cmd = _gunicorn(VENV / "gunicorn", "config.wsgi:application", 8913)
-        with served(cmd, env, 8913, ROOT) as sessions, background_worker(env) as runner:
-            _warm(by_name["citizen"])
-            for name in ("citizen", "open311"):
+        worker = contextlib.nullcontext(0) if args.no_worker else background_worker(env)
+        with served(cmd, env, 8913, ROOT) as sessions, worker as runner:
+            _warm(by_name["citizen"], lag=runner != 0)
+            for name in [p for p in ("citizen", "open311") if p in paths]:
                 before = _last_appeal()
-                result = wrk(by_name[name], args.seconds, args.connections, [*sessions, runner])
-                result.update(
-                    {f"triage_{k}": v for k, v in triage_lag(before, time.time()).items()}
-                )
+                ours = [*sessions, runner] if runner else sessions
+                result = wrk(by_name[name], args.seconds, args.connections, ours)
+                if runner:
+                    lag = triage_lag(before, time.time())
+                    result.update({f"triage_{k}": v for k, v in lag.items()})
                 result["appeals"] = _last_appeal() - before
                 results[name].append(result)
                 print(f"round {round_ + 1} {name}: {_line(result)}", flush=True)
@@ -557,16 +575,22 @@ def _line(r: dict[str, float]) -> str:
 
 
 def _summary(results: dict[str, list[dict[str, float]]]) -> None:
+    results = {name: runs for name, runs in results.items() if runs}
     best = {name: max(r["rate"] for r in runs) for name, runs in results.items()}
     worst = {name: min(r["rate"] for r in runs) for name, runs in results.items()}
+
+    def ratio(name: str, peer: str) -> str:
+        if peer not in results:
+            return "–"
+        return f"{worst[name] / best[peer]:.2f}–{best[name] / worst[peer]:.2f}"
+
     print("\n| path | appeals/s | p99 ms | ÷ floor | ÷ helpdesk | other CPU |")
     print("|---|---|---|---|---|---|")
     for name, runs in results.items():
         p99 = [r["p99"] for r in runs]
         print(
             f"| {name} | {worst[name]:.0f}–{best[name]:.0f} | {min(p99):.0f}–{max(p99):.0f} | "
-            f"{worst[name] / best['floor']:.2f}–{best[name] / worst['floor']:.2f} | "
-            f"{worst[name] / best['helpdesk']:.2f}–{best[name] / worst['helpdesk']:.2f} | "
+            f"{ratio(name, 'floor')} | {ratio(name, 'helpdesk')} | "
             f"{min(r['other_cpu'] for r in runs):.0%}–{max(r['other_cpu'] for r in runs):.0%} |"
         )
 
