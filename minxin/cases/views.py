@@ -89,6 +89,7 @@ def appeal_list(request: HttpRequest) -> HttpResponse:
         request,
         selectors.appeal_list_for(user=user, filters=filters),
         count_cap=rows_through_page(request) if filters.search else None,
+        by_ids=bool(filters.search),
     )
     query = request.GET.copy()
     query.pop("page", None)
@@ -121,7 +122,12 @@ def unit_queue(request: HttpRequest) -> HttpResponse:
             {"rows": [], "tab": tab, "q": q, "error": error, "phone_search": True},
             status=error.status_code,
         )
-    page = paginate(request, appeals, count_cap=rows_through_page(request) if search else None)
+    page = paginate(
+        request,
+        appeals,
+        count_cap=rows_through_page(request) if search else None,
+        by_ids=bool(search),
+    )
     query = request.GET.copy()
     query.pop("page", None)
     query.setdefault("tab", tab)

@@ -17,9 +17,29 @@ COUNT_FLOOR = 1_000
 class NoCountPaginator(Paginator):  # type: ignore[type-arg]
     """Counting millions of rows on every page view is the slow part; cap the count."""
 
-    def __init__(self, *args: Any, count_cap: int = COUNT_FLOOR, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, count_cap: int = COUNT_FLOOR, by_ids: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.count_cap = count_cap
+        self.by_ids = by_ids
+
+    def page(self, number: Any) -> Page:  # type: ignore[type-arg]
+        """With `by_ids`, the page's ids first (the list's table alone, in its order), then
+        their rows with everything they join: a searched list sorts all its matches, and
+        joining each to its place, category and unit before sorting cost more than the sort
+        (3,265 matches at a million appeals: 64 ms, most of it the joins)."""
+        if not self.by_ids:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        listed = cast("QuerySet[Any]", self.object_list)
+        ids = list(listed.values_list("pk", flat=True)[bottom:top])
+        rows = {row.pk: row for row in listed.order_by().filter(pk__in=ids)}
+        return Page([rows[pk] for pk in ids if pk in rows], number, self)
 
     @property
     def count(self) -> int:
@@ -37,12 +57,13 @@ def paginate(
     per_page: int = PAGE_SIZE,
     *,
     count_cap: int | None = None,
+    by_ids: bool = False,
 ) -> Page:  # type: ignore[type-arg]
     """A page of `queryset`; its count stops past `count_cap` (by default past COUNT_FLOOR
-    rows or the end of the asked page, whichever is further)."""
+    rows or the end of the asked page, whichever is further); `by_ids`: NoCountPaginator.page."""
     if count_cap is None:
         count_cap = max(COUNT_FLOOR, rows_through_page(request, per_page))
-    paginator = NoCountPaginator(queryset, per_page, count_cap=count_cap)
+    paginator = NoCountPaginator(queryset, per_page, count_cap=count_cap, by_ids=by_ids)
     return paginator.get_page(request.GET.get("page"))
 
 

@@ -54,6 +54,8 @@ RANK_LIMIT: Final = 1000  # matches ranked title-first at most; more are in the 
 CANDIDATE_LIMIT: Final = 5000
 # The mark (an alias, never selected) of a PostgreSQL search that walks the caller's order
 WALKS: Final = "search_walks_the_order"
+# The mark of one that read its candidates from the index: how many (at least the matches)
+CANDIDATES: Final = "search_candidates"
 MAX_TERMS: Final = 6
 MAX_LENGTH: Final = 100
 
@@ -338,7 +340,7 @@ def search_filter(queryset: QuerySet[M], query: SearchQuery, *, fields: list[str
     ids = _candidates(queryset, query)
     if ids is not None:
         found = RawSQL("SELECT unnest(%s::bigint[])", [ids])  # nosec B611 - bound
-        queryset = queryset.filter(pk__in=found)
+        queryset = queryset.filter(pk__in=found).alias(**{CANDIDATES: Value(len(ids))})
     else:
         queryset = queryset.alias(**{WALKS: Value(True)})  # few_matches reads it
     # More candidates than that: a common word (小区 is in a sixth of the appeals). Reading
@@ -394,11 +396,16 @@ def few_matches(queryset: QuerySet[Any], limit: int | None = None) -> bool:
     all when the planner expects more than `limit` (ranking is a courtesy: a wrong guess only
     leaves the list newest first), nor when a common word was searched (WALKS): its matches
     are found by walking the list's order, and ranking them means finding them all (a unit's
-    few matches of a common word lie anywhere in the table)."""
+    few matches of a common word lie anywhere in the table). A search that read its
+    candidates from the index (CANDIDATES) is decided by their number, a bound of the
+    matches: no plan, no count (each would check every candidate again)."""
     limit = RANK_LIMIT if limit is None else limit
     if connection.vendor == "postgresql":
-        if WALKS in queryset.query.annotations:
+        annotations = queryset.query.annotations
+        if WALKS in annotations:
             return False
+        if CANDIDATES in annotations:
+            return bool(cast(Value, annotations[CANDIDATES]).value <= limit)
         if _estimate(queryset.order_by()) > limit:
             return False  # the planner expects more: counting them would check every row
     return queryset.order_by()[: limit + 1].count() <= limit

@@ -1,5 +1,7 @@
 """A list counts only so far: past COUNT_FLOOR rows (or the asked page) it says "N+ 条"."""
 
+from typing import Any
+
 import pytest
 from django.contrib.auth.models import Group
 from django.template.loader import render_to_string
@@ -45,3 +47,24 @@ def test_a_short_list_is_counted_exactly(groups: None) -> None:
     assert page.paginator.count == 4
     html = render_to_string("cases/_pager.html", {"page": page, "query": ""})
     assert "共 2 页（4 条）" in html
+
+
+@pytest.mark.parametrize("query", ["", "?page=3", "?page=6", "?page=99"])
+def test_a_page_by_ids_holds_the_same_rows_in_the_same_order(groups: None, query: str) -> None:
+    """by_ids (a searched list): the page's ids first, then their rows: the same page."""
+    request = RequestFactory().get("/list" + query)
+    listed = Group.objects.filter(name__gt="g00").order_by("-name")
+    plain = pagination.paginate(request, listed, per_page=2)
+    by_ids = pagination.paginate(request, listed, per_page=2, by_ids=True)
+    assert list(by_ids.object_list) == list(plain.object_list)
+    assert by_ids.number == plain.number and by_ids.has_next() == plain.has_next()
+
+
+def test_a_page_by_ids_reads_its_rows_in_two_queries_after_the_count(
+    groups: None, django_assert_num_queries: Any
+) -> None:
+    request = RequestFactory().get("/list?page=2")
+    listed = Group.objects.order_by("name")
+    with django_assert_num_queries(3):  # the count, the page's ids, their rows
+        page = pagination.paginate(request, listed, per_page=3, by_ids=True)
+        assert [g.name for g in page.object_list] == ["g03", "g04", "g05"]
