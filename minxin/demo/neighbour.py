@@ -12,7 +12,6 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from minxin.accounts.actor import Actor
@@ -25,7 +24,7 @@ from minxin.deadlines.models import Urgency
 from minxin.directory.models import Category, Jurisdiction, Region, RegionLevel, Unit, UnitKind
 from minxin.feedback.services import rating_submit
 
-from .world import demo_password
+from .world import users_ensure
 
 CODE = "A2"
 NAME = "A2区"
@@ -120,18 +119,11 @@ def _unit(
 
 
 def _users_build(units: dict[str, Unit]) -> dict[str, User]:
-    existing = {u.username: u for u in User.objects.filter(username__in=[s[0] for s in STAFF])}
-    missing = [
+    wanted = [
         User(username=username, display_name=name, role=role, unit=units[unit])
         for username, name, role, unit in STAFF
-        if username not in existing
     ]
-    if missing:
-        password = make_password(demo_password())  # one hash for the one demo password
-        for user in missing:
-            user.password = password
-        User.objects.bulk_create(missing)
-    return {u.username: u for u in User.objects.filter(username__in=[s[0] for s in STAFF])}
+    return users_ensure(wanted)[0]
 
 
 def _appeal_walk(

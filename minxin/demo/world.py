@@ -230,6 +230,14 @@ def _users_build(units: dict[str, Unit], report: SeedReport) -> dict[str, User]:
             unit=units["community:1"],
         )
     )
+    users, created = users_ensure(wanted)
+    report.users += created
+    return users
+
+
+def users_ensure(wanted: list[User]) -> tuple[dict[str, User], int]:
+    """The wanted accounts by username, those missing created with the demo password; and how
+    many were created. An account that exists is kept as it is."""
     existing = {
         u.username: u for u in User.objects.filter(username__in=[u.username for u in wanted])
     }
@@ -240,9 +248,8 @@ def _users_build(units: dict[str, Unit], report: SeedReport) -> dict[str, User]:
         for user in missing:
             user.password = password
         User.objects.bulk_create(missing)
-        report.users += len(missing)
     by_name = {**existing, **{u.username: u for u in missing}}
-    return {u.username: by_name[u.username] for u in wanted}
+    return {u.username: by_name[u.username] for u in wanted}, len(missing)
 
 
 def _rules_build(

@@ -7,9 +7,9 @@ only: no appeal, no person."""
 from __future__ import annotations
 
 import hmac
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from datetime import datetime
-from typing import Any
+from typing import TypeVar
 
 from django.conf import settings
 from django.db.models import Count, Min, QuerySet
@@ -27,6 +27,8 @@ from minxin.core.observability import process_registry
 from minxin.core.replica import replica_state
 from minxin.core.tasks import queue_kind
 from minxin.directory.models import Jurisdiction
+
+T = TypeVar("T")
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
@@ -70,35 +72,30 @@ def _district_codes() -> dict[int, str]:
     return dict(Jurisdiction.objects.values_list("pk", "code"))
 
 
-def _per_district(
-    codes: Mapping[int, str], found: Iterable[Mapping[str, Any]], field: str, empty: float
-) -> dict[str, float]:
+def _per_district(codes: Mapping[int, str], found: Mapping[int, T], empty: T) -> dict[str, T]:
     """Every district's figure (`empty` where it has none), by its code."""
     figures = dict.fromkeys(codes.values(), empty)
-    for row in found:
-        figures[codes.get(row["jurisdiction_id"], str(row["jurisdiction_id"]))] = row[field]
+    for district, figure in found.items():
+        figures[codes.get(district, str(district))] = figure
     return figures
 
 
 def triage_waiting(now: datetime, codes: Mapping[int, str]) -> dict[str, tuple[int, float]]:
     """Per district: appeals waiting for screening with no stored triage suggestion, and the
     age in seconds of the oldest of them (0 when none)."""
-    rows = list(
+    rows = (
         Appeal.objects.filter(status=AppealStatus.RECEIVED, triage_suggestion__isnull=True)
         .values("jurisdiction_id")
         .annotate(n=Count("pk"), oldest=Min("received_at"))
         .order_by()
     )
-    ages = [{**r, "age": (now - r["oldest"]).total_seconds()} for r in rows]
-    counts = _per_district(codes, rows, "n", 0)
-    lags = _per_district(codes, ages, "age", 0.0)
-    return {code: (int(counts[code]), lags[code]) for code in counts}
+    found = {r["jurisdiction_id"]: (r["n"], (now - r["oldest"]).total_seconds()) for r in rows}
+    return _per_district(codes, found, (0, 0.0))
 
 
-def _counts(codes: Mapping[int, str], appeals: QuerySet[Appeal]) -> dict[str, float]:
-    return _per_district(
-        codes, appeals.values("jurisdiction_id").annotate(n=Count("pk")).order_by(), "n", 0
-    )
+def _counts(codes: Mapping[int, str], appeals: QuerySet[Appeal]) -> dict[str, int]:
+    rows = appeals.values("jurisdiction_id").annotate(n=Count("pk")).order_by()
+    return _per_district(codes, {r["jurisdiction_id"]: r["n"] for r in rows}, 0)
 
 
 def _gauge(name: str, text: str, figures: Mapping[str, float]) -> GaugeMetricFamily:
