@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.sessions.backends.base import SessionBase
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -18,7 +18,7 @@ from django_ratelimit.decorators import ratelimit
 
 from minxin.cases.forms import appeal_form_limits
 from minxin.cases.models import Appeal
-from minxin.core.pages import public_form_page, public_submit, receipt_page
+from minxin.core.pages import PublicForm, public_submit, receipt_page
 from minxin.core.pagination import paginate
 from minxin.core.session import (
     APPEAL_GRANTS_KEY,
@@ -48,7 +48,11 @@ from .services import appeal_support, post_create, supporter_hash
 
 BOARD_PAGE_SIZE = 10
 READER_KEY = "board_reader"
-POST_FIELDS = ("nickname", "kind", "title", "content", "phone")
+POST_FORM = PublicForm(
+    "board/post_new.html",
+    ("nickname", "kind", "title", "content", "phone"),
+    lambda values: {"nickname_max": NICKNAME_MAX, **appeal_form_limits()},
+)
 
 
 def _supporter(session: SessionBase, *, create: bool) -> str:
@@ -126,7 +130,7 @@ def post_support(request: HttpRequest, post_id: int) -> HttpResponse:
 @ratelimit(key="ip", rate="10/h", method="POST", block=True)
 def post_new(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
-        return _post_page(request, values={}, submission_key=one_time_key_new())
+        return POST_FORM.blank(request)
     post = request.POST
 
     def submit(submission_key: str | None) -> Appeal:
@@ -144,31 +148,10 @@ def post_new(request: HttpRequest) -> HttpResponse:
     return public_submit(
         request,
         submit,
-        refused=_post_page,
+        refused=POST_FORM.page,
         grants_key=APPEAL_GRANTS_KEY,
         receipt_key=APPEAL_RECEIPT_KEY,
         receipt_url="board:post_receipt",
-    )
-
-
-def _post_page(
-    request: HttpRequest,
-    *,
-    values: QueryDict | dict[str, str],
-    submission_key: str,
-    error: str = "",
-    status: int = 200,
-) -> HttpResponse:
-    return public_form_page(
-        request,
-        "board/post_new.html",
-        fields=POST_FIELDS,
-        values=values,
-        submission_key=submission_key,
-        error=error,
-        status=status,
-        nickname_max=NICKNAME_MAX,
-        **appeal_form_limits(),
     )
 
 

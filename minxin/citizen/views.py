@@ -25,7 +25,7 @@ from minxin.cases.selectors import appeal_get_for_citizen
 from minxin.cases.services import AppealDraft, appeal_supplement
 from minxin.cases.workflow import OPEN_STATUSES, AppealStatus, Satisfaction
 from minxin.core.errors import ConcurrentEdit, MinxinError, NotFound, ValidationFailed
-from minxin.core.pages import public_form_page, public_submit, public_track, receipt_page
+from minxin.core.pages import PublicForm, public_submit, public_track, receipt_page
 from minxin.core.session import (
     APPEAL_GRANTS_KEY,
     APPEAL_RECEIPT_KEY,
@@ -54,7 +54,11 @@ RESUBMIT_MINUTES: int = getattr(settings, "MINXIN_RESUBMIT_MINUTES", 30)
 # A stale rating form: the citizen's words, not the staff's 「已被他人更新」.
 CITIZEN_STALE = "诉求的办理情况刚有更新，请查看最新进度后再评价"
 SUPPLEMENT_STALE = "诉求的办理情况刚有更新，请查看最新进度后再补充；您填写的内容已保留"
-SUBMIT_FIELDS = ("kind", "title", "content", "place_text", "appellant_name", "appellant_phone")
+SUBMIT_FORM = PublicForm(
+    "citizen/submit.html",
+    ("kind", "title", "content", "place_text", "appellant_name", "appellant_phone"),
+    lambda values: {"is_anonymous": values.get("is_anonymous") == "on", **appeal_form_limits()},
+)
 
 
 # --- pages -------------------------------------------------------------------------------
@@ -69,7 +73,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @ratelimit(key="ip", rate="10/h", method="POST", block=True)
 def submit(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
-        return _submit_page(request, values={}, submission_key=one_time_key_new())
+        return SUBMIT_FORM.blank(request)
 
     earlier = appeal_just_sent(
         granted_ids=grants(request.session, APPEAL_GRANTS_KEY),
@@ -111,7 +115,7 @@ def submit(request: HttpRequest) -> HttpResponse:
     return public_submit(
         request,
         receive,
-        refused=_submit_page,
+        refused=SUBMIT_FORM.page,
         grants_key=APPEAL_GRANTS_KEY,
         receipt_key=APPEAL_RECEIPT_KEY,
         receipt_url="citizen:receipt",
@@ -130,27 +134,6 @@ def _draft(post: QueryDict, *, district: int) -> AppealDraft:
         appellant_name=post.get("appellant_name", ""),
         appellant_phone=post.get("appellant_phone", ""),
         is_anonymous=post.get("is_anonymous") == "on",
-    )
-
-
-def _submit_page(
-    request: HttpRequest,
-    *,
-    values: QueryDict | dict[str, str],
-    submission_key: str,
-    error: str = "",
-    status: int = 200,
-) -> HttpResponse:
-    return public_form_page(
-        request,
-        "citizen/submit.html",
-        fields=SUBMIT_FIELDS,
-        values=values,
-        submission_key=submission_key,
-        error=error,
-        status=status,
-        is_anonymous=values.get("is_anonymous") == "on",
-        **appeal_form_limits(),
     )
 
 

@@ -3,6 +3,7 @@ suggestions): the form with what was typed and a one-time key, its post, the rec
 to, and the tracking form that grants a browser the record it holds the number and code of."""
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -23,21 +24,30 @@ from .session import (
 from .signals import security_event
 
 
-def public_form_page(
-    request: HttpRequest,
-    template: str,
-    *,
-    fields: tuple[str, ...],
-    values: Mapping[str, Any],
-    submission_key: str,
-    error: str = "",
-    status: int = 200,
-    **context: Any,
-) -> HttpResponse:
-    """The form, again with what was typed (`fields` of `values`) when it was refused."""
-    context |= {"values": {f: values.get(f, "") for f in fields}}
-    context |= {"submission_key": submission_key, "error": error}
-    return render(request, template, context, status=status)
+@dataclass(frozen=True)
+class PublicForm:
+    """A citizen's form page: its template, the fields shown again with what was typed when
+    it was refused, and what else the page `shows` (from what was typed)."""
+
+    template: str
+    fields: tuple[str, ...]
+    shows: Callable[[Mapping[str, Any]], dict[str, Any]] = lambda values: {}
+
+    def blank(self, request: HttpRequest) -> HttpResponse:
+        return self.page(request, values={}, submission_key=one_time_key_new())
+
+    def page(
+        self,
+        request: HttpRequest,
+        *,
+        values: Mapping[str, Any],
+        submission_key: str,
+        error: str = "",
+        status: int = 200,
+    ) -> HttpResponse:
+        context = self.shows(values) | {"values": {f: values.get(f, "") for f in self.fields}}
+        context |= {"submission_key": submission_key, "error": error}
+        return render(request, self.template, context, status=status)
 
 
 def receipt_page(request: HttpRequest, key: str, template: str, *, back: str) -> HttpResponse:

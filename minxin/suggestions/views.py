@@ -22,13 +22,12 @@ from minxin.accounts.access import staff_user
 from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
 from minxin.core.errors import MinxinError, NotFound, ValidationFailed
-from minxin.core.pages import public_form_page, public_submit, public_track, receipt_page
+from minxin.core.pages import PublicForm, public_submit, public_track, receipt_page
 from minxin.core.pagination import paginate
 from minxin.core.session import (
     APPEAL_GRANTS_KEY,
     grant,
     grants,
-    one_time_key_new,
 )
 from minxin.directory.selectors import jurisdiction_for_host, units_handling
 from minxin.metrics.permissions import may_see_dashboard
@@ -43,7 +42,15 @@ from .workflow import TRANSITIONS, AdoptionLevel, SuggestionStatus
 
 GRANTS_KEY = "suggestion_grants"
 RECEIPT_KEY = "suggestion_receipt"
-SUBMIT_FIELDS = ("field", "title", "content", "proposer_name", "proposer_phone")
+SUBMIT_FORM = PublicForm(
+    "suggestions/submit.html",
+    ("field", "title", "content", "proposer_name", "proposer_phone"),
+    lambda values: {
+        "field_choices": SuggestionField.choices,
+        "title_max": TITLE_MAX,
+        "content_max": CONTENT_MAX,
+    },
+)
 
 
 # --- the citizen's pages ------------------------------------------------------------------
@@ -54,7 +61,7 @@ SUBMIT_FIELDS = ("field", "title", "content", "proposer_name", "proposer_phone")
 @ratelimit(key="ip", rate="10/h", method="POST", block=True)
 def submit(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
-        return _submit_page(request, values={}, submission_key=one_time_key_new())
+        return SUBMIT_FORM.blank(request)
     post = request.POST
     draft = services.SuggestionDraft(
         field=post.get("field", ""),
@@ -75,34 +82,12 @@ def submit(request: HttpRequest) -> HttpResponse:
     return public_submit(
         request,
         submit_draft,
-        refused=_submit_page,
+        refused=SUBMIT_FORM.page,
         grants_key=GRANTS_KEY,
         receipt_key=RECEIPT_KEY,
         receipt_url="suggestions:receipt",
         # The receipt says whether the outcome will come by SMS.
         receipt=lambda suggestion: {"sms": bool(suggestion.proposer_phone)},
-    )
-
-
-def _submit_page(
-    request: HttpRequest,
-    *,
-    values: QueryDict | dict[str, str],
-    submission_key: str,
-    error: str = "",
-    status: int = 200,
-) -> HttpResponse:
-    return public_form_page(
-        request,
-        "suggestions/submit.html",
-        fields=SUBMIT_FIELDS,
-        values=values,
-        submission_key=submission_key,
-        error=error,
-        status=status,
-        field_choices=SuggestionField.choices,
-        title_max=TITLE_MAX,
-        content_max=CONTENT_MAX,
     )
 
 
