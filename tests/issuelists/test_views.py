@@ -80,6 +80,8 @@ def test_the_unit_requests_closing_and_the_office_decides(district):
     page = unit.get(item_url(item)).content.decode()
     assert 'data-action="request_close"' in page and 'data-action="close"' not in page
     assert "data-volume" in page
+    # the closing form says the volume it will record, as the view counts it
+    assert "提交时将记录当时的诉求量（列入前 0 件" in page
     response = unit.post(
         item_url(item, "item_act"),
         {"action": "request_close", "reason": "20个小区已补齐设施", "version": item.version},
