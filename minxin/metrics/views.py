@@ -210,55 +210,41 @@ def scorecards(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-def bulletin(request: HttpRequest) -> HttpResponse:
+def _bulletin(request: HttpRequest) -> dict[str, Any]:
+    """The bulletin of the asked period and district, as its page and its print show it."""
     user = staff_user(request, may_see_dashboard, "督查员和领导")
     period = selectors.period_from(request.GET)
     districts = selectors.districts_for(user=user, asked=request.GET.get("district"))
     report = export_files.bulletin_for(
         start=period.start, end=period.end, district=districts.chosen
     )
-    return render(
-        request,
-        "metrics/bulletin.html",
-        {
-            "period": period,
-            "districts": districts,
-            "bulletin": report,
-            "district_rates": report.district_rates(),
-            "header": export_files.UNIT_HEADER,
-            "best": [export_files.unit_figures(r) for r in report.best],
-            "worst": [export_files.unit_figures(r) for r in report.worst],
-            "ranked": [export_files.unit_figures(r) for r in report.ranked],
-        },
-    )
+    return {
+        "period": period,
+        "districts": districts,
+        "bulletin": report,
+        "district_rates": report.district_rates(),
+        "header": export_files.UNIT_HEADER,
+        "ranked": [export_files.unit_figures(r) for r in report.ranked],
+    }
+
+
+@login_required
+def bulletin(request: HttpRequest) -> HttpResponse:
+    context = _bulletin(request)
+    report = context["bulletin"]
+    context["best"] = [export_files.unit_figures(r) for r in report.best]
+    context["worst"] = [export_files.unit_figures(r) for r in report.worst]
+    return render(request, "metrics/bulletin.html", context)
 
 
 @login_required
 def bulletin_print(request: HttpRequest) -> HttpResponse:
     """The bulletin laid out for paper (like the dispatch slip): the same figures as the
     bulletin page, without the staff bar, with a 打印 button."""
-    user = staff_user(request, may_see_dashboard, "督查员和领导")
-    period = selectors.period_from(request.GET)
-    districts = selectors.districts_for(user=user, asked=request.GET.get("district"))
-    report = export_files.bulletin_for(
-        start=period.start, end=period.end, district=districts.chosen
-    )
-    return render(
-        request,
-        "metrics/bulletin_print.html",
-        {
-            "period": period,
-            "bulletin": report,
-            "districts": districts,
-            "district_rates": report.district_rates(),
-            "header": export_files.UNIT_HEADER,
-            "best": report.best,
-            "worst": report.worst,
-            "ranked": [export_files.unit_figures(r) for r in report.ranked],
-            "printed_at": timezone.now(),
-        },
-    )
+    context = _bulletin(request)
+    report = context["bulletin"]
+    context |= {"best": report.best, "worst": report.worst, "printed_at": timezone.now()}
+    return render(request, "metrics/bulletin_print.html", context)
 
 
 def _export_queued(
