@@ -15,7 +15,7 @@ from minxin.directory.models import (
 )
 from minxin.machine.models import Event, VersionedModel
 
-from .workflow import AppealStatus, Satisfaction
+from .workflow import UNIT_QUEUE_STATUSES, AppealStatus, Satisfaction
 
 TITLE_MAX = 100
 CONTENT_MAX = 5000
@@ -118,6 +118,15 @@ class Appeal(VersionedModel):
             # The supervision figures look up the appeals whose deadline is still ahead.
             models.Index(fields=["first_contact_due"], name="appeal_fc_due"),
             models.Index(fields=["resolve_due"], name="appeal_resolve_due"),
+            # The units' queues, in their order: a few percent of the appeals, so a unit's
+            # queue and its count are read from this small index, not from the unit's
+            # whole history (bench/README.md, "the unit queue").
+            models.Index(
+                fields=["resolve_due", "received_at"],
+                include=["id"],
+                condition=Q(status__in=sorted(UNIT_QUEUE_STATUSES)),
+                name="appeal_unit_queue",
+            ),
         ]
         constraints = [
             *VersionedModel.Meta.constraints,

@@ -37,6 +37,9 @@ class AppealStatus(models.TextChoices):
 OPEN_STATUSES: Final = frozenset(
     {AppealStatus.DISPATCHED, AppealStatus.ACCEPTED, AppealStatus.IN_PROGRESS}
 )
+# A unit's queue (待办): given to it and not answered yet, the ones paused for the citizen
+# included; cases.Appeal keeps a partial index of exactly these.
+UNIT_QUEUE_STATUSES: Final = OPEN_STATUSES | {AppealStatus.SUSPENDED}
 # Statuses that end the loop or leave it; nothing can be done to them but what the table allows.
 FINAL_STATUSES: Final = frozenset(
     {AppealStatus.ARCHIVED, AppealStatus.MERGED, AppealStatus.INVALID}

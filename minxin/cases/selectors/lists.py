@@ -25,7 +25,7 @@ from ..models import (
     Transfer,
     TransferStatus,
 )
-from ..workflow import OPEN_STATUSES, Action, AppealStatus
+from ..workflow import OPEN_STATUSES, UNIT_QUEUE_STATUSES, Action, AppealStatus
 from .scope import LIST_RELATED, appeal_scope_for, unit_appeals_q
 
 if TYPE_CHECKING:
@@ -254,9 +254,7 @@ def unit_queue(*, user: "User", include_done: bool = False, q: str = "") -> Quer
     mine = unit_appeals_q(user.unit_id, include_done=include_done)
     appeals = Appeal.objects.filter(mine).select_related(*LIST_RELATED)
     if not include_done:
-        appeals = appeals.filter(
-            status__in=[*OPEN_STATUSES, AppealStatus.SUSPENDED, AppealStatus.DISPATCHED]
-        )
+        appeals = appeals.filter(status__in=sorted(UNIT_QUEUE_STATUSES))
     search = AppealFilters(q=q).search
     if search:  # the newest first; every word in the title before them while few match
         found = appeals_searched(appeals, q)
