@@ -23,7 +23,7 @@ from minxin.accounts.access import staff_user
 from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
 from minxin.accounts.roles import Role
-from minxin.core.errors import MinxinError, NotFound, ValidationFailed
+from minxin.core.errors import MinxinError, NotFound, ValidationFailed, form_cleaned
 from minxin.core.steps import posted_version, step_post
 from minxin.directory.selectors import units_handling
 
@@ -46,12 +46,6 @@ VIEWERS = "督查员、派单员、领导和人大代表"
 OFFICE = "督查员和领导"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FMT = "%Y-%m-%dT%H:%M"
-
-
-def _first_error(form: forms.Form) -> str:
-    for errors in form.errors.values():
-        return str(errors[0])
-    return "提交的内容有误"
 
 
 def _aware(value: datetime | None) -> datetime | None:
@@ -115,9 +109,7 @@ def consultation_new(request: HttpRequest) -> HttpResponse:
         return render(request, "consultation/new.html", context | {"posted": posted})
     form = ConsultationForm(request.POST, district=user.jurisdiction_scope)
     try:
-        if not form.is_valid():
-            raise ValidationFailed(_first_error(form))
-        data = form.cleaned_data
+        data = form_cleaned(form)
         consultation = consultation_create(
             actor=user,
             draft=ConsultationDraft(

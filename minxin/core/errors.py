@@ -1,5 +1,9 @@
 """Domain errors carry a Chinese message and the HTTP status a view should answer with."""
 
+from typing import Any
+
+from django.forms import BaseForm
+
 
 class MinxinError(Exception):
     status_code = 400
@@ -34,3 +38,13 @@ class IllegalTransition(MinxinError):
 class ConcurrentEdit(MinxinError):
     status_code = 409
     default_message = "该诉求已被他人更新，请刷新后重试"
+
+
+def form_cleaned(form: BaseForm) -> dict[str, Any]:
+    """The form's cleaned data; when it is not valid, its first error (the form's message, in
+    Chinese) as ValidationFailed."""
+    if form.is_valid():
+        return form.cleaned_data
+    for errors in form.errors.values():
+        raise ValidationFailed(str(errors[0]))
+    raise ValidationFailed

@@ -18,7 +18,7 @@ from minxin.cases import services as case_services
 from minxin.cases.models import AppealEvent
 from minxin.cases.selectors import AppealFilters
 from minxin.cases.workflow import Action, AppealStatus
-from minxin.core.errors import MinxinError, ValidationFailed
+from minxin.core.errors import MinxinError, ValidationFailed, form_cleaned
 from minxin.core.pagination import paginate
 from minxin.directory.selectors import units_handling
 
@@ -145,8 +145,7 @@ def saved_filter_save_view(request: HttpRequest) -> HttpResponse:
     form = SavedFilterForm(request.POST)
     params = QueryDict(request.POST.get("query", ""))
     try:
-        if not form.is_valid():
-            raise ValidationFailed(_first_error(form))
+        form_cleaned(form)
         if not QueueFilterForm(params).is_valid():
             raise ValidationFailed("筛选条件有误，请先修正筛选再保存")
         query = _filter_query(params)
@@ -181,12 +180,6 @@ def saved_filter_delete_view(request: HttpRequest, filter_id: int) -> HttpRespon
     saved_filter_delete(actor=user, filter_id=saved.pk)
     messages.success(request, f"已删除常用筛选「{saved.name}」")
     return redirect("dispatch:screening")
-
-
-def _first_error(form: SavedFilterForm) -> str:
-    for errors in form.errors.values():
-        return str(errors[0])
-    return "提交的内容有误"
 
 
 @login_required

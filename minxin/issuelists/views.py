@@ -21,7 +21,7 @@ from minxin.accounts.access import staff_user
 from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
 from minxin.accounts.roles import Role
-from minxin.core.errors import MinxinError, NotFound, ValidationFailed
+from minxin.core.errors import MinxinError, NotFound, ValidationFailed, form_cleaned
 from minxin.core.pagination import paginate
 from minxin.core.steps import step_post
 from minxin.directory.models import Unit
@@ -71,12 +71,6 @@ class InstructForm(forms.Form):
     due = forms.DateField(
         error_messages={"required": "请填写办理时限", "invalid": "办理时限格式有误"}
     )
-
-
-def _first_error(form: forms.Form) -> str:
-    for errors in form.errors.values():
-        return str(errors[0])
-    return "提交的内容有误"
 
 
 def _year(raw: str | None) -> int:
@@ -173,9 +167,7 @@ def list_detail(request: HttpRequest, unit_id: int, year: int) -> HttpResponse:
         return _list_render(request, user=user, unit=unit, year=year)
     form = ItemForm(request.POST)
     try:
-        if not form.is_valid():
-            raise ValidationFailed(_first_error(form))
-        data = form.cleaned_data
+        data = form_cleaned(form)
         item = services.issue_item_add(
             actor=user,
             unit_id=unit.pk,
@@ -301,9 +293,7 @@ def item_instruct(request: HttpRequest, item_id: int) -> HttpResponse:
     item = selectors.item_get_for(user, item_id)
     form = InstructForm(request.POST)
     try:
-        if not form.is_valid():
-            raise ValidationFailed(_first_error(form))
-        data = form.cleaned_data
+        data = form_cleaned(form)
         due = timezone.make_aware(datetime.combine(data["due"], time(17, 30)))
         services.issue_item_instruct(
             actor=user,

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from minxin.accounts.access import staff_user
 from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
-from minxin.core.errors import MinxinError, ValidationFailed
+from minxin.core.errors import MinxinError, form_cleaned
 from minxin.core.pagination import paginate
 from minxin.core.steps import step_post
 from minxin.directory.selectors import categories_active, places_to_choose, units_handling
@@ -63,12 +63,6 @@ class FilterForm(forms.Form):
     status = forms.ChoiceField(
         label="状态", required=False, choices=[("", "全部状态"), *TaskStatus.choices]
     )
-
-
-def _first_error(form: forms.Form) -> str:
-    for errors in form.errors.values():
-        return str(errors[0])
-    return "提交的内容有误"
 
 
 def _end_of(day: date) -> datetime:
@@ -177,9 +171,7 @@ def task_propose(request: HttpRequest) -> HttpResponse:
     raw = request.POST.get("appeal", "")
     appeal_id = int(raw) if raw.isdigit() else None
     try:
-        if not form.is_valid():
-            raise ValidationFailed(_first_error(form))
-        data = form.cleaned_data
+        data = form_cleaned(form)
         appeal_id = data["appeal"]
         if appeal_id is not None:  # the proposer must see the appeal the task comes from
             selectors.draft_from_appeal(user, appeal_id, data["source"] or TaskSource.HOTSPOT)

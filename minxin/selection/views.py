@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from minxin.accounts.access import staff_user
 from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
-from minxin.core.errors import MinxinError, ValidationFailed
+from minxin.core.errors import MinxinError, ValidationFailed, form_cleaned
 from minxin.core.steps import posted_version, step_post
 from minxin.directory.selectors import areas_to_filter, places_to_choose, units_handling
 from minxin.projects.models import Origin, ProjectKind
@@ -44,12 +44,6 @@ from .workflow import RoundAction
 
 VIEWERS_PAGE = "督查员、领导和人大代表"
 OFFICE_PAGE = "督查员和领导"
-
-
-def _first_error(form: forms.Form) -> str:
-    for errors in form.errors.values():
-        return str(errors[0])
-    return "提交的内容有误"
 
 
 def _when(value: Any) -> datetime | None:
@@ -183,9 +177,7 @@ def round_new(request: HttpRequest) -> HttpResponse:
         return render(request, "selection/round_new.html", _round_form_context(user, posted))
     form = RoundForm(request.POST)
     try:
-        if not form.is_valid():
-            raise ValidationFailed(_first_error(form))
-        data = form.cleaned_data
+        data = form_cleaned(form)
         selection = round_create(
             actor=user,
             draft=RoundDraft(
@@ -292,9 +284,7 @@ def candidate_new(request: HttpRequest, round_id: int) -> HttpResponse:
         )
     form = CandidateForm(request.POST)
     try:
-        if not form.is_valid():
-            raise ValidationFailed(_first_error(form))
-        data = form.cleaned_data
+        data = form_cleaned(form)
         candidate = candidate_add(
             actor=user,
             round_id=selection.pk,

@@ -24,7 +24,7 @@ from minxin.cases import selectors as case_selectors
 from minxin.cases.models import Appeal
 from minxin.cases.photos import photo_limits
 from minxin.cases.workflow import Action
-from minxin.core.errors import MinxinError, NotFound, ValidationFailed
+from minxin.core.errors import MinxinError, NotFound, ValidationFailed, form_cleaned
 from minxin.core.pagination import paginate
 from minxin.directory.selectors import units_handling
 
@@ -82,12 +82,6 @@ class OrderFilterForm(forms.Form):
     unit = forms.ModelChoiceField(
         label="督办单位", required=False, queryset=units_handling(), empty_label="全部单位"
     )
-
-
-def _first_error(form: forms.Form) -> str:
-    for errors in form.errors.values():
-        return str(errors[0])
-    return "提交的内容有误"
 
 
 def _can_answer(user: User, order: SupervisionOrder) -> bool:
@@ -165,9 +159,7 @@ def order_issue(request: HttpRequest, appeal_id: int | None = None) -> HttpRespo
         )
     form = OrderIssueForm(request.POST)
     try:
-        if not form.is_valid():
-            raise ValidationFailed(_first_error(form))
-        data = form.cleaned_data
+        data = form_cleaned(form)
         order = supervision_order_issue(
             actor=user,
             content=data["content"],
@@ -234,8 +226,7 @@ def order_answer(request: HttpRequest, order_id: int) -> HttpResponse:
     order = selectors.order_get_for(user=user, order_id=order_id)
     form = OrderAnswerForm(request.POST)
     try:
-        if not form.is_valid():
-            raise ValidationFailed(_first_error(form))
+        form_cleaned(form)
         supervision_order_answer(
             actor=user,
             order_id=order.pk,
