@@ -9,6 +9,7 @@ from minxin.cases.photos import photo_limits
 from minxin.cases.selectors import NEAR_FILTER, OPEN_FILTER, SORTS, AppealFilters
 from minxin.cases.workflow import AppealStatus
 from minxin.core.errors import ValidationFailed
+from minxin.core.widgets import QuickSelect
 from minxin.directory.models import Category, Jurisdiction
 from minxin.directory.selectors import areas_to_filter, units_active
 
@@ -26,16 +27,24 @@ class AppealSearchFields(forms.Form):
         ),
     )
     channel = forms.ChoiceField(
-        label="渠道", required=False, choices=[("", "全部渠道"), *Channel.choices]
+        label="渠道",
+        required=False,
+        choices=[("", "全部渠道"), *Channel.choices],
+        widget=QuickSelect,
     )
     category = forms.ModelChoiceField(
         label="分类",
         required=False,
         queryset=Category.objects.filter(level__lte=2),
         empty_label="全部分类",
+        widget=QuickSelect,
     )
     region = forms.ModelChoiceField(
-        label="区域", required=False, queryset=areas_to_filter(), empty_label="全部区域"
+        label="区域",
+        required=False,
+        queryset=areas_to_filter(),
+        empty_label="全部区域",
+        widget=QuickSelect,
     )
     received_from = forms.DateField(
         label="受理起", required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -76,15 +85,17 @@ class AppealFilterForm(AppealSearchFields):
             (NEAR_FILTER, "临期（在办）"),
             *AppealStatus.choices,
         ],
+        widget=QuickSelect,
     )
     unit = forms.ModelChoiceField(
         label="主办单位",
         required=False,
         queryset=units_active(),
         empty_label="全部单位",
+        widget=QuickSelect,
     )
     overdue = forms.BooleanField(label="仅看超期", required=False)
-    sort = forms.ChoiceField(label="排序", required=False, choices=SORTS)
+    sort = forms.ChoiceField(label="排序", required=False, choices=SORTS, widget=QuickSelect)
 
     def __init__(self, *args: Any, district: int | None = None, **kwargs: Any) -> None:
         """The city's staff (no `district`) of an install of several districts may pick one
@@ -99,6 +110,7 @@ class AppealFilterForm(AppealSearchFields):
                     coerce=int,
                     empty_value=None,
                     choices=[("", "全部辖区"), *districts],
+                    widget=QuickSelect,
                 )
                 self.order_fields(("q", "status", "jurisdiction"))  # the rest as they were
 
