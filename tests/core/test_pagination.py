@@ -63,8 +63,38 @@ def test_a_page_by_ids_holds_the_same_rows_in_the_same_order(groups: None, query
 def test_a_page_by_ids_reads_its_rows_in_two_queries_after_the_count(
     groups: None, django_assert_num_queries: Any
 ) -> None:
-    request = RequestFactory().get("/list?page=2")
+    request = RequestFactory().get("/list")  # counted to the floor (5), past the page's end
     listed = Group.objects.order_by("name")
     with django_assert_num_queries(3):  # the count, the page's ids, their rows
         page = pagination.paginate(request, listed, per_page=3, by_ids=True)
+        assert [g.name for g in page.object_list] == ["g00", "g01", "g02"]
+    with django_assert_num_queries(2):  # counted to the page's end: its ids and one more, rows
+        page = pagination.paginate(
+            RequestFactory().get("/list?page=2"), listed, per_page=3, by_ids=True
+        )
         assert [g.name for g in page.object_list] == ["g03", "g04", "g05"]
+
+
+@pytest.mark.parametrize("rows", [0, 1, 2, 3, 4, 5, 11])
+@pytest.mark.parametrize("asked", ["", "?page=2", "?page=3", "?page=9", "?page=x"])
+def test_a_searched_page_reads_one_more_id_instead_of_counting(
+    groups: None, rows: int, asked: str, django_assert_max_num_queries: Any
+) -> None:
+    """A searched list (count to the end of the asked page, by ids) learns whether there is
+    more from one id past the page: the same page, count and pager as counting would give,
+    and no count query where the page is in range."""
+    Group.objects.filter(name__gte=f"g{rows:02d}").delete()
+    request = RequestFactory().get("/list" + asked)
+    listed = Group.objects.order_by("name")
+    cap = pagination.rows_through_page(request, 2)
+    counted = pagination.NoCountPaginator(listed, 2, count_cap=cap).get_page(
+        request.GET.get("page")
+    )
+    with django_assert_max_num_queries(4) as queries:
+        read = pagination.paginate(request, listed, per_page=2, count_cap=cap, by_ids=True)
+    assert [g.name for g in read.object_list] == [g.name for g in counted.object_list]
+    assert read.number == counted.number and read.has_next() == counted.has_next()
+    assert read.paginator.count == counted.paginator.count
+    in_range = counted.number == pagination.rows_through_page(request, 2) // 2
+    if in_range:
+        assert not any("COUNT(" in q["sql"] for q in queries.captured_queries)
