@@ -6,10 +6,11 @@
 The database: `minxin seed_demo --appeals 100000`, then `bench/amplify_pg.py --copies 10`
 (ten back-dated copies of the closed appeals: ~1,030,000 appeals), then `minxin migrate`, which
 builds the search index of every appeal (minxin/core/search.py). The script runs `migrate`,
-`createcachetable` and `VACUUM (ANALYZE)` first (untimed), then requests each page through Django's test client
-(DEBUG off), one warm-up and `--runs` timed requests, as the demo supervisor (whole district)
-and a street's handler (its unit's queue), and prints the median and the p95 in milliseconds,
-the rows the page had (25 a page), and the matches of each search (counted apart, untimed).
+`createcachetable` and `VACUUM (ANALYZE)` first (untimed), then requests each page through
+Django's test client (DEBUG off), one warm-up and `--runs` timed requests, as the demo
+supervisor (whole district) and a street's handler (its unit's queue), and prints the median
+and the p95 in milliseconds, the rows the page had (25 a page), and the matches of each search
+(counted apart, untimed).
 
 The machine may be shared: the script reports the CPU used meanwhile by other processes
 (all CPU time in /proc/stat, less this process and its PostgreSQL backend), as a share of the
