@@ -7,12 +7,7 @@ from minxin.citylink.models import Peer
 from minxin.core.models import DaySequence, key, optional_key, self_key
 from minxin.core.privacy import Contact, contact_masked
 from minxin.deadlines.models import Urgency
-from minxin.directory.models import (
-    Category,
-    Region,
-    Unit,
-    jurisdiction_key,
-)
+from minxin.directory.models import Category, Region, Unit, jurisdiction_key
 from minxin.machine.models import Event, VersionedModel
 
 from .workflow import UNIT_QUEUE_STATUSES, AppealStatus, Satisfaction
@@ -118,9 +113,7 @@ class Appeal(VersionedModel):
             # The supervision figures look up the appeals whose deadline is still ahead.
             models.Index(fields=["first_contact_due"], name="appeal_fc_due"),
             models.Index(fields=["resolve_due"], name="appeal_resolve_due"),
-            # The units' queues, in their order: a few percent of the appeals, so a unit's
-            # queue and its count are read from this small index, not from the unit's
-            # whole history (bench/README.md, "the unit queue").
+            # The units' queues (a few % of the appeals) in their order: bench/README.md, "search".
             models.Index(
                 fields=["resolve_due", "received_at"],
                 include=["id"],
@@ -324,10 +317,7 @@ class Extension(models.Model):
         return f"{self.appeal_id} 延期{self.days}天"
 
 
-class TransferStatus(models.TextChoices):
-    PENDING = "pending", "待审批"
-    APPROVED = "approved", "已同意"
-    REFUSED = "refused", "已驳回"
+TransferStatus = ExtensionStatus  # a transfer request is decided as an extension's is
 
 
 class Transfer(models.Model):
