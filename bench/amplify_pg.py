@@ -44,6 +44,12 @@ def main() -> None:
     parser.add_argument(
         "--source-max-id", type=int, default=0, help="copy only appeals up to this id (the seed)"
     )
+    parser.add_argument(
+        "--lists-only",
+        action="store_true",
+        help="copy the appeals and their assignments only (what the staff lists read): no "
+        "events, replies, figures' changes or search rows (the copies are not searchable)",
+    )
     args = parser.parse_args()
 
     import django
@@ -81,7 +87,7 @@ def main() -> None:
         cursor.execute("SELECT COUNT(*) FROM bench_copy_ids")
         per_copy = cursor.fetchone()[0]
         print(f"{per_copy:,} closed appeals per copy, {args.copies} copies")
-        tables = ("cases_appeal", *CHILDREN)
+        tables = ("cases_appeal", *(("cases_assignment",) if args.lists_only else CHILDREN))
         offsets = {t: max_id(t) + 1 for t in tables}
         cols = {t: columns(t) for t in tables}
 
@@ -114,14 +120,16 @@ def main() -> None:
         indexed = bool(cursor.fetchone()[0])
         trigger = "cases_appeal_search_sync_insert"
         metric_events = " AND action IN (" + ", ".join(f"'{a}'" for a in METRIC_EVENTS) + ")"
+        copies_searched = indexed and not args.lists_only
         if indexed:
             cursor.execute(f"ALTER TABLE cases_appeal DISABLE TRIGGER {trigger}")
+        if copies_searched:
             cursor.execute("DROP INDEX IF EXISTS cases_appeal_search_grams")
         try:
             for k in range(args.start, args.start + args.copies):
                 started = time.perf_counter()
                 with transaction.atomic():
-                    if indexed:
+                    if copies_searched:
                         cursor.execute(
                             f"INSERT INTO {search} (id, grams) "
                             f"SELECT id + {k * offsets['cases_appeal']}, grams FROM {search} "
@@ -135,14 +143,17 @@ def main() -> None:
                             f"INSERT INTO {table} ({names}) SELECT {select_list(table, k)} "
                             f"FROM {table} WHERE {key} IN (SELECT id FROM bench_copy_ids){only}"
                         )
-                    cursor.execute(
-                        "INSERT INTO cases_changedappeal (appeal_id, created_at) "
-                        f"SELECT id + {k * offsets['cases_appeal']}, now() FROM bench_copy_ids"
-                    )
+                    if not args.lists_only:
+                        cursor.execute(
+                            "INSERT INTO cases_changedappeal (appeal_id, created_at) "
+                            f"SELECT id + {k * offsets['cases_appeal']}, now() "
+                            "FROM bench_copy_ids"
+                        )
                 print(f"copy {k}: {time.perf_counter() - started:.0f} s", flush=True)
         finally:
             if indexed:
                 cursor.execute(f"ALTER TABLE cases_appeal ENABLE TRIGGER {trigger}")
+            if copies_searched:
                 started = time.perf_counter()
                 cursor.execute("SET maintenance_work_mem = '512MB'")
                 cursor.execute(
