@@ -1,8 +1,9 @@
 """Domain errors carry a Chinese message and the HTTP status a view should answer with."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.forms import BaseForm
+if TYPE_CHECKING:  # the text library (triage/nlp) imports these errors without Django
+    from django.forms import BaseForm
 
 
 class MinxinError(Exception):
@@ -40,7 +41,7 @@ class ConcurrentEdit(MinxinError):
     default_message = "该诉求已被他人更新，请刷新后重试"
 
 
-def form_cleaned(form: BaseForm) -> dict[str, Any]:
+def form_cleaned(form: "BaseForm") -> dict[str, Any]:
     """The form's cleaned data; when it is not valid, its first error (the form's message, in
     Chinese) as ValidationFailed."""
     if form.is_valid():
