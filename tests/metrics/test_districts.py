@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from minxin.accounts.actor import Actor
@@ -90,7 +91,7 @@ def test_each_appeal_is_counted_in_its_districts_cells_and_the_city_sums_them(di
     metric_facts_apply()
     a3_district = district.street_units[0].jurisdiction_id
     assert {c.jurisdiction_id for c in MetricCell.objects.all()} == {a3_district, b.pk}
-    today = Appeal.objects.get(pk=b1[0].pk).received_at.date()
+    today = timezone.localdate(Appeal.objects.get(pk=b1[0].pk).received_at)  # the cells' day
     figures = {
         who: rates_for(start=today, end=today, group_by=None, district=who)[0].counts
         for who in (a3_district, b.pk, None)
