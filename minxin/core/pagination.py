@@ -23,6 +23,7 @@ class NoCountPaginator(Paginator):  # type: ignore[type-arg]
         super().__init__(*args, **kwargs)
         self.count_cap = count_cap
         self.by_ids = by_ids
+        self._read: tuple[int, list[int]] | None = None  # a page's ids read with the count
 
     def validate_number(self, number: Any) -> int:
         if self.by_ids and not hasattr(self, "_capped_count"):
@@ -36,9 +37,8 @@ class NoCountPaginator(Paginator):  # type: ignore[type-arg]
         (3,265 matches at a million appeals: 64 ms, most of it the joins)."""
         page = super().page(number)  # its object_list: the list sliced, not yet read
         if self.by_ids:
-            read = getattr(self, "_read", None)
-            if read is not None and read[0] == page.number:
-                ids = read[1]
+            if self._read is not None and self._read[0] == page.number:
+                ids = self._read[1]
             else:
                 ids = list(cast("QuerySet[Any]", page.object_list).values_list("pk", flat=True))
             listed = cast("QuerySet[Any]", self.object_list)
