@@ -14,6 +14,7 @@ from minxin.accounts.models import User
 from minxin.core.errors import MinxinError, NotFound
 from minxin.core.pagination import paginate
 from minxin.core.privacy import mask_public_text
+from minxin.core.text import int_or_none
 
 from .machine import MODERATION
 from .permissions import may_moderate
@@ -69,7 +70,7 @@ def detail(request: HttpRequest, post_id: int) -> HttpResponse:
                 post_id=post_id,
                 action=request.POST.get("action", ""),
                 # A missing or garbled version can match nothing: the moderator must reload.
-                expected_version=int(version) if version.isdigit() else 0,
+                expected_version=int_or_none(version) or 0,
                 title=request.POST.get("title", ""),
                 content=request.POST.get("content", ""),
                 reason=request.POST.get("reason", ""),

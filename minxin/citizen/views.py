@@ -35,6 +35,7 @@ from minxin.core.session import (
     submission_keep,
     submission_keep_saved,
 )
+from minxin.core.text import int_or_none
 from minxin.directory.selectors import jurisdiction_for_host
 from minxin.feedback.services import COMMENT_MAX, rating_submit
 from minxin.intake.services import appeal_receive
@@ -179,7 +180,7 @@ def rate(request: HttpRequest, tracking_number: str) -> HttpResponse:
             appeal_id=view.appeal.pk,
             actor=Actor.citizen(),
             # A missing or garbled version can match nothing: the citizen is asked to refresh.
-            expected_version=int(version) if version.isdigit() else 0,
+            expected_version=int_or_none(version) or 0,
             satisfaction=satisfaction,
             comment=comment,
         )
@@ -221,7 +222,7 @@ def supplement(request: HttpRequest, tracking_number: str) -> HttpResponse:
         done = appeal_supplement(
             appeal_id=view.appeal.pk,
             actor=Actor.citizen(),
-            expected_version=int(version) if version.isdigit() else 0,
+            expected_version=int_or_none(version) or 0,
             content=content,
             photos=request.FILES.getlist("photos"),
             submission_key=key,

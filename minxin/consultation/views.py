@@ -25,6 +25,7 @@ from minxin.accounts.models import User
 from minxin.accounts.roles import Role
 from minxin.core.errors import MinxinError, NotFound, ValidationFailed, form_cleaned
 from minxin.core.steps import posted_version, step_post
+from minxin.core.text import int_or_none
 from minxin.directory.selectors import units_handling
 
 from . import report, selectors
@@ -52,10 +53,6 @@ def _aware(value: datetime | None) -> datetime | None:
     if value is not None and timezone.is_naive(value):
         return timezone.make_aware(value)
     return value
-
-
-def _int(raw: str) -> int | None:
-    return int(raw) if raw.isdigit() and len(raw) < 10 else None
 
 
 class ConsultationForm(forms.Form):
@@ -187,7 +184,6 @@ def consultation_step(request: HttpRequest, consultation_id: int) -> HttpRespons
         refused=refused,
         done="consultation:detail",
         pk=consultation.pk,
-        version=posted_version(request),
     )
 
 
@@ -203,9 +199,9 @@ def comment_new(request: HttpRequest, consultation_id: int) -> HttpResponse:
             actor=user,
             draft=CommentDraft(
                 text=request.POST.get("text", ""),
-                article_id=_int(request.POST.get("article", "")),
+                article_id=int_or_none(request.POST.get("article", "")),
                 author=request.POST.get("author", ""),
-                contact_point_id=_int(request.POST.get("contact_point", "")),
+                contact_point_id=int_or_none(request.POST.get("contact_point", "")),
             ),
         )
     except MinxinError as error:

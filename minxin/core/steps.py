@@ -12,14 +12,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from .errors import MinxinError, ValidationFailed
+from .text import int_or_none
 
 A = TypeVar("A", bound=StrEnum)
 
 
 def posted_version(request: HttpRequest) -> int | None:
     """The record's version the form was read at (None when missing or not a number)."""
-    raw = request.POST.get("version", "")
-    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+    return int_or_none(request.POST.get("version"))
 
 
 def posted_action(request: HttpRequest, actions: type[A]) -> A:
@@ -39,13 +39,17 @@ def step_post(
     refused: Callable[[MinxinError], HttpResponse],
     done: str,
     pk: int,
-    version: int | None,
 ) -> HttpResponse:
-    """`act(action=…, reason=…, expected_version=version)` for the posted action; done, 「已…」
-    and on to the page `done` of `pk`; refused, what `refused` makes of the error."""
+    """`act(action=…, reason=…, expected_version=…)` for the posted action, with the version the
+    page was read at; done, 「已…」 and on to the page `done` of `pk`; refused, what `refused`
+    makes of the error."""
     try:
         action = posted_action(request, actions)
-        act(action=action, reason=request.POST.get("reason", ""), expected_version=version)
+        act(
+            action=action,
+            reason=request.POST.get("reason", ""),
+            expected_version=posted_version(request),
+        )
     except MinxinError as error:
         return refused(error)
     messages.success(request, f"已{label(action)}")

@@ -21,6 +21,7 @@ from minxin.accounts.actor import Actor
 from minxin.cases.permissions import may_reveal_phone
 from minxin.core.errors import MinxinError, PermissionDenied, ValidationFailed
 from minxin.core.pagination import paginate
+from minxin.core.text import int_or_none
 from minxin.intake.forms import hotline_draft, hotline_form_context
 from minxin.intake.permissions import may_take_calls
 
@@ -221,7 +222,7 @@ def _filters(request: HttpRequest) -> selectors.CallFilters:
         until=_date(get.get("until", "")),
         status=status if status in CallStatus.values else "",
         direction=direction if direction in CallDirection.values else "",
-        agent_id=int(agent) if agent and agent.isdigit() else None,
+        agent_id=int_or_none(agent),
         appeal=get.get("appeal", "") if get.get("appeal") in ("yes", "no") else "",
     )
 

@@ -21,6 +21,7 @@ from minxin.accounts.models import User
 from minxin.accounts.roles import Role
 from minxin.core.errors import MinxinError, NotFound, PermissionDenied, ValidationFailed
 from minxin.core.steps import posted_version
+from minxin.core.text import int_or_none
 from minxin.directory.selectors import places_to_choose
 from minxin.projects.selectors import programmes_to_choose
 
@@ -42,10 +43,6 @@ from .workflow import TopicAction
 
 VIEWERS = "督查员、领导和街道承办人"
 FMT = "%Y-%m-%dT%H:%M"
-
-
-def _int(raw: str) -> int | None:
-    return int(raw) if raw.isdigit() and len(raw) < 10 else None
 
 
 def _when(raw: str) -> datetime | None:
@@ -75,7 +72,7 @@ def topic_new(request: HttpRequest) -> HttpResponse:
             draft=TopicDraft(
                 title=request.POST.get("title", ""),
                 description=request.POST.get("description", ""),
-                region_id=_int(request.POST.get("region", "")),
+                region_id=int_or_none(request.POST.get("region", "")),
             ),
         )
     except MinxinError as error:
@@ -162,7 +159,7 @@ def topic_act(request: HttpRequest, topic_id: int) -> HttpResponse:
                     text=post.get("reason", ""),
                     kind=post.get("kind", ""),
                     note=post.get("note", ""),
-                    programme_id=_int(post.get("programme", "")),
+                    programme_id=int_or_none(post.get("programme", "")),
                 ),
                 expected_version=version,
             )

@@ -17,6 +17,7 @@ from minxin.cases import selectors as case_selectors
 from minxin.cases.models import Appeal
 from minxin.core.errors import MinxinError
 from minxin.core.pagination import paginate
+from minxin.core.text import int_or_none
 
 from .machine import EXEMPTIONS
 from .permissions import decides_exemptions, may_list_exemptions, sees_all_exemptions
@@ -133,7 +134,7 @@ def exemption_act_view(request: HttpRequest, exemption_id: int, action: str) -> 
             exemption_id=exemption_id,
             action=action,
             reason=post.get("reason", ""),
-            expected_version=int(version) if version.isdigit() else None,
+            expected_version=int_or_none(version),
         )
     except MinxinError as error:
         current = exemption_get_for(user=user, exemption_id=exemption_id)

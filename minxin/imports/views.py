@@ -20,6 +20,7 @@ from minxin.cases.models import AppealKind
 from minxin.core.errors import ValidationFailed
 from minxin.core.pagination import paginate
 from minxin.core.sheets import row_safe
+from minxin.core.text import int_or_none
 from minxin.projects.selectors import programmes_for
 
 from . import project_template, reading, selectors, services
@@ -254,7 +255,7 @@ def projects_upload(request: HttpRequest) -> HttpResponse:
             upload=file,
             encoding=request.POST.get("encoding", reading.ENCODING_AUTO),
             kind=ImportKind.PROJECTS,
-            programme_id=int(raw) if raw.isdigit() else None,
+            programme_id=int_or_none(raw),
         )
     except ValidationFailed as error:
         return _projects_index(request, user, error=error.message, status=400)

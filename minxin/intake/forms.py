@@ -5,6 +5,7 @@ from django.http import QueryDict
 
 from minxin.cases.models import AppealKind, Channel
 from minxin.cases.services import AppealDraft
+from minxin.core.text import int_or_none
 from minxin.deadlines.models import Urgency
 from minxin.directory.selectors import places_to_choose
 
@@ -19,7 +20,7 @@ def hotline_draft(post: QueryDict, *, phone: str | None = None) -> AppealDraft:
         title=post.get("title", ""),
         content=post.get("content", ""),
         place_text=post.get("place_text", ""),
-        region_id=int(region_id) if region_id and region_id.isdigit() else None,
+        region_id=int_or_none(region_id),
         urgency=post.get("urgency", Urgency.NORMAL),
         appellant_name=post.get("appellant_name", ""),
         appellant_phone=post.get("appellant_phone", "").strip() or (phone or ""),

@@ -24,6 +24,7 @@ from minxin.accounts.roles import Role
 from minxin.core.errors import MinxinError, NotFound, ValidationFailed, form_cleaned
 from minxin.core.pagination import paginate
 from minxin.core.steps import step_post
+from minxin.core.text import int_or_none
 from minxin.directory.models import Unit
 from minxin.directory.selectors import (
     categories_active,
@@ -75,7 +76,8 @@ class InstructForm(forms.Form):
 
 def _year(raw: str | None) -> int:
     year = timezone.localdate().year
-    return int(raw) if raw and raw.isdigit() and 2000 <= int(raw) <= 2100 else year
+    number = int_or_none(raw)
+    return number if number is not None and 2000 <= number <= 2100 else year
 
 
 @login_required
@@ -242,7 +244,6 @@ def _refused(request: HttpRequest, user: User, item_id: int, error: MinxinError)
 def item_act(request: HttpRequest, item_id: int) -> HttpResponse:
     user = staff_user(request, may_see_lists, VIEWERS_PAGE)
     item = selectors.item_get_for(user, item_id)
-    raw_version = request.POST.get("version", "")
     return step_post(
         request,
         ItemAction,
@@ -251,7 +252,6 @@ def item_act(request: HttpRequest, item_id: int) -> HttpResponse:
         refused=partial(_refused, request, user, item_id),
         done="issuelists:item_detail",
         pk=item.pk,
-        version=int(raw_version) if raw_version.isdigit() else None,
     )
 
 

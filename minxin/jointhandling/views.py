@@ -17,6 +17,7 @@ from minxin.cases import selectors as case_selectors
 from minxin.cases.models import Appeal
 from minxin.cases.workflow import OPEN_STATUSES, Action
 from minxin.core.errors import MinxinError
+from minxin.core.text import int_or_none
 from minxin.directory.selectors import units_handling
 
 from .permissions import may_record_visit
@@ -79,7 +80,7 @@ def visit_record(request: HttpRequest, appeal_id: int) -> HttpResponse:
         held = timezone.make_aware(held)
     parts = [
         Part(
-            unit_id=int(u) if (u := post.get(f"unit_{i}", "")).isdigit() else None,
+            unit_id=int_or_none(post.get(f"unit_{i}")),
             people=post.get(f"people_{i}", ""),
             did=post.get(f"did_{i}", ""),
         )

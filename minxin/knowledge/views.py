@@ -19,6 +19,7 @@ from minxin.accounts.roles import Role
 from minxin.core.errors import MinxinError, PermissionDenied, ValidationFailed
 from minxin.core.pagination import paginate
 from minxin.core.search import highlight, snippet
+from minxin.core.text import int_or_none
 from minxin.directory.selectors import categories_to_filter, units_handling
 
 from . import selectors
@@ -43,18 +44,13 @@ def _date(raw: str) -> date | None:
         raise ValidationFailed("日期格式不正确") from None
 
 
-def _int(raw: str | None) -> int | None:
-    raw = (raw or "").strip()
-    return int(raw) if raw.isdigit() and len(raw) < 10 else None
-
-
 @login_required
 def article_list(request: HttpRequest) -> HttpResponse:
     user = staff_user(request, may_read_knowledge, READERS)
     get = request.GET
     filters = selectors.ArticleFilters(
         q=get.get("q", ""),
-        category_id=_int(get.get("category")),
+        category_id=int_or_none(get.get("category")),
         status=get.get("status", "") if get.get("status") in ArticleStatus.values else "",
         review_due=get.get("review") == "due",
     )
@@ -129,7 +125,7 @@ def article_post(request: HttpRequest, article_id: int) -> HttpResponse:
             actor=user,
             article_id=article.pk,
             action=post.get("action", ""),
-            expected_version=_int(post.get("version")),
+            expected_version=int_or_none(post.get("version")),
             reason=post.get("reason", ""),
             review_due=_date(post.get("review_due", "")),
         )
@@ -167,10 +163,10 @@ def _draft(request: HttpRequest) -> ArticleDraft:
     return ArticleDraft(
         title=post.get("title", ""),
         body=post.get("body", ""),
-        category_id=_int(post.get("category")),
+        category_id=int_or_none(post.get("category")),
         review_due=_date(post.get("review_due", "")),
-        owner_unit_id=_int(post.get("owner_unit")),
-        jurisdiction_id=_int(post.get("jurisdiction")),
+        owner_unit_id=int_or_none(post.get("owner_unit")),
+        jurisdiction_id=int_or_none(post.get("jurisdiction")),
     )
 
 
@@ -208,7 +204,7 @@ def article_edit(request: HttpRequest, article_id: int) -> HttpResponse:
         article_revise(
             actor=user,
             article_id=article.pk,
-            expected_version=_int(request.POST.get("version")),
+            expected_version=int_or_none(request.POST.get("version")),
             draft=_draft(request),
             note=request.POST.get("note", ""),
         )
@@ -229,7 +225,9 @@ def suggest(request: HttpRequest) -> HttpResponse:
     post = request.POST
     text = " ".join(post.get(name, "") for name in ("title", "content", "reply_text", "text"))
     district = selectors.suggestions_district(
-        user=user, appeal_id=_int(post.get("appeal")), region_id=_int(post.get("region"))
+        user=user,
+        appeal_id=int_or_none(post.get("appeal")),
+        region_id=int_or_none(post.get("region")),
     )
     return render(
         request,

@@ -22,6 +22,7 @@ from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
 from minxin.core.errors import MinxinError, ValidationFailed
 from minxin.core.pages import public_read
+from minxin.core.text import int_or_none
 from minxin.directory.selectors import jurisdiction_for_host, units_handling
 from minxin.metrics.selectors import districts_for
 
@@ -55,10 +56,6 @@ def _when(raw: str) -> datetime | None:
     return timezone.make_aware(parsed)
 
 
-def _int(raw: str) -> int | None:
-    return int(raw) if raw.isdigit() and len(raw) < 10 else None
-
-
 @login_required
 def evaluation_list(request: HttpRequest) -> HttpResponse:
     user = staff_user(request, runs_evaluations, OFFICE)
@@ -83,7 +80,7 @@ def evaluation_new(request: HttpRequest) -> HttpResponse:
     items = []
     for n in range(1, 6):
         text = post.get(f"item_{n}", "")
-        full = _int(post.get(f"max_{n}", "") or "10")
+        full = int_or_none(post.get(f"max_{n}", "") or "10")
         if text.strip():
             items.append((text, full if full is not None else 0))
     try:
@@ -94,9 +91,9 @@ def evaluation_new(request: HttpRequest) -> HttpResponse:
                 description=post.get("description", ""),
                 opens_at=_when(post.get("opens_at", "")),
                 closes_at=_when(post.get("closes_at", "")),
-                unit_ids=tuple(u for raw in post.getlist("units") if (u := _int(raw))),
+                unit_ids=tuple(u for raw in post.getlist("units") if (u := int_or_none(raw))),
                 items=tuple(items),
-                district_id=_int(post.get("district", "")),
+                district_id=int_or_none(post.get("district", "")),
             ),
         )
     except MinxinError as error:
@@ -150,14 +147,14 @@ def evaluation_post(request: HttpRequest, evaluation_id: int) -> HttpResponse:
     post = request.POST
     raw = post.get("action", "")
     raw_version = post.get("version", "")
-    version = int(raw_version) if raw_version.isdigit() else None
+    version = int_or_none(raw_version)
     invited = ""
     try:
         if raw == "seat":
             panellist, _ = panellist_invite(
                 actor=user,
                 evaluation_id=evaluation.pk,
-                user_id=_int(post.get("user", "")) or 0,
+                user_id=int_or_none(post.get("user", "")) or 0,
             )
             messages.success(
                 request, f"已将{panellist.name}列为评议人员，请其登录后在「我的测评」打分"
@@ -200,7 +197,7 @@ def evaluation_post(request: HttpRequest, evaluation_id: int) -> HttpResponse:
 
 def _hearing_draft(post: QueryDict) -> HearingDraft:
     return HearingDraft(
-        unit_id=_int(post.get("unit", "")),
+        unit_id=int_or_none(post.get("unit", "")),
         held_at=_when(post.get("held_at", "")),
         question=post.get("question", ""),
         asked_by=post.get("asked_by", ""),
@@ -232,8 +229,11 @@ def _values(request: HttpRequest) -> dict[int, int]:
     """The sheet's scores from the form: item_<id> → an integer (a blank or a word is 400)."""
     values: dict[int, int] = {}
     for name in request.POST:
-        if name.startswith("item_") and (key := _int(name.removeprefix("item_"))) is not None:
-            value = _int(request.POST.get(name, ""))
+        if (
+            name.startswith("item_")
+            and (key := int_or_none(name.removeprefix("item_"))) is not None
+        ):
+            value = int_or_none(request.POST.get(name, ""))
             if value is None:
                 raise ValidationFailed("得分应为整数")
             values[key] = value
@@ -269,7 +269,7 @@ def sheet(request: HttpRequest) -> HttpResponse:
         try:
             sheet_submit(
                 token=token,
-                unit_id=_int(request.POST.get("unit", "")) or 0,
+                unit_id=int_or_none(request.POST.get("unit", "")) or 0,
                 values=_values(request),
             )
         except MinxinError as error:
@@ -304,7 +304,7 @@ def my_sheet(request: HttpRequest, evaluation_id: int) -> HttpResponse:
             sheet_submit(
                 user=user,
                 evaluation_id=evaluation_id,
-                unit_id=_int(request.POST.get("unit", "")) or 0,
+                unit_id=int_or_none(request.POST.get("unit", "")) or 0,
                 values=_values(request),
             )
         except MinxinError as error:

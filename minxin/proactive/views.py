@@ -22,6 +22,7 @@ from minxin.accounts.models import User
 from minxin.core.errors import MinxinError, form_cleaned
 from minxin.core.pagination import paginate
 from minxin.core.steps import step_post
+from minxin.core.text import int_or_none
 from minxin.directory.selectors import categories_active, places_to_choose, units_handling
 
 from . import selectors
@@ -156,7 +157,7 @@ def task_propose(request: HttpRequest) -> HttpResponse:
     user = staff_user(request, may_propose_tasks, PROPOSERS_PAGE)
     if request.method == "GET":
         raw = request.GET.get("appeal", "")
-        appeal_id = int(raw) if raw.isdigit() else None
+        appeal_id = int_or_none(raw)
         if appeal_id is not None:
             source = request.GET.get("source", TaskSource.HOTSPOT)
             posted = _posted_from(selectors.draft_from_appeal(user, appeal_id, source))
@@ -169,7 +170,7 @@ def task_propose(request: HttpRequest) -> HttpResponse:
     form = TaskForm(request.POST)
     # Kept for the form shown again after a refusal, so the task stays tied to its appeal.
     raw = request.POST.get("appeal", "")
-    appeal_id = int(raw) if raw.isdigit() else None
+    appeal_id = int_or_none(raw)
     try:
         data = form_cleaned(form)
         appeal_id = data["appeal"]
@@ -231,7 +232,6 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
 def task_act(request: HttpRequest, task_id: int) -> HttpResponse:
     user = staff_user(request, may_see_tasks, VIEWERS_PAGE)
     task = selectors.task_get_for(user, task_id)
-    raw_version = request.POST.get("version", "")
 
     def refused(error: MinxinError) -> HttpResponse:
         again = selectors.task_get_for(user, task_id)
@@ -247,5 +247,4 @@ def task_act(request: HttpRequest, task_id: int) -> HttpResponse:
         refused=refused,
         done="proactive:task_detail",
         pk=task.pk,
-        version=int(raw_version) if raw_version.isdigit() else None,
     )

@@ -11,6 +11,7 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from minxin.core.errors import ValidationFailed
+from minxin.core.text import int_or_none
 
 from .services import (
     POINTS_MAX,
@@ -37,14 +38,14 @@ def date_of(raw: object, label: str) -> date:
 
 
 def id_of(raw: object, label: str) -> int:
-    text = str(raw or "").strip()
-    if not text.isdigit():
+    number = int_or_none(str(raw or ""))
+    if number is None:
         raise ValidationFailed(f"请选择{label}")
-    return int(text)
+    return number
 
 
 def ids_of(values: list[str]) -> tuple[int, ...]:
-    return tuple(sorted({int(v) for v in values if v.strip().isdigit()}))
+    return tuple(sorted({n for v in values if (n := int_or_none(v)) is not None}))
 
 
 def optional_decimal(raw: object, label: str) -> Decimal | None:
@@ -112,7 +113,7 @@ def _targets(post: Mapping[str, Any]) -> tuple[TargetDraft, ...]:
                 name=name,
                 value=value_clean(value, f"指标「{name}」的目标值"),
                 measure=str(post.get(f"target_measure_{i}", "")),
-                unit_id=int(unit) if unit.isdigit() else None,
+                unit_id=int_or_none(unit),
                 years=years_of(post.get(f"target_years_{i}"), name),
             )
         )
@@ -125,16 +126,16 @@ def _milestones(post: Mapping[str, Any]) -> tuple[MilestoneDraft, ...]:
         name = str(post.get(f"milestone_name_{i}", "")).strip()
         if not name:
             continue
-        days = str(post.get(f"milestone_days_{i}", "")).strip()
-        if not days.isdigit():
+        days = int_or_none(str(post.get(f"milestone_days_{i}", "")))
+        if days is None:
             raise ValidationFailed(f"节点「{name}」的工期应为天数")
         unit = str(post.get(f"milestone_unit_{i}", "")).strip()
         milestones.append(
             MilestoneDraft(
                 name=name,
-                duration_days=int(days),
+                duration_days=days,
                 task=str(post.get(f"milestone_task_{i}", "")),
-                unit_id=int(unit) if unit.isdigit() else None,
+                unit_id=int_or_none(unit),
             )
         )
     return tuple(milestones)

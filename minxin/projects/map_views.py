@@ -12,6 +12,7 @@ from django.utils.html import escape
 from django.views.decorators.http import require_GET
 
 from minxin.accounts.access import staff_user
+from minxin.core.text import int_or_none
 
 from .maps import BEHIND, ProjectMap, group_label, programmes_to_filter, project_map_for
 from .permissions import may_see_projects
@@ -35,7 +36,7 @@ LABELLED_POINTS: Final = 300  # more than this and progress labels would cover t
 
 def _filters(request: HttpRequest) -> tuple[int | None, str]:
     raw = request.GET.get("programme", "")
-    programme_id = int(raw) if raw.isdigit() else None
+    programme_id = int_or_none(raw)
     status = request.GET.get("status", "")
     return programme_id, status if status in ProjectStatus.values else ""
 

@@ -20,6 +20,8 @@ from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
 from minxin.core.errors import MinxinError, ValidationFailed
 from minxin.core.pagination import paginate
+from minxin.core.steps import posted_version
+from minxin.core.text import int_or_none
 from minxin.directory.selectors import places_to_choose, units_handling
 
 from . import forms, selectors, services, verdict
@@ -162,11 +164,6 @@ def _done(request: HttpRequest, project_id: int, message: str) -> HttpResponse:
     return redirect("projects:project_detail", project_id)
 
 
-def _version(request: HttpRequest) -> int | None:
-    raw = request.POST.get("version", "")
-    return int(raw) if raw.isdigit() else None
-
-
 @login_required
 @require_POST
 def project_step(request: HttpRequest, project_id: int) -> HttpResponse:
@@ -178,7 +175,7 @@ def project_step(request: HttpRequest, project_id: int) -> HttpResponse:
             project_id=project_id,
             action=action,
             actor=user,
-            expected_version=_version(request),
+            expected_version=posted_version(request),
             reason=request.POST.get("reason", ""),
         )
     except MinxinError as error:
@@ -202,7 +199,7 @@ def progress_new(request: HttpRequest, project_id: int) -> HttpResponse:
                 value=services.value_clean(post.get("value"), "累计完成值"),
                 note=post.get("note", ""),
                 correction_reason=post.get("correction_reason", ""),
-                region_id=int(region) if region.isdigit() else None,
+                region_id=int_or_none(region),
                 latitude=latitude,
                 longitude=longitude,
                 photos=request.FILES.getlist("photos"),
@@ -282,7 +279,7 @@ def replan(request: HttpRequest, project_id: int) -> HttpResponse:
             project_id=project_id,
             end_date=forms.date_of(request.POST.get("end_date"), "计划完成日期"),
             reason=request.POST.get("reason", ""),
-            expected_version=_version(request),
+            expected_version=posted_version(request),
         )
     except MinxinError as error:
         return _page(request, user, project_id, error=error, form="replan")

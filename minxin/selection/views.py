@@ -252,7 +252,6 @@ def round_step(request: HttpRequest, round_id: int) -> HttpResponse:
         refused=refused,
         done="selection:round_detail",
         pk=selection.pk,
-        version=posted_version(request),
     )
 
 

@@ -22,6 +22,7 @@ from minxin.accounts.models import User
 from minxin.accounts.roles import Role
 from minxin.core.errors import MinxinError, ValidationFailed
 from minxin.core.pagination import paginate
+from minxin.core.text import int_or_none
 from minxin.directory.selectors import units_handling
 
 from . import selectors, services
@@ -85,9 +86,9 @@ def task_force_new(request: HttpRequest) -> HttpResponse:
             actor=user,
             name=post.get("name", ""),
             purpose=post.get("purpose", ""),
-            lead_unit_id=int(lead) if lead.isdigit() else None,
+            lead_unit_id=int_or_none(lead),
             member_ids=_ids(post.getlist("members")),
-            leader_id=int(leader) if leader.isdigit() else None,
+            leader_id=int_or_none(leader),
             scope=_scope(post),
         )
     except MinxinError as error:
@@ -219,9 +220,7 @@ def meeting_record(request: HttpRequest, task_force_id: int) -> HttpResponse:
         if not content and not unit:
             continue
         decisions.append(
-            services.DecisionDraft(
-                content=content, unit_id=int(unit) if unit.isdigit() else None, due_at=_due(due)
-            )
+            services.DecisionDraft(content=content, unit_id=int_or_none(unit), due_at=_due(due))
         )
     try:
         services.task_force_meeting(

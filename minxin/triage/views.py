@@ -16,6 +16,7 @@ from minxin.cases import services as case_services
 from minxin.cases.models import Appeal, AppealKind
 from minxin.cases.workflow import Action, AppealStatus
 from minxin.core.errors import MinxinError, ValidationFailed
+from minxin.core.text import int_or_none
 from minxin.deadlines.models import Urgency
 from minxin.directory.models import Category, Region, Unit
 from minxin.directory.selectors import category_leaf_groups, places_to_choose
@@ -185,7 +186,8 @@ def bulk(request: HttpRequest) -> HttpResponse:
     action = request.POST.get("action", "")
     if action not in BULK_ACTIONS:
         raise ValidationFailed("请选择批量操作")
-    ids = [int(x) for x in request.POST.getlist("appeals") if x.isdigit()][:BULK_MAX]
+    ids = [n for x in request.POST.getlist("appeals") if (n := int_or_none(x)) is not None]
+    ids = ids[:BULK_MAX]
     appeals = list(case_selectors.screening_queue(user=user).filter(pk__in=ids))
     if not appeals:
         raise ValidationFailed("请先勾选待甄别的诉求")
@@ -218,7 +220,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
                 user,
                 appeal,
                 action,
-                version=int(version) if version.isdigit() else 0,
+                version=int_or_none(version) or 0,
                 reason=reason,
                 into=into,
                 suggestion=suggestions.get(appeal.pk),

@@ -20,6 +20,7 @@ from minxin.cases.models import AppealKind
 from minxin.core.errors import MinxinError, ValidationFailed
 from minxin.core.pagination import paginate
 from minxin.core.session import is_one_time_key, one_time_key_new
+from minxin.core.text import int_or_none
 from minxin.directory.selectors import places_to_choose, units_active
 
 from . import selectors, services
@@ -31,10 +32,6 @@ MATTER_FIELDS = ("kind", "title", "content", "name", "phone")
 
 def _recorder(request: HttpRequest) -> User:
     return staff_user(request, may_record_visits, "工作人员")
-
-
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
 
 
 def _date(value: str | None) -> date | None:
@@ -51,8 +48,8 @@ def visit_list(request: HttpRequest) -> HttpResponse:
     get = request.GET
     filters = selectors.VisitFilters(
         q=get.get("q", "").strip()[:100],
-        region_id=_int(get.get("region")),
-        unit_id=_int(get.get("unit")) if sees_every_visit(user) else None,
+        region_id=int_or_none(get.get("region")),
+        unit_id=int_or_none(get.get("unit")) if sees_every_visit(user) else None,
         visited_from=_date(get.get("start")),
         visited_to=_date(get.get("end")),
     )
@@ -119,7 +116,7 @@ def _parse(post: QueryDict) -> tuple[services.VisitDraft, list[services.MatterDr
         place_text=post.get("place_text", ""),
         visited_at=visited_at,
         met_text=post.get("met_text", ""),
-        region_id=_int(post.get("region")),
+        region_id=int_or_none(post.get("region")),
         participant_ids=tuple(int(i) for i in ids),
         participants_text=post.get("participants_text", ""),
         notes=post.get("notes", ""),
@@ -195,7 +192,7 @@ def _form_page(
 def matter_row(request: HttpRequest) -> HttpResponse:
     """HTMX: one more empty matter for the form."""
     _recorder(request)
-    n = _int(request.GET.get("n")) or 1
+    n = int_or_none(request.GET.get("n")) or 1
     if n > services.MATTERS_MAX:
         return render(request, "visits/_matter_limit.html", {"max": services.MATTERS_MAX})
     return render(

@@ -225,3 +225,10 @@ def test_the_number_of_queries_does_not_grow_with_the_projects(
     with django_assert_max_num_queries(len(few.captured_queries)):
         payload = client.get(reverse(DATA)).json()
     assert len(_points(payload)) == 6
+
+
+@pytest.mark.parametrize("programme", ["99999999999999", "²"])
+def test_a_programme_no_database_could_hold_is_no_filter_not_a_500(
+    client, district, project, programme
+):
+    assert len(_points(_data(client, district, "supervisor", programme=programme))) == 1

@@ -12,6 +12,7 @@ from minxin.accounts.models import User
 from minxin.cases.models import Appeal
 from minxin.cases.selectors import appeal_get_for
 from minxin.core.errors import ValidationFailed
+from minxin.core.text import int_or_none
 from minxin.directory.models import Region
 from minxin.triage.related import appeals_related
 
@@ -72,9 +73,8 @@ def appeal_numbered(viewer: User, tracking_number: str) -> int:
 def hotspot_for(viewer: User, raw: str) -> Appeal | None:
     """The appeal a hotspot's messages were merged into (`?hotspot=`), when the viewer may
     see it; none for no or a bad value."""
-    if not raw.isdigit():
-        return None
-    return appeal_get_for(user=viewer, appeal_id=int(raw))
+    appeal_id = int_or_none(raw)
+    return None if appeal_id is None else appeal_get_for(user=viewer, appeal_id=appeal_id)
 
 
 @dataclass(frozen=True)
