@@ -50,12 +50,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from timing import busy_ticks  # the sibling module: these run as scripts from bench/
+from timing import busy_ticks, prod_env  # the sibling module: these run as scripts from bench/
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv" / "bin"
 PEERS = ROOT / "var" / "bench-peers"
-PG = "postgres://postgres@127.0.0.1:5432/"
 # The databases' names start with BENCH_DB_PREFIX (e.g. a worktree's branch, so that runs from
 # two checkouts on one machine do not drop each other's databases).
 DB_PREFIX = os.environ.get("BENCH_DB_PREFIX", "")
@@ -230,19 +229,7 @@ def peer_prepare(peer: str) -> dict[str, str]:
 
 
 def minxin_env(var: Path, database: str = MINXIN_DB) -> dict[str, str]:
-    return {
-        **os.environ,
-        "DATABASE_URL": PG + database,
-        "DJANGO_SETTINGS_MODULE": "config.settings.prod",
-        "SECRET_KEY": "bench-intake-secret-key-" + "x" * 40,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "MINXIN_BEHIND_PROXY": "0",
-        "SECURE_SSL_REDIRECT": "0",
-        "RATELIMIT_ENABLE": "0",
-        "MINXIN_VAR_DIR": str(var),
-        "MINXIN_REQUEST_LOG_LEVEL": "WARNING",
-        "MINXIN_TASK_LOG_LEVEL": "WARNING",
-    }
+    return prod_env(var=var, database=database, name="intake")
 
 
 def minxin_seed(env: dict[str, str], var: Path, database: str, *, appeals: int) -> None:

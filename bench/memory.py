@@ -45,11 +45,10 @@ from pathlib import Path
 from typing import Any
 
 import requests
-from timing import busy_ticks  # the sibling module: these run as scripts from bench/
+from timing import PG, busy_ticks, prod_env  # the sibling module: these run as scripts from bench/
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv" / "bin"
-PG = "postgres://postgres@127.0.0.1:5432/"
 DATABASE = "bench_memory"
 TARGET_MB = 150
 TICK = os.sysconf("SC_CLK_TCK")
@@ -86,22 +85,14 @@ def _migrations_hash() -> str:
 
 
 def environment(var: Path, port: int, database: str) -> dict[str, str]:
-    return {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO", "DATABASE"))},
-        "DATABASE_URL": PG + database,
-        "DJANGO_SETTINGS_MODULE": "config.settings.prod",
-        "SECRET_KEY": "bench-memory-secret-key-" + "x" * 40,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "MINXIN_BEHIND_PROXY": "0",
-        "SECURE_SSL_REDIRECT": "0",
-        "RATELIMIT_ENABLE": "0",
-        "MINXIN_2FA_REQUIRED": "0",
-        "MINXIN_VAR_DIR": str(var),
-        "MINXIN_WEB_WORKERS": "2",
-        "MINXIN_BIND": f"127.0.0.1:{port}",
-        "MINXIN_REQUEST_LOG_LEVEL": "WARNING",
-        "MINXIN_TASK_LOG_LEVEL": "WARNING",
-    }
+    return prod_env(
+        var=var,
+        database=database,
+        name="memory",
+        MINXIN_2FA_REQUIRED="0",
+        MINXIN_WEB_WORKERS="2",
+        MINXIN_BIND=f"127.0.0.1:{port}",
+    )
 
 
 def prepare(env: dict[str, str], database: str, *, reseed: bool) -> None:

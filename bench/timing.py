@@ -6,6 +6,7 @@ Imported by the scripts after they have put the repository on the path and set D
 
 from __future__ import annotations
 
+import os
 import statistics
 import tempfile
 import time
@@ -15,6 +16,28 @@ from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
 T = TypeVar("T")
+
+PG = "postgres://postgres@127.0.0.1:5432/"
+
+
+def prod_env(*, var: Path, database: str, name: str, **more: str) -> dict[str, str]:
+    """The environment minxin runs in under a load benchmark: production settings on this
+    machine's PostgreSQL (`database`), plain HTTP on 127.0.0.1, no rate limits, quiet logs; the
+    caller's DJANGO_* and DATABASE_* variables dropped, `more` added."""
+    return {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO", "DATABASE"))},
+        "DATABASE_URL": PG + database,
+        "DJANGO_SETTINGS_MODULE": "config.settings.prod",
+        "SECRET_KEY": f"bench-{name}-secret-key-" + "x" * 40,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "MINXIN_BEHIND_PROXY": "0",
+        "SECURE_SSL_REDIRECT": "0",
+        "RATELIMIT_ENABLE": "0",
+        "MINXIN_VAR_DIR": str(var),
+        "MINXIN_REQUEST_LOG_LEVEL": "WARNING",
+        "MINXIN_TASK_LOG_LEVEL": "WARNING",
+        **more,
+    }
 
 
 def busy_ticks() -> int:

@@ -1,13 +1,13 @@
 """Reading the audit log: filtered, newest first, for those who may read it."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
 from minxin.accounts.models import User
 from minxin.core.errors import NotFound
+from minxin.deadlines.calendar import day_start
 
 from .models import AuditEvent
 from .permissions import may_read_audit
@@ -36,10 +36,8 @@ def audit_list_for(*, user: User, filters: AuditFilters) -> QuerySet[AuditEvent]
             | Q(target__icontains=filters.text)
             | Q(username__icontains=filters.text)
         )
-    zone = timezone.get_current_timezone()
     if filters.since:
-        rows = rows.filter(created_at__gte=datetime.combine(filters.since, time.min, tzinfo=zone))
+        rows = rows.filter(created_at__gte=day_start(filters.since))
     if filters.until:
-        end = datetime.combine(filters.until + timedelta(days=1), time.min, tzinfo=zone)
-        rows = rows.filter(created_at__lt=end)
+        rows = rows.filter(created_at__lt=day_start(filters.until + timedelta(days=1)))
     return rows.order_by("-created_at", "-id")

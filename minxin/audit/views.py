@@ -1,7 +1,5 @@
 """The audit log's staff screen: search, pages, and the export of what was found."""
 
-from datetime import date
-
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -11,6 +9,7 @@ from django.utils.http import urlencode
 
 from minxin.accounts.access import staff_user
 from minxin.core.pagination import paginate
+from minxin.core.posted import date_or_none
 
 from .exports import MAX_ROWS, audit_xlsx
 from .models import AuditKind
@@ -28,16 +27,9 @@ def _filters(request: HttpRequest) -> AuditFilters:
         kind=kind if kind in AuditKind.values else "",
         username=get.get("username", "").strip()[:150],
         text=get.get("text", "").strip()[:100],
-        since=_date(get.get("since", "")),
-        until=_date(get.get("until", "")),
+        since=date_or_none(get.get("since", "")),
+        until=date_or_none(get.get("until", "")),
     )
-
-
-def _date(value: str) -> date | None:
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        return None
 
 
 @login_required

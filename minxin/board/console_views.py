@@ -13,8 +13,8 @@ from minxin.accounts.access import staff_user
 from minxin.accounts.models import User
 from minxin.core.errors import MinxinError, NotFound
 from minxin.core.pagination import paginate
+from minxin.core.posted import int_or_none
 from minxin.core.privacy import mask_public_text
-from minxin.core.text import int_or_none
 
 from .machine import MODERATION
 from .permissions import may_moderate

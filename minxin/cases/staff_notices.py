@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from minxin.accounts.models import User
 from minxin.accounts.roles import Role
+from minxin.accounts.selectors import unit_handlers
 from minxin.notify.services import notifications_send
 
 from .models import Appeal, AppealEvent
@@ -31,12 +32,6 @@ class Notice:
     title: str
     body: str
     recipients: Iterable[User]
-
-
-def _handlers(unit_id: int | None) -> Iterable[User]:
-    if unit_id is None:
-        return []
-    return User.objects.filter(role=Role.HANDLER, is_active=True, unit_id=unit_id)
 
 
 def _handlers_named(unit_names: Iterable[str]) -> Iterable[User]:
@@ -66,7 +61,7 @@ def _dispatched(appeal: Appeal, event: AppealEvent) -> list[Notice]:
         Notice(
             f"新派单：{appeal.tracking_number}",
             f"{appeal.title}（主办{deadline}）",
-            _handlers(appeal.lead_unit_id),
+            unit_handlers([appeal.lead_unit_id]),
         )
     ]
     assists = [n for n in event.payload.get("assist_units", []) if isinstance(n, str)]
@@ -87,7 +82,7 @@ def _reopened(appeal: Appeal, event: AppealEvent) -> list[Notice]:
         Notice(
             f"重办：{appeal.tracking_number}",
             f"{event.reason}（新的办结时限 {due}）" if due else event.reason,
-            _handlers(appeal.lead_unit_id),
+            unit_handlers([appeal.lead_unit_id]),
         )
     ]
 
@@ -97,7 +92,7 @@ def _sent_back(appeal: Appeal, event: AppealEvent) -> list[Notice]:
         Notice(
             f"答复被审核退回：{appeal.tracking_number}",
             event.reason,
-            _handlers(appeal.lead_unit_id),
+            unit_handlers([appeal.lead_unit_id]),
         )
     ]
 
@@ -131,7 +126,7 @@ def _extension_decided(appeal: Appeal, event: AppealEvent) -> list[Notice]:
     else:
         title = f"延期被驳回：{appeal.tracking_number}"
         body = f"驳回理由：{event.reason}（请按原时限办结）"
-    return [Notice(title, body, _handlers(appeal.lead_unit_id))]
+    return [Notice(title, body, unit_handlers([appeal.lead_unit_id]))]
 
 
 STAFF_NOTICES: Final[Mapping[str, Callable[[Appeal, AppealEvent], list[Notice]]]] = {

@@ -26,6 +26,7 @@ from minxin.cases.services import AppealDraft, appeal_supplement
 from minxin.cases.workflow import OPEN_STATUSES, AppealStatus, Satisfaction
 from minxin.core.errors import ConcurrentEdit, MinxinError, NotFound, ValidationFailed
 from minxin.core.pages import PublicForm, public_submit, public_track, receipt_page
+from minxin.core.posted import int_or_none
 from minxin.core.session import (
     APPEAL_GRANTS_KEY,
     APPEAL_RECEIPT_KEY,
@@ -35,7 +36,6 @@ from minxin.core.session import (
     submission_keep,
     submission_keep_saved,
 )
-from minxin.core.text import int_or_none
 from minxin.directory.selectors import jurisdiction_for_host
 from minxin.feedback.services import COMMENT_MAX, rating_submit
 from minxin.intake.services import appeal_receive

@@ -24,8 +24,8 @@ from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
 from minxin.accounts.roles import Role
 from minxin.core.errors import MinxinError, NotFound, ValidationFailed, form_cleaned
+from minxin.core.posted import int_or_none
 from minxin.core.steps import posted_version, step_post
-from minxin.core.text import int_or_none
 from minxin.directory.selectors import units_handling
 
 from . import report, selectors

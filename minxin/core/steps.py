@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from .errors import MinxinError, ValidationFailed
-from .text import int_or_none
+from .posted import int_or_none
 
 A = TypeVar("A", bound=StrEnum)
 

@@ -62,14 +62,6 @@ def text_clean(
     return _checked(text_normalise(value).strip(), label, max_length, required, short)
 
 
-def int_or_none(value: str | None) -> int | None:
-    """A posted id, version or count: a whole number of at most nine ASCII digits, else None.
-    `str.isdigit` alone lets "²" through (int() then fails) and a number too long for the
-    database's integer (PostgreSQL refuses it): either was a 500, not a 4xx."""
-    text = (value or "").strip()
-    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
-
-
 def _checked(text: str, label: str, max_length: int, required: bool, short: str) -> str:
     if required and not text:
         raise ValidationFailed(f"请填写{label}")

@@ -4,7 +4,7 @@ and its figures, one call, the call an appeal came from."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Avg, Count, Q, QuerySet, Sum
 from django.utils import timezone
@@ -14,6 +14,7 @@ from minxin.cases import selectors as case_selectors
 from minxin.cases.models import Appeal
 from minxin.core.errors import NotFound
 from minxin.core.privacy import phone_forms
+from minxin.deadlines.calendar import day_start
 from minxin.intake.permissions import may_take_calls
 
 from .machine import MISSING
@@ -95,19 +96,15 @@ class CallFilters:
     appeal: str = ""  # "yes" | "no" | ""
 
 
-def _day_start(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
 def call_log_for(*, user: User, filters: CallFilters) -> QuerySet[Call]:
     """The calls, newest first, with the filters; for those who may see calls (else 404)."""
     if not may_see_calls(user):
         raise NotFound(MISSING)
     calls = Call.objects.all()
     if filters.since:
-        calls = calls.filter(started_at__gte=_day_start(filters.since))
+        calls = calls.filter(started_at__gte=day_start(filters.since))
     if filters.until:
-        calls = calls.filter(started_at__lt=_day_start(filters.until + timedelta(days=1)))
+        calls = calls.filter(started_at__lt=day_start(filters.until + timedelta(days=1)))
     if filters.status:
         calls = calls.filter(status=filters.status)
     if filters.direction:

@@ -30,7 +30,7 @@ from minxin.core.errors import (
     ValidationFailed,
 )
 from minxin.core.privacy import is_valid_phone, phone_normalise
-from minxin.core.text import text_normalise
+from minxin.core.text import line_clean, text_normalise
 from minxin.core.tokens import (
     PREFIX_LENGTH,
     holder_issue,
@@ -79,11 +79,7 @@ def _recording_prefix_clean(value: str) -> str:
 @transaction.atomic
 def pbx_create(*, name: str, recording_prefix: str = "") -> tuple[Pbx, str]:
     """A new exchange; its token is returned once and only its hash is stored."""
-    name = " ".join(text_normalise(name).split())
-    if not name:
-        raise ValidationFailed("请填写交换机名称")
-    if len(name) > NAME_MAX:
-        raise ValidationFailed(f"交换机名称不能超过{NAME_MAX}字")
+    name = line_clean(name, label="交换机名称", max_length=NAME_MAX)
     if Pbx.objects.filter(name=name).exists():
         raise ValidationFailed(f"已有名为「{name}」的交换机")
     prefix = _recording_prefix_clean(recording_prefix)

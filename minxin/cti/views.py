@@ -4,7 +4,6 @@ of an appeal's page. Each parses, calls one selector or service, renders."""
 
 import json
 import logging
-from datetime import date
 
 from django.conf import settings
 from django.contrib import messages
@@ -21,7 +20,7 @@ from minxin.accounts.actor import Actor
 from minxin.cases.permissions import may_reveal_phone
 from minxin.core.errors import MinxinError, PermissionDenied, ValidationFailed
 from minxin.core.pagination import paginate
-from minxin.core.text import int_or_none
+from minxin.core.posted import date_or_none, int_or_none
 from minxin.intake.forms import hotline_draft, hotline_form_context
 from minxin.intake.permissions import may_take_calls
 
@@ -207,19 +206,12 @@ def call_phone_reveal(request: HttpRequest, call_pk: int) -> HttpResponse:
 FILTER_KEYS = ("since", "until", "status", "direction", "agent", "appeal")
 
 
-def _date(value: str) -> date | None:
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        return None
-
-
 def _filters(request: HttpRequest) -> selectors.CallFilters:
     get = request.GET
     status, direction, agent = get.get("status", ""), get.get("direction", ""), get.get("agent")
     return selectors.CallFilters(
-        since=_date(get.get("since", "")),
-        until=_date(get.get("until", "")),
+        since=date_or_none(get.get("since", "")),
+        until=date_or_none(get.get("until", "")),
         status=status if status in CallStatus.values else "",
         direction=direction if direction in CallDirection.values else "",
         agent_id=int_or_none(agent),

@@ -111,6 +111,12 @@ def _tz() -> ZoneInfo:
     return timezone.get_default_timezone()
 
 
+def day_start(day: date) -> datetime:
+    """Midnight at the start of `day` in the district's time: a range of days [a, b] is
+    [day_start(a), day_start(b + 1 day)), which every date filter and figure uses."""
+    return datetime.combine(day, dtime(0), tzinfo=_tz())
+
+
 def _local_split(moment: datetime) -> tuple[date, int]:
     """(local date, microseconds since local midnight)."""
     local = timezone.localtime(moment, _tz())

@@ -5,14 +5,12 @@ minutes), record decisions (an appeal, a candidate project, a note), close.
 Thin: parse, one selector or service, render; a refusal re-renders the page with its Chinese
 message and 4xx status."""
 
-from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from minxin.accounts.access import staff_user
@@ -20,8 +18,8 @@ from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
 from minxin.accounts.roles import Role
 from minxin.core.errors import MinxinError, NotFound, PermissionDenied, ValidationFailed
+from minxin.core.posted import datetime_or_none, int_or_none
 from minxin.core.steps import posted_version
-from minxin.core.text import int_or_none
 from minxin.directory.selectors import places_to_choose
 from minxin.projects.selectors import programmes_to_choose
 
@@ -42,15 +40,6 @@ from .services import (
 from .workflow import TopicAction
 
 VIEWERS = "督查员、领导和街道承办人"
-FMT = "%Y-%m-%dT%H:%M"
-
-
-def _when(raw: str) -> datetime | None:
-    try:
-        parsed = datetime.strptime(raw.strip(), FMT)  # noqa: DTZ007 - made aware below
-    except ValueError:
-        return None
-    return timezone.make_aware(parsed)
 
 
 @login_required
@@ -132,7 +121,7 @@ def topic_act(request: HttpRequest, topic_id: int) -> HttpResponse:
             topic_schedule(
                 actor=user,
                 topic_id=topic.pk,
-                meeting_at=_when(post.get("meeting_at", "")),
+                meeting_at=datetime_or_none(post.get("meeting_at", "")),
                 place=post.get("place", ""),
                 expected_version=version,
             )

@@ -19,6 +19,7 @@ from django.utils import timezone
 from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
 from minxin.accounts.roles import Role
+from minxin.accounts.selectors import unit_handlers
 from minxin.cases.models import Appeal
 from minxin.cases.photos import photo_validate
 from minxin.cases.selectors import appeal_visible_to
@@ -140,7 +141,7 @@ def exemption_act(
     ).subject
     appeal = Appeal.objects.only("tracking_number").get(pk=decided.appeal_id)
     notifications_send(
-        recipients=User.objects.filter(unit_id=decided.unit_id, role=Role.HANDLER, is_active=True),
+        recipients=unit_handlers([decided.unit_id]),
         title=f"【考核申诉】{appeal.tracking_number} {decided.get_kind_display()}免考核"
         f"{decided.get_status_display()}",
         body=decision[:200],

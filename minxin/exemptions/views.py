@@ -17,7 +17,7 @@ from minxin.cases import selectors as case_selectors
 from minxin.cases.models import Appeal
 from minxin.core.errors import MinxinError
 from minxin.core.pagination import paginate
-from minxin.core.text import int_or_none
+from minxin.core.posted import int_or_none
 
 from .machine import EXEMPTIONS
 from .permissions import decides_exemptions, may_list_exemptions, sees_all_exemptions

@@ -5,6 +5,7 @@ from minxin.accounts.roles import Role
 from minxin.cases.models import Reply
 from minxin.cases.services import appeal_rate
 from minxin.core.errors import ValidationFailed
+from minxin.core.text import text_clean
 
 from .models import Rating
 
@@ -21,9 +22,7 @@ def rating_submit(
     comment: str = "",
 ) -> Rating:
     """Rate the latest reply; dissatisfied sends the appeal to follow-up (via the loop)."""
-    comment = (comment or "").strip()
-    if len(comment) > COMMENT_MAX:
-        raise ValidationFailed(f"评价意见不能超过{COMMENT_MAX}字")
+    comment = text_clean(comment, label="评价意见", max_length=COMMENT_MAX, required=False)
     result = appeal_rate(
         appeal_id=appeal_id,
         actor=actor,

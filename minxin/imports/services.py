@@ -34,6 +34,7 @@ from minxin.cases.services import BulkAppeal, appeals_create_bulk
 from minxin.core.errors import IllegalTransition, ValidationFailed
 from minxin.core.privacy import mask_personal_data
 from minxin.core.tasks import enqueue_on_commit
+from minxin.core.text import line_clean
 from minxin.notify.services import notifications_send
 from minxin.projects.models import Programme
 
@@ -188,11 +189,12 @@ def import_job_map(
         raise IllegalTransition("该导入已开始，不能再修改列对应")
     if job.kind == ImportKind.PROJECTS:  # the programme is the source; no appeal kind
         source_system, default_kind = "民心工程项目表", AppealKind.COMPLAINT
-    source = " ".join(source_system.split())
-    if not source:
-        raise ValidationFailed("请填写来源系统名称（例如：市12345平台）")
-    if len(source) > SOURCE_MAX:
-        raise ValidationFailed(f"来源系统名称不能超过{SOURCE_MAX}字")
+    source = line_clean(
+        source_system,
+        label="来源系统名称（例如：市12345平台）",
+        short="来源系统名称",
+        max_length=SOURCE_MAX,
+    )
     if default_kind not in AppealKind.values:
         raise ValidationFailed("请选择默认诉求类型")
     job.mapping = mapping_clean(

@@ -19,8 +19,8 @@ from minxin.accounts.models import User
 from minxin.cases.models import AppealKind
 from minxin.core.errors import ValidationFailed
 from minxin.core.pagination import paginate
+from minxin.core.posted import int_or_none
 from minxin.core.sheets import row_safe
-from minxin.core.text import int_or_none
 from minxin.projects.selectors import programmes_for
 
 from . import project_template, reading, selectors, services

@@ -5,7 +5,7 @@ from django.http import QueryDict
 
 from minxin.cases.models import AppealKind, Channel
 from minxin.cases.services import AppealDraft
-from minxin.core.text import int_or_none
+from minxin.core.posted import int_or_none
 from minxin.deadlines.models import Urgency
 from minxin.directory.selectors import places_to_choose
 

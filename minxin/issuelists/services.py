@@ -15,6 +15,7 @@ from django.utils import timezone
 from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
 from minxin.accounts.roles import Role
+from minxin.accounts.selectors import unit_handlers
 from minxin.cases.selectors import appeal_scope_for
 from minxin.cases.volume import VolumeChange, volume_change
 from minxin.core.errors import NotFound, PermissionDenied, ValidationFailed
@@ -51,10 +52,6 @@ class ItemDraft:
 
 def _link(item: IssueItem) -> str:
     return reverse("issuelists:item_detail", args=[item.pk])
-
-
-def _handlers(unit_id: int) -> list[User]:
-    return list(User.objects.filter(unit_id=unit_id, role=Role.HANDLER, is_active=True))
 
 
 def issue_list_for(*, actor: User, unit_id: int, year: int) -> IssueList:
@@ -215,7 +212,7 @@ def issue_item_act(
         office = User.objects.filter(role=Role.SUPERVISOR, is_active=True)
         _tell(list(office), item, "申请销号，请审核")
     elif action in (ItemAction.CLOSE, ItemAction.SEND_BACK):
-        _tell(_handlers(unit_id), item, ITEMS.label(action))
+        _tell(list(unit_handlers([unit_id])), item, ITEMS.label(action))
     return item
 
 
@@ -280,7 +277,7 @@ def issue_item_take_charge(*, actor: User, item_id: int, at: datetime | None = N
         change=Change({"leader": actor}, {"previous_leader": item.leader_id}),
         at=at,
     ).subject
-    _tell(_handlers(item.issue_list.unit_id), item, f"由{actor}领导包案")
+    _tell(list(unit_handlers([item.issue_list.unit_id])), item, f"由{actor}领导包案")
     return item
 
 
@@ -365,7 +362,7 @@ def _warn(*, item_id: int, level: str, now: datetime) -> int:
         change=Change(payload={"level": level, "deadline": deadline_end.isoformat()}),
         at=now,
     )
-    recipients = _handlers(item.issue_list.unit_id)
+    recipients = list(unit_handlers([item.issue_list.unit_id]))
     if item.leader is not None:
         recipients.append(item.leader)
     _tell(recipients, item, text)

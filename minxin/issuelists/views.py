@@ -23,8 +23,8 @@ from minxin.accounts.models import User
 from minxin.accounts.roles import Role
 from minxin.core.errors import MinxinError, NotFound, ValidationFailed, form_cleaned
 from minxin.core.pagination import paginate
+from minxin.core.posted import int_or_none
 from minxin.core.steps import step_post
-from minxin.core.text import int_or_none
 from minxin.directory.models import Unit
 from minxin.directory.selectors import (
     categories_active,

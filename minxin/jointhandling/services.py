@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from minxin.accounts.models import User
-from minxin.accounts.roles import Role
+from minxin.accounts.selectors import unit_handlers
 from minxin.cases.selectors import appeal_scope_for
 from minxin.cases.workflow import OPEN_STATUSES
 from minxin.core.errors import NotFound, PermissionDenied, ValidationFailed
@@ -95,7 +95,7 @@ def joint_visit_record(
         ]
     )
     notifications_send(
-        recipients=User.objects.filter(unit_id__in=unit_ids, role=Role.HANDLER, is_active=True),
+        recipients=unit_handlers(unit_ids),
         title=f"【联合处置】{appeal.tracking_number} 已记录",
         body=outcome[:200],
         link=reverse("cases:appeal_detail", args=[appeal.pk]),

@@ -7,8 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_POST
 
 from minxin.accounts.access import staff_user
@@ -17,7 +15,7 @@ from minxin.cases import selectors as case_selectors
 from minxin.cases.models import Appeal
 from minxin.cases.workflow import OPEN_STATUSES, Action
 from minxin.core.errors import MinxinError
-from minxin.core.text import int_or_none
+from minxin.core.posted import datetime_or_none, int_or_none
 from minxin.directory.selectors import units_handling
 
 from .permissions import may_record_visit
@@ -71,13 +69,7 @@ def visit_record(request: HttpRequest, appeal_id: int) -> HttpResponse:
     user = staff_user(request)
     appeal = case_selectors.appeal_get_for(user=user, appeal_id=appeal_id)
     post = request.POST
-    raw = post.get("held_at", "").strip()
-    try:
-        held = parse_datetime(raw)
-    except ValueError:
-        held = None
-    if held is not None and timezone.is_naive(held):
-        held = timezone.make_aware(held)
+    held = datetime_or_none(post.get("held_at"))
     parts = [
         Part(
             unit_id=int_or_none(post.get(f"unit_{i}")),

@@ -18,8 +18,8 @@ from minxin.accounts.models import User
 from minxin.accounts.roles import Role
 from minxin.core.errors import MinxinError, PermissionDenied, ValidationFailed
 from minxin.core.pagination import paginate
+from minxin.core.posted import date_or_none, int_or_none
 from minxin.core.search import highlight, snippet
-from minxin.core.text import int_or_none
 from minxin.directory.selectors import categories_to_filter, units_handling
 
 from . import selectors
@@ -38,10 +38,10 @@ READERS = "工作人员"
 
 
 def _date(raw: str) -> date | None:
-    try:
-        return date.fromisoformat(raw.strip()) if raw.strip() else None
-    except ValueError:
-        raise ValidationFailed("日期格式不正确") from None
+    day = date_or_none(raw)
+    if day is None and raw.strip():
+        raise ValidationFailed("日期格式不正确")
+    return day
 
 
 @login_required

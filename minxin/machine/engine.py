@@ -22,9 +22,8 @@ from minxin.core.errors import (
     IllegalTransition,
     NotFound,
     PermissionDenied,
-    ValidationFailed,
 )
-from minxin.core.text import text_normalise
+from minxin.core.text import text_clean
 
 from .models import Event, VersionedModel
 from .table import Transition, refusal
@@ -159,12 +158,12 @@ class Machine(Generic[SubjectT, EventT]):
 
     def reason_clean(self, action: str, reason: str) -> str:
         transition = self.table[action]
-        reason = text_normalise(reason).strip()
-        if transition.needs_reason and not reason:
-            raise ValidationFailed(f"请填写{transition.reason_label}")
-        if len(reason) > self.reason_max:
-            raise ValidationFailed(f"{transition.reason_label}不能超过{self.reason_max}字")
-        return reason
+        return text_clean(
+            reason,
+            label=transition.reason_label,
+            max_length=self.reason_max,
+            required=transition.needs_reason,
+        )
 
     # --- changing ----------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ import math
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Final, Literal
 
 from django.conf import settings
@@ -36,7 +36,7 @@ from django.utils import timezone
 
 from minxin.cases.models import Appeal, AppealEvent
 from minxin.cases.workflow import OPEN_STATUSES, RESUMING_ACTIONS, Action
-from minxin.deadlines.calendar import working_seconds_between
+from minxin.deadlines.calendar import day_start, working_seconds_between
 from minxin.directory.models import Category, Region, RegionLevel, Unit
 from minxin.directory.selectors import of_district
 
@@ -191,11 +191,7 @@ def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
     """[start 00:00, end+1 00:00) in the district's local time; both dates are included."""
     if end < start:
         raise ValueError("the period ends before it starts")
-    tz = timezone.get_default_timezone()
-    return (
-        datetime.combine(start, time.min, tzinfo=tz),
-        datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz),
-    )
+    return day_start(start), day_start(end + timedelta(days=1))
 
 
 def working_day_seconds() -> int:

@@ -26,7 +26,7 @@ from minxin.cases.services import (
 )
 from minxin.core.errors import MinxinError, NotFound, PermissionDenied, ValidationFailed
 from minxin.core.privacy import is_valid_phone
-from minxin.core.text import control_free
+from minxin.core.text import control_free, line_clean
 from minxin.core.tokens import holder_issue, holder_revoke, last_used_note, token_hash
 from minxin.directory.models import Region
 from minxin.intake.services import appeal_receive
@@ -49,11 +49,7 @@ MEDIA_URL_MAX = 500
 def api_key_create(*, name: str, peer_id: int | None = None) -> tuple[ApiKey, str]:
     """A new key (a peer platform's, with `peer_id`); the secret is returned once and only its
     hash is stored."""
-    name = " ".join((name or "").split())
-    if not name:
-        raise ValidationFailed("请填写密钥名称")
-    if len(name) > KEY_NAME_MAX:
-        raise ValidationFailed(f"密钥名称不能超过{KEY_NAME_MAX}字")
+    name = line_clean(name, label="密钥名称", max_length=KEY_NAME_MAX)
     if ApiKey.objects.filter(name=name).exists():
         raise ValidationFailed(f"已有名为「{name}」的密钥")
     return holder_issue(ApiKey, hash_field="key_hash", noun="密钥", name=name, peer_id=peer_id)

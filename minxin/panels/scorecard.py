@@ -3,11 +3,11 @@ mean total as a share of the full score, over the evaluations closed in the peri
 mean when there are several). A district's scorecard counts its own evaluations only; the
 city's every district's. Found by `metrics.scorecards.components_for`."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
-from django.utils import timezone
 
+from minxin.deadlines.calendar import day_start
 from minxin.directory.selectors import of_district
 
 from .models import Evaluation
@@ -26,9 +26,7 @@ def weight() -> float:
 def unit_shares(*, start: date, end: date, district: int | None = None) -> dict[int, float]:
     """Each unit's share over the evaluations of `district` (every district's: None) closed in
     [start, end]."""
-    tz = timezone.get_current_timezone()
-    lo = datetime.combine(start, time.min, tzinfo=tz)
-    hi = datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz)
+    lo, hi = day_start(start), day_start(end + timedelta(days=1))
     closed = Evaluation.objects.filter(
         of_district(district), status=EvaluationStatus.CLOSED, closes_at__gte=lo, closes_at__lt=hi
     )

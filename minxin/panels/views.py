@@ -4,7 +4,6 @@ invitation link (the token read from the query string once, then kept in the ses
 deputy's evaluations and sheets in the console (seated by account), and the public results
 once closed."""
 
-from datetime import datetime
 from typing import Any, Final
 
 from django.contrib import messages
@@ -12,7 +11,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
@@ -22,7 +20,7 @@ from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
 from minxin.core.errors import MinxinError, ValidationFailed
 from minxin.core.pages import public_read
-from minxin.core.text import int_or_none
+from minxin.core.posted import datetime_or_none, int_or_none
 from minxin.directory.selectors import jurisdiction_for_host, units_handling
 from minxin.metrics.selectors import districts_for
 
@@ -44,16 +42,7 @@ from .services import (
 from .workflow import EvaluationAction
 
 OFFICE = "督查员和领导"
-FMT = "%Y-%m-%dT%H:%M"
 TOKEN: Final = "panel_token"  # noqa: S105 - a session key, not a secret
-
-
-def _when(raw: str) -> datetime | None:
-    try:
-        parsed = datetime.strptime(raw.strip(), FMT)  # noqa: DTZ007 - made aware below
-    except ValueError:
-        return None
-    return timezone.make_aware(parsed)
 
 
 @login_required
@@ -89,8 +78,8 @@ def evaluation_new(request: HttpRequest) -> HttpResponse:
             draft=EvaluationDraft(
                 title=post.get("title", ""),
                 description=post.get("description", ""),
-                opens_at=_when(post.get("opens_at", "")),
-                closes_at=_when(post.get("closes_at", "")),
+                opens_at=datetime_or_none(post.get("opens_at", "")),
+                closes_at=datetime_or_none(post.get("closes_at", "")),
                 unit_ids=tuple(u for raw in post.getlist("units") if (u := int_or_none(raw))),
                 items=tuple(items),
                 district_id=int_or_none(post.get("district", "")),
@@ -198,12 +187,12 @@ def evaluation_post(request: HttpRequest, evaluation_id: int) -> HttpResponse:
 def _hearing_draft(post: QueryDict) -> HearingDraft:
     return HearingDraft(
         unit_id=int_or_none(post.get("unit", "")),
-        held_at=_when(post.get("held_at", "")),
+        held_at=datetime_or_none(post.get("held_at", "")),
         question=post.get("question", ""),
         asked_by=post.get("asked_by", ""),
         answer=post.get("answer", ""),
         commitments=post.get("commitments", "").splitlines(),
-        due_at=_when(post.get("due_at", "")),
+        due_at=datetime_or_none(post.get("due_at", "")),
     )
 
 

@@ -12,8 +12,10 @@ from django.utils import timezone
 from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
 from minxin.accounts.roles import Role
+from minxin.accounts.selectors import unit_handlers
 from minxin.cases.models import Appeal
 from minxin.core.errors import NotFound, PermissionDenied, ValidationFailed
+from minxin.core.text import line_clean, text_clean
 from minxin.directory.models import Category, Region, Unit
 from minxin.machine.engine import Change
 from minxin.notify.services import notifications_send
@@ -45,15 +47,10 @@ def _link(task: ProactiveTask) -> str:
 
 
 def _clean(draft: TaskDraft, now: datetime) -> TaskDraft:
-    title, content = draft.title.strip(), draft.content.strip()
-    if not title:
-        raise ValidationFailed("请填写任务名称")
-    if len(title) > TITLE_MAX:
-        raise ValidationFailed(f"任务名称不能超过{TITLE_MAX}字")
-    if not content:
-        raise ValidationFailed("请填写任务内容：要做什么、为什么")
-    if len(content) > CONTENT_MAX:
-        raise ValidationFailed(f"任务内容不能超过{CONTENT_MAX}字")
+    title = line_clean(draft.title, label="任务名称", max_length=TITLE_MAX)
+    content = text_clean(
+        draft.content, label="任务内容：要做什么、为什么", short="任务内容", max_length=CONTENT_MAX
+    )
     if draft.unit_id is None or not Unit.objects.filter(pk=draft.unit_id).exists():
         raise ValidationFailed("请选择责任单位")
     if draft.due_at is None:
@@ -114,7 +111,7 @@ def proactive_task_propose(
         task, action=TaskAction.PROPOSE, actor=who, at=now, payload={"source": draft.source}
     )
     notifications_send(
-        recipients=User.objects.filter(unit_id=draft.unit_id, role=Role.HANDLER),
+        recipients=unit_handlers([draft.unit_id]),
         title=f"【未诉先办】{task.title}",
         body=f"请认领并在 {timezone.localtime(task.due_at):%Y-%m-%d} 前办结",
         link=_link(task),

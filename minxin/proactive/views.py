@@ -21,8 +21,8 @@ from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
 from minxin.core.errors import MinxinError, form_cleaned
 from minxin.core.pagination import paginate
+from minxin.core.posted import int_or_none
 from minxin.core.steps import step_post
-from minxin.core.text import int_or_none
 from minxin.directory.selectors import categories_active, places_to_choose, units_handling
 
 from . import selectors

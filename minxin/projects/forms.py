@@ -11,7 +11,7 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from minxin.core.errors import ValidationFailed
-from minxin.core.text import int_or_none
+from minxin.core.posted import int_or_none
 
 from .services import (
     POINTS_MAX,

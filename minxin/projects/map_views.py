@@ -12,7 +12,7 @@ from django.utils.html import escape
 from django.views.decorators.http import require_GET
 
 from minxin.accounts.access import staff_user
-from minxin.core.text import int_or_none
+from minxin.core.posted import int_or_none
 
 from .maps import BEHIND, ProjectMap, group_label, programmes_to_filter, project_map_for
 from .permissions import may_see_projects

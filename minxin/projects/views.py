@@ -20,8 +20,8 @@ from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
 from minxin.core.errors import MinxinError, ValidationFailed
 from minxin.core.pagination import paginate
+from minxin.core.posted import int_or_none
 from minxin.core.steps import posted_version
-from minxin.core.text import int_or_none
 from minxin.directory.selectors import places_to_choose, units_handling
 
 from . import forms, selectors, services, verdict

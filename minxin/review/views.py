@@ -10,8 +10,8 @@ from django.views.decorators.http import require_POST
 from minxin.accounts.access import staff_user
 from minxin.cases import selectors as case_selectors
 from minxin.cases.workflow import AppealStatus
-from minxin.core.errors import ValidationFailed
 from minxin.core.pagination import paginate
+from minxin.core.text import text_clean
 
 from . import selectors
 from .permissions import may_review
@@ -45,10 +45,6 @@ def panel(request: HttpRequest, appeal_id: int) -> HttpResponse:
 def check(request: HttpRequest, appeal_id: int) -> HttpResponse:
     """A draft reply checked before it is submitted (htmx: the result replaces the box)."""
     appeal = case_selectors.appeal_get_for(user=staff_user(request), appeal_id=appeal_id)
-    text = request.POST.get("reason", "").strip()
-    if not text:
-        raise ValidationFailed("请先填写答复内容")
-    if len(text) > DRAFT_MAX:
-        raise ValidationFailed(f"答复内容不能超过{DRAFT_MAX}字")
+    text = text_clean(request.POST.get("reason"), label="答复内容", max_length=DRAFT_MAX)
     quality = quality_of(appeal, text)
     return render(request, "review/_quality.html", {"quality": quality.as_dict(), "draft": True})

@@ -2,16 +2,16 @@
 list of adopted ones, and the counts by outcome for the dashboard."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Count, QuerySet
-from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
 from minxin.accounts.models import User
 from minxin.cases.models import Appeal, Reply
 from minxin.core.errors import NotFound
 from minxin.core.privacy import mask_name, mask_public_text
+from minxin.deadlines.calendar import day_start
 from minxin.directory.selectors import of_district
 
 from .models import Suggestion, SuggestionEvent
@@ -31,10 +31,6 @@ class SuggestionFilters:
     q: str = ""
     submitted_from: date | None = None
     submitted_to: date | None = None
-
-
-def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=timezone.get_default_timezone())
 
 
 def _reviewable(user: User) -> QuerySet[Suggestion]:
@@ -65,9 +61,9 @@ def suggestion_list(*, user: User, filters: SuggestionFilters) -> QuerySet[Sugge
             else rows.filter(title__icontains=q)
         )
     if filters.submitted_from:
-        rows = rows.filter(created_at__gte=_day_start(filters.submitted_from))
+        rows = rows.filter(created_at__gte=day_start(filters.submitted_from))
     if filters.submitted_to:
-        rows = rows.filter(created_at__lt=_day_start(filters.submitted_to + timedelta(days=1)))
+        rows = rows.filter(created_at__lt=day_start(filters.submitted_to + timedelta(days=1)))
     if filters.status in (OPEN, *OPEN_STATUSES):
         return rows.order_by("created_at", "id")
     return rows.order_by("-created_at", "-id")
@@ -190,8 +186,8 @@ def outcome_counts(*, start: date, end: date, district: int | None = None) -> Ou
     rows = (
         Suggestion.objects.filter(
             of_district(district),
-            created_at__gte=_day_start(start),
-            created_at__lt=_day_start(end + timedelta(days=1)),
+            created_at__gte=day_start(start),
+            created_at__lt=day_start(end + timedelta(days=1)),
         )
         .values("status", "adoption_level")
         .annotate(n=Count("id"))

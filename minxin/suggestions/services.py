@@ -223,9 +223,7 @@ def suggestion_forward(
         forward_to = units.filter(pk=unit_id or 0).first()
         if forward_to is None:
             raise ValidationFailed("请选择承办的职能部门或街道")
-        reason = (reason or "").strip()
-        if len(reason) > REASON_MAX:
-            raise ValidationFailed(f"交办意见不能超过{REASON_MAX}字")
+        reason = text_clean(reason, label="交办意见", max_length=REASON_MAX, required=False)
     provenance = f"（人民建议征集 {suggestion.tracking_number} 采纳，建议交由{forward_to.name}办理"
     provenance += f"；交办意见：{reason[:500]}）" if reason else "）"
     created = appeal_receive(

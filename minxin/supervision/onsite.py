@@ -21,7 +21,7 @@ from minxin.cases.models import Appeal, AppealEvent, Revisit, RevisitStatus
 from minxin.cases.photos import photo_validate
 from minxin.cases.workflow import Action, Satisfaction
 from minxin.core.errors import ValidationFailed
-from minxin.core.text import text_normalise
+from minxin.core.text import text_clean
 from minxin.machine.engine import Change
 
 from .models import OnSiteCheck, OnSiteCheckPhoto
@@ -52,11 +52,7 @@ def appeal_dissatisfied(appeal: Appeal) -> bool:
 
 
 def _checked(draft: CheckDraft, now: datetime) -> tuple[str, datetime, datetime]:
-    findings = text_normalise(draft.findings).strip()
-    if not findings:
-        raise ValidationFailed("请填写督查发现")
-    if len(findings) > FINDINGS_MAX:
-        raise ValidationFailed(f"督查发现不能超过{FINDINGS_MAX}字")
+    findings = text_clean(draft.findings, label="督查发现", max_length=FINDINGS_MAX)
     checked_at = draft.checked_at or now
     if checked_at > now + timedelta(minutes=5):
         raise ValidationFailed("督查时间不能晚于当前时间")

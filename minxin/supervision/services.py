@@ -14,6 +14,7 @@ from django.utils import timezone
 from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
 from minxin.accounts.roles import Role
+from minxin.accounts.selectors import unit_handlers
 from minxin.cases.photos import photos_validate
 from minxin.cases.selectors import appeal_scope_for
 from minxin.core.errors import IllegalTransition, NotFound, PermissionDenied, ValidationFailed
@@ -89,7 +90,7 @@ def supervision_order_issue(
     )
     ORDERS.created(order, action=OrderAction.ISSUE, actor=who, at=order.issued_at)
     notifications_send(
-        recipients=User.objects.filter(unit_id=unit_id, role=Role.HANDLER),
+        recipients=unit_handlers([unit_id]),
         title=f"【督办】{_subject(order)} 请按期答复",
         body=f"答复期限 {timezone.localtime(due_at):%Y-%m-%d %H:%M}",
         link=_link(order),
@@ -204,7 +205,7 @@ def appeal_take_charge(
     )
     if appeal.lead_unit_id:
         notifications_send(
-            recipients=User.objects.filter(unit_id=appeal.lead_unit_id, role=Role.HANDLER),
+            recipients=unit_handlers([appeal.lead_unit_id]),
             title=f"【领导包案】{appeal.tracking_number} 由{actor}包案",
             body=note,
             link=reverse("cases:appeal_detail", args=[appeal.pk]),

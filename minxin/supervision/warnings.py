@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from minxin.accounts.models import User
 from minxin.accounts.roles import Role
+from minxin.accounts.selectors import unit_handlers
 from minxin.cases.models import Appeal
 from minxin.cases.workflow import OPEN_STATUSES
 from minxin.deadlines import calendar
@@ -134,7 +135,7 @@ def _raise_batch(
 def _notify(*, spec: _ClockSpec, warnings: list[DeadlineWarning]) -> None:
     unit_ids = {w.appeal.lead_unit_id for w in warnings if w.appeal.lead_unit_id}
     handlers: dict[int, list[User]] = {}
-    for user in User.objects.filter(role=Role.HANDLER, unit_id__in=unit_ids, is_active=True):
+    for user in unit_handlers(unit_ids):
         assert user.unit_id is not None
         handlers.setdefault(user.unit_id, []).append(user)
     supervisors = list(User.objects.filter(role=Role.SUPERVISOR, is_active=True))

@@ -14,6 +14,7 @@ from django.utils import timezone
 from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
 from minxin.accounts.roles import Role
+from minxin.accounts.selectors import unit_handlers
 from minxin.cases.selectors import appeal_scope_for
 from minxin.core.errors import NotFound, PermissionDenied, ValidationFailed
 from minxin.core.text import line_clean, text_clean
@@ -65,7 +66,7 @@ def _link(task_force: TaskForce) -> str:
 
 def _tell(unit_ids: Sequence[int], task_force: TaskForce, what: str) -> None:
     notifications_send(
-        recipients=User.objects.filter(unit_id__in=unit_ids, role=Role.HANDLER, is_active=True),
+        recipients=unit_handlers(unit_ids),
         title=f"【工作专班】{task_force.name} {what}",
         body="",
         link=_link(task_force),

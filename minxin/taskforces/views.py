@@ -13,7 +13,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.http import require_http_methods, require_POST
 
 from minxin.accounts.access import staff_user
@@ -22,7 +21,7 @@ from minxin.accounts.models import User
 from minxin.accounts.roles import Role
 from minxin.core.errors import MinxinError, ValidationFailed
 from minxin.core.pagination import paginate
-from minxin.core.text import int_or_none
+from minxin.core.posted import date_or_none, datetime_or_none, int_or_none
 from minxin.directory.selectors import units_handling
 
 from . import selectors, services
@@ -187,23 +186,9 @@ def scope_add(request: HttpRequest, task_force_id: int) -> HttpResponse:
     return redirect("taskforces:task_force_detail", task_force.pk)
 
 
-def _when(raw: str) -> datetime | None:
-    """A datetime-local input's value (local time), or None if it is not one."""
-    try:
-        value = parse_datetime(raw.strip())
-    except ValueError:
-        return None
-    if value is None:
-        return None
-    return value if timezone.is_aware(value) else timezone.make_aware(value)
-
-
 def _due(raw: str) -> datetime | None:
     """A date input's value as the end of that working day, or None if it is not one."""
-    try:
-        day = parse_date(raw.strip())
-    except ValueError:
-        return None
+    day = date_or_none(raw)
     return timezone.make_aware(datetime.combine(day, time(17, 30))) if day else None
 
 
@@ -227,7 +212,7 @@ def meeting_record(request: HttpRequest, task_force_id: int) -> HttpResponse:
             actor=user,
             task_force_id=task_force.pk,
             draft=services.MeetingDraft(
-                held_at=_when(post.get("held_at", "")),
+                held_at=datetime_or_none(post.get("held_at", "")),
                 place=post.get("place", ""),
                 attendees=post.get("attendees", ""),
                 minutes=post.get("minutes", ""),

@@ -16,7 +16,7 @@ from minxin.cases import services as case_services
 from minxin.cases.models import Appeal, AppealKind
 from minxin.cases.workflow import Action, AppealStatus
 from minxin.core.errors import MinxinError, ValidationFailed
-from minxin.core.text import int_or_none
+from minxin.core.posted import int_or_none
 from minxin.deadlines.models import Urgency
 from minxin.directory.models import Category, Region, Unit
 from minxin.directory.selectors import category_leaf_groups, places_to_choose

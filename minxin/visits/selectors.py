@@ -2,10 +2,9 @@
 district-wide roles see all; out-of-scope and missing are the same 404."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.db.models import Count, Q, QuerySet
-from django.utils import timezone
 
 from minxin.accounts.models import User
 from minxin.accounts.roles import Role
@@ -13,6 +12,7 @@ from minxin.cases.models import Appeal
 from minxin.cases.selectors import appeal_scope_for
 from minxin.core.errors import NotFound
 from minxin.core.privacy import mask_personal_data
+from minxin.deadlines.calendar import day_start
 from minxin.directory.selectors import of_district, regions_and_below
 
 from .models import Visit, VisitMatter
@@ -40,10 +40,6 @@ class VisitFilters:
     visited_to: date | None = None
 
 
-def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=timezone.get_default_timezone())
-
-
 def visit_list_for(*, user: User, filters: VisitFilters) -> QuerySet[Visit]:
     """Newest first, with the number of matters; callers paginate."""
     visits = (
@@ -59,9 +55,9 @@ def visit_list_for(*, user: User, filters: VisitFilters) -> QuerySet[Visit]:
     if filters.unit_id:
         visits = visits.filter(unit_id=filters.unit_id)
     if filters.visited_from:
-        visits = visits.filter(visited_at__gte=_day_start(filters.visited_from))
+        visits = visits.filter(visited_at__gte=day_start(filters.visited_from))
     if filters.visited_to:
-        visits = visits.filter(visited_at__lt=_day_start(filters.visited_to + timedelta(days=1)))
+        visits = visits.filter(visited_at__lt=day_start(filters.visited_to + timedelta(days=1)))
     return visits.order_by("-visited_at", "-id")
 
 

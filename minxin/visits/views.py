@@ -4,7 +4,7 @@ matters, HTMX "add a matter"), and one visit with each matter's appeal and its s
 Thin: parse, one selector or service, render; a domain error re-renders the form with its
 Chinese message and 4xx status, keeping what was typed and the same one-time key."""
 
-from datetime import date, datetime
+from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,8 +19,8 @@ from minxin.accounts.models import User
 from minxin.cases.models import AppealKind
 from minxin.core.errors import MinxinError, ValidationFailed
 from minxin.core.pagination import paginate
+from minxin.core.posted import date_or_none, int_or_none
 from minxin.core.session import is_one_time_key, one_time_key_new
-from minxin.core.text import int_or_none
 from minxin.directory.selectors import places_to_choose, units_active
 
 from . import selectors, services
@@ -34,13 +34,6 @@ def _recorder(request: HttpRequest) -> User:
     return staff_user(request, may_record_visits, "工作人员")
 
 
-def _date(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
 @login_required
 @require_GET
 def visit_list(request: HttpRequest) -> HttpResponse:
@@ -50,8 +43,8 @@ def visit_list(request: HttpRequest) -> HttpResponse:
         q=get.get("q", "").strip()[:100],
         region_id=int_or_none(get.get("region")),
         unit_id=int_or_none(get.get("unit")) if sees_every_visit(user) else None,
-        visited_from=_date(get.get("start")),
-        visited_to=_date(get.get("end")),
+        visited_from=date_or_none(get.get("start")),
+        visited_to=date_or_none(get.get("end")),
     )
     page = paginate(request, selectors.visit_list_for(user=user, filters=filters))
     query = get.copy()

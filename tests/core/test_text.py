@@ -7,7 +7,7 @@ from minxin.accounts.actor import Actor
 from minxin.cases.models import Appeal, AppealKind, Channel
 from minxin.cases.services import AppealDraft, appeal_create
 from minxin.core.errors import ValidationFailed
-from minxin.core.text import control_free, int_or_none, line_clean, text_clean
+from minxin.core.text import control_free, line_clean, text_clean
 
 
 def test_control_characters_go_and_tabs_and_newlines_stay():
@@ -48,23 +48,3 @@ def test_a_nul_in_an_appeal_is_dropped_before_the_database(district):
         "东门路灯坏了一个月",
         "王先生",
     )
-
-
-@pytest.mark.parametrize(
-    ("raw", "number"),
-    [
-        ("42", 42),
-        (" 7 ", 7),
-        ("0", 0),
-        ("999999999", 999_999_999),
-        ("1234567890", None),  # past the database's integer: refused here, not by PostgreSQL
-        ("²", None),  # a digit to str.isdigit, not to int()
-        ("４２", None),  # full-width digits are not an id a form sends
-        ("-1", None),
-        ("1.5", None),
-        ("", None),
-        (None, None),
-    ],
-)
-def test_int_or_none_reads_only_what_the_database_can_hold(raw, number):
-    assert int_or_none(raw) == number

@@ -4,12 +4,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import override_settings
+from django.utils import timezone
 
 from minxin.deadlines import calendar
 from minxin.deadlines.calendar import (
     add_working_days,
     add_working_hours,
     add_working_seconds,
+    day_start,
     is_working_day,
     share_used,
     working_seconds_between,
@@ -250,3 +252,10 @@ def test_deadline_state_is_overdue_past_due_near_after_the_share_and_ok_before()
     # 11:15 is 2¼ of 3 working hours: exactly 75 % used.
     assert deadline_state(start, due, datetime(2026, 3, 2, 11, 15, tzinfo=tz), 0.75) == "near"
     assert deadline_state(start, due, datetime(2026, 3, 2, 13, 31, tzinfo=tz), 0.75) == "overdue"
+
+
+def test_day_start_is_midnight_in_the_districts_time_whatever_zone_is_active():
+    with timezone.override(UTC):  # a request may activate another zone; the days are Shanghai's
+        start = day_start(date(2026, 12, 7))
+    assert start == datetime(2026, 12, 7, tzinfo=SH)
+    assert start.astimezone(UTC) == datetime(2026, 12, 6, 16, tzinfo=UTC)

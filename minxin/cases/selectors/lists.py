@@ -3,7 +3,7 @@ role works from its head, the unit's queue, and the other lists staff page throu
 
 import re
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from minxin.core.privacy import phone_forms
 from minxin.core.search import SearchQuery, few_matches, search_filter, title_first
+from minxin.deadlines.calendar import day_start
 from minxin.deadlines.models import Urgency
 from minxin.directory.selectors import categories_and_below, of_district, regions_and_below
 
@@ -141,17 +142,10 @@ def appeal_list_for(*, user: "User", filters: AppealFilters) -> QuerySet[Appeal]
         appeals = appeals.filter(urgency=filters.urgency)
     if filters.overdue:
         appeals = appeals.filter(overdue_q(timezone.now()))
-    tz = timezone.get_current_timezone()
     if filters.received_from:
-        appeals = appeals.filter(
-            received_at__gte=datetime.combine(filters.received_from, time.min, tzinfo=tz)
-        )
+        appeals = appeals.filter(received_at__gte=day_start(filters.received_from))
     if filters.received_to:
-        appeals = appeals.filter(
-            received_at__lt=datetime.combine(
-                filters.received_to + timedelta(days=1), time.min, tzinfo=tz
-            )
-        )
+        appeals = appeals.filter(received_at__lt=day_start(filters.received_to + timedelta(days=1)))
     order: tuple[Any, ...] = _ORDER.get(filters.sort, _ORDER[""])
     appeals = appeals_searched(appeals, filters.q)
     search = filters.search  # every word in the title first, while they are few

@@ -12,8 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from minxin.accounts.actor import Actor
-from minxin.accounts.models import User
-from minxin.accounts.roles import Role
+from minxin.accounts.selectors import unit_handlers
 from minxin.core.errors import ConcurrentEdit, ValidationFailed
 from minxin.core.text import text_clean
 from minxin.machine.engine import Change
@@ -245,7 +244,7 @@ def _handlers_told(appeal: Appeal, *, resumed: bool, photos: int) -> None:
     if photos:
         body += f"附照片{photos}张。"
     notifications_send(
-        recipients=User.objects.filter(unit_id=appeal.lead_unit_id, role=Role.HANDLER),
+        recipients=unit_handlers([appeal.lead_unit_id]),
         title=f"诉求人补充了情况：{appeal.tracking_number}",
         body=body or "诉求人补充了情况，请查看。",
         link=reverse("cases:appeal_detail", args=[appeal.pk]),

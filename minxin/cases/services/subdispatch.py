@@ -12,8 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from minxin.accounts.actor import Actor
-from minxin.accounts.models import User
-from minxin.accounts.roles import Role
+from minxin.accounts.selectors import unit_handlers
 from minxin.core.errors import IllegalTransition, PermissionDenied, ValidationFailed
 from minxin.directory.models import CHILD_KINDS, Unit
 from minxin.machine.engine import Change
@@ -212,7 +211,7 @@ def _told(
 ) -> None:
     """A unit's handlers, in-app: the tracking number and what happened."""
     notifications_send(
-        recipients=User.objects.filter(unit_id=unit_id, role=Role.HANDLER),
+        recipients=unit_handlers([unit_id]),
         title=title,
         body=body,
         link=reverse("cases:appeal_detail", args=[appeal.pk]) if link else "",

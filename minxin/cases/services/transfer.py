@@ -18,6 +18,7 @@ from django.utils import timezone
 from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
 from minxin.accounts.roles import Role
+from minxin.accounts.selectors import unit_handlers
 from minxin.core.errors import IllegalTransition, ValidationFailed
 from minxin.deadlines.services import clock_rules_for, deadlines_for
 from minxin.directory.models import Unit
@@ -221,10 +222,12 @@ def _transfer_told(
     appeal to accept."""
     number = applied.subject.tracking_number
     verdict = f"转办申请已同意：{number}" if approve else f"转办申请被驳回：{number}"
-    _told(_handlers(pending.unit_id), applied.subject, title=verdict, body=applied.event.reason)
+    _told(
+        unit_handlers([pending.unit_id]), applied.subject, title=verdict, body=applied.event.reason
+    )
     if to_unit_id is not None:
         _told(
-            _handlers(to_unit_id),
+            unit_handlers([to_unit_id]),
             applied.subject,
             title=f"转办至本单位的诉求：{number}",
             body="请及时接单办理。",
@@ -279,7 +282,7 @@ def return_refuse(
         )
     )
     _told(
-        _handlers(unit.pk),
+        unit_handlers([unit.pk]),
         applied.subject,
         title=f"退单被驳回：{appeal.tracking_number}",
         body=f"{applied.event.reason}（请及时接单办理）",
@@ -295,10 +298,6 @@ def _no_sub_task(appeal_id: int, *, then: str) -> None:
         raise IllegalTransition(
             f"下派给{pending.unit.name}的任务尚未反馈：请先收回下派或等其反馈，再{then}"
         )
-
-
-def _handlers(unit_id: int) -> Any:
-    return User.objects.filter(unit_id=unit_id, role=Role.HANDLER)
 
 
 def _told(recipients: Any, appeal: Appeal, *, title: str, body: str) -> None:

@@ -12,7 +12,7 @@ from minxin.accounts.models import User
 from minxin.cases.models import Appeal
 from minxin.cases.selectors import appeal_get_for
 from minxin.core.errors import ValidationFailed
-from minxin.core.text import int_or_none
+from minxin.core.posted import int_or_none
 from minxin.directory.models import Region
 from minxin.triage.related import appeals_related
 

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from minxin.accounts.models import User
 from minxin.accounts.roles import Role
+from minxin.accounts.selectors import unit_handlers
 
 from ..models import Project
 
@@ -15,7 +16,7 @@ def project_path(project_id: int) -> str:
 
 def project_handlers(project: Project) -> list[User]:
     units = [project.lead_unit_id, *project.assisting_units.values_list("pk", flat=True)]
-    return list(User.objects.filter(unit_id__in=units, role=Role.HANDLER, is_active=True))
+    return list(unit_handlers(units))
 
 
 def office_supervisors() -> list[User]:

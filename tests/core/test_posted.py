@@ -1,0 +1,54 @@
+"""What a form sends, read in one place: odd input is None (no filter, or the caller's own
+4xx), never a 500."""
+
+from datetime import date, datetime
+
+import pytest
+from django.utils import timezone
+
+from minxin.core.posted import date_or_none, datetime_or_none, int_or_none
+
+
+@pytest.mark.parametrize(
+    ("raw", "number"),
+    [
+        ("42", 42),
+        (" 7 ", 7),
+        ("0", 0),
+        ("999999999", 999_999_999),
+        ("1234567890", None),  # past the database's integer: refused here, not by PostgreSQL
+        ("²", None),  # a digit to str.isdigit, not to int()
+        ("４２", None),  # full-width digits are not an id a form sends
+        ("-1", None),
+        ("1.5", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_int_or_none_reads_only_what_the_database_can_hold(raw, number):
+    assert int_or_none(raw) == number
+
+
+@pytest.mark.parametrize(
+    ("raw", "day"),
+    [
+        ("2026-12-07", date(2026, 12, 7)),
+        (" 2026-12-07 ", date(2026, 12, 7)),
+        ("2026-02-30", None),
+        ("2026/12/07", None),
+        ("昨天", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_date_or_none(raw, day):
+    assert date_or_none(raw) == day
+
+
+def test_datetime_or_none_reads_a_local_time_in_the_districts_zone():
+    at = datetime_or_none("2026-12-07T09:30")
+    assert at is not None and timezone.is_aware(at)
+    assert timezone.localtime(at).replace(tzinfo=None) == datetime(2026, 12, 7, 9, 30)
+    assert datetime_or_none("2026-12-07 09:30:15").second == 15  # type: ignore[union-attr]
+    for odd in ("2026-13-07T09:30", "2026-12-07T25:00", "明天上午", "", None):
+        assert datetime_or_none(odd) is None
