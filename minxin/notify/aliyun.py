@@ -20,13 +20,13 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, Final
 
 from django.conf import settings
 
-from .sms import SmsPermanentError, SmsTransientError
+from .sms import Sms, SmsBackend, SmsPermanentError, SmsTransientError
 
 API_VERSION: Final = "2017-05-25"
 DEFAULT_ENDPOINT: Final = "https://dysmsapi.aliyuncs.com/"
@@ -73,7 +73,7 @@ def _timestamp(now: datetime | None = None) -> str:
     return (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-class AliyunSmsBackend:
+class AliyunSmsBackend(SmsBackend):
     """Sends one message per call to SendSms; the number never leaves this function in a
     log or an error."""
 
@@ -110,20 +110,14 @@ class AliyunSmsBackend:
         params["Signature"] = signature(self.access_key_secret, "POST", params)
         return params
 
-    def send(
-        self,
-        *,
-        phone: str,
-        text: str,
-        template_code: str = "",
-        params: Mapping[str, str] | None = None,
-        secrets: Collection[str] = (),
-    ) -> str:
+    def deliver(self, sms: Sms) -> str:
         if not (self.access_key_id and self.access_key_secret and self.sign_name):
             raise SmsPermanentError("未配置阿里云短信的 AccessKey 或签名")
-        if not template_code:
+        if not sms.template_code:
             raise SmsPermanentError("该短信模板未填写服务商模板编号")
-        form = self.params(phone=phone, template_code=template_code, template_params=params or {})
+        form = self.params(
+            phone=sms.phone, template_code=sms.template_code, template_params=sms.params
+        )
         body = urllib.parse.urlencode(form, quote_via=urllib.parse.quote).encode()
         request = urllib.request.Request(  # noqa: S310 - http(s), checked  # nosec B310
             self.endpoint,

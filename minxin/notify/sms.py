@@ -1,7 +1,8 @@
-"""The SMS interface: a backend with one method, chosen by settings.MINXIN_SMS_BACKEND.
+"""The SMS interface: a backend, chosen by settings.MINXIN_SMS_BACKEND, delivers one `Sms`.
 
 The default only logs (with the number and any secret masked); `aliyun.AliyunSmsBackend`
-sends through Alibaba Cloud's SMS API. A backend's `send` returns the provider's message id
+sends through Alibaba Cloud's SMS API. A backend's `send` (its `deliver`, given the message
+as one value) returns the provider's message id
 ("" when it has none) and raises `SmsTransientError` for what may pass if tried again (the
 network, the provider's 5xx, throttling) or `SmsPermanentError` for what will not.
 """
@@ -9,7 +10,8 @@ network, the provider's 5xx, throttling) or `SmsPermanentError` for what will no
 import logging
 import re
 from collections.abc import Collection, Mapping
-from typing import ClassVar, Final, Protocol
+from dataclasses import dataclass, field
+from typing import ClassVar, Final
 
 from django.conf import settings
 from django.utils.module_loading import import_string
@@ -33,7 +35,21 @@ class SmsPermanentError(SmsError):
     pass
 
 
-class SmsBackend(Protocol):
+@dataclass(frozen=True)
+class Sms:
+    """One message: the number, the text as rendered, and for a provider that sends by
+    template its template's code and parameters; `secrets` are masked wherever it is logged."""
+
+    phone: str
+    text: str
+    template_code: str = ""
+    params: Mapping[str, str] = field(default_factory=dict)
+    secrets: Collection[str] = ()
+
+
+class SmsBackend:
+    """A backend implements `deliver`; callers use `send`."""
+
     def send(
         self,
         *,
@@ -42,7 +58,11 @@ class SmsBackend(Protocol):
         template_code: str = "",
         params: Mapping[str, str] | None = None,
         secrets: Collection[str] = (),
-    ) -> str: ...
+    ) -> str:
+        return self.deliver(Sms(phone, text, template_code, params or {}, secrets))
+
+    def deliver(self, sms: Sms) -> str:
+        raise NotImplementedError
 
 
 # A one-time code is a secret: the log shows that one was sent, never which.
@@ -59,37 +79,21 @@ def text_for_log(text: str, secrets: Collection[str] = ()) -> str:
     return _CODE_IN_TEXT.sub(rf"\1{MASK}", text)
 
 
-class LoggingSmsBackend:
+class LoggingSmsBackend(SmsBackend):
     """Writes the message to the log instead of sending it (number and codes masked)."""
 
-    def send(
-        self,
-        *,
-        phone: str,
-        text: str,
-        template_code: str = "",
-        params: Mapping[str, str] | None = None,
-        secrets: Collection[str] = (),
-    ) -> str:
-        logger.info("SMS to %s: %s", mask_phone(phone), text_for_log(text, secrets))
+    def deliver(self, sms: Sms) -> str:
+        logger.info("SMS to %s: %s", mask_phone(sms.phone), text_for_log(sms.text, sms.secrets))
         return ""
 
 
-class MemorySmsBackend:
+class MemorySmsBackend(SmsBackend):
     """Keeps the messages in `outbox` (tests, a walk through the pages in one process)."""
 
     outbox: ClassVar[list[tuple[str, str]]] = []
 
-    def send(
-        self,
-        *,
-        phone: str,
-        text: str,
-        template_code: str = "",
-        params: Mapping[str, str] | None = None,
-        secrets: Collection[str] = (),
-    ) -> str:
-        MemorySmsBackend.outbox.append((phone, text))
+    def deliver(self, sms: Sms) -> str:
+        MemorySmsBackend.outbox.append((sms.phone, sms.text))
         return f"memory-{len(MemorySmsBackend.outbox)}"
 
 

@@ -11,14 +11,14 @@ from django.urls import reverse
 
 from minxin.notify.models import Notification
 from minxin.notify.services import notifications_send
-from minxin.notify.sms import LoggingSmsBackend, sms_backend
+from minxin.notify.sms import LoggingSmsBackend, Sms, SmsBackend, sms_backend
 
 
-class RecordingSmsBackend:
+class RecordingSmsBackend(SmsBackend):
     sent: list[tuple[str, str]] = []
 
-    def send(self, *, phone: str, text: str, **_: object) -> str:
-        self.sent.append((phone, text))
+    def deliver(self, sms: Sms) -> str:
+        self.sent.append((sms.phone, sms.text))
         return ""
 
 
@@ -170,3 +170,23 @@ def test_every_staff_role_has_the_inbox_in_the_nav_counted_in_one_query(
         nav = staff_nav(request)
     assert ("notify:inbox", "消息（2）") in nav["nav_items"]
     assert nav["notify_unread"] == 2
+
+
+def test_a_backend_is_given_the_whole_message_as_one_value():
+    given: list[Sms] = []
+
+    class Keeping(SmsBackend):
+        def deliver(self, sms: Sms) -> str:
+            given.append(sms)
+            return "id-1"
+
+    sent = Keeping().send(
+        phone="13812345678",
+        text="验证码 123456",
+        template_code="SMS_1",
+        params={"code": "123456"},
+        secrets=("123456",),
+    )
+    assert sent == "id-1"
+    assert given == [Sms("13812345678", "验证码 123456", "SMS_1", {"code": "123456"}, ("123456",))]
+    assert Keeping().send(phone="1", text="t") and given[-1].params == {}

@@ -18,7 +18,7 @@ from minxin.cases import tasks
 from minxin.cases.tasks import appeal_sms_waiting_task
 from minxin.notify import services
 from minxin.notify.models import SmsMessage, SmsStatus, SmsTemplate
-from minxin.notify.sms import MemorySmsBackend
+from minxin.notify.sms import MemorySmsBackend, Sms, SmsBackend
 from tests.builders import appeal_new
 
 TEMPLATES = import_module("minxin.notify.migrations.0004_sms_templates_seed").TEMPLATES
@@ -92,16 +92,16 @@ def test_a_message_whose_subject_is_gone_is_marked_not_sent(district, settings) 
     assert (message.status, message.error) == (SmsStatus.SKIPPED, "通知对象不存在")
 
 
-class SlowBackend:
+class SlowBackend(SmsBackend):
     """Takes its time over each message, so that two runs overlap; counts what it is given."""
 
     sent: ClassVar[list[str]] = []
     lock = threading.Lock()
 
-    def send(self, *, phone: str, text: str, **kwargs: object) -> str:
+    def deliver(self, sms: Sms) -> str:
         time.sleep(0.05)
         with self.lock:
-            SlowBackend.sent.append(phone)
+            SlowBackend.sent.append(sms.phone)
         return ""
 
 

@@ -4,17 +4,18 @@ import pytest
 from django.core.cache import cache
 
 from minxin.accounts.actor import Actor
+from minxin.notify.sms import Sms, SmsBackend
 from minxin.suggestions import services
 from minxin.suggestions.models import Suggestion
 
 
-class CollectingSms:
+class CollectingSms(SmsBackend):
     """An SMS backend that keeps what it was asked to send."""
 
     sent: ClassVar[list[tuple[str, str]]] = []
 
-    def send(self, *, phone: str, text: str, **_: object) -> str:
-        self.sent.append((phone, text))
+    def deliver(self, sms: Sms) -> str:
+        self.sent.append((sms.phone, sms.text))
         return ""
 
 
