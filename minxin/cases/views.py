@@ -20,6 +20,7 @@ from minxin.accounts.roles import Role
 from minxin.core.errors import MinxinError, NotFound, ValidationFailed
 from minxin.core.pagination import paginate, rows_through_page
 from minxin.core.search import SearchQuery, highlight, snippet
+from minxin.core.steps import posted_version_required
 from minxin.directory.selectors import units_handling
 
 from . import selectors, services
@@ -344,10 +345,7 @@ def revisit(request: HttpRequest, appeal_id: int) -> HttpResponse:
     appeal = selectors.appeal_get_for(user=user, appeal_id=appeal_id)
     post = request.POST
     try:
-        try:
-            version = int(post.get("version", ""))
-        except ValueError as exc:
-            raise ValidationFailed("页面已过期，请刷新后重试") from exc
+        version = posted_version_required(request)
         reached = post.get("reached") != "no"
         solved = {"yes": True, "no": False}.get(post.get("solved", ""))
         services.revisit_record(

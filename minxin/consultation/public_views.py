@@ -12,6 +12,7 @@ from django_ratelimit.decorators import ratelimit
 
 from minxin.core.errors import MinxinError, NotFound
 from minxin.core.pages import public_read
+from minxin.core.posted import int_or_none
 from minxin.directory.selectors import jurisdiction_for_host
 
 from . import selectors
@@ -52,8 +53,7 @@ def consultation_detail(request: HttpRequest, consultation_id: int) -> HttpRespo
 @ratelimit(key="ip", rate="20/h", method="POST", block=True)
 def comment(request: HttpRequest, consultation_id: int) -> HttpResponse:
     consultation = _published(request, consultation_id)
-    raw = request.POST.get("article", "")
-    article = int(raw) if raw.isdigit() and len(raw) < 10 else None
+    article = int_or_none(request.POST.get("article"))
     try:
         comment_submit(
             consultation_id=consultation.pk,

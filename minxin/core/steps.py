@@ -22,6 +22,15 @@ def posted_version(request: HttpRequest) -> int | None:
     return int_or_none(request.POST.get("version"))
 
 
+def posted_version_required(request: HttpRequest) -> int:
+    """The version, where a form cannot be taken without it (a rating, a revisit, an on-site
+    check): a page without one is out of date."""
+    version = posted_version(request)
+    if version is None:
+        raise ValidationFailed("页面已过期，请刷新后重试")
+    return version
+
+
 def posted_action(request: HttpRequest, actions: type[A]) -> A:
     """The action the form names, one of `actions`, else 「未知的操作」."""
     raw = request.POST.get("action", "")

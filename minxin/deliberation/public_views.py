@@ -16,6 +16,7 @@ from django_ratelimit.decorators import ratelimit
 
 from minxin.core.errors import MinxinError
 from minxin.core.pages import public_read
+from minxin.core.posted import int_or_none
 from minxin.core.privacy import mask_phone
 from minxin.directory.selectors import jurisdiction_for_host, places_to_choose
 from minxin.notify.phone import phone_confirmed, phone_confirmed_keep
@@ -85,13 +86,12 @@ def topic_new(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return render(request, "deliberation/public/new.html", context)
     post = request.POST
-    raw = post.get("region", "")
     try:
         topic = topic_propose(
             draft=TopicDraft(
                 title=post.get("title", ""),
                 description=post.get("description", ""),
-                region_id=int(raw) if raw.isdigit() and len(raw) < 10 else None,
+                region_id=int_or_none(post.get("region")),
                 proposer=post.get("proposer", ""),
             ),
             phone_hash=hashed,

@@ -10,7 +10,7 @@ from minxin.accounts.access import staff_user
 from minxin.accounts.actor import Actor
 from minxin.cases import selectors as case_selectors
 from minxin.cases.workflow import Satisfaction
-from minxin.core.errors import ValidationFailed
+from minxin.core.steps import posted_version_required
 
 from .services import rating_submit
 
@@ -33,10 +33,7 @@ def panel(request: HttpRequest, appeal_id: int) -> HttpResponse:
 def rate(request: HttpRequest, appeal_id: int) -> HttpResponse:
     user = staff_user(request)
     appeal = case_selectors.appeal_get_for(user=user, appeal_id=appeal_id)
-    try:
-        version = int(request.POST.get("version", ""))
-    except ValueError as exc:
-        raise ValidationFailed("页面已过期，请刷新后重试") from exc
+    version = posted_version_required(request)
     rating_submit(
         appeal_id=appeal.pk,
         actor=Actor.of(user),

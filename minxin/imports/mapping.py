@@ -15,6 +15,7 @@ from django.utils import timezone
 from minxin.cases.models import AppealKind, Channel
 from minxin.cases.services import AppealDraft, BulkAppeal, appeal_draft_clean
 from minxin.core.errors import ValidationFailed
+from minxin.core.posted import int_or_none
 
 
 @dataclass(frozen=True)
@@ -217,9 +218,10 @@ def mapping_clean(
         value = (raw.get(key) or "").strip()
         if not value:
             continue
-        if not value.isdigit() or int(value) >= column_count:
+        column = int_or_none(value)
+        if column is None or column >= column_count:
             raise ValidationFailed("列对应有误，请重新选择")
-        mapping[key] = int(value)
+        mapping[key] = column
     labels = {f.key: f.label for f in fields}
     for key in (f.key for f in fields if f.required):
         if key not in mapping:

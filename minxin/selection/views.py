@@ -22,6 +22,7 @@ from minxin.accounts.access import staff_user
 from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
 from minxin.core.errors import MinxinError, ValidationFailed, form_cleaned
+from minxin.core.posted import int_or_none
 from minxin.core.steps import posted_version, step_post
 from minxin.directory.selectors import areas_to_filter, places_to_choose, units_handling
 from minxin.projects.models import Origin, ProjectKind
@@ -347,8 +348,8 @@ def ballot(request: HttpRequest, round_id: int) -> HttpResponse:
     for name in request.POST:
         value = request.POST.get(name, "")
         if name.startswith("vote_"):
-            raw = name.removeprefix("vote_")
-            if not raw.isdigit() or len(raw) > 9:
+            candidate = int_or_none(name.removeprefix("vote_"))
+            if candidate is None:
                 return _detail(
                     request,
                     user=user,
@@ -356,7 +357,7 @@ def ballot(request: HttpRequest, round_id: int) -> HttpResponse:
                     error=ValidationFailed("表决票中有不属于本轮的候选项目，请刷新后重新表决"),
                     posted=request.POST.dict(),
                 )
-            choices[int(raw)] = value
+            choices[candidate] = value
     try:
         deputy_vote(actor=user, round_id=selection.pk, choices=choices)
     except MinxinError as error:

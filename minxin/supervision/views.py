@@ -26,6 +26,7 @@ from minxin.cases.photos import photo_limits
 from minxin.cases.workflow import Action
 from minxin.core.errors import MinxinError, NotFound, ValidationFailed, form_cleaned
 from minxin.core.pagination import paginate
+from minxin.core.steps import posted_version_required
 from minxin.directory.selectors import units_handling
 
 from . import onsite, selectors
@@ -314,10 +315,7 @@ def onsite_record(request: HttpRequest, appeal_id: int) -> HttpResponse:
     appeal = case_selectors.appeal_get_for(user=user, appeal_id=appeal_id)
     post = request.POST
     try:
-        try:
-            version = int(post.get("version", ""))
-        except ValueError as exc:
-            raise ValidationFailed("页面已过期，请刷新后重试") from exc
+        version = posted_version_required(request)
         raw_due = post.get("correction_due", "").strip()
         due = _when(raw_due + ("T18:00" if raw_due and "T" not in raw_due else ""))
         if raw_due and due is None:

@@ -56,8 +56,9 @@ def test_mapping_clean_requires_title_and_content_and_distinct_columns():
         mapping_clean({"title": "0", "content": "0"}, column_count=2)
     with pytest.raises(ValidationFailed, match="列对应有误"):
         mapping_clean({"title": "0", "content": "7"}, column_count=2)
-    with pytest.raises(ValidationFailed, match="列对应有误"):
-        mapping_clean({"title": "0", "content": "<b>"}, column_count=2)
+    for odd in ("<b>", "²", "99999999999"):  # "²".isdigit() is true; int("²") fails
+        with pytest.raises(ValidationFailed, match="列对应有误"):
+            mapping_clean({"title": "0", "content": odd}, column_count=2)
 
 
 def test_received_at_formats():

@@ -145,6 +145,8 @@ def test_a_deputy_votes_once_on_the_ballot_page(district):
         ballot, {f"vote_{a.pk}": "for", f"vote_{b.pk}": "for", "vote_99999": "for"}
     )
     assert unknown.status_code == 400 and "不属于本轮" in unknown.content.decode()
+    odd = client.post(ballot, {f"vote_{a.pk}": "for", f"vote_{b.pk}": "for", "vote_²": "for"})
+    assert odd.status_code == 400 and "不属于本轮" in odd.content.decode()  # was int("²"): a 500
     assert not DeputyVote.objects.exists()
     done = client.post(ballot, {f"vote_{a.pk}": "for", f"vote_{b.pk}": "abstain"})
     assert done.status_code == 302
