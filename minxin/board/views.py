@@ -20,6 +20,7 @@ from minxin.cases.forms import appeal_form_limits
 from minxin.cases.models import Appeal
 from minxin.core.pages import PublicForm, public_submit, receipt_page
 from minxin.core.pagination import paginate
+from minxin.core.posted import int_or_none
 from minxin.core.session import (
     APPEAL_GRANTS_KEY,
     APPEAL_RECEIPT_KEY,
@@ -71,8 +72,7 @@ def board_list(request: HttpRequest) -> HttpResponse:
     order = order if order in BOARD_ORDERS else "new"
     status_key = request.GET.get("status", "")
     status_key = status_key if status_key in PUBLIC_STATUS_BY_KEY else ""
-    unit = request.GET.get("unit", "")
-    unit_id = int(unit) if unit.isdigit() and len(unit) < 10 else None
+    unit_id = int_or_none(request.GET.get("unit"))
     district = jurisdiction_for_host(request.get_host())
     posts = post_list_public(district=district, order=order, status_key=status_key, unit_id=unit_id)
     page = paginate(request, posts, per_page=BOARD_PAGE_SIZE)

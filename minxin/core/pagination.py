@@ -6,6 +6,8 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from .posted import int_or_none
+
 PAGE_SIZE = 25
 
 # A list counts its rows up to here (or to the end of the asked page, when deeper), then says
@@ -95,5 +97,4 @@ def rows_through_page(request: HttpRequest, per_page: int = PAGE_SIZE) -> int:
     """The rows up to the end of the asked page: a searched list counts no further (the pager
     says "N+ 条" and offers the next page). Past the index, each row counted is a row checked,
     and a word in a sixth of the appeals would check them all."""
-    asked = request.GET.get("page", "1")
-    return max(1, int(asked) if asked.isdigit() else 1) * per_page
+    return max(1, int_or_none(request.GET.get("page")) or 1) * per_page

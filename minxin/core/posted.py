@@ -17,6 +17,13 @@ def int_or_none(value: str | None) -> int | None:
     return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
 
 
+def ids_or_none(values: list[str]) -> list[int] | None:
+    """Every value of a multiple choice an id (see `int_or_none`), else None: one odd value
+    means the form was not the one the page showed."""
+    ids = [int_or_none(v) for v in values]
+    return None if None in ids else [i for i in ids if i is not None]
+
+
 def date_or_none(value: str | None) -> date | None:
     """A date input's value (YYYY-MM-DD), else None (also for a day no calendar has)."""
     try:

@@ -14,6 +14,7 @@ from minxin.accounts.models import User
 from minxin.cases import selectors as case_selectors
 from minxin.cases.workflow import AppealStatus
 from minxin.core.errors import MinxinError, NotFound
+from minxin.core.posted import int_or_none
 from minxin.intake.services import appeal_receive, appeal_receive_answered
 
 from .forms import hotline_draft, hotline_form_context
@@ -38,10 +39,11 @@ def hotline(request: HttpRequest) -> HttpResponse:
         draft = hotline_draft(post)
         key = post.get("submission_key") or None
         if answer:  # 直接答复 with a knowledge-base article
-            if not answer.isdigit() or len(answer) > 9:
+            article_id = int_or_none(answer)
+            if article_id is None:
                 raise NotFound("未找到该知识条目，或它未发布")
             created = appeal_receive_answered(
-                actor=user, draft=draft, article_id=int(answer), submission_key=key
+                actor=user, draft=draft, article_id=article_id, submission_key=key
             )
         else:
             created = appeal_receive(actor=Actor.of(user), draft=draft, submission_key=key)

@@ -23,7 +23,7 @@ from minxin.accounts.models import User
 from minxin.accounts.roles import Role
 from minxin.core.errors import MinxinError, NotFound, ValidationFailed, form_cleaned
 from minxin.core.pagination import paginate
-from minxin.core.posted import int_or_none
+from minxin.core.posted import ids_or_none, int_or_none
 from minxin.core.steps import step_post
 from minxin.directory.models import Unit
 from minxin.directory.selectors import (
@@ -260,13 +260,11 @@ def item_act(request: HttpRequest, item_id: int) -> HttpResponse:
 def item_link(request: HttpRequest, item_id: int) -> HttpResponse:
     user = staff_user(request, may_see_lists, VIEWERS_PAGE)
     item = selectors.item_get_for(user, item_id)
-    raw = request.POST.getlist("appeals")
+    ids = ids_or_none(request.POST.getlist("appeals"))
     try:
-        if not all(v.isdigit() for v in raw):
+        if ids is None:
             raise ValidationFailed("所选诉求有误")
-        linked = services.issue_item_link(
-            actor=user, item_id=item.pk, appeal_ids=[int(v) for v in raw]
-        )
+        linked = services.issue_item_link(actor=user, item_id=item.pk, appeal_ids=ids)
     except MinxinError as error:
         return _refused(request, user, item_id, error)
     messages.success(request, f"已关联 {linked} 件诉求")

@@ -13,6 +13,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from minxin.core.errors import NotFound
+from minxin.core.posted import int_or_none
 from minxin.core.privacy import mask_public_place
 
 from .models import Milestone, Programme, ProgressPhoto, Project, ProjectKind, Target
@@ -48,11 +49,10 @@ class Filters:
     @classmethod
     def parse(cls, raw: Any) -> "Filters":
         """From the query string: anything unknown is ignored, never an error."""
-        programme = str(raw.get("programme", ""))
         kind = str(raw.get("kind", ""))
         status = str(raw.get("status", ""))
         return cls(
-            programme=int(programme) if programme.isdigit() and len(programme) < 10 else None,
+            programme=int_or_none(str(raw.get("programme", ""))),
             kind=kind if kind in ProjectKind.values else "",
             status=status if status in [s.value for s in PUBLIC_STATUSES] else "",
         )

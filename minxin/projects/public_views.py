@@ -23,6 +23,7 @@ from django_ratelimit.decorators import ratelimit
 
 from minxin.core.errors import MinxinError, ValidationFailed
 from minxin.core.pagination import paginate
+from minxin.core.posted import int_or_none
 from minxin.core.privacy import mask_phone
 from minxin.core.session import is_one_time_key, one_time_key_new
 from minxin.directory.selectors import jurisdiction_for_host
@@ -164,13 +165,12 @@ def rate(request: HttpRequest, project_id: int) -> HttpResponse:
     try:
         hashed = phone_posted_confirm(session, post, purpose=PURPOSE, hashed=hashed)
         step = "rate"
-        milestone = post.get("milestone", "")
         rating = project_rate(
             project_id=project.pk,
             phone_hash=hashed,
             verdict=post.get("verdict", ""),
             comment=post.get("comment", ""),
-            milestone_id=int(milestone) if milestone.isdigit() and len(milestone) < 10 else None,
+            milestone_id=int_or_none(post.get("milestone")),
         )
     except MinxinError as exc:
         return _rate_page(

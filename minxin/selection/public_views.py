@@ -23,6 +23,7 @@ from minxin.core.discover import app_modules
 from minxin.core.errors import MinxinError, NotFound, ValidationFailed
 from minxin.core.pages import public_read
 from minxin.core.pagination import paginate
+from minxin.core.posted import ids_or_none
 from minxin.core.privacy import mask_phone
 from minxin.core.session import is_one_time_key, one_time_key_new
 from minxin.directory.selectors import jurisdiction_for_host
@@ -198,11 +199,11 @@ def vote(request: HttpRequest, round_id: int) -> HttpResponse:
     try:
         hashed = phone_posted_confirm(session, post, purpose=PURPOSE, hashed=hashed)
         step = "vote"
-        raw = post.getlist("candidate")
-        if any(not c.isdigit() or len(c) > 9 for c in raw):
+        candidates = ids_or_none(post.getlist("candidate"))
+        if candidates is None:
             raise ValidationFailed("所选项目不在本轮候选项目中，请刷新后重新选择")
         ballot = resident_ballot_cast(
-            round_id=selection.pk, phone_hash=hashed, candidate_ids=[int(c) for c in raw]
+            round_id=selection.pk, phone_hash=hashed, candidate_ids=candidates
         )
     except MinxinError as error:
         return _vote_page(

@@ -21,7 +21,7 @@ from minxin.accounts.models import User
 from minxin.accounts.roles import Role
 from minxin.core.errors import MinxinError, ValidationFailed
 from minxin.core.pagination import paginate
-from minxin.core.posted import date_or_none, datetime_or_none, int_or_none
+from minxin.core.posted import date_or_none, datetime_or_none, ids_or_none, int_or_none
 from minxin.directory.selectors import units_handling
 
 from . import selectors, services
@@ -36,9 +36,10 @@ DECISION_ROWS = 3  # decision rows on the meeting form (more in another record)
 
 
 def _ids(values: list[str]) -> list[int]:
-    if not all(v.isdigit() for v in values):
+    ids = ids_or_none(values)
+    if ids is None:
         raise ValidationFailed("所选内容有误")
-    return [int(v) for v in values]
+    return ids
 
 
 def _numbers(raw: str) -> list[str]:

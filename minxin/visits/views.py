@@ -19,7 +19,7 @@ from minxin.accounts.models import User
 from minxin.cases.models import AppealKind
 from minxin.core.errors import MinxinError, ValidationFailed
 from minxin.core.pagination import paginate
-from minxin.core.posted import date_or_none, int_or_none
+from minxin.core.posted import date_or_none, ids_or_none, int_or_none
 from minxin.core.session import is_one_time_key, one_time_key_new
 from minxin.directory.selectors import places_to_choose, units_active
 
@@ -102,15 +102,15 @@ def _parse(post: QueryDict) -> tuple[services.VisitDraft, list[services.MatterDr
             visited_at = timezone.make_aware(datetime.fromisoformat(raw))
         except ValueError as exc:
             raise ValidationFailed("走访时间格式不正确") from exc
-    ids = post.getlist("participants")
-    if not all(i.isdigit() for i in ids):
+    ids = ids_or_none(post.getlist("participants"))
+    if ids is None:
         raise ValidationFailed("走访人员中有无效的工作人员")
     draft = services.VisitDraft(
         place_text=post.get("place_text", ""),
         visited_at=visited_at,
         met_text=post.get("met_text", ""),
         region_id=int_or_none(post.get("region")),
-        participant_ids=tuple(int(i) for i in ids),
+        participant_ids=tuple(ids),
         participants_text=post.get("participants_text", ""),
         notes=post.get("notes", ""),
     )

@@ -98,3 +98,12 @@ def test_a_searched_page_reads_one_more_id_instead_of_counting(
     in_range = counted.number == pagination.rows_through_page(request, 2) // 2
     if in_range:
         assert not any("COUNT(" in q["sql"] for q in queries.captured_queries)
+
+
+@pytest.mark.parametrize(
+    ("asked", "rows"), [("3", 75), ("", 25), ("0", 25), ("²", 25), ("9" * 30, 25)]
+)
+def test_rows_through_page_reads_the_page_as_every_posted_number(asked, rows):
+    # "²" passed str.isdigit and failed int(): a searched list's ?page=² was a 500.
+    request = RequestFactory().get("/list", {"page": asked})
+    assert pagination.rows_through_page(request) == rows

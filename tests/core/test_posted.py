@@ -6,7 +6,7 @@ from datetime import date, datetime
 import pytest
 from django.utils import timezone
 
-from minxin.core.posted import date_or_none, datetime_or_none, int_or_none
+from minxin.core.posted import date_or_none, datetime_or_none, ids_or_none, int_or_none
 
 
 @pytest.mark.parametrize(
@@ -52,3 +52,10 @@ def test_datetime_or_none_reads_a_local_time_in_the_districts_zone():
     assert datetime_or_none("2026-12-07 09:30:15").second == 15  # type: ignore[union-attr]
     for odd in ("2026-13-07T09:30", "2026-12-07T25:00", "明天上午", "", None):
         assert datetime_or_none(odd) is None
+
+
+def test_ids_or_none_is_none_when_any_value_is_not_an_id():
+    assert ids_or_none(["3", " 12 "]) == [3, 12]
+    assert ids_or_none([]) == []
+    assert ids_or_none(["3", "²"]) is None
+    assert ids_or_none(["3", ""]) is None

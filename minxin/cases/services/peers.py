@@ -28,6 +28,7 @@ from minxin.citylink.services import (
     received_update_record,
 )
 from minxin.core.errors import NotFound, ValidationFailed
+from minxin.core.posted import int_or_none
 from minxin.deadlines.services import deadlines_for
 from minxin.machine.engine import Change
 
@@ -73,7 +74,8 @@ def appeal_send_down(
         raise ValidationFailed("该诉求已下派下级平台")
     peers = Peer.objects.filter(is_active=True)
     named = str(peer).strip()
-    target = (peers.filter(pk=int(named)) if named.isdigit() else peers.filter(code=named)).first()
+    pk = int_or_none(named)
+    target = (peers.filter(pk=pk) if pk is not None else peers.filter(code=named)).first()
     if target is None:
         raise ValidationFailed("请选择启用的下级平台")
     code = (service_code or "").strip()
