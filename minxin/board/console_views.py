@@ -13,8 +13,8 @@ from minxin.accounts.access import staff_user
 from minxin.accounts.models import User
 from minxin.core.errors import MinxinError, NotFound
 from minxin.core.pagination import paginate
-from minxin.core.posted import int_or_none
 from minxin.core.privacy import mask_public_text
+from minxin.core.steps import posted_version
 
 from .machine import MODERATION
 from .permissions import may_moderate
@@ -63,14 +63,13 @@ def queue(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, post_id: int) -> HttpResponse:
     user = _moderator(request)
     if request.method == "POST":
-        version = request.POST.get("version", "")
         try:
             post = post_moderate(
                 actor=user,
                 post_id=post_id,
                 action=request.POST.get("action", ""),
                 # A missing or garbled version can match nothing: the moderator must reload.
-                expected_version=int_or_none(version) or 0,
+                expected_version=posted_version(request) or 0,
                 title=request.POST.get("title", ""),
                 content=request.POST.get("content", ""),
                 reason=request.POST.get("reason", ""),

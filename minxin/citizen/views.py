@@ -26,7 +26,6 @@ from minxin.cases.services import AppealDraft, appeal_supplement
 from minxin.cases.workflow import OPEN_STATUSES, AppealStatus, Satisfaction
 from minxin.core.errors import ConcurrentEdit, MinxinError, NotFound, ValidationFailed
 from minxin.core.pages import PublicForm, public_submit, public_track, receipt_page
-from minxin.core.posted import int_or_none
 from minxin.core.session import (
     APPEAL_GRANTS_KEY,
     APPEAL_RECEIPT_KEY,
@@ -36,6 +35,7 @@ from minxin.core.session import (
     submission_keep,
     submission_keep_saved,
 )
+from minxin.core.steps import posted_version
 from minxin.directory.selectors import jurisdiction_for_host
 from minxin.feedback.services import COMMENT_MAX, rating_submit
 from minxin.intake.services import appeal_receive
@@ -174,13 +174,12 @@ def rate(request: HttpRequest, tracking_number: str) -> HttpResponse:
     view = citizen_appeal_view(tracking_number=tracking_number, granted_ids=granted)  # or 404
     satisfaction = request.POST.get("satisfaction", "")
     comment = request.POST.get("comment", "")
-    version = request.POST.get("version", "")
     try:
         rating_submit(
             appeal_id=view.appeal.pk,
             actor=Actor.citizen(),
             # A missing or garbled version can match nothing: the citizen is asked to refresh.
-            expected_version=int_or_none(version) or 0,
+            expected_version=posted_version(request) or 0,
             satisfaction=satisfaction,
             comment=comment,
         )
@@ -215,14 +214,13 @@ def supplement(request: HttpRequest, tracking_number: str) -> HttpResponse:
     view = citizen_appeal_view(tracking_number=tracking_number, granted_ids=granted)  # or 404
     key = request.POST.get("submission_key", "")
     content = request.POST.get("content", "")
-    version = request.POST.get("version", "")
     try:
         if not is_one_time_key(key):
             raise ValidationFailed("页面已过期，请刷新后重试")
         done = appeal_supplement(
             appeal_id=view.appeal.pk,
             actor=Actor.citizen(),
-            expected_version=int_or_none(version) or 0,
+            expected_version=posted_version(request) or 0,
             content=content,
             photos=request.FILES.getlist("photos"),
             submission_key=key,

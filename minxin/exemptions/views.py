@@ -17,7 +17,7 @@ from minxin.cases import selectors as case_selectors
 from minxin.cases.models import Appeal
 from minxin.core.errors import MinxinError
 from minxin.core.pagination import paginate
-from minxin.core.posted import int_or_none
+from minxin.core.steps import posted_version
 
 from .machine import EXEMPTIONS
 from .permissions import decides_exemptions, may_list_exemptions, sees_all_exemptions
@@ -127,14 +127,13 @@ def exemption_act_view(request: HttpRequest, exemption_id: int, action: str) -> 
     asked from, with the outcome; a refusal is shown on that page with its 4xx status."""
     user = staff_user(request)
     post = request.POST
-    version = post.get("version", "")
     try:
         exemption = exemption_act(
             actor=user,
             exemption_id=exemption_id,
             action=action,
             reason=post.get("reason", ""),
-            expected_version=int_or_none(version),
+            expected_version=posted_version(request),
         )
     except MinxinError as error:
         current = exemption_get_for(user=user, exemption_id=exemption_id)

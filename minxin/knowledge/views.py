@@ -20,6 +20,7 @@ from minxin.core.errors import MinxinError, PermissionDenied, ValidationFailed
 from minxin.core.pagination import paginate
 from minxin.core.posted import date_or_none, int_or_none
 from minxin.core.search import highlight, snippet
+from minxin.core.steps import posted_version
 from minxin.directory.selectors import categories_to_filter, units_handling
 
 from . import selectors
@@ -125,7 +126,7 @@ def article_post(request: HttpRequest, article_id: int) -> HttpResponse:
             actor=user,
             article_id=article.pk,
             action=post.get("action", ""),
-            expected_version=int_or_none(post.get("version")),
+            expected_version=posted_version(request),
             reason=post.get("reason", ""),
             review_due=_date(post.get("review_due", "")),
         )
@@ -204,7 +205,7 @@ def article_edit(request: HttpRequest, article_id: int) -> HttpResponse:
         article_revise(
             actor=user,
             article_id=article.pk,
-            expected_version=int_or_none(request.POST.get("version")),
+            expected_version=posted_version(request),
             draft=_draft(request),
             note=request.POST.get("note", ""),
         )

@@ -2,9 +2,9 @@
 
 The default only logs (with the number and any secret masked); `aliyun.AliyunSmsBackend`
 sends through Alibaba Cloud's SMS API. A backend's `send` (its `deliver`, given the message
-as one value) returns the provider's message id
-("" when it has none) and raises `SmsTransientError` for what may pass if tried again (the
-network, the provider's 5xx, throttling) or `SmsPermanentError` for what will not.
+as one value) returns the provider's message id ("" when it has none) and raises
+`SmsTransientError` for what may pass if tried again (the network, the provider's 5xx,
+throttling) or `SmsPermanentError` for what will not.
 """
 
 import logging

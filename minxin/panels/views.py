@@ -21,6 +21,7 @@ from minxin.accounts.models import User
 from minxin.core.errors import MinxinError, ValidationFailed
 from minxin.core.pages import public_read
 from minxin.core.posted import datetime_or_none, int_or_none
+from minxin.core.steps import posted_version
 from minxin.directory.selectors import jurisdiction_for_host, units_handling
 from minxin.metrics.selectors import districts_for
 
@@ -135,8 +136,7 @@ def evaluation_post(request: HttpRequest, evaluation_id: int) -> HttpResponse:
     evaluation = selectors.evaluation_get_for(user, evaluation_id)
     post = request.POST
     raw = post.get("action", "")
-    raw_version = post.get("version", "")
-    version = int_or_none(raw_version)
+    version = posted_version(request)
     invited = ""
     try:
         if raw == "seat":
