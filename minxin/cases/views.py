@@ -20,7 +20,7 @@ from minxin.accounts.roles import Role
 from minxin.core.errors import MinxinError, NotFound, ValidationFailed
 from minxin.core.pagination import paginate, rows_through_page
 from minxin.core.search import SearchQuery, highlight, snippet
-from minxin.core.steps import posted_version_required
+from minxin.core.steps import RecordPage, posted_version_required
 from minxin.directory.selectors import units_handling
 
 from . import selectors, services
@@ -236,8 +236,8 @@ def _refused(
     `open_action` left open."""
     appeal = selectors.appeal_get_for(user=user, appeal_id=appeal_id)
     posted = request.POST.dict()
-    return _detail_render(
-        request, user=user, appeal=appeal, error=error, posted=posted, open_action=open_action
+    return APPEAL_PAGE.render(
+        request, user, appeal, error=error, posted=posted, open_action=open_action
     )
 
 
@@ -245,21 +245,12 @@ def _refused(
 def appeal_detail(request: HttpRequest, appeal_id: int) -> HttpResponse:
     user = staff_user(request)
     appeal = selectors.appeal_get_for(user=user, appeal_id=appeal_id)
-    return _detail_render(request, user=user, appeal=appeal)
+    return APPEAL_PAGE.render(request, user, appeal)
 
 
-def _detail_render(
-    request: HttpRequest,
-    *,
-    user: User,
-    appeal: Appeal,
-    error: MinxinError | None = None,
-    posted: dict[str, Any] | None = None,
-    open_action: str = "",
-    revealed_phone: str = "",
-) -> HttpResponse:
+def _appeal_shows(user: User, appeal: Appeal) -> dict[str, Any]:
     available = selectors.actions_available(user=user, appeal=appeal)
-    context = {
+    return {
         "appeal": appeal,
         "flag": selectors.deadline_flag(appeal),
         "timeline": selectors.appeal_timeline(appeal=appeal),
@@ -287,20 +278,19 @@ def _detail_render(
         "revisit_panel": Action.FOLLOW_UP in available,
         "revisit": selectors.pending_revisit(appeal=appeal),
         "satisfaction_choices": Satisfaction.choices,
-        "error": error,
-        "posted": posted or {},
-        "open_action": open_action,
+        "open_action": "",
         "show_contact": may_see_contact(user),
         "may_reveal_phone": may_reveal_phone(user) and bool(appeal.appellant_phone),
-        "revealed_phone": revealed_phone,
+        "revealed_phone": "",
         **photo_limits(),
         "peer_link": selectors.appeal_peer_link(appeal=appeal),
         "phone_reveals": (
             selectors.phone_reveals_of(appeal=appeal) if may_see_phone_reveals(user) else None
         ),
     }
-    status = error.status_code if error else 200
-    return render(request, "cases/appeal_detail.html", context, status=status)
+
+
+APPEAL_PAGE = RecordPage("cases/appeal_detail.html", _appeal_shows)
 
 
 @login_required
@@ -397,7 +387,7 @@ def phone_reveal(request: HttpRequest, appeal_id: int) -> HttpResponse:
     phone = services.phone_reveal(actor=user, appeal=appeal)
     if request.headers.get("HX-Request") == "true":
         return render(request, "cases/_phone_revealed.html", {"phone": phone})
-    return _detail_render(request, user=user, appeal=appeal, revealed_phone=phone)
+    return APPEAL_PAGE.render(request, user, appeal, revealed_phone=phone)
 
 
 @login_required

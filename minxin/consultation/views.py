@@ -25,7 +25,7 @@ from minxin.accounts.models import User
 from minxin.accounts.roles import Role
 from minxin.core.errors import MinxinError, NotFound, ValidationFailed, form_cleaned
 from minxin.core.posted import int_or_none
-from minxin.core.steps import posted_version, step_post
+from minxin.core.steps import RecordPage, posted_version, step_post
 from minxin.directory.selectors import units_handling
 
 from . import report, selectors
@@ -125,21 +125,14 @@ def consultation_new(request: HttpRequest) -> HttpResponse:
     return redirect("consultation:detail", consultation.pk)
 
 
-def _detail(
-    request: HttpRequest,
-    *,
-    user: User,
-    consultation: Consultation,
-    error: MinxinError | None = None,
-    posted: dict[str, Any] | None = None,
-) -> HttpResponse:
+def _consultation_shows(user: User, consultation: Consultation) -> dict[str, Any]:
     actions = CONSULTATIONS.available(actor=Actor.of(user), status=consultation.status)
     now = timezone.now()
     is_open = (
         consultation.status == ConsultationStatus.OPEN
         and consultation.opens_at <= now < consultation.closes_at
     )
-    context = {
+    return {
         "c": consultation,
         "p": selectors.consultation_page(consultation, public=False),
         "forms": CONSULTATIONS.forms(actions),
@@ -150,19 +143,17 @@ def _detail(
         "decisions": Decision.choices,
         "points": selectors.contact_points_active(district=consultation.jurisdiction_id),
         "is_open": is_open,
-        "error": error,
-        "posted": posted or {},
     }
-    return render(
-        request, "consultation/detail.html", context, status=error.status_code if error else 200
-    )
+
+
+CONSULTATION_PAGE = RecordPage("consultation/detail.html", _consultation_shows)
 
 
 @login_required
 def consultation_detail(request: HttpRequest, consultation_id: int) -> HttpResponse:
     user = staff_user(request, may_see_consultations, VIEWERS)
     consultation = selectors.consultation_get_for(user, consultation_id)
-    return _detail(request, user=user, consultation=consultation)
+    return CONSULTATION_PAGE.render(request, user, consultation)
 
 
 @login_required
@@ -171,17 +162,14 @@ def consultation_step(request: HttpRequest, consultation_id: int) -> HttpRespons
     user = staff_user(request, runs_consultations, OFFICE)
     consultation = selectors.consultation_get_for(user, consultation_id)
 
-    def refused(error: MinxinError) -> HttpResponse:
-        again = selectors.consultation_get_for(user, consultation_id)
-        posted = request.POST.dict()
-        return _detail(request, user=user, consultation=again, error=error, posted=posted)
-
     return step_post(
         request,
         ConsultationAction,
         partial(consultation_act, actor=user, consultation_id=consultation.pk),
         label=CONSULTATIONS.label,
-        refused=refused,
+        refused=CONSULTATION_PAGE.refused(
+            request, user, partial(selectors.consultation_get_for, user, consultation_id)
+        ),
         done="consultation:detail",
         pk=consultation.pk,
     )
@@ -205,8 +193,8 @@ def comment_new(request: HttpRequest, consultation_id: int) -> HttpResponse:
             ),
         )
     except MinxinError as error:
-        return _detail(
-            request, user=user, consultation=consultation, error=error, posted=request.POST.dict()
+        return CONSULTATION_PAGE.render(
+            request, user, consultation, error=error, posted=request.POST.dict()
         )
     messages.success(request, "意见已提交，待审核后公开")
     return redirect("consultation:detail", consultation.pk)
@@ -245,7 +233,7 @@ def comment_act(request: HttpRequest, consultation_id: int, comment_id: int) -> 
     except MinxinError as error:
         consultation = selectors.consultation_get_for(user, consultation_id)
         posted = request.POST.dict() | {"comment": str(comment_id)}
-        return _detail(request, user=user, consultation=consultation, error=error, posted=posted)
+        return CONSULTATION_PAGE.render(request, user, consultation, error=error, posted=posted)
     messages.success(request, f"已{COMMENTS.label(action)}")
     return redirect(f"{consultation_path(consultation.pk)}#comment-{comment_id}")
 

@@ -1,20 +1,57 @@
-"""A step of a small state machine posted from its page, one way for every screen that has one
-(consultations, selection rounds, issue-list items, proactive tasks): the action named in the
-form checked against the machine's actions, the service called with it, the reason and the
-version the page was read at, then a message and back to the page; refused, the page again."""
+"""A record's page in the staff console and the steps posted from it, one way for every record a
+machine moves (appeals, suggestions, consultations, selection rounds, topics, issue-list items,
+proactive tasks, task forces): the page shows the record to a viewer, and again, with the error
+and what was typed, when a form on it is refused. A step names an action, checked against the
+machine's actions; the service is called with it, the reason and the version the page was read
+at, then a message and back to the page; refused, the page again."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import TypeVar
+from typing import Any, Generic, TypeVar
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 
 from .errors import MinxinError, ValidationFailed
 from .posted import int_or_none
 
 A = TypeVar("A", bound=StrEnum)
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class RecordPage(Generic[R]):
+    """A record's page: its template and what it `shows` of the record to a viewer (the staff
+    user). `render` adds the refused form's error and what was typed, and answers with the
+    error's status, so a refused form never reads as a success."""
+
+    template: str
+    shows: Callable[[Any, R], Mapping[str, Any]]
+
+    def render(
+        self,
+        request: HttpRequest,
+        viewer: Any,
+        record: R,
+        *,
+        error: MinxinError | None = None,
+        posted: Mapping[str, Any] | None = None,
+        **extra: Any,
+    ) -> HttpResponse:
+        context = {**self.shows(viewer, record), **extra, "error": error, "posted": posted or {}}
+        status = error.status_code if error else 200
+        return render(request, self.template, context, status=status)
+
+    def refused(
+        self, request: HttpRequest, viewer: Any, record: Callable[[], R]
+    ) -> Callable[[MinxinError], HttpResponse]:
+        """The page again for a refused step, with the record read anew (the step may have
+        been refused because someone else had just changed it)."""
+        return lambda error: self.render(
+            request, viewer, record(), error=error, posted=request.POST.dict()
+        )
 
 
 def posted_version(request: HttpRequest) -> int | None:

@@ -19,7 +19,7 @@ from minxin.accounts.models import User
 from minxin.accounts.roles import Role
 from minxin.core.errors import MinxinError, NotFound, PermissionDenied, ValidationFailed
 from minxin.core.posted import datetime_or_none, int_or_none
-from minxin.core.steps import posted_version
+from minxin.core.steps import RecordPage, posted_version
 from minxin.directory.selectors import places_to_choose
 from minxin.projects.selectors import programmes_to_choose
 
@@ -71,18 +71,11 @@ def topic_new(request: HttpRequest) -> HttpResponse:
     return redirect("deliberation:detail", topic.pk)
 
 
-def _detail(
-    request: HttpRequest,
-    *,
-    user: User,
-    topic: Topic,
-    error: MinxinError | None = None,
-    posted: dict[str, Any] | None = None,
-) -> HttpResponse:
+def _topic_shows(user: User, topic: Topic) -> dict[str, Any]:
     actions = TOPICS.available(
         actor=Actor.of(user), status=topic.status, lead_unit_id=topic.unit_id
     )
-    context = {
+    return {
         "t": topic,
         "p": selectors.topic_page(topic),
         "actions": set(actions),
@@ -91,18 +84,16 @@ def _detail(
         "kinds": DecisionKind.choices,
         # The topic's district's (the viewer's own; for the city's staff, the topic's).
         "programmes": programmes_to_choose(district=topic.jurisdiction_id),
-        "error": error,
-        "posted": posted or {},
     }
-    return render(
-        request, "deliberation/detail.html", context, status=error.status_code if error else 200
-    )
+
+
+TOPIC_PAGE = RecordPage("deliberation/detail.html", _topic_shows)
 
 
 @login_required
 def topic_detail(request: HttpRequest, topic_id: int) -> HttpResponse:
     user = staff_user(request, may_see_topics, VIEWERS)
-    return _detail(request, user=user, topic=selectors.topic_get_for(user, topic_id))
+    return TOPIC_PAGE.render(request, user, selectors.topic_get_for(user, topic_id))
 
 
 @login_required
@@ -160,6 +151,6 @@ def topic_act(request: HttpRequest, topic_id: int) -> HttpResponse:
         raise
     except MinxinError as error:
         topic = selectors.topic_get_for(user, topic_id)
-        return _detail(request, user=user, topic=topic, error=error, posted=post.dict())
+        return TOPIC_PAGE.render(request, user, topic, error=error, posted=post.dict())
     messages.success(request, f"已{TOPICS.label(action)}")
     return redirect("deliberation:detail", topic.pk)

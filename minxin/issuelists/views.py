@@ -24,7 +24,7 @@ from minxin.accounts.roles import Role
 from minxin.core.errors import MinxinError, NotFound, ValidationFailed, form_cleaned
 from minxin.core.pagination import paginate
 from minxin.core.posted import ids_or_none, int_or_none
-from minxin.core.steps import step_post
+from minxin.core.steps import RecordPage, step_post
 from minxin.directory.models import Unit
 from minxin.directory.selectors import (
     categories_active,
@@ -195,17 +195,10 @@ def list_detail(request: HttpRequest, unit_id: int, year: int) -> HttpResponse:
     return redirect("issuelists:item_detail", item.pk)
 
 
-def _item_render(
-    request: HttpRequest,
-    *,
-    user: User,
-    item: IssueItem,
-    error: MinxinError | None = None,
-    posted: dict[str, Any] | None = None,
-) -> HttpResponse:
+def _item_shows(user: User, item: IssueItem) -> dict[str, Any]:
     who = Actor.of(user)
     actions = ITEMS.available(actor=who, status=item.status, lead_unit_id=item.issue_list.unit_id)
-    context = {
+    return {
         "item": item,
         "history": selectors.item_history(item),
         "volume": services.item_volume(item),
@@ -220,23 +213,21 @@ def _item_render(
         "may_instruct": ItemAction.INSTRUCT in actions,
         "units": units_handling(),
         "overdue": item.status != ItemStatus.CLOSED and item.deadline < timezone.localdate(),
-        "error": error,
-        "posted": posted or {},
         "default_due": (timezone.localdate() + timedelta(days=7)).isoformat(),
     }
-    status = error.status_code if error else 200
-    return render(request, "issuelists/item_detail.html", context, status=status)
+
+
+ITEM_PAGE = RecordPage("issuelists/item_detail.html", _item_shows)
 
 
 @login_required
 def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
     user = staff_user(request, may_see_lists, VIEWERS_PAGE)
-    return _item_render(request, user=user, item=selectors.item_get_for(user, item_id))
+    return ITEM_PAGE.render(request, user, selectors.item_get_for(user, item_id))
 
 
 def _refused(request: HttpRequest, user: User, item_id: int, error: MinxinError) -> HttpResponse:
-    item = selectors.item_get_for(user, item_id)
-    return _item_render(request, user=user, item=item, error=error, posted=request.POST.dict())
+    return ITEM_PAGE.refused(request, user, partial(selectors.item_get_for, user, item_id))(error)
 
 
 @login_required

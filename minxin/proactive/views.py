@@ -22,7 +22,7 @@ from minxin.accounts.models import User
 from minxin.core.errors import MinxinError, form_cleaned
 from minxin.core.pagination import paginate
 from minxin.core.posted import int_or_none
-from minxin.core.steps import step_post
+from minxin.core.steps import RecordPage, step_post
 from minxin.directory.selectors import categories_active, places_to_choose, units_handling
 
 from . import selectors
@@ -197,34 +197,25 @@ def task_propose(request: HttpRequest) -> HttpResponse:
     return redirect("proactive:task_detail", task.pk)
 
 
-def _detail_render(
-    request: HttpRequest,
-    *,
-    user: User,
-    task: ProactiveTask,
-    error: MinxinError | None = None,
-    posted: dict[str, Any] | None = None,
-) -> HttpResponse:
+def _task_shows(user: User, task: ProactiveTask) -> dict[str, Any]:
     actions = TASKS.available(actor=Actor.of(user), status=task.status, lead_unit_id=task.unit_id)
-    context = {
+    return {
         "task": task,
         "history": selectors.task_history(task),
         "effect": selectors.task_effect(task),
         "forms": TASKS.forms(actions),
         "overdue": task.status in (TaskStatus.PROPOSED, TaskStatus.IN_PROGRESS)
         and task.due_at < timezone.now(),
-        "error": error,
-        "posted": posted or {},
     }
-    status = error.status_code if error else 200
-    return render(request, "proactive/task_detail.html", context, status=status)
+
+
+TASK_PAGE = RecordPage("proactive/task_detail.html", _task_shows)
 
 
 @login_required
 def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
     user = staff_user(request, may_see_tasks, VIEWERS_PAGE)
-    task = selectors.task_get_for(user, task_id)
-    return _detail_render(request, user=user, task=task)
+    return TASK_PAGE.render(request, user, selectors.task_get_for(user, task_id))
 
 
 @login_required
@@ -232,19 +223,12 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
 def task_act(request: HttpRequest, task_id: int) -> HttpResponse:
     user = staff_user(request, may_see_tasks, VIEWERS_PAGE)
     task = selectors.task_get_for(user, task_id)
-
-    def refused(error: MinxinError) -> HttpResponse:
-        again = selectors.task_get_for(user, task_id)
-        return _detail_render(
-            request, user=user, task=again, error=error, posted=request.POST.dict()
-        )
-
     return step_post(
         request,
         TaskAction,
         partial(proactive_task_act, actor=user, task_id=task.pk),
         label=TASKS.label,
-        refused=refused,
+        refused=TASK_PAGE.refused(request, user, partial(selectors.task_get_for, user, task_id)),
         done="proactive:task_detail",
         pk=task.pk,
     )

@@ -23,7 +23,7 @@ from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
 from minxin.core.errors import MinxinError, ValidationFailed, form_cleaned
 from minxin.core.posted import int_or_none
-from minxin.core.steps import posted_version, step_post
+from minxin.core.steps import RecordPage, posted_version, step_post
 from minxin.directory.selectors import areas_to_filter, places_to_choose, units_handling
 from minxin.projects.models import Origin, ProjectKind
 from minxin.projects.selectors import programmes_to_choose
@@ -202,16 +202,9 @@ def round_new(request: HttpRequest) -> HttpResponse:
     return redirect("selection:round_detail", selection.pk)
 
 
-def _detail(
-    request: HttpRequest,
-    *,
-    user: User,
-    selection: SelectionRound,
-    error: MinxinError | None = None,
-    posted: dict[str, Any] | None = None,
-) -> HttpResponse:
+def _round_shows(user: User, selection: SelectionRound) -> dict[str, Any]:
     actions = ROUNDS.available(actor=Actor.of(user), status=selection.status)
-    context = {
+    return {
         "r": selection,
         "p": selectors.round_page(selection, viewer=user),
         "forms": ROUNDS.forms(actions),
@@ -221,18 +214,16 @@ def _detail(
         "deputy": is_deputy(user),
         "choices": VoteChoice.choices,
         "now": timezone.now(),
-        "error": error,
-        "posted": posted or {},
     }
-    return render(
-        request, "selection/round_detail.html", context, status=error.status_code if error else 200
-    )
+
+
+ROUND_PAGE = RecordPage("selection/round_detail.html", _round_shows)
 
 
 @login_required
 def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
     user = staff_user(request, may_see_rounds, VIEWERS_PAGE)
-    return _detail(request, user=user, selection=selectors.round_get_for(user, round_id))
+    return ROUND_PAGE.render(request, user, selectors.round_get_for(user, round_id))
 
 
 @login_required
@@ -241,16 +232,12 @@ def round_step(request: HttpRequest, round_id: int) -> HttpResponse:
     user = staff_user(request, runs_rounds, OFFICE_PAGE)
     selection = selectors.round_get_for(user, round_id)
 
-    def refused(error: MinxinError) -> HttpResponse:
-        again = selectors.round_get_for(user, round_id)
-        return _detail(request, user=user, selection=again, error=error, posted=request.POST.dict())
-
     return step_post(
         request,
         RoundAction,
         partial(round_act, actor=user, round_id=selection.pk),
         label=ROUNDS.label,
-        refused=refused,
+        refused=ROUND_PAGE.refused(request, user, partial(selectors.round_get_for, user, round_id)),
         done="selection:round_detail",
         pk=selection.pk,
     )
@@ -333,7 +320,7 @@ def candidate_remove(request: HttpRequest, round_id: int, candidate_id: int) -> 
         )
     except MinxinError as error:
         selection = selectors.round_get_for(user, round_id)
-        return _detail(request, user=user, selection=selection, error=error)
+        return ROUND_PAGE.render(request, user, selection, error=error)
     messages.success(request, f"已撤回候选项目「{candidate.name}」")
     return redirect("selection:round_detail", selection.pk)
 
@@ -350,10 +337,10 @@ def ballot(request: HttpRequest, round_id: int) -> HttpResponse:
         if name.startswith("vote_"):
             candidate = int_or_none(name.removeprefix("vote_"))
             if candidate is None:
-                return _detail(
+                return ROUND_PAGE.render(
                     request,
-                    user=user,
-                    selection=selection,
+                    user,
+                    selection,
                     error=ValidationFailed("表决票中有不属于本轮的候选项目，请刷新后重新表决"),
                     posted=request.POST.dict(),
                 )
@@ -361,8 +348,6 @@ def ballot(request: HttpRequest, round_id: int) -> HttpResponse:
     try:
         deputy_vote(actor=user, round_id=selection.pk, choices=choices)
     except MinxinError as error:
-        return _detail(
-            request, user=user, selection=selection, error=error, posted=request.POST.dict()
-        )
+        return ROUND_PAGE.render(request, user, selection, error=error, posted=request.POST.dict())
     messages.success(request, "表决票已提交，感谢您履职")
     return redirect("selection:round_detail", selection.pk)

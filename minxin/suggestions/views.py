@@ -29,6 +29,7 @@ from minxin.core.session import (
     grant,
     grants,
 )
+from minxin.core.steps import RecordPage
 from minxin.directory.selectors import jurisdiction_for_host, units_handling
 from minxin.metrics.permissions import may_see_dashboard
 from minxin.metrics.selectors import period_from
@@ -177,38 +178,24 @@ def review_list(request: HttpRequest) -> HttpResponse:
 def review_detail(request: HttpRequest, suggestion_id: int) -> HttpResponse:
     user = _reviewer(request)
     suggestion = selectors.suggestion_get(user=user, suggestion_id=suggestion_id)
-    return _detail_render(request, user=user, suggestion=suggestion)
+    return SUGGESTION_PAGE.render(request, user, suggestion)
 
 
-def _detail_render(
-    request: HttpRequest,
-    *,
-    user: User,
-    suggestion: Suggestion,
-    error: MinxinError | None = None,
-    posted: dict[str, Any] | None = None,
-    open_action: str = "",
-) -> HttpResponse:
+def _suggestion_shows(user: User, suggestion: Suggestion) -> dict[str, Any]:
     actions = SUGGESTIONS.forms(
         SUGGESTIONS.available(actor=Actor.of(user), status=suggestion.status)
     )
     wanted = any(a["extra"] == "unit_id" for a in actions)
     units = units_handling(district=suggestion.jurisdiction_id) if wanted else []
-    context = {
+    return {
         "s": suggestion,
         "events": selectors.suggestion_timeline(suggestion=suggestion),
         "actions": actions,
         "units": units,
-        "error": error,
-        "posted": posted or {},
-        "open_action": open_action,
     }
-    return render(
-        request,
-        "suggestions/review_detail.html",
-        context,
-        status=error.status_code if error else 200,
-    )
+
+
+SUGGESTION_PAGE = RecordPage("suggestions/review_detail.html", _suggestion_shows)
 
 
 @login_required
@@ -235,14 +222,8 @@ def review_act(request: HttpRequest, suggestion_id: int, action: str) -> HttpRes
             inputs=data,
         )
     except MinxinError as error:
-        return _detail_render(
-            request,
-            user=user,
-            suggestion=selectors.suggestion_get(user=user, suggestion_id=suggestion_id),
-            error=error,
-            posted=request.POST.dict(),
-            open_action=action,
-        )
+        again = selectors.suggestion_get(user=user, suggestion_id=suggestion_id)
+        return SUGGESTION_PAGE.render(request, user, again, error=error, posted=request.POST.dict())
     messages.success(request, f"已{transition.label}")
     return redirect("suggestions:review_detail", suggestion_id=suggestion.pk)
 

@@ -6,6 +6,7 @@ Thin: parse, one selector or service, render. A refused write re-renders the pag
 Chinese message, what the user typed, and the error's 4xx status."""
 
 from datetime import datetime, time
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -22,6 +23,7 @@ from minxin.accounts.roles import Role
 from minxin.core.errors import MinxinError, ValidationFailed
 from minxin.core.pagination import paginate
 from minxin.core.posted import date_or_none, datetime_or_none, ids_or_none, int_or_none
+from minxin.core.steps import RecordPage
 from minxin.directory.selectors import units_handling
 
 from . import selectors, services
@@ -105,14 +107,7 @@ def task_force_new(request: HttpRequest) -> HttpResponse:
     return redirect("taskforces:task_force_detail", task_force.pk)
 
 
-def _detail_render(
-    request: HttpRequest,
-    *,
-    user: User,
-    task_force: TaskForce,
-    error: MinxinError | None = None,
-    posted: dict[str, Any] | None = None,
-) -> HttpResponse:
+def _task_force_shows(user: User, task_force: TaskForce) -> dict[str, Any]:
     lead, members = TASK_FORCES.units(task_force) if TASK_FORCES.units else (None, frozenset())
     actions = TASK_FORCES.available(
         actor=Actor.of(user),
@@ -121,7 +116,7 @@ def _detail_render(
         assisting_unit_ids=members,
     )
     appeals = selectors.task_force_appeals(task_force)
-    context = {
+    return {
         **_pickers(),
         "task_force": task_force,
         "members": task_force.members.order_by("name"),
@@ -133,28 +128,25 @@ def _detail_render(
         "history": selectors.task_force_timeline(task_force),
         "may": {a: a in actions for a in TaskForceAction},
         "decision_rows": range(DECISION_ROWS),
-        "error": error,
-        "posted": posted or {},
         "today": timezone.localdate().isoformat(),
     }
-    status = error.status_code if error else 200
-    return render(request, "taskforces/task_force_detail.html", context, status=status)
+
+
+TASK_FORCE_PAGE = RecordPage("taskforces/task_force_detail.html", _task_force_shows)
 
 
 @login_required
 def task_force_detail(request: HttpRequest, task_force_id: int) -> HttpResponse:
     user = staff_user(request, may_see_task_forces, VIEWERS_PAGE)
     task_force = selectors.task_force_get_for(user, task_force_id)
-    return _detail_render(request, user=user, task_force=task_force)
+    return TASK_FORCE_PAGE.render(request, user, task_force)
 
 
 def _refused(
     request: HttpRequest, user: User, task_force_id: int, error: MinxinError
 ) -> HttpResponse:
-    task_force = selectors.task_force_get_for(user, task_force_id)
-    return _detail_render(
-        request, user=user, task_force=task_force, error=error, posted=request.POST.dict()
-    )
+    again = partial(selectors.task_force_get_for, user, task_force_id)
+    return TASK_FORCE_PAGE.refused(request, user, again)(error)
 
 
 @login_required

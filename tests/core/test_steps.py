@@ -1,0 +1,78 @@
+"""core.steps.RecordPage: a record's page, and the same page for a refused form."""
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import RequestFactory, override_settings
+
+from minxin.core.errors import ConcurrentEdit, MinxinError, ValidationFailed
+from minxin.core.steps import RecordPage
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "OPTIONS": {
+            "loaders": [
+                (
+                    "django.template.loaders.locmem.Loader",
+                    {
+                        "record.html": (
+                            "{{ record.name }}|{{ viewer }}|{{ error|default:'' }}"
+                            "|{{ posted.reason }}|{{ open_action }}"
+                        )
+                    },
+                )
+            ]
+        },
+    }
+]
+
+
+@dataclass
+class Record:
+    name: str
+
+
+PAGE: RecordPage[Record] = RecordPage(
+    "record.html", lambda viewer, record: {"record": record, "viewer": viewer}
+)
+
+
+@override_settings(TEMPLATES=TEMPLATES)
+def test_the_page_shows_the_record_to_its_viewer() -> None:
+    response = PAGE.render(RequestFactory().get("/"), "张三", Record("路灯"))
+    assert response.status_code == 200
+    assert response.content.decode() == "路灯|张三|||"
+
+
+@override_settings(TEMPLATES=TEMPLATES)
+def test_a_refused_form_answers_with_the_error_and_what_was_typed() -> None:
+    response = PAGE.render(
+        RequestFactory().post("/"),
+        "张三",
+        Record("路灯"),
+        error=ValidationFailed("请填写理由"),
+        posted={"reason": "<b>已修</b>"},
+        open_action="reply",
+    )
+    assert response.status_code == 400
+    # What was typed comes back escaped.
+    assert response.content.decode() == "路灯|张三|请填写理由|&lt;b&gt;已修&lt;/b&gt;|reply"
+
+
+@override_settings(TEMPLATES=TEMPLATES)
+@pytest.mark.parametrize(
+    "error, status", [(ValidationFailed("x"), 400), (ConcurrentEdit("x"), 409)]
+)
+def test_a_refused_step_reads_the_record_anew(error: MinxinError, status: int) -> None:
+    reads: list[str] = []
+
+    def read() -> Record:
+        reads.append("read")
+        return Record(f"第{len(reads)}次读取")
+
+    request = RequestFactory().post("/", {"reason": "已联系", "action": "close"})
+    response = PAGE.refused(request, "李四", read)(error)
+    assert reads == ["read"]
+    assert response.status_code == status
+    assert response.content.decode().startswith("第1次读取|李四|x|已联系|")
