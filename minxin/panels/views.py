@@ -21,7 +21,7 @@ from minxin.accounts.models import User
 from minxin.core.errors import MinxinError, ValidationFailed
 from minxin.core.pages import public_read
 from minxin.core.posted import datetime_or_none, int_or_none
-from minxin.core.steps import posted_version
+from minxin.core.steps import RecordPage, posted_version
 from minxin.directory.selectors import jurisdiction_for_host, units_handling
 from minxin.metrics.selectors import districts_for
 
@@ -93,16 +93,9 @@ def evaluation_new(request: HttpRequest) -> HttpResponse:
     return redirect("panels:detail", evaluation.pk)
 
 
-def _detail(
-    request: HttpRequest,
-    *,
-    user: User,
-    evaluation: Evaluation,
-    error: MinxinError | None = None,
-    invited: str = "",
-) -> HttpResponse:
+def _evaluation_shows(user: User, evaluation: Evaluation) -> dict[str, Any]:
     actions = EVALUATIONS.available(actor=Actor.of(user), status=evaluation.status)
-    context = {
+    return {
         "e": evaluation,
         "units": evaluation.units.order_by("name"),
         "items": evaluation.items.order_by("position"),
@@ -114,18 +107,17 @@ def _detail(
         "forms": EVALUATIONS.forms(actions),
         "can_hear": EvaluationAction.HEARING in actions,
         "groups": PanelGroup.choices,
-        "invited": invited,
-        "error": error,
+        "invited": "",
     }
-    return render(
-        request, "panels/detail.html", context, status=error.status_code if error else 200
-    )
+
+
+EVALUATION_PAGE = RecordPage("panels/detail.html", _evaluation_shows)
 
 
 @login_required
 def evaluation_detail(request: HttpRequest, evaluation_id: int) -> HttpResponse:
     user = staff_user(request, runs_evaluations, OFFICE)
-    return _detail(request, user=user, evaluation=selectors.evaluation_get_for(user, evaluation_id))
+    return EVALUATION_PAGE.render(request, user, selectors.evaluation_get_for(user, evaluation_id))
 
 
 @login_required
@@ -177,10 +169,10 @@ def evaluation_post(request: HttpRequest, evaluation_id: int) -> HttpResponse:
             raise ValidationFailed("未知的操作")
     except MinxinError as error:
         evaluation = selectors.evaluation_get_for(user, evaluation_id)
-        return _detail(request, user=user, evaluation=evaluation, error=error)
+        return EVALUATION_PAGE.render(request, user, evaluation, error=error)
     if invited:  # shown once, on this page: the evaluation as the invitation left it
         evaluation = selectors.evaluation_get_for(user, evaluation_id)
-        return _detail(request, user=user, evaluation=evaluation, invited=invited)
+        return EVALUATION_PAGE.render(request, user, evaluation, invited=invited)
     return redirect("panels:detail", evaluation.pk)
 
 

@@ -21,13 +21,14 @@ from minxin.accounts.models import User
 from minxin.core.errors import MinxinError, ValidationFailed
 from minxin.core.pagination import paginate
 from minxin.core.posted import int_or_none
-from minxin.core.steps import posted_version
+from minxin.core.steps import RecordPage, posted_version
 from minxin.directory.selectors import places_to_choose, units_handling
 
 from . import forms, selectors, services, verdict
 from .machine import PROJECTS
 from .models import LinkSource, ProjectKind, RatingRound
 from .permissions import may_link_appeals, may_run_projects, may_see_projects
+from .selectors import ProjectPage
 from .workflow import ProjectAction, ProjectStatus
 
 VIEWERS = "督查室、领导、热线中心和承办单位"
@@ -84,15 +85,7 @@ def unit_projects(request: HttpRequest) -> HttpResponse:
 # --- one project -------------------------------------------------------------------------
 
 
-def _page(
-    request: HttpRequest,
-    user: User,
-    project_id: int,
-    *,
-    error: MinxinError | None = None,
-    form: str = "",
-) -> HttpResponse:
-    page = selectors.project_page(user, project_id)
+def _project_shows(user: User, page: ProjectPage) -> dict[str, Any]:
     project = page.project
     actor = Actor.of(user)
     lead, assisting = PROJECTS.units(project) if PROJECTS.units else (None, frozenset())
@@ -122,7 +115,7 @@ def _page(
         ],
         "today": timezone.localdate().isoformat(),
     }
-    context: dict[str, Any] = {
+    return {
         "p": page,
         "project": project,
         "steps": steps,
@@ -137,20 +130,28 @@ def _page(
         if may_link_appeals(user)
         else [],
         "chart": chart,
-        "error": error,
-        "form": form,
-        "posted": request.POST if error else {},
         "rounds": RatingRound,
         "ratings": verdict.ratings_summary(project),
         "rating_comments": list(verdict.rating_comments(project)[: COMMENTS_SHOWN + 1]),
         "today": timezone.localdate(),
     }
-    return render(
-        request,
-        "projects/project_detail.html",
-        context,
-        status=error.status_code if error else 200,
-    )
+
+
+PROJECT_PAGE = RecordPage("projects/project_detail.html", _project_shows)
+
+
+def _page(
+    request: HttpRequest,
+    user: User,
+    project_id: int,
+    *,
+    error: MinxinError | None = None,
+    form: str = "",
+) -> HttpResponse:
+    """The project's page; refused, with the form `form` open and what was typed in it."""
+    page = selectors.project_page(user, project_id)
+    posted = request.POST if error else None
+    return PROJECT_PAGE.render(request, user, page, error=error, posted=posted, form=form)
 
 
 @login_required

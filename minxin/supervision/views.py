@@ -26,7 +26,7 @@ from minxin.cases.photos import photo_limits
 from minxin.cases.workflow import Action
 from minxin.core.errors import MinxinError, NotFound, ValidationFailed, form_cleaned
 from minxin.core.pagination import paginate
-from minxin.core.steps import posted_version_required
+from minxin.core.steps import RecordPage, posted_version_required
 from minxin.directory.selectors import units_handling
 
 from . import onsite, selectors
@@ -178,37 +178,25 @@ def order_issue(request: HttpRequest, appeal_id: int | None = None) -> HttpRespo
     return redirect("supervision:order_detail", order.pk)
 
 
-def _detail_render(
-    request: HttpRequest,
-    *,
-    user: User,
-    order: SupervisionOrder,
-    error: MinxinError | None = None,
-    posted_answer: str = "",
-) -> HttpResponse:
-    context = {
+def _order_shows(user: User, order: SupervisionOrder) -> dict[str, Any]:
+    return {
         "order": order,
         "state": selectors.order_state(order),
         "history": selectors.order_history(order=order),
         "can_answer": _can_answer(user, order),
-        "error": error,
-        "posted_answer": posted_answer,
         "photos": selectors.order_photos(order=order),
         **photo_limits(),
     }
-    return render(
-        request,
-        "supervision/order_detail.html",
-        context,
-        status=error.status_code if error else 200,
-    )
+
+
+ORDER_PAGE = RecordPage("supervision/order_detail.html", _order_shows)
 
 
 @login_required
 def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
     user = staff_user(request, may_see_orders, VIEWERS_PAGE)
     order = selectors.order_get_for(user=user, order_id=order_id)
-    return _detail_render(request, user=user, order=order)
+    return ORDER_PAGE.render(request, user, order)
 
 
 @login_required
@@ -236,13 +224,7 @@ def order_answer(request: HttpRequest, order_id: int) -> HttpResponse:
         )
     except MinxinError as error:
         order = selectors.order_get_for(user=user, order_id=order_id)
-        return _detail_render(
-            request,
-            user=user,
-            order=order,
-            error=error,
-            posted_answer=request.POST.get("answer", ""),
-        )
+        return ORDER_PAGE.render(request, user, order, error=error, posted=request.POST.dict())
     messages.success(request, f"已答复督办单 {order.pk}")
     if request.POST.get("back") == "list":
         return redirect("supervision:order_list")
