@@ -25,7 +25,7 @@ from minxin.accounts.models import User
 from minxin.accounts.roles import Role
 from minxin.core.errors import MinxinError, NotFound, ValidationFailed, form_cleaned
 from minxin.core.posted import int_or_none
-from minxin.core.steps import RecordPage, posted_version, step_post
+from minxin.core.steps import RecordPage, posted_version
 from minxin.directory.selectors import units_handling
 
 from . import report, selectors
@@ -160,18 +160,15 @@ def consultation_detail(request: HttpRequest, consultation_id: int) -> HttpRespo
 @require_POST
 def consultation_step(request: HttpRequest, consultation_id: int) -> HttpResponse:
     user = staff_user(request, runs_consultations, OFFICE)
-    consultation = selectors.consultation_get_for(user, consultation_id)
-
-    return step_post(
+    return CONSULTATION_PAGE.step(
         request,
+        user,
+        partial(selectors.consultation_get_for, user, consultation_id),
         ConsultationAction,
-        partial(consultation_act, actor=user, consultation_id=consultation.pk),
+        partial(consultation_act, actor=user, consultation_id=consultation_id),
         label=CONSULTATIONS.label,
-        refused=CONSULTATION_PAGE.refused(
-            request, user, partial(selectors.consultation_get_for, user, consultation_id)
-        ),
         done="consultation:detail",
-        pk=consultation.pk,
+        pk=consultation_id,
     )
 
 

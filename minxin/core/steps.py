@@ -1,6 +1,6 @@
 """A record's page in the staff console and the steps posted from it, one way for every record a
-machine moves (appeals, suggestions, consultations, selection rounds, topics, issue-list items,
-proactive tasks, task forces): the page shows the record to a viewer, and again, with the error
+machine moves (appeals, suggestions, supervision orders, projects, consultations, selection
+rounds, topics, panel evaluations, issue-list items, proactive tasks, task forces): the page shows the record to a viewer, and again, with the error
 and what was typed, when a form on it is refused. A step names an action, checked against the
 machine's actions; the service is called with it, the reason and the version the page was read
 at, then a message and back to the page; refused, the page again."""
@@ -53,6 +53,35 @@ class RecordPage(Generic[R]):
             request, viewer, record(), error=error, posted=request.POST.dict()
         )
 
+    def step(
+        self,
+        request: HttpRequest,
+        viewer: Any,
+        record: Callable[[], R],
+        actions: type[A],
+        act: Callable[..., object],
+        *,
+        label: Callable[[A], str],
+        done: str,
+        pk: int,
+    ) -> HttpResponse:
+        """A step posted from the page: the record read for the viewer first, so one they may
+        not see is not found before anything is done; then `act(action=…, reason=…,
+        expected_version=…)` with the posted action and the version the page was read at.
+        Done, 「已…」 and on to the page `done` of `pk`; refused, the page again."""
+        record()
+        try:
+            action = posted_action(request, actions)
+            act(
+                action=action,
+                reason=request.POST.get("reason", ""),
+                expected_version=posted_version(request),
+            )
+        except MinxinError as error:
+            return self.refused(request, viewer, record)(error)
+        messages.success(request, f"已{label(action)}")
+        return redirect(done, pk)
+
 
 def posted_version(request: HttpRequest) -> int | None:
     """The record's version the form was read at (None when missing or not a number)."""
@@ -74,29 +103,3 @@ def posted_action(request: HttpRequest, actions: type[A]) -> A:
     if raw not in {a.value for a in actions}:
         raise ValidationFailed("未知的操作")
     return actions(raw)
-
-
-def step_post(
-    request: HttpRequest,
-    actions: type[A],
-    act: Callable[..., object],
-    *,
-    label: Callable[[A], str],
-    refused: Callable[[MinxinError], HttpResponse],
-    done: str,
-    pk: int,
-) -> HttpResponse:
-    """`act(action=…, reason=…, expected_version=…)` for the posted action, with the version the
-    page was read at; done, 「已…」 and on to the page `done` of `pk`; refused, what `refused`
-    makes of the error."""
-    try:
-        action = posted_action(request, actions)
-        act(
-            action=action,
-            reason=request.POST.get("reason", ""),
-            expected_version=posted_version(request),
-        )
-    except MinxinError as error:
-        return refused(error)
-    messages.success(request, f"已{label(action)}")
-    return redirect(done, pk)

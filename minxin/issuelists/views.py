@@ -24,7 +24,7 @@ from minxin.accounts.roles import Role
 from minxin.core.errors import MinxinError, NotFound, ValidationFailed, form_cleaned
 from minxin.core.pagination import paginate
 from minxin.core.posted import ids_or_none, int_or_none
-from minxin.core.steps import RecordPage, step_post
+from minxin.core.steps import RecordPage
 from minxin.directory.models import Unit
 from minxin.directory.selectors import (
     categories_active,
@@ -234,15 +234,15 @@ def _refused(request: HttpRequest, user: User, item_id: int, error: MinxinError)
 @require_POST
 def item_act(request: HttpRequest, item_id: int) -> HttpResponse:
     user = staff_user(request, may_see_lists, VIEWERS_PAGE)
-    item = selectors.item_get_for(user, item_id)
-    return step_post(
+    return ITEM_PAGE.step(
         request,
+        user,
+        partial(selectors.item_get_for, user, item_id),
         ItemAction,
-        partial(services.issue_item_act, actor=user, item_id=item.pk),
+        partial(services.issue_item_act, actor=user, item_id=item_id),
         label=ITEMS.label,
-        refused=partial(_refused, request, user, item_id),
         done="issuelists:item_detail",
-        pk=item.pk,
+        pk=item_id,
     )
 
 

@@ -22,7 +22,7 @@ from minxin.accounts.models import User
 from minxin.core.errors import MinxinError, form_cleaned
 from minxin.core.pagination import paginate
 from minxin.core.posted import int_or_none
-from minxin.core.steps import RecordPage, step_post
+from minxin.core.steps import RecordPage
 from minxin.directory.selectors import categories_active, places_to_choose, units_handling
 
 from . import selectors
@@ -222,13 +222,13 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
 @require_POST
 def task_act(request: HttpRequest, task_id: int) -> HttpResponse:
     user = staff_user(request, may_see_tasks, VIEWERS_PAGE)
-    task = selectors.task_get_for(user, task_id)
-    return step_post(
+    return TASK_PAGE.step(
         request,
+        user,
+        partial(selectors.task_get_for, user, task_id),
         TaskAction,
-        partial(proactive_task_act, actor=user, task_id=task.pk),
+        partial(proactive_task_act, actor=user, task_id=task_id),
         label=TASKS.label,
-        refused=TASK_PAGE.refused(request, user, partial(selectors.task_get_for, user, task_id)),
         done="proactive:task_detail",
-        pk=task.pk,
+        pk=task_id,
     )

@@ -23,7 +23,7 @@ from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
 from minxin.core.errors import MinxinError, ValidationFailed, form_cleaned
 from minxin.core.posted import int_or_none
-from minxin.core.steps import RecordPage, posted_version, step_post
+from minxin.core.steps import RecordPage, posted_version
 from minxin.directory.selectors import areas_to_filter, places_to_choose, units_handling
 from minxin.projects.models import Origin, ProjectKind
 from minxin.projects.selectors import programmes_to_choose
@@ -230,16 +230,15 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
 @require_POST
 def round_step(request: HttpRequest, round_id: int) -> HttpResponse:
     user = staff_user(request, runs_rounds, OFFICE_PAGE)
-    selection = selectors.round_get_for(user, round_id)
-
-    return step_post(
+    return ROUND_PAGE.step(
         request,
+        user,
+        partial(selectors.round_get_for, user, round_id),
         RoundAction,
-        partial(round_act, actor=user, round_id=selection.pk),
+        partial(round_act, actor=user, round_id=round_id),
         label=ROUNDS.label,
-        refused=ROUND_PAGE.refused(request, user, partial(selectors.round_get_for, user, round_id)),
         done="selection:round_detail",
-        pk=selection.pk,
+        pk=round_id,
     )
 
 

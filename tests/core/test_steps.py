@@ -1,11 +1,14 @@
 """core.steps.RecordPage: a record's page, and the same page for a refused form."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 
 import pytest
+from django.http import HttpResponse
 from django.test import RequestFactory, override_settings
 
-from minxin.core.errors import ConcurrentEdit, MinxinError, ValidationFailed
+from minxin.core.errors import ConcurrentEdit, MinxinError, NotFound, ValidationFailed
 from minxin.core.steps import RecordPage
 
 TEMPLATES = [
@@ -76,3 +79,34 @@ def test_a_refused_step_reads_the_record_anew(error: MinxinError, status: int) -
     assert reads == ["read"]
     assert response.status_code == status
     assert response.content.decode().startswith("第1次读取|李四|x|已联系|")
+
+
+class _Action(StrEnum):
+    CLOSE = "close"
+
+
+def _act(**kwargs: object) -> None:
+    raise AssertionError("not reached")
+
+
+def _step(read: Callable[[], Record], action: str) -> HttpResponse:
+    request = RequestFactory().post("/", {"action": action, "reason": "已办", "version": "3"})
+    return PAGE.step(
+        request, "王五", read, _Action, _act, label=lambda a: "办结", done="unused", pk=1
+    )
+
+
+@override_settings(TEMPLATES=TEMPLATES)
+def test_a_step_on_a_record_the_viewer_may_not_see_is_not_found_before_anything() -> None:
+    def hidden() -> Record:
+        raise NotFound("未找到")
+
+    with pytest.raises(NotFound):
+        _step(hidden, "close")
+
+
+@override_settings(TEMPLATES=TEMPLATES)
+def test_an_unknown_action_is_refused_on_the_page_without_acting() -> None:
+    response = _step(lambda: Record("路灯"), "delete")
+    assert response.status_code == 400
+    assert response.content.decode() == "路灯|王五|未知的操作|已办|"
