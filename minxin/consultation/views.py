@@ -22,7 +22,6 @@ from django_ratelimit.decorators import ratelimit
 from minxin.accounts.access import staff_user
 from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
-from minxin.accounts.roles import Role
 from minxin.core.errors import MinxinError, NotFound, ValidationFailed, form_cleaned
 from minxin.core.posted import int_or_none
 from minxin.core.steps import RecordPage, posted_version
@@ -31,7 +30,12 @@ from minxin.directory.selectors import units_handling
 from . import report, selectors
 from .machine import COMMENTS, CONSULTATIONS
 from .models import Consultation, Decision
-from .permissions import may_see_consultations, moderates_comments, runs_consultations
+from .permissions import (
+    comments_as_deputy,
+    may_see_consultations,
+    moderates_comments,
+    runs_consultations,
+)
 from .services import (
     CommentDraft,
     ConsultationDraft,
@@ -138,7 +142,7 @@ def _consultation_shows(user: User, consultation: Consultation) -> dict[str, Any
         "forms": CONSULTATIONS.forms(actions),
         "office": runs_consultations(user),
         "moderator": moderates_comments(user),
-        "deputy": user.role == Role.DEPUTY,
+        "deputy": comments_as_deputy(user),
         "answering": consultation.status == ConsultationStatus.CLOSED and runs_consultations(user),
         "decisions": Decision.choices,
         "points": selectors.contact_points_active(district=consultation.jurisdiction_id),

@@ -1,9 +1,10 @@
 """A record's page in the staff console and the steps posted from it, one way for every record a
 machine moves (appeals, suggestions, supervision orders, projects, consultations, selection
-rounds, topics, panel evaluations, issue-list items, proactive tasks, task forces): the page shows the record to a viewer, and again, with the error
-and what was typed, when a form on it is refused. A step names an action, checked against the
-machine's actions; the service is called with it, the reason and the version the page was read
-at, then a message and back to the page; refused, the page again."""
+rounds, topics, panel evaluations, issue-list items, proactive tasks, task forces): the page shows
+the record to a viewer, and again, with the error and what was typed, when a form on it is
+refused. A step names an action, checked against the machine's actions; the service is called
+with it, the reason and the version the page was read at, then a message and back to the page;
+refused, the page again."""
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass

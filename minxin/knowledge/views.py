@@ -15,7 +15,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from minxin.accounts.access import staff_user
 from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
-from minxin.accounts.roles import Role
 from minxin.core.errors import MinxinError, PermissionDenied, ValidationFailed
 from minxin.core.pagination import paginate
 from minxin.core.posted import date_or_none, int_or_none
@@ -150,7 +149,7 @@ def _form(
         "a": article,
         "categories": categories_to_filter(),
         "units": units_handling(district=user.jurisdiction_scope),
-        "choose_unit": article is None and user.role != Role.HANDLER,
+        "choose_unit": article is None and keeps_knowledge(user),
         "districts": selectors.districts_to_choose(user=user) if article is None else [],
         "error": error,
     }

@@ -17,7 +17,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from minxin.accounts.access import staff_user
 from minxin.accounts.models import User
-from minxin.accounts.roles import Role
 from minxin.audit.models import AuditKind
 from minxin.audit.services import audit_record
 from minxin.cases.forms import AppealFilterForm
@@ -162,7 +161,7 @@ def scorecards(request: HttpRequest) -> HttpResponse:
     period = selectors.period_from(request.GET)
     districts = selectors.districts_for(user=user, asked=request.GET.get("district"))
     rows = scorecard_for(start=period.start, end=period.end, district=districts.chosen)
-    own_only = user.role == Role.HANDLER
+    own_only = not may_see_dashboard(user)  # a handler: its own unit's row
     if own_only:
         rows = [r for r in rows if r.unit_id == user.unit_id]
     order = request.GET.get("sort", "")

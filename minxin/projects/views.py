@@ -27,7 +27,7 @@ from minxin.directory.selectors import places_to_choose, units_handling
 from . import forms, selectors, services, verdict
 from .machine import PROJECTS
 from .models import LinkSource, ProjectKind, RatingRound
-from .permissions import may_link_appeals, may_run_projects, may_see_projects
+from .permissions import may_link_appeals, may_run_projects, may_see_projects, sees_every_project
 from .selectors import ProjectPage
 from .workflow import ProjectAction, ProjectStatus
 
@@ -96,7 +96,7 @@ def _project_shows(user: User, page: ProjectPage) -> dict[str, Any]:
     reportable = [
         t.target
         for t in page.targets
-        if actor.role != "handler" or actor.unit_id in (t.target.unit_id, project.lead_unit_id)
+        if sees_every_project(user) or user.unit_id in (t.target.unit_id, project.lead_unit_id)
     ]
     chart = {
         "targets": [

@@ -19,3 +19,9 @@ def may_see_orders(user: User) -> bool:
 
 def may_issue_orders(user: User) -> bool:
     return user.role in ISSUERS
+
+
+def takes_charge(user: User) -> bool:
+    """领导包案: a district leader takes appeals (and issue-list items and task forces) in
+    charge personally."""
+    return has_role(user, Role.LEADER)

@@ -27,6 +27,7 @@ from minxin.notify.services import notifications_send
 
 from .machine import MISSING, ORDERS
 from .models import Escalation, LeaderCase, SupervisionOrder, SupervisionOrderPhoto
+from .permissions import takes_charge
 from .selectors import order_leaders
 from .workflow import OrderAction, OrderStatus
 
@@ -192,7 +193,7 @@ def appeal_take_charge(
     *, actor: User, appeal_id: int, note: str = "", at: datetime | None = None
 ) -> LeaderCase:
     """领导包案: a leader takes charge of an appeal; its lead unit is told. Once per leader."""
-    if actor.role != Role.LEADER:
+    if not takes_charge(actor):
         raise PermissionDenied("只有区领导可以包案")
     appeal = appeal_scope_for(user=actor).select_for_update().filter(pk=appeal_id).first()
     if appeal is None:  # missing, or another district's

@@ -19,7 +19,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from minxin.accounts.access import staff_user
 from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
-from minxin.accounts.roles import Role
 from minxin.cases import selectors as case_selectors
 from minxin.cases.models import Appeal
 from minxin.cases.photos import photo_limits
@@ -32,7 +31,7 @@ from minxin.directory.selectors import units_handling
 from . import onsite, selectors
 from .machine import ORDERS
 from .models import SupervisionOrder
-from .permissions import may_issue_orders, may_see_orders
+from .permissions import may_issue_orders, may_see_orders, sees_every_order, takes_charge
 from .services import appeal_take_charge, supervision_order_answer, supervision_order_issue
 from .workflow import OrderAction
 
@@ -136,7 +135,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": rows,
             "query": query.urlencode(),
-            "own_unit": user.unit if user.role == Role.HANDLER else None,
+            "own_unit": None if sees_every_order(user) else user.unit,
             "can_issue": may_issue_orders(user),
             "answerable": any(r["can_answer"] for r in rows),
         },
@@ -242,7 +241,7 @@ def appeal_panel(request: HttpRequest, appeal_id: int) -> HttpResponse:
         "entries": selectors.appeal_supervision_timeline(user=user, appeal=appeal),
         "can_issue": may_issue_orders(user),
         "leader_cases": (cases := selectors.leader_cases_of(appeal)),
-        "may_take_charge": user.role == Role.LEADER and all(c.leader_id != user.pk for c in cases),
+        "may_take_charge": takes_charge(user) and all(c.leader_id != user.pk for c in cases),
     }
     return render(request, "supervision/order_appeal_panel.html", context)
 

@@ -19,12 +19,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from minxin.accounts.access import staff_user
 from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
-from minxin.accounts.roles import Role
 from minxin.core.errors import MinxinError, ValidationFailed
 from minxin.core.pagination import paginate
 from minxin.core.posted import date_or_none, datetime_or_none, ids_or_none, int_or_none
 from minxin.core.steps import RecordPage
 from minxin.directory.selectors import units_handling
+from minxin.supervision.permissions import takes_charge
 
 from . import selectors, services
 from .machine import TASK_FORCES
@@ -233,14 +233,10 @@ def task_force_end(request: HttpRequest, task_force_id: int) -> HttpResponse:
     return redirect("taskforces:task_force_detail", task_force.pk)
 
 
-def _is_leader(user: User) -> bool:
-    return user.role == Role.LEADER
-
-
 @login_required
 def leader_cases(request: HttpRequest) -> HttpResponse:
     """我的包案: what a leader has taken personally — appeals, issue-list items, task forces."""
-    user = staff_user(request, _is_leader, "区领导")
+    user = staff_user(request, takes_charge, "区领导")
     return render(request, "taskforces/leader_cases.html", selectors.led_by(user))
 
 
