@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 
 from minxin.accounts.models import User
 from minxin.core.errors import NotFound
+from minxin.core.queries import filtered
 from minxin.deadlines.calendar import day_start
 
 from .models import AuditEvent
@@ -26,10 +27,7 @@ def audit_list_for(*, user: User, filters: AuditFilters) -> QuerySet[AuditEvent]
     if not may_read_audit(user):
         raise NotFound("本页面仅供督查室和管理员使用")
     rows = AuditEvent.objects.select_related("actor")
-    if filters.kind:
-        rows = rows.filter(kind=filters.kind)
-    if filters.username:
-        rows = rows.filter(username=filters.username)
+    rows = filtered(rows, kind=filters.kind, username=filters.username)
     if filters.text:
         rows = rows.filter(
             Q(summary__icontains=filters.text)

@@ -14,6 +14,7 @@ from minxin.cases import selectors as case_selectors
 from minxin.cases.models import Appeal
 from minxin.core.errors import NotFound
 from minxin.core.privacy import phone_forms
+from minxin.core.queries import filtered
 from minxin.deadlines.calendar import day_start
 from minxin.intake.permissions import may_take_calls
 
@@ -105,12 +106,9 @@ def call_log_for(*, user: User, filters: CallFilters) -> QuerySet[Call]:
         calls = calls.filter(started_at__gte=day_start(filters.since))
     if filters.until:
         calls = calls.filter(started_at__lt=day_start(filters.until + timedelta(days=1)))
-    if filters.status:
-        calls = calls.filter(status=filters.status)
-    if filters.direction:
-        calls = calls.filter(direction=filters.direction)
-    if filters.agent_id:
-        calls = calls.filter(agent_id=filters.agent_id)
+    calls = filtered(
+        calls, status=filters.status, direction=filters.direction, agent_id=filters.agent_id
+    )
     if filters.appeal == "yes":
         calls = calls.filter(appeal__isnull=False)
     elif filters.appeal == "no":

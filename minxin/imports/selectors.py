@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from minxin.accounts.models import User
 from minxin.accounts.roles import Role
 from minxin.core.errors import NotFound
+from minxin.core.queries import filtered
 
 from .models import ImportJob, ImportRejection
 from .permissions import kinds_importable
@@ -16,8 +17,7 @@ def import_jobs_for(*, user: User, kind: str = "") -> QuerySet[ImportJob]:
     jobs = ImportJob.objects.select_related("created_by", "programme").order_by(
         "-created_at", "-id"
     )
-    if kind:
-        jobs = jobs.filter(kind=kind)
+    jobs = filtered(jobs, kind=kind)
     if user.role == Role.ADMIN:
         return jobs
     return jobs.filter(created_by=user, kind__in=kinds_importable(user))

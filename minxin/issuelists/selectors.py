@@ -14,6 +14,7 @@ from minxin.accounts.models import User
 from minxin.cases.selectors import appeal_scope_for
 from minxin.cases.volume import matter_q, place_q
 from minxin.core.errors import NotFound
+from minxin.core.queries import filtered
 from minxin.directory.models import Unit
 from minxin.triage.related import appeals_related
 
@@ -58,8 +59,7 @@ def items_listed(
         items = items.filter(issue_list__unit_id=unit_id)
     if year is not None:
         items = items.filter(issue_list__year=year)
-    if status:
-        items = items.filter(status=status)
+    items = filtered(items, status=status)
     return items.annotate(
         appeals=Count("appeal_links"),
         closed_sort=Q(status=ItemStatus.CLOSED),

@@ -12,6 +12,7 @@ from minxin.accounts.models import User
 from minxin.accounts.roles import Role
 from minxin.cases.selectors import appeal_get_for
 from minxin.core.errors import NotFound
+from minxin.core.queries import filtered
 from minxin.core.search import SearchQuery, search_any, search_filter, title_first
 from minxin.directory.models import Jurisdiction
 from minxin.directory.selectors import (
@@ -67,8 +68,7 @@ def article_list_for(*, user: User, filters: ArticleFilters) -> QuerySet[Article
     articles = article_scope_for(user=user)
     if filters.category_id:
         articles = articles.filter(category_id__in=categories_and_below(filters.category_id))
-    if filters.status:
-        articles = articles.filter(status=filters.status)
+    articles = filtered(articles, status=filters.status)
     if filters.review_due:
         articles = articles.filter(
             status=ArticleStatus.PUBLISHED, review_due__lte=timezone.localdate()

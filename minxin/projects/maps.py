@@ -15,6 +15,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from minxin.accounts.models import User
+from minxin.core.queries import filtered
 from minxin.directory.models import Region, RegionLevel
 
 from .machine import PROJECTS
@@ -131,10 +132,7 @@ def _filtered(
     projects: QuerySet[Project], *, programme_id: int | None, status: str
 ) -> QuerySet[Project]:
     """The viewer's projects narrowed by the map's filters (none: all of them)."""
-    if programme_id:
-        projects = projects.filter(programme_id=programme_id)
-    if status:
-        projects = projects.filter(status=status)
+    projects = filtered(projects, programme_id=programme_id, status=status)
     return projects
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from minxin.core.errors import NotFound
 from minxin.core.posted import int_or_none
 from minxin.core.privacy import mask_public_place
+from minxin.core.queries import filtered
 
 from .models import Milestone, Programme, ProgressPhoto, Project, ProjectKind, Target
 from .schedule import target_share, time_share
@@ -66,12 +67,9 @@ def public_project_list(filters: Filters, *, district: int) -> QuerySet[Project]
     """The district's public projects, newest programme first, then by status and name, with
     their targets (one query per page)."""
     projects = public_projects(district)
-    if filters.programme:
-        projects = projects.filter(programme_id=filters.programme)
-    if filters.kind:
-        projects = projects.filter(kind=filters.kind)
-    if filters.status:
-        projects = projects.filter(status=filters.status)
+    projects = filtered(
+        projects, programme_id=filters.programme, kind=filters.kind, status=filters.status
+    )
     return (
         projects.select_related("programme")
         .prefetch_related(Prefetch("targets", queryset=Target.objects.order_by("position", "pk")))

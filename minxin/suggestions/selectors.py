@@ -11,6 +11,7 @@ from minxin.accounts.models import User
 from minxin.cases.models import Appeal, Reply
 from minxin.core.errors import NotFound
 from minxin.core.privacy import mask_name, mask_public_text
+from minxin.core.queries import filtered
 from minxin.deadlines.calendar import day_start
 from minxin.directory.selectors import of_district
 
@@ -49,10 +50,7 @@ def suggestion_list(*, user: User, filters: SuggestionFilters) -> QuerySet[Sugge
         rows = rows.filter(status__in=OPEN_STATUSES)
     elif filters.status:
         rows = rows.filter(status=filters.status)
-    if filters.level:
-        rows = rows.filter(adoption_level=filters.level)
-    if filters.field:
-        rows = rows.filter(field=filters.field)
+    rows = filtered(rows, adoption_level=filters.level, field=filters.field)
     if filters.q:
         q = filters.q.strip()
         rows = (

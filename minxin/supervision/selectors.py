@@ -16,6 +16,7 @@ from minxin.cases import selectors as case_selectors
 from minxin.cases.models import Appeal
 from minxin.core.discover import app_modules
 from minxin.core.errors import NotFound
+from minxin.core.queries import filtered
 
 from .models import (
     DeadlineWarning,
@@ -68,8 +69,7 @@ def order_list_for(
     """Newest first; callers paginate."""
     orders = order_scope_for(user=user).select_related("unit", "appeal", "issued_by", "answered_by")
     orders = orders.filter(_state_q(state, timezone.now()))
-    if unit_id:
-        orders = orders.filter(unit_id=unit_id)
+    orders = filtered(orders, unit_id=unit_id)
     return orders.order_by("-issued_at", "-id")
 
 

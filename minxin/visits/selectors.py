@@ -12,6 +12,7 @@ from minxin.cases.models import Appeal
 from minxin.cases.selectors import appeal_scope_for
 from minxin.core.errors import NotFound
 from minxin.core.privacy import mask_personal_data
+from minxin.core.queries import filtered
 from minxin.deadlines.calendar import day_start
 from minxin.directory.selectors import of_district, regions_and_below
 
@@ -52,8 +53,7 @@ def visit_list_for(*, user: User, filters: VisitFilters) -> QuerySet[Visit]:
         visits = visits.filter(Q(place_text__icontains=q) | Q(notes__icontains=q))
     if filters.region_id:
         visits = visits.filter(region_id__in=regions_and_below(filters.region_id))
-    if filters.unit_id:
-        visits = visits.filter(unit_id=filters.unit_id)
+    visits = filtered(visits, unit_id=filters.unit_id)
     if filters.visited_from:
         visits = visits.filter(visited_at__gte=day_start(filters.visited_from))
     if filters.visited_to:

@@ -10,6 +10,7 @@ from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySe
 from django.utils import timezone
 
 from minxin.core.privacy import phone_forms
+from minxin.core.queries import filtered
 from minxin.core.search import SearchQuery, few_matches, search_filter, title_first
 from minxin.deadlines.calendar import day_start
 from minxin.deadlines.models import Urgency
@@ -126,20 +127,12 @@ def appeal_list_for(*, user: "User", filters: AppealFilters) -> QuerySet[Appeal]
         appeals = appeals.filter(near_deadline_q() & ~overdue_q(timezone.now()))
     elif filters.status:
         appeals = appeals.filter(status=filters.status)
-    if filters.statuses:
-        appeals = appeals.filter(status__in=filters.statuses)
-    if filters.unit_id:
-        appeals = appeals.filter(lead_unit_id=filters.unit_id)
+    appeals = filtered(appeals, status__in=filters.statuses, lead_unit_id=filters.unit_id)
     if filters.category_id:
         appeals = appeals.filter(category_id__in=categories_and_below(filters.category_id))
     if filters.region_id:
         appeals = appeals.filter(region_id__in=regions_and_below(filters.region_id))
-    if filters.channel:
-        appeals = appeals.filter(channel=filters.channel)
-    if filters.kind:
-        appeals = appeals.filter(kind=filters.kind)
-    if filters.urgency:
-        appeals = appeals.filter(urgency=filters.urgency)
+    appeals = filtered(appeals, channel=filters.channel, kind=filters.kind, urgency=filters.urgency)
     if filters.overdue:
         appeals = appeals.filter(overdue_q(timezone.now()))
     if filters.received_from:

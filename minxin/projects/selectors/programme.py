@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from minxin.accounts.models import User
 from minxin.core.errors import NotFound
+from minxin.core.queries import filtered
 
 from ..machine import PROJECTS
 from ..models import (
@@ -113,8 +114,7 @@ def programme_overview(
     by_status = Counter(
         dict(projects.values("status").annotate(n=Count("pk")).values_list("status", "n"))
     )
-    if status:
-        projects = projects.filter(status=status)
+    projects = filtered(projects, status=status)
     late = dict(
         Milestone.objects.filter(project__in=projects, done_on__isnull=True, planned_end__lt=today)
         .values("project")
