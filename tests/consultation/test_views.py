@@ -137,6 +137,26 @@ def test_a_withdrawn_draft_is_gone_from_the_public(district):
     assert Client().get(reverse("public_consultation:detail", args=[c.pk])).status_code == 404
 
 
+def test_a_refused_step_keeps_the_reason_typed_and_the_report_form_takes_one(district):
+    d = district
+    c = open_new(d, at=timezone.now())
+    office = _client(d.user("supervisor"))
+    step = reverse("consultation:act", args=[c.pk])
+    stale = office.post(
+        step, {"action": "withdraw", "reason": "法规已由市级统一制定", "version": c.version + 1}
+    )
+    assert stale.status_code == 409
+    assert 'value="法规已由市级统一制定"' in stale.content.decode()
+    c.refresh_from_db()
+    assert c.status == "open"
+    Consultation.objects.filter(pk=c.pk).update(  # test-only: the window ended
+        opens_at=timezone.now() - timedelta(days=2), closes_at=timezone.now() - timedelta(days=1)
+    )
+    assert office.post(step, {"action": "close"}).status_code == 302
+    page = office.get(reverse("consultation:detail", args=[c.pk])).content.decode()
+    assert "采纳情况说明（选填）" in page
+
+
 def test_the_demo_seeds_a_reported_and_an_open_consultation():
     from io import StringIO
 
