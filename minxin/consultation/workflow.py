@@ -63,7 +63,13 @@ CONSULTATION_TRANSITIONS: Final[dict[ConsultationAction, Transition[Consultation
         "结束征求意见", frozenset({C.OPEN}), C.CLOSED, OFFICE, style="primary"
     ),
     ConsultationAction.REPORT: Transition(
-        "公布采纳情况", frozenset({C.CLOSED}), C.REPORTED, OFFICE, style="primary"
+        "公布采纳情况",
+        frozenset({C.CLOSED}),
+        C.REPORTED,
+        OFFICE,
+        reason_label="采纳情况说明",
+        style="primary",
+        long_reason=True,
     ),
     ConsultationAction.WITHDRAW: Transition(
         "撤回征求意见",

@@ -154,7 +154,7 @@ def test_a_refused_step_keeps_the_reason_typed_and_the_report_form_takes_one(dis
     )
     assert office.post(step, {"action": "close"}).status_code == 302
     page = office.get(reverse("consultation:detail", args=[c.pk])).content.decode()
-    assert "采纳情况说明（选填）" in page
+    assert "采纳情况说明 <small>（选填）</small>" in page
 
 
 def test_the_demo_seeds_a_reported_and_an_open_consultation():
