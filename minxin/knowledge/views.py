@@ -19,7 +19,7 @@ from minxin.core.errors import MinxinError, PermissionDenied, ValidationFailed
 from minxin.core.pagination import paginate
 from minxin.core.posted import date_or_none, int_or_none
 from minxin.core.search import highlight, snippet
-from minxin.core.steps import posted_version
+from minxin.core.steps import RecordPage, posted_version
 from minxin.directory.selectors import categories_to_filter, units_handling
 
 from . import selectors
@@ -85,9 +85,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _detail(
-    request: HttpRequest, user: User, article: Article, error: MinxinError | None = None
-) -> HttpResponse:
+def _article_shows(user: User, article: Article) -> dict[str, Any]:
     available = (
         ARTICLES.available(
             actor=Actor.of(user), status=article.status, lead_unit_id=article.owner_unit_id
@@ -95,23 +93,23 @@ def _detail(
         if keeps_district_of(user, article)
         else []  # the city's article, read by a district's staff
     )
-    context = {
+    return {
         "a": article,
         "revisions": selectors.article_revisions(article=article),
         "events": selectors.article_events(article=article),
         "forms": [f for f in ARTICLES.forms(available) if f["action"] != ArticleAction.REVISE],
         "may_revise": ArticleAction.REVISE in available,
-        "error": error,
     }
-    status = error.status_code if error else 200
-    return render(request, "knowledge/detail.html", context, status=status)
+
+
+ARTICLE_PAGE = RecordPage("knowledge/detail.html", _article_shows)
 
 
 @login_required
 def article_detail(request: HttpRequest, article_id: int) -> HttpResponse:
     user = staff_user(request, may_read_knowledge, READERS)
     article = selectors.article_get_for(user=user, article_id=article_id)
-    return _detail(request, user, article)
+    return ARTICLE_PAGE.render(request, user, article)
 
 
 @login_required
@@ -131,7 +129,7 @@ def article_post(request: HttpRequest, article_id: int) -> HttpResponse:
         )
     except MinxinError as error:
         article = selectors.article_get_for(user=user, article_id=article_id)
-        return _detail(request, user, article, error)
+        return ARTICLE_PAGE.render(request, user, article, error=error, posted=post.dict())
     messages.success(request, "已完成")
     return redirect("knowledge:detail", article.pk)
 
