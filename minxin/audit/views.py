@@ -9,7 +9,7 @@ from django.utils.http import urlencode
 
 from minxin.accounts.access import staff_user
 from minxin.core.pagination import paginate
-from minxin.core.posted import date_or_none
+from minxin.core.posted import choice_or_blank, date_or_none
 
 from .exports import MAX_ROWS, audit_xlsx
 from .models import AuditKind
@@ -22,9 +22,8 @@ FILTER_KEYS = ("kind", "username", "text", "since", "until")
 
 def _filters(request: HttpRequest) -> AuditFilters:
     get = request.GET
-    kind = get.get("kind", "")
     return AuditFilters(
-        kind=kind if kind in AuditKind.values else "",
+        kind=choice_or_blank(get.get("kind"), AuditKind.values),
         username=get.get("username", "").strip()[:150],
         text=get.get("text", "").strip()[:100],
         since=date_or_none(get.get("since", "")),

@@ -1,12 +1,20 @@
-"""What a form or a query string sends, read in one place: an id, a date, a local time.
+"""What a form or a query string sends, read in one place: an id, a date, a local time, a
+choice.
 
 Each reader answers None for a blank or for what is not one (the caller says whether that is
 an error, in its own words), so that odd input is a clear 4xx or no filter, never a 500."""
 
+from collections.abc import Iterable
 from datetime import date, datetime
 
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+
+
+def choice_or_blank(value: object, choices: Iterable[str]) -> str:
+    """A list filter's choice: one of `choices` (a Choices class's `values`), else "" (no
+    filter), so that an odd value in a query string shows the whole list, not an error."""
+    return value if isinstance(value, str) and value in choices else ""
 
 
 def int_or_none(value: str | None) -> int | None:

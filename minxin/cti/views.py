@@ -20,7 +20,7 @@ from minxin.accounts.actor import Actor
 from minxin.cases.permissions import may_reveal_phone
 from minxin.core.errors import MinxinError, PermissionDenied, ValidationFailed
 from minxin.core.pagination import paginate
-from minxin.core.posted import date_or_none, int_or_none
+from minxin.core.posted import choice_or_blank, date_or_none, int_or_none
 from minxin.intake.forms import hotline_draft, hotline_form_context
 from minxin.intake.permissions import may_take_calls
 
@@ -208,14 +208,13 @@ FILTER_KEYS = ("since", "until", "status", "direction", "agent", "appeal")
 
 def _filters(request: HttpRequest) -> selectors.CallFilters:
     get = request.GET
-    status, direction, agent = get.get("status", ""), get.get("direction", ""), get.get("agent")
     return selectors.CallFilters(
         since=date_or_none(get.get("since", "")),
         until=date_or_none(get.get("until", "")),
-        status=status if status in CallStatus.values else "",
-        direction=direction if direction in CallDirection.values else "",
-        agent_id=int_or_none(agent),
-        appeal=get.get("appeal", "") if get.get("appeal") in ("yes", "no") else "",
+        status=choice_or_blank(get.get("status"), CallStatus.values),
+        direction=choice_or_blank(get.get("direction"), CallDirection.values),
+        agent_id=int_or_none(get.get("agent")),
+        appeal=choice_or_blank(get.get("appeal"), ("yes", "no")),
     )
 
 

@@ -17,7 +17,7 @@ from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
 from minxin.core.errors import MinxinError, PermissionDenied, ValidationFailed
 from minxin.core.pagination import paginate
-from minxin.core.posted import date_or_none, int_or_none
+from minxin.core.posted import choice_or_blank, date_or_none, int_or_none
 from minxin.core.search import highlight, snippet
 from minxin.core.steps import RecordPage, posted_version
 from minxin.directory.selectors import categories_to_filter, units_handling
@@ -51,7 +51,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
     filters = selectors.ArticleFilters(
         q=get.get("q", ""),
         category_id=int_or_none(get.get("category")),
-        status=get.get("status", "") if get.get("status") in ArticleStatus.values else "",
+        status=choice_or_blank(get.get("status"), ArticleStatus.values),
         review_due=get.get("review") == "due",
     )
     context: dict[str, Any] = {

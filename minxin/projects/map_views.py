@@ -12,7 +12,7 @@ from django.utils.html import escape
 from django.views.decorators.http import require_GET
 
 from minxin.accounts.access import staff_user
-from minxin.core.posted import int_or_none
+from minxin.core.posted import choice_or_blank, int_or_none
 
 from .maps import BEHIND, ProjectMap, group_label, programmes_to_filter, project_map_for
 from .permissions import may_see_projects
@@ -37,8 +37,7 @@ LABELLED_POINTS: Final = 300  # more than this and progress labels would cover t
 def _filters(request: HttpRequest) -> tuple[int | None, str]:
     raw = request.GET.get("programme", "")
     programme_id = int_or_none(raw)
-    status = request.GET.get("status", "")
-    return programme_id, status if status in ProjectStatus.values else ""
+    return programme_id, choice_or_blank(request.GET.get("status"), ProjectStatus.values)
 
 
 @login_required

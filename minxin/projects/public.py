@@ -13,7 +13,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from minxin.core.errors import NotFound
-from minxin.core.posted import int_or_none
+from minxin.core.posted import choice_or_blank, int_or_none
 from minxin.core.privacy import mask_public_place
 from minxin.core.queries import filtered
 
@@ -50,12 +50,10 @@ class Filters:
     @classmethod
     def parse(cls, raw: Any) -> "Filters":
         """From the query string: anything unknown is ignored, never an error."""
-        kind = str(raw.get("kind", ""))
-        status = str(raw.get("status", ""))
         return cls(
             programme=int_or_none(str(raw.get("programme", ""))),
-            kind=kind if kind in ProjectKind.values else "",
-            status=status if status in [s.value for s in PUBLIC_STATUSES] else "",
+            kind=choice_or_blank(raw.get("kind"), ProjectKind.values),
+            status=choice_or_blank(raw.get("status"), PUBLIC_STATUSES),
         )
 
     def as_query(self) -> dict[str, str]:

@@ -20,7 +20,7 @@ from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
 from minxin.core.errors import MinxinError, ValidationFailed
 from minxin.core.pagination import paginate
-from minxin.core.posted import int_or_none
+from minxin.core.posted import choice_or_blank, int_or_none
 from minxin.core.steps import RecordPage, posted_version
 from minxin.directory.selectors import places_to_choose, units_handling
 
@@ -50,8 +50,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def programme_detail(request: HttpRequest, programme_id: int) -> HttpResponse:
     user = staff_user(request, may_see_projects, VIEWERS)
-    status = request.GET.get("status", "")
-    status = status if status in ProjectStatus.values else ""
+    status = choice_or_blank(request.GET.get("status"), ProjectStatus.values)
     overview = selectors.programme_overview(user, programme_id, status=status)
     page = Paginator(overview.rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
     chart = {

@@ -6,7 +6,14 @@ from datetime import date, datetime
 import pytest
 from django.utils import timezone
 
-from minxin.core.posted import date_or_none, datetime_or_none, ids_or_none, int_or_none
+from minxin.cases.workflow import AppealStatus
+from minxin.core.posted import (
+    choice_or_blank,
+    date_or_none,
+    datetime_or_none,
+    ids_or_none,
+    int_or_none,
+)
 
 
 @pytest.mark.parametrize(
@@ -59,3 +66,19 @@ def test_ids_or_none_is_none_when_any_value_is_not_an_id():
     assert ids_or_none([]) == []
     assert ids_or_none(["3", "²"]) is None
     assert ids_or_none(["3", ""]) is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "chosen"),
+    [
+        ("dispatched", "dispatched"),
+        ("", ""),
+        (None, ""),
+        ("DISPATCHED", ""),
+        ("dispatched ", ""),
+        ("<script>", ""),
+        (["dispatched"], ""),  # not a string at all
+    ],
+)
+def test_a_filter_choice_is_one_of_its_values_or_no_filter(raw: object, chosen: str) -> None:
+    assert choice_or_blank(raw, AppealStatus.values) == chosen
