@@ -18,7 +18,7 @@ from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
 from minxin.accounts.roles import Role
 from minxin.core.errors import MinxinError, NotFound, ValidationFailed
-from minxin.core.pagination import paginate, rows_through_page
+from minxin.core.pagination import paginate, query_without_page, rows_through_page
 from minxin.core.search import SearchQuery, highlight, snippet
 from minxin.core.steps import RecordPage, posted_version_required
 from minxin.directory.selectors import units_handling
@@ -92,8 +92,7 @@ def appeal_list(request: HttpRequest) -> HttpResponse:
         count_cap=rows_through_page(request) if filters.search else None,
         by_ids=bool(filters.search),
     )
-    query = request.GET.copy()
-    query.pop("page", None)
+    query = query_without_page(request.GET)
     return render(
         request,
         "cases/appeal_list.html",
@@ -101,7 +100,7 @@ def appeal_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "rows": _rows(page.object_list, filters.search),
-            "query": query.urlencode(),
+            "query": query,
             "phone_search": may_reveal_phone(user),
         },
     )
@@ -129,9 +128,7 @@ def unit_queue(request: HttpRequest) -> HttpResponse:
         count_cap=rows_through_page(request) if search else None,
         by_ids=bool(search),
     )
-    query = request.GET.copy()
-    query.pop("page", None)
-    query.setdefault("tab", tab)
+    query = query_without_page(request.GET, tab=tab)
     rows = _rows(page.object_list, search)
     subs = selectors.sub_pending_by_appeal(appeal_ids=[row["appeal"].pk for row in rows])
     for row in rows:
@@ -144,7 +141,7 @@ def unit_queue(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "tab": tab,
             "q": q,
-            "query": query.urlencode(),
+            "query": query,
             "phone_search": True,
         },
     )

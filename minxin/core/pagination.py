@@ -4,7 +4,7 @@ from typing import Any, cast
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
 
 from .posted import int_or_none
 
@@ -98,3 +98,14 @@ def rows_through_page(request: HttpRequest, per_page: int = PAGE_SIZE) -> int:
     says "N+ 条" and offers the next page). Past the index, each row counted is a row checked,
     and a word in a sixth of the appeals would check them all."""
     return max(1, int_or_none(request.GET.get("page")) or 1) * per_page
+
+
+def query_without_page(params: QueryDict, **defaults: str) -> str:
+    """A list's query string without its page number, with `defaults` for the keys it lacks
+    (a queue's tab): what the pager's links (cases/_pager.html) add their page to, so that the
+    filters are kept from page to page."""
+    query = params.copy()
+    query.pop("page", None)
+    for key, value in defaults.items():
+        query.setdefault(key, value)
+    return query.urlencode()

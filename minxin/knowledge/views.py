@@ -16,7 +16,7 @@ from minxin.accounts.access import staff_user
 from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
 from minxin.core.errors import MinxinError, PermissionDenied, ValidationFailed
-from minxin.core.pagination import paginate
+from minxin.core.pagination import paginate, query_without_page
 from minxin.core.posted import choice_or_blank, date_or_none, int_or_none
 from minxin.core.search import highlight, snippet
 from minxin.core.steps import RecordPage, posted_version
@@ -72,8 +72,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
             context | {"error": error, "rows": []},
             status=error.status_code,
         )
-    query = get.copy()
-    query.pop("page", None)
+    query = query_without_page(get)
     rows = [
         {"article": a, "title": highlight(a.title, search), "snippet": snippet(a.body, search)}
         for a in page.object_list
@@ -81,7 +80,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "knowledge/list.html",
-        context | {"page": page, "rows": rows, "query": query.urlencode()},
+        context | {"page": page, "rows": rows, "query": query},
     )
 
 

@@ -20,7 +20,7 @@ from minxin.accounts.access import staff_user
 from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
 from minxin.core.errors import MinxinError, form_cleaned
-from minxin.core.pagination import paginate
+from minxin.core.pagination import paginate, query_without_page
 from minxin.core.posted import int_or_none
 from minxin.core.steps import RecordPage
 from minxin.directory.selectors import categories_active, places_to_choose, units_handling
@@ -132,8 +132,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
     if form.is_valid() and form.cleaned_data["status"]:
         tasks = tasks.filter(status=form.cleaned_data["status"])
     page = paginate(request, tasks)
-    query = request.GET.copy()
-    query.pop("page", None)
+    query = query_without_page(request.GET)
     return render(
         request,
         "proactive/task_list.html",
@@ -141,7 +140,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "tasks": page.object_list,
-            "query": query.urlencode(),
+            "query": query,
             "can_propose": may_propose_tasks(user),
             "seasonal": selectors.seasonal_suggestions() if may_propose_tasks(user) else [],
             "now": timezone.now(),

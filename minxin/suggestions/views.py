@@ -23,7 +23,7 @@ from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
 from minxin.core.errors import MinxinError, NotFound, ValidationFailed
 from minxin.core.pages import PublicForm, public_submit, public_track, receipt_page
-from minxin.core.pagination import paginate
+from minxin.core.pagination import paginate, query_without_page
 from minxin.core.session import (
     APPEAL_GRANTS_KEY,
     grant,
@@ -164,12 +164,11 @@ def review_list(request: HttpRequest) -> HttpResponse:
             submitted_to=data["end"],
         )
     page = paginate(request, selectors.suggestion_list(user=user, filters=filters))
-    query = params.copy()
-    query.pop("page", None)
+    query = query_without_page(params)
     return render(
         request,
         "suggestions/review_list.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {"form": form, "page": page, "query": query},
     )
 
 

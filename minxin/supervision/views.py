@@ -24,7 +24,7 @@ from minxin.cases.models import Appeal
 from minxin.cases.photos import photo_limits
 from minxin.cases.workflow import Action
 from minxin.core.errors import MinxinError, NotFound, ValidationFailed, form_cleaned
-from minxin.core.pagination import paginate
+from minxin.core.pagination import paginate, query_without_page
 from minxin.core.steps import RecordPage, posted_version_required
 from minxin.directory.selectors import units_handling
 
@@ -125,8 +125,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
         {"order": o, "state": selectors.order_state(o, now), "can_answer": _can_answer(user, o)}
         for o in page.object_list
     ]
-    query = request.GET.copy()
-    query.pop("page", None)
+    query = query_without_page(request.GET)
     return render(
         request,
         "supervision/order_list.html",
@@ -134,7 +133,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "rows": rows,
-            "query": query.urlencode(),
+            "query": query,
             "own_unit": None if sees_every_order(user) else user.unit,
             "can_issue": may_issue_orders(user),
             "answerable": any(r["can_answer"] for r in rows),

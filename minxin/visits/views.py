@@ -18,7 +18,7 @@ from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
 from minxin.cases.models import AppealKind
 from minxin.core.errors import MinxinError, ValidationFailed
-from minxin.core.pagination import paginate
+from minxin.core.pagination import paginate, query_without_page
 from minxin.core.posted import date_or_none, ids_or_none, int_or_none
 from minxin.core.session import is_one_time_key, one_time_key_new
 from minxin.directory.selectors import places_to_choose, units_active
@@ -47,8 +47,7 @@ def visit_list(request: HttpRequest) -> HttpResponse:
         visited_to=date_or_none(get.get("end")),
     )
     page = paginate(request, selectors.visit_list_for(user=user, filters=filters))
-    query = get.copy()
-    query.pop("page", None)
+    query = query_without_page(get)
     rows = [{"visit": v, "met": selectors.met_masked(v.met_text)} for v in page.object_list]
     return render(
         request,
@@ -56,7 +55,7 @@ def visit_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "rows": rows,
-            "query": query.urlencode(),
+            "query": query,
             "filters": filters,
             "regions": places_to_choose(district=user.jurisdiction_scope),
             "units": units_active(district=user.jurisdiction_scope)

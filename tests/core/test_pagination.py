@@ -4,10 +4,12 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group
+from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 
 from minxin.core import pagination
+from minxin.core.pagination import query_without_page
 
 pytestmark = pytest.mark.django_db
 
@@ -107,3 +109,13 @@ def test_rows_through_page_reads_the_page_as_every_posted_number(asked, rows):
     # "²" passed str.isdigit and failed int(): a searched list's ?page=² was a 500.
     request = RequestFactory().get("/list", {"page": asked})
     assert pagination.rows_through_page(request) == rows
+
+
+def test_the_pagers_query_keeps_the_filters_and_drops_the_page() -> None:
+    params = QueryDict("status=dispatched&page=3&q=%E8%B7%AF%E7%81%AF&q=%E5%99%AA%E9%9F%B3")
+    assert (
+        query_without_page(params) == "status=dispatched&q=%E8%B7%AF%E7%81%AF&q=%E5%99%AA%E9%9F%B3"
+    )
+    assert query_without_page(QueryDict("page=2"), tab="mine") == "tab=mine"
+    assert query_without_page(QueryDict("tab=all&page=2"), tab="mine") == "tab=all"
+    assert params["page"] == "3"  # the request's own parameters are left as they were
