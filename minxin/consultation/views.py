@@ -22,9 +22,9 @@ from django_ratelimit.decorators import ratelimit
 from minxin.accounts.access import staff_user
 from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
-from minxin.core.errors import MinxinError, NotFound, ValidationFailed, form_cleaned
+from minxin.core.errors import MinxinError, NotFound, form_cleaned
 from minxin.core.posted import int_or_none
-from minxin.core.steps import RecordPage, posted_version
+from minxin.core.steps import RecordPage, posted_action, posted_version
 from minxin.directory.selectors import units_handling
 
 from . import report, selectors
@@ -209,11 +209,8 @@ def comment_act(request: HttpRequest, consultation_id: int, comment_id: int) -> 
     consultation = selectors.consultation_get_for(user, consultation_id)
     if not consultation.comments.filter(pk=comment_id).exists():
         raise NotFound("未找到该意见")
-    raw = request.POST.get("action", "")
     try:
-        if raw not in {a.value for a in CommentAction} or raw == CommentAction.SUBMIT:
-            raise ValidationFailed("未知的操作")
-        action = CommentAction(raw)
+        action = posted_action(request, CommentAction, excluding=(CommentAction.SUBMIT,))
         if action == CommentAction.ANSWER:
             comment_answer(
                 actor=user,

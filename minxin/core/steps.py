@@ -6,7 +6,7 @@ refused. A step names an action, checked against the machine's actions; the serv
 with it, the reason and the version the page was read at, then a message and back to the page;
 refused, the page again."""
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
@@ -98,9 +98,10 @@ def posted_version_required(request: HttpRequest) -> int:
     return version
 
 
-def posted_action(request: HttpRequest, actions: type[A]) -> A:
-    """The action the form names, one of `actions`, else 「未知的操作」."""
+def posted_action(request: HttpRequest, actions: type[A], *, excluding: Collection[A] = ()) -> A:
+    """The action the form names, one of `actions` but not one `excluding` names (the creating
+    action, which no form on a record's page posts), else 「未知的操作」."""
     raw = request.POST.get("action", "")
-    if raw not in {a.value for a in actions}:
+    if raw not in {a.value for a in actions} or raw in excluding:
         raise ValidationFailed("未知的操作")
     return actions(raw)

@@ -16,9 +16,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from minxin.accounts.access import staff_user
 from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
-from minxin.core.errors import MinxinError, NotFound, PermissionDenied, ValidationFailed
+from minxin.core.errors import MinxinError, NotFound, PermissionDenied
 from minxin.core.posted import datetime_or_none, int_or_none
-from minxin.core.steps import RecordPage, posted_version
+from minxin.core.steps import RecordPage, posted_action, posted_version
 from minxin.directory.selectors import places_to_choose
 from minxin.projects.selectors import programmes_to_choose
 
@@ -101,12 +101,9 @@ def topic_act(request: HttpRequest, topic_id: int) -> HttpResponse:
     user = staff_user(request, may_see_topics, VIEWERS)
     topic = selectors.topic_get_for(user, topic_id)
     post = request.POST
-    raw = post.get("action", "")
     version = posted_version(request)
     try:
-        if raw not in {a.value for a in TopicAction} or raw == TopicAction.PROPOSE:
-            raise ValidationFailed("未知的操作")
-        action = TopicAction(raw)
+        action = posted_action(request, TopicAction, excluding=(TopicAction.PROPOSE,))
         if action == TopicAction.SCHEDULE:
             topic_schedule(
                 actor=user,

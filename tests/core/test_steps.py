@@ -5,11 +5,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 import pytest
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.test import RequestFactory, override_settings
 
 from minxin.core.errors import ConcurrentEdit, MinxinError, NotFound, ValidationFailed
-from minxin.core.steps import RecordPage
+from minxin.core.steps import RecordPage, posted_action
 
 TEMPLATES = [
     {
@@ -110,3 +110,18 @@ def test_an_unknown_action_is_refused_on_the_page_without_acting() -> None:
     response = _step(lambda: Record("路灯"), "delete")
     assert response.status_code == 400
     assert response.content.decode() == "路灯|王五|未知的操作|已办|"
+
+
+def test_a_posted_action_is_one_of_the_machines_but_not_the_creating_one() -> None:
+    class Action(StrEnum):
+        CREATE = "create"
+        CLOSE = "close"
+
+    def posted(action: str) -> HttpRequest:
+        return RequestFactory().post("/", {"action": action})
+
+    assert posted_action(posted("close"), Action, excluding=(Action.CREATE,)) is Action.CLOSE
+    assert posted_action(posted("create"), Action) is Action.CREATE
+    for odd in ("create", "delete", ""):
+        with pytest.raises(ValidationFailed, match="未知的操作"):
+            posted_action(posted(odd), Action, excluding=(Action.CREATE,))
