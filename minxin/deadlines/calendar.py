@@ -117,6 +117,12 @@ def day_start(day: date) -> datetime:
     return datetime.combine(day, dtime(0), tzinfo=_tz())
 
 
+def working_day_end(day: date) -> datetime:
+    """The end of `day`'s last working period in the district's time (MINXIN['WORKING_HOURS']):
+    what a due date given as a day means, on every form that takes one."""
+    return _at(day, _working_periods()[-1][1])
+
+
 def _local_split(moment: datetime) -> tuple[date, int]:
     """(local date, microseconds since local midnight)."""
     local = timezone.localtime(moment, _tz())

@@ -5,7 +5,7 @@ appeals, timeline, the unit's and the office's actions, a leader's charge and in
 Thin: parse, one selector or service, render. A refused write re-renders the page with the
 Chinese message, what the user typed, and the error's 4xx status."""
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 from functools import partial
 from typing import Any
 
@@ -25,6 +25,7 @@ from minxin.core.errors import MinxinError, NotFound, ValidationFailed, form_cle
 from minxin.core.pagination import paginate
 from minxin.core.posted import ids_or_none, int_or_none
 from minxin.core.steps import RecordPage
+from minxin.deadlines.calendar import working_day_end
 from minxin.directory.models import Unit
 from minxin.directory.selectors import (
     categories_active,
@@ -283,7 +284,7 @@ def item_instruct(request: HttpRequest, item_id: int) -> HttpResponse:
     form = InstructForm(request.POST)
     try:
         data = form_cleaned(form)
-        due = timezone.make_aware(datetime.combine(data["due"], time(17, 30)))
+        due = working_day_end(data["due"])
         services.issue_item_instruct(
             actor=user,
             item_id=item.pk,

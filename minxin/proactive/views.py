@@ -4,7 +4,7 @@ the dashboard), and a task's page with its actions, history and measured effect.
 Thin: parse, one selector or service, render. A refused write re-renders the page with the
 Chinese message, what the user typed, and the error's 4xx status."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import timedelta
 from functools import partial
 from typing import Any
 
@@ -23,6 +23,7 @@ from minxin.core.errors import MinxinError, form_cleaned
 from minxin.core.pagination import paginate, query_without_page
 from minxin.core.posted import int_or_none
 from minxin.core.steps import RecordPage
+from minxin.deadlines.calendar import working_day_end
 from minxin.directory.selectors import categories_active, places_to_choose, units_handling
 
 from . import selectors
@@ -64,11 +65,6 @@ class FilterForm(forms.Form):
     status = forms.ChoiceField(
         label="状态", required=False, choices=[("", "全部状态"), *TaskStatus.choices]
     )
-
-
-def _end_of(day: date) -> datetime:
-    """A due date means the end of that working day (17:30 local time)."""
-    return timezone.make_aware(datetime.combine(day, time(17, 30)))
 
 
 def _form_context(*, posted: dict[str, Any], appeal_id: int | None) -> dict[str, Any]:
@@ -181,7 +177,7 @@ def task_propose(request: HttpRequest) -> HttpResponse:
                 title=data["title"],
                 content=data["content"],
                 unit_id=data["unit"].pk,
-                due_at=_end_of(data["due"]),
+                due_at=working_day_end(data["due"]),
                 category_id=data["category"].pk if data["category"] else None,
                 region_id=data["region"].pk if data["region"] else None,
                 source=data["source"] or TaskSource.MANUAL,

@@ -3,7 +3,7 @@ ValidationFailed with a Chinese message; the view shows it with what was typed."
 
 import re
 from collections.abc import Mapping
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Final
 
@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from minxin.core.errors import ValidationFailed
 from minxin.core.posted import int_or_none
+from minxin.deadlines.calendar import working_day_end
 
 from .services import (
     POINTS_MAX,
@@ -176,7 +177,7 @@ def due_of(raw: object) -> datetime:
     except ValueError:
         due = None
     if due is None:
-        due = datetime.combine(date_of(text, "答复期限"), time(17, 0))
+        due = working_day_end(date_of(text, "答复期限"))
     if timezone.is_naive(due):
         due = timezone.make_aware(due)
     if due > timezone.now() + MAX_DUE_AHEAD:

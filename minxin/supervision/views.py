@@ -4,7 +4,7 @@ appeal page's supervision fragment (its timeline merged with orders and deadline
 Thin: parse, one selector or service, render. A refused write re-renders the form with the
 Chinese message, what the user typed, and the error's 4xx status."""
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django import forms
@@ -26,6 +26,7 @@ from minxin.cases.workflow import Action
 from minxin.core.errors import MinxinError, NotFound, ValidationFailed, form_cleaned
 from minxin.core.pagination import paginate, query_without_page
 from minxin.core.steps import RecordPage, posted_version_required
+from minxin.deadlines.calendar import working_day_end
 from minxin.directory.selectors import units_handling
 
 from . import onsite, selectors
@@ -96,9 +97,8 @@ def _can_answer(user: User, order: SupervisionOrder) -> bool:
 
 
 def _default_due() -> str:
-    """Three days from now at 17:00 local time, in the datetime-local input's format."""
-    day = timezone.localdate() + timedelta(days=3)
-    return datetime.combine(day, time(17, 0)).strftime("%Y-%m-%dT%H:%M")
+    """Three days from now at the end of the working day, in the datetime-local input's format."""
+    return working_day_end(timezone.localdate() + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
 
 
 def _issue_context(*, appeal: Appeal | None, posted: dict[str, Any] | None) -> dict[str, Any]:

@@ -5,7 +5,7 @@ state of each decision's order, the timeline, and the office's and lead unit's f
 Thin: parse, one selector or service, render. A refused write re-renders the page with the
 Chinese message, what the user typed, and the error's 4xx status."""
 
-from datetime import datetime, time
+from datetime import datetime
 from functools import partial
 from typing import Any
 
@@ -23,6 +23,7 @@ from minxin.core.errors import MinxinError, ValidationFailed
 from minxin.core.pagination import paginate
 from minxin.core.posted import date_or_none, datetime_or_none, ids_or_none, int_or_none
 from minxin.core.steps import RecordPage
+from minxin.deadlines.calendar import working_day_end
 from minxin.directory.selectors import units_handling
 from minxin.supervision.permissions import takes_charge
 
@@ -182,7 +183,7 @@ def scope_add(request: HttpRequest, task_force_id: int) -> HttpResponse:
 def _due(raw: str) -> datetime | None:
     """A date input's value as the end of that working day, or None if it is not one."""
     day = date_or_none(raw)
-    return timezone.make_aware(datetime.combine(day, time(17, 30))) if day else None
+    return working_day_end(day) if day else None
 
 
 @login_required

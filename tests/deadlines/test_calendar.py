@@ -14,6 +14,7 @@ from minxin.deadlines.calendar import (
     day_start,
     is_working_day,
     share_used,
+    working_day_end,
     working_seconds_between,
 )
 from minxin.deadlines.models import WorkingDayOverride
@@ -259,3 +260,12 @@ def test_day_start_is_midnight_in_the_districts_time_whatever_zone_is_active():
         start = day_start(date(2026, 12, 7))
     assert start == datetime(2026, 12, 7, tzinfo=SH)
     assert start.astimezone(UTC) == datetime(2026, 12, 6, 16, tzinfo=UTC)
+
+
+def test_a_due_date_given_as_a_day_ends_with_that_days_working_hours():
+    with timezone.override(UTC):
+        assert working_day_end(date(2026, 12, 7)) == at(2026, 12, 7, 18)
+    with override_settings(MINXIN={"WORKING_HOURS": [("08:30", "12:00"), ("14:00", "17:30")]}):
+        assert working_day_end(date(2026, 12, 7)) == at(2026, 12, 7, 17, 30)
+    with override_settings(MINXIN={"WORKING_HOURS": [("00:00", "24:00")]}):
+        assert working_day_end(date(2026, 12, 7)) == at(2026, 12, 8)
