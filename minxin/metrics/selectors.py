@@ -20,6 +20,7 @@ from minxin.cases.models import Appeal, Channel
 from minxin.cases.selectors import overdue_q
 from minxin.cases.workflow import OPEN_STATUSES, AppealStatus
 from minxin.core.errors import NotFound
+from minxin.core.posted import date_or_none
 from minxin.core.replica import reporting_reads
 from minxin.directory.models import Category, Jurisdiction, Region, RegionLevel
 from minxin.directory.selectors import of_district
@@ -55,19 +56,12 @@ class Period:
         return (self.end - self.start).days + 1
 
 
-def _parse(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
 def period_from(params: Mapping[str, str], today: date | None = None) -> Period:
     """The period of the `start`/`end` GET parameters; the last 30 days (today included) by
     default or when they make no sense."""
     today = today or timezone.localdate()
-    end = _parse(params.get("end")) or today
-    start = _parse(params.get("start")) or end - timedelta(days=DEFAULT_PERIOD_DAYS - 1)
+    end = date_or_none(params.get("end")) or today
+    start = date_or_none(params.get("start")) or end - timedelta(days=DEFAULT_PERIOD_DAYS - 1)
     if start > end or (end - start).days >= MAX_PERIOD_DAYS:
         end = today
         start = end - timedelta(days=DEFAULT_PERIOD_DAYS - 1)

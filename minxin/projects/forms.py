@@ -11,7 +11,7 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from minxin.core.errors import ValidationFailed
-from minxin.core.posted import int_or_none
+from minxin.core.posted import date_or_none, datetime_or_none, int_or_none
 from minxin.deadlines.calendar import working_day_end
 
 from .services import (
@@ -32,10 +32,10 @@ def date_of(raw: object, label: str) -> date:
     text = str(raw or "").strip()
     if not text:
         raise ValidationFailed(f"请填写{label}")
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValidationFailed(f"{label}格式有误，请选择日期") from None
+    day = date_or_none(text)
+    if day is None:
+        raise ValidationFailed(f"{label}格式有误，请选择日期")
+    return day
 
 
 def id_of(raw: object, label: str) -> int:
@@ -171,15 +171,11 @@ def project_draft(post: QueryDict) -> ProjectDraft:
 
 
 def due_of(raw: object) -> datetime:
+    """A reply's due time: a datetime-local value, or a day (the end of its working hours)."""
     text = str(raw or "").strip()
-    try:
-        due = datetime.fromisoformat(text) if "T" in text else None
-    except ValueError:
-        due = None
+    due = datetime_or_none(text) if "T" in text else None
     if due is None:
         due = working_day_end(date_of(text, "答复期限"))
-    if timezone.is_naive(due):
-        due = timezone.make_aware(due)
     if due > timezone.now() + MAX_DUE_AHEAD:
         raise ValidationFailed("答复期限不能晚于一年以后，请核对年份")
     return due
