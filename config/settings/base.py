@@ -100,7 +100,6 @@ MIDDLEWARE = [
     # session says where it stands, so django-otp's middleware (a query per request) is not used.
     "minxin.accounts.middleware.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
     # Turns a blocked @ratelimit into settings.RATELIMIT_VIEW (a 429 page).
     "django_ratelimit.middleware.RatelimitMiddleware",
     "minxin.core.middleware.MinxinErrorMiddleware",

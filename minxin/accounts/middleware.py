@@ -12,6 +12,8 @@ from django.shortcuts import resolve_url
 from django.urls import Resolver404, resolve
 from django.utils.http import urlencode
 
+from minxin.core.htmx import htmx_made
+
 from .sessions import session_expired
 from .twofactor import session_state
 
@@ -61,7 +63,7 @@ def _url_name(request: HttpRequest) -> str:
 def _go(request: HttpRequest, url: str, *, login: bool = False) -> HttpResponse:
     """To `url`, coming back to this page afterwards if it was a page (a GET)."""
     back = request.get_full_path() if request.method == "GET" else ""
-    if request.headers.get("HX-Request") == "true":
+    if htmx_made(request):
         response = HttpResponse(status=200)
         response["HX-Redirect"] = url
         return response

@@ -18,6 +18,7 @@ from django_ratelimit.decorators import ratelimit
 
 from minxin.cases.forms import appeal_form_limits
 from minxin.cases.models import Appeal
+from minxin.core.htmx import htmx_made
 from minxin.core.pages import PublicForm, public_submit, receipt_page
 from minxin.core.pagination import paginate
 from minxin.core.posted import int_or_none
@@ -116,7 +117,7 @@ def post_support(request: HttpRequest, post_id: int) -> HttpResponse:
         appeal_id=view.post.appeal_id, supporter=_supporter(request.session, create=True)
     )
     context = {"view": view, "support_count": result.count, "supported": True}
-    if request.headers.get("HX-Request") == "true":
+    if htmx_made(request):
         return render(request, "board/_support.html", context)
     if result.created:
         messages.success(request, "感谢您的附议")

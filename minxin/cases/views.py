@@ -18,6 +18,7 @@ from minxin.accounts.actor import Actor
 from minxin.accounts.models import User
 from minxin.accounts.roles import Role
 from minxin.core.errors import MinxinError, NotFound, ValidationFailed
+from minxin.core.htmx import htmx_made
 from minxin.core.pagination import paginate, query_without_page, rows_through_page
 from minxin.core.search import SearchQuery, highlight, snippet
 from minxin.core.steps import RecordPage, posted_version_required
@@ -382,7 +383,7 @@ def phone_reveal(request: HttpRequest, appeal_id: int) -> HttpResponse:
     user = staff_user(request, may_reveal_phone)
     appeal = selectors.appeal_get_for(user=user, appeal_id=appeal_id)
     phone = services.phone_reveal(actor=user, appeal=appeal)
-    if request.headers.get("HX-Request") == "true":
+    if htmx_made(request):
         return render(request, "cases/_phone_revealed.html", {"phone": phone})
     return APPEAL_PAGE.render(request, user, appeal, revealed_phone=phone)
 

@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 
 from .errors import MinxinError
+from .htmx import htmx_made
 from .text import text_normalise
 
 
@@ -31,12 +32,8 @@ class MinxinErrorMiddleware:
 
 
 def _error_page(request: HttpRequest, error: MinxinError) -> HttpResponse:
-    template = "core/error_fragment.html" if _is_htmx(request) else "core/error.html"
+    template = "core/error_fragment.html" if htmx_made(request) else "core/error.html"
     return render(request, template, {"message": error.message}, status=error.status_code)
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 # Fields never touched: a password is checked byte for byte against the one that was set.

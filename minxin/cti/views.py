@@ -19,6 +19,7 @@ from minxin.accounts.access import staff_user
 from minxin.accounts.actor import Actor
 from minxin.cases.permissions import may_reveal_phone
 from minxin.core.errors import MinxinError, PermissionDenied, ValidationFailed
+from minxin.core.htmx import htmx_made
 from minxin.core.pagination import paginate
 from minxin.core.posted import choice_or_blank, date_or_none, int_or_none
 from minxin.intake.forms import hotline_draft, hotline_form_context
@@ -194,7 +195,7 @@ def call_phone_reveal(request: HttpRequest, call_pk: int) -> HttpResponse:
     user = staff_user(request, may_see_calls, "热线中心和督查室")
     call = selectors.call_get_for(user=user, call_pk=call_pk)
     phone = services.call_phone_reveal(actor=user, call=call)
-    if request.headers.get("HX-Request") == "true":
+    if htmx_made(request):
         return render(request, "cases/_phone_revealed.html", {"phone": phone})
     context = _call_context(request, call_pk)
     context["revealed_phone"] = phone

@@ -18,6 +18,7 @@ from minxin.accounts.access import staff_user
 from minxin.accounts.models import User
 from minxin.cases.models import AppealKind
 from minxin.core.errors import ValidationFailed
+from minxin.core.htmx import htmx_made
 from minxin.core.pagination import paginate
 from minxin.core.posted import int_or_none
 from minxin.core.sheets import row_safe
@@ -190,7 +191,7 @@ def progress(request: HttpRequest, job_id: int) -> HttpResponse:
     whole page reloads to show the results."""
     found = selectors.import_job_get_for(user=_any_user(request), job_id=job_id)
     response = render(request, "imports/_progress.html", {"job": found, "S": ImportStatus})
-    if not found.is_working and request.headers.get("HX-Request"):
+    if not found.is_working and htmx_made(request):
         response["HX-Refresh"] = "true"
     return response
 
