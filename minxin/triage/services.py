@@ -9,7 +9,6 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal
 from typing import Any, Final
 
@@ -38,7 +37,7 @@ from minxin.triage.models import (
     TriageCorrection,
     TriageSuggestion,
 )
-from minxin.triage.nlp import DuplicateIndex, RegionNode, RegionTree, Suggestion, suggest
+from minxin.triage.nlp import RegionNode, RegionTree, Suggestion, suggest
 from minxin.triage.selectors import auto_dispatch_rule_for, categories_for_paths
 from minxin.triage.versions import confidence_calibrated, model_version_in_use
 
@@ -77,28 +76,6 @@ def region_tree_cache_clear() -> None:
     global _tree_cache
     with _tree_lock:
         _tree_cache = None
-
-
-def triage_suggest(
-    *,
-    title: str,
-    content: str,
-    received_at: datetime | None = None,
-    region_tree: RegionTree | None = None,
-    duplicate_index: DuplicateIndex | None = None,
-    person: str | None = None,
-) -> Suggestion:
-    """Category, urgency, validity, places, personal data and (given an index) duplicates.
-    Without `region_tree` the directory's regions are used."""
-    tree = region_tree if region_tree is not None else region_tree_from_directory()
-    return suggest(
-        title=title,
-        content=content,
-        received_at=received_at,
-        region_tree=tree,
-        duplicate_index=duplicate_index,
-        person=person,
-    )
 
 
 @transaction.atomic(durable=True)
@@ -281,7 +258,7 @@ def _suggestions_found(appeals: list[Appeal]) -> list[Suggestion]:
     )
     signature_rows_write(signatures)
     return [
-        triage_suggest(
+        suggest(
             title=a.title,
             content=a.content,
             received_at=a.received_at,

@@ -6,6 +6,7 @@ from django.core.management import call_command
 from minxin.triage import services
 from minxin.triage.management.commands import triage as triage_command
 from minxin.triage.models import CorrectionField, TriageCorrection
+from minxin.triage.nlp import suggest
 from minxin.triage.selectors import triage_training_examples
 from tests.builders import appeal_new
 
@@ -65,8 +66,12 @@ def test_train_uses_the_corrections(district, monkeypatch, tmp_path):
     assert seen["annotations"] is False
 
 
-def test_triage_suggest_uses_the_directory_regions(district, installed_model):
+def test_suggest_finds_the_directory_regions(district, installed_model):
     services._tree_cache = None
-    s = services.triage_suggest(title="桂花坪街道景蓉社区停水", content="景蓉社区停水两天了")
+    s = suggest(
+        title="桂花坪街道景蓉社区停水",
+        content="景蓉社区停水两天了",
+        region_tree=services.region_tree_from_directory(),
+    )
     assert s.region is not None and s.region.region_path[-1] == "景蓉社区"
     assert s.urgency.level == "urgent"
