@@ -23,14 +23,9 @@ rows (core/search.py) are copied from the source's, and its GIN index is built o
 from __future__ import annotations
 
 import argparse
-import os
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+import django_env  # noqa: F401 - first: the repository on the path, settings named
 
 CHILDREN = ("cases_appealevent", "cases_assignment", "cases_reply")
 METRIC_EVENTS = ("resolve", "reopen", "rate", "rate_dissatisfied", "return", "resume")

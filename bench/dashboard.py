@@ -21,16 +21,10 @@ not appeals.
 from __future__ import annotations
 
 import argparse
-import os
-import sys
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
-os.environ.setdefault("DEBUG", "0")
+import django_env  # noqa: F401 - first: the repository on the path, settings named
 
 
 def main() -> None:

@@ -12,16 +12,11 @@ in milliseconds and how many candidates were scored (at most MAX_SCORED).
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+import django_env  # noqa: F401 - first: the repository on the path, settings named
 
 
 def main() -> None:

@@ -19,14 +19,13 @@ import argparse
 import csv
 import os
 import random
-import sys
 import time
 from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+import django_env  # noqa: F401 - first: the repository on the path, settings named
+
 for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[var] = "1"
 

@@ -14,16 +14,10 @@ slowest request in milliseconds.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
-os.environ.setdefault("DEBUG", "0")
+import django_env  # noqa: F401 - first: the repository on the path, settings named
 
 
 def main() -> None:

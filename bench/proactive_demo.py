@@ -21,16 +21,11 @@ day (the windows overlap), so the counts are not independent."""
 
 from __future__ import annotations
 
-import os
-import sys
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 
 import django
+import django_env  # noqa: F401 - first: the repository on the path, settings named
 
 django.setup()
 

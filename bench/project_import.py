@@ -17,19 +17,15 @@ seeded if it has no units). Each run imports into a new programme.
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import sys
 import time
 from datetime import date, timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
-
 import django
+import django_env  # noqa: F401 - first: the repository on the path, settings named
 
 django.setup()
 

@@ -21,17 +21,11 @@ size of the answer.
 from __future__ import annotations
 
 import argparse
-import os
-import sys
 import time
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
-os.environ.setdefault("DEBUG", "0")
+import django_env  # noqa: F401 - first: the repository on the path, settings named
 
 
 def main() -> None:

@@ -21,16 +21,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
-os.environ.setdefault("DEBUG", "0")
+import django_env  # noqa: F401 - first: the repository on the path, settings named
 
-from bench.timing import busy_ticks  # noqa: E402 - after the repository is on the path
+from bench.timing import busy_ticks
 
 TICK = os.sysconf("SC_CLK_TCK")
 
