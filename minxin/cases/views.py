@@ -232,18 +232,12 @@ def _refused(
 ) -> HttpResponse:
     """The appeal's page again, read afresh, with the refusal and what was posted in the form
     `open_action` left open."""
-    appeal = selectors.appeal_get_for(user=user, appeal_id=appeal_id)
-    posted = request.POST.dict()
-    return APPEAL_PAGE.render(
-        request, user, appeal, error=error, posted=posted, open_action=open_action
-    )
+    return APPEAL_PAGE.refused(request, user, appeal_id, error, open_action=open_action)
 
 
 @login_required
 def appeal_detail(request: HttpRequest, appeal_id: int) -> HttpResponse:
-    user = staff_user(request)
-    appeal = selectors.appeal_get_for(user=user, appeal_id=appeal_id)
-    return APPEAL_PAGE.render(request, user, appeal)
+    return APPEAL_PAGE.show(request, staff_user(request), appeal_id)
 
 
 def _appeal_shows(user: User, appeal: Appeal) -> dict[str, Any]:
@@ -288,7 +282,12 @@ def _appeal_shows(user: User, appeal: Appeal) -> dict[str, Any]:
     }
 
 
-APPEAL_PAGE = RecordPage("cases/appeal_detail.html", _appeal_shows)
+APPEAL_PAGE = RecordPage(
+    "cases/appeal_detail.html",
+    _appeal_shows,
+    lambda user, pk: selectors.appeal_get_for(user=user, appeal_id=pk),
+    "cases:appeal_detail",
+)
 
 
 @login_required

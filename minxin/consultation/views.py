@@ -150,14 +150,18 @@ def _consultation_shows(user: User, consultation: Consultation) -> dict[str, Any
     }
 
 
-CONSULTATION_PAGE = RecordPage("consultation/detail.html", _consultation_shows)
+CONSULTATION_PAGE = RecordPage(
+    "consultation/detail.html",
+    _consultation_shows,
+    selectors.consultation_get_for,
+    "consultation:detail",
+)
 
 
 @login_required
 def consultation_detail(request: HttpRequest, consultation_id: int) -> HttpResponse:
     user = staff_user(request, may_see_consultations, VIEWERS)
-    consultation = selectors.consultation_get_for(user, consultation_id)
-    return CONSULTATION_PAGE.render(request, user, consultation)
+    return CONSULTATION_PAGE.show(request, user, consultation_id)
 
 
 @login_required
@@ -167,12 +171,10 @@ def consultation_step(request: HttpRequest, consultation_id: int) -> HttpRespons
     return CONSULTATION_PAGE.step(
         request,
         user,
-        partial(selectors.consultation_get_for, user, consultation_id),
+        consultation_id,
         ConsultationAction,
         partial(consultation_act, actor=user, consultation_id=consultation_id),
         label=CONSULTATIONS.label,
-        done="consultation:detail",
-        pk=consultation_id,
     )
 
 
@@ -181,24 +183,16 @@ def consultation_step(request: HttpRequest, consultation_id: int) -> HttpRespons
 def comment_new(request: HttpRequest, consultation_id: int) -> HttpResponse:
     """A deputy's comment, or one the office enters for a contact point."""
     user = staff_user(request, may_see_consultations, VIEWERS)
-    consultation = selectors.consultation_get_for(user, consultation_id)
-    try:
-        comment_submit(
-            consultation_id=consultation.pk,
-            actor=user,
-            draft=CommentDraft(
-                text=request.POST.get("text", ""),
-                article_id=int_or_none(request.POST.get("article", "")),
-                author=request.POST.get("author", ""),
-                contact_point_id=int_or_none(request.POST.get("contact_point", "")),
-            ),
-        )
-    except MinxinError as error:
-        return CONSULTATION_PAGE.render(
-            request, user, consultation, error=error, posted=request.POST.dict()
-        )
-    messages.success(request, "意见已提交，待审核后公开")
-    return redirect("consultation:detail", consultation.pk)
+    draft = CommentDraft(
+        text=request.POST.get("text", ""),
+        article_id=int_or_none(request.POST.get("article", "")),
+        author=request.POST.get("author", ""),
+        contact_point_id=int_or_none(request.POST.get("contact_point", "")),
+    )
+    submit = partial(comment_submit, consultation_id=consultation_id, actor=user, draft=draft)
+    return CONSULTATION_PAGE.take(
+        request, user, consultation_id, submit, said="意见已提交，待审核后公开"
+    )
 
 
 @login_required

@@ -2,9 +2,10 @@
 machine moves (appeals, suggestions, supervision orders, projects, consultations, selection
 rounds, topics, panel evaluations, issue-list items, proactive tasks, task forces): the page shows
 the record to a viewer, and again, with the error and what was typed, when a form on it is
-refused. A step names an action, checked against the machine's actions; the service is called
-with it, the reason and the version the page was read at, then a message and back to the page;
-refused, the page again."""
+refused. A form posted on the page (`take`) is done, said and back to the page, or refused and
+the page again; a step of the record's machine is one such form, its action checked against the
+machine's actions and the service called with it, the reason and the version the page was read
+at."""
 
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
@@ -20,16 +21,20 @@ from .posted import int_or_none
 
 A = TypeVar("A", bound=StrEnum)
 R = TypeVar("R")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
 class RecordPage(Generic[R]):
-    """A record's page: its template and what it `shows` of the record to a viewer (the staff
-    user). `render` adds the refused form's error and what was typed, and answers with the
-    error's status, so a refused form never reads as a success."""
+    """A record's page: its template, what it `shows` of the record to a viewer (the staff
+    user), how the viewer `read`s the record by its key (NotFound for one they may not see) and
+    the page's `url` name. `render` adds the refused form's error and what was typed, and
+    answers with the error's status, so a refused form never reads as a success."""
 
     template: str
     shows: Callable[[Any, R], Mapping[str, Any]]
+    read: Callable[[Any, int], R]
+    url: str
 
     def render(
         self,
@@ -45,43 +50,65 @@ class RecordPage(Generic[R]):
         status = error.status_code if error else 200
         return render(request, self.template, context, status=status)
 
+    def show(self, request: HttpRequest, viewer: Any, pk: int) -> HttpResponse:
+        """The page of the record `pk`, read for the viewer."""
+        return self.render(request, viewer, self.read(viewer, pk))
+
     def refused(
-        self, request: HttpRequest, viewer: Any, record: Callable[[], R]
-    ) -> Callable[[MinxinError], HttpResponse]:
-        """The page again for a refused step, with the record read anew (the step may have
-        been refused because someone else had just changed it)."""
-        return lambda error: self.render(
-            request, viewer, record(), error=error, posted=request.POST.dict()
+        self, request: HttpRequest, viewer: Any, pk: int, error: MinxinError, **extra: Any
+    ) -> HttpResponse:
+        """The page again for a refused form, with what was typed and the record read anew
+        (the form may have been refused because someone else had just changed it)."""
+        record = self.read(viewer, pk)
+        return self.render(
+            request, viewer, record, error=error, posted=request.POST.dict(), **extra
         )
+
+    def take(
+        self,
+        request: HttpRequest,
+        viewer: Any,
+        pk: int,
+        act: Callable[[], T],
+        *,
+        said: str | Callable[[T], str],
+    ) -> HttpResponse:
+        """A form posted on the page of the record `pk`: the record read for the viewer first,
+        so one they may not see is not found before anything is done; then `act()`. Done, the
+        message `said` (or `said` of what `act` returned) and back to the page; refused, the
+        page again."""
+        self.read(viewer, pk)
+        try:
+            result = act()
+        except MinxinError as error:
+            return self.refused(request, viewer, pk, error)
+        messages.success(request, said(result) if callable(said) else said)
+        return redirect(self.url, pk)
 
     def step(
         self,
         request: HttpRequest,
         viewer: Any,
-        record: Callable[[], R],
+        pk: int,
         actions: type[A],
         act: Callable[..., object],
         *,
         label: Callable[[A], str],
-        done: str,
-        pk: int,
     ) -> HttpResponse:
-        """A step posted from the page: the record read for the viewer first, so one they may
-        not see is not found before anything is done; then `act(action=…, reason=…,
-        expected_version=…)` with the posted action and the version the page was read at.
-        Done, 「已…」 and on to the page `done` of `pk`; refused, the page again."""
-        record()
-        try:
+        """A step of the record's machine posted from the page (`take`): `act(action=…,
+        reason=…, expected_version=…)` with the posted action and the version the page was
+        read at; done, 「已…」."""
+
+        def stepped() -> A:
             action = posted_action(request, actions)
             act(
                 action=action,
                 reason=request.POST.get("reason", ""),
                 expected_version=posted_version(request),
             )
-        except MinxinError as error:
-            return self.refused(request, viewer, record)(error)
-        messages.success(request, f"已{label(action)}")
-        return redirect(done, pk)
+            return action
+
+        return self.take(request, viewer, pk, stepped, said=lambda action: f"已{label(action)}")
 
 
 def posted_version(request: HttpRequest) -> int | None:

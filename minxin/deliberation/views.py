@@ -86,13 +86,15 @@ def _topic_shows(user: User, topic: Topic) -> dict[str, Any]:
     }
 
 
-TOPIC_PAGE = RecordPage("deliberation/detail.html", _topic_shows)
+TOPIC_PAGE = RecordPage(
+    "deliberation/detail.html", _topic_shows, selectors.topic_get_for, "deliberation:detail"
+)
 
 
 @login_required
 def topic_detail(request: HttpRequest, topic_id: int) -> HttpResponse:
     user = staff_user(request, may_see_topics, VIEWERS)
-    return TOPIC_PAGE.render(request, user, selectors.topic_get_for(user, topic_id))
+    return TOPIC_PAGE.show(request, user, topic_id)
 
 
 @login_required
@@ -146,7 +148,6 @@ def topic_act(request: HttpRequest, topic_id: int) -> HttpResponse:
             raise NotFound(MISSING) from None
         raise
     except MinxinError as error:
-        topic = selectors.topic_get_for(user, topic_id)
-        return TOPIC_PAGE.render(request, user, topic, error=error, posted=post.dict())
+        return TOPIC_PAGE.refused(request, user, topic_id, error)
     messages.success(request, f"已{TOPICS.label(action)}")
     return redirect("deliberation:detail", topic.pk)

@@ -218,17 +218,15 @@ def _item_shows(user: User, item: IssueItem) -> dict[str, Any]:
     }
 
 
-ITEM_PAGE = RecordPage("issuelists/item_detail.html", _item_shows)
+ITEM_PAGE = RecordPage(
+    "issuelists/item_detail.html", _item_shows, selectors.item_get_for, "issuelists:item_detail"
+)
 
 
 @login_required
 def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
     user = staff_user(request, may_see_lists, VIEWERS_PAGE)
-    return ITEM_PAGE.render(request, user, selectors.item_get_for(user, item_id))
-
-
-def _refused(request: HttpRequest, user: User, item_id: int, error: MinxinError) -> HttpResponse:
-    return ITEM_PAGE.refused(request, user, partial(selectors.item_get_for, user, item_id))(error)
+    return ITEM_PAGE.show(request, user, item_id)
 
 
 @login_required
@@ -238,12 +236,10 @@ def item_act(request: HttpRequest, item_id: int) -> HttpResponse:
     return ITEM_PAGE.step(
         request,
         user,
-        partial(selectors.item_get_for, user, item_id),
+        item_id,
         ItemAction,
         partial(services.issue_item_act, actor=user, item_id=item_id),
         label=ITEMS.label,
-        done="issuelists:item_detail",
-        pk=item_id,
     )
 
 
@@ -251,48 +247,37 @@ def item_act(request: HttpRequest, item_id: int) -> HttpResponse:
 @require_POST
 def item_link(request: HttpRequest, item_id: int) -> HttpResponse:
     user = staff_user(request, may_see_lists, VIEWERS_PAGE)
-    item = selectors.item_get_for(user, item_id)
-    ids = ids_or_none(request.POST.getlist("appeals"))
-    try:
+
+    def link() -> int:
+        ids = ids_or_none(request.POST.getlist("appeals"))
         if ids is None:
             raise ValidationFailed("所选诉求有误")
-        linked = services.issue_item_link(actor=user, item_id=item.pk, appeal_ids=ids)
-    except MinxinError as error:
-        return _refused(request, user, item_id, error)
-    messages.success(request, f"已关联 {linked} 件诉求")
-    return redirect("issuelists:item_detail", item.pk)
+        return services.issue_item_link(actor=user, item_id=item_id, appeal_ids=ids)
+
+    return ITEM_PAGE.take(request, user, item_id, link, said=lambda n: f"已关联 {n} 件诉求")
 
 
 @login_required
 @require_POST
 def item_take_charge(request: HttpRequest, item_id: int) -> HttpResponse:
     user = staff_user(request, may_see_lists, VIEWERS_PAGE)
-    item = selectors.item_get_for(user, item_id)
-    try:
-        services.issue_item_take_charge(actor=user, item_id=item.pk)
-    except MinxinError as error:
-        return _refused(request, user, item_id, error)
-    messages.success(request, "已包案该事项")
-    return redirect("issuelists:item_detail", item.pk)
+    take_charge = partial(services.issue_item_take_charge, actor=user, item_id=item_id)
+    return ITEM_PAGE.take(request, user, item_id, take_charge, said="已包案该事项")
 
 
 @login_required
 @require_POST
 def item_instruct(request: HttpRequest, item_id: int) -> HttpResponse:
     user = staff_user(request, may_see_lists, VIEWERS_PAGE)
-    item = selectors.item_get_for(user, item_id)
-    form = InstructForm(request.POST)
-    try:
-        data = form_cleaned(form)
-        due = working_day_end(data["due"])
-        services.issue_item_instruct(
+
+    def instruct() -> object:
+        data = form_cleaned(InstructForm(request.POST))
+        return services.issue_item_instruct(
             actor=user,
-            item_id=item.pk,
+            item_id=item_id,
             instruction=data["instruction"],
             unit_id=data["unit"].pk if data["unit"] else None,
-            due_at=due,
+            due_at=working_day_end(data["due"]),
         )
-    except MinxinError as error:
-        return _refused(request, user, item_id, error)
-    messages.success(request, "已批示，并向办理单位下发督办单")
-    return redirect("issuelists:item_detail", item.pk)
+
+    return ITEM_PAGE.take(request, user, item_id, instruct, said="已批示，并向办理单位下发督办单")

@@ -101,36 +101,39 @@ def _article_shows(user: User, article: Article) -> dict[str, Any]:
     }
 
 
-ARTICLE_PAGE = RecordPage("knowledge/detail.html", _article_shows)
+ARTICLE_PAGE = RecordPage(
+    "knowledge/detail.html",
+    _article_shows,
+    lambda user, pk: selectors.article_get_for(user=user, article_id=pk),
+    "knowledge:detail",
+)
 
 
 @login_required
 def article_detail(request: HttpRequest, article_id: int) -> HttpResponse:
     user = staff_user(request, may_read_knowledge, READERS)
-    article = selectors.article_get_for(user=user, article_id=article_id)
-    return ARTICLE_PAGE.render(request, user, article)
+    return ARTICLE_PAGE.show(request, user, article_id)
 
 
 @login_required
 @require_POST
 def article_post(request: HttpRequest, article_id: int) -> HttpResponse:
     user = staff_user(request, may_read_knowledge, READERS)
-    article = selectors.article_get_for(user=user, article_id=article_id)
     post = request.POST
-    try:
-        article_act(
+    return ARTICLE_PAGE.take(
+        request,
+        user,
+        article_id,
+        lambda: article_act(
             actor=user,
-            article_id=article.pk,
+            article_id=article_id,
             action=post.get("action", ""),
             expected_version=posted_version(request),
             reason=post.get("reason", ""),
-            review_due=_date(post.get("review_due", "")),
-        )
-    except MinxinError as error:
-        article = selectors.article_get_for(user=user, article_id=article_id)
-        return ARTICLE_PAGE.render(request, user, article, error=error, posted=post.dict())
-    messages.success(request, "已完成")
-    return redirect("knowledge:detail", article.pk)
+            review_due=_date(post.get("review_due", "")),  # a bad date is refused on the page
+        ),
+        said="已完成",
+    )
 
 
 def _form(

@@ -111,13 +111,15 @@ def _evaluation_shows(user: User, evaluation: Evaluation) -> dict[str, Any]:
     }
 
 
-EVALUATION_PAGE = RecordPage("panels/detail.html", _evaluation_shows)
+EVALUATION_PAGE = RecordPage(
+    "panels/detail.html", _evaluation_shows, selectors.evaluation_get_for, "panels:detail"
+)
 
 
 @login_required
 def evaluation_detail(request: HttpRequest, evaluation_id: int) -> HttpResponse:
     user = staff_user(request, runs_evaluations, OFFICE)
-    return EVALUATION_PAGE.render(request, user, selectors.evaluation_get_for(user, evaluation_id))
+    return EVALUATION_PAGE.show(request, user, evaluation_id)
 
 
 @login_required

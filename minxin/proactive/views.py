@@ -204,13 +204,15 @@ def _task_shows(user: User, task: ProactiveTask) -> dict[str, Any]:
     }
 
 
-TASK_PAGE = RecordPage("proactive/task_detail.html", _task_shows)
+TASK_PAGE = RecordPage(
+    "proactive/task_detail.html", _task_shows, selectors.task_get_for, "proactive:task_detail"
+)
 
 
 @login_required
 def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
     user = staff_user(request, may_see_tasks, VIEWERS_PAGE)
-    return TASK_PAGE.render(request, user, selectors.task_get_for(user, task_id))
+    return TASK_PAGE.show(request, user, task_id)
 
 
 @login_required
@@ -220,10 +222,8 @@ def task_act(request: HttpRequest, task_id: int) -> HttpResponse:
     return TASK_PAGE.step(
         request,
         user,
-        partial(selectors.task_get_for, user, task_id),
+        task_id,
         TaskAction,
         partial(proactive_task_act, actor=user, task_id=task_id),
         label=TASKS.label,
-        done="proactive:task_detail",
-        pk=task_id,
     )

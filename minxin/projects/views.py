@@ -136,7 +136,12 @@ def _project_shows(user: User, page: ProjectPage) -> dict[str, Any]:
     }
 
 
-PROJECT_PAGE = RecordPage("projects/project_detail.html", _project_shows)
+PROJECT_PAGE = RecordPage(
+    "projects/project_detail.html",
+    _project_shows,
+    selectors.project_page,
+    "projects:project_detail",
+)
 
 
 def _page(

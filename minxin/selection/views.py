@@ -217,13 +217,15 @@ def _round_shows(user: User, selection: SelectionRound) -> dict[str, Any]:
     }
 
 
-ROUND_PAGE = RecordPage("selection/round_detail.html", _round_shows)
+ROUND_PAGE = RecordPage(
+    "selection/round_detail.html", _round_shows, selectors.round_get_for, "selection:round_detail"
+)
 
 
 @login_required
 def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
     user = staff_user(request, may_see_rounds, VIEWERS_PAGE)
-    return ROUND_PAGE.render(request, user, selectors.round_get_for(user, round_id))
+    return ROUND_PAGE.show(request, user, round_id)
 
 
 @login_required
@@ -233,12 +235,10 @@ def round_step(request: HttpRequest, round_id: int) -> HttpResponse:
     return ROUND_PAGE.step(
         request,
         user,
-        partial(selectors.round_get_for, user, round_id),
+        round_id,
         RoundAction,
         partial(round_act, actor=user, round_id=round_id),
         label=ROUNDS.label,
-        done="selection:round_detail",
-        pk=round_id,
     )
 
 
@@ -308,20 +308,17 @@ def candidate_new(request: HttpRequest, round_id: int) -> HttpResponse:
 @require_POST
 def candidate_remove(request: HttpRequest, round_id: int, candidate_id: int) -> HttpResponse:
     user = staff_user(request, runs_rounds, OFFICE_PAGE)
-    selection = selectors.round_get_for(user, round_id)
-    try:
-        candidate = candidate_withdraw(
-            actor=user,
-            round_id=selection.pk,
-            candidate_id=candidate_id,
-            reason=request.POST.get("reason", ""),
-            expected_version=posted_version(request),
-        )
-    except MinxinError as error:
-        selection = selectors.round_get_for(user, round_id)
-        return ROUND_PAGE.render(request, user, selection, error=error)
-    messages.success(request, f"已撤回候选项目「{candidate.name}」")
-    return redirect("selection:round_detail", selection.pk)
+    withdraw = partial(
+        candidate_withdraw,
+        actor=user,
+        round_id=round_id,
+        candidate_id=candidate_id,
+        reason=request.POST.get("reason", ""),
+        expected_version=posted_version(request),
+    )
+    return ROUND_PAGE.take(
+        request, user, round_id, withdraw, said=lambda c: f"已撤回候选项目「{c.name}」"
+    )
 
 
 @login_required
@@ -329,24 +326,15 @@ def candidate_remove(request: HttpRequest, round_id: int, candidate_id: int) -> 
 def ballot(request: HttpRequest, round_id: int) -> HttpResponse:
     """A deputy's ballot: one choice per candidate (`vote_<candidate id>`), all at once."""
     user = staff_user(request, is_deputy, "人大代表")
-    selection = selectors.round_get_for(user, round_id)
-    choices: dict[int, str] = {}
-    for name in request.POST:
-        value = request.POST.get(name, "")
-        if name.startswith("vote_"):
-            candidate = int_or_none(name.removeprefix("vote_"))
-            if candidate is None:
-                return ROUND_PAGE.render(
-                    request,
-                    user,
-                    selection,
-                    error=ValidationFailed("表决票中有不属于本轮的候选项目，请刷新后重新表决"),
-                    posted=request.POST.dict(),
-                )
-            choices[candidate] = value
-    try:
-        deputy_vote(actor=user, round_id=selection.pk, choices=choices)
-    except MinxinError as error:
-        return ROUND_PAGE.render(request, user, selection, error=error, posted=request.POST.dict())
-    messages.success(request, "表决票已提交，感谢您履职")
-    return redirect("selection:round_detail", selection.pk)
+
+    def vote() -> object:
+        choices: dict[int, str] = {}
+        for name in request.POST:
+            if name.startswith("vote_"):
+                candidate = int_or_none(name.removeprefix("vote_"))
+                if candidate is None:
+                    raise ValidationFailed("表决票中有不属于本轮的候选项目，请刷新后重新表决")
+                choices[candidate] = request.POST.get(name, "")
+        return deputy_vote(actor=user, round_id=round_id, choices=choices)
+
+    return ROUND_PAGE.take(request, user, round_id, vote, said="表决票已提交，感谢您履职")

@@ -175,9 +175,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def review_detail(request: HttpRequest, suggestion_id: int) -> HttpResponse:
-    user = _reviewer(request)
-    suggestion = selectors.suggestion_get(user=user, suggestion_id=suggestion_id)
-    return SUGGESTION_PAGE.render(request, user, suggestion)
+    return SUGGESTION_PAGE.show(request, _reviewer(request), suggestion_id)
 
 
 def _suggestion_shows(user: User, suggestion: Suggestion) -> dict[str, Any]:
@@ -194,7 +192,12 @@ def _suggestion_shows(user: User, suggestion: Suggestion) -> dict[str, Any]:
     }
 
 
-SUGGESTION_PAGE = RecordPage("suggestions/review_detail.html", _suggestion_shows)
+SUGGESTION_PAGE = RecordPage(
+    "suggestions/review_detail.html",
+    _suggestion_shows,
+    lambda user, pk: selectors.suggestion_get(user=user, suggestion_id=pk),
+    "suggestions:review_detail",
+)
 
 
 @login_required
@@ -221,8 +224,7 @@ def review_act(request: HttpRequest, suggestion_id: int, action: str) -> HttpRes
             inputs=data,
         )
     except MinxinError as error:
-        again = selectors.suggestion_get(user=user, suggestion_id=suggestion_id)
-        return SUGGESTION_PAGE.render(request, user, again, error=error, posted=request.POST.dict())
+        return SUGGESTION_PAGE.refused(request, user, suggestion_id, error)
     messages.success(request, f"已{transition.label}")
     return redirect("suggestions:review_detail", suggestion_id=suggestion.pk)
 

@@ -187,14 +187,18 @@ def _order_shows(user: User, order: SupervisionOrder) -> dict[str, Any]:
     }
 
 
-ORDER_PAGE = RecordPage("supervision/order_detail.html", _order_shows)
+ORDER_PAGE = RecordPage(
+    "supervision/order_detail.html",
+    _order_shows,
+    lambda user, pk: selectors.order_get_for(user=user, order_id=pk),
+    "supervision:order_detail",
+)
 
 
 @login_required
 def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
     user = staff_user(request, may_see_orders, VIEWERS_PAGE)
-    order = selectors.order_get_for(user=user, order_id=order_id)
-    return ORDER_PAGE.render(request, user, order)
+    return ORDER_PAGE.show(request, user, order_id)
 
 
 @login_required
@@ -221,8 +225,7 @@ def order_answer(request: HttpRequest, order_id: int) -> HttpResponse:
             photos=request.FILES.getlist("photos"),
         )
     except MinxinError as error:
-        order = selectors.order_get_for(user=user, order_id=order_id)
-        return ORDER_PAGE.render(request, user, order, error=error, posted=request.POST.dict())
+        return ORDER_PAGE.refused(request, user, order_id, error)
     messages.success(request, f"已答复督办单 {order.pk}")
     if request.POST.get("back") == "list":
         return redirect("supervision:order_list")

@@ -6,7 +6,6 @@ Thin: parse, one selector or service, render. A refused write re-renders the pag
 Chinese message, what the user typed, and the error's 4xx status."""
 
 from datetime import datetime
-from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -133,51 +132,48 @@ def _task_force_shows(user: User, task_force: TaskForce) -> dict[str, Any]:
     }
 
 
-TASK_FORCE_PAGE = RecordPage("taskforces/task_force_detail.html", _task_force_shows)
+TASK_FORCE_PAGE = RecordPage(
+    "taskforces/task_force_detail.html",
+    _task_force_shows,
+    selectors.task_force_get_for,
+    "taskforces:task_force_detail",
+)
 
 
 @login_required
 def task_force_detail(request: HttpRequest, task_force_id: int) -> HttpResponse:
     user = staff_user(request, may_see_task_forces, VIEWERS_PAGE)
-    task_force = selectors.task_force_get_for(user, task_force_id)
-    return TASK_FORCE_PAGE.render(request, user, task_force)
-
-
-def _refused(
-    request: HttpRequest, user: User, task_force_id: int, error: MinxinError
-) -> HttpResponse:
-    again = partial(selectors.task_force_get_for, user, task_force_id)
-    return TASK_FORCE_PAGE.refused(request, user, again)(error)
+    return TASK_FORCE_PAGE.show(request, user, task_force_id)
 
 
 @login_required
 @require_POST
 def members_add(request: HttpRequest, task_force_id: int) -> HttpResponse:
     user = staff_user(request, may_see_task_forces, VIEWERS_PAGE)
-    task_force = selectors.task_force_get_for(user, task_force_id)
-    try:
-        services.task_force_add_members(
-            actor=user, task_force_id=task_force.pk, unit_ids=_ids(request.POST.getlist("members"))
-        )
-    except MinxinError as error:
-        return _refused(request, user, task_force_id, error)
-    messages.success(request, "已增加成员单位")
-    return redirect("taskforces:task_force_detail", task_force.pk)
+    return TASK_FORCE_PAGE.take(
+        request,
+        user,
+        task_force_id,
+        lambda: services.task_force_add_members(
+            actor=user, task_force_id=task_force_id, unit_ids=_ids(request.POST.getlist("members"))
+        ),
+        said="已增加成员单位",
+    )
 
 
 @login_required
 @require_POST
 def scope_add(request: HttpRequest, task_force_id: int) -> HttpResponse:
     user = staff_user(request, may_see_task_forces, VIEWERS_PAGE)
-    task_force = selectors.task_force_get_for(user, task_force_id)
-    try:
-        services.task_force_add_scope(
-            actor=user, task_force_id=task_force.pk, scope=_scope(request.POST)
-        )
-    except MinxinError as error:
-        return _refused(request, user, task_force_id, error)
-    messages.success(request, "已纳入专班范围")
-    return redirect("taskforces:task_force_detail", task_force.pk)
+    return TASK_FORCE_PAGE.take(
+        request,
+        user,
+        task_force_id,
+        lambda: services.task_force_add_scope(
+            actor=user, task_force_id=task_force_id, scope=_scope(request.POST)
+        ),
+        said="已纳入专班范围",
+    )
 
 
 def _due(raw: str) -> datetime | None:
@@ -190,7 +186,6 @@ def _due(raw: str) -> datetime | None:
 @require_POST
 def meeting_record(request: HttpRequest, task_force_id: int) -> HttpResponse:
     user = staff_user(request, may_see_task_forces, VIEWERS_PAGE)
-    task_force = selectors.task_force_get_for(user, task_force_id)
     post = request.POST
     decisions = []
     for i in range(DECISION_ROWS):
@@ -201,37 +196,35 @@ def meeting_record(request: HttpRequest, task_force_id: int) -> HttpResponse:
         decisions.append(
             services.DecisionDraft(content=content, unit_id=int_or_none(unit), due_at=_due(due))
         )
-    try:
-        services.task_force_meeting(
-            actor=user,
-            task_force_id=task_force.pk,
-            draft=services.MeetingDraft(
-                held_at=datetime_or_none(post.get("held_at", "")),
-                place=post.get("place", ""),
-                attendees=post.get("attendees", ""),
-                minutes=post.get("minutes", ""),
-                decisions=decisions,
-            ),
-        )
-    except MinxinError as error:
-        return _refused(request, user, task_force_id, error)
-    messages.success(request, f"已记录会议，议定事项 {len(decisions)} 项已下发督办单")
-    return redirect("taskforces:task_force_detail", task_force.pk)
+    draft = services.MeetingDraft(
+        held_at=datetime_or_none(post.get("held_at", "")),
+        place=post.get("place", ""),
+        attendees=post.get("attendees", ""),
+        minutes=post.get("minutes", ""),
+        decisions=decisions,
+    )
+    return TASK_FORCE_PAGE.take(
+        request,
+        user,
+        task_force_id,
+        lambda: services.task_force_meeting(actor=user, task_force_id=task_force_id, draft=draft),
+        said=f"已记录会议，议定事项 {len(decisions)} 项已下发督办单",
+    )
 
 
 @login_required
 @require_POST
 def task_force_end(request: HttpRequest, task_force_id: int) -> HttpResponse:
     user = staff_user(request, may_see_task_forces, VIEWERS_PAGE)
-    task_force = selectors.task_force_get_for(user, task_force_id)
-    try:
-        services.task_force_close(
-            actor=user, task_force_id=task_force.pk, summary=request.POST.get("summary", "")
-        )
-    except MinxinError as error:
-        return _refused(request, user, task_force_id, error)
-    messages.success(request, "专班已结束")
-    return redirect("taskforces:task_force_detail", task_force.pk)
+    return TASK_FORCE_PAGE.take(
+        request,
+        user,
+        task_force_id,
+        lambda: services.task_force_close(
+            actor=user, task_force_id=task_force_id, summary=request.POST.get("summary", "")
+        ),
+        said="专班已结束",
+    )
 
 
 @login_required

@@ -5,8 +5,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 import pytest
+from django.contrib.messages import get_messages
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.http import HttpRequest, HttpResponse
 from django.test import RequestFactory, override_settings
+from django.urls import reverse
 
 from minxin.core.errors import ConcurrentEdit, MinxinError, NotFound, ValidationFailed
 from minxin.core.steps import RecordPage, posted_action
@@ -36,9 +39,13 @@ class Record:
     name: str
 
 
-PAGE: RecordPage[Record] = RecordPage(
-    "record.html", lambda viewer, record: {"record": record, "viewer": viewer}
-)
+def _page(read: Callable[[object, int], Record]) -> RecordPage[Record]:
+    return RecordPage(
+        "record.html", lambda viewer, record: {"record": record, "viewer": viewer}, read, "unused"
+    )
+
+
+PAGE = _page(lambda viewer, pk: Record(f"记录{pk}"))
 
 
 @override_settings(TEMPLATES=TEMPLATES)
@@ -68,15 +75,15 @@ def test_a_refused_form_answers_with_the_error_and_what_was_typed() -> None:
     "error, status", [(ValidationFailed("x"), 400), (ConcurrentEdit("x"), 409)]
 )
 def test_a_refused_step_reads_the_record_anew(error: MinxinError, status: int) -> None:
-    reads: list[str] = []
+    reads: list[int] = []
 
-    def read() -> Record:
-        reads.append("read")
+    def read(viewer: object, pk: int) -> Record:
+        reads.append(pk)
         return Record(f"第{len(reads)}次读取")
 
     request = RequestFactory().post("/", {"reason": "已联系", "action": "close"})
-    response = PAGE.refused(request, "李四", read)(error)
-    assert reads == ["read"]
+    response = _page(read).refused(request, "李四", 7, error)
+    assert reads == [7]
     assert response.status_code == status
     assert response.content.decode().startswith("第1次读取|李四|x|已联系|")
 
@@ -89,16 +96,14 @@ def _act(**kwargs: object) -> None:
     raise AssertionError("not reached")
 
 
-def _step(read: Callable[[], Record], action: str) -> HttpResponse:
+def _step(read: Callable[[object, int], Record], action: str) -> HttpResponse:
     request = RequestFactory().post("/", {"action": action, "reason": "已办", "version": "3"})
-    return PAGE.step(
-        request, "王五", read, _Action, _act, label=lambda a: "办结", done="unused", pk=1
-    )
+    return _page(read).step(request, "王五", 1, _Action, _act, label=lambda a: "办结")
 
 
 @override_settings(TEMPLATES=TEMPLATES)
 def test_a_step_on_a_record_the_viewer_may_not_see_is_not_found_before_anything() -> None:
-    def hidden() -> Record:
+    def hidden(viewer: object, pk: int) -> Record:
         raise NotFound("未找到")
 
     with pytest.raises(NotFound):
@@ -107,7 +112,7 @@ def test_a_step_on_a_record_the_viewer_may_not_see_is_not_found_before_anything(
 
 @override_settings(TEMPLATES=TEMPLATES)
 def test_an_unknown_action_is_refused_on_the_page_without_acting() -> None:
-    response = _step(lambda: Record("路灯"), "delete")
+    response = _step(lambda viewer, pk: Record("路灯"), "delete")
     assert response.status_code == 400
     assert response.content.decode() == "路灯|王五|未知的操作|已办|"
 
@@ -125,3 +130,51 @@ def test_a_posted_action_is_one_of_the_machines_but_not_the_creating_one() -> No
     for odd in ("create", "delete", ""):
         with pytest.raises(ValidationFailed, match="未知的操作"):
             posted_action(posted(odd), Action, excluding=(Action.CREATE,))
+
+
+def _posted(data: dict[str, str]) -> HttpRequest:
+    request = RequestFactory().post("/", data)
+    request._messages = CookieStorage(request)  # type: ignore[attr-defined]
+    return request
+
+
+@override_settings(TEMPLATES=TEMPLATES)
+def test_the_page_of_a_key_is_the_record_the_viewer_reads() -> None:
+    response = PAGE.show(RequestFactory().get("/"), "张三", 5)
+    assert response.content.decode() == "记录5|张三|||"
+
+
+@override_settings(TEMPLATES=TEMPLATES)
+def test_a_form_taken_says_what_it_did_and_goes_back_to_the_page() -> None:
+    reads: list[int] = []
+
+    def read(viewer: object, pk: int) -> Record:
+        reads.append(pk)
+        return Record("路灯")
+
+    request = _posted({"text": "已到现场"})
+    page = RecordPage("record.html", lambda v, r: {}, read, "cases:appeal_detail")
+    response = page.take(request, "王五", 9, lambda: 3, said=lambda n: f"已关联 {n} 件诉求")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("cases:appeal_detail", args=[9])
+    assert [m.message for m in get_messages(request)] == ["已关联 3 件诉求"]
+    assert reads == [9]  # read once, before acting
+
+
+@override_settings(TEMPLATES=TEMPLATES)
+def test_a_form_refused_shows_the_page_again_with_what_was_typed() -> None:
+    reads: list[int] = []
+
+    def read(viewer: object, pk: int) -> Record:
+        reads.append(pk)
+        return Record(f"第{len(reads)}次读取")
+
+    def act() -> None:
+        raise ValidationFailed("请选择诉求")
+
+    request = _posted({"reason": "重复"})
+    response = _page(read).take(request, "王五", 4, act, said="不会说")
+    assert response.status_code == 400
+    assert response.content.decode() == "第2次读取|王五|请选择诉求|重复|"
+    assert reads == [4, 4]  # before acting, and afresh for the page
+    assert list(get_messages(request)) == []
