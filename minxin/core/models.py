@@ -1,9 +1,10 @@
 from collections.abc import Iterable
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from django.core.files.base import File
 from django.db import connection, models
+from django.utils import timezone
 
 
 class BaseModel(models.Model):
@@ -91,12 +92,40 @@ def day_numbers_take(sequence: type[DaySequence], *, day: date, count: int = 1) 
     return range(last - count + 1, last + 1)
 
 
-def photos_save(
-    model: type[models.Model], photos: Iterable[tuple[File[bytes], str]], **fields: Any
-) -> None:
+def photo_path(photo: "Photo", filename: str) -> str:
+    """`<FOLDER>/<year>/<month>/<the record's id>-<the file name's last 40 characters>`: a
+    month to a folder, a record's photos side by side."""
+    record = getattr(photo, f"{photo.OF}_id")
+    return f"{photo.FOLDER}/{timezone.now():%Y/%m}/{record}-{filename[-40:]}"
+
+
+class Photo(models.Model):
+    """A checked photo of a record (`cases.photos`: re-encoded, its metadata gone), written with
+    the record by `photos_save` and never changed. A subclass keys the record (the key named
+    `OF`) and names the `FOLDER` its files go to."""
+
+    OF: ClassVar[str]
+    FOLDER: ClassVar[str]
+
+    image = models.ImageField("照片", upload_to=photo_path)
+    content_type = models.CharField("类型", max_length=50)
+    size = models.PositiveIntegerField("大小")
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{getattr(self, f'{self.OF}_id')} 照片"
+
+
+P = TypeVar("P", bound=Photo)
+
+
+def photos_save(model: type[P], photos: Iterable[tuple[File[bytes], str]], **fields: Any) -> None:
     """Store checked photos (`cases.photos`: the re-encoded file and its type) as rows of
-    `model` with `fields`: the file in its `image`, its `content_type` and `size`."""
+    `model` with `fields` (the record's key): the file in its `image`, its `content_type` and
+    `size`."""
     for data, content_type in photos:
-        photo: Any = model(content_type=content_type, size=data.size, **fields)
+        photo = model(content_type=content_type, size=data.size, **fields)
         photo.image.save(data.name or "photo", data, save=False)
         photo.save(force_insert=True)

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from minxin.accounts.models import User
 from minxin.cases.models import Appeal, AppealEvent
-from minxin.core.models import key, optional_key
+from minxin.core.models import Photo, key, optional_key
 from minxin.directory.models import Unit
 from minxin.machine.models import Event, VersionedModel, event_meta
 
@@ -65,24 +65,16 @@ class Exemption(VersionedModel):
         return f"{self.appeal_id} {self.kind} {self.status}"
 
 
-def _evidence_path(photo: "ExemptionPhoto", filename: str) -> str:
-    return f"exemptions/{timezone.now():%Y/%m}/{photo.exemption_id}-{filename[-40:]}"
+class ExemptionPhoto(Photo):
+    """A photo of the evidence."""
 
-
-class ExemptionPhoto(models.Model):
-    """A photo of the evidence, re-encoded without its metadata (cases.photos)."""
+    OF, FOLDER = "exemption", "exemptions"
 
     exemption = key(Exemption, "考核申诉", related_name="photos")
-    image = models.ImageField("照片", upload_to=_evidence_path)
-    content_type = models.CharField(max_length=50)
-    size = models.PositiveIntegerField()
 
     class Meta:
         verbose_name = "申诉证据照片"
         verbose_name_plural = "申诉证据照片"
-
-    def __str__(self) -> str:
-        return f"{self.exemption_id} 照片"
 
 
 class ExemptionEvent(Event):

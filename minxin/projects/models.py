@@ -16,7 +16,7 @@ from django.utils import timezone
 from minxin.accounts.models import User
 from minxin.cases.models import Appeal
 from minxin.cases.workflow import Satisfaction
-from minxin.core.models import BaseModel, key, optional_key
+from minxin.core.models import BaseModel, Photo, key, optional_key
 from minxin.directory.models import (
     Region,
     Unit,
@@ -301,21 +301,14 @@ class ProgressReport(models.Model):
         return f"{self.target_id} {self.value}"
 
 
-def _photo_path(photo: "ProgressPhoto", filename: str) -> str:
-    return f"projects/progress/{timezone.now():%Y/%m}/{photo.report_id}-{filename[-40:]}"
+class ProgressPhoto(Photo):
+    OF, FOLDER = "report", "projects/progress"
 
-
-class ProgressPhoto(models.Model):
     report = key(ProgressReport, "填报", related_name="photos")
-    image = models.ImageField("照片", upload_to=_photo_path)
-    content_type = models.CharField("类型", max_length=50)
 
     class Meta:
         verbose_name = "进度照片"
         verbose_name_plural = "进度照片"
-
-    def __str__(self) -> str:
-        return str(self.image.name)
 
 
 class ProjectEvent(Event):

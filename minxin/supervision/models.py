@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from minxin.accounts.models import User
 from minxin.cases.models import Appeal
-from minxin.core.models import key, optional_key
+from minxin.core.models import Photo, key, optional_key
 from minxin.directory.models import Unit
 from minxin.machine.models import Event, VersionedModel, event_meta
 
@@ -102,26 +102,17 @@ class SupervisionOrder(VersionedModel):
         return f"督办单 {self.pk} → {self.unit_id}"
 
 
-def _order_photo_path(photo: "SupervisionOrderPhoto", filename: str) -> str:
-    return f"supervision/orders/{timezone.now():%Y/%m}/{photo.order_id}-{filename[-40:]}"
+class SupervisionOrderPhoto(Photo):
+    """A photo sent with the unit's answer to an order."""
 
-
-class SupervisionOrderPhoto(models.Model):
-    """A photo sent with the unit's answer to an order (checked and re-encoded like the
-    citizens', `cases.photos`); written with the answer, never changed."""
+    OF, FOLDER = "order", "supervision/orders"
 
     order = key(SupervisionOrder, "督办单", related_name="photos")
-    image = models.ImageField("照片", upload_to=_order_photo_path)
-    content_type = models.CharField(max_length=50)
-    size = models.PositiveIntegerField()
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = "督办答复照片"
         verbose_name_plural = "督办答复照片"
-
-    def __str__(self) -> str:
-        return f"督办单 {self.order_id} 照片"
 
 
 class SupervisionOrderEvent(Event):
@@ -157,10 +148,6 @@ class LeaderCase(models.Model):
         return f"{self.appeal_id} ← {self.leader_id}"
 
 
-def _onsite_photo_path(photo: "OnSiteCheckPhoto", filename: str) -> str:
-    return f"supervision/onsite/{timezone.now():%Y/%m}/{photo.onsite_check_id}-{filename[-40:]}"
-
-
 class OnSiteCheck(models.Model):
     """四不两直: a supervisor's unannounced check on the spot of an appeal the citizen was
     dissatisfied with — what was found, photos, and the deadline by which the unit must correct
@@ -185,15 +172,11 @@ class OnSiteCheck(models.Model):
         return f"{self.appeal_id} {self.checked_at:%Y-%m-%d}"
 
 
-class OnSiteCheckPhoto(models.Model):
+class OnSiteCheckPhoto(Photo):
+    OF, FOLDER = "onsite_check", "supervision/onsite"
+
     onsite_check = key(OnSiteCheck, "督查", related_name="photos")
-    image = models.ImageField("照片", upload_to=_onsite_photo_path)
-    content_type = models.CharField(max_length=50)
-    size = models.PositiveIntegerField()
 
     class Meta:
         verbose_name = "督查照片"
         verbose_name_plural = "督查照片"
-
-    def __str__(self) -> str:
-        return f"{self.onsite_check_id} 照片"

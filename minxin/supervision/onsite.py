@@ -21,6 +21,7 @@ from minxin.cases.models import Appeal, AppealEvent, Revisit, RevisitStatus
 from minxin.cases.photos import photo_validate
 from minxin.cases.workflow import Action, Satisfaction
 from minxin.core.errors import ValidationFailed
+from minxin.core.models import photos_save
 from minxin.core.text import text_clean
 from minxin.machine.engine import Change
 
@@ -115,10 +116,7 @@ def onsite_check_record(
         order=order,
         created_at=now,
     )
-    for data, content_type in photos:
-        photo = OnSiteCheckPhoto(onsite_check=check, content_type=content_type, size=data.size)
-        photo.image.save(data.name or "photo", data, save=False)
-        photo.save(force_insert=True)
+    photos_save(OnSiteCheckPhoto, photos, onsite_check=check)
     return check
 
 

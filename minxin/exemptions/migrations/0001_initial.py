@@ -5,7 +5,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-import minxin.exemptions.models
+import minxin.core.models
 from minxin.machine.operations import AppendOnly
 
 
@@ -194,9 +194,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "image",
-                    models.ImageField(
-                        upload_to=minxin.exemptions.models._evidence_path, verbose_name="照片"
-                    ),
+                    models.ImageField(upload_to=minxin.core.models.photo_path, verbose_name="照片"),
                 ),
                 ("content_type", models.CharField(max_length=50)),
                 ("size", models.PositiveIntegerField()),

@@ -8,6 +8,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
+import minxin.core.models
 import minxin.projects.models
 
 
@@ -147,9 +148,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "image",
-                    models.ImageField(
-                        upload_to=minxin.projects.models._photo_path, verbose_name="照片"
-                    ),
+                    models.ImageField(upload_to=minxin.core.models.photo_path, verbose_name="照片"),
                 ),
                 ("content_type", models.CharField(max_length=50, verbose_name="类型")),
                 (

@@ -17,6 +17,7 @@ from minxin.accounts.models import User
 from minxin.accounts.roles import Role
 from minxin.cases.photos import photo_validate
 from minxin.core.errors import NotFound, PermissionDenied, ValidationFailed
+from minxin.core.models import photos_save
 from minxin.core.text import text_clean
 from minxin.directory.models import Region
 from minxin.machine.engine import Change
@@ -98,8 +99,7 @@ def progress_report(
         reported_by=actor,
         reported_at=now,
     )
-    for photo, content_type in photos:
-        ProgressPhoto.objects.create(report=report, image=photo, content_type=content_type)
+    photos_save(ProgressPhoto, photos, report=report)
     Target.objects.filter(pk=target.pk).update(achieved=draft.value, reported_at=now)
     progress = project_progress(
         [(draft.value if t.pk == target.pk else t.achieved, t.value) for t in project.targets.all()]

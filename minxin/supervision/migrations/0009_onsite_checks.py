@@ -5,7 +5,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-import minxin.supervision.models
+import minxin.core.models
 
 
 class Migration(migrations.Migration):
@@ -90,9 +90,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "image",
-                    models.ImageField(
-                        upload_to=minxin.supervision.models._onsite_photo_path, verbose_name="照片"
-                    ),
+                    models.ImageField(upload_to=minxin.core.models.photo_path, verbose_name="照片"),
                 ),
                 ("content_type", models.CharField(max_length=50)),
                 ("size", models.PositiveIntegerField()),
