@@ -28,13 +28,16 @@ T = TypeVar("T")
 class RecordPage(Generic[R]):
     """A record's page: its template, what it `shows` of the record to a viewer (the staff
     user), how the viewer `read`s the record by its key (NotFound for one they may not see) and
-    the page's `url` name. `render` adds the refused form's error and what was typed, and
-    answers with the error's status, so a refused form never reads as a success."""
+    the page's `url` name; `check`, when reading the whole page costs more, only checks that
+    the viewer may see the record before a form is taken. `render` adds the refused form's
+    error and what was typed, and answers with the error's status, so a refused form never
+    reads as a success."""
 
     template: str
     shows: Callable[[Any, R], Mapping[str, Any]]
     read: Callable[[Any, int], R]
     url: str
+    check: Callable[[Any, int], object] | None = None
 
     def render(
         self,
@@ -72,16 +75,17 @@ class RecordPage(Generic[R]):
         act: Callable[[], T],
         *,
         said: str | Callable[[T], str],
+        **extra: Any,
     ) -> HttpResponse:
-        """A form posted on the page of the record `pk`: the record read for the viewer first,
-        so one they may not see is not found before anything is done; then `act()`. Done, the
-        message `said` (or `said` of what `act` returned) and back to the page; refused, the
-        page again."""
-        self.read(viewer, pk)
+        """A form posted on the page of the record `pk`: the record checked for the viewer
+        first, so one they may not see is not found before anything is done; then `act()`.
+        Done, the message `said` (or `said` of what `act` returned) and back to the page;
+        refused, the page again, with `extra` (which form to open)."""
+        (self.check or self.read)(viewer, pk)
         try:
             result = act()
         except MinxinError as error:
-            return self.refused(request, viewer, pk, error)
+            return self.refused(request, viewer, pk, error, **extra)
         messages.success(request, said(result) if callable(said) else said)
         return redirect(self.url, pk)
 

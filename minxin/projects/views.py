@@ -141,27 +141,14 @@ PROJECT_PAGE = RecordPage(
     _project_shows,
     selectors.project_page,
     "projects:project_detail",
+    check=selectors.project_for,
 )
-
-
-def _page(
-    request: HttpRequest,
-    user: User,
-    project_id: int,
-    *,
-    error: MinxinError | None = None,
-    form: str = "",
-) -> HttpResponse:
-    """The project's page; refused, with the form `form` open and what was typed in it."""
-    page = selectors.project_page(user, project_id)
-    posted = request.POST if error else None
-    return PROJECT_PAGE.render(request, user, page, error=error, posted=posted, form=form)
 
 
 @login_required
 def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
     user = staff_user(request, may_see_projects, VIEWERS)
-    return _page(request, user, project_id)
+    return PROJECT_PAGE.show(request, user, project_id)
 
 
 def _done(request: HttpRequest, project_id: int, message: str) -> HttpResponse:
@@ -173,19 +160,21 @@ def _done(request: HttpRequest, project_id: int, message: str) -> HttpResponse:
 @require_POST
 def project_step(request: HttpRequest, project_id: int) -> HttpResponse:
     user = staff_user(request, may_see_projects, VIEWERS)
-    selectors.project_for(user, project_id)
     action = request.POST.get("action", "")
-    try:
-        services.project_act(
+    return PROJECT_PAGE.take(
+        request,
+        user,
+        project_id,
+        lambda: services.project_act(
             project_id=project_id,
             action=action,
             actor=user,
             expected_version=posted_version(request),
             reason=request.POST.get("reason", ""),
-        )
-    except MinxinError as error:
-        return _page(request, user, project_id, error=error, form=action)
-    return _done(request, project_id, f"已{PROJECTS.label(action)}")
+        ),
+        said=lambda _: f"已{PROJECTS.label(action)}",
+        form=action,
+    )
 
 
 @login_required
@@ -214,7 +203,7 @@ def progress_new(request: HttpRequest, project_id: int) -> HttpResponse:
         if post.get("back") == "mine":
             messages.error(request, error.message)
             return redirect("projects:unit_projects")
-        return _page(request, user, project_id, error=error, form="report")
+        return PROJECT_PAGE.refused(request, user, project_id, error, form="report")
     what = "更正" if report.is_correction else "填报"
     value = f"{report.value.normalize():f}"  # 3, not 3.00
     message = f"已{what}「{report.target.name}」累计完成 {value}{report.target.measure}"
@@ -228,27 +217,31 @@ def progress_new(request: HttpRequest, project_id: int) -> HttpResponse:
 @require_POST
 def milestone_finish(request: HttpRequest, project_id: int) -> HttpResponse:
     user = staff_user(request, may_see_projects, VIEWERS)
-    selectors.project_for(user, project_id)
-    try:
-        milestone = services.milestone_done(
+    return PROJECT_PAGE.take(
+        request,
+        user,
+        project_id,
+        lambda: services.milestone_done(
             actor=user,
             project_id=project_id,
             milestone_id=forms.id_of(request.POST.get("milestone"), "节点"),
             done_on=forms.date_of(request.POST.get("done_on"), "完成日期"),
-        )
-    except MinxinError as error:
-        return _page(request, user, project_id, error=error, form="milestone")
-    return _done(request, project_id, f"节点「{milestone.name}」已完成")
+        ),
+        said=lambda milestone: f"节点「{milestone.name}」已完成",
+        form="milestone",
+    )
 
 
 @login_required
 @require_POST
 def letter_new(request: HttpRequest, project_id: int) -> HttpResponse:
     user = staff_user(request, may_run_projects, RUNNERS)
-    selectors.project_for(user, project_id)
     post = request.POST
-    try:
-        letter = services.letter_sign(
+    return PROJECT_PAGE.take(
+        request,
+        user,
+        project_id,
+        lambda: services.letter_sign(
             actor=user,
             project_id=project_id,
             unit_id=forms.id_of(post.get("unit"), "责任单位"),
@@ -256,10 +249,10 @@ def letter_new(request: HttpRequest, project_id: int) -> HttpResponse:
             signatories=post.get("signatories", ""),
             signed_on=forms.date_of(post.get("signed_on"), "签订日期"),
             scan=request.FILES.get("scan"),
-        )
-    except MinxinError as error:
-        return _page(request, user, project_id, error=error, form="letter")
-    return _done(request, project_id, f"已录入{letter.unit.name}的目标责任书")
+        ),
+        said=lambda letter: f"已录入{letter.unit.name}的目标责任书",
+        form="letter",
+    )
 
 
 @login_required
@@ -277,18 +270,20 @@ def letter_scan(request: HttpRequest, project_id: int, letter_id: int) -> FileRe
 @require_POST
 def replan(request: HttpRequest, project_id: int) -> HttpResponse:
     user = staff_user(request, may_run_projects, RUNNERS)
-    selectors.project_for(user, project_id)
-    try:
-        project = services.project_replan(
+    return PROJECT_PAGE.take(
+        request,
+        user,
+        project_id,
+        lambda: services.project_replan(
             actor=user,
             project_id=project_id,
             end_date=forms.date_of(request.POST.get("end_date"), "计划完成日期"),
             reason=request.POST.get("reason", ""),
             expected_version=posted_version(request),
-        )
-    except MinxinError as error:
-        return _page(request, user, project_id, error=error, form="replan")
-    return _done(request, project_id, f"已调整为{project.end_date:%Y-%m-%d}完成，节点已重新倒排")
+        ),
+        said=lambda project: f"已调整为{project.end_date:%Y-%m-%d}完成，节点已重新倒排",
+        form="replan",
+    )
 
 
 @login_required
@@ -308,7 +303,7 @@ def appeals_link(request: HttpRequest, project_id: int) -> HttpResponse:
             actor=user, project_id=project_id, appeal_ids=ids, source=source
         )
     except MinxinError as error:
-        return _page(request, user, project_id, error=error, form="link")
+        return PROJECT_PAGE.refused(request, user, project_id, error, form="link")
     message = f"已关联 {linked} 件诉求" if linked else "这些诉求已关联"
     if request.POST.get("back") == "appeal" and len(ids) == 1:
         messages.success(request, message)
@@ -320,17 +315,19 @@ def appeals_link(request: HttpRequest, project_id: int) -> HttpResponse:
 @require_POST
 def order_new(request: HttpRequest, project_id: int) -> HttpResponse:
     user = staff_user(request, may_run_projects, RUNNERS)
-    selectors.project_for(user, project_id)
-    try:
-        order = services.project_order_issue(
+    return PROJECT_PAGE.take(
+        request,
+        user,
+        project_id,
+        lambda: services.project_order_issue(
             actor=user,
             project_id=project_id,
             content=request.POST.get("content", ""),
             due_at=forms.due_of(request.POST.get("due_at")),
-        )
-    except MinxinError as error:
-        return _page(request, user, project_id, error=error, form="order")
-    return _done(request, project_id, f"已向{order.unit.name}下发督办单")
+        ),
+        said=lambda order: f"已向{order.unit.name}下发督办单",
+        form="order",
+    )
 
 
 @login_required

@@ -178,3 +178,25 @@ def test_a_form_refused_shows_the_page_again_with_what_was_typed() -> None:
     assert response.content.decode() == "第2次读取|王五|请选择诉求|重复|"
     assert reads == [4, 4]  # before acting, and afresh for the page
     assert list(get_messages(request)) == []
+
+
+@override_settings(TEMPLATES=TEMPLATES)
+def test_a_page_that_costs_more_to_read_is_only_checked_before_a_form_is_taken() -> None:
+    calls: list[str] = []
+
+    def read(viewer: object, pk: int) -> Record:
+        calls.append("read")
+        return Record("项目")
+
+    def check(viewer: object, pk: int) -> None:
+        calls.append("check")
+        if pk != 1:
+            raise NotFound("未找到")
+
+    page = RecordPage("record.html", lambda v, r: {}, read, "cases:appeal_detail", check=check)
+    with pytest.raises(NotFound):
+        page.take(_posted({}), "王五", 2, lambda: calls.append("act"), said="")
+    assert calls == ["check"]
+    calls.clear()
+    page.take(_posted({}), "王五", 1, lambda: calls.append("act"), said="已办")
+    assert calls == ["check", "act"]
