@@ -170,8 +170,7 @@ def evaluation_post(request: HttpRequest, evaluation_id: int) -> HttpResponse:
         else:
             raise ValidationFailed("未知的操作")
     except MinxinError as error:
-        evaluation = selectors.evaluation_get_for(user, evaluation_id)
-        return EVALUATION_PAGE.render(request, user, evaluation, error=error)
+        return EVALUATION_PAGE.refused(request, user, evaluation_id, error)
     if invited:  # shown once, on this page: the evaluation as the invitation left it
         evaluation = selectors.evaluation_get_for(user, evaluation_id)
         return EVALUATION_PAGE.render(request, user, evaluation, invited=invited)
