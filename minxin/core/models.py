@@ -95,8 +95,7 @@ def day_numbers_take(sequence: type[DaySequence], *, day: date, count: int = 1) 
 def photo_path(photo: "Photo", filename: str) -> str:
     """`<FOLDER>/<year>/<month>/<the record's id>-<the file name's last 40 characters>`: a
     month to a folder, a record's photos side by side."""
-    record = getattr(photo, f"{photo.OF}_id")
-    return f"{photo.FOLDER}/{timezone.now():%Y/%m}/{record}-{filename[-40:]}"
+    return f"{photo.FOLDER}/{timezone.now():%Y/%m}/{photo.record_id}-{filename[-40:]}"
 
 
 class Photo(models.Model):
@@ -115,7 +114,12 @@ class Photo(models.Model):
         abstract = True
 
     def __str__(self) -> str:
-        return f"{getattr(self, f'{self.OF}_id')} 照片"
+        return f"{self.record_id} 照片"
+
+    @property
+    def record_id(self) -> object:
+        """The key of the record this is a photo of."""
+        return getattr(self, f"{self.OF}_id")
 
 
 P = TypeVar("P", bound=Photo)
